@@ -1,0 +1,26 @@
+import { createMiddleware } from "hono/factory";
+import type { Role } from "../../shared/people";
+import { errorResponse } from "../lib/errors";
+import { workspaceIdOfToken } from "../workspace/Workspace";
+import type { AppEnv } from "./context";
+
+/** Resolves `Authorization: Bearer <token>` to a person of a workspace, or answers 401. */
+export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("authorization") ?? "";
+  const token = /^Bearer (\S+)$/i.exec(header)?.[1];
+  if (!token) return errorResponse(c, 401, "sign in first: send Authorization: Bearer <token>");
+  const workspaceId = workspaceIdOfToken(token);
+  const principal = workspaceId ? await c.env.WORKSPACE.getByName(workspaceId).authenticate(token) : null;
+  if (!principal) return errorResponse(c, 401, "your session has expired or was revoked; sign in again");
+  c.set("principal", principal);
+  c.set("token", token);
+  await next();
+});
+
+export const requireRole = (...roles: Role[]) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (!roles.includes(c.get("principal").role)) {
+      return errorResponse(c, 403, `this needs the role ${roles.join(" or ")}`);
+    }
+    await next();
+  });

@@ -1,0 +1,94 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import { conversationListSchema, messageListSchema, messageSchema, sendTextRequestSchema } from "../../shared/inbox";
+import { socketTicketRequestSchema, socketTicketSchema } from "../../shared/people";
+import { errorResponse, refusalResponse } from "../lib/errors";
+import { requireSession } from "./auth";
+import { apiRouter, type AppEnv } from "./context";
+import { bearer, jsonBody, jsonResponses } from "./openapi-helpers";
+
+/** An agent works only on the numbers they belong to; supervisors and admins on all of the workspace's. */
+const requireNumberAccess = createMiddleware<AppEnv>(async (c, next) => {
+  const principal = c.get("principal");
+  const phoneNumberId = c.req.param("phoneNumberId") ?? "";
+  if (!(await c.env.WORKSPACE.getByName(principal.workspaceId).assertNumberAccess(principal, phoneNumberId))) {
+    return errorResponse(c, 403, `you do not work on number ${phoneNumberId}`);
+  }
+  await next();
+});
+
+const numberParams = z.object({ phoneNumberId: z.string().regex(/^\d{1,30}$/, "phoneNumberId must be numeric") });
+const conversationParams = numberParams.extend({
+  conversationId: z.string().regex(/^\d{1,15}$/, "conversationId must be numeric"),
+});
+
+const socketTicket = createRoute({
+  method: "post",
+  path: "/socket-ticket",
+  summary: "A single-use ticket (60 s) to open the live socket of one number",
+  security: bearer,
+  middleware: [requireSession] as const,
+  request: jsonBody(socketTicketRequestSchema),
+  responses: jsonResponses(socketTicketSchema, "Ticket issued"),
+});
+
+const listConversations = createRoute({
+  method: "get",
+  path: "/numbers/{phoneNumberId}/conversations",
+  summary: "My open conversations, or all of the number's (supervisors)",
+  security: bearer,
+  middleware: [requireSession, requireNumberAccess] as const,
+  request: {
+    params: numberParams,
+    query: z.object({ view: z.enum(["mine", "all"]).default("mine") }),
+  },
+  responses: jsonResponses(conversationListSchema, "Conversations, newest activity first"),
+});
+
+const listMessages = createRoute({
+  method: "get",
+  path: "/numbers/{phoneNumberId}/conversations/{conversationId}/messages",
+  summary: "A conversation's messages, oldest first; opening it marks it read",
+  security: bearer,
+  middleware: [requireSession, requireNumberAccess] as const,
+  request: { params: conversationParams },
+  responses: jsonResponses(messageListSchema, "Messages"),
+});
+
+const sendText = createRoute({
+  method: "post",
+  path: "/numbers/{phoneNumberId}/conversations/{conversationId}/messages",
+  summary: "Reply with text; the same clientId never sends twice",
+  security: bearer,
+  middleware: [requireSession, requireNumberAccess] as const,
+  request: { params: conversationParams, ...jsonBody(sendTextRequestSchema) },
+  responses: jsonResponses(messageSchema, "The stored message with its delivery status"),
+});
+
+export const conversationRoutes = apiRouter()
+  .openapi(socketTicket, async (c) => {
+    const principal = c.get("principal");
+    const { phoneNumberId } = c.req.valid("json");
+    const result = await c.env.WORKSPACE.getByName(principal.workspaceId).issueSocketTicket(principal, phoneNumberId);
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
+  .openapi(listConversations, async (c) => {
+    const { phoneNumberId } = c.req.valid("param");
+    const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).listConversations(c.get("principal"), c.req.valid("query").view);
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json({ conversations: result.value }, 200);
+  })
+  .openapi(listMessages, async (c) => {
+    const { phoneNumberId, conversationId } = c.req.valid("param");
+    const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).listMessages(c.get("principal"), conversationId);
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json({ messages: result.value }, 200);
+  })
+  .openapi(sendText, async (c) => {
+    const { phoneNumberId, conversationId } = c.req.valid("param");
+    const inbox = c.env.NUMBER_INBOX.getByName(phoneNumberId);
+    const result = await inbox.sendText(c.get("principal"), conversationId, c.req.valid("json"));
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  });

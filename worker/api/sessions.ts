@@ -1,0 +1,107 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  agentSchema,
+  meSchema,
+  sessionSchema,
+  setStatusRequestSchema,
+  setupRequestSchema,
+  signInRequestSchema,
+} from "../../shared/people";
+import { randomToken } from "../lib/bytes";
+import { errorResponse, refusalResponse } from "../lib/errors";
+import { requireSession } from "./auth";
+import { apiRouter } from "./context";
+import { bearer, jsonBody, jsonResponses } from "./openapi-helpers";
+
+const setup = createRoute({
+  method: "post",
+  path: "/setup",
+  summary: "Create a workspace and its first admin (needs the SETUP_TOKEN secret as bearer)",
+  request: jsonBody(setupRequestSchema),
+  responses: jsonResponses(z.object({ workspaceId: z.string() }), "Workspace created"),
+});
+
+const signIn = createRoute({
+  method: "post",
+  path: "/sessions",
+  summary: "Sign in with email and password; the session starts Away",
+  request: jsonBody(signInRequestSchema),
+  responses: jsonResponses(sessionSchema, "Signed in"),
+});
+
+const signOut = createRoute({
+  method: "delete",
+  path: "/sessions/current",
+  summary: "Sign out: the token stops working at once",
+  security: bearer,
+  middleware: [requireSession] as const,
+  responses: jsonResponses(z.object({ ok: z.literal(true) }), "Signed out"),
+});
+
+const me = createRoute({
+  method: "get",
+  path: "/me",
+  summary: "Who I am and which numbers I work on",
+  security: bearer,
+  middleware: [requireSession] as const,
+  responses: jsonResponses(meSchema, "The signed-in person"),
+});
+
+const setStatus = createRoute({
+  method: "put",
+  path: "/me/status",
+  summary: "Go Available (receive new conversations) or Away",
+  security: bearer,
+  middleware: [requireSession] as const,
+  request: jsonBody(setStatusRequestSchema),
+  responses: jsonResponses(agentSchema, "Status changed"),
+});
+
+function sameSecret(a: string, b: string): boolean {
+  // Length leaks nothing useful here; the loop runs over every byte so equal-length guesses take equal time.
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+export const sessionRoutes = apiRouter()
+  .openapi(setup, async (c) => {
+    const token = /^Bearer (\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
+    if (!c.env.SETUP_TOKEN || !sameSecret(token, c.env.SETUP_TOKEN)) {
+      return errorResponse(c, 401, "setup needs Authorization: Bearer <SETUP_TOKEN>") as never;
+    }
+    const body = c.req.valid("json");
+    const workspaceId = `w${randomToken(12).replace(/[^a-zA-Z0-9]/g, "").toLowerCase().padEnd(12, "0")}`;
+    const directory = c.env.DIRECTORY.getByName("directory");
+    if (!(await directory.claimEmail(body.admin.email, workspaceId))) {
+      return errorResponse(c, 409, `${body.admin.email} already has an account`) as never;
+    }
+    const result = await c.env.WORKSPACE.getByName(workspaceId).initialize(workspaceId, body.workspaceName, body.admin);
+    if (!result.ok) {
+      await directory.releaseEmail(body.admin.email);
+      return refusalResponse(c, result) as never;
+    }
+    return c.json(result.value, 200);
+  })
+  .openapi(signIn, async (c) => {
+    const { email, password } = c.req.valid("json");
+    const workspaceId = await c.env.DIRECTORY.getByName("directory").workspaceOf(email);
+    if (!workspaceId) return errorResponse(c, 401, "email or password is wrong") as never;
+    const result = await c.env.WORKSPACE.getByName(workspaceId).signIn(email, password);
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
+  .openapi(signOut, async (c) => {
+    await c.env.WORKSPACE.getByName(c.get("principal").workspaceId).signOut(c.get("token"));
+    return c.json({ ok: true as const }, 200);
+  })
+  .openapi(me, async (c) => {
+    const principal = c.get("principal");
+    return c.json(await c.env.WORKSPACE.getByName(principal.workspaceId).me(principal), 200);
+  })
+  .openapi(setStatus, async (c) => {
+    const principal = c.get("principal");
+    const { status } = c.req.valid("json");
+    return c.json(await c.env.WORKSPACE.getByName(principal.workspaceId).setStatus(principal, status), 200);
+  });

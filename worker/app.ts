@@ -1,0 +1,52 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { adminRoutes } from "./api/admin";
+import type { AppEnv } from "./api/context";
+import { conversationRoutes } from "./api/conversations";
+import { sessionRoutes } from "./api/sessions";
+import { socketRoutes } from "./api/socket";
+import { errorResponse } from "./lib/errors";
+import { webhookRoutes } from "./webhook/routes";
+
+const api = new OpenAPIHono<AppEnv>()
+  .route("/", sessionRoutes)
+  .route("/", adminRoutes)
+  .route("/", conversationRoutes)
+  .route("/", socketRoutes);
+
+api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+api.doc31("/openapi.json", {
+  openapi: "3.1.0",
+  info: { title: "WhatsApp team inbox API", version: "0.1.0" },
+});
+
+export const app = new OpenAPIHono<AppEnv>();
+
+app.use(
+  "/api/*",
+  cors({
+    // Only the extension's own origin and configured web origins; anything else gets no CORS headers.
+    origin: (origin, c) => (c.env.ALLOWED_ORIGINS ?? "").split(",").map((o: string) => o.trim()).includes(origin) ? origin : null,
+    allowHeaders: ["authorization", "content-type"],
+    allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+    maxAge: 600,
+  }),
+);
+
+app.get("/", (c) => c.text("WhatsApp team inbox: API under /api, Meta webhooks at /webhooks/whatsapp"));
+app.get("/health", (c) => c.text("ok"));
+app.route("/webhooks", webhookRoutes);
+app.route("/api", api);
+
+app.notFound((c) => errorResponse(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+app.onError((error, c) => {
+  if (error instanceof HTTPException) {
+    const status = error.status as 400;
+    const message = status === 400 && /JSON/i.test(error.message) ? "body is not valid JSON" : error.message;
+    return errorResponse(c, status, message || "bad request");
+  }
+  // Never a stack trace in a response; the log keeps the detail.
+  console.error("unhandled error", c.req.method, new URL(c.req.url).pathname, error);
+  return errorResponse(c, 500, "internal error; the request can be retried");
+});

@@ -1,0 +1,21 @@
+import type { NumberInbox } from "./number-inbox/NumberInbox";
+import type { Workspace } from "./workspace/Workspace";
+import type { Directory } from "./directory/Directory";
+
+export interface Env {
+  NUMBER_INBOX: DurableObjectNamespace<NumberInbox>;
+  WORKSPACE: DurableObjectNamespace<Workspace>;
+  DIRECTORY: DurableObjectNamespace<Directory>;
+  /** Meta app secret: the key of X-Hub-Signature-256. */
+  WHATSAPP_APP_SECRET: string;
+  /** The string typed into Meta's dashboard for the GET verification handshake. */
+  WHATSAPP_VERIFY_TOKEN: string;
+  /** System-user token used to call the Graph API. */
+  WHATSAPP_ACCESS_TOKEN: string;
+  GRAPH_API_BASE: string;
+  GRAPH_API_VERSION: string;
+  /** Comma-separated origins allowed by CORS (the extension's origin, web origins). */
+  ALLOWED_ORIGINS: string;
+  /** Bearer secret for POST /api/setup, which creates a workspace and its first admin. */
+  SETUP_TOKEN?: string;
+}

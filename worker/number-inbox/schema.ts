@@ -1,0 +1,66 @@
+import type { SQLSchemaMigration } from "durable-utils/sql-migrations";
+
+/** Append-only: never edit an entry that has shipped, add a new one. */
+export const numberInboxMigrations: SQLSchemaMigration[] = [
+  {
+    idMonotonicInc: 1,
+    description: "contacts, conversations, messages, rotation and settings",
+    sql: `
+      CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS members (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        status TEXT NOT NULL,
+        position INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS contacts (
+        id INTEGER PRIMARY KEY,
+        wa_key TEXT NOT NULL UNIQUE,
+        wa_id TEXT,
+        name TEXT,
+        first_seen_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS conversations (
+        id INTEGER PRIMARY KEY,
+        contact_id INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        assignee_id TEXT,
+        assignment_reason TEXT,
+        queued_at INTEGER,
+        created_at INTEGER NOT NULL,
+        last_message_at INTEGER NOT NULL,
+        last_inbound_at INTEGER,
+        last_preview TEXT NOT NULL DEFAULT '',
+        unread INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX IF NOT EXISTS conversations_by_contact ON conversations (contact_id, id);
+      CREATE INDEX IF NOT EXISTS conversations_by_assignee ON conversations (assignee_id, status, last_message_at);
+      CREATE INDEX IF NOT EXISTS conversations_queue ON conversations (queued_at) WHERE assignee_id IS NULL AND status = 'open';
+      CREATE TABLE IF NOT EXISTS messages (
+        id INTEGER PRIMARY KEY,
+        wamid TEXT UNIQUE,
+        client_id TEXT UNIQUE,
+        conversation_id INTEGER NOT NULL,
+        direction TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT,
+        status TEXT,
+        error_code INTEGER,
+        error_title TEXT,
+        author_id TEXT,
+        timestamp INTEGER NOT NULL,
+        raw TEXT
+      );
+      CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation_id, id);
+      CREATE TABLE IF NOT EXISTS early_statuses (
+        wamid TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error_code INTEGER,
+        error_title TEXT,
+        PRIMARY KEY (wamid, status)
+      );
+    `,
+  },
+];

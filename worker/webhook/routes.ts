@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import { webhookPayloadSchema } from "../../shared/webhook";
+import type { AppEnv } from "../api/context";
+import { describeZodError, errorResponse } from "../lib/errors";
+import { hasValidSignature } from "./signature";
+import { splitByNumber } from "./split";
+
+/** Meta's documented maximum webhook payload. */
+export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
+
+export const webhookRoutes = new Hono<AppEnv>()
+  // Verification handshake: Meta sends it when the callback URL is saved in the App Dashboard.
+  .get("/whatsapp", (c) => {
+    const mode = c.req.query("hub.mode");
+    const token = c.req.query("hub.verify_token");
+    const challenge = c.req.query("hub.challenge");
+    if (mode === "subscribe" && token !== undefined && challenge !== undefined && c.env.WHATSAPP_VERIFY_TOKEN && token === c.env.WHATSAPP_VERIFY_TOKEN) {
+      return c.body(challenge, 200, { "content-type": "text/plain; charset=utf-8" });
+    }
+    return c.text("verification refused: hub.mode must be subscribe and hub.verify_token must match", 403);
+  })
+  .post("/whatsapp", async (c) => {
+    const declared = Number(c.req.header("content-length") ?? 0);
+    if (declared > MAX_WEBHOOK_BYTES) return errorResponse(c, 413, "webhook body is larger than Meta's 3 MB maximum");
+    const raw = await c.req.arrayBuffer();
+    if (raw.byteLength > MAX_WEBHOOK_BYTES) return errorResponse(c, 413, "webhook body is larger than Meta's 3 MB maximum");
+    if (!(await hasValidSignature(raw, c.req.header("x-hub-signature-256"), c.env.WHATSAPP_APP_SECRET))) {
+      return errorResponse(c, 401, "X-Hub-Signature-256 is missing or does not match the body");
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(raw));
+    } catch {
+      return errorResponse(c, 400, "body is not valid JSON");
+    }
+    const parsed = webhookPayloadSchema.safeParse(json);
+    if (!parsed.success) return errorResponse(c, 400, `not a WhatsApp webhook: ${describeZodError(parsed.error)}`);
+
+    const { batches } = splitByNumber(parsed.data);
+    // 200 only once every number's object has stored its part; a failure answers 500 and Meta retries,
+    // which is safe because each object drops the wamids it already has.
+    const results = await Promise.all(batches.map((b) => c.env.NUMBER_INBOX.getByName(b.phoneNumberId).ingest(b)));
+    const unconnected = batches.filter((_, i) => !results[i]!.connected).map((b) => b.phoneNumberId);
+    if (unconnected.length > 0) console.warn(`webhook for unconnected number(s) ${unconnected.join(", ")} acknowledged`);
+    return c.text("EVENT_RECEIVED", 200);
+  });

@@ -1,0 +1,320 @@
+import { DurableObject } from "cloudflare:workers";
+import { SQLSchemaMigrations } from "durable-utils/sql-migrations";
+import type {
+  Agent,
+  AgentStatus,
+  ConnectNumberRequest,
+  CreateAgentRequest,
+  Me,
+  NumberSummary,
+  Role,
+  Session,
+} from "../../shared/people";
+import type { Env } from "../env";
+import { randomToken, sha256Base64Url } from "../lib/bytes";
+import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
+import type { NumberConfig } from "../number-inbox/NumberInbox";
+import { hashPassword, verifyPassword } from "./password";
+
+const SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
+const SOCKET_TICKET_LIFETIME_MS = 60_000;
+
+interface PersonRow {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  status: AgentStatus;
+  password_hash: string;
+  [key: string]: SqlStorageValue;
+}
+
+/** Bearer tokens and socket tickets start with the workspace id, so a request finds its object without a lookup. */
+export function workspaceIdOfToken(token: string): string | null {
+  const match = /^(w[a-z0-9]{10,40})\.[A-Za-z0-9_-]{20,}$/.exec(token);
+  return match?.[1] ?? null;
+}
+
+export class Workspace extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    const migrations = new SQLSchemaMigrations({
+      doStorage: ctx.storage,
+      migrations: [
+        {
+          idMonotonicInc: 1,
+          description: "people, sessions, numbers, memberships, socket tickets",
+          sql: `
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS people (
+              id TEXT PRIMARY KEY,
+              name TEXT NOT NULL,
+              email TEXT NOT NULL UNIQUE,
+              role TEXT NOT NULL,
+              status TEXT NOT NULL DEFAULT 'away',
+              password_hash TEXT NOT NULL,
+              created_at INTEGER NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS sessions (
+              token_hash TEXT PRIMARY KEY,
+              person_id TEXT NOT NULL,
+              created_at INTEGER NOT NULL,
+              expires_at INTEGER NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS numbers (
+              phone_number_id TEXT PRIMARY KEY,
+              display_name TEXT NOT NULL,
+              display_phone_number TEXT NOT NULL,
+              connected_at INTEGER NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS memberships (
+              phone_number_id TEXT NOT NULL,
+              person_id TEXT NOT NULL,
+              position INTEGER NOT NULL,
+              PRIMARY KEY (phone_number_id, person_id)
+            );
+            CREATE TABLE IF NOT EXISTS socket_tickets (
+              ticket_hash TEXT PRIMARY KEY,
+              person_id TEXT NOT NULL,
+              phone_number_id TEXT NOT NULL,
+              expires_at INTEGER NOT NULL
+            );
+          `,
+        },
+      ],
+    });
+    void ctx.blockConcurrencyWhile(async () => {
+      await migrations.runAll();
+    });
+  }
+
+  // ---- creation and sign-in ----
+
+  async initialize(workspaceId: string, name: string, admin: { name: string; email: string; password: string }) {
+    if (this.sql.exec("SELECT 1 FROM meta WHERE key = 'id'").toArray().length > 0) {
+      return refuse(409, "this workspace already exists");
+    }
+    const passwordHash = await hashPassword(admin.password);
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("INSERT INTO meta (key, value) VALUES ('id', ?), ('name', ?)", workspaceId, name);
+      this.insertPerson({ ...admin, role: "admin" }, passwordHash);
+    });
+    return ok({ workspaceId });
+  }
+
+  async signIn(email: string, password: string): Promise<Result<Session>> {
+    const person = this.sql.exec<PersonRow>("SELECT * FROM people WHERE email = ?", email).toArray()[0];
+    // Hash even for an unknown email so the answer takes as long either way.
+    const valid = await verifyPassword(password, person?.password_hash ?? "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAA");
+    if (!person || !valid) return refuse(401, "email or password is wrong");
+    const token = `${this.workspaceId()}.${randomToken()}`;
+    const now = Date.now();
+    this.sql.exec(
+      "INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+      await sha256Base64Url(token),
+      person.id,
+      now,
+      now + SESSION_LIFETIME_MS,
+    );
+    // A fresh sign-in starts Away: nobody receives conversations before they say they are ready.
+    await this.applyStatus(person.id, "away");
+    return ok({ token, ...this.describe(person.id) });
+  }
+
+  async authenticate(token: string): Promise<Principal | null> {
+    const tokenHash = await sha256Base64Url(token);
+    const now = Date.now();
+    const row = this.sql
+      .exec<{ person_id: string; expires_at: number }>("SELECT person_id, expires_at FROM sessions WHERE token_hash = ?", tokenHash)
+      .toArray()[0];
+    if (!row || row.expires_at < now) return null;
+    // Sliding expiry, written at most once an hour per session.
+    if (row.expires_at - now < SESSION_LIFETIME_MS - 3600_000) {
+      this.sql.exec("UPDATE sessions SET expires_at = ? WHERE token_hash = ?", now + SESSION_LIFETIME_MS, tokenHash);
+    }
+    return this.principalOf(row.person_id);
+  }
+
+  async signOut(token: string): Promise<void> {
+    this.sql.exec("DELETE FROM sessions WHERE token_hash = ?", await sha256Base64Url(token));
+  }
+
+  async me(principal: Principal): Promise<Me> {
+    return this.describe(principal.personId);
+  }
+
+  // ---- people and numbers ----
+
+  async createPerson(principal: Principal, request: CreateAgentRequest): Promise<Result<Agent>> {
+    if (principal.role !== "admin") return refuse(403, "only an admin can add people");
+    const claimed = await this.env.DIRECTORY.getByName("directory").claimEmail(request.email, this.workspaceId());
+    if (!claimed) return refuse(409, `${request.email} already has an account`);
+    const passwordHash = await hashPassword(request.password);
+    const id = this.insertPerson(request, passwordHash);
+    return ok(this.agentOf(id));
+  }
+
+  async connectNumber(principal: Principal, request: ConnectNumberRequest): Promise<Result<NumberSummary>> {
+    if (principal.role !== "admin") return refuse(403, "only an admin can connect a number");
+    for (const memberId of request.memberIds) {
+      if (this.sql.exec("SELECT 1 FROM people WHERE id = ?", memberId).toArray().length === 0) {
+        return refuse(422, `memberIds: no person with id ${memberId} in this workspace`);
+      }
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        `INSERT INTO numbers (phone_number_id, display_name, display_phone_number, connected_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (phone_number_id) DO UPDATE SET display_name = excluded.display_name,
+           display_phone_number = excluded.display_phone_number`,
+        request.phoneNumberId,
+        request.displayName,
+        request.displayPhoneNumber,
+        Date.now(),
+      );
+      this.sql.exec("DELETE FROM memberships WHERE phone_number_id = ?", request.phoneNumberId);
+      request.memberIds.forEach((personId, position) =>
+        this.sql.exec(
+          "INSERT INTO memberships (phone_number_id, person_id, position) VALUES (?, ?, ?)",
+          request.phoneNumberId,
+          personId,
+          position,
+        ),
+      );
+    });
+    await this.pushNumberConfig(request.phoneNumberId);
+    return ok({
+      phoneNumberId: request.phoneNumberId,
+      displayName: request.displayName,
+      displayPhoneNumber: request.displayPhoneNumber,
+    });
+  }
+
+  async setStatus(principal: Principal, status: AgentStatus): Promise<Agent> {
+    await this.applyStatus(principal.personId, status);
+    return this.agentOf(principal.personId);
+  }
+
+  // ---- sockets ----
+
+  async issueSocketTicket(principal: Principal, phoneNumberId: string): Promise<Result<{ ticket: string; expiresAt: number }>> {
+    if (!this.canUseNumber(principal, phoneNumberId)) return refuse(403, `you are not a member of number ${phoneNumberId}`);
+    const ticket = `${this.workspaceId()}.${randomToken()}`;
+    const expiresAt = Date.now() + SOCKET_TICKET_LIFETIME_MS;
+    this.sql.exec("DELETE FROM socket_tickets WHERE expires_at < ?", Date.now());
+    this.sql.exec(
+      "INSERT INTO socket_tickets (ticket_hash, person_id, phone_number_id, expires_at) VALUES (?, ?, ?, ?)",
+      await sha256Base64Url(ticket),
+      principal.personId,
+      phoneNumberId,
+      expiresAt,
+    );
+    return ok({ ticket, expiresAt });
+  }
+
+  /** Single use: the ticket is deleted whether or not it is still valid. */
+  async redeemSocketTicket(ticket: string, phoneNumberId: string): Promise<Principal | null> {
+    const ticketHash = await sha256Base64Url(ticket);
+    const row = this.sql
+      .exec<{ person_id: string; phone_number_id: string; expires_at: number }>(
+        "DELETE FROM socket_tickets WHERE ticket_hash = ? RETURNING person_id, phone_number_id, expires_at",
+        ticketHash,
+      )
+      .toArray()[0];
+    if (!row || row.expires_at < Date.now() || row.phone_number_id !== phoneNumberId) return null;
+    return this.principalOf(row.person_id);
+  }
+
+  canUseNumber(principal: Principal, phoneNumberId: string): boolean {
+    return this.numbersOf(principal.personId, principal.role).some((n) => n.phoneNumberId === phoneNumberId);
+  }
+
+  async assertNumberAccess(principal: Principal, phoneNumberId: string): Promise<boolean> {
+    return this.canUseNumber(principal, phoneNumberId);
+  }
+
+  // ---- internals ----
+
+  private workspaceId(): string {
+    return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'id'").one().value;
+  }
+
+  private insertPerson(person: { name: string; email: string; role: Role }, passwordHash: string): string {
+    const id = `p${randomToken(9).replace(/[-_]/g, "x").toLowerCase()}`;
+    this.sql.exec(
+      "INSERT INTO people (id, name, email, role, status, password_hash, created_at) VALUES (?, ?, ?, ?, 'away', ?, ?)",
+      id,
+      person.name,
+      person.email,
+      person.role,
+      passwordHash,
+      Date.now(),
+    );
+    return id;
+  }
+
+  private principalOf(personId: string): Principal | null {
+    const person = this.sql.exec<PersonRow>("SELECT * FROM people WHERE id = ?", personId).toArray()[0];
+    if (!person) return null;
+    return { workspaceId: this.workspaceId(), personId: person.id, name: person.name, role: person.role };
+  }
+
+  private agentOf(personId: string): Agent {
+    const p = this.sql.exec<PersonRow>("SELECT * FROM people WHERE id = ?", personId).one();
+    return { id: p.id, name: p.name, email: p.email, role: p.role, status: p.status };
+  }
+
+  private describe(personId: string): Me {
+    const agent = this.agentOf(personId);
+    return { agent, numbers: this.numbersOf(personId, agent.role) };
+  }
+
+  /** Supervisors and admins work on every number; agents on the ones they belong to. */
+  private numbersOf(personId: string, role: Role): NumberSummary[] {
+    const rows = seesEverything({ role })
+      ? this.sql.exec("SELECT * FROM numbers ORDER BY connected_at").toArray()
+      : this.sql
+          .exec(
+            `SELECT n.* FROM numbers n JOIN memberships m ON m.phone_number_id = n.phone_number_id
+             WHERE m.person_id = ? ORDER BY n.connected_at`,
+            personId,
+          )
+          .toArray();
+    return rows.map((r) => ({
+      phoneNumberId: r.phone_number_id as string,
+      displayName: r.display_name as string,
+      displayPhoneNumber: r.display_phone_number as string,
+    }));
+  }
+
+  private async applyStatus(personId: string, status: AgentStatus): Promise<void> {
+    this.sql.exec("UPDATE people SET status = ? WHERE id = ?", status, personId);
+    const numbers = this.sql
+      .exec<{ phone_number_id: string }>("SELECT phone_number_id FROM memberships WHERE person_id = ?", personId)
+      .toArray();
+    await Promise.all(
+      numbers.map((n) => this.env.NUMBER_INBOX.getByName(n.phone_number_id).setAgentStatus(personId, status)),
+    );
+  }
+
+  private async pushNumberConfig(phoneNumberId: string): Promise<void> {
+    const number = this.sql.exec("SELECT * FROM numbers WHERE phone_number_id = ?", phoneNumberId).one();
+    const members = this.sql
+      .exec<PersonRow>(
+        `SELECT p.* FROM people p JOIN memberships m ON m.person_id = p.id
+         WHERE m.phone_number_id = ? ORDER BY m.position`,
+        phoneNumberId,
+      )
+      .toArray();
+    const config: NumberConfig = {
+      workspaceId: this.workspaceId(),
+      phoneNumberId,
+      displayName: number.display_name as string,
+      displayPhoneNumber: number.display_phone_number as string,
+      members: members.map((m) => ({ id: m.id, name: m.name, role: m.role, status: m.status })),
+    };
+    await this.env.NUMBER_INBOX.getByName(phoneNumberId).configure(config);
+  }
+}
