@@ -1,0 +1,64 @@
+import type { AgentStatus, Me } from "../../shared/people";
+import type { ApiClient } from "../lib/api";
+import { t, type Locale } from "../lib/i18n";
+import { ConversationList } from "./ConversationList";
+import { ConversationView } from "./ConversationView";
+import { LanguageSwitch } from "./LanguageSwitch";
+import { StatusToggle } from "./StatusToggle";
+import { useInbox } from "./useInbox";
+
+export function Inbox(props: {
+  api: ApiClient;
+  me: Me;
+  locale: Locale;
+  onLocale: (l: Locale) => void;
+  onMe: (me: Me) => void;
+  onSignOut: () => void;
+}) {
+  const inbox = useInbox(props.api, props.me, props.onSignOut);
+
+  async function changeStatus(status: AgentStatus) {
+    const agent = await props.api.setStatus(status);
+    props.onMe({ ...props.me, agent });
+  }
+
+  async function signOut() {
+    await props.api.signOut().catch(() => undefined);
+    props.onSignOut();
+  }
+
+  return (
+    <main class="inbox">
+      <header class="bar top">
+        <div class="me">
+          <strong>{props.me.agent.name}</strong>
+          <span class={`live ${inbox.live}`} role="status">
+            {t(`live.${inbox.live}`)}
+          </span>
+        </div>
+        <StatusToggle status={props.me.agent.status} onChange={changeStatus} />
+        <LanguageSwitch locale={props.locale} onLocale={props.onLocale} />
+        <button type="button" class="link" onClick={signOut}>
+          {t("signOut")}
+        </button>
+      </header>
+      {props.me.agent.status === "away" && <p class="hint">{t("status.awayHint")}</p>}
+      {inbox.open ? (
+        <ConversationView
+          conversation={inbox.openConversation}
+          messages={inbox.messages}
+          onBack={() => inbox.setOpen(null)}
+          onSend={inbox.sendText}
+        />
+      ) : (
+        <>
+          <h2 class="section">{t("inbox.mine")}</h2>
+          <ConversationList
+            conversations={inbox.conversations}
+            onOpen={(c) => inbox.setOpen({ phoneNumberId: c.phoneNumberId, conversationId: c.id })}
+          />
+        </>
+      )}
+    </main>
+  );
+}

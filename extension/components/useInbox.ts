@@ -1,0 +1,120 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { Conversation, Message, SocketEvent } from "../../shared/inbox";
+import type { Me } from "../../shared/people";
+import type { ApiClient } from "../lib/api";
+import { LiveConnection, type LiveState } from "../lib/live";
+
+export interface OpenConversation {
+  phoneNumberId: string;
+  conversationId: string;
+}
+
+const keyOf = (c: { phoneNumberId: string; id: string }) => `${c.phoneNumberId}:${c.id}`;
+
+/** Merges a message into a list sorted by time, replacing the optimistic copy with the server's. */
+function mergeMessage(list: Message[], message: Message): Message[] {
+  const index = list.findIndex((m) => m.id === message.id || (message.clientId !== null && m.clientId === message.clientId));
+  const next = index >= 0 ? list.map((m, i) => (i === index ? message : m)) : [...list, message];
+  return next.sort((a, b) => a.timestamp - b.timestamp || Number(a.id) - Number(b.id));
+}
+
+/**
+ * The agent's live inbox: their conversations over every number they serve, the open conversation's
+ * messages, and one socket per number. Each (re)connect refetches, so nothing missed while offline is lost.
+ */
+export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
+  const [conversations, setConversations] = useState<Map<string, Conversation>>(new Map());
+  const [open, setOpen] = useState<OpenConversation | null>(null);
+  const [messages, setMessages] = useState<Message[] | null>(null);
+  const [live, setLive] = useState<Record<string, LiveState>>({});
+  const openRef = useRef(open);
+  openRef.current = open;
+
+  const belongsInMine = (c: Conversation) => c.assigneeId === me.agent.id && c.status === "open";
+
+  async function refreshNumber(phoneNumberId: string) {
+    const { conversations: list } = await api.conversations(phoneNumberId, "mine");
+    setConversations((prev) => {
+      const next = new Map([...prev].filter(([, c]) => c.phoneNumberId !== phoneNumberId));
+      for (const c of list) next.set(keyOf(c), c);
+      return next;
+    });
+    const current = openRef.current;
+    if (current?.phoneNumberId === phoneNumberId) await loadMessages(current);
+  }
+
+  async function loadMessages(target: OpenConversation) {
+    const { messages: list } = await api.messages(target.phoneNumberId, target.conversationId);
+    if (openRef.current?.conversationId === target.conversationId && openRef.current.phoneNumberId === target.phoneNumberId) {
+      setMessages(list);
+    }
+  }
+
+  function onEvent(event: SocketEvent) {
+    if (event.type === "conversation") {
+      const c = event.conversation;
+      setConversations((prev) => {
+        const next = new Map(prev);
+        if (belongsInMine(c)) next.set(keyOf(c), c);
+        else next.delete(keyOf(c));
+        return next;
+      });
+    } else if (event.type === "message") {
+      const current = openRef.current;
+      if (current && current.conversationId === event.message.conversationId) {
+        setMessages((prev) => (prev ? mergeMessage(prev, event.message) : prev));
+      }
+    }
+  }
+
+  useEffect(() => {
+    const connections = me.numbers.map(
+      (n) =>
+        new LiveConnection(api, n.phoneNumberId, {
+          onEvent,
+          onOpen: () => void refreshNumber(n.phoneNumberId).catch(() => undefined),
+          onState: (state) => setLive((prev) => ({ ...prev, [n.phoneNumberId]: state })),
+          onUnauthorized,
+        }),
+    );
+    connections.forEach((c) => c.start());
+    return () => connections.forEach((c) => c.stop());
+  }, [api.serverUrl, me.agent.id]);
+
+  useEffect(() => {
+    setMessages(null);
+    if (open) void loadMessages(open).catch(() => setMessages([]));
+  }, [open?.phoneNumberId, open?.conversationId]);
+
+  async function sendText(text: string) {
+    if (!open) return;
+    const clientId = crypto.randomUUID();
+    const optimistic: Message = {
+      id: `local-${clientId}`,
+      conversationId: open.conversationId,
+      direction: "out",
+      kind: "text",
+      text,
+      status: "pending",
+      error: null,
+      authorId: me.agent.id,
+      clientId,
+      timestamp: Date.now(),
+    };
+    setMessages((prev) => mergeMessage(prev ?? [], optimistic));
+    const stored = await api.sendText(open.phoneNumberId, open.conversationId, { text, clientId });
+    setMessages((prev) => mergeMessage(prev ?? [], stored));
+  }
+
+  const liveStates = Object.values(live);
+  const overall: LiveState = liveStates.includes("offline")
+    ? "offline"
+    : liveStates.length > 0 && liveStates.every((s) => s === "live")
+      ? "live"
+      : "connecting";
+
+  const sorted = [...conversations.values()].sort((a, b) => b.lastMessageAt - a.lastMessageAt);
+  const openConversation = open ? (conversations.get(`${open.phoneNumberId}:${open.conversationId}`) ?? null) : null;
+
+  return { conversations: sorted, open, setOpen, openConversation, messages, sendText, live: overall };
+}

@@ -1,0 +1,67 @@
+import type { Conversation, Message, SendTextRequest } from "../../shared/inbox";
+import type { Agent, AgentStatus, Me, Session } from "../../shared/people";
+
+/** A refusal from the server, with the sentence it gave. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thin typed client of the worker's REST API; types come from the shared schemas. */
+export class ApiClient {
+  constructor(
+    readonly serverUrl: string,
+    private readonly token: string | null = null,
+  ) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.serverUrl}/api${path}`, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, "network");
+    }
+    const json = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+    if (!response.ok) throw new ApiError(response.status, json?.error?.message ?? `HTTP ${response.status}`);
+    return json as T;
+  }
+
+  signIn(email: string, password: string) {
+    return this.call<Session>("POST", "/sessions", { email, password });
+  }
+  signOut() {
+    return this.call<{ ok: true }>("DELETE", "/sessions/current");
+  }
+  me() {
+    return this.call<Me>("GET", "/me");
+  }
+  setStatus(status: AgentStatus) {
+    return this.call<Agent>("PUT", "/me/status", { status });
+  }
+  socketTicket(phoneNumberId: string) {
+    return this.call<{ ticket: string; expiresAt: number }>("POST", "/socket-ticket", { phoneNumberId });
+  }
+  conversations(phoneNumberId: string, view: "mine" | "all" = "mine") {
+    return this.call<{ conversations: Conversation[] }>("GET", `/numbers/${phoneNumberId}/conversations?view=${view}`);
+  }
+  messages(phoneNumberId: string, conversationId: string) {
+    return this.call<{ messages: Message[] }>("GET", `/numbers/${phoneNumberId}/conversations/${conversationId}/messages`);
+  }
+  sendText(phoneNumberId: string, conversationId: string, request: SendTextRequest) {
+    return this.call<Message>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/messages`, request);
+  }
+  socketUrl(phoneNumberId: string, ticket: string): string {
+    return `${this.serverUrl.replace(/^http/, "ws")}/api/numbers/${phoneNumberId}/socket?ticket=${encodeURIComponent(ticket)}`;
+  }
+}

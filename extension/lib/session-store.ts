@@ -1,0 +1,12 @@
+import { storage } from "wxt/utils/storage";
+import type { Locale } from "./i18n";
+
+export interface StoredSession {
+  serverUrl: string;
+  token: string;
+}
+
+/** The bearer token lives only in the extension's local storage; nothing else is kept there. */
+export const sessionItem = storage.defineItem<StoredSession | null>("local:session", { fallback: null });
+export const lastServerItem = storage.defineItem<string>("local:lastServer", { fallback: "http://127.0.0.1:8787" });
+export const localeItem = storage.defineItem<Locale | null>("local:locale", { fallback: null });
