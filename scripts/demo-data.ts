@@ -1,0 +1,13 @@
+/** The demo workspace from the product brief, seeded by `npm start` and used by the browser tests. */
+export const DEMO_PASSWORD = "demo1234";
+
+export const demoWorkspace = {
+  workspaceName: "Acme Store",
+  admin: { name: "王经理", email: "wang@acme.test", password: DEMO_PASSWORD },
+  agents: [
+    { key: "lina", name: "李娜", email: "lina@acme.test", role: "agent", inRotation: true },
+    { key: "chenwei", name: "陈伟", email: "chenwei@acme.test", role: "agent", inRotation: true },
+    { key: "zhangmin", name: "张敏", email: "zhangmin@acme.test", role: "agent", inRotation: false },
+  ],
+  number: { phoneNumberId: "105550100", displayName: "Acme Store 客服", displayPhoneNumber: "+1 555 0100" },
+} as const;

@@ -1,0 +1,46 @@
+import { DEMO_PASSWORD, demoWorkspace } from "./demo-data.ts";
+
+async function call(baseUrl: string, path: string, body: unknown, token?: string): Promise<Response> {
+  return fetch(`${baseUrl}/api${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+async function json<T>(response: Response, what: string): Promise<T> {
+  if (!response.ok) throw new Error(`${what} failed: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/**
+ * Creates the demo workspace through the public API (the same calls an operator makes after deploying),
+ * unless its admin can already sign in. Returns the ids the tests need.
+ */
+export async function seedDemo(baseUrl: string, setupToken: string) {
+  const probe = await call(baseUrl, "/sessions", { email: demoWorkspace.admin.email, password: DEMO_PASSWORD });
+  if (probe.ok) return { created: false };
+  await json(await call(baseUrl, "/setup", demoWorkspace, setupToken), "setup");
+  const { token } = await json<{ token: string }>(
+    await call(baseUrl, "/sessions", { email: demoWorkspace.admin.email, password: DEMO_PASSWORD }),
+    "admin sign-in",
+  );
+  const ids: Record<string, string> = {};
+  for (const agent of demoWorkspace.agents) {
+    const created = await json<{ id: string }>(
+      await call(baseUrl, "/people", { name: agent.name, email: agent.email, password: DEMO_PASSWORD, role: agent.role }, token),
+      `adding ${agent.email}`,
+    );
+    ids[agent.key] = created.id;
+  }
+  await json(
+    await call(
+      baseUrl,
+      "/numbers",
+      { ...demoWorkspace.number, memberIds: demoWorkspace.agents.filter((a) => a.inRotation).map((a) => ids[a.key]) },
+      token,
+    ),
+    "connecting the number",
+  );
+  return { created: true, ids };
+}

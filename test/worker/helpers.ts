@@ -1,0 +1,160 @@
+import { SELF } from "cloudflare:test";
+import type { Conversation, Message, SocketEvent } from "../../shared/inbox";
+import type { AgentStatus, Session } from "../../shared/people";
+
+export const APP_SECRET = "test-app-secret";
+export const BASE = "https://inbox.test";
+
+let counter = 0;
+/** Unique per call, so tests sharing a runtime never share a workspace or a number. */
+export function unique(prefix: string): string {
+  counter++;
+  return `${prefix}${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export function uniqueNumberId(): string {
+  return String(Math.floor(1e12 + Math.random() * 8e12));
+}
+
+export async function sign(body: string, secret = APP_SECRET): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)));
+  return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+export async function postWebhook(body: string, signature?: string | null): Promise<Response> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const sig = signature === undefined ? await sign(body) : signature;
+  if (sig !== null) headers["x-hub-signature-256"] = sig;
+  return SELF.fetch(`${BASE}/webhooks/whatsapp`, { method: "POST", headers, body });
+}
+
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string } = {},
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined || options.rawBody !== undefined) headers["content-type"] = "application/json";
+  const response = await SELF.fetch(`${BASE}/api${path}`, {
+    method,
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+export interface TestWorkspace {
+  adminToken: string;
+  phoneNumberId: string;
+  agents: { id: string; token: string; email: string }[];
+}
+
+/** A workspace with an admin, `agentCount` agents in rotation order, and one connected number. */
+export async function createWorkspace(agentCount: number, phoneNumberId = uniqueNumberId()): Promise<TestWorkspace> {
+  const suffix = unique("");
+  const adminEmail = `admin-${suffix}@example.test`;
+  const setup = await SELF.fetch(`${BASE}/api/setup`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer test-setup-token" },
+    body: JSON.stringify({ workspaceName: "Test shop", admin: { name: "Admin", email: adminEmail, password: "password-1" } }),
+  });
+  if (setup.status !== 200) throw new Error(`setup failed: ${await setup.text()}`);
+  const adminToken = (await api<Session>("POST", "/sessions", { body: { email: adminEmail, password: "password-1" } })).body.token;
+  const agents: TestWorkspace["agents"] = [];
+  for (let i = 0; i < agentCount; i++) {
+    const email = `agent${i}-${suffix}@example.test`;
+    const created = await api<{ id: string }>("POST", "/people", {
+      token: adminToken,
+      body: { name: `Agent ${String.fromCharCode(65 + i)}`, email, password: "password-1", role: "agent" },
+    });
+    agents.push({ id: created.body.id, token: "", email });
+  }
+  const connected = await api("POST", "/numbers", {
+    token: adminToken,
+    body: { phoneNumberId, displayName: "Shop", displayPhoneNumber: "+1 555 0100", memberIds: agents.map((a) => a.id) },
+  });
+  if (connected.status !== 200) throw new Error(`connect failed: ${JSON.stringify(connected.body)}`);
+  for (const agent of agents) {
+    agent.token = (await api<Session>("POST", "/sessions", { body: { email: agent.email, password: "password-1" } })).body.token;
+  }
+  return { adminToken, phoneNumberId, agents };
+}
+
+export async function setStatus(token: string, status: AgentStatus): Promise<void> {
+  const result = await api("PUT", "/me/status", { token, body: { status } });
+  if (result.status !== 200) throw new Error(`status change failed: ${JSON.stringify(result.body)}`);
+}
+
+/** Opens an agent's live socket the way the side panel does: ticket first, then the upgrade. */
+export async function connectSocket(token: string, phoneNumberId: string) {
+  const { body } = await api<{ ticket: string }>("POST", "/socket-ticket", { token, body: { phoneNumberId } });
+  const response = await SELF.fetch(`${BASE}/api/numbers/${phoneNumberId}/socket?ticket=${encodeURIComponent(body.ticket)}`, {
+    headers: { upgrade: "websocket" },
+  });
+  const ws = response.webSocket;
+  if (!ws) throw new Error(`socket refused: HTTP ${response.status}`);
+  const events: SocketEvent[] = [];
+  ws.accept();
+  ws.addEventListener("message", (m) => {
+    if (m.data !== "pong") events.push(JSON.parse(String(m.data)) as SocketEvent);
+  });
+  return { ws, events, close: () => ws.close(1000, "test done") };
+}
+
+/** A signed customer text message as Meta sends it. */
+export function customerMessage(phoneNumberId: string, from: string, text: string, wamid = unique("wamid.T")) {
+  return JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "WABA",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550100", phone_number_id: phoneNumberId },
+              contacts: [{ profile: { name: `Customer ${from}` }, wa_id: from }],
+              messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+export function statusUpdate(phoneNumberId: string, wamid: string, status: string, recipient: string) {
+  return JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "WABA",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550100", phone_number_id: phoneNumberId },
+              statuses: [{ id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient }],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+export async function conversationsOf(token: string, phoneNumberId: string, view: "mine" | "all" = "mine") {
+  return (await api<{ conversations: Conversation[] }>("GET", `/numbers/${phoneNumberId}/conversations?view=${view}`, { token })).body
+    .conversations;
+}
+
+export async function messagesOf(token: string, phoneNumberId: string, conversationId: string) {
+  return (await api<{ messages: Message[] }>("GET", `/numbers/${phoneNumberId}/conversations/${conversationId}/messages`, { token }))
+    .body.messages;
+}
+
+export const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
