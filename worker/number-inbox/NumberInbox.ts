@@ -35,6 +35,15 @@ interface SocketIdentity {
 
 type Row = Record<string, SqlStorageValue>;
 
+/** A socket may be closing while we push; the panel catches up from the API when it reconnects. */
+function sendQuietly(ws: WebSocket, data: string): void {
+  try {
+    ws.send(data);
+  } catch {
+    // closing or closed
+  }
+}
+
 const CONVERSATION_SELECT = `
   SELECT c.id, c.status, c.assignee_id, c.assignment_reason, c.created_at, c.last_message_at, c.last_preview,
          c.unread, c.queued_at, c.contact_id, k.wa_id, k.name AS contact_name
@@ -460,13 +469,7 @@ export class NumberInbox extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets()) {
       const identity = ws.deserializeAttachment() as SocketIdentity | null;
       if (!identity) continue;
-      if (identity.agentId === assigneeId || identity.role !== "agent") {
-        try {
-          ws.send(data);
-        } catch {
-          // The socket is closing; the panel catches up when it reconnects.
-        }
-      }
+      if (identity.agentId === assigneeId || identity.role !== "agent") sendQuietly(ws, data);
     }
   }
 
@@ -490,7 +493,7 @@ export class NumberInbox extends DurableObject<Env> {
     const data = JSON.stringify(event);
     for (const ws of this.ctx.getWebSockets()) {
       const identity = ws.deserializeAttachment() as SocketIdentity | null;
-      if (identity && (identity.role !== "agent" || identity.agentId === agentId)) ws.send(data);
+      if (identity && (identity.role !== "agent" || identity.agentId === agentId)) sendQuietly(ws, data);
     }
   }
 

@@ -1,0 +1,63 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+
+const root = resolve(import.meta.dirname, "../..");
+export const EXTENSION_ID = "dogfkfociadkkieogbinadpicgbjkaoh";
+export const extensionDir = resolve(root, ".output/chrome-mv3");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** A panel-sized window, like Chrome's side panel beside a page. */
+export const PANEL = { width: 420, height: 760 };
+
+/** Debian's Chromium with the built extension loaded unpacked, in a fresh profile. */
+export async function launchWithExtension(options: { locale?: string } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  if (!existsSync(resolve(extensionDir, "manifest.json"))) throw new Error("build the extension first: npm run build");
+  const profile = mkdtempSync(join(tmpdir(), "inbox-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    locale: options.locale ?? "en-US",
+    viewport: PANEL,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      ...(options.locale ? [`--lang=${options.locale}`] : []),
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Automation cannot open the real side panel, so the panel's page is opened in a tab of the same size. */
+export async function openSidePanel(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize(PANEL);
+  await page.goto(`chrome-extension://${EXTENSION_ID}/sidepanel.html`);
+  return page;
+}
+
+export async function signIn(page: Page, serverUrl: string, email: string, password: string): Promise<void> {
+  await page.getByLabel(/Server URL|服务器地址/).fill(serverUrl);
+  await page.getByLabel(/^(Email|邮箱)$/).fill(email);
+  await page.getByLabel(/^(Password|密码)$/).fill(password);
+  await page.getByRole("button", { name: /^(Sign in|登录)$/ }).click();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const path = resolve(root, "test/artifacts", name);
+  mkdirSync(dirname(path), { recursive: true });
+  await page.screenshot({ path });
+}

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { unstable_startWorker } from "wrangler";
+import { seedDemo } from "../../scripts/seed.ts";
+import { demoNumber, startSimulator, type SimulatorOptions } from "../../simulator/server.ts";
+
+const root = resolve(import.meta.dirname, "../..");
+// The dev server narrates every request; tests only need its warnings.
+process.env.WRANGLER_LOG ??= "warn";
+process.env.WRANGLER_SEND_METRICS = "false";
+
+export const secrets = {
+  WHATSAPP_APP_SECRET: "e2e-app-secret",
+  WHATSAPP_VERIFY_TOKEN: "e2e-verify-token",
+  WHATSAPP_ACCESS_TOKEN: "e2e-access-token",
+  SETUP_TOKEN: "e2e-setup-token",
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => done(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * The whole product on loopback: the worker in wrangler's dev server (real workerd, SQLite Durable
+ * Objects persisted to a temp folder so a restart keeps state), the Meta simulator, and the demo workspace.
+ */
+export async function startStack() {
+  const persistTo = mkdtempSync(join(tmpdir(), "inbox-e2e-"));
+  const workerPort = await freePort();
+  const workerUrl = `http://127.0.0.1:${workerPort}`;
+  const simulatorOptions: SimulatorOptions = {
+    port: 0,
+    host: "127.0.0.1",
+    workerUrl,
+    appSecret: secrets.WHATSAPP_APP_SECRET,
+    accessToken: secrets.WHATSAPP_ACCESS_TOKEN,
+    ...demoNumber,
+    statusDelaysMs: [200, 500, 900],
+  };
+  const simulator = await startSimulator(simulatorOptions);
+
+  async function startWorker() {
+    const worker = await unstable_startWorker({
+      config: resolve(root, "wrangler.toml"),
+      bindings: {
+        ...Object.fromEntries(Object.entries(secrets).map(([k, value]) => [k, { type: "secret_text" as const, value }])),
+        GRAPH_API_BASE: { type: "plain_text", value: simulator.url },
+      },
+      dev: { server: { hostname: "127.0.0.1", port: workerPort }, inspector: false, persist: persistTo, watch: false },
+    });
+    await worker.ready;
+    return worker;
+  }
+
+  let worker = await startWorker();
+  await seedDemo(workerUrl, secrets.SETUP_TOKEN);
+
+  return {
+    workerUrl,
+    simulator,
+    /** Stops the worker and starts it again on the same port and state, as after a deploy or crash. */
+    async restartWorker(downtimeMs = 0) {
+      await worker.dispose();
+      await new Promise((r) => setTimeout(r, downtimeMs));
+      worker = await startWorker();
+    },
+    async stopWorker() {
+      await worker.dispose();
+    },
+    async startWorkerAgain() {
+      worker = await startWorker();
+    },
+    async customerWrites(waId: string, name: string, text: string) {
+      const response = await fetch(`${simulator.url}/simulator/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ waId, name, text }),
+      });
+      return (await response.json()) as { wamid: string; workerStatus: number };
+    },
+    async simulatorMessages(waId: string) {
+      const response = await fetch(`${simulator.url}/simulator/messages?waId=${waId}`);
+      return ((await response.json()) as { messages: { direction: string; text: string | null; body: unknown }[] }).messages;
+    },
+    async dispose() {
+      await worker.dispose().catch(() => undefined);
+      await simulator.close();
+      rmSync(persistTo, { recursive: true, force: true });
+    },
+  };
+}
+export type Stack = Awaited<ReturnType<typeof startStack>>;
