@@ -1,5 +1,8 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { FakeGraph } from "./simulator/graph.ts";
+
+const graph = new FakeGraph({ accessToken: "test-access-token", phoneNumberId: null, wabaId: null, publicUrl: () => "http://graph.test" });
 
 /** Worker and unit tests, inside the real Workers runtime (workerd) with real SQLite Durable Objects. */
 export default defineConfig({
@@ -14,21 +17,13 @@ export default defineConfig({
           SETUP_TOKEN: "test-setup-token",
           GRAPH_API_BASE: "http://graph.test",
         },
-        // A minimal Meta for tests that send: answers POST /{version}/{id}/messages with a wamid.
+        // The simulator's Graph API answers the worker's outbound calls, so sends, failures and retries are real HTTP.
         outboundService: async (request: Request) => {
-          const url = new URL(request.url);
-          if (url.host === "graph.test" && /\/messages$/.test(url.pathname) && request.method === "POST") {
-            if (request.headers.get("authorization") !== "Bearer test-access-token") {
-              return Response.json({ error: { code: 190, message: "(#190) invalid token" } }, { status: 401 });
-            }
-            const body = (await request.json()) as { to?: string };
-            return Response.json({
-              messaging_product: "whatsapp",
-              contacts: [{ input: body.to, wa_id: body.to }],
-              messages: [{ id: `wamid.TEST${Math.random().toString(36).slice(2)}` }],
-            });
+          if (new URL(request.url).host !== "graph.test") {
+            return new Response(`unexpected outbound request ${request.method} ${request.url}`, { status: 599 });
           }
-          return new Response(`unexpected outbound request ${request.method} ${request.url}`, { status: 599 });
+          const response = await graph.handle(request);
+          return response ?? new Response("not found", { status: 404 });
         },
       },
     }),

@@ -9,5 +9,5 @@ export const demoWorkspace = {
     { key: "chenwei", name: "陈伟", email: "chenwei@acme.test", role: "agent", inRotation: true },
     { key: "zhangmin", name: "张敏", email: "zhangmin@acme.test", role: "agent", inRotation: false },
   ],
-  number: { phoneNumberId: "105550100", displayName: "Acme Store 客服", displayPhoneNumber: "+1 555 0100" },
+  number: { phoneNumberId: "105550100", wabaId: "205550100", displayName: "Acme Store 客服", displayPhoneNumber: "+1 555 0100" },
 } as const;

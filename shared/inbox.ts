@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { messageContentSchema } from "./message-content";
 import { agentStatusSchema } from "./people";
 
 export const conversationStatusSchema = z.enum(["open", "resolved"]);
@@ -21,6 +22,8 @@ export const conversationSchema = z.object({
   lastMessageAt: z.number(),
   lastMessagePreview: z.string(),
   unread: z.number(),
+  /** When the 24-hour customer service window closes (24 h after the customer's last message); null if they never wrote. */
+  windowClosesAt: z.number().nullable(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
@@ -34,6 +37,8 @@ export const messageSchema = z.object({
   direction: z.enum(["in", "out"]),
   kind: z.string(),
   text: z.string().nullable(),
+  content: messageContentSchema,
+  wamid: z.string().nullable(),
   status: deliveryStatusSchema.nullable(),
   error: z.object({ code: z.number(), title: z.string() }).nullable(),
   authorId: z.string().nullable(),
@@ -42,12 +47,66 @@ export const messageSchema = z.object({
 });
 export type Message = z.infer<typeof messageSchema>;
 
-export const sendTextRequestSchema = z.object({
-  text: z.string().trim().min(1, "text must not be empty").max(4096, "text is longer than WhatsApp's 4096 characters"),
-  /** Chosen by the client so a retried request never sends twice. */
-  clientId: z.uuid("clientId must be a UUID"),
+const clientId = z.uuid("clientId must be a UUID; the same clientId never sends twice");
+const replyToId = z.string().regex(/^\d+$/, "replyToId must be a message id").optional();
+
+export const mediaKindSchema = z.enum(["image", "video", "audio", "document", "sticker"]);
+
+/** Everything an agent can send. `clientId` is chosen by the client so a retried request never sends twice. */
+export const sendMessageRequestSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("text"),
+    text: z.string().trim().min(1, "text must not be empty").max(4096, "text is longer than WhatsApp's 4096 characters"),
+    clientId,
+    replyToId,
+  }),
+  z
+    .object({
+      type: z.literal("media"),
+      mediaKind: mediaKindSchema,
+      mediaId: z.string().min(1).optional(),
+      link: z.url("link must be an https URL").startsWith("https://", "link must be an https URL").optional(),
+      caption: z.string().max(1024).optional(),
+      filename: z.string().max(240).optional(),
+      clientId,
+      replyToId,
+    })
+    .refine((m) => Boolean(m.mediaId) !== Boolean(m.link), "give exactly one of mediaId (uploaded) or link"),
+  z.object({
+    type: z.literal("reaction"),
+    targetId: z.string().regex(/^\d+$/, "targetId must be a message id"),
+    /** Empty removes the reaction. */
+    emoji: z.string().max(16),
+    clientId,
+  }),
+  z.object({
+    type: z.literal("template"),
+    name: z.string().min(1).max(512),
+    language: z.string().min(2).max(15),
+    header: z.array(z.string().min(1, "a header variable is empty").max(60)).max(1).default([]),
+    body: z.array(z.string().min(1, "a body variable is empty").max(1024)).max(30).default([]),
+    quickReplies: z.array(z.object({ index: z.number().int().min(0).max(9), payload: z.string().min(1).max(256) })).max(10).default([]),
+    clientId,
+  }),
+]);
+export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
+
+export const templateSchema = z.object({
+  name: z.string(),
+  language: z.string(),
+  status: z.string(),
+  category: z.string().nullable(),
+  header: z.string().nullable(),
+  body: z.string(),
+  footer: z.string().nullable(),
+  quickReplies: z.array(z.string()),
+  headerVariables: z.number(),
+  bodyVariables: z.number(),
 });
-export type SendTextRequest = z.infer<typeof sendTextRequestSchema>;
+export type Template = z.infer<typeof templateSchema>;
+export const templateListSchema = z.object({ templates: z.array(templateSchema) });
+
+export const mediaUploadSchema = z.object({ mediaId: z.string() });
 
 export const conversationListSchema = z.object({ conversations: z.array(conversationSchema) });
 export const messageListSchema = z.object({ messages: z.array(messageSchema) });
@@ -58,5 +117,6 @@ export const socketEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("conversation"), conversation: conversationSchema }),
   z.object({ type: z.literal("message"), message: messageSchema }),
   z.object({ type: z.literal("agent_status"), agentId: z.string(), status: agentStatusSchema, connected: z.boolean() }),
+  z.object({ type: z.literal("number_health"), phoneNumberId: z.string(), tokenValid: z.boolean(), detail: z.string() }),
 ]);
 export type SocketEvent = z.infer<typeof socketEventSchema>;

@@ -55,9 +55,22 @@ export const connectNumberRequestSchema = z.object({
   phoneNumberId: z.string().regex(/^\d{1,30}$/, "phoneNumberId must be Meta's numeric phone number id"),
   displayName: name,
   displayPhoneNumber: z.string().trim().min(3).max(32),
+  /** The WhatsApp Business Account the number belongs to: templates and account events are read through it. */
+  wabaId: z.string().regex(/^\d{1,30}$/, "wabaId must be Meta's numeric WhatsApp Business Account id").optional(),
   memberIds: z.array(z.string()).default([]),
 });
 export type ConnectNumberRequest = z.infer<typeof connectNumberRequestSchema>;
 
 export const socketTicketRequestSchema = z.object({ phoneNumberId: z.string().min(1) });
 export const socketTicketSchema = z.object({ ticket: z.string(), expiresAt: z.number() });
+
+/** An account-level webhook (template status, quality, account update, calls, preferences…), kept for supervisors. */
+export const workspaceEventSchema = z.object({
+  id: z.string(),
+  field: z.string(),
+  phoneNumberId: z.string().nullable(),
+  wabaId: z.string().nullable(),
+  detail: z.unknown(),
+  at: z.number(),
+});
+export type WorkspaceEvent = z.infer<typeof workspaceEventSchema>;

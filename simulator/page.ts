@@ -39,7 +39,6 @@ export function chatPage(options: { displayPhoneNumber: string }): string {
 <script>
   const lines = document.getElementById("lines");
   const waId = () => document.getElementById("waId").value.trim();
-  const ticks = { sent: "✓", delivered: "✓✓", read: "✓✓ read" };
   async function refresh() {
     const res = await fetch("/simulator/messages?waId=" + encodeURIComponent(waId()));
     const { messages } = await res.json();

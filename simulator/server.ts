@@ -2,15 +2,17 @@
  * Local stand-in for Meta, for `npm start` and the browser tests. It is not part of the worker:
  * the worker only knows a Graph API base URL, which points here locally.
  *
- * - Graph API: POST /{version}/{phone_number_id}/messages answers like Meta (a wamid), then sends the
- *   signed `sent`, `delivered` and `read` status webhooks to the worker.
+ * - Graph API (simulator/graph.ts): sends answer with a wamid, then the simulator posts the signed
+ *   `sent`, `delivered` and `read` status webhooks to the worker; media, uploads and templates too.
  * - A chat page at / where a person writes as a customer; each message becomes a signed webhook.
- * - A small control API under /simulator/ for tests.
+ * - Control endpoints under /simulator/ for tests (and curious people): customer messages, any
+ *   webhook body, injected Graph API failures.
  *
  * Runs on Node 22 directly (type stripping), with no dependencies.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { FakeGraph, SimulatedNetworkFailure, type SentMessage } from "./graph.ts";
 import { chatPage } from "./page.ts";
 
 export interface SimulatorOptions {
@@ -39,55 +41,49 @@ export interface ChatLine {
 
 export interface Simulator {
   url: string;
+  graph: FakeGraph;
   close(): Promise<void>;
 }
 
-function wamid(): string {
-  return `wamid.SIM${randomBytes(12).toString("hex").toUpperCase()}`;
+export const demoNumber = { phoneNumberId: "105550100", displayPhoneNumber: "15550100", wabaId: "205550100" };
+
+function customerWamid(): string {
+  return `wamid.CUST${randomBytes(12).toString("hex").toUpperCase()}`;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function toFetchRequest(req: IncomingMessage, base: string): Promise<Request> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
-  return text ? JSON.parse(text) : {};
+  const body = chunks.length ? Buffer.concat(chunks) : undefined;
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(key, value);
+  return new Request(new URL(req.url ?? "/", base), { method: req.method, headers, body: req.method === "GET" ? undefined : body });
 }
 
-function send(res: ServerResponse, status: number, body: unknown, type = "application/json"): void {
-  res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
-  res.end(typeof body === "string" ? body : JSON.stringify(body));
+async function writeFetchResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-function graphError(res: ServerResponse, status: number, code: number, message: string): void {
-  send(res, status, { error: { message: `(#${code}) ${message}`, type: "OAuthException", code, fbtrace_id: "SIM" } });
+/** Text of what the business sent, for the chat page. */
+function outboundText(body: Record<string, unknown>): string | null {
+  const type = String(body.type ?? "text");
+  const part = body[type] as Record<string, unknown> | undefined;
+  if (type === "text") return String(part?.body ?? "");
+  if (type === "template") return `[template ${String(part?.name)}] ${JSON.stringify(part?.components ?? [])}`;
+  if (type === "reaction") return `[reaction ${String(part?.emoji ?? "")}]`;
+  return `[${type}] ${String(part?.caption ?? part?.filename ?? part?.link ?? part?.id ?? "")}`;
 }
 
 export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const lines: ChatLine[] = [];
+  let publicUrl = "";
 
-  async function deliverWebhook(value: Record<string, unknown>): Promise<number> {
-    const payload = {
-      object: "whatsapp_business_account",
-      entry: [
-        {
-          id: options.wabaId,
-          changes: [
-            {
-              field: "messages",
-              value: {
-                messaging_product: "whatsapp",
-                metadata: { display_phone_number: options.displayPhoneNumber, phone_number_id: options.phoneNumberId },
-                ...value,
-              },
-            },
-          ],
-        },
-      ],
-    };
+  async function postSigned(payload: unknown): Promise<number> {
     const body = JSON.stringify(payload);
     const signature = createHmac("sha256", options.appSecret).update(body).digest("hex");
     // Meta retries until it gets a 200; the simulator tries a few times so a restarting worker loses nothing.
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 6; attempt++) {
       try {
         const response = await fetch(`${options.workerUrl}/webhooks/whatsapp`, {
           method: "POST",
@@ -104,76 +100,88 @@ export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
     return 0;
   }
 
-  function scheduleStatuses(line: ChatLine): void {
+  const envelope = (value: Record<string, unknown>) => ({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: options.wabaId,
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: options.displayPhoneNumber, phone_number_id: options.phoneNumberId },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
+  });
+
+  function onSent(message: SentMessage): void {
+    const line: ChatLine = { wamid: message.wamid, direction: "out", waId: message.to, text: outboundText(message.body), body: message.body, at: message.at };
+    lines.push(line);
     (["sent", "delivered", "read"] as const).forEach((status, i) => {
       setTimeout(() => {
         line.status = status;
-        void deliverWebhook({
-          statuses: [
-            {
-              id: line.wamid,
-              status,
-              timestamp: String(Math.floor(Date.now() / 1000)),
-              recipient_id: line.waId,
-            },
-          ],
-        });
+        void postSigned(
+          envelope({ statuses: [{ id: message.wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: message.to }] }),
+        );
       }, options.statusDelaysMs[i]);
     });
   }
 
+  const graph = new FakeGraph({ ...options, publicUrl: () => publicUrl, onSent });
+
   async function customerWrites(waId: string, name: string, text: string) {
-    const line: ChatLine = { wamid: wamid(), direction: "in", waId, name, text, at: Date.now() };
+    const line: ChatLine = { wamid: customerWamid(), direction: "in", waId, name, text, at: Date.now() };
     lines.push(line);
-    const status = await deliverWebhook({
-      contacts: [{ profile: { name }, wa_id: waId }],
-      messages: [{ from: waId, id: line.wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
-    });
+    const status = await postSigned(
+      envelope({
+        contacts: [{ profile: { name }, wa_id: waId }],
+        messages: [{ from: waId, id: line.wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
+      }),
+    );
     return { wamid: line.wamid, workerStatus: status };
   }
 
   const server = createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? "/", "http://simulator");
-      const path = url.pathname;
-      const graphSend = /^\/(v\d+\.\d+)\/(\d+)\/messages$/.exec(path);
-      if (req.method === "POST" && graphSend) {
-        if (req.headers.authorization !== `Bearer ${options.accessToken}`) {
-          return graphError(res, 401, 190, "Error validating access token: the token is invalid");
+      const request = await toFetchRequest(req, publicUrl);
+      const url = new URL(request.url);
+      const fromGraph = await graph.handle(request).catch((error: unknown) => {
+        if (error instanceof SimulatedNetworkFailure) {
+          req.socket.destroy();
+          return "dropped" as const;
         }
-        if (graphSend[2] !== options.phoneNumberId) {
-          return graphError(res, 400, 100, `Unsupported post request. Object with ID '${graphSend[2]}' does not exist`);
-        }
-        const body = (await readJson(req)) as Record<string, unknown>;
-        if (body.messaging_product !== "whatsapp") return graphError(res, 400, 100, "Invalid parameter: messaging_product");
-        if (body.status === "read") return send(res, 200, { success: true });
-        const to = String(body.to ?? "");
-        if (!/^\+?\d{5,20}$/.test(to)) return graphError(res, 400, 100, "Invalid parameter: to");
-        const text = (body.text as { body?: string } | undefined)?.body ?? null;
-        const line: ChatLine = { wamid: wamid(), direction: "out", waId: to.replace(/^\+/, ""), text, body, at: Date.now() };
-        lines.push(line);
-        scheduleStatuses(line);
-        return send(res, 200, {
-          messaging_product: "whatsapp",
-          contacts: [{ input: to, wa_id: line.waId }],
-          messages: [{ id: line.wamid }],
-        });
+        throw error;
+      });
+      if (fromGraph === "dropped") return;
+      if (fromGraph) return writeFetchResponse(res, fromGraph);
+      const send = (status: number, body: unknown, type = "application/json") => {
+        res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+        res.end(typeof body === "string" ? body : JSON.stringify(body));
+      };
+      if (request.method === "GET" && url.pathname === "/") return send(200, chatPage(options), "text/html; charset=utf-8");
+      if (request.method === "POST" && url.pathname === "/simulator/messages") {
+        const body = (await request.json()) as { waId?: string; name?: string; text?: string };
+        if (!body.waId || !/^\d{5,20}$/.test(body.waId) || !body.text) return send(400, { error: "waId (digits) and text are required" });
+        return send(200, await customerWrites(body.waId, body.name ?? body.waId, body.text));
       }
-      if (req.method === "GET" && path === "/") return send(res, 200, chatPage(options), "text/html; charset=utf-8");
-      if (req.method === "POST" && path === "/simulator/messages") {
-        const body = (await readJson(req)) as { waId?: string; name?: string; text?: string };
-        if (!body.waId || !/^\d{5,20}$/.test(body.waId) || !body.text) {
-          return send(res, 400, { error: "waId (digits) and text are required" });
-        }
-        return send(res, 200, await customerWrites(body.waId, body.name ?? body.waId, body.text));
+      if (request.method === "POST" && url.pathname === "/simulator/webhooks") {
+        // Any `value` of a messages change (a voice note, a location, an order…), signed and delivered as Meta would.
+        const value = (await request.json()) as Record<string, unknown>;
+        return send(200, { workerStatus: await postSigned(envelope(value)) });
       }
-      if (req.method === "GET" && path === "/simulator/messages") {
+      if (request.method === "GET" && url.pathname === "/simulator/messages") {
         const waId = url.searchParams.get("waId");
-        return send(res, 200, { messages: waId ? lines.filter((l) => l.waId === waId) : lines });
+        return send(200, { messages: waId ? lines.filter((l) => l.waId === waId) : lines });
       }
-      send(res, 404, { error: `no route ${req.method} ${path}` });
+      send(404, { error: `no route ${request.method} ${url.pathname}` });
     } catch (error) {
-      send(res, 400, { error: `bad request: ${(error as Error).message}` });
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: `bad request: ${(error as Error).message}` }));
     }
   });
 
@@ -181,15 +189,19 @@ export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
     server.listen(options.port, options.host, () => {
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : options.port;
+      publicUrl = `http://${options.host}:${port}`;
       resolve({
-        url: `http://${options.host}:${port}`,
-        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+        url: publicUrl,
+        graph,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });
 }
-
-export const demoNumber = { phoneNumberId: "105550100", displayPhoneNumber: "15550100", wabaId: "205550100" };
 
 // Started directly: `node simulator/server.ts`
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { adminRoutes } from "./api/admin";
 import type { AppEnv } from "./api/context";
 import { conversationRoutes } from "./api/conversations";
+import { mediaRoutes } from "./api/media";
 import { sessionRoutes } from "./api/sessions";
 import { socketRoutes } from "./api/socket";
 import { errorResponse } from "./lib/errors";
@@ -13,6 +14,7 @@ const api = new OpenAPIHono<AppEnv>()
   .route("/", sessionRoutes)
   .route("/", adminRoutes)
   .route("/", conversationRoutes)
+  .route("/", mediaRoutes)
   .route("/", socketRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });

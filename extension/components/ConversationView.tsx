@@ -1,35 +1,31 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Conversation, Message } from "../../shared/inbox";
+import type { ApiClient } from "../lib/api";
 import { formatTime, t } from "../lib/i18n";
+import { Composer } from "./Composer";
 import { DeliveryTick } from "./DeliveryTick";
+import { MessageBody } from "./MessageBody";
+import type { OutgoingRequest } from "./useInbox";
+
+const QUICK_REACTIONS = ["👍", "❤️", "🙏", "😂"];
 
 export function ConversationView(props: {
+  api: ApiClient;
+  phoneNumberId: string;
   conversation: Conversation | null;
   messages: Message[] | null;
   onBack: () => void;
-  onSend: (text: string) => Promise<void>;
+  onSend: (request: OutgoingRequest) => Promise<void>;
 }) {
-  const [draft, setDraft] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [reactingTo, setReactingTo] = useState<string | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
     listRef.current?.scrollTo({ top: listRef.current.scrollHeight });
   }, [props.messages?.length]);
 
-  async function send() {
-    const text = draft.trim();
-    if (!text) return;
-    setDraft("");
-    setError(null);
-    try {
-      await props.onSend(text);
-    } catch (e) {
-      setDraft(text);
-      setError((e as Error).message);
-    }
-  }
-
+  const byWamid = new Map((props.messages ?? []).filter((m) => m.wamid).map((m) => [m.wamid!, m]));
   const c = props.conversation;
   return (
     <section class="conversation" aria-label={c?.contact.name ?? c?.contact.waId ?? ""}>
@@ -46,46 +42,57 @@ export function ConversationView(props: {
       <ol class="messages" ref={listRef}>
         {props.messages === null && <li class="loading">{t("conversation.loading")}</li>}
         {props.messages?.map((m) => (
-          <li key={m.clientId ?? m.id} class={`message ${m.direction}`} data-message-id={m.id}>
-            <p>{m.text ?? `[${m.kind}]`}</p>
+          <li key={m.clientId ?? m.id} class={`message ${m.direction} kind-${m.kind}`} data-message-id={m.id} data-kind={m.kind}>
+            <MessageBody
+              message={m}
+              api={props.api}
+              phoneNumberId={props.phoneNumberId}
+              quoted={m.content.replyToWamid ? (byWamid.get(m.content.replyToWamid) ?? null) : null}
+            />
             <small>
               {formatTime(m.timestamp)}
               {m.direction === "out" && m.status && <DeliveryTick status={m.status} />}
             </small>
-            {m.error && <p class="error">{`${m.error.code}: ${m.error.title}`}</p>}
+            {m.error && <p class="error">{t("message.error", { code: m.error.code, title: m.error.title })}</p>}
+            {m.wamid && m.direction === "in" && (
+              <div class="message-actions">
+                <button type="button" class="link dark" onClick={() => setReplyTo(m)}>
+                  {t("action.reply")}
+                </button>
+                <button type="button" class="link dark" aria-expanded={reactingTo === m.id} onClick={() => setReactingTo(reactingTo === m.id ? null : m.id)}>
+                  {t("action.react")}
+                </button>
+                {reactingTo === m.id &&
+                  QUICK_REACTIONS.map((emoji) => (
+                    <button
+                      type="button"
+                      class="emoji"
+                      aria-label={`${t("action.react")} ${emoji}`}
+                      onClick={() => {
+                        setReactingTo(null);
+                        void props.onSend({ type: "reaction", targetId: m.id, emoji });
+                      }}
+                    >
+                      {emoji}
+                    </button>
+                  ))}
+              </div>
+            )}
           </li>
         ))}
       </ol>
-      <form
-        class="composer"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send();
-        }}
-      >
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-        <label class="visually-hidden" for="composer-text">
-          {t("composer.label")}
-        </label>
-        <textarea
-          id="composer-text"
-          rows={2}
-          placeholder={t("composer.placeholder")}
-          value={draft}
-          onInput={(e) => setDraft(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
-              e.preventDefault();
-              void send();
-            }
-          }}
+      {c && (
+        <Composer
+          key={c.id}
+          api={props.api}
+          phoneNumberId={props.phoneNumberId}
+          conversationId={c.id}
+          windowClosesAt={c.windowClosesAt}
+          replyTo={replyTo}
+          onCancelReply={() => setReplyTo(null)}
+          onSend={props.onSend}
         />
-        <button type="submit">{t("composer.send")}</button>
-      </form>
+      )}
     </section>
   );
 }

@@ -45,10 +45,12 @@ export function Inbox(props: {
       {props.me.agent.status === "away" && <p class="hint">{t("status.awayHint")}</p>}
       {inbox.open ? (
         <ConversationView
+          api={props.api}
+          phoneNumberId={inbox.open.phoneNumberId}
           conversation={inbox.openConversation}
           messages={inbox.messages}
           onBack={() => inbox.setOpen(null)}
-          onSend={inbox.sendText}
+          onSend={inbox.send}
         />
       ) : (
         <>

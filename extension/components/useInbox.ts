@@ -1,8 +1,12 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Conversation, Message, SocketEvent } from "../../shared/inbox";
+import type { Conversation, Message, SendMessageRequest, SocketEvent } from "../../shared/inbox";
 import type { Me } from "../../shared/people";
 import type { ApiClient } from "../lib/api";
 import { LiveConnection, type LiveState } from "../lib/live";
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A send request before the panel gives it its clientId; defaults the schema fills may be left out. */
+export type OutgoingRequest = DistributiveOmit<SendMessageRequest, "clientId"> | { type: "template"; name: string; language: string; header?: string[]; body?: string[] };
 
 export interface OpenConversation {
   phoneNumberId: string;
@@ -86,23 +90,28 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     if (open) void loadMessages(open).catch(() => setMessages([]));
   }, [open?.phoneNumberId, open?.conversationId]);
 
-  async function sendText(text: string) {
+  /** Sends anything the API accepts; text shows at once as pending, everything gets a fresh clientId. */
+  async function send(request: OutgoingRequest) {
     if (!open) return;
     const clientId = crypto.randomUUID();
-    const optimistic: Message = {
-      id: `local-${clientId}`,
-      conversationId: open.conversationId,
-      direction: "out",
-      kind: "text",
-      text,
-      status: "pending",
-      error: null,
-      authorId: me.agent.id,
-      clientId,
-      timestamp: Date.now(),
-    };
-    setMessages((prev) => mergeMessage(prev ?? [], optimistic));
-    const stored = await api.sendText(open.phoneNumberId, open.conversationId, { text, clientId });
+    if (request.type === "text") {
+      const optimistic: Message = {
+        id: `local-${clientId}`,
+        conversationId: open.conversationId,
+        direction: "out",
+        kind: "text",
+        text: request.text,
+        content: {},
+        wamid: null,
+        status: "pending",
+        error: null,
+        authorId: me.agent.id,
+        clientId,
+        timestamp: Date.now(),
+      };
+      setMessages((prev) => mergeMessage(prev ?? [], optimistic));
+    }
+    const stored = await api.send(open.phoneNumberId, open.conversationId, { ...request, clientId } as SendMessageRequest);
     setMessages((prev) => mergeMessage(prev ?? [], stored));
   }
 
@@ -116,5 +125,5 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const sorted = [...conversations.values()].sort((a, b) => b.lastMessageAt - a.lastMessageAt);
   const openConversation = open ? (conversations.get(`${open.phoneNumberId}:${open.conversationId}`) ?? null) : null;
 
-  return { conversations: sorted, open, setOpen, openConversation, messages, sendText, live: overall };
+  return { conversations: sorted, open, setOpen, openConversation, messages, send, live: overall };
 }

@@ -1,4 +1,4 @@
-import type { Conversation, Message, SendTextRequest } from "../../shared/inbox";
+import type { Conversation, Message, SendMessageRequest, Template } from "../../shared/inbox";
 import type { Agent, AgentStatus, Me, Session } from "../../shared/people";
 
 /** A refusal from the server, with the sentence it gave. */
@@ -58,8 +58,34 @@ export class ApiClient {
   messages(phoneNumberId: string, conversationId: string) {
     return this.call<{ messages: Message[] }>("GET", `/numbers/${phoneNumberId}/conversations/${conversationId}/messages`);
   }
-  sendText(phoneNumberId: string, conversationId: string, request: SendTextRequest) {
+  send(phoneNumberId: string, conversationId: string, request: SendMessageRequest) {
     return this.call<Message>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/messages`, request);
+  }
+  typing(phoneNumberId: string, conversationId: string) {
+    return this.call<{ ok: true }>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/typing`);
+  }
+  templates(phoneNumberId: string, refresh = false) {
+    return this.call<{ templates: Template[] }>("GET", `/numbers/${phoneNumberId}/templates?refresh=${refresh}`);
+  }
+  /** Media bytes come through the worker with the session token; the panel shows them as blob URLs. */
+  async mediaBlob(phoneNumberId: string, mediaId: string): Promise<Blob> {
+    const response = await fetch(`${this.serverUrl}/api/numbers/${phoneNumberId}/media/${encodeURIComponent(mediaId)}`, {
+      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+    });
+    if (!response.ok) throw new ApiError(response.status, `media ${mediaId}: HTTP ${response.status}`);
+    return response.blob();
+  }
+  async uploadMedia(phoneNumberId: string, file: File): Promise<string> {
+    const form = new FormData();
+    form.set("file", file, file.name);
+    const response = await fetch(`${this.serverUrl}/api/numbers/${phoneNumberId}/media`, {
+      method: "POST",
+      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+      body: form,
+    });
+    const json = (await response.json().catch(() => null)) as { mediaId?: string; error?: { message?: string } } | null;
+    if (!response.ok || !json?.mediaId) throw new ApiError(response.status, json?.error?.message ?? `upload failed: HTTP ${response.status}`);
+    return json.mediaId;
   }
   socketUrl(phoneNumberId: string, ticket: string): string {
     return `${this.serverUrl.replace(/^http/, "ws")}/api/numbers/${phoneNumberId}/socket?ticket=${encodeURIComponent(ticket)}`;

@@ -78,10 +78,10 @@ describe("bad input gets a 4xx naming the problem", () => {
   it("names an empty reply, a reply without clientId, and a bad conversation id", async () => {
     const { ws, a, conversation, socket } = await workspaceWithConversation();
     const path = `/numbers/${ws.phoneNumberId}/conversations/${conversation.id}/messages`;
-    const empty = await api<ErrorBody>("POST", path, { token: a.token, body: { text: "  ", clientId: crypto.randomUUID() } });
+    const empty = await api<ErrorBody>("POST", path, { token: a.token, body: { type: "text", text: "  ", clientId: crypto.randomUUID() } });
     expect(empty.status).toBe(400);
     expect(empty.body.error.message).toMatch(/text/);
-    const noClientId = await api<ErrorBody>("POST", path, { token: a.token, body: { text: "hi" } });
+    const noClientId = await api<ErrorBody>("POST", path, { token: a.token, body: { type: "text", text: "hi" } });
     expect(noClientId.body.error.message).toMatch(/clientId/);
     const badId = await api<ErrorBody>("GET", `/numbers/${ws.phoneNumberId}/conversations/abc/messages`, { token: a.token });
     expect(badId.status).toBe(400);
@@ -136,7 +136,7 @@ describe("roles and membership", () => {
     expect(read.status).toBe(403);
     const reply = await api("POST", `/numbers/${ws.phoneNumberId}/conversations/${conversation.id}/messages`, {
       token: b.token,
-      body: { text: "hi", clientId: crypto.randomUUID() },
+      body: { type: "text", text: "hi", clientId: crypto.randomUUID() },
     });
     expect(reply.status).toBe(403);
     socket.close();
@@ -148,10 +148,10 @@ describe("replying", () => {
     const { ws, a, conversation, socket } = await workspaceWithConversation();
     const path = `/numbers/${ws.phoneNumberId}/conversations/${conversation.id}/messages`;
     const clientId = crypto.randomUUID();
-    const first = await api<Message>("POST", path, { token: a.token, body: { text: "您好，马上为您查询", clientId } });
+    const first = await api<Message>("POST", path, { token: a.token, body: { type: "text", text: "您好，马上为您查询", clientId } });
     expect(first.status).toBe(200);
     expect(first.body.status).toBe("accepted");
-    const again = await api<Message>("POST", path, { token: a.token, body: { text: "您好，马上为您查询", clientId } });
+    const again = await api<Message>("POST", path, { token: a.token, body: { type: "text", text: "您好，马上为您查询", clientId } });
     expect(again.body.id).toBe(first.body.id);
 
     const outbound = (await messagesOf(a.token, ws.phoneNumberId, conversation.id)).filter((m) => m.direction === "out");

@@ -1,14 +1,20 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { conversationListSchema, messageListSchema, messageSchema, sendTextRequestSchema } from "../../shared/inbox";
-import { socketTicketRequestSchema, socketTicketSchema } from "../../shared/people";
+import {
+  conversationListSchema,
+  messageListSchema,
+  messageSchema,
+  sendMessageRequestSchema,
+  templateListSchema,
+} from "../../shared/inbox";
+import { socketTicketRequestSchema, socketTicketSchema, workspaceEventSchema } from "../../shared/people";
 import { errorResponse, refusalResponse } from "../lib/errors";
 import { requireSession } from "./auth";
 import { apiRouter, type AppEnv } from "./context";
 import { bearer, jsonBody, jsonResponses } from "./openapi-helpers";
 
 /** An agent works only on the numbers they belong to; supervisors and admins on all of the workspace's. */
-const requireNumberAccess = createMiddleware<AppEnv>(async (c, next) => {
+export const requireNumberAccess = createMiddleware<AppEnv>(async (c, next) => {
   const principal = c.get("principal");
   const phoneNumberId = c.req.param("phoneNumberId") ?? "";
   if (!(await c.env.WORKSPACE.getByName(principal.workspaceId).assertNumberAccess(principal, phoneNumberId))) {
@@ -17,7 +23,7 @@ const requireNumberAccess = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const numberParams = z.object({ phoneNumberId: z.string().regex(/^\d{1,30}$/, "phoneNumberId must be numeric") });
+export const numberParams = z.object({ phoneNumberId: z.string().regex(/^\d{1,30}$/, "phoneNumberId must be numeric") });
 const conversationParams = numberParams.extend({
   conversationId: z.string().regex(/^\d{1,15}$/, "conversationId must be numeric"),
 });
@@ -55,14 +61,46 @@ const listMessages = createRoute({
   responses: jsonResponses(messageListSchema, "Messages"),
 });
 
-const sendText = createRoute({
+const send = createRoute({
   method: "post",
   path: "/numbers/{phoneNumberId}/conversations/{conversationId}/messages",
-  summary: "Reply with text; the same clientId never sends twice",
+  summary: "Send text, media, a reaction or a template; the same clientId never sends twice",
+  description:
+    "Free-form messages need the 24-hour customer service window to be open (422 otherwise: send a template). " +
+    "The message is stored with its outbox entry before the Graph API is called; failures are retried with backoff.",
   security: bearer,
   middleware: [requireSession, requireNumberAccess] as const,
-  request: { params: conversationParams, ...jsonBody(sendTextRequestSchema) },
+  request: { params: conversationParams, ...jsonBody(sendMessageRequestSchema) },
   responses: jsonResponses(messageSchema, "The stored message with its delivery status"),
+});
+
+const typing = createRoute({
+  method: "post",
+  path: "/numbers/{phoneNumberId}/conversations/{conversationId}/typing",
+  summary: "Show the customer a typing indicator (25 s, and marks their last message read)",
+  security: bearer,
+  middleware: [requireSession, requireNumberAccess] as const,
+  request: { params: conversationParams },
+  responses: jsonResponses(z.object({ ok: z.literal(true) }), "Indicator shown"),
+});
+
+const templates = createRoute({
+  method: "get",
+  path: "/numbers/{phoneNumberId}/templates",
+  summary: "Approved message templates of the number's WhatsApp Business Account (refresh=true re-reads Meta)",
+  security: bearer,
+  middleware: [requireSession, requireNumberAccess] as const,
+  request: { params: numberParams, query: z.object({ refresh: z.enum(["true", "false"]).default("false") }) },
+  responses: jsonResponses(templateListSchema, "Templates"),
+});
+
+const numberEvents = createRoute({
+  method: "get",
+  path: "/events",
+  summary: "Account-level webhook events (templates, quality, account, calls, preferences), newest first",
+  security: bearer,
+  middleware: [requireSession] as const,
+  responses: jsonResponses(z.object({ events: z.array(workspaceEventSchema) }), "Events"),
 });
 
 export const conversationRoutes = apiRouter()
@@ -85,10 +123,28 @@ export const conversationRoutes = apiRouter()
     if (!result.ok) return refusalResponse(c, result) as never;
     return c.json({ messages: result.value }, 200);
   })
-  .openapi(sendText, async (c) => {
+  .openapi(send, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");
-    const inbox = c.env.NUMBER_INBOX.getByName(phoneNumberId);
-    const result = await inbox.sendText(c.get("principal"), conversationId, c.req.valid("json"));
+    const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).send(c.get("principal"), conversationId, c.req.valid("json"));
     if (!result.ok) return refusalResponse(c, result) as never;
     return c.json(result.value, 200);
+  })
+  .openapi(typing, async (c) => {
+    const { phoneNumberId, conversationId } = c.req.valid("param");
+    const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).typing(c.get("principal"), conversationId);
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
+  .openapi(templates, async (c) => {
+    const { phoneNumberId } = c.req.valid("param");
+    const refresh = c.req.valid("query").refresh === "true";
+    const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).templates(c.get("principal"), refresh);
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json({ templates: result.value }, 200);
+  })
+  .openapi(numberEvents, async (c) => {
+    const principal = c.get("principal");
+    const result = await c.env.WORKSPACE.getByName(principal.workspaceId).listEvents(principal);
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json({ events: result.value.map((e) => ({ ...e, detail: JSON.parse(e.detail) as unknown })) }, 200);
   });

@@ -20,6 +20,15 @@ export class Directory extends DurableObject<Env> {
           description: "email to workspace",
           sql: "CREATE TABLE IF NOT EXISTS accounts (email TEXT PRIMARY KEY, workspace_id TEXT NOT NULL)",
         },
+        {
+          idMonotonicInc: 2,
+          description: "numbers and WABAs to workspace, for account-level webhook fields",
+          sql: `
+            CREATE TABLE IF NOT EXISTS numbers (phone_number_id TEXT PRIMARY KEY, waba_id TEXT, workspace_id TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS numbers_by_waba ON numbers (waba_id);
+            CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+          `,
+        },
       ],
     });
     void ctx.blockConcurrencyWhile(async () => {
@@ -39,6 +48,41 @@ export class Directory extends DurableObject<Env> {
 
   async releaseEmail(email: string): Promise<void> {
     this.sql.exec("DELETE FROM accounts WHERE email = ?", email);
+  }
+
+  async registerNumber(phoneNumberId: string, wabaId: string | null, workspaceId: string): Promise<void> {
+    this.sql.exec(
+      `INSERT INTO numbers (phone_number_id, waba_id, workspace_id) VALUES (?, ?, ?)
+       ON CONFLICT (phone_number_id) DO UPDATE SET waba_id = excluded.waba_id, workspace_id = excluded.workspace_id`,
+      phoneNumberId,
+      wabaId,
+      workspaceId,
+    );
+  }
+
+  /**
+   * Which workspace an account-level webhook change belongs to (template, account, call or preference
+   * updates): by its number when it names one, otherwise by its WABA. Unknown ones are counted.
+   */
+  async workspaceForChange(phoneNumberId: string | null, wabaId: string): Promise<string | null> {
+    const row = this.sql
+      .exec<{ workspace_id: string }>(
+        "SELECT workspace_id FROM numbers WHERE phone_number_id = ? OR waba_id = ? ORDER BY phone_number_id = ? DESC LIMIT 1",
+        phoneNumberId ?? "",
+        wabaId,
+        phoneNumberId ?? "",
+      )
+      .toArray()[0];
+    if (!row) {
+      this.sql.exec(
+        "INSERT INTO counters (name, value) VALUES ('unrouted_changes', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1",
+      );
+    }
+    return row?.workspace_id ?? null;
+  }
+
+  async unroutedChanges(): Promise<number> {
+    return this.sql.exec<{ value: number }>("SELECT value FROM counters WHERE name = 'unrouted_changes'").toArray()[0]?.value ?? 0;
   }
 
   async workspaceOf(email: string): Promise<string | null> {

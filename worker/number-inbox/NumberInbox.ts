@@ -1,24 +1,32 @@
 import { DurableObject } from "cloudflare:workers";
 import { SQLSchemaMigrations } from "durable-utils/sql-migrations";
-import type { Conversation, DeliveryStatus, Message, SendTextRequest, SocketEvent } from "../../shared/inbox";
+import type { Conversation, DeliveryStatus, Message, SendMessageRequest, SocketEvent, Template } from "../../shared/inbox";
+import type { MessageContent } from "../../shared/message-content";
 import type { AgentStatus, Role } from "../../shared/people";
+import type { WebhookContact, WebhookMessage } from "../../shared/webhook";
 import type { Env } from "../env";
-import { sendMessage, textMessageBody } from "../graph/client";
+import { markReadBody, mediaBody, reactionBody, templateBody, textBody } from "../graph/bodies";
+import { listTemplates, postStatus, sendMessage, type GraphConfig } from "../graph/client";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 import type { NumberBatch } from "../webhook/split";
 import { advanceDelivery, isDeliveryStatus } from "./delivery";
-import { messageText, previewOf } from "./message-content";
+import { describeInbound, previewOf } from "./message-content";
+import { classifyFailure, throughputDelay } from "./outbox-policy";
 import { pickRoundRobin, type RotationMember } from "./routing";
 import { numberInboxMigrations } from "./schema";
+import { renderTemplate, summarizeTemplate } from "./templates";
 
 /** What the Workspace pushes when a number is connected or its people change; never read per message. */
 export interface NumberConfig {
   workspaceId: string;
   phoneNumberId: string;
+  wabaId: string | null;
   displayName: string;
   displayPhoneNumber: string;
   /** In rotation order. */
   members: { id: string; name: string; role: Role; status: AgentStatus }[];
+  /** Meta's default per-number throughput. */
+  messagesPerSecond?: number;
 }
 
 export interface IngestResult {
@@ -35,6 +43,9 @@ interface SocketIdentity {
 
 type Row = Record<string, SqlStorageValue>;
 
+export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 3600_000;
+const DEFAULT_MESSAGES_PER_SECOND = 80;
+
 /** A socket may be closing while we push; the panel catches up from the API when it reconnects. */
 function sendQuietly(ws: WebSocket, data: string): void {
   try {
@@ -46,11 +57,14 @@ function sendQuietly(ws: WebSocket, data: string): void {
 
 const CONVERSATION_SELECT = `
   SELECT c.id, c.status, c.assignee_id, c.assignment_reason, c.created_at, c.last_message_at, c.last_preview,
-         c.unread, c.queued_at, c.contact_id, k.wa_id, k.name AS contact_name
+         c.unread, c.queued_at, c.contact_id, c.last_inbound_at, k.wa_id, k.user_id, k.name AS contact_name
   FROM conversations c JOIN contacts k ON k.id = c.contact_id`;
 
 export class NumberInbox extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** Guards against two overlapping outbox passes in this instance; the outbox itself lives in SQLite. */
+  private draining = false;
+  private readonly recentSends: number[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -103,7 +117,8 @@ export class NumberInbox extends DurableObject<Env> {
       return { connected: false, stored: 0, duplicates: 0, statusesApplied: 0 };
     }
     const touched = new Set<number>();
-    const newMessages: number[] = [];
+    const changedMessages = new Set<number>();
+    let stored = 0;
     let duplicates = 0;
     let statusesApplied = 0;
     const now = Date.now();
@@ -115,46 +130,28 @@ export class NumberInbox extends DurableObject<Env> {
           duplicates++;
           continue;
         }
-        const waKey = message.from ?? message.from_user_id ?? contact?.wa_id ?? contact?.user_id ?? "unknown";
-        const contactId = this.upsertContact(waKey, contact?.wa_id ?? message.from ?? null, contact?.profile?.name, now);
-        const conversationId = this.conversationForInbound(contactId, now);
-        const text = messageText(message);
-        const timestamp = Number.isFinite(message.timestamp) ? message.timestamp * 1000 : now;
-        const row = this.sql
-          .exec<{ id: number }>(
-            `INSERT INTO messages (wamid, conversation_id, direction, kind, text, timestamp, raw)
-             VALUES (?, ?, 'in', ?, ?, ?, ?) RETURNING id`,
-            message.id,
-            conversationId,
-            message.type,
-            text,
-            timestamp,
-            JSON.stringify(message),
-          )
-          .one();
-        this.sql.exec(
-          `UPDATE conversations SET last_message_at = MAX(last_message_at, ?), last_inbound_at = ?,
-             last_preview = ?, unread = unread + 1 WHERE id = ?`,
-          timestamp,
-          timestamp,
-          previewOf(message.type, text),
-          conversationId,
-        );
+        const { messageId, conversationId, targetId } = this.storeInbound(message, contact, now);
+        stored++;
         touched.add(conversationId);
-        newMessages.push(row.id);
+        changedMessages.add(messageId);
+        if (targetId !== null) changedMessages.add(targetId);
       }
       for (const status of batch.statuses) {
-        if (!isDeliveryStatus(status.status)) continue;
+        if (!isDeliveryStatus(status.status)) {
+          this.recordEvent("unknown_status", status);
+          continue;
+        }
         const error = status.errors?.[0];
-        const conversationId = this.applyStatus(status.id, status.status, error?.code ?? null, error?.title ?? null);
-        if (conversationId === null) continue;
+        const applied = this.applyStatus(status.id, status.status, error?.code ?? null, error?.title ?? error?.message ?? null);
+        if (!applied) continue;
         statusesApplied++;
-        touched.add(conversationId);
+        if (applied.changed) changedMessages.add(applied.messageId);
       }
+      for (const error of batch.errors) this.recordEvent("webhook_error", error);
     });
     for (const conversationId of touched) this.routeIfNeeded(conversationId);
-    for (const id of newMessages) this.broadcastMessage(id);
-    return { connected: true, stored: newMessages.length, duplicates, statusesApplied };
+    for (const id of changedMessages) this.broadcastMessage(id);
+    return { connected: true, stored, duplicates, statusesApplied };
   }
 
   // ---- agent API ----
@@ -176,67 +173,155 @@ export class NumberInbox extends DurableObject<Env> {
   async listMessages(viewer: Principal, conversationId: string): Promise<Result<Message[]>> {
     const conversation = this.visibleConversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
+    const id = Number(conversationId);
     if (conversation.value.assignee_id === viewer.personId && Number(conversation.value.unread) > 0) {
-      this.sql.exec("UPDATE conversations SET unread = 0 WHERE id = ?", Number(conversationId));
-      this.broadcastConversation(Number(conversationId));
+      this.sql.exec("UPDATE conversations SET unread = 0 WHERE id = ?", id);
+      this.broadcastConversation(id);
+      // The customer sees blue ticks once the assignee has opened the conversation.
+      const lastInbound = this.lastInboundWamid(id);
+      if (lastInbound) void postStatus(this.graph(), this.config().phoneNumberId, markReadBody(lastInbound)).catch(() => undefined);
     }
     const rows = this.sql
-      .exec("SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp, id LIMIT 1000", Number(conversationId))
+      .exec("SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp, id LIMIT 1000", id)
       .toArray();
     return ok(rows.map((r) => this.toMessage(r)));
   }
 
-  async sendText(viewer: Principal, conversationId: string, request: SendTextRequest): Promise<Result<Message>> {
+  /** Stores an outbound message and its outbox entry in one step, then tries to send it at once. */
+  async send(viewer: Principal, conversationId: string, request: SendMessageRequest): Promise<Result<Message>> {
     const conversation = this.visibleConversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
-    if (!seesEverything(viewer) && conversation.value.assignee_id !== viewer.personId) {
+    const c = conversation.value;
+    if (!seesEverything(viewer) && c.assignee_id !== viewer.personId) {
       return refuse(403, "only the assigned agent or a supervisor can reply in this conversation");
     }
     const existing = this.sql.exec("SELECT * FROM messages WHERE client_id = ?", request.clientId).toArray()[0];
     if (existing) return ok(this.toMessage(existing));
 
-    const config = this.getSetting<NumberConfig>("config")!;
-    const to = String(conversation.value.wa_id ?? "");
-    if (!to) return refuse(422, "this customer has no WhatsApp number to reply to");
+    const to = c.wa_id as string | null;
+    if (!to) return refuse(422, "this customer wrote with a business-scoped id only; WhatsApp gives no number to reply to");
     const now = Date.now();
-    const { id } = this.sql
-      .exec<{ id: number }>(
-        `INSERT INTO messages (client_id, conversation_id, direction, kind, text, status, author_id, timestamp)
-         VALUES (?, ?, 'out', 'text', ?, 'pending', ?, ?) RETURNING id`,
-        request.clientId,
+    const windowOpen = c.last_inbound_at !== null && now < Number(c.last_inbound_at) + CUSTOMER_SERVICE_WINDOW_MS;
+    if (request.type !== "template" && !windowOpen) {
+      return refuse(422, "the 24-hour customer service window is closed: only a template message can be sent now");
+    }
+    const built = this.buildOutbound(request, to);
+    if (!built.ok) return built;
+    const { body, kind, text, content } = built.value;
+
+    const id = this.ctx.storage.transactionSync(() => {
+      const { id } = this.sql
+        .exec<{ id: number }>(
+          `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, status, author_id, timestamp)
+           VALUES (?, ?, 'out', ?, ?, ?, 'pending', ?, ?) RETURNING id`,
+          request.clientId,
+          Number(conversationId),
+          kind,
+          text,
+          JSON.stringify(content),
+          viewer.personId,
+          now,
+        )
+        .one();
+      this.sql.exec(
+        "INSERT INTO outbox (message_id, conversation_id, body, next_attempt_at) VALUES (?, ?, ?, ?)",
+        id,
         Number(conversationId),
-        request.text,
-        viewer.personId,
+        JSON.stringify(body),
         now,
-      )
-      .one();
-    this.sql.exec(
-      "UPDATE conversations SET last_message_at = ?, last_preview = ? WHERE id = ?",
-      now,
-      previewOf("text", request.text),
-      Number(conversationId),
-    );
+      );
+      this.sql.exec(
+        "UPDATE conversations SET last_message_at = ?, last_preview = ? WHERE id = ?",
+        now,
+        previewOf(kind, text, content),
+        Number(conversationId),
+      );
+      return id;
+    });
     this.broadcastMessage(id);
     this.broadcastConversation(Number(conversationId));
-
-    const result = await sendMessage(
-      { base: this.env.GRAPH_API_BASE, version: this.env.GRAPH_API_VERSION, accessToken: this.env.WHATSAPP_ACCESS_TOKEN },
-      config.phoneNumberId,
-      textMessageBody(to, request.text),
-    );
-    if (result.ok) {
-      this.sql.exec("UPDATE messages SET wamid = ? WHERE id = ?", result.wamid, id);
-      this.setDelivery(id, "accepted", null, null);
-      // A status webhook can outrun the Graph API's answer; apply what arrived early.
-      for (const early of this.sql.exec("SELECT * FROM early_statuses WHERE wamid = ?", result.wamid).toArray()) {
-        this.setDelivery(id, early.status as DeliveryStatus, early.error_code as number | null, early.error_title as string | null);
-      }
-      this.sql.exec("DELETE FROM early_statuses WHERE wamid = ?", result.wamid);
-    } else {
-      this.setDelivery(id, "failed", result.code, result.title);
-    }
-    this.broadcastMessage(id);
+    await this.drainOutbox();
     return ok(this.messageById(id));
+  }
+
+  /** WhatsApp's typing indicator (which also marks the customer's last message read); lasts 25 s. */
+  async typing(viewer: Principal, conversationId: string): Promise<Result<{ ok: true }>> {
+    const conversation = this.visibleConversation(viewer, conversationId);
+    if (!conversation.ok) return conversation;
+    const wamid = this.lastInboundWamid(Number(conversationId));
+    if (!wamid) return refuse(422, "the customer has not written yet");
+    const result = await postStatus(this.graph(), this.config().phoneNumberId, markReadBody(wamid, true));
+    return result.ok ? ok({ ok: true }) : refuse(502, `WhatsApp refused the typing indicator: ${result.title}`);
+  }
+
+  /** Whether this media id belongs to a message the viewer may see (the route then streams it). */
+  async mediaVisible(viewer: Principal, mediaId: string): Promise<boolean> {
+    const rows = this.sql
+      .exec<{ conversation_id: number }>(
+        "SELECT conversation_id FROM messages WHERE json_extract(content, '$.media.id') = ? LIMIT 20",
+        mediaId,
+      )
+      .toArray();
+    return rows.some((r) => this.visibleConversation(viewer, String(r.conversation_id)).ok);
+  }
+
+  async templates(viewer: Principal, refresh: boolean): Promise<Result<Template[]>> {
+    if (refresh || this.sql.exec("SELECT 1 FROM templates LIMIT 1").toArray().length === 0) {
+      const synced = await this.syncTemplates();
+      if (!synced.ok && refresh) return synced;
+    }
+    void viewer;
+    const rows = this.sql.exec("SELECT * FROM templates WHERE status = 'APPROVED' ORDER BY name, language").toArray();
+    return ok(
+      rows.map((r) =>
+        summarizeTemplate({
+          name: r.name as string,
+          language: r.language as string,
+          status: r.status as string,
+          category: (r.category as string | null) ?? undefined,
+          components: JSON.parse(r.components as string) as unknown[],
+        }),
+      ),
+    );
+  }
+
+  async syncTemplates(): Promise<Result<number>> {
+    const wabaId = this.config().wabaId;
+    if (!wabaId) return refuse(422, "this number has no WhatsApp Business Account id, so its templates cannot be read");
+    const result = await listTemplates(this.graph(), wabaId);
+    if (!result.ok) return refuse(502, `the Graph API refused the template list: ${result.title}`);
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM templates");
+      for (const t of result.value) {
+        this.sql.exec(
+          "INSERT OR REPLACE INTO templates (name, language, status, category, components, synced_at) VALUES (?, ?, ?, ?, ?, ?)",
+          t.name,
+          t.language,
+          t.status,
+          t.category ?? null,
+          JSON.stringify(t.components ?? []),
+          now,
+        );
+      }
+    });
+    return ok(result.value.length);
+  }
+
+  /** Webhook errors and token problems of this number; `detail` is JSON text. */
+  async events(viewer: Principal): Promise<Result<{ kind: string; detail: string; at: number }[]>> {
+    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins read the number's events");
+    return ok(this.sql.exec<{ kind: string; detail: string; at: number }>("SELECT kind, detail, at FROM events ORDER BY id DESC LIMIT 200").toArray());
+  }
+
+  async health(): Promise<{ tokenValid: boolean; detail: string; outboxLength: number }> {
+    const invalid = this.getSetting<string>("token_invalid");
+    const outboxLength = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
+    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength };
+  }
+
+  override async alarm(): Promise<void> {
+    await this.drainOutbox();
   }
 
   // ---- sockets ----
@@ -276,26 +361,90 @@ export class NumberInbox extends DurableObject<Env> {
     await this.webSocketClose(ws, 1011);
   }
 
-  // ---- internals ----
+  // ---- inbound internals ----
 
-  private upsertContact(waKey: string, waId: string | null, name: string | undefined, now: number): number {
-    const existing = this.sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_key = ?", waKey).toArray()[0];
+  private storeInbound(message: WebhookMessage, contact: WebhookContact | null, now: number) {
+    const contactId = this.upsertContact(message, contact, now);
+    const conversationId = this.conversationForInbound(contactId, now);
+    const { kind, text, content } = describeInbound(message);
+    const timestamp = Number.isFinite(message.timestamp) && message.timestamp > 0 ? message.timestamp * 1000 : now;
+    const { id: messageId } = this.sql
+      .exec<{ id: number }>(
+        `INSERT INTO messages (wamid, conversation_id, direction, kind, text, content, timestamp, raw)
+         VALUES (?, ?, 'in', ?, ?, ?, ?, ?) RETURNING id`,
+        message.id,
+        conversationId,
+        kind,
+        text,
+        JSON.stringify(content),
+        timestamp,
+        JSON.stringify(message),
+      )
+      .one();
+    this.sql.exec(
+      `UPDATE conversations SET last_message_at = MAX(last_message_at, ?), last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?),
+         last_preview = ?, unread = unread + 1 WHERE id = ?`,
+      timestamp,
+      now,
+      previewOf(kind, text, content),
+      conversationId,
+    );
+    const targetId = kind === "edit" || kind === "revoke" ? this.applyEditOrRevoke(kind, content, text) : null;
+    return { messageId, conversationId, targetId };
+  }
+
+  /** An edit replaces the text of the message it edits; a revoke marks it deleted. The original stays stored. */
+  private applyEditOrRevoke(kind: string, content: MessageContent, text: string | null): number | null {
+    if (!content.targetWamid) return null;
+    const target = this.sql
+      .exec<{ id: number; content: string | null }>("SELECT id, content FROM messages WHERE wamid = ?", content.targetWamid)
+      .toArray()[0];
+    if (!target) return null;
+    const previous = JSON.parse(target.content ?? "{}") as MessageContent;
+    if (kind === "revoke") {
+      this.sql.exec("UPDATE messages SET content = ? WHERE id = ?", JSON.stringify({ ...previous, deleted: true }), target.id);
+    } else {
+      const { targetWamid: _, ...edited } = content;
+      this.sql.exec(
+        "UPDATE messages SET text = ?, content = ? WHERE id = ?",
+        text,
+        JSON.stringify({ ...previous, ...edited, edited: true }),
+        target.id,
+      );
+    }
+    return target.id;
+  }
+
+  /**
+   * Contacts are found by phone (wa_id) or by business-scoped user id, whichever the payload carries,
+   * and the two are linked the first time both appear, so a BSUID-only payload lands in the same conversation.
+   */
+  private upsertContact(message: WebhookMessage, contact: WebhookContact | null, now: number): number {
+    const waId = contact?.wa_id ?? message.from ?? null;
+    const userId = contact?.user_id ?? message.from_user_id ?? null;
+    const name = contact?.profile?.name ?? null;
+    const byWa = waId ? this.sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_id = ?", waId).toArray()[0] : undefined;
+    const byUser = userId ? this.sql.exec<{ id: number }>("SELECT id FROM contacts WHERE user_id = ?", userId).toArray()[0] : undefined;
+    const existing = byWa ?? byUser;
     if (existing) {
       this.sql.exec(
-        "UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name), wa_id = COALESCE(?, wa_id) WHERE id = ?",
+        `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name),
+           wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?) WHERE id = ?`,
         now,
-        name ?? null,
-        waId,
+        name,
+        byWa ? null : waId,
+        byUser ? null : userId,
         existing.id,
       );
       return existing.id;
     }
     return this.sql
       .exec<{ id: number }>(
-        "INSERT INTO contacts (wa_key, wa_id, name, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-        waKey,
+        `INSERT INTO contacts (wa_key, wa_id, user_id, name, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+        waId ?? (userId ? `user:${userId}` : `unknown:${message.id}`),
         waId,
-        name ?? null,
+        userId,
+        name,
         now,
         now,
       )
@@ -326,6 +475,8 @@ export class NumberInbox extends DurableObject<Env> {
       )
       .one().id;
   }
+
+  // ---- routing ----
 
   private rotation(): RotationMember[] {
     return this.sql
@@ -377,8 +528,169 @@ export class NumberInbox extends DurableObject<Env> {
     }
   }
 
-  /** Returns the conversation touched, or null when the message is not known (yet). */
-  private applyStatus(wamid: string, status: DeliveryStatus, code: number | null, title: string | null): number | null {
+  // ---- outbound internals ----
+
+  private buildOutbound(
+    request: SendMessageRequest,
+    to: string,
+  ): Result<{ body: unknown; kind: string; text: string | null; content: MessageContent }> {
+    const replyTo = "replyToId" in request && request.replyToId ? this.wamidOf(request.replyToId) : null;
+    if ("replyToId" in request && request.replyToId && !replyTo) {
+      return refuse(422, `replyToId: message ${request.replyToId} has no WhatsApp id to quote`);
+    }
+    const content: MessageContent = replyTo ? { replyToWamid: replyTo } : {};
+    switch (request.type) {
+      case "text":
+        return ok({ body: textBody({ to, replyToWamid: replyTo }, request.text), kind: "text", text: request.text, content });
+      case "media":
+        content.media = {
+          id: request.mediaId ?? null,
+          link: request.link ?? null,
+          mimeType: null,
+          filename: request.filename ?? null,
+          voice: false,
+          animated: false,
+        };
+        if (request.caption) content.caption = request.caption;
+        return ok({
+          body: mediaBody({ to, replyToWamid: replyTo }, request.mediaKind, request),
+          kind: request.mediaKind,
+          text: request.caption ?? request.filename ?? null,
+          content,
+        });
+      case "reaction": {
+        const target = this.wamidOf(request.targetId);
+        if (!target) return refuse(422, `targetId: message ${request.targetId} has no WhatsApp id to react to`);
+        content.reaction = { targetWamid: target, emoji: request.emoji || null };
+        return ok({ body: reactionBody(to, target, request.emoji), kind: "reaction", text: request.emoji || null, content });
+      }
+      case "template": {
+        const row = this.sql
+          .exec("SELECT * FROM templates WHERE name = ? AND language = ?", request.name, request.language)
+          .toArray()[0];
+        if (!row) return refuse(422, `template ${request.name} (${request.language}) is not approved for this number; refresh the templates`);
+        const summary = summarizeTemplate({
+          name: request.name,
+          language: request.language,
+          status: row.status as string,
+          components: JSON.parse(row.components as string) as unknown[],
+        });
+        if (request.body.length !== summary.bodyVariables || request.header.length !== summary.headerVariables) {
+          return refuse(
+            400,
+            `template ${request.name} needs ${summary.headerVariables} header and ${summary.bodyVariables} body variables; got ${request.header.length} and ${request.body.length}`,
+          );
+        }
+        content.template = { name: request.name, language: request.language };
+        const text = [summary.header && renderTemplate(summary.header, request.header), renderTemplate(summary.body, request.body)]
+          .filter(Boolean)
+          .join("\n");
+        return ok({
+          body: templateBody(to, request.name, request.language, request),
+          kind: "template",
+          text,
+          content,
+        });
+      }
+    }
+  }
+
+  /**
+   * Sends what is due, oldest first and only the oldest unsent message of each conversation, so replies
+   * arrive in order. Every entry has one identity (its message row) from the agent's click to Meta's wamid.
+   */
+  private async drainOutbox(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      const perSecond = this.config().messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
+      for (let guard = 0; guard < 1000; guard++) {
+        const now = Date.now();
+        const entry = this.sql
+          .exec<{ id: number; message_id: number; body: string; attempts: number }>(
+            `SELECT o.id, o.message_id, o.body, o.attempts FROM outbox o
+             WHERE o.next_attempt_at <= ?
+               AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_id = o.conversation_id AND p.id < o.id)
+             ORDER BY o.id LIMIT 1`,
+            now,
+          )
+          .toArray()[0];
+        if (!entry) break;
+        const wait = throughputDelay(this.recentSends, now, perSecond);
+        if (wait > 0) {
+          await new Promise((r) => setTimeout(r, wait));
+          continue;
+        }
+        this.recentSends.push(now);
+        if (this.recentSends.length > perSecond) this.recentSends.splice(0, this.recentSends.length - perSecond);
+        const attempt = entry.attempts + 1;
+        this.sql.exec("UPDATE outbox SET attempts = ? WHERE id = ?", attempt, entry.id);
+        const result = await sendMessage(this.graph(), this.config().phoneNumberId, JSON.parse(entry.body));
+        if (result.ok) {
+          this.onSent(entry.id, entry.message_id, result.value);
+          continue;
+        }
+        const decision = classifyFailure(result, attempt);
+        if (decision.action === "fail") {
+          this.sql.exec("DELETE FROM outbox WHERE id = ?", entry.id);
+          this.setDelivery(entry.message_id, "failed", result.code, decision.reason);
+        } else {
+          this.sql.exec(
+            "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?",
+            Date.now() + decision.delayMs,
+            `${result.code}: ${result.title}`,
+            entry.id,
+          );
+          if (decision.action === "pause") {
+            // Nothing can be sent with a bad token: hold the whole queue, keep it, and tell the admins.
+            this.sql.exec("UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?)", Date.now() + decision.delayMs);
+            this.markTokenInvalid(decision.reason);
+          }
+        }
+        this.broadcastMessage(entry.message_id);
+      }
+    } finally {
+      this.draining = false;
+      await this.scheduleOutboxAlarm();
+    }
+  }
+
+  private onSent(outboxId: number, messageId: number, wamid: string): void {
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM outbox WHERE id = ?", outboxId);
+      this.sql.exec("UPDATE messages SET wamid = ? WHERE id = ?", wamid, messageId);
+      this.setDelivery(messageId, "accepted", null, null);
+      // A status webhook can outrun the Graph API's answer; apply what arrived early.
+      for (const early of this.sql.exec("SELECT * FROM early_statuses WHERE wamid = ?", wamid).toArray()) {
+        this.setDelivery(messageId, early.status as DeliveryStatus, early.error_code as number | null, early.error_title as string | null);
+      }
+      this.sql.exec("DELETE FROM early_statuses WHERE wamid = ?", wamid);
+    });
+    if (this.getSetting<string>("token_invalid")) {
+      this.sql.exec("DELETE FROM settings WHERE key = 'token_invalid'");
+      this.pushHealth(true, "ok");
+    }
+    this.broadcastMessage(messageId);
+  }
+
+  private markTokenInvalid(reason: string): void {
+    if (this.getSetting<string>("token_invalid")) return;
+    this.setSetting("token_invalid", reason);
+    this.recordEvent("token_invalid", { reason });
+    this.pushHealth(false, reason);
+  }
+
+  private async scheduleOutboxAlarm(): Promise<void> {
+    const next = this.sql.exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox").one().at;
+    if (next === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 10));
+  }
+
+  // ---- statuses ----
+
+  /** Returns the message a status belongs to, or null when it is not known (yet) and is kept for later. */
+  private applyStatus(wamid: string, status: DeliveryStatus, code: number | null, title: string | null) {
     const row = this.sql
       .exec<{ id: number; conversation_id: number }>("SELECT id, conversation_id FROM messages WHERE wamid = ?", wamid)
       .toArray()[0];
@@ -392,8 +704,7 @@ export class NumberInbox extends DurableObject<Env> {
       );
       return null;
     }
-    if (this.setDelivery(row.id, status, code, title)) this.broadcastMessage(row.id);
-    return row.conversation_id;
+    return { messageId: row.id, changed: this.setDelivery(row.id, status, code, title) };
   }
 
   /** Moves a message's delivery status forward; returns whether it changed. */
@@ -412,6 +723,33 @@ export class NumberInbox extends DurableObject<Env> {
     return true;
   }
 
+  // ---- reads ----
+
+  private config(): NumberConfig {
+    const config = this.getSetting<NumberConfig>("config");
+    if (!config) throw new Error("number is not connected");
+    return config;
+  }
+
+  private graph(): GraphConfig {
+    return { base: this.env.GRAPH_API_BASE, version: this.env.GRAPH_API_VERSION, accessToken: this.env.WHATSAPP_ACCESS_TOKEN };
+  }
+
+  private wamidOf(messageId: string): string | null {
+    return this.sql.exec<{ wamid: string | null }>("SELECT wamid FROM messages WHERE id = ?", Number(messageId)).toArray()[0]?.wamid ?? null;
+  }
+
+  private lastInboundWamid(conversationId: number): string | null {
+    return (
+      this.sql
+        .exec<{ wamid: string }>(
+          "SELECT wamid FROM messages WHERE conversation_id = ? AND direction = 'in' ORDER BY timestamp DESC, id DESC LIMIT 1",
+          conversationId,
+        )
+        .toArray()[0]?.wamid ?? null
+    );
+  }
+
   private visibleConversation(viewer: Principal, conversationId: string): Result<Row> {
     const id = Number(conversationId);
     const row = Number.isInteger(id) ? this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).toArray()[0] : undefined;
@@ -427,11 +765,15 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   private toConversation(row: Row): Conversation {
-    const config = this.getSetting<NumberConfig>("config");
+    const lastInbound = row.last_inbound_at as number | null;
     return {
       id: String(row.id),
-      phoneNumberId: config?.phoneNumberId ?? "",
-      contact: { id: String(row.contact_id), waId: (row.wa_id as string | null) ?? null, name: (row.contact_name as string | null) ?? null },
+      phoneNumberId: this.getSetting<NumberConfig>("config")?.phoneNumberId ?? "",
+      contact: {
+        id: String(row.contact_id),
+        waId: (row.wa_id as string | null) ?? null,
+        name: (row.contact_name as string | null) ?? null,
+      },
       status: row.status as Conversation["status"],
       assigneeId: (row.assignee_id as string | null) ?? null,
       assignmentReason: (row.assignment_reason as string | null) ?? null,
@@ -439,6 +781,7 @@ export class NumberInbox extends DurableObject<Env> {
       lastMessageAt: row.last_message_at as number,
       lastMessagePreview: row.last_preview as string,
       unread: row.unread as number,
+      windowClosesAt: lastInbound ? lastInbound + CUSTOMER_SERVICE_WINDOW_MS : null,
     };
   }
 
@@ -449,8 +792,13 @@ export class NumberInbox extends DurableObject<Env> {
       direction: row.direction as Message["direction"],
       kind: row.kind as string,
       text: (row.text as string | null) ?? null,
+      content: row.content ? (JSON.parse(row.content as string) as MessageContent) : {},
+      wamid: (row.wamid as string | null) ?? null,
       status: (row.status as DeliveryStatus | null) ?? null,
-      error: row.error_code === null || row.error_code === undefined ? null : { code: row.error_code as number, title: String(row.error_title ?? "") },
+      error:
+        row.error_code === null || row.error_code === undefined
+          ? null
+          : { code: row.error_code as number, title: String(row.error_title ?? "") },
       authorId: (row.author_id as string | null) ?? null,
       clientId: (row.client_id as string | null) ?? null,
       timestamp: row.timestamp as number,
@@ -459,6 +807,10 @@ export class NumberInbox extends DurableObject<Env> {
 
   private messageById(id: number): Message {
     return this.toMessage(this.sql.exec("SELECT * FROM messages WHERE id = ?", id).one());
+  }
+
+  private recordEvent(kind: string, detail: unknown): void {
+    this.sql.exec("INSERT INTO events (kind, detail, at) VALUES (?, ?, ?)", kind, JSON.stringify(detail), Date.now());
   }
 
   // ---- pushing to side panels ----
@@ -471,6 +823,11 @@ export class NumberInbox extends DurableObject<Env> {
       if (!identity) continue;
       if (identity.agentId === assigneeId || identity.role !== "agent") sendQuietly(ws, data);
     }
+  }
+
+  private pushHealth(tokenValid: boolean, detail: string): void {
+    const config = this.config();
+    this.pushToViewers(null, { type: "number_health", phoneNumberId: config.phoneNumberId, tokenValid, detail });
   }
 
   private broadcastConversation(conversationId: number): void {

@@ -63,4 +63,39 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       );
     `,
   },
+  {
+    idMonotonicInc: 2,
+    description: "message content, business-scoped user ids, events, outbox, templates",
+    sql: `
+      ALTER TABLE messages ADD COLUMN content TEXT;
+      ALTER TABLE contacts ADD COLUMN user_id TEXT;
+      CREATE UNIQUE INDEX IF NOT EXISTS contacts_by_user_id ON contacts (user_id) WHERE user_id IS NOT NULL;
+      CREATE UNIQUE INDEX IF NOT EXISTS contacts_by_wa_id ON contacts (wa_id) WHERE wa_id IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS events (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS outbox (
+        id INTEGER PRIMARY KEY,
+        message_id INTEGER NOT NULL UNIQUE,
+        conversation_id INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT
+      );
+      CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at);
+      CREATE TABLE IF NOT EXISTS templates (
+        name TEXT NOT NULL,
+        language TEXT NOT NULL,
+        status TEXT NOT NULL,
+        category TEXT,
+        components TEXT NOT NULL,
+        synced_at INTEGER NOT NULL,
+        PRIMARY KEY (name, language)
+      );
+    `,
+  },
 ];

@@ -3,7 +3,21 @@ import { webhookPayloadSchema } from "../../shared/webhook";
 import type { AppEnv } from "../api/context";
 import { describeZodError, errorResponse } from "../lib/errors";
 import { hasValidSignature } from "./signature";
-import { splitByNumber } from "./split";
+import { splitByNumber, type OtherChange } from "./split";
+import type { Env } from "../env";
+
+/** Account-level fields are rare; each goes to its workspace's event log, found through the directory. */
+async function recordOtherChanges(env: Env, changes: OtherChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const directory = env.DIRECTORY.getByName("directory");
+  const byWorkspace = new Map<string, OtherChange[]>();
+  for (const change of changes) {
+    const workspaceId = await directory.workspaceForChange(change.phoneNumberId, change.entryId);
+    if (!workspaceId) continue;
+    byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), change]);
+  }
+  await Promise.all([...byWorkspace].map(([id, list]) => env.WORKSPACE.getByName(id).recordEvents(list)));
+}
 
 /** Meta's documented maximum webhook payload. */
 export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
@@ -36,10 +50,11 @@ export const webhookRoutes = new Hono<AppEnv>()
     const parsed = webhookPayloadSchema.safeParse(json);
     if (!parsed.success) return errorResponse(c, 400, `not a WhatsApp webhook: ${describeZodError(parsed.error)}`);
 
-    const { batches } = splitByNumber(parsed.data);
+    const { batches, otherChanges } = splitByNumber(parsed.data);
     // 200 only once every number's object has stored its part; a failure answers 500 and Meta retries,
     // which is safe because each object drops the wamids it already has.
     const results = await Promise.all(batches.map((b) => c.env.NUMBER_INBOX.getByName(b.phoneNumberId).ingest(b)));
+    await recordOtherChanges(c.env, otherChanges);
     const unconnected = batches.filter((_, i) => !results[i]!.connected).map((b) => b.phoneNumberId);
     if (unconnected.length > 0) console.warn(`webhook for unconnected number(s) ${unconnected.join(", ")} acknowledged`);
     return c.text("EVENT_RECEIVED", 200);

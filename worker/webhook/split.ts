@@ -22,10 +22,19 @@ export interface NumberBatch {
   errors: WebhookError[];
 }
 
+/** A change that is not a customer message or status: account, template, call, preference updates… */
+export interface OtherChange {
+  /** The WABA id for account-level fields. */
+  entryId: string;
+  phoneNumberId: string | null;
+  field: string;
+  value: unknown;
+}
+
 export interface SplitResult {
   batches: NumberBatch[];
-  /** Changes that carry no phone number (template, account updates…): acknowledged, handled by the fidelity work. */
-  otherChanges: number;
+  /** Recorded as workspace events for supervisors; never refused. */
+  otherChanges: OtherChange[];
 }
 
 function contactFor(message: WebhookMessage, contacts: WebhookContact[]): WebhookContact | null {
@@ -38,13 +47,15 @@ function contactFor(message: WebhookMessage, contacts: WebhookContact[]): Webhoo
 /** Walks entry[] × changes[] and groups messages and statuses by the business number they belong to. */
 export function splitByNumber(payload: WebhookPayload): SplitResult {
   const batches = new Map<string, NumberBatch>();
-  let otherChanges = 0;
+  const otherChanges: OtherChange[] = [];
   for (const entry of payload.entry) {
     for (const change of entry.changes) {
       const parsed = change.field === "messages" ? webhookValueSchema.safeParse(change.value) : null;
       const phoneNumberId = parsed?.success ? parsed.data.metadata?.phone_number_id : undefined;
       if (!parsed?.success || !phoneNumberId) {
-        otherChanges++;
+        const value = change.value as { metadata?: { phone_number_id?: unknown } } | null;
+        const id = value?.metadata?.phone_number_id;
+        otherChanges.push({ entryId: entry.id, phoneNumberId: typeof id === "string" ? id : null, field: change.field, value: change.value });
         continue;
       }
       const value = parsed.data;

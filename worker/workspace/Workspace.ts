@@ -9,6 +9,7 @@ import type {
   NumberSummary,
   Role,
   Session,
+  WorkspaceEvent,
 } from "../../shared/people";
 import type { Env } from "../env";
 import { randomToken, sha256Base64Url } from "../lib/bytes";
@@ -81,6 +82,21 @@ export class Workspace extends DurableObject<Env> {
               person_id TEXT NOT NULL,
               phone_number_id TEXT NOT NULL,
               expires_at INTEGER NOT NULL
+            );
+          `,
+        },
+        {
+          idMonotonicInc: 2,
+          description: "WABA per number, workspace events from account-level webhooks",
+          sql: `
+            ALTER TABLE numbers ADD COLUMN waba_id TEXT;
+            CREATE TABLE IF NOT EXISTS events (
+              id INTEGER PRIMARY KEY,
+              field TEXT NOT NULL,
+              phone_number_id TEXT,
+              waba_id TEXT,
+              detail TEXT NOT NULL,
+              at INTEGER NOT NULL
             );
           `,
         },
@@ -166,12 +182,13 @@ export class Workspace extends DurableObject<Env> {
     }
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
-        `INSERT INTO numbers (phone_number_id, display_name, display_phone_number, connected_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO numbers (phone_number_id, display_name, display_phone_number, waba_id, connected_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (phone_number_id) DO UPDATE SET display_name = excluded.display_name,
-           display_phone_number = excluded.display_phone_number`,
+           display_phone_number = excluded.display_phone_number, waba_id = excluded.waba_id`,
         request.phoneNumberId,
         request.displayName,
         request.displayPhoneNumber,
+        request.wabaId ?? null,
         Date.now(),
       );
       this.sql.exec("DELETE FROM memberships WHERE phone_number_id = ?", request.phoneNumberId);
@@ -184,6 +201,7 @@ export class Workspace extends DurableObject<Env> {
         ),
       );
     });
+    await this.env.DIRECTORY.getByName("directory").registerNumber(request.phoneNumberId, request.wabaId ?? null, this.workspaceId());
     await this.pushNumberConfig(request.phoneNumberId);
     return ok({
       phoneNumberId: request.phoneNumberId,
@@ -195,6 +213,38 @@ export class Workspace extends DurableObject<Env> {
   async setStatus(principal: Principal, status: AgentStatus): Promise<Agent> {
     await this.applyStatus(principal.personId, status);
     return this.agentOf(principal.personId);
+  }
+
+  // ---- account-level webhook events ----
+
+  async recordEvents(changes: { entryId: string; phoneNumberId: string | null; field: string; value: unknown }[]): Promise<void> {
+    const now = Date.now();
+    for (const change of changes) {
+      this.sql.exec(
+        "INSERT INTO events (field, phone_number_id, waba_id, detail, at) VALUES (?, ?, ?, ?, ?)",
+        change.field,
+        change.phoneNumberId,
+        change.entryId,
+        JSON.stringify(change.value ?? null),
+        now,
+      );
+    }
+  }
+
+  /** `detail` is Meta's JSON as text: RPC return types must be serialisable, and `unknown` is not. */
+  async listEvents(principal: Principal): Promise<Result<(Omit<WorkspaceEvent, "detail"> & { detail: string })[]>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins read workspace events");
+    const rows = this.sql.exec("SELECT * FROM events ORDER BY id DESC LIMIT 500").toArray();
+    return ok(
+      rows.map((r) => ({
+        id: String(r.id),
+        field: r.field as string,
+        phoneNumberId: (r.phone_number_id as string | null) ?? null,
+        wabaId: (r.waba_id as string | null) ?? null,
+        detail: r.detail as string,
+        at: r.at as number,
+      })),
+    );
   }
 
   // ---- sockets ----
@@ -311,6 +361,7 @@ export class Workspace extends DurableObject<Env> {
     const config: NumberConfig = {
       workspaceId: this.workspaceId(),
       phoneNumberId,
+      wabaId: (number.waba_id as string | null) ?? null,
       displayName: number.display_name as string,
       displayPhoneNumber: number.display_phone_number as string,
       members: members.map((m) => ({ id: m.id, name: m.name, role: m.role, status: m.status })),

@@ -1,0 +1,217 @@
+/**
+ * The Graph API as the inbox uses it, answered the way Meta answers, over the Fetch API so the same code
+ * serves the simulator's HTTP server and the Workers tests' outbound requests.
+ *
+ * Control endpoints under /simulator/graph/ make it fail on purpose (any Meta error code, HTTP status, or a
+ * dropped connection) so a test, or a person trying `npm start`, can watch retries and error handling.
+ */
+
+export interface SentMessage {
+  wamid: string;
+  to: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface InjectedFailure {
+  /** Meta's error code, e.g. 130429; 0 with `network` for a dropped connection. */
+  code: number;
+  httpStatus: number;
+  title?: string;
+  network?: boolean;
+  /** How many sends fail before the simulator answers normally again. */
+  count: number;
+  /** Only sends to this recipient fail (lets parallel tests keep apart); all when absent. */
+  to?: string;
+}
+
+export interface FakeGraphOptions {
+  accessToken: string;
+  /** The one number and WABA this Meta knows; null accepts any (the Workers tests use many). */
+  phoneNumberId: string | null;
+  wabaId: string | null;
+  /** Base URL under which media bytes are served (the simulator's own address). */
+  publicUrl: () => string;
+  onSent?: (message: SentMessage) => void;
+}
+
+export const demoTemplates = [
+  {
+    name: "order_update",
+    language: "zh_CN",
+    status: "APPROVED",
+    category: "UTILITY",
+    components: [
+      { type: "HEADER", format: "TEXT", text: "订单 {{1}}" },
+      { type: "BODY", text: "您好 {{1}}，您的订单 {{2}} 已发货，预计 {{3}} 送达。" },
+      { type: "FOOTER", text: "Acme Store 客服" },
+      { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "查看物流" }, { type: "QUICK_REPLY", text: "联系客服" }] },
+    ],
+  },
+  {
+    name: "follow_up",
+    language: "en_US",
+    status: "APPROVED",
+    category: "UTILITY",
+    components: [
+      { type: "BODY", text: "Hi {{1}}, we are following up on your request. Reply to this message to continue the conversation." },
+      { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Continue" }] },
+    ],
+  },
+  {
+    name: "follow_up",
+    language: "zh_CN",
+    status: "APPROVED",
+    category: "UTILITY",
+    components: [{ type: "BODY", text: "您好 {{1}}，我们在跟进您的问题，回复本消息即可继续沟通。" }],
+  },
+  { name: "spring_sale", language: "zh_CN", status: "REJECTED", category: "MARKETING", components: [{ type: "BODY", text: "春季大促" }] },
+];
+
+/** A 1×1 PNG, enough for a browser to render an image message. */
+const PIXEL_PNG = Uint8Array.from(
+  atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="),
+  (c) => c.charCodeAt(0),
+);
+
+/** Thrown to make the caller drop the connection, as a network failure would. */
+export class SimulatedNetworkFailure extends Error {
+  constructor() {
+    super("simulated network failure");
+  }
+}
+
+function wamid(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `wamid.SIM${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("").toUpperCase()}`;
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+const graphError = (status: number, code: number, message: string) =>
+  json({ error: { message: `(#${code}) ${message}`, type: "OAuthException", code, fbtrace_id: "SIMULATOR" } }, status);
+
+export class FakeGraph {
+  readonly sent: SentMessage[] = [];
+  readonly statusCalls: Record<string, unknown>[] = [];
+  readonly failures: InjectedFailure[] = [];
+  /** Every send attempt, including refused ones, to prove retries never duplicate. */
+  attempts = 0;
+  private readonly uploads = new Map<string, { bytes: Uint8Array; mimeType: string }>();
+
+  constructor(private readonly options: FakeGraphOptions) {}
+
+  reset(): void {
+    this.sent.length = 0;
+    this.statusCalls.length = 0;
+    this.failures.length = 0;
+    this.attempts = 0;
+  }
+
+  /** Answers a Graph API or control request; null when the path is not one of ours. */
+  async handle(request: Request): Promise<Response | null> {
+    const url = new URL(request.url);
+    const path = url.pathname;
+
+    if (path.startsWith("/simulator/graph/")) return this.control(request, path.slice("/simulator/graph/".length));
+    if (path.startsWith("/simulator/media-bytes/")) {
+      const id = decodeURIComponent(path.slice("/simulator/media-bytes/".length));
+      if (request.headers.get("authorization") !== `Bearer ${this.options.accessToken}`) return new Response("unauthorized", { status: 401 });
+      const upload = this.uploads.get(id);
+      return new Response((upload?.bytes ?? PIXEL_PNG) as unknown as BodyInit, { headers: { "content-type": upload?.mimeType ?? "image/png" } });
+    }
+
+    const match = /^\/(v\d+\.\d+)\/([^/]+)(?:\/([a-z_]+))?$/.exec(path);
+    if (!match) return null;
+    const [, , objectId, edge] = match as unknown as [string, string, string, string | undefined];
+    if (request.headers.get("authorization") !== `Bearer ${this.options.accessToken}`) {
+      return graphError(401, 190, "Error validating access token: The session is invalid.");
+    }
+    if (edge === "messages" && request.method === "POST") return this.messages(objectId, request);
+    if (edge === "media" && request.method === "POST") return this.upload(objectId, request);
+    if (edge === "message_templates" && request.method === "GET") {
+      if (this.options.wabaId !== null && objectId !== this.options.wabaId) return graphError(400, 100, `Unsupported get request. Object with ID '${objectId}' does not exist`);
+      return json({ data: demoTemplates, paging: { cursors: { before: "MAZDZD", after: "MjQZD" } } });
+    }
+    if (!edge && request.method === "GET") {
+      return json({
+        messaging_product: "whatsapp",
+        url: `${this.options.publicUrl()}/simulator/media-bytes/${encodeURIComponent(objectId)}`,
+        mime_type: this.uploads.get(objectId)?.mimeType ?? "image/png",
+        sha256: "simulated",
+        file_size: this.uploads.get(objectId)?.bytes.length ?? PIXEL_PNG.length,
+        id: objectId,
+      });
+    }
+    return graphError(400, 100, `Unsupported ${request.method} request on ${path}`);
+  }
+
+  private async messages(phoneNumberId: string, request: Request): Promise<Response> {
+    if (this.options.phoneNumberId !== null && phoneNumberId !== this.options.phoneNumberId) {
+      return graphError(400, 100, `Unsupported post request. Object with ID '${phoneNumberId}' does not exist`);
+    }
+    const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+    if (!body || body.messaging_product !== "whatsapp") return graphError(400, 100, "Invalid parameter: messaging_product must be whatsapp");
+    if (body.status === "read") {
+      this.statusCalls.push(body);
+      return json({ success: true });
+    }
+    this.attempts++;
+    const to = String(body.to ?? "");
+    const index = this.failures.findIndex((f) => !f.to || f.to === to.replace(/^\+/, ""));
+    const failure = this.failures[index];
+    if (failure) {
+      if (--failure.count <= 0) this.failures.splice(index, 1);
+      if (failure.network) throw new SimulatedNetworkFailure();
+      return graphError(failure.httpStatus, failure.code, failure.title ?? `Simulated error ${failure.code}`);
+    }
+    if (!/^\+?\d{5,20}$/.test(to)) return graphError(400, 100, "Invalid parameter: to must be a phone number");
+    const message: SentMessage = { wamid: wamid(), to: to.replace(/^\+/, ""), body, at: Date.now() };
+    this.sent.push(message);
+    this.options.onSent?.(message);
+    return json({ messaging_product: "whatsapp", contacts: [{ input: to, wa_id: message.to }], messages: [{ id: message.wamid }] });
+  }
+
+  private async upload(phoneNumberId: string, request: Request): Promise<Response> {
+    if (this.options.phoneNumberId !== null && phoneNumberId !== this.options.phoneNumberId) return graphError(400, 100, `Object with ID '${phoneNumberId}' does not exist`);
+    const form = await request.formData().catch(() => null);
+    const file = form?.get("file");
+    if (!form || form.get("messaging_product") !== "whatsapp" || !file || typeof file === "string") {
+      return graphError(400, 100, "Invalid parameter: send messaging_product=whatsapp and a file");
+    }
+    const id = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
+    this.uploads.set(id, { bytes: new Uint8Array(await file.arrayBuffer()), mimeType: file.type || "application/octet-stream" });
+    return json({ id });
+  }
+
+  private async control(request: Request, action: string): Promise<Response> {
+    if (action === "failures" && request.method === "POST") {
+      const failure = (await request.json()) as Partial<InjectedFailure>;
+      const code = Number(failure.code ?? 0);
+      this.failures.push({
+        code,
+        httpStatus: Number(failure.httpStatus ?? (code === 130429 || code === 131056 || code === 4 || code === 80007 ? 429 : code === 190 ? 401 : 400)),
+        title: failure.title,
+        network: failure.network === true,
+        count: Math.max(1, Number(failure.count ?? 1)),
+        ...(failure.to ? { to: String(failure.to) } : {}),
+      });
+      return json({ failures: this.failures });
+    }
+    if (action === "failures" && request.method === "DELETE") {
+      this.failures.length = 0;
+      return json({ failures: [] });
+    }
+    if (action === "sent") {
+      const to = new URL(request.url).searchParams.get("to");
+      const sent = to ? this.sent.filter((m) => m.to === to) : this.sent;
+      return json({ sent, attempts: this.attempts, statusCalls: this.statusCalls });
+    }
+    if (action === "reset" && request.method === "POST") {
+      this.reset();
+      return json({ ok: true });
+    }
+    return json({ error: `no control action ${action}` }, 404);
+  }
+}
