@@ -52,7 +52,7 @@ export interface TestWorkspace {
 }
 
 /** A workspace with an admin, `agentCount` agents in rotation order, and one connected number. */
-export async function createWorkspace(agentCount: number, phoneNumberId = uniqueNumberId()): Promise<TestWorkspace> {
+export async function createWorkspace(agentCount: number, phoneNumberId = uniqueNumberId(), wabaId?: string): Promise<TestWorkspace> {
   const suffix = unique("");
   const adminEmail = `admin-${suffix}@example.test`;
   const setup = await SELF.fetch(`${BASE}/api/setup`, {
@@ -73,7 +73,7 @@ export async function createWorkspace(agentCount: number, phoneNumberId = unique
   }
   const connected = await api("POST", "/numbers", {
     token: adminToken,
-    body: { phoneNumberId, displayName: "Shop", displayPhoneNumber: "+1 555 0100", memberIds: agents.map((a) => a.id) },
+    body: { phoneNumberId, wabaId, displayName: "Shop", displayPhoneNumber: "+1 555 0100", memberIds: agents.map((a) => a.id) },
   });
   if (connected.status !== 200) throw new Error(`connect failed: ${JSON.stringify(connected.body)}`);
   for (const agent of agents) {
