@@ -68,11 +68,14 @@ export const demoTemplates = [
   { name: "spring_sale", language: "zh_CN", status: "REJECTED", category: "MARKETING", components: [{ type: "BODY", text: "春季大促" }] },
 ];
 
-/** A 1×1 PNG, enough for a browser to render an image message. */
-const PIXEL_PNG = Uint8Array.from(
-  atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="),
-  (c) => c.charCodeAt(0),
-);
+/** What the simulator serves for a customer's media: a picture with the media id, so screenshots show something real. */
+function placeholderPicture(id: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200" viewBox="0 0 320 200">
+<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#9ad0c2"/><stop offset="1" stop-color="#2d6a5f"/></linearGradient></defs>
+<rect width="320" height="200" fill="url(#g)"/><circle cx="250" cy="55" r="24" fill="#f6e27f"/>
+<path d="M0 200 L90 110 L150 160 L210 100 L320 200 Z" fill="#1f4d45"/>
+<text x="12" y="24" font-family="sans-serif" font-size="13" fill="#fff">customer photo · media ${id.replace(/[<&"]/g, "")}</text></svg>`;
+}
 
 /** Thrown to make the caller drop the connection, as a network failure would. */
 export class SimulatedNetworkFailure extends Error {
@@ -119,7 +122,8 @@ export class FakeGraph {
       const id = decodeURIComponent(path.slice("/simulator/media-bytes/".length));
       if (request.headers.get("authorization") !== `Bearer ${this.options.accessToken}`) return new Response("unauthorized", { status: 401 });
       const upload = this.uploads.get(id);
-      return new Response((upload?.bytes ?? PIXEL_PNG) as unknown as BodyInit, { headers: { "content-type": upload?.mimeType ?? "image/png" } });
+      if (upload) return new Response(upload.bytes as unknown as BodyInit, { headers: { "content-type": upload.mimeType } });
+      return new Response(placeholderPicture(id), { headers: { "content-type": "image/svg+xml" } });
     }
 
     const match = /^\/(v\d+\.\d+)\/([^/]+)(?:\/([a-z_]+))?$/.exec(path);
@@ -138,9 +142,9 @@ export class FakeGraph {
       return json({
         messaging_product: "whatsapp",
         url: `${this.options.publicUrl()}/simulator/media-bytes/${encodeURIComponent(objectId)}`,
-        mime_type: this.uploads.get(objectId)?.mimeType ?? "image/png",
+        mime_type: this.uploads.get(objectId)?.mimeType ?? "image/svg+xml",
         sha256: "simulated",
-        file_size: this.uploads.get(objectId)?.bytes.length ?? PIXEL_PNG.length,
+        file_size: this.uploads.get(objectId)?.bytes.length ?? placeholderPicture(objectId).length,
         id: objectId,
       });
     }

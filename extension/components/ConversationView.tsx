@@ -42,7 +42,7 @@ export function ConversationView(props: {
       <ol class="messages" ref={listRef}>
         {props.messages === null && <li class="loading">{t("conversation.loading")}</li>}
         {props.messages?.map((m) => (
-          <li key={m.clientId ?? m.id} class={`message ${m.direction} kind-${m.kind}`} data-message-id={m.id} data-kind={m.kind}>
+          <li key={m.clientId ?? m.id} class={`message ${m.direction} kind-${m.kind}`} data-message-id={m.id} data-kind={m.kind} data-wamid={m.wamid ?? undefined}>
             <MessageBody
               message={m}
               api={props.api}

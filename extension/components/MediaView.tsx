@@ -41,7 +41,14 @@ export function MediaView(props: { api: ApiClient; phoneNumberId: string; kind: 
     return <img class={`media ${kind}`} src={url} alt={label} />;
   }
   if (kind === "video") return <video class="media" src={url} controls aria-label={label} />;
-  if (kind === "audio") return <audio class="media" src={url} controls aria-label={label} />;
+  if (kind === "audio") {
+    return (
+      <div class="audio">
+        <span class="meta-line">🎤 {label}</span>
+        <audio class="media" src={url} controls aria-label={label} />
+      </div>
+    );
+  }
   return (
     <a class="document" href={url} download={media.filename ?? "document"}>
       📄 {media.filename ?? label} · {t("message.download")}

@@ -21,14 +21,18 @@ export function MessageBody(props: { message: Message; api: ApiClient; phoneNumb
         </blockquote>
       )}
       {c.deleted && <p class="meta-line deleted">🚫 {t("message.deleted")}</p>}
-      <Body {...props} />
+      <MessageMain message={m} api={api} phoneNumberId={phoneNumberId} />
       {c.edited && <small class="edited">({t("message.edited")})</small>}
       {c.errors?.map((e) => (
         <p class="error">{t("message.error", { code: e.code, title: e.title })}</p>
       ))}
     </>
   );
-  function Body({ message }: { message: Message }) {
+}
+
+/** The part that depends on the kind; a component of its own so media is fetched once, not on every render. */
+function MessageMain({ message, api, phoneNumberId }: { message: Message; api: ApiClient; phoneNumberId: string }) {
+    const c = message.content;
     const text = message.text;
     if (c.unsupportedType) return <p class="unsupported">⚠ {t("kind.unsupported", { type: c.unsupportedType })}</p>;
     if (MEDIA_KINDS.has(message.kind) && c.media) {
@@ -109,4 +113,3 @@ export function MessageBody(props: { message: Message; api: ApiClient; phoneNumb
     if (c.template) return <p>{text}</p>;
     return <p>{text ?? `[${message.kind}]`}</p>;
   }
-}

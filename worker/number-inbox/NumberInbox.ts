@@ -385,7 +385,8 @@ export class NumberInbox extends DurableObject<Env> {
       `UPDATE conversations SET last_message_at = MAX(last_message_at, ?), last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?),
          last_preview = ?, unread = unread + 1 WHERE id = ?`,
       timestamp,
-      now,
+      // The window runs from when the customer wrote, even if Meta delivers it late.
+      Math.min(timestamp, now),
       previewOf(kind, text, content),
       conversationId,
     );
