@@ -1,3 +1,5 @@
+import { metaSchemaProblem } from "./meta-schema.ts";
+
 /**
  * The Graph API as the inbox uses it, answered the way Meta answers, over the Fetch API so the same code
  * serves the simulator's HTTP server and the Workers tests' outbound requests.
@@ -99,6 +101,8 @@ export class FakeGraph {
   readonly sent: SentMessage[] = [];
   readonly statusCalls: Record<string, unknown>[] = [];
   readonly failures: InjectedFailure[] = [];
+  /** Bodies Meta's own schema refused; a test that sends expects none. */
+  readonly rejected: { body: unknown; problem: string }[] = [];
   /** Every send attempt, including refused ones, to prove retries never duplicate. */
   attempts = 0;
   private readonly uploads = new Map<string, { bytes: Uint8Array; mimeType: string }>();
@@ -109,6 +113,7 @@ export class FakeGraph {
     this.sent.length = 0;
     this.statusCalls.length = 0;
     this.failures.length = 0;
+    this.rejected.length = 0;
     this.attempts = 0;
   }
 
@@ -157,6 +162,11 @@ export class FakeGraph {
     }
     const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
     if (!body || body.messaging_product !== "whatsapp") return graphError(400, 100, "Invalid parameter: messaging_product must be whatsapp");
+    const problem = metaSchemaProblem(body);
+    if (problem) {
+      this.rejected.push({ body, problem });
+      return graphError(400, 100, `Invalid parameter: ${problem}`);
+    }
     if (body.status === "read") {
       this.statusCalls.push(body);
       return json({ success: true });
@@ -210,7 +220,7 @@ export class FakeGraph {
     if (action === "sent") {
       const to = new URL(request.url).searchParams.get("to");
       const sent = to ? this.sent.filter((m) => m.to === to) : this.sent;
-      return json({ sent, attempts: this.attempts, statusCalls: this.statusCalls });
+      return json({ sent, attempts: this.attempts, statusCalls: this.statusCalls, rejected: this.rejected });
     }
     if (action === "reset" && request.method === "POST") {
       this.reset();

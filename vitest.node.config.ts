@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Tests that run in Node: the simulator's contract checks (test/node) and the browser end-to-end tests
+ * (test/e2e: the worker in wrangler's dev server, the Meta simulator, Chromium with the built extension).
+ */
+export default defineConfig({
+  test: {
+    include: ["test/node/**/*.test.ts", "test/e2e/**/*.test.ts"],
+    environment: "node",
+    fileParallelism: false,
+    testTimeout: 90_000,
+    hookTimeout: 90_000,
+  },
+});
