@@ -42,6 +42,11 @@ export function Inbox(props: {
           {t("signOut")}
         </button>
       </header>
+      {Object.entries(inbox.unhealthy).map(([phoneNumberId, detail]) => (
+        <p class="hint danger" role="alert">
+          {t("health.tokenInvalid", { number: props.me.numbers.find((n) => n.phoneNumberId === phoneNumberId)?.displayName ?? phoneNumberId, detail })}
+        </p>
+      ))}
       {props.me.agent.status === "away" && <p class="hint">{t("status.awayHint")}</p>}
       {inbox.open ? (
         <ConversationView

@@ -31,6 +31,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const [open, setOpen] = useState<OpenConversation | null>(null);
   const [messages, setMessages] = useState<Message[] | null>(null);
   const [live, setLive] = useState<Record<string, LiveState>>({});
+  /** Numbers whose WhatsApp token stopped working (admins and supervisors are told). */
+  const [unhealthy, setUnhealthy] = useState<Record<string, string>>({});
   const openRef = useRef(open);
   openRef.current = open;
 
@@ -61,6 +63,13 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
         const next = new Map(prev);
         if (belongsInMine(c)) next.set(keyOf(c), c);
         else next.delete(keyOf(c));
+        return next;
+      });
+    } else if (event.type === "number_health") {
+      setUnhealthy((prev) => {
+        const next = { ...prev };
+        if (event.tokenValid) delete next[event.phoneNumberId];
+        else next[event.phoneNumberId] = event.detail;
         return next;
       });
     } else if (event.type === "message") {
@@ -125,5 +134,5 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const sorted = [...conversations.values()].sort((a, b) => b.lastMessageAt - a.lastMessageAt);
   const openConversation = open ? (conversations.get(`${open.phoneNumberId}:${open.conversationId}`) ?? null) : null;
 
-  return { conversations: sorted, open, setOpen, openConversation, messages, send, live: overall };
+  return { conversations: sorted, open, setOpen, openConversation, messages, send, live: overall, unhealthy };
 }

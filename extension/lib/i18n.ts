@@ -80,6 +80,7 @@ const en = {
   "templates.body": "Body variable {n}",
   "templates.send": "Send template",
   "templates.fillAll": "Fill every variable first.",
+  "health.tokenInvalid": "{number}: WhatsApp refused the access token ({detail}). Replies are held and will go out once an admin fixes it.",
   signOut: "Sign out",
   language: "语言 / Language",
 };
@@ -166,6 +167,7 @@ const zh: Record<Key, string> = {
   "templates.body": "正文变量 {n}",
   "templates.send": "发送模板",
   "templates.fillAll": "请先填写所有变量。",
+  "health.tokenInvalid": "{number}：WhatsApp 拒绝了访问令牌（{detail}）。回复已暂存，管理员修复后会自动发出。",
   signOut: "退出登录",
   language: "语言 / Language",
 };
