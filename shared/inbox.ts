@@ -18,6 +18,10 @@ export const conversationSchema = z.object({
   status: conversationStatusSchema,
   assigneeId: z.string().nullable(),
   assignmentReason: z.string().nullable(),
+  /** When it entered the queue (unassigned and open); null otherwise. */
+  queuedAt: z.number().nullable(),
+  /** A team it was transferred to and waits for, if any. */
+  teamId: z.string().nullable(),
   createdAt: z.number(),
   lastMessageAt: z.number(),
   lastMessagePreview: z.string(),
@@ -34,7 +38,8 @@ export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 export const messageSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
-  direction: z.enum(["in", "out"]),
+  /** `activity` rows are the conversation's own log: assigned (with reason), transferred, resolved, reopened. */
+  direction: z.enum(["in", "out", "activity"]),
   kind: z.string(),
   text: z.string().nullable(),
   content: messageContentSchema,
@@ -116,7 +121,22 @@ export const socketEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), agentId: z.string() }),
   z.object({ type: z.literal("conversation"), conversation: conversationSchema }),
   z.object({ type: z.literal("message"), message: messageSchema }),
-  z.object({ type: z.literal("agent_status"), agentId: z.string(), status: agentStatusSchema, connected: z.boolean() }),
+  z.object({
+    type: z.literal("agent_status"),
+    agentId: z.string(),
+    status: agentStatusSchema,
+    connected: z.boolean(),
+    /** Connected or within the grace period: still counts as online for routing. */
+    present: z.boolean(),
+  }),
   z.object({ type: z.literal("number_health"), phoneNumberId: z.string(), tokenValid: z.boolean(), detail: z.string() }),
+  /** Something an agent should notice: a conversation given to them, taken from them, or a note for them. */
+  z.object({
+    type: z.literal("notice"),
+    kind: z.enum(["assigned", "unassigned", "transferred_in", "reassigned_no_reply"]),
+    phoneNumberId: z.string(),
+    conversationId: z.string(),
+    text: z.string(),
+  }),
 ]);
 export type SocketEvent = z.infer<typeof socketEventSchema>;

@@ -52,6 +52,16 @@ export const messageContentSchema = z.object({
   errors: z.array(z.object({ code: z.number(), title: z.string() })).optional(),
   template: z.object({ name: z.string(), language: z.string() }).optional(),
   edited: z.boolean().optional(),
+  /** For activity rows. */
+  activity: z
+    .object({
+      kind: z.enum(["assigned", "transferred", "resolved", "reopened", "queued", "unassigned"]),
+      agentId: z.string().nullable(),
+      actorId: z.string().nullable(),
+      reason: z.string().nullable(),
+      note: z.string().nullable(),
+    })
+    .optional(),
   deleted: z.boolean().optional(),
 });
 export type MessageContent = z.infer<typeof messageContentSchema>;

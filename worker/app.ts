@@ -5,6 +5,7 @@ import { adminRoutes } from "./api/admin";
 import type { AppEnv } from "./api/context";
 import { conversationRoutes } from "./api/conversations";
 import { mediaRoutes } from "./api/media";
+import { routingRoutes } from "./api/routing";
 import { sessionRoutes } from "./api/sessions";
 import { socketRoutes } from "./api/socket";
 import { errorResponse } from "./lib/errors";
@@ -14,6 +15,7 @@ const api = new OpenAPIHono<AppEnv>()
   .route("/", sessionRoutes)
   .route("/", adminRoutes)
   .route("/", conversationRoutes)
+  .route("/", routingRoutes)
   .route("/", mediaRoutes)
   .route("/", socketRoutes);
 

@@ -8,6 +8,8 @@ import {
   templateListSchema,
 } from "../../shared/inbox";
 import { socketTicketRequestSchema, socketTicketSchema, workspaceEventSchema } from "../../shared/people";
+import { transferRequestSchema } from "../../shared/routing";
+import { conversationSchema } from "../../shared/inbox";
 import { errorResponse, refusalResponse } from "../lib/errors";
 import { requireSession } from "./auth";
 import { apiRouter, type AppEnv } from "./context";
@@ -41,12 +43,12 @@ const socketTicket = createRoute({
 const listConversations = createRoute({
   method: "get",
   path: "/numbers/{phoneNumberId}/conversations",
-  summary: "My open conversations, or all of the number's (supervisors)",
+  summary: "My open conversations, the unassigned queue (longest waiting first), all, or resolved",
   security: bearer,
   middleware: [requireSession, requireNumberAccess] as const,
   request: {
     params: numberParams,
-    query: z.object({ view: z.enum(["mine", "all"]).default("mine") }),
+    query: z.object({ view: z.enum(["mine", "unassigned", "all", "resolved"]).default("mine") }),
   },
   responses: jsonResponses(conversationListSchema, "Conversations, newest activity first"),
 });
@@ -103,7 +105,56 @@ const numberEvents = createRoute({
   responses: jsonResponses(z.object({ events: z.array(workspaceEventSchema) }), "Events"),
 });
 
+const conversationAction = (action: "resolve" | "reopen" | "claim", summary: string) =>
+  createRoute({
+    method: "post",
+    path: `/numbers/{phoneNumberId}/conversations/{conversationId}/${action}`,
+    summary,
+    security: bearer,
+    middleware: [requireSession, requireNumberAccess] as const,
+    request: { params: conversationParams },
+    responses: jsonResponses(conversationSchema, "The conversation after the action"),
+  });
+
+const resolve = conversationAction("resolve", "Resolve: frees the agent's capacity, so the queue moves");
+const reopen = conversationAction("reopen", "Reopen a resolved conversation");
+const claim = conversationAction("claim", "Assign to me from the queue; when two click at once, one wins and the other gets 409");
+
+const transfer = createRoute({
+  method: "post",
+  path: "/numbers/{phoneNumberId}/conversations/{conversationId}/transfer",
+  summary: "Transfer to an agent (who must be able to take it, unless a supervisor forces) or to a team (routed inside it)",
+  security: bearer,
+  middleware: [requireSession, requireNumberAccess] as const,
+  request: { params: conversationParams, ...jsonBody(transferRequestSchema) },
+  responses: jsonResponses(conversationSchema, "The conversation after the transfer"),
+});
+
 export const conversationRoutes = apiRouter()
+  .openapi(resolve, async (c) => {
+    const { phoneNumberId, conversationId } = c.req.valid("param");
+    const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).resolve(c.get("principal"), conversationId);
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
+  .openapi(reopen, async (c) => {
+    const { phoneNumberId, conversationId } = c.req.valid("param");
+    const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).reopen(c.get("principal"), conversationId);
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
+  .openapi(claim, async (c) => {
+    const { phoneNumberId, conversationId } = c.req.valid("param");
+    const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).claim(c.get("principal"), conversationId);
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
+  .openapi(transfer, async (c) => {
+    const { phoneNumberId, conversationId } = c.req.valid("param");
+    const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).transfer(c.get("principal"), conversationId, c.req.valid("json"));
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
   .openapi(socketTicket, async (c) => {
     const principal = c.get("principal");
     const { phoneNumberId } = c.req.valid("json");

@@ -3,6 +3,7 @@ import { SQLSchemaMigrations } from "durable-utils/sql-migrations";
 import type { Conversation, DeliveryStatus, Message, SendMessageRequest, SocketEvent, Template } from "../../shared/inbox";
 import type { MessageContent } from "../../shared/message-content";
 import type { AgentStatus, Role } from "../../shared/people";
+import type { NumberAgent, RoutingSettings, TransferRequest } from "../../shared/routing";
 import type { WebhookContact, WebhookMessage } from "../../shared/webhook";
 import type { Env } from "../env";
 import { markReadBody, mediaBody, reactionBody, templateBody, textBody } from "../graph/bodies";
@@ -12,19 +13,33 @@ import type { NumberBatch } from "../webhook/split";
 import { advanceDelivery, isDeliveryStatus } from "./delivery";
 import { describeInbound, previewOf } from "./message-content";
 import { classifyFailure, throughputDelay } from "./outbox-policy";
-import { pickRoundRobin, type RotationMember } from "./routing";
+import { DEFAULT_GRACE_MS, graceEndsAt, isPresent } from "./presence";
+import { chooseAgent, describeReason, isRoutable, type AssignmentReason, type RotationMember } from "./routing";
+import { CONVERSATION_SELECT, CUSTOMER_SERVICE_WINDOW_MS, toConversation, toMessage, type Row } from "./rows";
 import { numberInboxMigrations } from "./schema";
 import { renderTemplate, summarizeTemplate } from "./templates";
 
-/** What the Workspace pushes when a number is connected or its people change; never read per message. */
+export interface NumberMember {
+  id: string;
+  name: string;
+  role: Role;
+  status: AgentStatus;
+  capacity: number | null;
+  inRotation: boolean;
+}
+
+/** What the Workspace pushes when a number, its people or its rules change; never read per message. */
 export interface NumberConfig {
   workspaceId: string;
   phoneNumberId: string;
   wabaId: string | null;
   displayName: string;
   displayPhoneNumber: string;
-  /** In rotation order. */
-  members: { id: string; name: string; role: Role; status: AgentStatus }[];
+  /** Everyone who works on the number; those in rotation are in rotation order. */
+  members: NumberMember[];
+  teams: { id: string; name: string; memberIds: string[]; mode: "round_robin" | "least_loaded" }[];
+  routing: Omit<RoutingSettings, "rotation">;
+  graceMs: number;
   /** Meta's default per-number throughput. */
   messagesPerSecond?: number;
 }
@@ -41,9 +56,8 @@ interface SocketIdentity {
   role: Role;
 }
 
-type Row = Record<string, SqlStorageValue>;
+type ConversationView = "mine" | "unassigned" | "all" | "resolved";
 
-export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 3600_000;
 const DEFAULT_MESSAGES_PER_SECOND = 80;
 
 /** A socket may be closing while we push; the panel catches up from the API when it reconnects. */
@@ -54,11 +68,6 @@ function sendQuietly(ws: WebSocket, data: string): void {
     // closing or closed
   }
 }
-
-const CONVERSATION_SELECT = `
-  SELECT c.id, c.status, c.assignee_id, c.assignment_reason, c.created_at, c.last_message_at, c.last_preview,
-         c.unread, c.queued_at, c.contact_id, c.last_inbound_at, k.wa_id, k.user_id, k.name AS contact_name
-  FROM conversations c JOIN contacts k ON k.id = c.contact_id`;
 
 export class NumberInbox extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -82,19 +91,26 @@ export class NumberInbox extends DurableObject<Env> {
   async configure(config: NumberConfig): Promise<void> {
     this.ctx.storage.transactionSync(() => {
       this.setSetting("config", config);
-      this.sql.exec("DELETE FROM members");
+      const ids = config.members.map((m) => m.id);
+      this.sql.exec(`DELETE FROM members WHERE id NOT IN (${ids.map(() => "?").join(",") || "''"})`, ...ids);
       config.members.forEach((m, position) =>
+        // Presence (disconnected_at) survives a configuration change.
         this.sql.exec(
-          "INSERT INTO members (id, name, role, status, position) VALUES (?, ?, ?, ?, ?)",
+          `INSERT INTO members (id, name, role, status, position, capacity, in_rotation) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, status = excluded.status,
+             position = excluded.position, capacity = excluded.capacity, in_rotation = excluded.in_rotation`,
           m.id,
           m.name,
           m.role,
           m.status,
           position,
+          m.capacity,
+          m.inRotation ? 1 : 0,
         ),
       );
     });
     this.drainQueue();
+    await this.scheduleAlarm();
   }
 
   async setAgentStatus(agentId: string, status: AgentStatus): Promise<void> {
@@ -116,23 +132,25 @@ export class NumberInbox extends DurableObject<Env> {
       this.setSetting("unconnected_deliveries", (this.getSetting<number>("unconnected_deliveries") ?? 0) + 1);
       return { connected: false, stored: 0, duplicates: 0, statusesApplied: 0 };
     }
+    const reopened = new Set<number>();
     const touched = new Set<number>();
     const changedMessages = new Set<number>();
     let stored = 0;
     let duplicates = 0;
     let statusesApplied = 0;
     const now = Date.now();
-    // One synchronous transaction: either the whole batch is stored or none of it, and the
-    // answer to Meta waits for it.
+    // Storing and routing run without an await in between, so concurrent deliveries cannot interleave:
+    // a conversation is created once and assigned once.
     this.ctx.storage.transactionSync(() => {
       for (const { message, contact } of batch.messages) {
         if (this.sql.exec("SELECT 1 FROM messages WHERE wamid = ?", message.id).toArray().length > 0) {
           duplicates++;
           continue;
         }
-        const { messageId, conversationId, targetId } = this.storeInbound(message, contact, now);
+        const { messageId, conversationId, targetId, wasResolved } = this.storeInbound(message, contact, now);
         stored++;
         touched.add(conversationId);
+        if (wasResolved) reopened.add(conversationId);
         changedMessages.add(messageId);
         if (targetId !== null) changedMessages.add(targetId);
       }
@@ -149,25 +167,41 @@ export class NumberInbox extends DurableObject<Env> {
       }
       for (const error of batch.errors) this.recordEvent("webhook_error", error);
     });
-    for (const conversationId of touched) this.routeIfNeeded(conversationId);
     for (const id of changedMessages) this.broadcastMessage(id);
+    for (const conversationId of touched) this.afterInbound(conversationId, reopened.has(conversationId), now);
+    if (touched.size > 0) await this.scheduleAlarm();
     return { connected: true, stored, duplicates, statusesApplied };
   }
 
   // ---- agent API ----
 
-  async listConversations(viewer: Principal, view: "mine" | "all"): Promise<Result<Conversation[]>> {
-    if (view === "all" && !seesEverything(viewer)) return refuse(403, "only supervisors and admins see all conversations");
-    const rows =
-      view === "mine"
-        ? this.sql
+  async listConversations(viewer: Principal, view: ConversationView): Promise<Result<Conversation[]>> {
+    const routing = this.config().routing;
+    const supervisor = seesEverything(viewer);
+    let rows: Row[];
+    if (view === "mine") {
+      rows = this.sql
+        .exec(`${CONVERSATION_SELECT} WHERE c.assignee_id = ? AND c.status = 'open' ORDER BY c.last_message_at DESC LIMIT 500`, viewer.personId)
+        .toArray();
+    } else if (view === "unassigned") {
+      if (!supervisor && !routing.agentsSeeQueue) return refuse(403, "on this number only supervisors see the unassigned queue");
+      rows = this.sql
+        .exec(`${CONVERSATION_SELECT} WHERE c.assignee_id IS NULL AND c.status = 'open' ORDER BY c.queued_at, c.id LIMIT 500`)
+        .toArray();
+    } else if (view === "all") {
+      if (!supervisor && routing.ownership !== "any_member") return refuse(403, "only supervisors and admins see all conversations");
+      rows = this.sql.exec(`${CONVERSATION_SELECT} ORDER BY c.last_message_at DESC LIMIT 500`).toArray();
+    } else {
+      rows = supervisor
+        ? this.sql.exec(`${CONVERSATION_SELECT} WHERE c.status = 'resolved' ORDER BY c.last_message_at DESC LIMIT 500`).toArray()
+        : this.sql
             .exec(
-              `${CONVERSATION_SELECT} WHERE c.assignee_id = ? AND c.status = 'open' ORDER BY c.last_message_at DESC LIMIT 500`,
+              `${CONVERSATION_SELECT} WHERE c.status = 'resolved' AND c.assignee_id = ? ORDER BY c.last_message_at DESC LIMIT 500`,
               viewer.personId,
             )
-            .toArray()
-        : this.sql.exec(`${CONVERSATION_SELECT} ORDER BY c.last_message_at DESC LIMIT 500`).toArray();
-    return ok(rows.map((r) => this.toConversation(r)));
+            .toArray();
+    }
+    return ok(rows.map((r) => this.conversation(r)));
   }
 
   async listMessages(viewer: Principal, conversationId: string): Promise<Result<Message[]>> {
@@ -181,10 +215,8 @@ export class NumberInbox extends DurableObject<Env> {
       const lastInbound = this.lastInboundWamid(id);
       if (lastInbound) void postStatus(this.graph(), this.config().phoneNumberId, markReadBody(lastInbound)).catch(() => undefined);
     }
-    const rows = this.sql
-      .exec("SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp, id LIMIT 1000", id)
-      .toArray();
-    return ok(rows.map((r) => this.toMessage(r)));
+    const rows = this.sql.exec("SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp, id LIMIT 1000", id).toArray();
+    return ok(rows.map(toMessage));
   }
 
   /** Stores an outbound message and its outbox entry in one step, then tries to send it at once. */
@@ -192,11 +224,9 @@ export class NumberInbox extends DurableObject<Env> {
     const conversation = this.visibleConversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const c = conversation.value;
-    if (!seesEverything(viewer) && c.assignee_id !== viewer.personId) {
-      return refuse(403, "only the assigned agent or a supervisor can reply in this conversation");
-    }
+    if (!this.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can reply in this conversation");
     const existing = this.sql.exec("SELECT * FROM messages WHERE client_id = ?", request.clientId).toArray()[0];
-    if (existing) return ok(this.toMessage(existing));
+    if (existing) return ok(toMessage(existing));
 
     const to = c.wa_id as string | null;
     if (!to) return refuse(422, "this customer wrote with a business-scoped id only; WhatsApp gives no number to reply to");
@@ -230,12 +260,14 @@ export class NumberInbox extends DurableObject<Env> {
         JSON.stringify(body),
         now,
       );
+      // The customer has an answer: the no-reply timer stops, and this agent is the one who served them.
       this.sql.exec(
-        "UPDATE conversations SET last_message_at = ?, last_preview = ? WHERE id = ?",
+        "UPDATE conversations SET last_message_at = ?, last_preview = ?, awaiting_reply_since = NULL WHERE id = ?",
         now,
         previewOf(kind, text, content),
         Number(conversationId),
       );
+      this.sql.exec("UPDATE contacts SET last_agent_id = ?, last_served_at = ? WHERE id = ?", viewer.personId, now, c.contact_id);
       return id;
     });
     this.broadcastMessage(id);
@@ -254,23 +286,130 @@ export class NumberInbox extends DurableObject<Env> {
     return result.ok ? ok({ ok: true }) : refuse(502, `WhatsApp refused the typing indicator: ${result.title}`);
   }
 
+  async resolve(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
+    const conversation = this.visibleConversation(viewer, conversationId);
+    if (!conversation.ok) return conversation;
+    if (!this.mayReply(viewer, conversation.value)) return refuse(403, "only the assigned agent or a supervisor can resolve this conversation");
+    if (conversation.value.status === "resolved") return refuse(409, "this conversation is already resolved");
+    const id = Number(conversationId);
+    const now = Date.now();
+    this.sql.exec("UPDATE conversations SET status = 'resolved', resolved_at = ?, awaiting_reply_since = NULL WHERE id = ?", now, id);
+    this.addActivity(id, { kind: "resolved", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
+    this.broadcastConversation(id);
+    // A resolved conversation frees capacity: the queue moves at once.
+    this.drainQueue();
+    return ok(this.conversationById(id));
+  }
+
+  async reopen(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
+    const conversation = this.visibleConversation(viewer, conversationId);
+    if (!conversation.ok) return conversation;
+    if (conversation.value.status === "open") return refuse(409, "this conversation is already open");
+    const id = Number(conversationId);
+    this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL WHERE id = ?", id);
+    this.addActivity(id, { kind: "reopened", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
+    if (conversation.value.assignee_id === null) this.route(id, { now: Date.now() });
+    this.broadcastConversation(id);
+    return ok(this.conversationById(id));
+  }
+
+  /** "Assign to me" from the queue. One object, no await between check and write: two clicks, one owner. */
+  async claim(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
+    const id = Number(conversationId);
+    const row = Number.isInteger(id) ? this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).toArray()[0] : undefined;
+    if (!row) return refuse(404, `conversation ${conversationId} does not exist on this number`);
+    if (!seesEverything(viewer) && !this.config().routing.agentsSeeQueue) return refuse(403, "on this number only supervisors take from the queue");
+    if (row.assignee_id !== null) {
+      const owner = row.assignee_id === viewer.personId ? "you" : this.nameOf(row.assignee_id as string);
+      return refuse(409, `already taken by ${owner}`);
+    }
+    if (row.status !== "open") return refuse(409, "this conversation is resolved");
+    if (!this.memberRow(viewer.personId)) return refuse(403, "you do not work on this number");
+    this.assign(id, viewer.personId, { kind: "claimed" }, { actorId: viewer.personId });
+    return ok(this.conversationById(id));
+  }
+
+  async transfer(viewer: Principal, conversationId: string, request: TransferRequest): Promise<Result<Conversation>> {
+    const conversation = this.visibleConversation(viewer, conversationId);
+    if (!conversation.ok) return conversation;
+    const c = conversation.value;
+    const supervisor = seesEverything(viewer);
+    if (!supervisor && c.assignee_id !== viewer.personId) return refuse(403, "only the assigned agent or a supervisor can transfer this conversation");
+    if (request.force && !supervisor) return refuse(403, "only a supervisor can force a transfer to someone who cannot take it");
+    if (c.status !== "open") return refuse(409, "reopen the conversation before transferring it");
+    const id = Number(conversationId);
+    const now = Date.now();
+    const note = request.note ?? null;
+
+    if (request.toAgentId) {
+      const target = this.rotationFacts(now, { everyone: true }).find((m) => m.id === request.toAgentId);
+      if (!target) return refuse(422, `toAgentId: ${request.toAgentId} does not work on this number`);
+      if (target.id === c.assignee_id) return refuse(409, "the conversation is already theirs");
+      if (!isRoutable(target) && !request.force) {
+        const why = !target.available ? "is Away" : !target.present ? "is offline" : "is at capacity";
+        return refuse(409, `${this.nameOf(target.id)} ${why}; pick someone Available${supervisor ? " or force it" : ""}`);
+      }
+      this.assign(id, target.id, { kind: "transfer", by: viewer.personId }, { actorId: viewer.personId, note, transfer: true });
+    } else {
+      const team = this.config().teams.find((t) => t.id === request.toTeamId);
+      if (!team) return refuse(422, `toTeamId: no team ${request.toTeamId} works on this number`);
+      this.sql.exec("UPDATE conversations SET team_id = ? WHERE id = ?", team.id, id);
+      const agentId = this.route(id, {
+        now,
+        exclude: c.assignee_id ? [c.assignee_id as string] : [],
+        reason: { kind: "team", teamName: team.name, by: viewer.personId },
+        actorId: viewer.personId,
+        note,
+        transfer: true,
+      });
+      if (!agentId) {
+        this.addActivity(id, { kind: "queued", agentId: null, actorId: viewer.personId, reason: `waiting for team ${team.name}`, note });
+      }
+    }
+    // The previous assignee's capacity is free again.
+    this.drainQueue();
+    return ok(this.conversationById(id));
+  }
+
+  /** Everyone who works on the number, with live status and load: the transfer picker and the floor. */
+  async agents(viewer: Principal): Promise<Result<NumberAgent[]>> {
+    void viewer;
+    const now = Date.now();
+    const config = this.config();
+    const facts = new Map(this.rotationFacts(now, { everyone: true }).map((f) => [f.id, f]));
+    return ok(
+      config.members.map((m) => {
+        const f = facts.get(m.id)!;
+        return {
+          id: m.id,
+          name: m.name,
+          role: m.role,
+          status: f.available ? "available" : "away",
+          connected: this.isConnected(m.id),
+          present: f.present,
+          load: f.load,
+          capacity: f.capacity,
+          inRotation: m.inRotation,
+          teamIds: config.teams.filter((t) => t.memberIds.includes(m.id)).map((t) => t.id),
+        };
+      }),
+    );
+  }
+
   /** Whether this media id belongs to a message the viewer may see (the route then streams it). */
   async mediaVisible(viewer: Principal, mediaId: string): Promise<boolean> {
     const rows = this.sql
-      .exec<{ conversation_id: number }>(
-        "SELECT conversation_id FROM messages WHERE json_extract(content, '$.media.id') = ? LIMIT 20",
-        mediaId,
-      )
+      .exec<{ conversation_id: number }>("SELECT conversation_id FROM messages WHERE json_extract(content, '$.media.id') = ? LIMIT 20", mediaId)
       .toArray();
     return rows.some((r) => this.visibleConversation(viewer, String(r.conversation_id)).ok);
   }
 
   async templates(viewer: Principal, refresh: boolean): Promise<Result<Template[]>> {
+    void viewer;
     if (refresh || this.sql.exec("SELECT 1 FROM templates LIMIT 1").toArray().length === 0) {
       const synced = await this.syncTemplates();
       if (!synced.ok && refresh) return synced;
     }
-    void viewer;
     const rows = this.sql.exec("SELECT * FROM templates WHERE status = 'APPROVED' ORDER BY name, language").toArray();
     return ok(
       rows.map((r) =>
@@ -320,8 +459,15 @@ export class NumberInbox extends DurableObject<Env> {
     return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength };
   }
 
+  /** One alarm for every deadline: presence grace, no-reply timers, outbox retries. Each step is idempotent. */
   override async alarm(): Promise<void> {
+    const now = Date.now();
+    if (this.getSetting<NumberConfig>("config")) {
+      this.expireGrace(now);
+      this.reassignUnanswered(now);
+    }
     await this.drainOutbox();
+    await this.scheduleAlarm();
   }
 
   // ---- sockets ----
@@ -331,15 +477,15 @@ export class NumberInbox extends DurableObject<Env> {
     const agentId = request.headers.get("x-agent-id");
     const role = request.headers.get("x-agent-role") as Role | null;
     if (!agentId || !role) return new Response("missing identity", { status: 400 });
-    const wasConnected = this.isConnected(agentId);
+    const wasPresent = this.presenceOf(agentId, Date.now());
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [agentId, `role:${role}`]);
     server.serializeAttachment({ agentId, role } satisfies SocketIdentity);
     server.send(JSON.stringify({ type: "ready", agentId } satisfies SocketEvent));
-    if (!wasConnected) {
-      this.broadcastPresence(agentId);
-      this.drainQueue();
-    }
+    // Back inside the grace period: nothing changed. Back after it: they take work again.
+    this.sql.exec("UPDATE members SET disconnected_at = NULL WHERE id = ?", agentId);
+    this.broadcastPresence(agentId);
+    if (!wasPresent) this.drainQueue();
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -354,7 +500,10 @@ export class NumberInbox extends DurableObject<Env> {
     } catch {
       // already closed
     }
-    if (identity && !this.isConnected(identity.agentId, ws)) this.broadcastPresence(identity.agentId);
+    if (!identity || this.isConnected(identity.agentId, ws)) return;
+    this.sql.exec("UPDATE members SET disconnected_at = ? WHERE id = ?", Date.now(), identity.agentId);
+    this.broadcastPresence(identity.agentId);
+    await this.scheduleAlarm();
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
@@ -365,7 +514,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   private storeInbound(message: WebhookMessage, contact: WebhookContact | null, now: number) {
     const contactId = this.upsertContact(message, contact, now);
-    const conversationId = this.conversationForInbound(contactId, now);
+    const { conversationId, wasResolved } = this.conversationForInbound(contactId, now);
     const { kind, text, content } = describeInbound(message);
     const timestamp = Number.isFinite(message.timestamp) && message.timestamp > 0 ? message.timestamp * 1000 : now;
     const { id: messageId } = this.sql
@@ -383,15 +532,16 @@ export class NumberInbox extends DurableObject<Env> {
       .one();
     this.sql.exec(
       `UPDATE conversations SET last_message_at = MAX(last_message_at, ?), last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?),
-         last_preview = ?, unread = unread + 1 WHERE id = ?`,
+         last_preview = ?, unread = unread + 1, awaiting_reply_since = COALESCE(awaiting_reply_since, ?) WHERE id = ?`,
       timestamp,
       // The window runs from when the customer wrote, even if Meta delivers it late.
       Math.min(timestamp, now),
       previewOf(kind, text, content),
+      now,
       conversationId,
     );
     const targetId = kind === "edit" || kind === "revoke" ? this.applyEditOrRevoke(kind, content, text) : null;
-    return { messageId, conversationId, targetId };
+    return { messageId, conversationId, targetId, wasResolved };
   }
 
   /** An edit replaces the text of the message it edits; a revoke marks it deleted. The original stays stored. */
@@ -406,12 +556,7 @@ export class NumberInbox extends DurableObject<Env> {
       this.sql.exec("UPDATE messages SET content = ? WHERE id = ?", JSON.stringify({ ...previous, deleted: true }), target.id);
     } else {
       const { targetWamid: _, ...edited } = content;
-      this.sql.exec(
-        "UPDATE messages SET text = ?, content = ? WHERE id = ?",
-        text,
-        JSON.stringify({ ...previous, ...edited, edited: true }),
-        target.id,
-      );
+      this.sql.exec("UPDATE messages SET text = ?, content = ? WHERE id = ?", text, JSON.stringify({ ...previous, ...edited, edited: true }), target.id);
     }
     return target.id;
   }
@@ -453,83 +598,298 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   /** The customer's open conversation, their last one reopened, or a new one. */
-  private conversationForInbound(contactId: number, now: number): number {
+  private conversationForInbound(contactId: number, now: number): { conversationId: number; wasResolved: boolean } {
     const last = this.sql
-      .exec<{ id: number; status: string }>(
-        "SELECT id, status FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 1",
-        contactId,
-      )
+      .exec<{ id: number; status: string }>("SELECT id, status FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 1", contactId)
       .toArray()[0];
-    if (last?.status === "open") return last.id;
+    if (last?.status === "open") return { conversationId: last.id, wasResolved: false };
     if (last) {
-      this.sql.exec("UPDATE conversations SET status = 'open' WHERE id = ?", last.id);
-      return last.id;
+      this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL WHERE id = ?", last.id);
+      return { conversationId: last.id, wasResolved: true };
     }
-    return this.sql
+    const { id } = this.sql
       .exec<{ id: number }>(
-        `INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at)
-         VALUES (?, 'open', ?, ?, ?) RETURNING id`,
+        `INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at) VALUES (?, 'open', ?, ?, ?) RETURNING id`,
         contactId,
         now,
         now,
         now,
       )
-      .one().id;
+      .one();
+    return { conversationId: id, wasResolved: false };
+  }
+
+  /**
+   * After a customer message: a new or queued conversation is routed; a reopened one stays with its agent only
+   * if they can take it now; one whose agent went offline (past the grace period) goes to someone who is here.
+   */
+  private afterInbound(conversationId: number, reopened: boolean, now: number): void {
+    const row = this.sql.exec<{ assignee_id: string | null; status: string }>("SELECT assignee_id, status FROM conversations WHERE id = ?", conversationId).one();
+    const assignee = row.assignee_id;
+    if (reopened) {
+      this.addActivity(conversationId, { kind: "reopened", agentId: assignee, actorId: null, reason: "the customer wrote again", note: null });
+    }
+    if (assignee === null) {
+      this.route(conversationId, { now });
+    } else if (reopened) {
+      const facts = this.rotationFacts(now, { everyone: true }).find((m) => m.id === assignee);
+      if (facts && isRoutable({ ...facts, load: Math.max(0, facts.load - 1) })) {
+        this.recordAssignment(conversationId, assignee, assignee, { kind: "reopened" }, now);
+        this.broadcastConversation(conversationId);
+      } else {
+        this.route(conversationId, { now, exclude: [assignee] });
+      }
+    } else if (!this.presenceOf(assignee, now)) {
+      this.route(conversationId, { now, exclude: [assignee], reason: { kind: "assignee_offline", from: assignee } });
+    } else {
+      this.broadcastConversation(conversationId);
+    }
   }
 
   // ---- routing ----
 
-  private rotation(): RotationMember[] {
-    return this.sql
-      .exec<{ id: string; status: string }>("SELECT id, status FROM members ORDER BY position")
-      .toArray()
-      .map((m) => ({ id: m.id, available: m.status === "available", connected: this.isConnected(m.id) }));
+  private routingConfig() {
+    const config = this.config();
+    return { ...config.routing, graceMs: config.graceMs ?? DEFAULT_GRACE_MS, teams: config.teams };
   }
 
-  /** Assigns an open, unassigned conversation if someone can take it; otherwise it stays queued. */
-  private routeIfNeeded(conversationId: number): void {
-    const row = this.sql
-      .exec<{ status: string; assignee_id: string | null }>(
-        "SELECT status, assignee_id FROM conversations WHERE id = ?",
-        conversationId,
-      )
-      .one();
-    if (row.status !== "open" || row.assignee_id !== null) {
-      this.broadcastConversation(conversationId);
-      return;
-    }
-    const agentId = pickRoundRobin(this.rotation(), this.getSetting<string>("last_assigned"));
-    if (agentId) this.assign(conversationId, agentId, "round robin");
-    else this.broadcastConversation(conversationId);
-  }
-
-  private assign(conversationId: number, agentId: string, reason: string): void {
-    this.sql.exec(
-      "UPDATE conversations SET assignee_id = ?, assignment_reason = ?, queued_at = NULL WHERE id = ?",
-      agentId,
-      reason,
-      conversationId,
-    );
-    this.setSetting("last_assigned", agentId);
-    this.broadcastConversation(conversationId);
-  }
-
-  /** Hands waiting conversations, longest waiting first, to whoever can take them now. */
-  private drainQueue(): void {
-    const queued = this.sql
-      .exec<{ id: number; queued_at: number }>(
-        "SELECT id, queued_at FROM conversations WHERE assignee_id IS NULL AND status = 'open' ORDER BY queued_at, id",
+  /** The members routing considers, in rotation order, with their live facts. */
+  private rotationFacts(now: number, options: { everyone?: boolean; teamId?: string } = {}): RotationMember[] {
+    const { graceMs, teams } = this.routingConfig();
+    let members = this.sql
+      .exec<{ id: string; status: string; capacity: number | null; disconnected_at: number | null; in_rotation: number }>(
+        "SELECT id, status, capacity, disconnected_at, in_rotation FROM members ORDER BY position",
       )
       .toArray();
-    for (const { id, queued_at } of queued) {
-      const agentId = pickRoundRobin(this.rotation(), this.getSetting<string>("last_assigned"));
-      if (!agentId) return;
-      const waitedSeconds = Math.round((Date.now() - queued_at) / 1000);
-      this.assign(id, agentId, `queued ${waitedSeconds} s, agent became available`);
+    if (options.teamId) {
+      const team = teams.find((t) => t.id === options.teamId);
+      const order = new Map((team?.memberIds ?? []).map((id, i) => [id, i]));
+      members = members.filter((m) => order.has(m.id)).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    } else if (!options.everyone) {
+      members = members.filter((m) => m.in_rotation === 1);
     }
+    const needsLoad = members.some((m) => m.capacity !== null) || this.config().routing.mode === "least_loaded" || options.everyone || options.teamId;
+    const loads = new Map<string, number>();
+    if (needsLoad) {
+      for (const r of this.sql
+        .exec<{ assignee_id: string; n: number }>(
+          "SELECT assignee_id, COUNT(*) AS n FROM conversations WHERE status = 'open' AND assignee_id IS NOT NULL GROUP BY assignee_id",
+        )
+        .toArray()) {
+        loads.set(r.assignee_id, r.n);
+      }
+    }
+    return members.map((m) => ({
+      id: m.id,
+      available: m.status === "available",
+      present: isPresent({ connected: this.isConnected(m.id), disconnectedAt: m.disconnected_at }, now, graceMs),
+      load: loads.get(m.id) ?? 0,
+      capacity: m.capacity,
+    }));
+  }
+
+  private presenceOf(agentId: string, now: number): boolean {
+    const member = this.memberRow(agentId);
+    if (!member) return false;
+    return isPresent({ connected: this.isConnected(agentId), disconnectedAt: member.disconnected_at as number | null }, now, this.routingConfig().graceMs);
+  }
+
+  /**
+   * Picks an agent by the number's rules (or the conversation's team's) and assigns, or leaves it queued.
+   * Returns who got it.
+   */
+  private route(
+    conversationId: number,
+    options: {
+      now: number;
+      exclude?: string[];
+      reason?: AssignmentReason;
+      actorId?: string;
+      note?: string | null;
+      transfer?: boolean;
+      /** Taken from the queue: the reason says how long it waited. */
+      fromQueue?: boolean;
+    },
+  ): string | null {
+    const row = this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, conversationId).one();
+    const settings = this.routingConfig();
+    const teamId = (row.team_id as string | null) ?? null;
+    const team = teamId ? settings.teams.find((t) => t.id === teamId) : undefined;
+    const cursorKey = team ? `last_assigned:team:${team.id}` : "last_assigned";
+    const decision = chooseAgent({
+      rotation: this.rotationFacts(options.now, team ? { teamId: team.id } : {}),
+      mode: team?.mode ?? settings.mode,
+      lastAssignedId: this.getSetting<string>(cursorKey),
+      lastServed: row.last_agent_id && row.last_served_at ? { agentId: row.last_agent_id as string, at: row.last_served_at as number } : null,
+      stickyWindowMs: settings.sticky.enabled ? settings.sticky.windowDays * 86_400_000 : null,
+      now: options.now,
+      exclude: options.exclude ?? [],
+    });
+    if (!decision) {
+      if (row.assignee_id !== null) {
+        // Its agent is gone and nobody can take it: it waits in the queue rather than with someone absent.
+        const previous = row.assignee_id as string;
+        this.sql.exec("UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, queued_at = ? WHERE id = ?", options.now, conversationId);
+        this.addActivity(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, reason: "nobody can take it now; waiting in the queue", note: null });
+        this.notify(previous, "unassigned", conversationId, "A conversation went back to the queue");
+        this.broadcastConversation(conversationId, [previous]);
+      } else {
+        this.sql.exec("UPDATE conversations SET queued_at = COALESCE(queued_at, ?) WHERE id = ?", options.now, conversationId);
+        this.broadcastConversation(conversationId);
+      }
+      return null;
+    }
+    const queuedAt = row.queued_at as number | null;
+    const waited = row.assignee_id === null && queuedAt !== null ? options.now - queuedAt : 0;
+    const reason: AssignmentReason =
+      options.reason ?? (decision.reason.kind === "round_robin" && options.fromQueue ? { kind: "queue", waitedMs: waited } : decision.reason);
+    this.assign(conversationId, decision.agentId, reason, {
+      actorId: options.actorId ?? null,
+      note: options.note ?? null,
+      transfer: options.transfer,
+      cursorKey: decision.reason.kind === "round_robin" ? cursorKey : null,
+    });
+    return decision.agentId;
+  }
+
+  private assign(
+    conversationId: number,
+    agentId: string,
+    reason: AssignmentReason,
+    options: { actorId?: string | null; note?: string | null; transfer?: boolean; cursorKey?: string | null } = {},
+  ): void {
+    const now = Date.now();
+    const previous = this.sql.exec<{ assignee_id: string | null }>("SELECT assignee_id FROM conversations WHERE id = ?", conversationId).one().assignee_id;
+    const text = describeReason(reason, now, (id) => this.nameOf(id));
+    this.sql.exec(
+      `UPDATE conversations SET assignee_id = ?, assignment_reason = ?, queued_at = NULL, team_id = NULL,
+         awaiting_reply_since = CASE WHEN awaiting_reply_since IS NULL THEN NULL ELSE ? END WHERE id = ?`,
+      agentId,
+      text,
+      now,
+      conversationId,
+    );
+    if (options.cursorKey) this.setSetting(options.cursorKey, agentId);
+    this.sql.exec(
+      "INSERT INTO assignments (conversation_id, agent_id, previous_agent_id, reason_kind, reason, at) VALUES (?, ?, ?, ?, ?, ?)",
+      conversationId,
+      agentId,
+      previous,
+      reason.kind,
+      text,
+      now,
+    );
+    this.addActivity(conversationId, {
+      kind: options.transfer ? "transferred" : "assigned",
+      agentId,
+      actorId: options.actorId ?? null,
+      reason: text,
+      note: options.note ?? null,
+    });
+    this.broadcastConversation(conversationId, previous && previous !== agentId ? [previous] : []);
+    const contact = this.conversationById(conversationId).contact;
+    const who = contact.name ?? (contact.waId ? `+${contact.waId}` : "a customer");
+    this.notify(
+      agentId,
+      options.transfer ? "transferred_in" : reason.kind === "no_reply" ? "reassigned_no_reply" : "assigned",
+      conversationId,
+      options.note ? `${who}: ${text} — “${options.note}”` : `${who}: ${text}`,
+    );
+    if (previous && previous !== agentId) this.notify(previous, "unassigned", conversationId, `${who}: ${text}`);
+  }
+
+  /** Keeps an assignment row for a decision that did not move the conversation (a reopen kept with its agent). */
+  private recordAssignment(conversationId: number, agentId: string, previous: string | null, reason: AssignmentReason, now: number): void {
+    const text = describeReason(reason, now, (id) => this.nameOf(id));
+    this.sql.exec("UPDATE conversations SET assignment_reason = ? WHERE id = ?", text, conversationId);
+    this.sql.exec(
+      "INSERT INTO assignments (conversation_id, agent_id, previous_agent_id, reason_kind, reason, at) VALUES (?, ?, ?, ?, ?, ?)",
+      conversationId,
+      agentId,
+      previous,
+      reason.kind,
+      text,
+      now,
+    );
+  }
+
+  /** Hands waiting conversations, longest waiting first, to whoever can take them now. Event-driven, never polled. */
+  private drainQueue(): void {
+    if (!this.getSetting<NumberConfig>("config")) return;
+    const now = Date.now();
+    const queued = this.sql
+      .exec<{ id: number; team_id: string | null }>(
+        "SELECT id, team_id FROM conversations WHERE assignee_id IS NULL AND status = 'open' ORDER BY queued_at, id",
+      )
+      .toArray();
+    const blocked = new Set<string>();
+    for (const { id, team_id } of queued) {
+      const queue = team_id ?? "";
+      if (blocked.has(queue)) continue;
+      if (!this.route(id, { now, fromQueue: true })) blocked.add(queue);
+    }
+  }
+
+  /** Agents whose grace period ended are offline for routing; supervisors see it. */
+  private expireGrace(now: number): void {
+    const { graceMs } = this.routingConfig();
+    const expired = this.sql
+      .exec<{ id: string }>("SELECT id FROM members WHERE disconnected_at IS NOT NULL AND disconnected_at + ? <= ?", graceMs, now)
+      .toArray()
+      .filter((m) => !this.isConnected(m.id));
+    for (const { id } of expired) {
+      this.sql.exec("UPDATE members SET disconnected_at = NULL WHERE id = ?", id);
+      this.broadcastPresence(id);
+    }
+  }
+
+  /** No-reply reassignment: the customer waited N minutes without an answer, so someone else takes it. */
+  private reassignUnanswered(now: number): void {
+    const minutes = this.config().routing.noReplyMinutes;
+    if (!minutes) return;
+    const due = this.sql
+      .exec<{ id: number; assignee_id: string }>(
+        `SELECT id, assignee_id FROM conversations WHERE status = 'open' AND assignee_id IS NOT NULL
+           AND awaiting_reply_since IS NOT NULL AND awaiting_reply_since <= ?`,
+        now - minutes * 60_000,
+      )
+      .toArray();
+    for (const { id, assignee_id } of due) {
+      const next = this.route(id, { now, exclude: [assignee_id], reason: { kind: "no_reply", minutes, from: assignee_id } });
+      // Nobody else can take it: the timer restarts so the current agent is not reassigned in a loop.
+      if (!next) this.sql.exec("UPDATE conversations SET awaiting_reply_since = ? WHERE id = ? AND assignee_id IS NOT NULL", now, id);
+    }
+  }
+
+  private async scheduleAlarm(): Promise<void> {
+    if (!this.getSetting<NumberConfig>("config")) return;
+    const { graceMs, noReplyMinutes } = this.routingConfig();
+    const deadlines: number[] = [];
+    const outbox = this.sql.exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox").one().at;
+    if (outbox !== null) deadlines.push(outbox);
+    const disconnected = this.sql.exec<{ at: number | null }>("SELECT MIN(disconnected_at) AS at FROM members WHERE disconnected_at IS NOT NULL").one().at;
+    const grace = graceEndsAt({ connected: false, disconnectedAt: disconnected }, graceMs);
+    if (grace !== null) deadlines.push(grace);
+    if (noReplyMinutes) {
+      const waiting = this.sql
+        .exec<{ at: number | null }>(
+          "SELECT MIN(awaiting_reply_since) AS at FROM conversations WHERE awaiting_reply_since IS NOT NULL AND assignee_id IS NOT NULL AND status = 'open'",
+        )
+        .one().at;
+      if (waiting !== null) deadlines.push(waiting + noReplyMinutes * 60_000);
+    }
+    if (deadlines.length === 0) return;
+    const next = Math.max(Math.min(...deadlines), Date.now() + 10);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next || current < Date.now()) await this.ctx.storage.setAlarm(next);
   }
 
   // ---- outbound internals ----
+
+  private mayReply(viewer: Principal, conversation: Row): boolean {
+    if (seesEverything(viewer) || conversation.assignee_id === viewer.personId) return true;
+    return this.config().routing.ownership === "any_member" && this.memberRow(viewer.personId) !== undefined;
+  }
 
   private buildOutbound(
     request: SendMessageRequest,
@@ -544,14 +904,7 @@ export class NumberInbox extends DurableObject<Env> {
       case "text":
         return ok({ body: textBody({ to, replyToWamid: replyTo }, request.text), kind: "text", text: request.text, content });
       case "media":
-        content.media = {
-          id: request.mediaId ?? null,
-          link: request.link ?? null,
-          mimeType: null,
-          filename: request.filename ?? null,
-          voice: false,
-          animated: false,
-        };
+        content.media = { id: request.mediaId ?? null, link: request.link ?? null, mimeType: null, filename: request.filename ?? null, voice: false, animated: false };
         if (request.caption) content.caption = request.caption;
         return ok({
           body: mediaBody({ to, replyToWamid: replyTo }, request.mediaKind, request),
@@ -566,9 +919,7 @@ export class NumberInbox extends DurableObject<Env> {
         return ok({ body: reactionBody(to, target, request.emoji), kind: "reaction", text: request.emoji || null, content });
       }
       case "template": {
-        const row = this.sql
-          .exec("SELECT * FROM templates WHERE name = ? AND language = ?", request.name, request.language)
-          .toArray()[0];
+        const row = this.sql.exec("SELECT * FROM templates WHERE name = ? AND language = ?", request.name, request.language).toArray()[0];
         if (!row) return refuse(422, `template ${request.name} (${request.language}) is not approved for this number; refresh the templates`);
         const summary = summarizeTemplate({
           name: request.name,
@@ -586,12 +937,7 @@ export class NumberInbox extends DurableObject<Env> {
         const text = [summary.header && renderTemplate(summary.header, request.header), renderTemplate(summary.body, request.body)]
           .filter(Boolean)
           .join("\n");
-        return ok({
-          body: templateBody(to, request.name, request.language, request),
-          kind: "template",
-          text,
-          content,
-        });
+        return ok({ body: templateBody(to, request.name, request.language, request), kind: "template", text, content });
       }
     }
   }
@@ -604,7 +950,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (this.draining) return;
     this.draining = true;
     try {
-      const perSecond = this.config().messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
+      const perSecond = this.getSetting<NumberConfig>("config")?.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
       for (let guard = 0; guard < 1000; guard++) {
         const now = Date.now();
         const entry = this.sql
@@ -652,7 +998,7 @@ export class NumberInbox extends DurableObject<Env> {
       }
     } finally {
       this.draining = false;
-      await this.scheduleOutboxAlarm();
+      await this.scheduleAlarm();
     }
   }
 
@@ -681,20 +1027,11 @@ export class NumberInbox extends DurableObject<Env> {
     this.pushHealth(false, reason);
   }
 
-  private async scheduleOutboxAlarm(): Promise<void> {
-    const next = this.sql.exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox").one().at;
-    if (next === null) return;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 10));
-  }
-
   // ---- statuses ----
 
   /** Returns the message a status belongs to, or null when it is not known (yet) and is kept for later. */
   private applyStatus(wamid: string, status: DeliveryStatus, code: number | null, title: string | null) {
-    const row = this.sql
-      .exec<{ id: number; conversation_id: number }>("SELECT id, conversation_id FROM messages WHERE wamid = ?", wamid)
-      .toArray()[0];
+    const row = this.sql.exec<{ id: number }>("SELECT id FROM messages WHERE wamid = ?", wamid).toArray()[0];
     if (!row) {
       this.sql.exec(
         "INSERT OR IGNORE INTO early_statuses (wamid, status, error_code, error_title) VALUES (?, ?, ?, ?)",
@@ -736,6 +1073,14 @@ export class NumberInbox extends DurableObject<Env> {
     return { base: this.env.GRAPH_API_BASE, version: this.env.GRAPH_API_VERSION, accessToken: this.env.WHATSAPP_ACCESS_TOKEN };
   }
 
+  private memberRow(agentId: string): Row | undefined {
+    return this.sql.exec("SELECT * FROM members WHERE id = ?", agentId).toArray()[0];
+  }
+
+  private nameOf(agentId: string): string {
+    return (this.memberRow(agentId)?.name as string | undefined) ?? "someone";
+  }
+
   private wamidOf(messageId: string): string | null {
     return this.sql.exec<{ wamid: string | null }>("SELECT wamid FROM messages WHERE id = ?", Number(messageId)).toArray()[0]?.wamid ?? null;
   }
@@ -751,63 +1096,48 @@ export class NumberInbox extends DurableObject<Env> {
     );
   }
 
+  /** Agents see their own conversations, the queue where the number allows, and everything under shared ownership. */
   private visibleConversation(viewer: Principal, conversationId: string): Result<Row> {
     const id = Number(conversationId);
     const row = Number.isInteger(id) ? this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).toArray()[0] : undefined;
     if (!row) return refuse(404, `conversation ${conversationId} does not exist on this number`);
-    if (!seesEverything(viewer) && row.assignee_id !== viewer.personId) {
-      return refuse(403, "this conversation is assigned to someone else");
-    }
-    return ok(row);
+    if (seesEverything(viewer) || row.assignee_id === viewer.personId) return ok(row);
+    const routing = this.config().routing;
+    if (routing.ownership === "any_member") return ok(row);
+    if (row.assignee_id === null && row.status === "open" && routing.agentsSeeQueue) return ok(row);
+    return refuse(403, "this conversation is assigned to someone else");
   }
 
   private isConnected(agentId: string, except?: WebSocket): boolean {
     return this.ctx.getWebSockets(agentId).some((ws) => ws !== except && ws.readyState === WebSocket.OPEN);
   }
 
-  private toConversation(row: Row): Conversation {
-    const lastInbound = row.last_inbound_at as number | null;
-    return {
-      id: String(row.id),
-      phoneNumberId: this.getSetting<NumberConfig>("config")?.phoneNumberId ?? "",
-      contact: {
-        id: String(row.contact_id),
-        waId: (row.wa_id as string | null) ?? null,
-        name: (row.contact_name as string | null) ?? null,
-      },
-      status: row.status as Conversation["status"],
-      assigneeId: (row.assignee_id as string | null) ?? null,
-      assignmentReason: (row.assignment_reason as string | null) ?? null,
-      createdAt: row.created_at as number,
-      lastMessageAt: row.last_message_at as number,
-      lastMessagePreview: row.last_preview as string,
-      unread: row.unread as number,
-      windowClosesAt: lastInbound ? lastInbound + CUSTOMER_SERVICE_WINDOW_MS : null,
-    };
+  private conversation(row: Row): Conversation {
+    return toConversation(row, this.getSetting<NumberConfig>("config")?.phoneNumberId ?? "");
   }
 
-  private toMessage(row: Row): Message {
-    return {
-      id: String(row.id),
-      conversationId: String(row.conversation_id),
-      direction: row.direction as Message["direction"],
-      kind: row.kind as string,
-      text: (row.text as string | null) ?? null,
-      content: row.content ? (JSON.parse(row.content as string) as MessageContent) : {},
-      wamid: (row.wamid as string | null) ?? null,
-      status: (row.status as DeliveryStatus | null) ?? null,
-      error:
-        row.error_code === null || row.error_code === undefined
-          ? null
-          : { code: row.error_code as number, title: String(row.error_title ?? "") },
-      authorId: (row.author_id as string | null) ?? null,
-      clientId: (row.client_id as string | null) ?? null,
-      timestamp: row.timestamp as number,
-    };
+  private conversationById(id: number): Conversation {
+    return this.conversation(this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).one());
   }
 
   private messageById(id: number): Message {
-    return this.toMessage(this.sql.exec("SELECT * FROM messages WHERE id = ?", id).one());
+    return toMessage(this.sql.exec("SELECT * FROM messages WHERE id = ?", id).one());
+  }
+
+  private addActivity(conversationId: number, activity: NonNullable<MessageContent["activity"]>): void {
+    const { id } = this.sql
+      .exec<{ id: number }>(
+        `INSERT INTO messages (conversation_id, direction, kind, text, content, author_id, timestamp)
+         VALUES (?, 'activity', ?, ?, ?, ?, ?) RETURNING id`,
+        conversationId,
+        activity.kind,
+        activity.reason,
+        JSON.stringify({ activity }),
+        activity.actorId,
+        Date.now(),
+      )
+      .one();
+    this.broadcastMessage(id);
   }
 
   private recordEvent(kind: string, detail: unknown): void {
@@ -816,24 +1146,37 @@ export class NumberInbox extends DurableObject<Env> {
 
   // ---- pushing to side panels ----
 
-  /** Sends to the people allowed to see a conversation: its assignee and every supervisor or admin. */
-  private pushToViewers(assigneeId: string | null, event: SocketEvent): void {
+  /** Sends to the people allowed to see a conversation: its assignee, everyone named, and every supervisor or admin. */
+  private pushToViewers(assigneeId: string | null, event: SocketEvent, alsoTo: string[] = []): void {
     const data = JSON.stringify(event);
+    const queueVisible = assigneeId === null && (this.getSetting<NumberConfig>("config")?.routing.agentsSeeQueue ?? false);
     for (const ws of this.ctx.getWebSockets()) {
       const identity = ws.deserializeAttachment() as SocketIdentity | null;
       if (!identity) continue;
-      if (identity.agentId === assigneeId || identity.role !== "agent") sendQuietly(ws, data);
+      if (identity.role !== "agent" || identity.agentId === assigneeId || alsoTo.includes(identity.agentId) || queueVisible) {
+        sendQuietly(ws, data);
+      }
     }
+  }
+
+  private notify(agentId: string, kind: Extract<SocketEvent, { type: "notice" }>["kind"], conversationId: number, text: string): void {
+    const event: SocketEvent = { type: "notice", kind, phoneNumberId: this.config().phoneNumberId, conversationId: String(conversationId), text };
+    const data = JSON.stringify(event);
+    for (const ws of this.ctx.getWebSockets(agentId)) sendQuietly(ws, data);
   }
 
   private pushHealth(tokenValid: boolean, detail: string): void {
     const config = this.config();
-    this.pushToViewers(null, { type: "number_health", phoneNumberId: config.phoneNumberId, tokenValid, detail });
+    const data = JSON.stringify({ type: "number_health", phoneNumberId: config.phoneNumberId, tokenValid, detail } satisfies SocketEvent);
+    for (const ws of this.ctx.getWebSockets()) {
+      const identity = ws.deserializeAttachment() as SocketIdentity | null;
+      if (identity && identity.role !== "agent") sendQuietly(ws, data);
+    }
   }
 
-  private broadcastConversation(conversationId: number): void {
+  private broadcastConversation(conversationId: number, alsoTo: string[] = []): void {
     const row = this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, conversationId).one();
-    this.pushToViewers((row.assignee_id as string | null) ?? null, { type: "conversation", conversation: this.toConversation(row) });
+    this.pushToViewers((row.assignee_id as string | null) ?? null, { type: "conversation", conversation: this.conversation(row) }, alsoTo);
   }
 
   private broadcastMessage(messageId: number): void {
@@ -845,9 +1188,15 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   private broadcastPresence(agentId: string): void {
-    const member = this.sql.exec<{ status: AgentStatus }>("SELECT status FROM members WHERE id = ?", agentId).toArray()[0];
+    const member = this.memberRow(agentId);
     if (!member) return;
-    const event: SocketEvent = { type: "agent_status", agentId, status: member.status, connected: this.isConnected(agentId) };
+    const event: SocketEvent = {
+      type: "agent_status",
+      agentId,
+      status: member.status as AgentStatus,
+      connected: this.isConnected(agentId),
+      present: this.presenceOf(agentId, Date.now()),
+    };
     const data = JSON.stringify(event);
     for (const ws of this.ctx.getWebSockets()) {
       const identity = ws.deserializeAttachment() as SocketIdentity | null;

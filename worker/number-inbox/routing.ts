@@ -1,27 +1,124 @@
-/** Who may take a new conversation right now, in rotation order. */
+/**
+ * Who gets a conversation. Pure: the NumberInbox gathers the facts, these functions decide, and the
+ * decision carries its reason so the conversation (and analytics) can say why.
+ */
+
+/** One agent in a number's rotation, as routing sees them right now. */
 export interface RotationMember {
   id: string;
   /** The agent chose Available (not Away). */
   available: boolean;
-  /** The agent has a live side-panel socket on this number. */
-  connected: boolean;
+  /** Has a live socket, or lost it less than the grace period ago (see presence.ts). */
+  present: boolean;
+  /** Open conversations assigned to them on this number. */
+  load: number;
+  /** Most open conversations they take; null for no limit. */
+  capacity: number | null;
+}
+
+export type AssignmentReason =
+  | { kind: "sticky"; servedAt: number }
+  | { kind: "round_robin" }
+  | { kind: "queue"; waitedMs: number }
+  | { kind: "reopened" }
+  | { kind: "transfer"; by: string }
+  | { kind: "team"; teamName: string; by: string | null }
+  | { kind: "no_reply"; minutes: number; from: string }
+  | { kind: "assignee_offline"; from: string }
+  | { kind: "claimed" };
+
+export function hasCapacity(member: RotationMember): boolean {
+  return member.capacity === null || member.load < member.capacity;
 }
 
 export function isRoutable(member: RotationMember): boolean {
-  return member.available && member.connected;
+  return member.available && member.present && hasCapacity(member);
 }
 
 /**
- * Round robin: the first routable member after the one who got the previous conversation,
- * wrapping around. Members who cannot take work keep their place in the rotation.
- * Returns null when nobody can take it, and the conversation waits in the queue.
+ * Round robin: the first routable member after the one who got the previous conversation, wrapping
+ * around. Members who cannot take work keep their place. Null when nobody can: the conversation queues.
  */
-export function pickRoundRobin(rotation: readonly RotationMember[], lastAssignedId: string | null): string | null {
+export function pickRoundRobin(
+  rotation: readonly RotationMember[],
+  lastAssignedId: string | null,
+  exclude: readonly string[] = [],
+): string | null {
   if (rotation.length === 0) return null;
   const lastIndex = lastAssignedId === null ? -1 : rotation.findIndex((m) => m.id === lastAssignedId);
   for (let step = 1; step <= rotation.length; step++) {
     const candidate = rotation[(lastIndex + step) % rotation.length]!;
-    if (isRoutable(candidate)) return candidate.id;
+    if (isRoutable(candidate) && !exclude.includes(candidate.id)) return candidate.id;
   }
   return null;
+}
+
+/** Least loaded: the routable member with the fewest open conversations; rotation order breaks ties. */
+export function pickLeastLoaded(rotation: readonly RotationMember[], exclude: readonly string[] = []): string | null {
+  let best: RotationMember | null = null;
+  for (const member of rotation) {
+    if (!isRoutable(member) || exclude.includes(member.id)) continue;
+    if (!best || member.load < best.load) best = member;
+  }
+  return best?.id ?? null;
+}
+
+export interface RoutingRequest {
+  rotation: readonly RotationMember[];
+  mode: "round_robin" | "least_loaded";
+  lastAssignedId: string | null;
+  /** The agent who last served this customer, if any, and when. */
+  lastServed: { agentId: string; at: number } | null;
+  /** Sticky agent: prefer the last agent within this window (ms); null when the rule is off. */
+  stickyWindowMs: number | null;
+  now: number;
+  /** Agents who must not get it (e.g. the one it is being taken from). */
+  exclude?: readonly string[];
+}
+
+/** The agent for a conversation and why, or null to queue it. Sticky never overrides unavailability. */
+export function chooseAgent(request: RoutingRequest): { agentId: string; reason: AssignmentReason } | null {
+  const exclude = request.exclude ?? [];
+  const { lastServed, stickyWindowMs } = request;
+  if (lastServed && stickyWindowMs !== null && request.now - lastServed.at <= stickyWindowMs && !exclude.includes(lastServed.agentId)) {
+    const member = request.rotation.find((m) => m.id === lastServed.agentId);
+    if (member && isRoutable(member)) return { agentId: member.id, reason: { kind: "sticky", servedAt: lastServed.at } };
+  }
+  const agentId =
+    request.mode === "least_loaded"
+      ? pickLeastLoaded(request.rotation, exclude)
+      : pickRoundRobin(request.rotation, request.lastAssignedId, exclude);
+  return agentId ? { agentId, reason: { kind: "round_robin" } } : null;
+}
+
+function ago(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${Math.max(1, minutes)} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}
+
+/** The sentence shown in the conversation ("sticky: served 2 days ago", "queued 3 min, capacity freed"…). */
+export function describeReason(reason: AssignmentReason, now: number, names: (id: string) => string): string {
+  switch (reason.kind) {
+    case "sticky":
+      return `sticky: served ${ago(now - reason.servedAt)}`;
+    case "round_robin":
+      return "round robin";
+    case "queue":
+      return `queued ${reason.waitedMs < 60_000 ? `${Math.max(1, Math.round(reason.waitedMs / 1000))} s` : `${Math.round(reason.waitedMs / 60_000)} min`}, an agent became free`;
+    case "reopened":
+      return "reopened by the customer, same agent";
+    case "transfer":
+      return `transfer by ${names(reason.by)}`;
+    case "team":
+      return reason.by ? `transfer to team ${reason.teamName} by ${names(reason.by)}` : `team ${reason.teamName}`;
+    case "no_reply":
+      return `no reply from ${names(reason.from)} in ${reason.minutes} min`;
+    case "assignee_offline":
+      return `${names(reason.from)} went offline`;
+    case "claimed":
+      return "claimed from the queue";
+  }
 }

@@ -98,4 +98,29 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       );
     `,
   },
+  {
+    idMonotonicInc: 3,
+    description: "routing: presence grace, capacity, sticky agent, no-reply timer, team queue, assignment history",
+    sql: `
+      ALTER TABLE members ADD COLUMN capacity INTEGER;
+      ALTER TABLE members ADD COLUMN disconnected_at INTEGER;
+      ALTER TABLE members ADD COLUMN in_rotation INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE contacts ADD COLUMN last_agent_id TEXT;
+      ALTER TABLE contacts ADD COLUMN last_served_at INTEGER;
+      ALTER TABLE conversations ADD COLUMN awaiting_reply_since INTEGER;
+      ALTER TABLE conversations ADD COLUMN team_id TEXT;
+      ALTER TABLE conversations ADD COLUMN resolved_at INTEGER;
+      CREATE INDEX IF NOT EXISTS conversations_awaiting_reply ON conversations (awaiting_reply_since) WHERE awaiting_reply_since IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS assignments (
+        id INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL,
+        agent_id TEXT NOT NULL,
+        previous_agent_id TEXT,
+        reason_kind TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS assignments_by_conversation ON assignments (conversation_id, id);
+    `,
+  },
 ];

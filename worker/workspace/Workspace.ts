@@ -14,7 +14,9 @@ import type {
 import type { Env } from "../env";
 import { randomToken, sha256Base64Url } from "../lib/bytes";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
-import type { NumberConfig } from "../number-inbox/NumberInbox";
+import { DEFAULT_GRACE_MS } from "../number-inbox/presence";
+import { defaultRoutingSettings, type RoutingSettings, type Team, type WorkspaceSettings } from "../../shared/routing";
+import { buildNumberConfig } from "./number-config";
 import { hashPassword, verifyPassword } from "./password";
 
 const SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
@@ -97,6 +99,31 @@ export class Workspace extends DurableObject<Env> {
               waba_id TEXT,
               detail TEXT NOT NULL,
               at INTEGER NOT NULL
+            );
+          `,
+        },
+        {
+          idMonotonicInc: 3,
+          description: "teams, capacity, per-number routing rules, derived number membership",
+          sql: `
+            ALTER TABLE people ADD COLUMN capacity INTEGER;
+            CREATE TABLE IF NOT EXISTS teams (
+              id TEXT PRIMARY KEY,
+              name TEXT NOT NULL,
+              mode TEXT NOT NULL DEFAULT 'round_robin',
+              created_at INTEGER NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS team_members (
+              team_id TEXT NOT NULL,
+              person_id TEXT NOT NULL,
+              position INTEGER NOT NULL,
+              PRIMARY KEY (team_id, person_id)
+            );
+            CREATE TABLE IF NOT EXISTS number_routing (phone_number_id TEXT PRIMARY KEY, settings TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS number_members (
+              phone_number_id TEXT NOT NULL,
+              person_id TEXT NOT NULL,
+              PRIMARY KEY (phone_number_id, person_id)
             );
           `,
         },
@@ -327,7 +354,7 @@ export class Workspace extends DurableObject<Env> {
       ? this.sql.exec("SELECT * FROM numbers ORDER BY connected_at").toArray()
       : this.sql
           .exec(
-            `SELECT n.* FROM numbers n JOIN memberships m ON m.phone_number_id = n.phone_number_id
+            `SELECT n.* FROM numbers n JOIN number_members m ON m.phone_number_id = n.phone_number_id
              WHERE m.person_id = ? ORDER BY n.connected_at`,
             personId,
           )
@@ -342,7 +369,7 @@ export class Workspace extends DurableObject<Env> {
   private async applyStatus(personId: string, status: AgentStatus): Promise<void> {
     this.sql.exec("UPDATE people SET status = ? WHERE id = ?", status, personId);
     const numbers = this.sql
-      .exec<{ phone_number_id: string }>("SELECT phone_number_id FROM memberships WHERE person_id = ?", personId)
+      .exec<{ phone_number_id: string }>("SELECT phone_number_id FROM number_members WHERE person_id = ?", personId)
       .toArray();
     await Promise.all(
       numbers.map((n) => this.env.NUMBER_INBOX.getByName(n.phone_number_id).setAgentStatus(personId, status)),
@@ -351,21 +378,136 @@ export class Workspace extends DurableObject<Env> {
 
   private async pushNumberConfig(phoneNumberId: string): Promise<void> {
     const number = this.sql.exec("SELECT * FROM numbers WHERE phone_number_id = ?", phoneNumberId).one();
-    const members = this.sql
-      .exec<PersonRow>(
-        `SELECT p.* FROM people p JOIN memberships m ON m.person_id = p.id
-         WHERE m.phone_number_id = ? ORDER BY m.position`,
-        phoneNumberId,
-      )
-      .toArray();
-    const config: NumberConfig = {
+    const people = new Map(
+      this.sql
+        .exec<PersonRow>("SELECT * FROM people")
+        .toArray()
+        .map((p) => [p.id, { id: p.id, name: p.name, role: p.role, status: p.status, capacity: (p.capacity as number | null) ?? null }]),
+    );
+    const routingRow = this.sql.exec<{ settings: string }>("SELECT settings FROM number_routing WHERE phone_number_id = ?", phoneNumberId).toArray()[0];
+    const config = buildNumberConfig({
       workspaceId: this.workspaceId(),
-      phoneNumberId,
-      wabaId: (number.waba_id as string | null) ?? null,
-      displayName: number.display_name as string,
-      displayPhoneNumber: number.display_phone_number as string,
-      members: members.map((m) => ({ id: m.id, name: m.name, role: m.role, status: m.status })),
-    };
+      number: {
+        phoneNumberId,
+        wabaId: (number.waba_id as string | null) ?? null,
+        displayName: number.display_name as string,
+        displayPhoneNumber: number.display_phone_number as string,
+      },
+      explicitMemberIds: this.sql
+        .exec<{ person_id: string }>("SELECT person_id FROM memberships WHERE phone_number_id = ? ORDER BY position", phoneNumberId)
+        .toArray()
+        .map((r) => r.person_id),
+      people,
+      teams: this.teamList(),
+      routing: routingRow ? (JSON.parse(routingRow.settings) as RoutingSettings) : null,
+      graceSeconds: this.graceSeconds(),
+    });
+    // Who may open the number's inbox follows from its rotation and teams; kept derived for sign-in and checks.
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM number_members WHERE phone_number_id = ?", phoneNumberId);
+      for (const m of config.members) {
+        this.sql.exec("INSERT INTO number_members (phone_number_id, person_id) VALUES (?, ?)", phoneNumberId, m.id);
+      }
+    });
     await this.env.NUMBER_INBOX.getByName(phoneNumberId).configure(config);
+  }
+
+  private async pushAllNumbers(): Promise<void> {
+    const numbers = this.sql.exec<{ phone_number_id: string }>("SELECT phone_number_id FROM numbers").toArray();
+    await Promise.all(numbers.map((n) => this.pushNumberConfig(n.phone_number_id)));
+  }
+
+  private graceSeconds(): number {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'grace_seconds'").toArray()[0];
+    return row ? Number(row.value) : DEFAULT_GRACE_MS / 1000;
+  }
+
+  private teamList(): Team[] {
+    const members = this.sql
+      .exec<{ team_id: string; person_id: string }>("SELECT team_id, person_id FROM team_members ORDER BY position")
+      .toArray();
+    return this.sql
+      .exec<{ id: string; name: string; mode: Team["mode"] }>("SELECT id, name, mode FROM teams ORDER BY created_at")
+      .toArray()
+      .map((t) => ({ id: t.id, name: t.name, mode: t.mode, memberIds: members.filter((m) => m.team_id === t.id).map((m) => m.person_id) }));
+  }
+
+  // ---- teams and routing rules ----
+
+  async listTeams(): Promise<Team[]> {
+    return this.teamList();
+  }
+
+  async saveTeam(principal: Principal, teamId: string | null, request: { name: string; memberIds: string[]; mode: Team["mode"] }): Promise<Result<Team>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage teams");
+    const unknown = request.memberIds.find((id) => this.sql.exec("SELECT 1 FROM people WHERE id = ?", id).toArray().length === 0);
+    if (unknown) return refuse(422, `memberIds: no person with id ${unknown} in this workspace`);
+    if (teamId && this.sql.exec("SELECT 1 FROM teams WHERE id = ?", teamId).toArray().length === 0) return refuse(404, `no team ${teamId}`);
+    const id = teamId ?? `t${randomToken(9).replace(/[^a-zA-Z0-9]/g, "x").toLowerCase()}`;
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        `INSERT INTO teams (id, name, mode, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode`,
+        id,
+        request.name,
+        request.mode,
+        Date.now(),
+      );
+      this.sql.exec("DELETE FROM team_members WHERE team_id = ?", id);
+      request.memberIds.forEach((personId, position) =>
+        this.sql.exec("INSERT OR IGNORE INTO team_members (team_id, person_id, position) VALUES (?, ?, ?)", id, personId, position),
+      );
+    });
+    await this.pushAllNumbers();
+    return ok(this.teamList().find((t) => t.id === id)!);
+  }
+
+  async routingSettings(principal: Principal, phoneNumberId: string): Promise<Result<RoutingSettings>> {
+    if (!this.canUseNumber(principal, phoneNumberId)) return refuse(403, `you do not work on number ${phoneNumberId}`);
+    const row = this.sql.exec<{ settings: string }>("SELECT settings FROM number_routing WHERE phone_number_id = ?", phoneNumberId).toArray()[0];
+    if (row) return ok(JSON.parse(row.settings) as RoutingSettings);
+    const members = this.sql
+      .exec<{ person_id: string }>("SELECT person_id FROM memberships WHERE phone_number_id = ? ORDER BY position", phoneNumberId)
+      .toArray();
+    return ok({ ...defaultRoutingSettings, rotation: members.map((m) => ({ type: "agent" as const, id: m.person_id })) });
+  }
+
+  /** Takes effect for the very next conversation: pushed to the number's object now, never read per message. */
+  async saveRoutingSettings(principal: Principal, phoneNumberId: string, settings: RoutingSettings): Promise<Result<RoutingSettings>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change assignment rules");
+    if (this.sql.exec("SELECT 1 FROM numbers WHERE phone_number_id = ?", phoneNumberId).toArray().length === 0) {
+      return refuse(404, `number ${phoneNumberId} is not connected`);
+    }
+    for (const entry of settings.rotation) {
+      const table = entry.type === "agent" ? "people" : "teams";
+      if (this.sql.exec(`SELECT 1 FROM ${table} WHERE id = ?`, entry.id).toArray().length === 0) {
+        return refuse(422, `rotation: no ${entry.type} with id ${entry.id} in this workspace`);
+      }
+    }
+    this.sql.exec(
+      "INSERT INTO number_routing (phone_number_id, settings) VALUES (?, ?) ON CONFLICT (phone_number_id) DO UPDATE SET settings = excluded.settings",
+      phoneNumberId,
+      JSON.stringify(settings),
+    );
+    await this.pushNumberConfig(phoneNumberId);
+    return ok(settings);
+  }
+
+  async saveWorkspaceSettings(principal: Principal, settings: WorkspaceSettings): Promise<Result<WorkspaceSettings>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change workspace settings");
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES ('grace_seconds', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      String(settings.graceSeconds),
+    );
+    await this.pushAllNumbers();
+    return ok({ graceSeconds: this.graceSeconds() });
+  }
+
+  async updatePerson(principal: Principal, personId: string, update: { capacity: number | null }): Promise<Result<Agent>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change an agent's capacity");
+    if (this.sql.exec("SELECT 1 FROM people WHERE id = ?", personId).toArray().length === 0) return refuse(404, `no person ${personId}`);
+    this.sql.exec("UPDATE people SET capacity = ? WHERE id = ?", update.capacity, personId);
+    await this.pushAllNumbers();
+    return ok(this.agentOf(personId));
   }
 }

@@ -1,0 +1,144 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { agentSchema } from "../../shared/people";
+import {
+  numberAgentSchema,
+  personUpdateSchema,
+  routingSettingsSchema,
+  teamRequestSchema,
+  teamSchema,
+  workspaceSettingsSchema,
+} from "../../shared/routing";
+import { refusalResponse } from "../lib/errors";
+import { requireRole, requireSession } from "./auth";
+import { apiRouter } from "./context";
+import { numberParams, requireNumberAccess } from "./conversations";
+import { bearer, jsonBody, jsonResponses } from "./openapi-helpers";
+
+const listTeams = createRoute({
+  method: "get",
+  path: "/teams",
+  summary: "Teams of the workspace with their members in rotation order",
+  security: bearer,
+  middleware: [requireSession] as const,
+  responses: jsonResponses(z.object({ teams: z.array(teamSchema) }), "Teams"),
+});
+
+const createTeam = createRoute({
+  method: "post",
+  path: "/teams",
+  summary: "Create a team (supervisors and admins)",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: jsonBody(teamRequestSchema),
+  responses: jsonResponses(teamSchema, "Team created"),
+});
+
+const updateTeam = createRoute({
+  method: "put",
+  path: "/teams/{teamId}",
+  summary: "Rename a team, change its members or its rotation mode; routing follows at once",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: { params: z.object({ teamId: z.string().min(1) }), ...jsonBody(teamRequestSchema) },
+  responses: jsonResponses(teamSchema, "Team saved"),
+});
+
+const getRouting = createRoute({
+  method: "get",
+  path: "/numbers/{phoneNumberId}/routing",
+  summary: "A number's assignment rules",
+  security: bearer,
+  middleware: [requireSession, requireNumberAccess] as const,
+  request: { params: numberParams },
+  responses: jsonResponses(routingSettingsSchema, "Rules"),
+});
+
+const putRouting = createRoute({
+  method: "put",
+  path: "/numbers/{phoneNumberId}/routing",
+  summary: "Change a number's assignment rules; the next conversation follows them, no restart",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: { params: numberParams, ...jsonBody(routingSettingsSchema) },
+  responses: jsonResponses(routingSettingsSchema, "Rules saved"),
+});
+
+const putWorkspaceSettings = createRoute({
+  method: "put",
+  path: "/workspace/settings",
+  summary: "Workspace-wide settings: the presence grace period",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: jsonBody(workspaceSettingsSchema),
+  responses: jsonResponses(workspaceSettingsSchema, "Saved"),
+});
+
+const updatePerson = createRoute({
+  method: "put",
+  path: "/people/{personId}",
+  summary: "Set an agent's capacity (most open conversations at once)",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: { params: z.object({ personId: z.string().min(1) }), ...jsonBody(personUpdateSchema) },
+  responses: jsonResponses(agentSchema, "Saved"),
+});
+
+const numberAgents = createRoute({
+  method: "get",
+  path: "/numbers/{phoneNumberId}/agents",
+  summary: "Who works on the number, with live status, presence and load (transfer picker, floor)",
+  security: bearer,
+  middleware: [requireSession, requireNumberAccess] as const,
+  request: { params: numberParams },
+  responses: jsonResponses(z.object({ agents: z.array(numberAgentSchema) }), "Agents"),
+});
+
+export const routingRoutes = apiRouter()
+  .openapi(listTeams, async (c) => {
+    return c.json({ teams: await c.env.WORKSPACE.getByName(c.get("principal").workspaceId).listTeams() }, 200);
+  })
+  .openapi(createTeam, async (c) => {
+    const principal = c.get("principal");
+    const result = await c.env.WORKSPACE.getByName(principal.workspaceId).saveTeam(principal, null, c.req.valid("json"));
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
+  .openapi(updateTeam, async (c) => {
+    const principal = c.get("principal");
+    const result = await c.env.WORKSPACE.getByName(principal.workspaceId).saveTeam(principal, c.req.valid("param").teamId, c.req.valid("json"));
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
+  .openapi(getRouting, async (c) => {
+    const principal = c.get("principal");
+    const result = await c.env.WORKSPACE.getByName(principal.workspaceId).routingSettings(principal, c.req.valid("param").phoneNumberId);
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
+  .openapi(putRouting, async (c) => {
+    const principal = c.get("principal");
+    const result = await c.env.WORKSPACE.getByName(principal.workspaceId).saveRoutingSettings(
+      principal,
+      c.req.valid("param").phoneNumberId,
+      c.req.valid("json"),
+    );
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
+  .openapi(putWorkspaceSettings, async (c) => {
+    const principal = c.get("principal");
+    const result = await c.env.WORKSPACE.getByName(principal.workspaceId).saveWorkspaceSettings(principal, c.req.valid("json"));
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
+  .openapi(updatePerson, async (c) => {
+    const principal = c.get("principal");
+    const result = await c.env.WORKSPACE.getByName(principal.workspaceId).updatePerson(principal, c.req.valid("param").personId, c.req.valid("json"));
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json(result.value, 200);
+  })
+  .openapi(numberAgents, async (c) => {
+    const result = await c.env.NUMBER_INBOX.getByName(c.req.valid("param").phoneNumberId).agents(c.get("principal"));
+    if (!result.ok) return refusalResponse(c, result) as never;
+    return c.json({ agents: result.value }, 200);
+  });

@@ -1,0 +1,56 @@
+import type { Conversation, DeliveryStatus, Message } from "../../shared/inbox";
+import type { MessageContent } from "../../shared/message-content";
+
+/** Row shapes of the number's SQLite tables and their conversion to the API's types. */
+export type Row = Record<string, SqlStorageValue>;
+
+export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 3600_000;
+
+export const CONVERSATION_SELECT = `
+  SELECT c.id, c.status, c.assignee_id, c.assignment_reason, c.created_at, c.last_message_at, c.last_preview,
+         c.unread, c.queued_at, c.contact_id, c.last_inbound_at, c.team_id, c.awaiting_reply_since,
+         k.wa_id, k.user_id, k.name AS contact_name, k.last_agent_id, k.last_served_at
+  FROM conversations c JOIN contacts k ON k.id = c.contact_id`;
+
+export function toConversation(row: Row, phoneNumberId: string): Conversation {
+  const lastInbound = row.last_inbound_at as number | null;
+  return {
+    id: String(row.id),
+    phoneNumberId,
+    contact: {
+      id: String(row.contact_id),
+      waId: (row.wa_id as string | null) ?? null,
+      name: (row.contact_name as string | null) ?? null,
+    },
+    status: row.status as Conversation["status"],
+    assigneeId: (row.assignee_id as string | null) ?? null,
+    assignmentReason: (row.assignment_reason as string | null) ?? null,
+    queuedAt: row.assignee_id === null && row.status === "open" ? ((row.queued_at as number | null) ?? null) : null,
+    teamId: (row.team_id as string | null) ?? null,
+    createdAt: row.created_at as number,
+    lastMessageAt: row.last_message_at as number,
+    lastMessagePreview: row.last_preview as string,
+    unread: row.unread as number,
+    windowClosesAt: lastInbound ? lastInbound + CUSTOMER_SERVICE_WINDOW_MS : null,
+  };
+}
+
+export function toMessage(row: Row): Message {
+  return {
+    id: String(row.id),
+    conversationId: String(row.conversation_id),
+    direction: row.direction as Message["direction"],
+    kind: row.kind as string,
+    text: (row.text as string | null) ?? null,
+    content: row.content ? (JSON.parse(row.content as string) as MessageContent) : {},
+    wamid: (row.wamid as string | null) ?? null,
+    status: (row.status as DeliveryStatus | null) ?? null,
+    error:
+      row.error_code === null || row.error_code === undefined
+        ? null
+        : { code: row.error_code as number, title: String(row.error_title ?? "") },
+    authorId: (row.author_id as string | null) ?? null,
+    clientId: (row.client_id as string | null) ?? null,
+    timestamp: row.timestamp as number,
+  };
+}
