@@ -20,6 +20,8 @@ export const routingSettingsSchema = z.object({
   /** Who may reply: only the assignee (and supervisors), or anyone who works on the number. */
   ownership: z.enum(["assignee", "any_member"]).default("assignee"),
   agentsSeeQueue: z.boolean().default(true),
+  /** A customer writing within this many hours of a resolve reopens that conversation; later starts a new one. */
+  reopenWithinHours: z.number().int().min(0).max(8760).default(168),
 });
 export type RoutingSettings = z.infer<typeof routingSettingsSchema>;
 
@@ -30,6 +32,7 @@ export const defaultRoutingSettings: RoutingSettings = {
   noReplyMinutes: null,
   ownership: "assignee",
   agentsSeeQueue: true,
+  reopenWithinHours: 168,
 };
 
 export const workspaceSettingsSchema = z.object({

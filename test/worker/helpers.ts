@@ -158,3 +158,30 @@ export async function messagesOf(token: string, phoneNumberId: string, conversat
 }
 
 export const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+
+export async function setRouting(token: string, phoneNumberId: string, settings: Record<string, unknown>) {
+  const result = await api<Record<string, unknown>>("PUT", `/numbers/${phoneNumberId}/routing`, { token, body: settings });
+  if (result.status !== 200) throw new Error(`routing change failed: ${JSON.stringify(result.body)}`);
+  return result.body;
+}
+
+export async function createTeam(token: string, name: string, memberIds: string[]) {
+  const result = await api<{ id: string }>("POST", "/teams", { token, body: { name, memberIds } });
+  if (result.status !== 200) throw new Error(`team failed: ${JSON.stringify(result.body)}`);
+  return result.body.id;
+}
+
+/** A customer with a fresh phone number writes one message; returns the phone. */
+export async function newCustomerWrites(phoneNumberId: string, text = "你好") {
+  const phone = `86${uniqueNumberId()}`;
+  const response = await postWebhook(customerMessage(phoneNumberId, phone, text));
+  if (response.status !== 200) throw new Error(`webhook failed: ${response.status}`);
+  return phone;
+}
+
+export async function conversationOfCustomer(adminToken: string, phoneNumberId: string, phone: string) {
+  const all = await conversationsOf(adminToken, phoneNumberId, "all");
+  const found = all.find((c) => c.contact.waId === phone);
+  if (!found) throw new Error(`no conversation for ${phone}`);
+  return found;
+}

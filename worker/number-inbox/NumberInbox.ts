@@ -597,13 +597,17 @@ export class NumberInbox extends DurableObject<Env> {
       .one().id;
   }
 
-  /** The customer's open conversation, their last one reopened, or a new one. */
+  /** The customer's open conversation, their last one reopened if it was resolved recently, or a new one. */
   private conversationForInbound(contactId: number, now: number): { conversationId: number; wasResolved: boolean } {
     const last = this.sql
-      .exec<{ id: number; status: string }>("SELECT id, status FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 1", contactId)
+      .exec<{ id: number; status: string; resolved_at: number | null }>(
+        "SELECT id, status, resolved_at FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 1",
+        contactId,
+      )
       .toArray()[0];
     if (last?.status === "open") return { conversationId: last.id, wasResolved: false };
-    if (last) {
+    const reopenWithinMs = (this.config().routing.reopenWithinHours ?? 168) * 3600_000;
+    if (last && (last.resolved_at === null || now - last.resolved_at <= reopenWithinMs)) {
       this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL WHERE id = ?", last.id);
       return { conversationId: last.id, wasResolved: true };
     }
