@@ -1,8 +1,8 @@
 import { DEMO_PASSWORD, demoWorkspace } from "./demo-data.ts";
 
-async function call(baseUrl: string, path: string, body: unknown, token?: string): Promise<Response> {
+async function call(baseUrl: string, path: string, body: unknown, token?: string, method = "POST"): Promise<Response> {
   return fetch(`${baseUrl}/api${path}`, {
-    method: "POST",
+    method,
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
@@ -33,14 +33,25 @@ export async function seedDemo(baseUrl: string, setupToken: string) {
     );
     ids[agent.key] = created.id;
   }
+  // Everyone serves the one number, which is what makes assignment among them possible.
+  await json(
+    await call(baseUrl, "/numbers", { ...demoWorkspace.number, memberIds: demoWorkspace.agents.map((a) => ids[a.key]) }, token),
+    "connecting the number",
+  );
+  const teamIds: Record<string, string> = {};
+  for (const team of demoWorkspace.teams) {
+    const memberIds = demoWorkspace.agents.filter((a) => a.team === team.key).map((a) => ids[a.key]);
+    teamIds[team.key] = (await json<{ id: string }>(await call(baseUrl, "/teams", { name: team.name, memberIds }, token), `team ${team.name}`)).id;
+  }
   await json(
     await call(
       baseUrl,
-      "/numbers",
-      { ...demoWorkspace.number, memberIds: demoWorkspace.agents.filter((a) => a.inRotation).map((a) => ids[a.key]) },
+      `/numbers/${demoWorkspace.number.phoneNumberId}/routing`,
+      { rotation: [{ type: "team", id: teamIds[demoWorkspace.rotationTeam] }], sticky: { enabled: true, windowDays: 30 } },
       token,
+      "PUT",
     ),
-    "connecting the number",
+    "assignment rules",
   );
   return { created: true, ids };
 }

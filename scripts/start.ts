@@ -76,7 +76,7 @@ worker.on("exit", (code) => {
 
 await waitFor(`${workerUrl}/health`, 60_000);
 const seeded = await seedDemo(workerUrl, vars.SETUP_TOKEN ?? "");
-const agents = demoWorkspace.agents.filter((a) => a.inRotation);
+const agents = demoWorkspace.agents;
 
 console.log(`
 ────────────────────────────────────────────────────────────────────
@@ -88,7 +88,7 @@ console.log(`
     → choose ${resolve(root, ".output/chrome-mv3")}
  2. Click the extension's toolbar button: the side panel opens.
  3. Sign in: server ${workerUrl}
-      ${agents.map((a) => `${a.name}  ${a.email}`).join("\n      ")}
+      ${agents.map((a) => `${a.name}  ${a.email}  (${demoWorkspace.teams.find((t) => t.key === a.team)?.name})`).join("\n      ")}
       admin ${demoWorkspace.admin.name}  ${demoWorkspace.admin.email}      password for all: ${DEMO_PASSWORD}
  4. Switch to "Available", then write as a customer in ${simulator.url}.
 ────────────────────────────────────────────────────────────────────

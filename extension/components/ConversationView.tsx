@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { Conversation, Message } from "../../shared/inbox";
 import type { ApiClient } from "../lib/api";
 import { formatTime, t } from "../lib/i18n";
+import { ActivityLine } from "./ActivityLine";
 import { Composer } from "./Composer";
 import { DeliveryTick } from "./DeliveryTick";
 import { MessageBody } from "./MessageBody";
@@ -16,6 +17,7 @@ export function ConversationView(props: {
   messages: Message[] | null;
   onBack: () => void;
   onSend: (request: OutgoingRequest) => Promise<void>;
+  nameOf: (agentId: string | null) => string;
 }) {
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [reactingTo, setReactingTo] = useState<string | null>(null);
@@ -38,10 +40,12 @@ export function ConversationView(props: {
           {c?.contact.waId && <small>+{c.contact.waId}</small>}
         </div>
       </header>
-      {c?.assignmentReason && <p class="activity">{t("conversation.assigned", { reason: c.assignmentReason })}</p>}
       <ol class="messages" ref={listRef}>
         {props.messages === null && <li class="loading">{t("conversation.loading")}</li>}
-        {props.messages?.map((m) => (
+        {props.messages?.map((m) =>
+          m.direction === "activity" ? (
+            <ActivityLine key={m.id} message={m} nameOf={props.nameOf} />
+          ) : (
           <li key={m.clientId ?? m.id} class={`message ${m.direction} kind-${m.kind}`} data-message-id={m.id} data-kind={m.kind} data-wamid={m.wamid ?? undefined}>
             <MessageBody
               message={m}
@@ -79,7 +83,8 @@ export function ConversationView(props: {
               </div>
             )}
           </li>
-        ))}
+          ),
+        )}
       </ol>
       {c && (
         <Composer

@@ -56,6 +56,7 @@ export function Inbox(props: {
           messages={inbox.messages}
           onBack={() => inbox.setOpen(null)}
           onSend={inbox.send}
+          nameOf={(agentId) => inbox.nameOf(inbox.open!.phoneNumberId, agentId)}
         />
       ) : (
         <>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Conversation, Message, SendMessageRequest, SocketEvent } from "../../shared/inbox";
 import type { Me } from "../../shared/people";
+import type { NumberAgent } from "../../shared/routing";
 import type { ApiClient } from "../lib/api";
 import { LiveConnection, type LiveState } from "../lib/live";
 
@@ -31,6 +32,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const [open, setOpen] = useState<OpenConversation | null>(null);
   const [messages, setMessages] = useState<Message[] | null>(null);
   const [live, setLive] = useState<Record<string, LiveState>>({});
+  /** Who works on each number, with live status: names for the activity log, the transfer picker. */
+  const [agents, setAgents] = useState<Record<string, NumberAgent[]>>({});
   /** Numbers whose WhatsApp token stopped working (admins and supervisors are told). */
   const [unhealthy, setUnhealthy] = useState<Record<string, string>>({});
   const openRef = useRef(open);
@@ -39,6 +42,10 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const belongsInMine = (c: Conversation) => c.assigneeId === me.agent.id && c.status === "open";
 
   async function refreshNumber(phoneNumberId: string) {
+    void api
+      .agents(phoneNumberId)
+      .then((r) => setAgents((prev) => ({ ...prev, [phoneNumberId]: r.agents })))
+      .catch(() => undefined);
     const { conversations: list } = await api.conversations(phoneNumberId, "mine");
     setConversations((prev) => {
       const next = new Map([...prev].filter(([, c]) => c.phoneNumberId !== phoneNumberId));
@@ -65,6 +72,15 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
         else next.delete(keyOf(c));
         return next;
       });
+    } else if (event.type === "agent_status") {
+      setAgents((prev) =>
+        Object.fromEntries(
+          Object.entries(prev).map(([number, list]) => [
+            number,
+            list.map((a) => (a.id === event.agentId ? { ...a, status: event.status, connected: event.connected, present: event.present } : a)),
+          ]),
+        ),
+      );
     } else if (event.type === "number_health") {
       setUnhealthy((prev) => {
         const next = { ...prev };
@@ -134,5 +150,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const sorted = [...conversations.values()].sort((a, b) => b.lastMessageAt - a.lastMessageAt);
   const openConversation = open ? (conversations.get(`${open.phoneNumberId}:${open.conversationId}`) ?? null) : null;
 
-  return { conversations: sorted, open, setOpen, openConversation, messages, send, live: overall, unhealthy };
+  const nameOf = (phoneNumberId: string, agentId: string | null) =>
+    agentId === null ? "" : agentId === me.agent.id ? me.agent.name : (agents[phoneNumberId]?.find((a) => a.id === agentId)?.name ?? "…");
+
+  return { conversations: sorted, open, setOpen, openConversation, messages, send, live: overall, unhealthy, agents, nameOf };
 }

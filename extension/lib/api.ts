@@ -1,5 +1,6 @@
 import type { Conversation, Message, SendMessageRequest, Template } from "../../shared/inbox";
 import type { Agent, AgentStatus, Me, Session } from "../../shared/people";
+import type { NumberAgent, TransferRequest } from "../../shared/routing";
 
 /** A refusal from the server, with the sentence it gave. */
 export class ApiError extends Error {
@@ -60,6 +61,15 @@ export class ApiClient {
   }
   send(phoneNumberId: string, conversationId: string, request: SendMessageRequest) {
     return this.call<Message>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/messages`, request);
+  }
+  agents(phoneNumberId: string) {
+    return this.call<{ agents: NumberAgent[] }>("GET", `/numbers/${phoneNumberId}/agents`);
+  }
+  conversationAction(phoneNumberId: string, conversationId: string, action: "resolve" | "reopen" | "claim") {
+    return this.call<Conversation>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/${action}`);
+  }
+  transfer(phoneNumberId: string, conversationId: string, request: Partial<TransferRequest>) {
+    return this.call<Conversation>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/transfer`, request);
   }
   typing(phoneNumberId: string, conversationId: string) {
     return this.call<{ ok: true }>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/typing`);

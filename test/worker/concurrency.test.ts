@@ -5,7 +5,7 @@ import { connectSocket, createWorkspace, customerMessage, postWebhook, setStatus
 describe("concurrency", () => {
   it("1,000 new conversations delivered concurrently to one number with 10 Available agents: each assigned once, 100 ± 1 each", async () => {
     const ws = await createWorkspace(10);
-    const sockets = [];
+    const sockets: Awaited<ReturnType<typeof connectSocket>>[] = [];
     for (const agent of ws.agents) {
       sockets.push(await connectSocket(agent.token, ws.phoneNumberId));
       await setStatus(agent.token, "available");

@@ -147,7 +147,7 @@ export function statusUpdate(phoneNumberId: string, wamid: string, status: strin
   });
 }
 
-export async function conversationsOf(token: string, phoneNumberId: string, view: "mine" | "all" = "mine") {
+export async function conversationsOf(token: string, phoneNumberId: string, view: "mine" | "unassigned" | "all" | "resolved" = "mine") {
   return (await api<{ conversations: Conversation[] }>("GET", `/numbers/${phoneNumberId}/conversations?view=${view}`, { token })).body
     .conversations;
 }

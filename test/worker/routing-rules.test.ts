@@ -292,7 +292,7 @@ describe("transfer", () => {
 describe("claiming from the queue", () => {
   it("two agents claiming at once: exactly one owner, the other is told who has it", async () => {
     const ws = await createWorkspace(2);
-    const [a, b] = ws.agents as [Agent, Agent];
+    const [a, b] = ws.agents as unknown as [Agent, Agent];
     const phone = await newCustomerWrites(ws.phoneNumberId);
     const conversation = await conversationOfCustomer(ws.adminToken, ws.phoneNumberId, phone);
     expect(conversation.assigneeId).toBeNull();

@@ -1,0 +1,20 @@
+import type { Message } from "../../shared/inbox";
+import { formatTime, t } from "../lib/i18n";
+
+/** One line of the conversation's own log: who got it and why, transfers with their note, resolves, reopens. */
+export function ActivityLine({ message, nameOf }: { message: Message; nameOf: (agentId: string | null) => string }) {
+  const activity = message.content.activity;
+  if (!activity) return null;
+  const vars = {
+    agent: nameOf(activity.agentId),
+    actor: nameOf(activity.actorId) || "—",
+    reason: activity.reason ?? "",
+  };
+  return (
+    <li class="activity-line" data-activity={activity.kind} data-message-id={message.id}>
+      <span>{t(`activity.${activity.kind}`, vars)}</span>
+      {activity.note && <span class="note"> · {t("activity.note", { note: activity.note })}</span>}
+      <time> · {formatTime(message.timestamp)}</time>
+    </li>
+  );
+}
