@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { chooseAgent, isRoutable, pickRoundRobin, type RotationMember } from "../../worker/number-inbox/routing";
+import { arrayRotation, chooseAgent, isRoutable, pickRoundRobin, type RotationMember } from "../../worker/number-inbox/routing";
 
 const member = (id: string, facts: Partial<RotationMember> = {}): RotationMember => ({
   id,
@@ -56,7 +56,7 @@ describe("chooseAgent (property tests)", () => {
         fc.subarray(["a", "b", "c", "d", "e", "f"]),
         (rotation, last, lastServed, sticky, mode, exclude) => {
           const decision = chooseAgent({
-            rotation,
+            rotation: arrayRotation(rotation),
             mode,
             lastAssignedId: last,
             lastServed,
@@ -80,7 +80,7 @@ describe("chooseAgent (property tests)", () => {
         const rotation = Array.from({ length: k }, (_, i) => member(`agent${i}`));
         let last: string | null = null;
         for (let i = 0; i < n; i++) {
-          const decision = chooseAgent({ rotation, mode, lastAssignedId: last, lastServed: null, stickyWindowMs: null, now: 0 });
+          const decision = chooseAgent({ rotation: arrayRotation(rotation), mode, lastAssignedId: last, lastServed: null, stickyWindowMs: null, now: 0 });
           const chosen = rotation.find((m) => m.id === decision!.agentId)!;
           chosen.load++;
           last = chosen.id;
@@ -99,7 +99,7 @@ describe("chooseAgent (property tests)", () => {
         const previous = rotation[0]!;
         const now = 100 * 86_400_000;
         const decision = chooseAgent({
-          rotation,
+          rotation: arrayRotation(rotation),
           mode: "round_robin",
           lastAssignedId: null,
           lastServed: { agentId: previous.id, at: now - daysAgo * 86_400_000 },

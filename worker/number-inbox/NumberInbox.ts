@@ -14,9 +14,10 @@ import { advanceDelivery, isDeliveryStatus } from "./delivery";
 import { describeInbound, previewOf } from "./message-content";
 import { classifyFailure, throughputDelay } from "./outbox-policy";
 import { DEFAULT_GRACE_MS, graceEndsAt, isPresent } from "./presence";
-import { chooseAgent, describeReason, isRoutable, type AssignmentReason, type RotationMember } from "./routing";
+import { arrayRotation, chooseAgent, describeReason, isRoutable, type AssignmentReason, type RotationMember } from "./routing";
 import { CONVERSATION_SELECT, CUSTOMER_SERVICE_WINDOW_MS, toConversation, toMessage, type Row } from "./rows";
 import { numberInboxMigrations } from "./schema";
+import { SqlRotation } from "./sql-rotation";
 import { renderTemplate, summarizeTemplate } from "./templates";
 
 export interface NumberMember {
@@ -43,6 +44,9 @@ export interface NumberConfig {
   /** Meta's default per-number throughput. */
   messagesPerSecond?: number;
 }
+
+/** The configuration as stored: everything but the members, which have a table of their own. */
+export type StoredConfig = Omit<NumberConfig, "members">;
 
 export interface IngestResult {
   connected: boolean;
@@ -74,6 +78,8 @@ export class NumberInbox extends DurableObject<Env> {
   /** Guards against two overlapping outbox passes in this instance; the outbox itself lives in SQLite. */
   private draining = false;
   private readonly recentSends: number[] = [];
+  /** Parsed copy of the stored configuration; the SQLite row is the truth, reloaded after `configure`. */
+  private cachedConfig: StoredConfig | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -81,6 +87,7 @@ export class NumberInbox extends DurableObject<Env> {
     const migrations = new SQLSchemaMigrations({ doStorage: ctx.storage, migrations: numberInboxMigrations });
     void ctx.blockConcurrencyWhile(async () => {
       await migrations.runAll();
+      this.reconcilePresence();
     });
     // Answered by the runtime without waking the object, so idle sockets cost nothing.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -89,10 +96,13 @@ export class NumberInbox extends DurableObject<Env> {
   // ---- configuration pushed by the Workspace ----
 
   async configure(config: NumberConfig): Promise<void> {
+    const { members: _, ...stored } = config;
+    this.cachedConfig = undefined;
     this.ctx.storage.transactionSync(() => {
-      this.setSetting("config", config);
-      const ids = config.members.map((m) => m.id);
-      this.sql.exec(`DELETE FROM members WHERE id NOT IN (${ids.map(() => "?").join(",") || "''"})`, ...ids);
+      // Members live in their own table; the setting stays small because it is read on every message.
+      this.setSetting("config", stored);
+      // One bound JSON array rather than one variable per member: SQLite caps bound variables.
+      this.sql.exec("DELETE FROM members WHERE id NOT IN (SELECT value FROM json_each(?))", JSON.stringify(config.members.map((m) => m.id)));
       config.members.forEach((m, position) =>
         // Presence (disconnected_at) survives a configuration change.
         this.sql.exec(
@@ -108,6 +118,10 @@ export class NumberInbox extends DurableObject<Env> {
           m.inRotation ? 1 : 0,
         ),
       );
+      // Whoever has a socket open is present, even if they were just (re)added.
+      const connected = new Set(this.ctx.getWebSockets().map((ws) => (ws.deserializeAttachment() as SocketIdentity | null)?.agentId));
+      this.sql.exec("UPDATE members SET present = 1, disconnected_at = NULL WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify([...connected]));
+      this.refreshMembers(null);
     });
     this.drainQueue();
     await this.scheduleAlarm();
@@ -115,6 +129,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   async setAgentStatus(agentId: string, status: AgentStatus): Promise<void> {
     this.sql.exec("UPDATE members SET status = ? WHERE id = ?", status, agentId);
+    this.refreshMembers([agentId]);
     this.broadcastPresence(agentId);
     if (status === "available") this.drainQueue();
   }
@@ -127,7 +142,7 @@ export class NumberInbox extends DurableObject<Env> {
   // ---- webhook ingest ----
 
   async ingest(batch: NumberBatch): Promise<IngestResult> {
-    const config = this.getSetting<NumberConfig>("config");
+    const config = this.storedConfig();
     if (!config) {
       this.setSetting("unconnected_deliveries", (this.getSetting<number>("unconnected_deliveries") ?? 0) + 1);
       return { connected: false, stored: 0, duplicates: 0, statusesApplied: 0 };
@@ -294,6 +309,7 @@ export class NumberInbox extends DurableObject<Env> {
     const id = Number(conversationId);
     const now = Date.now();
     this.sql.exec("UPDATE conversations SET status = 'resolved', resolved_at = ?, awaiting_reply_since = NULL WHERE id = ?", now, id);
+    if (conversation.value.assignee_id) this.refreshMembers([conversation.value.assignee_id as string]);
     this.addActivity(id, { kind: "resolved", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
     this.broadcastConversation(id);
     // A resolved conversation frees capacity: the queue moves at once.
@@ -307,6 +323,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (conversation.value.status === "open") return refuse(409, "this conversation is already open");
     const id = Number(conversationId);
     this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL WHERE id = ?", id);
+    if (conversation.value.assignee_id) this.refreshMembers([conversation.value.assignee_id as string]);
     this.addActivity(id, { kind: "reopened", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
     if (conversation.value.assignee_id === null) this.route(id, { now: Date.now() });
     this.broadcastConversation(id);
@@ -376,9 +393,10 @@ export class NumberInbox extends DurableObject<Env> {
     void viewer;
     const now = Date.now();
     const config = this.config();
+    const rows = this.sql.exec<{ id: string; name: string; role: Role; in_rotation: number }>("SELECT id, name, role, in_rotation FROM members ORDER BY position").toArray();
     const facts = new Map(this.rotationFacts(now, { everyone: true }).map((f) => [f.id, f]));
     return ok(
-      config.members.map((m) => {
+      rows.map((m) => {
         const f = facts.get(m.id)!;
         return {
           id: m.id,
@@ -389,7 +407,7 @@ export class NumberInbox extends DurableObject<Env> {
           present: f.present,
           load: f.load,
           capacity: f.capacity,
-          inRotation: m.inRotation,
+          inRotation: m.in_rotation === 1,
           teamIds: config.teams.filter((t) => t.memberIds.includes(m.id)).map((t) => t.id),
         };
       }),
@@ -462,7 +480,7 @@ export class NumberInbox extends DurableObject<Env> {
   /** One alarm for every deadline: presence grace, no-reply timers, outbox retries. Each step is idempotent. */
   override async alarm(): Promise<void> {
     const now = Date.now();
-    if (this.getSetting<NumberConfig>("config")) {
+    if (this.storedConfig()) {
       this.expireGrace(now);
       this.reassignUnanswered(now);
     }
@@ -483,7 +501,8 @@ export class NumberInbox extends DurableObject<Env> {
     server.serializeAttachment({ agentId, role } satisfies SocketIdentity);
     server.send(JSON.stringify({ type: "ready", agentId } satisfies SocketEvent));
     // Back inside the grace period: nothing changed. Back after it: they take work again.
-    this.sql.exec("UPDATE members SET disconnected_at = NULL WHERE id = ?", agentId);
+    this.sql.exec("UPDATE members SET disconnected_at = NULL, present = 1 WHERE id = ?", agentId);
+    this.refreshMembers([agentId]);
     this.broadcastPresence(agentId);
     if (!wasPresent) this.drainQueue();
     return new Response(null, { status: 101, webSocket: client });
@@ -631,6 +650,7 @@ export class NumberInbox extends DurableObject<Env> {
     const row = this.sql.exec<{ assignee_id: string | null; status: string }>("SELECT assignee_id, status FROM conversations WHERE id = ?", conversationId).one();
     const assignee = row.assignee_id;
     if (reopened) {
+      if (assignee) this.refreshMembers([assignee]);
       this.addActivity(conversationId, { kind: "reopened", agentId: assignee, actorId: null, reason: "the customer wrote again", note: null });
     }
     if (assignee === null) {
@@ -657,12 +677,13 @@ export class NumberInbox extends DurableObject<Env> {
     return { ...config.routing, graceMs: config.graceMs ?? DEFAULT_GRACE_MS, teams: config.teams };
   }
 
-  /** The members routing considers, in rotation order, with their live facts. */
+  /** Members with their live facts, in rotation order: a team's, the rotation's, or everyone's. O(members). */
   private rotationFacts(now: number, options: { everyone?: boolean; teamId?: string } = {}): RotationMember[] {
-    const { graceMs, teams } = this.routingConfig();
+    void now;
+    const { teams } = this.routingConfig();
     let members = this.sql
-      .exec<{ id: string; status: string; capacity: number | null; disconnected_at: number | null; in_rotation: number }>(
-        "SELECT id, status, capacity, disconnected_at, in_rotation FROM members ORDER BY position",
+      .exec<{ id: string; status: string; capacity: number | null; present: number; load: number; in_rotation: number }>(
+        "SELECT id, status, capacity, present, load, in_rotation FROM members ORDER BY position",
       )
       .toArray();
     if (options.teamId) {
@@ -672,29 +693,43 @@ export class NumberInbox extends DurableObject<Env> {
     } else if (!options.everyone) {
       members = members.filter((m) => m.in_rotation === 1);
     }
-    const needsLoad = members.some((m) => m.capacity !== null) || this.config().routing.mode === "least_loaded" || options.everyone || options.teamId;
-    const loads = new Map<string, number>();
-    if (needsLoad) {
-      for (const r of this.sql
-        .exec<{ assignee_id: string; n: number }>(
-          "SELECT assignee_id, COUNT(*) AS n FROM conversations WHERE status = 'open' AND assignee_id IS NOT NULL GROUP BY assignee_id",
-        )
-        .toArray()) {
-        loads.set(r.assignee_id, r.n);
-      }
-    }
-    return members.map((m) => ({
-      id: m.id,
-      available: m.status === "available",
-      present: isPresent({ connected: this.isConnected(m.id), disconnectedAt: m.disconnected_at }, now, graceMs),
-      load: loads.get(m.id) ?? 0,
-      capacity: m.capacity,
-    }));
+    return members.map((m) => ({ id: m.id, available: m.status === "available", present: m.present === 1, load: m.load, capacity: m.capacity }));
+  }
+
+  /**
+   * Keeps each member's load (open conversations) and routability current: the columns the rotation index
+   * reads. `null` refreshes everyone (configuration changes); events refresh the one or two agents they touch.
+   */
+  private refreshMembers(ids: string[] | null): void {
+    const where = ids === null ? "" : "WHERE id IN (SELECT value FROM json_each(?))";
+    const args = ids === null ? [] : [JSON.stringify(ids)];
+    this.sql.exec(
+      `UPDATE members SET load = (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = members.id AND c.status = 'open') ${where}`,
+      ...args,
+    );
+    this.sql.exec(
+      `UPDATE members SET routable = CASE WHEN status = 'available' AND present = 1 AND (capacity IS NULL OR load < capacity)
+         THEN 1 ELSE 0 END ${where}`,
+      ...args,
+    );
+  }
+
+  /**
+   * On start: a member recorded as connected whose socket did not survive (a restart, a deploy) counts as just
+   * disconnected, so the grace period covers the panel's reconnect. Sockets that hibernated are still there.
+   */
+  private reconcilePresence(): void {
+    const now = Date.now();
+    const stale = this.sql
+      .exec<{ id: string }>("SELECT id FROM members WHERE present = 1 AND disconnected_at IS NULL")
+      .toArray()
+      .filter((m) => !this.isConnected(m.id));
+    for (const { id } of stale) this.sql.exec("UPDATE members SET disconnected_at = ? WHERE id = ?", now, id);
   }
 
   private presenceOf(agentId: string, now: number): boolean {
     const member = this.memberRow(agentId);
-    if (!member) return false;
+    if (!member || member.present !== 1) return false;
     return isPresent({ connected: this.isConnected(agentId), disconnectedAt: member.disconnected_at as number | null }, now, this.routingConfig().graceMs);
   }
 
@@ -721,7 +756,8 @@ export class NumberInbox extends DurableObject<Env> {
     const team = teamId ? settings.teams.find((t) => t.id === teamId) : undefined;
     const cursorKey = team ? `last_assigned:team:${team.id}` : "last_assigned";
     const decision = chooseAgent({
-      rotation: this.rotationFacts(options.now, team ? { teamId: team.id } : {}),
+      // Teams are small: their members' facts are read directly. The number's rotation is answered by index.
+      rotation: team ? arrayRotation(this.rotationFacts(options.now, { teamId: team.id })) : new SqlRotation(this.sql),
       mode: team?.mode ?? settings.mode,
       lastAssignedId: this.getSetting<string>(cursorKey),
       lastServed: row.last_agent_id && row.last_served_at ? { agentId: row.last_agent_id as string, at: row.last_served_at as number } : null,
@@ -734,6 +770,7 @@ export class NumberInbox extends DurableObject<Env> {
         // Its agent is gone and nobody can take it: it waits in the queue rather than with someone absent.
         const previous = row.assignee_id as string;
         this.sql.exec("UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, queued_at = ? WHERE id = ?", options.now, conversationId);
+        this.refreshMembers([previous]);
         this.addActivity(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, reason: "nobody can take it now; waiting in the queue", note: null });
         this.notify(previous, "unassigned", conversationId, "A conversation went back to the queue");
         this.broadcastConversation(conversationId, [previous]);
@@ -773,6 +810,7 @@ export class NumberInbox extends DurableObject<Env> {
       now,
       conversationId,
     );
+    this.refreshMembers(previous && previous !== agentId ? [agentId, previous] : [agentId]);
     if (options.cursorKey) this.setSetting(options.cursorKey, agentId);
     this.sql.exec(
       "INSERT INTO assignments (conversation_id, agent_id, previous_agent_id, reason_kind, reason, at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -819,7 +857,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Hands waiting conversations, longest waiting first, to whoever can take them now. Event-driven, never polled. */
   private drainQueue(): void {
-    if (!this.getSetting<NumberConfig>("config")) return;
+    if (!this.storedConfig()) return;
     const now = Date.now();
     const queued = this.sql
       .exec<{ id: number; team_id: string | null }>(
@@ -842,7 +880,8 @@ export class NumberInbox extends DurableObject<Env> {
       .toArray()
       .filter((m) => !this.isConnected(m.id));
     for (const { id } of expired) {
-      this.sql.exec("UPDATE members SET disconnected_at = NULL WHERE id = ?", id);
+      this.sql.exec("UPDATE members SET disconnected_at = NULL, present = 0 WHERE id = ?", id);
+      this.refreshMembers([id]);
       this.broadcastPresence(id);
     }
   }
@@ -866,7 +905,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   private async scheduleAlarm(): Promise<void> {
-    if (!this.getSetting<NumberConfig>("config")) return;
+    if (!this.storedConfig()) return;
     const { graceMs, noReplyMinutes } = this.routingConfig();
     const deadlines: number[] = [];
     const outbox = this.sql.exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox").one().at;
@@ -954,7 +993,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (this.draining) return;
     this.draining = true;
     try {
-      const perSecond = this.getSetting<NumberConfig>("config")?.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
+      const perSecond = this.storedConfig()?.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
       for (let guard = 0; guard < 1000; guard++) {
         const now = Date.now();
         const entry = this.sql
@@ -1067,8 +1106,13 @@ export class NumberInbox extends DurableObject<Env> {
 
   // ---- reads ----
 
-  private config(): NumberConfig {
-    const config = this.getSetting<NumberConfig>("config");
+  private storedConfig(): StoredConfig | null {
+    if (this.cachedConfig === undefined) this.cachedConfig = this.getSetting<StoredConfig>("config");
+    return this.cachedConfig;
+  }
+
+  private config(): StoredConfig {
+    const config = this.storedConfig();
     if (!config) throw new Error("number is not connected");
     return config;
   }
@@ -1117,7 +1161,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   private conversation(row: Row): Conversation {
-    return toConversation(row, this.getSetting<NumberConfig>("config")?.phoneNumberId ?? "");
+    return toConversation(row, this.storedConfig()?.phoneNumberId ?? "");
   }
 
   private conversationById(id: number): Conversation {
@@ -1150,14 +1194,21 @@ export class NumberInbox extends DurableObject<Env> {
 
   // ---- pushing to side panels ----
 
-  /** Sends to the people allowed to see a conversation: its assignee, everyone named, and every supervisor or admin. */
+  /**
+   * Sends to the people allowed to see a conversation: its assignee, everyone named, every supervisor and admin,
+   * and every agent while it waits in a queue they may see. Sockets are found by tag, not by scanning them all.
+   */
   private pushToViewers(assigneeId: string | null, event: SocketEvent, alsoTo: string[] = []): void {
     const data = JSON.stringify(event);
-    const queueVisible = assigneeId === null && (this.getSetting<NumberConfig>("config")?.routing.agentsSeeQueue ?? false);
-    for (const ws of this.ctx.getWebSockets()) {
-      const identity = ws.deserializeAttachment() as SocketIdentity | null;
-      if (!identity) continue;
-      if (identity.role !== "agent" || identity.agentId === assigneeId || alsoTo.includes(identity.agentId) || queueVisible) {
+    const queueVisible = assigneeId === null && (this.storedConfig()?.routing.agentsSeeQueue ?? false);
+    const tags = new Set<string>(["role:admin", "role:supervisor", ...alsoTo]);
+    if (assigneeId) tags.add(assigneeId);
+    if (queueVisible) tags.add("role:agent");
+    const sent = new Set<WebSocket>();
+    for (const tag of tags) {
+      for (const ws of this.ctx.getWebSockets(tag)) {
+        if (sent.has(ws)) continue;
+        sent.add(ws);
         sendQuietly(ws, data);
       }
     }

@@ -63,8 +63,28 @@ export function pickLeastLoaded(rotation: readonly RotationMember[], exclude: re
   return best?.id ?? null;
 }
 
+/**
+ * The rotation as routing queries it. `arrayRotation` is the reference (and what the property tests drive);
+ * the NumberInbox answers the same three questions from indexed SQLite columns, so picking an agent costs the
+ * same with 10 or 10,000 agents in the rotation.
+ */
+export interface RotationIndex {
+  member(id: string): RotationMember | undefined;
+  /** The first routable member after `afterId` in rotation order, wrapping around, skipping `exclude`. */
+  nextRoutable(afterId: string | null, exclude: readonly string[]): string | null;
+  leastLoaded(exclude: readonly string[]): string | null;
+}
+
+export function arrayRotation(rotation: readonly RotationMember[]): RotationIndex {
+  return {
+    member: (id) => rotation.find((m) => m.id === id),
+    nextRoutable: (afterId, exclude) => pickRoundRobin(rotation, afterId, exclude),
+    leastLoaded: (exclude) => pickLeastLoaded(rotation, exclude),
+  };
+}
+
 export interface RoutingRequest {
-  rotation: readonly RotationMember[];
+  rotation: RotationIndex;
   mode: "round_robin" | "least_loaded";
   lastAssignedId: string | null;
   /** The agent who last served this customer, if any, and when. */
@@ -81,13 +101,13 @@ export function chooseAgent(request: RoutingRequest): { agentId: string; reason:
   const exclude = request.exclude ?? [];
   const { lastServed, stickyWindowMs } = request;
   if (lastServed && stickyWindowMs !== null && request.now - lastServed.at <= stickyWindowMs && !exclude.includes(lastServed.agentId)) {
-    const member = request.rotation.find((m) => m.id === lastServed.agentId);
+    const member = request.rotation.member(lastServed.agentId);
     if (member && isRoutable(member)) return { agentId: member.id, reason: { kind: "sticky", servedAt: lastServed.at } };
   }
   const agentId =
     request.mode === "least_loaded"
-      ? pickLeastLoaded(request.rotation, exclude)
-      : pickRoundRobin(request.rotation, request.lastAssignedId, exclude);
+      ? request.rotation.leastLoaded(exclude)
+      : request.rotation.nextRoutable(request.lastAssignedId, exclude);
   return agentId ? { agentId, reason: { kind: "round_robin" } } : null;
 }
 

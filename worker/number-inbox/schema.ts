@@ -123,4 +123,17 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       CREATE INDEX IF NOT EXISTS assignments_by_conversation ON assignments (conversation_id, id);
     `,
   },
+  {
+    idMonotonicInc: 4,
+    description: "incremental routing state: presence, load and routability kept per member, indexed",
+    sql: `
+      ALTER TABLE members ADD COLUMN present INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE members ADD COLUMN load INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE members ADD COLUMN routable INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX IF NOT EXISTS members_rotation ON members (in_rotation, routable, position);
+      CREATE INDEX IF NOT EXISTS members_least_loaded ON members (in_rotation, routable, load, position);
+      CREATE INDEX IF NOT EXISTS conversations_open_by_assignee ON conversations (assignee_id, status);
+      CREATE INDEX IF NOT EXISTS members_disconnected ON members (disconnected_at) WHERE disconnected_at IS NOT NULL;
+    `,
+  },
 ];
