@@ -107,7 +107,11 @@ export class FakeGraph {
   attempts = 0;
   private readonly uploads = new Map<string, { bytes: Uint8Array; mimeType: string }>();
 
-  constructor(private readonly options: FakeGraphOptions) {}
+  private readonly options: FakeGraphOptions;
+
+  constructor(options: FakeGraphOptions) {
+    this.options = options;
+  }
 
   reset(): void {
     this.sent.length = 0;

@@ -6,7 +6,7 @@ const Ajv2020 = ((Ajv2020Module as unknown as { default?: typeof Ajv2020Module }
 const schema = JSON.parse(readFileSync(new URL("./meta-openapi/message.schema.json", import.meta.url), "utf8")) as {
   $defs: Record<string, unknown>;
 };
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
 ajv.addSchema(schema, "meta");
 const message = ajv.getSchema("meta#/$defs/Message")!;
 const markRead = ajv.getSchema("meta#/$defs/MarkMessageRequestPayload")!;

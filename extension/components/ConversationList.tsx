@@ -1,7 +1,17 @@
+import { useEffect } from "preact/hooks";
 import type { Conversation } from "../../shared/inbox";
 import { formatTime, t } from "../lib/i18n";
 
+let markedInteractive = false;
+
 export function ConversationList(props: { conversations: Conversation[]; onOpen: (c: Conversation) => void }) {
+  useEffect(() => {
+    // The benchmark reads this mark: the first time the agent's list is on screen and clickable.
+    if (!markedInteractive && props.conversations.length > 0) {
+      markedInteractive = true;
+      performance.mark("inbox-interactive", { detail: { rows: props.conversations.length } });
+    }
+  }, [props.conversations.length > 0]);
   if (props.conversations.length === 0) return <p class="empty">{t("inbox.empty")}</p>;
   return (
     <ul class="conversation-list" aria-label={t("inbox.mine")}>

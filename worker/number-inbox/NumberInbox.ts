@@ -182,8 +182,10 @@ export class NumberInbox extends DurableObject<Env> {
       }
       for (const error of batch.errors) this.recordEvent("webhook_error", error);
     });
-    for (const id of changedMessages) this.broadcastMessage(id);
+    // Route first, then push: a new conversation's first message then goes to its assignee only, not to
+    // every agent who can see the queue.
     for (const conversationId of touched) this.afterInbound(conversationId, reopened.has(conversationId), now);
+    for (const id of changedMessages) this.broadcastMessage(id);
     if (touched.size > 0) await this.scheduleAlarm();
     return { connected: true, stored, duplicates, statusesApplied };
   }

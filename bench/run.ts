@@ -1,0 +1,291 @@
+/**
+ * `npm run bench` (about 5 minutes) and `npm run bench -- --smoke` (tiny sizes, under a minute, part of
+ * `npm test` only to prove the harness works). Everything runs on 127.0.0.1, bounded in count and time.
+ *
+ * It measures against the same runtime's own ceiling: the worker's plain `GET /health` route under the same
+ * load generator, in the same run, because absolute numbers drift on a shared 2-core machine.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+import { DEMO_PASSWORD, demoWorkspace } from "../scripts/demo-data.ts";
+import { launchWithExtension, openSidePanel, signIn } from "../test/e2e/browser.ts";
+import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const smoke = process.argv.includes("--smoke");
+const size = smoke
+  ? { ingest: 300, e2eEvents: 40, rate: 200, agents: 20, panel: 100, connections: 8 }
+  : { ingest: 6_000, e2eEvents: 2_000, rate: 200, agents: 20, panel: 10_000, connections: 32 };
+const SECTION_TIMEOUT_MS = smoke ? 60_000 : 240_000;
+const phoneNumberId = demoWorkspace.number.phoneNumberId;
+
+function bounded<T>(name: string, work: Promise<T>): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${name} took longer than ${SECTION_TIMEOUT_MS / 1000} s`)), SECTION_TIMEOUT_MS).unref()),
+  ]);
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+let sequence = 0;
+/** A real text-message webhook (pywa's fixture) from a new customer, signed like Meta signs it. */
+function webhook(customer: string): { body: string; headers: Record<string, string> } {
+  sequence++;
+  const payload = JSON.parse(readFileSync(resolve(root, "test/fixtures/whatsapp/pywa__message__text.json"), "utf8"));
+  const value = payload.entry[0].changes[0].value;
+  value.metadata.phone_number_id = phoneNumberId;
+  value.contacts[0].wa_id = customer;
+  value.contacts[0].profile.name = `客户 ${customer.slice(-4)}`;
+  delete value.contacts[0].user_id;
+  value.messages[0].from = customer;
+  value.messages[0].id = `wamid.BENCH${process.pid}x${sequence}`;
+  value.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
+  value.messages[0].text.body = "你好，请问订单什么时候发货？";
+  const body = JSON.stringify(payload);
+  const signature = createHmac("sha256", secrets.WHATSAPP_APP_SECRET).update(body).digest("hex");
+  return { body, headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${signature}` } };
+}
+
+async function load(url: string, options: Partial<autocannon.Options> & { amount: number }) {
+  const result = await autocannon({ url, connections: size.connections, timeout: 10, ...options });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return result;
+}
+
+async function api<T>(stack: Stack, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const response = await fetch(`${stack.workerUrl}/api${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function ingest(stack: Stack) {
+  const hello = await load(`${stack.workerUrl}/health`, { amount: size.ingest });
+  let customer = 0;
+  const signedRequests = (amount: number, rate?: number) =>
+    load(`${stack.workerUrl}/webhooks/whatsapp`, {
+      amount,
+      ...(rate ? { overallRate: rate } : {}),
+      requests: [
+        {
+          setupRequest: (request) => {
+            const { body, headers } = webhook(`861${String(700_000_000 + customer++).padStart(10, "0")}`);
+            return { ...request, method: "POST", path: "/webhooks/whatsapp", headers, body };
+          },
+        },
+      ],
+    });
+  const max = await signedRequests(size.ingest);
+  const half = await signedRequests(Math.max(50, Math.floor(size.ingest / 2)), Math.max(10, Math.floor(max.requests.average / 2)));
+  return {
+    events_per_s: round(max.requests.average),
+    hello_per_s: round(hello.requests.average),
+    ratio: round(max.requests.average / hello.requests.average, 2),
+    p50_ms: half.latency.p50,
+    p99_ms: half.latency.p99,
+    half_rate_per_s: round(half.requests.average),
+    saturated_p50_ms: max.latency.p50,
+    saturated_p99_ms: max.latency.p99,
+  };
+}
+
+/** 20 agents with their sockets open; webhooks at a fixed rate; time until the assignee's socket hears of it. */
+async function endToEnd(stack: Stack, adminToken: string) {
+  const agents: { id: string; token: string; socket: WebSocket }[] = [];
+  const suffix = Date.now().toString(36);
+  for (let i = 0; i < size.agents; i++) {
+    const email = `bench${i}-${suffix}@acme.test`;
+    const person = await api<{ id: string }>(stack, "POST", "/people", adminToken, { name: `Bench ${i}`, email, password: DEMO_PASSWORD, role: "agent" });
+    const { token } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email, password: DEMO_PASSWORD });
+    agents.push({ id: person.id, token, socket: null as unknown as WebSocket });
+  }
+  await api(stack, "POST", "/numbers", adminToken, { ...demoWorkspace.number, memberIds: agents.map((a) => a.id) });
+  await api(stack, "PUT", `/numbers/${phoneNumberId}/routing`, adminToken, { rotation: agents.map((a) => ({ type: "agent", id: a.id })) });
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const seen = new Set<string>();
+  for (const agent of agents) {
+    const { ticket } = await api<{ ticket: string }>(stack, "POST", "/socket-ticket", agent.token, { phoneNumberId });
+    agent.socket = new WebSocket(`${stack.workerUrl.replace("http", "ws")}/api/numbers/${phoneNumberId}/socket?ticket=${ticket}`);
+    await new Promise((ready, fail) => {
+      agent.socket.onopen = ready;
+      agent.socket.onerror = fail;
+    });
+    agent.socket.onmessage = (message) => {
+      const event = JSON.parse(String(message.data));
+      if (event.type !== "conversation" || event.conversation.assigneeId !== agent.id) return;
+      const phone = event.conversation.contact.waId as string;
+      const started = sentAt.get(phone);
+      if (started === undefined || seen.has(phone)) return;
+      seen.add(phone);
+      latencies.push(performance.now() - started);
+    };
+    await api(stack, "PUT", "/me/status", agent.token, { status: "available" });
+  }
+  const interval = 1000 / size.rate;
+  const started = performance.now();
+  const inflight: Promise<unknown>[] = [];
+  for (let i = 0; i < size.e2eEvents; i++) {
+    const due = started + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const phone = `862${String(800_000_000 + i).padStart(10, "0")}`;
+    const { body, headers } = webhook(phone);
+    sentAt.set(phone, performance.now());
+    inflight.push(fetch(`${stack.workerUrl}/webhooks/whatsapp`, { method: "POST", headers, body }).then((r) => r.arrayBuffer()));
+  }
+  await Promise.all(inflight);
+  const deadline = Date.now() + 10_000;
+  while (latencies.length < size.e2eEvents && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  agents.forEach((a) => a.socket.close());
+  if (latencies.length < size.e2eEvents) throw new Error(`only ${latencies.length} of ${size.e2eEvents} conversations reached an agent`);
+  const sorted = latencies.sort((a, b) => a - b);
+  return { p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)), events: sorted.length, rate_per_s: size.rate, agents: size.agents };
+}
+
+/** The agent's list of `size.panel` open conversations: time from opening the panel to the list being interactive. */
+async function sidePanel(stack: Stack, adminToken: string) {
+  const lina = await api<{ token: string; agent: { id: string } }>(stack, "POST", "/sessions", null, { email: "lina@acme.test", password: DEMO_PASSWORD });
+  await api(stack, "PUT", `/numbers/${phoneNumberId}/routing`, adminToken, { rotation: [{ type: "agent", id: lina.agent.id }] });
+  await api(stack, "PUT", "/me/status", lina.token, { status: "available" });
+  const { ticket } = await api<{ ticket: string }>(stack, "POST", "/socket-ticket", lina.token, { phoneNumberId });
+  const socket = new WebSocket(`${stack.workerUrl.replace("http", "ws")}/api/numbers/${phoneNumberId}/socket?ticket=${ticket}`);
+  await new Promise((ready) => (socket.onopen = ready));
+  let customer = 0;
+  await load(`${stack.workerUrl}/webhooks/whatsapp`, {
+    amount: size.panel,
+    requests: [
+      {
+        setupRequest: (request) => {
+          const { body, headers } = webhook(`863${String(900_000_000 + customer++).padStart(10, "0")}`);
+          return { ...request, method: "POST", path: "/webhooks/whatsapp", headers, body };
+        },
+      },
+    ],
+  });
+  const browser = await launchWithExtension();
+  try {
+    const panel = await openSidePanel(browser.context);
+    await signIn(panel, stack.workerUrl, "lina@acme.test", DEMO_PASSWORD);
+    await panel.locator(".conversation-row").first().waitFor({ timeout: 30_000 });
+    const samples: { ms: number; rows: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      await panel.reload();
+      await panel.locator(".conversation-row").first().waitFor({ timeout: 30_000 });
+      samples.push(
+        await panel.evaluate(() => {
+          const mark = performance.getEntriesByName("inbox-interactive")[0] as PerformanceMark | undefined;
+          return { ms: mark?.startTime ?? NaN, rows: document.querySelectorAll(".conversation-row").length };
+        }),
+      );
+    }
+    const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+    const chunks = resolve(root, ".output/chrome-mv3/chunks");
+    const js = readdirSync(chunks).filter((f) => f.startsWith("sidepanel") && f.endsWith(".js"));
+    const gzip = js.reduce((sum, f) => sum + gzipSync(readFileSync(resolve(chunks, f)), { level: 9 }).length, 0);
+    return {
+      interactive_ms: round(ms[1]!),
+      conversations: size.panel,
+      rows_rendered: samples[0]!.rows,
+      js_gzip_kb: round(gzip / 1024),
+    };
+  } finally {
+    socket.close();
+    await browser.close();
+  }
+}
+
+/** Routing scale and storage run inside the Durable Object (bench/workers), in the Workers runtime. */
+function insideTheObject(): Promise<{ routing: Record<string, number>; storage: Record<string, number> }> {
+  return new Promise((done, fail) => {
+    const child = spawn("vitest", ["run", "-c", "vitest.bench.config.ts"], {
+      cwd: root,
+      env: { ...process.env, BENCH_SIZE: smoke ? "smoke" : "full" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("exit", (code) => {
+      const line = output.split("\n").find((l) => l.includes("BENCH_RESULT "));
+      if (code !== 0 || !line) return fail(new Error(`routing/storage bench failed:\n${output.slice(-2000)}`));
+      done(JSON.parse(line.slice(line.indexOf("BENCH_RESULT ") + 13).replace(/\u001b\[[0-9;]*m/g, "")));
+    });
+  });
+}
+
+function markdown(results: Record<string, Record<string, unknown>>): string {
+  const r = results as any;
+  const rows = [
+    ["Ingest: signed webhooks/s (hello-world /health/s)", `${r.ingest.events_per_s} (${r.ingest.hello_per_s})`, "—"],
+    ["Ingest ratio (ours / hello)", r.ingest.ratio, "≥ 0.5"],
+    [`Ingest ack p50 / p99 at half the max rate (${r.ingest.half_rate_per_s}/s)`, `${r.ingest.p50_ms} / ${r.ingest.p99_ms} ms`, "p99 < 100 ms"],
+    [`End to end: webhook → assignee's socket, ${r.e2e.rate_per_s} events/s, ${r.e2e.agents} agents, p50 / p99`, `${r.e2e.p50_ms} / ${r.e2e.p99_ms} ms`, "p99 ≤ 50 ms"],
+    [`Routing: µs per assignment, 10 / 1,000 / 10,000 agents over ${r.routing.stored_conversations} conversations`, `${r.routing.us_10} / ${r.routing.us_1000 ?? "—"} / ${r.routing.us_10000 ?? "—"}`, "—"],
+    ["Routing ratio 10k / 10", r.routing.ratio_10k_vs_10, "≤ 2"],
+    [`Side panel: open → interactive list of ${r.sidepanel.conversations} conversations (${r.sidepanel.rows_rendered} rows rendered)`, `${r.sidepanel.interactive_ms} ms`, "≤ 300 ms"],
+    ["Side panel JavaScript, gzip", `${r.sidepanel.js_gzip_kb} KB`, "≤ 60 KB"],
+    ["Storage per message (projected at 1M messages)", `${r.storage.bytes_per_message} B (${r.storage.projected_mb_1m} MB)`, "—"],
+  ];
+  return [
+    `Measured ${r.meta.date} on ${r.meta.cpu} (${r.meta.cores} cores), commit ${r.meta.commit}, with \`npm run bench\`:`,
+    "",
+    "| measure | result | target |",
+    "|---|---|---|",
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+    "",
+  ].join("\n");
+}
+
+const began = Date.now();
+const stack = await startStack();
+try {
+  const { token: adminToken } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email: demoWorkspace.admin.email, password: DEMO_PASSWORD });
+  console.log(`bench${smoke ? " (smoke)" : ""}: ingest…`);
+  const ingestResult = await bounded("ingest", ingest(stack));
+  console.log("bench: end to end…");
+  const e2e = await bounded("end to end", endToEnd(stack, adminToken));
+  console.log("bench: side panel…");
+  const sidepanel = await bounded("side panel", sidePanel(stack, adminToken));
+  console.log("bench: routing scale and storage, inside the Durable Object…");
+  const inside = await bounded("routing and storage", insideTheObject());
+  const results = {
+    ingest: ingestResult,
+    e2e,
+    routing: inside.routing,
+    sidepanel,
+    storage: inside.storage,
+    meta: {
+      date: new Date().toISOString(),
+      commit: execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim(),
+      cpu: cpus()[0]?.model ?? "unknown",
+      cores: cpus().length,
+      smoke,
+      seconds: Math.round((Date.now() - began) / 1000),
+    },
+  };
+  mkdirSync(resolve(root, "bench/results"), { recursive: true });
+  const name = smoke ? "smoke" : "latest";
+  writeFileSync(resolve(root, `bench/results/${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  const table = markdown(results);
+  writeFileSync(resolve(root, `bench/results/${name}.md`), table);
+  if (!smoke) {
+    const readme = resolve(root, "README.md");
+    const text = readFileSync(readme, "utf8");
+    writeFileSync(readme, text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${table}<!-- bench:end -->`));
+  }
+  console.log(table);
+  console.log(`bench: done in ${results.meta.seconds} s → bench/results/${name}.json`);
+} finally {
+  await stack.dispose();
+}
