@@ -248,6 +248,8 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
 }
 
 const began = Date.now();
+// The side-panel figures are about the extension as built from this commit.
+execFileSync("wxt", ["build"], { cwd: root, stdio: "ignore" });
 const stack = await startStack();
 try {
   const { token: adminToken } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email: demoWorkspace.admin.email, password: DEMO_PASSWORD });

@@ -107,6 +107,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
         }),
     );
     connections.forEach((c) => c.start());
+    // Load the lists at once rather than after the socket handshake; each (re)connect then catches up.
+    for (const n of me.numbers) void refreshNumber(n.phoneNumberId).catch(() => undefined);
     return () => connections.forEach((c) => c.stop());
   }, [api.serverUrl, me.agent.id]);
 
