@@ -103,8 +103,8 @@ export async function connectSocket(token: string, phoneNumberId: string) {
   return { ws, events, close: () => ws.close(1000, "test done") };
 }
 
-/** A signed customer text message as Meta sends it. */
-export function customerMessage(phoneNumberId: string, from: string, text: string, wamid = unique("wamid.T")) {
+/** A webhook body carrying one `messages` change for this number, as Meta sends it. */
+export function messagesChange(phoneNumberId: string, value: Record<string, unknown>) {
   return JSON.stringify({
     object: "whatsapp_business_account",
     entry: [
@@ -113,12 +113,7 @@ export function customerMessage(phoneNumberId: string, from: string, text: strin
         changes: [
           {
             field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550100", phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name: `Customer ${from}` }, wa_id: from }],
-              messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
-            },
+            value: { messaging_product: "whatsapp", metadata: { display_phone_number: "15550100", phone_number_id: phoneNumberId }, ...value },
           },
         ],
       },
@@ -126,24 +121,17 @@ export function customerMessage(phoneNumberId: string, from: string, text: strin
   });
 }
 
+/** A customer text message as Meta sends it. */
+export function customerMessage(phoneNumberId: string, from: string, text: string, wamid = unique("wamid.T")) {
+  return messagesChange(phoneNumberId, {
+    contacts: [{ profile: { name: `Customer ${from}` }, wa_id: from }],
+    messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
+  });
+}
+
 export function statusUpdate(phoneNumberId: string, wamid: string, status: string, recipient: string) {
-  return JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "WABA",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550100", phone_number_id: phoneNumberId },
-              statuses: [{ id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient }],
-            },
-          },
-        ],
-      },
-    ],
+  return messagesChange(phoneNumberId, {
+    statuses: [{ id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient }],
   });
 }
 

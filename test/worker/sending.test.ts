@@ -7,6 +7,7 @@ import {
   conversationsOf,
   createWorkspace,
   customerMessage,
+  messagesChange,
   messagesOf,
   postWebhook,
   setStatus,
@@ -219,30 +220,15 @@ describe("media goes through the worker; the token never leaves it", () => {
   it("streams an inbound image to an agent who can see it, and uploads a file to send", async () => {
     const { ws, a, socket, conversation } = await openConversation();
     await postWebhook(
-      JSON.stringify({
-        object: "whatsapp_business_account",
-        entry: [
+      messagesChange(ws.phoneNumberId, {
+        contacts: [{ wa_id: conversation.contact.waId, profile: { name: "x" } }],
+        messages: [
           {
-            id: "1",
-            changes: [
-              {
-                field: "messages",
-                value: {
-                  messaging_product: "whatsapp",
-                  metadata: { display_phone_number: "1", phone_number_id: ws.phoneNumberId },
-                  contacts: [{ wa_id: conversation.contact.waId, profile: { name: "x" } }],
-                  messages: [
-                    {
-                      from: conversation.contact.waId,
-                      id: `wamid.IMG${uniqueNumberId()}`,
-                      timestamp: String(Math.floor(Date.now() / 1000)),
-                      type: "image",
-                      image: { id: "778899", mime_type: "image/png", sha256: "x", caption: "破损的包装" },
-                    },
-                  ],
-                },
-              },
-            ],
+            from: conversation.contact.waId,
+            id: `wamid.IMG${uniqueNumberId()}`,
+            timestamp: String(Math.floor(Date.now() / 1000)),
+            type: "image",
+            image: { id: "778899", mime_type: "image/png", sha256: "x", caption: "破损的包装" },
           },
         ],
       }),

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { agentSchema, connectNumberRequestSchema, createAgentRequestSchema, numberSummarySchema } from "../../shared/people";
-import { refusalResponse } from "../lib/errors";
+import { respond } from "../lib/errors";
 import { requireRole, requireSession } from "./auth";
 import { apiRouter } from "./context";
 import { bearer, jsonBody, jsonResponses } from "./openapi-helpers";
@@ -29,12 +29,10 @@ export const adminRoutes = apiRouter()
   .openapi(createPerson, async (c) => {
     const principal = c.get("principal");
     const result = await c.env.WORKSPACE.getByName(principal.workspaceId).createPerson(principal, c.req.valid("json"));
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(connectNumber, async (c) => {
     const principal = c.get("principal");
     const result = await c.env.WORKSPACE.getByName(principal.workspaceId).connectNumber(principal, c.req.valid("json"));
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   });

@@ -10,7 +10,7 @@ import {
 import { socketTicketRequestSchema, socketTicketSchema, workspaceEventSchema } from "../../shared/people";
 import { transferRequestSchema } from "../../shared/routing";
 import { conversationSchema } from "../../shared/inbox";
-import { errorResponse, refusalResponse } from "../lib/errors";
+import { errorResponse, refusalResponse, respond } from "../lib/errors";
 import { requireSession } from "./auth";
 import { apiRouter, type AppEnv } from "./context";
 import { bearer, jsonBody, jsonResponses } from "./openapi-helpers";
@@ -134,33 +134,28 @@ export const conversationRoutes = apiRouter()
   .openapi(resolve, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");
     const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).resolve(c.get("principal"), conversationId);
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(reopen, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");
     const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).reopen(c.get("principal"), conversationId);
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(claim, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");
     const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).claim(c.get("principal"), conversationId);
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(transfer, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");
     const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).transfer(c.get("principal"), conversationId, c.req.valid("json"));
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(socketTicket, async (c) => {
     const principal = c.get("principal");
     const { phoneNumberId } = c.req.valid("json");
     const result = await c.env.WORKSPACE.getByName(principal.workspaceId).issueSocketTicket(principal, phoneNumberId);
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(listConversations, async (c) => {
     const { phoneNumberId } = c.req.valid("param");
@@ -177,14 +172,12 @@ export const conversationRoutes = apiRouter()
   .openapi(send, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");
     const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).send(c.get("principal"), conversationId, c.req.valid("json"));
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(typing, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");
     const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).typing(c.get("principal"), conversationId);
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(templates, async (c) => {
     const { phoneNumberId } = c.req.valid("param");

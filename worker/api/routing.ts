@@ -8,7 +8,7 @@ import {
   teamSchema,
   workspaceSettingsSchema,
 } from "../../shared/routing";
-import { refusalResponse } from "../lib/errors";
+import { respond } from "../lib/errors";
 import { requireRole, requireSession } from "./auth";
 import { apiRouter } from "./context";
 import { numberParams, requireNumberAccess } from "./conversations";
@@ -100,20 +100,17 @@ export const routingRoutes = apiRouter()
   .openapi(createTeam, async (c) => {
     const principal = c.get("principal");
     const result = await c.env.WORKSPACE.getByName(principal.workspaceId).saveTeam(principal, null, c.req.valid("json"));
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(updateTeam, async (c) => {
     const principal = c.get("principal");
     const result = await c.env.WORKSPACE.getByName(principal.workspaceId).saveTeam(principal, c.req.valid("param").teamId, c.req.valid("json"));
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(getRouting, async (c) => {
     const principal = c.get("principal");
     const result = await c.env.WORKSPACE.getByName(principal.workspaceId).routingSettings(principal, c.req.valid("param").phoneNumberId);
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(putRouting, async (c) => {
     const principal = c.get("principal");
@@ -122,23 +119,19 @@ export const routingRoutes = apiRouter()
       c.req.valid("param").phoneNumberId,
       c.req.valid("json"),
     );
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(putWorkspaceSettings, async (c) => {
     const principal = c.get("principal");
     const result = await c.env.WORKSPACE.getByName(principal.workspaceId).saveWorkspaceSettings(principal, c.req.valid("json"));
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(updatePerson, async (c) => {
     const principal = c.get("principal");
     const result = await c.env.WORKSPACE.getByName(principal.workspaceId).updatePerson(principal, c.req.valid("param").personId, c.req.valid("json"));
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json(result.value, 200);
+    return respond(c, result);
   })
   .openapi(numberAgents, async (c) => {
     const result = await c.env.NUMBER_INBOX.getByName(c.req.valid("param").phoneNumberId).agents(c.get("principal"));
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json({ agents: result.value }, 200);
+    return respond(c, result.ok ? { ok: true, value: { agents: result.value } } : result);
   });

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { ZodError } from "zod";
-import type { Refusal } from "./result";
+import type { Refusal, Result } from "./result";
 
 /** One sentence per problem, naming the field: what a person or an integrator needs to fix the request. */
 export function describeZodError(error: ZodError): string {
@@ -15,4 +15,12 @@ export function errorResponse(c: Context, status: Refusal["status"] | 413 | 415 
 
 export function refusalResponse(c: Context, refusal: Refusal) {
   return errorResponse(c, refusal.status, refusal.message);
+}
+
+/**
+ * The one way a route answers an object's result: 200 with the value, or the refusal's status and sentence.
+ * Typed as `never` for @hono/zod-openapi's response checks; the value's type is checked by the object's RPC types.
+ */
+export function respond<T>(c: Context, result: Result<T>): never {
+  return (result.ok ? c.json(result.value as object, 200) : refusalResponse(c, result)) as never;
 }

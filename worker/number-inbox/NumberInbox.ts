@@ -803,26 +803,16 @@ export class NumberInbox extends DurableObject<Env> {
   ): void {
     const now = Date.now();
     const previous = this.sql.exec<{ assignee_id: string | null }>("SELECT assignee_id FROM conversations WHERE id = ?", conversationId).one().assignee_id;
-    const text = describeReason(reason, now, (id) => this.nameOf(id));
     this.sql.exec(
-      `UPDATE conversations SET assignee_id = ?, assignment_reason = ?, queued_at = NULL, team_id = NULL,
+      `UPDATE conversations SET assignee_id = ?, queued_at = NULL, team_id = NULL,
          awaiting_reply_since = CASE WHEN awaiting_reply_since IS NULL THEN NULL ELSE ? END WHERE id = ?`,
       agentId,
-      text,
       now,
       conversationId,
     );
+    const text = this.recordAssignment(conversationId, agentId, previous, reason, now);
     this.refreshMembers(previous && previous !== agentId ? [agentId, previous] : [agentId]);
     if (options.cursorKey) this.setSetting(options.cursorKey, agentId);
-    this.sql.exec(
-      "INSERT INTO assignments (conversation_id, agent_id, previous_agent_id, reason_kind, reason, at) VALUES (?, ?, ?, ?, ?, ?)",
-      conversationId,
-      agentId,
-      previous,
-      reason.kind,
-      text,
-      now,
-    );
     this.addActivity(conversationId, {
       kind: options.transfer ? "transferred" : "assigned",
       agentId,
@@ -842,8 +832,8 @@ export class NumberInbox extends DurableObject<Env> {
     if (previous && previous !== agentId) this.notify(previous, "unassigned", conversationId, `${who}: ${text}`);
   }
 
-  /** Keeps an assignment row for a decision that did not move the conversation (a reopen kept with its agent). */
-  private recordAssignment(conversationId: number, agentId: string, previous: string | null, reason: AssignmentReason, now: number): void {
+  /** Stores why the conversation is with this agent (on the conversation and in the history); returns the sentence. */
+  private recordAssignment(conversationId: number, agentId: string, previous: string | null, reason: AssignmentReason, now: number): string {
     const text = describeReason(reason, now, (id) => this.nameOf(id));
     this.sql.exec("UPDATE conversations SET assignment_reason = ? WHERE id = ?", text, conversationId);
     this.sql.exec(
@@ -855,6 +845,7 @@ export class NumberInbox extends DurableObject<Env> {
       text,
       now,
     );
+    return text;
   }
 
   /** Hands waiting conversations, longest waiting first, to whoever can take them now. Event-driven, never polled. */
