@@ -113,7 +113,11 @@ export const templateListSchema = z.object({ templates: z.array(templateSchema) 
 
 export const mediaUploadSchema = z.object({ mediaId: z.string() });
 
-export const conversationListSchema = z.object({ conversations: z.array(conversationSchema) });
+export const conversationViewSchema = z.enum(["mine", "unassigned", "all", "resolved"]);
+export type ConversationView = z.infer<typeof conversationViewSchema>;
+export const conversationListSchema = z.object({ conversations: z.array(conversationSchema), nextCursor: z.string().nullable() });
+export const conversationCountsSchema = z.object({ mine: z.number(), unassigned: z.number(), all: z.number(), resolved: z.number() });
+export type ConversationCounts = z.infer<typeof conversationCountsSchema>;
 export const messageListSchema = z.object({ messages: z.array(messageSchema) });
 
 /** Everything the server pushes over an agent's socket. */

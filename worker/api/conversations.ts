@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import {
+  conversationCountsSchema,
   conversationListSchema,
   messageListSchema,
   messageSchema,
@@ -48,9 +49,25 @@ const listConversations = createRoute({
   middleware: [requireSession, requireNumberAccess] as const,
   request: {
     params: numberParams,
-    query: z.object({ view: z.enum(["mine", "unassigned", "all", "resolved"]).default("mine") }),
+    query: z.object({
+      view: z.enum(["mine", "unassigned", "all", "resolved"]).default("mine"),
+      /** Default: longest waiting first for the queue, newest activity for the others. */
+      sort: z.enum(["newest", "waiting"]).optional(),
+      cursor: z.string().regex(/^\d+\.\d+$/, "cursor must be a nextCursor this API returned").optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
   },
-  responses: jsonResponses(conversationListSchema, "Conversations, newest activity first"),
+  responses: jsonResponses(conversationListSchema, "One page of conversations and the cursor of the next"),
+});
+
+const counts = createRoute({
+  method: "get",
+  path: "/numbers/{phoneNumberId}/counts",
+  summary: "How many conversations each view holds for me (the panel's tab counts)",
+  security: bearer,
+  middleware: [requireSession, requireNumberAccess] as const,
+  request: { params: numberParams },
+  responses: jsonResponses(conversationCountsSchema, "Counts"),
 });
 
 const listMessages = createRoute({
@@ -159,9 +176,11 @@ export const conversationRoutes = apiRouter()
   })
   .openapi(listConversations, async (c) => {
     const { phoneNumberId } = c.req.valid("param");
-    const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).listConversations(c.get("principal"), c.req.valid("query").view);
-    if (!result.ok) return refusalResponse(c, result) as never;
-    return c.json({ conversations: result.value }, 200);
+    const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).listConversations(c.get("principal"), c.req.valid("query"));
+    return respond(c, result);
+  })
+  .openapi(counts, async (c) => {
+    return c.json(await c.env.NUMBER_INBOX.getByName(c.req.valid("param").phoneNumberId).counts(c.get("principal")), 200);
   })
   .openapi(listMessages, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");

@@ -16,6 +16,7 @@ import { classifyFailure, throughputDelay } from "./outbox-policy";
 import { DEFAULT_GRACE_MS, graceEndsAt, isPresent } from "./presence";
 import { arrayRotation, chooseAgent, describeReason, isRoutable, type AssignmentReason, type RotationMember } from "./routing";
 import { CONVERSATION_SELECT, CUSTOMER_SERVICE_WINDOW_MS, toConversation, toMessage, type Row } from "./rows";
+import { decodeCursor, encodeCursor, viewQuery, type ConversationSort, type ConversationView } from "./conversation-views";
 import { numberInboxMigrations } from "./schema";
 import { SqlRotation } from "./sql-rotation";
 import { renderTemplate, summarizeTemplate } from "./templates";
@@ -60,7 +61,6 @@ interface SocketIdentity {
   role: Role;
 }
 
-type ConversationView = "mine" | "unassigned" | "all" | "resolved";
 
 const DEFAULT_MESSAGES_PER_SECOND = 80;
 
@@ -192,33 +192,51 @@ export class NumberInbox extends DurableObject<Env> {
 
   // ---- agent API ----
 
-  async listConversations(viewer: Principal, view: ConversationView): Promise<Result<Conversation[]>> {
-    const routing = this.config().routing;
+  /** One page of a view, newest activity or longest waiting first, with the cursor of the next page. */
+  async listConversations(
+    viewer: Principal,
+    request: { view: ConversationView; sort?: ConversationSort; cursor?: string; limit?: number },
+  ): Promise<Result<{ conversations: Conversation[]; nextCursor: string | null }>> {
+    const query = viewQuery(request.view, request.sort, { personId: viewer.personId, supervisor: seesEverything(viewer) }, this.config().routing);
+    if ("refused" in query) return refuse(403, query.refused);
+    const limit = Math.min(Math.max(request.limit ?? 50, 1), 200);
+    const cursor = decodeCursor(request.cursor);
+    const comparison = query.direction === "DESC" ? "<" : ">";
+    const page = cursor ? ` AND (${query.key} ${comparison} ? OR (${query.key} = ? AND c.id ${comparison} ?))` : "";
+    const select = CONVERSATION_SELECT.replace("SELECT", `SELECT ${query.key} AS sort_key,`);
+    const rows = this.sql
+      .exec(
+        `${select} WHERE ${query.where}${page} ORDER BY ${query.key} ${query.direction}, c.id ${query.direction} LIMIT ?`,
+        ...query.args,
+        ...(cursor ? [cursor.value, cursor.value, cursor.id] : []),
+        limit + 1,
+      )
+      .toArray();
+    const more = rows.length > limit;
+    const pageRows = rows.slice(0, limit);
+    const last = pageRows[pageRows.length - 1];
+    return ok({
+      conversations: pageRows.map((r) => this.conversation(r)),
+      nextCursor: more && last ? encodeCursor(Number(last.sort_key), Number(last.id)) : null,
+    });
+  }
+
+  /** How many conversations each view holds for this person: the numbers on the panel's tabs. */
+  async counts(viewer: Principal): Promise<Record<ConversationView, number>> {
     const supervisor = seesEverything(viewer);
-    let rows: Row[];
-    if (view === "mine") {
-      rows = this.sql
-        .exec(`${CONVERSATION_SELECT} WHERE c.assignee_id = ? AND c.status = 'open' ORDER BY c.last_message_at DESC LIMIT 500`, viewer.personId)
-        .toArray();
-    } else if (view === "unassigned") {
-      if (!supervisor && !routing.agentsSeeQueue) return refuse(403, "on this number only supervisors see the unassigned queue");
-      rows = this.sql
-        .exec(`${CONVERSATION_SELECT} WHERE c.assignee_id IS NULL AND c.status = 'open' ORDER BY c.queued_at, c.id LIMIT 500`)
-        .toArray();
-    } else if (view === "all") {
-      if (!supervisor && routing.ownership !== "any_member") return refuse(403, "only supervisors and admins see all conversations");
-      rows = this.sql.exec(`${CONVERSATION_SELECT} ORDER BY c.last_message_at DESC LIMIT 500`).toArray();
-    } else {
-      rows = supervisor
-        ? this.sql.exec(`${CONVERSATION_SELECT} WHERE c.status = 'resolved' ORDER BY c.last_message_at DESC LIMIT 500`).toArray()
-        : this.sql
-            .exec(
-              `${CONVERSATION_SELECT} WHERE c.status = 'resolved' AND c.assignee_id = ? ORDER BY c.last_message_at DESC LIMIT 500`,
-              viewer.personId,
-            )
-            .toArray();
-    }
-    return ok(rows.map((r) => this.conversation(r)));
+    const row = this.sql
+      .exec<{ mine: number; unassigned: number; open: number; resolved: number }>(
+        `SELECT COALESCE(SUM(assignee_id = ? AND status = 'open'), 0) AS mine,
+                COALESCE(SUM(assignee_id IS NULL AND status = 'open'), 0) AS unassigned,
+                COALESCE(SUM(status = 'open'), 0) AS open,
+                COALESCE(SUM(status = 'resolved' AND (? OR assignee_id = ?)), 0) AS resolved
+         FROM conversations`,
+        viewer.personId,
+        supervisor ? 1 : 0,
+        viewer.personId,
+      )
+      .one();
+    return { mine: row.mine, unassigned: row.unassigned, all: row.open, resolved: row.resolved };
   }
 
   async listMessages(viewer: Principal, conversationId: string): Promise<Result<Message[]>> {

@@ -1,0 +1,56 @@
+import type { RoutingSettings } from "../../shared/routing";
+
+export type ConversationView = "mine" | "unassigned" | "all" | "resolved";
+export type ConversationSort = "newest" | "waiting";
+
+export interface ViewQuery {
+  where: string;
+  args: SqlStorageValue[];
+  /** The expression rows are ordered by (with c.id as tie-break), and its direction. */
+  key: string;
+  direction: "ASC" | "DESC";
+}
+
+/** What "waiting" means: in the queue since, or waiting for an answer since; never-waiting rows sort last. */
+const WAITING_KEY = "COALESCE(c.queued_at, c.awaiting_reply_since, 9007199254740991)";
+
+/**
+ * Which conversations a view shows to this person, in which order. Pure: the object runs the SQL.
+ * Mine: my open ones. Unassigned: the queue (if the number lets agents see it). All: every open one
+ * (supervisors, or agents under shared ownership). Resolved: mine, or all for supervisors.
+ */
+export function viewQuery(
+  view: ConversationView,
+  sort: ConversationSort | undefined,
+  viewer: { personId: string; supervisor: boolean },
+  routing: Pick<RoutingSettings, "agentsSeeQueue" | "ownership">,
+): ViewQuery | { refused: string } {
+  const newest = { key: "c.last_message_at", direction: "DESC" as const };
+  const waiting = { key: WAITING_KEY, direction: "ASC" as const };
+  // Unless asked otherwise the queue is longest waiting first, everything else newest activity first.
+  const order = (sort ?? (view === "unassigned" ? "waiting" : "newest")) === "waiting" ? waiting : newest;
+  switch (view) {
+    case "mine":
+      return { where: "c.assignee_id = ? AND c.status = 'open'", args: [viewer.personId], ...order };
+    case "unassigned":
+      if (!viewer.supervisor && !routing.agentsSeeQueue) return { refused: "on this number only supervisors see the unassigned queue" };
+      return { where: "c.assignee_id IS NULL AND c.status = 'open'", args: [], ...order };
+    case "all":
+      if (!viewer.supervisor && routing.ownership !== "any_member") return { refused: "only supervisors and admins see all conversations" };
+      return { where: "c.status = 'open'", args: [], ...order };
+    case "resolved":
+      return viewer.supervisor
+        ? { where: "c.status = 'resolved'", args: [], ...newest }
+        : { where: "c.status = 'resolved' AND c.assignee_id = ?", args: [viewer.personId], ...newest };
+  }
+}
+
+/** Keyset paging: the cursor is the last row's sort value and id, so pages stay stable while rows arrive. */
+export function encodeCursor(value: number, id: number): string {
+  return `${value}.${id}`;
+}
+
+export function decodeCursor(cursor: string | undefined): { value: number; id: number } | null {
+  const match = cursor ? /^(\d+)\.(\d+)$/.exec(cursor) : null;
+  return match ? { value: Number(match[1]), id: Number(match[2]) } : null;
+}
