@@ -1,10 +1,26 @@
-import { useEffect } from "preact/hooks";
-import type { Conversation } from "../../shared/inbox";
+import { useEffect, useState } from "preact/hooks";
+import type { Conversation, ConversationView } from "../../shared/inbox";
 import { formatTime, t } from "../lib/i18n";
+import { waitedFor } from "../lib/views";
 
 let markedInteractive = false;
 
-export function ConversationList(props: { conversations: Conversation[]; onOpen: (c: Conversation) => void }) {
+function Waiting({ since }: { since: number }) {
+  const { minutes, hours } = waitedFor(since);
+  return <span class="waiting">{t("queue.waiting", { time: hours > 0 ? t("time.hours", { n: hours }) : t("time.minutes", { n: minutes }) })}</span>;
+}
+
+export function ConversationList(props: {
+  view: ConversationView;
+  conversations: Conversation[];
+  error: string | null;
+  hasMore: boolean;
+  onOpen: (c: Conversation) => void;
+  onClaim: (c: Conversation) => Promise<void>;
+  onLoadMore: () => void;
+}) {
+  const [claimError, setClaimError] = useState<Record<string, string>>({});
+  const [, tick] = useState(0);
   useEffect(() => {
     // The benchmark reads this mark: the first time the agent's list is on screen and clickable.
     if (!markedInteractive && props.conversations.length > 0) {
@@ -12,23 +28,57 @@ export function ConversationList(props: { conversations: Conversation[]; onOpen:
       performance.mark("inbox-interactive", { detail: { rows: props.conversations.length } });
     }
   }, [props.conversations.length > 0]);
-  if (props.conversations.length === 0) return <p class="empty">{t("inbox.empty")}</p>;
+  useEffect(() => {
+    // Waiting times move on by themselves.
+    const timer = setInterval(() => tick((n) => n + 1), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  if (props.error) return <p class="error" role="alert">{props.error}</p>;
+  if (props.conversations.length === 0) {
+    return <p class="empty">{props.view === "mine" ? t("inbox.empty") : t(`view.empty.${props.view}`)}</p>;
+  }
   return (
-    <ul class="conversation-list" aria-label={t("inbox.mine")}>
-      {props.conversations.map((c) => (
-        <li key={`${c.phoneNumberId}:${c.id}`}>
-          <button type="button" class="conversation-row" data-conversation-id={c.id} onClick={() => props.onOpen(c)}>
-            <span class="who">{c.contact.name ?? `+${c.contact.waId}`}</span>
-            <time>{formatTime(c.lastMessageAt)}</time>
-            <span class="preview">{c.lastMessagePreview}</span>
-            {c.unread > 0 && (
-              <span class="unread" aria-label={t("inbox.unread", { n: c.unread })}>
-                {c.unread}
-              </span>
+    <>
+      <ul class="conversation-list" aria-label={t(`view.${props.view}`)}>
+        {props.conversations.map((c) => (
+          <li key={`${c.phoneNumberId}:${c.id}`} class="conversation-item">
+            <button type="button" class="conversation-row" data-conversation-id={c.id} onClick={() => props.onOpen(c)}>
+              <span class="who">{c.contact.name ?? `+${c.contact.waId}`}</span>
+              <time>{formatTime(c.lastMessageAt)}</time>
+              <span class="preview">{c.lastMessagePreview}</span>
+              {c.unread > 0 && (
+                <span class="unread" aria-label={t("inbox.unread", { n: c.unread })}>
+                  {c.unread}
+                </span>
+              )}
+              {c.queuedAt !== null && <Waiting since={c.queuedAt} />}
+            </button>
+            {props.view === "unassigned" && c.assigneeId === null && (
+              <div class="claim">
+                <button
+                  type="button"
+                  onClick={() =>
+                    props.onClaim(c).catch((e: Error) => setClaimError((prev) => ({ ...prev, [c.id]: e.message })))
+                  }
+                >
+                  {t("queue.claim")}
+                </button>
+                {claimError[c.id] && (
+                  <span class="error" role="alert">
+                    {claimError[c.id]}
+                  </span>
+                )}
+              </div>
             )}
-          </button>
-        </li>
-      ))}
-    </ul>
+          </li>
+        ))}
+      </ul>
+      {props.hasMore && (
+        <button type="button" class="load-more" onClick={props.onLoadMore}>
+          {t("view.loadMore")}
+        </button>
+      )}
+    </>
   );
 }

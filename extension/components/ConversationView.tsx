@@ -18,6 +18,8 @@ export function ConversationView(props: {
   onBack: () => void;
   onSend: (request: OutgoingRequest) => Promise<void>;
   nameOf: (agentId: string | null) => string;
+  /** Resolve / reopen / transfer controls for the header; absent when the viewer may not act. */
+  actions?: preact.ComponentChildren;
 }) {
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [reactingTo, setReactingTo] = useState<string | null>(null);
@@ -39,6 +41,7 @@ export function ConversationView(props: {
           <h2>{c?.contact.name ?? `+${c?.contact.waId ?? ""}`}</h2>
           {c?.contact.waId && <small>+{c.contact.waId}</small>}
         </div>
+        {props.actions && <div class="header-actions">{props.actions}</div>}
       </header>
       <ol class="messages" ref={listRef}>
         {props.messages === null && <li class="loading">{t("conversation.loading")}</li>}

@@ -5,7 +5,11 @@ import { ConversationList } from "./ConversationList";
 import { ConversationView } from "./ConversationView";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { StatusToggle } from "./StatusToggle";
+import { TransferDialog } from "./TransferDialog";
 import { useInbox } from "./useInbox";
+import { ViewTabs } from "./ViewTabs";
+import { useState } from "preact/hooks";
+import type { ConversationView as InboxView } from "../../shared/inbox";
 
 export function Inbox(props: {
   api: ApiClient;
@@ -16,6 +20,17 @@ export function Inbox(props: {
   onSignOut: () => void;
 }) {
   const inbox = useInbox(props.api, props.me, props.onSignOut);
+  const [transferring, setTransferring] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const supervisor = props.me.agent.role !== "agent";
+  const views: InboxView[] = supervisor ? ["mine", "unassigned", "all", "resolved"] : ["mine", "unassigned", "resolved"];
+  const current = inbox.openConversation;
+
+  async function act(action: "resolve" | "reopen") {
+    if (!current) return;
+    setActionError(null);
+    await inbox.act(props.api.conversationAction(current.phoneNumberId, current.id, action)).catch((e: Error) => setActionError(e.message));
+  }
 
   async function changeStatus(status: AgentStatus) {
     const agent = await props.api.setStatus(status);
@@ -49,21 +64,68 @@ export function Inbox(props: {
       ))}
       {props.me.agent.status === "away" && <p class="hint">{t("status.awayHint")}</p>}
       {inbox.open ? (
-        <ConversationView
-          api={props.api}
-          phoneNumberId={inbox.open.phoneNumberId}
-          conversation={inbox.openConversation}
-          messages={inbox.messages}
-          onBack={() => inbox.setOpen(null)}
-          onSend={inbox.send}
-          nameOf={(agentId) => inbox.nameOf(inbox.open!.phoneNumberId, agentId)}
-        />
+        <>
+          <ConversationView
+            api={props.api}
+            phoneNumberId={inbox.open.phoneNumberId}
+            conversation={current}
+            messages={inbox.messages}
+            onBack={() => inbox.openOne(null)}
+            onSend={inbox.send}
+            nameOf={(agentId) => inbox.nameOf(inbox.open!.phoneNumberId, agentId)}
+            actions={
+              current && (
+                <>
+                  {current.status === "open" ? (
+                    <button type="button" class="header-button" onClick={() => void act("resolve")}>
+                      {t("action.resolve")}
+                    </button>
+                  ) : (
+                    <button type="button" class="header-button" onClick={() => void act("reopen")}>
+                      {t("action.reopen")}
+                    </button>
+                  )}
+                  {current.status === "open" && (supervisor || current.assigneeId === props.me.agent.id) && (
+                    <button type="button" class="header-button" onClick={() => setTransferring(true)}>
+                      {t("action.transfer")}
+                    </button>
+                  )}
+                </>
+              )
+            }
+          />
+          {actionError && (
+            <p class="error banner" role="alert">
+              {actionError}
+            </p>
+          )}
+          {transferring && current && (
+            <TransferDialog
+              api={props.api}
+              agents={inbox.agents[current.phoneNumberId] ?? []}
+              meId={props.me.agent.id}
+              supervisor={supervisor}
+              onClose={() => setTransferring(false)}
+              onTransfer={async (target) => {
+                await inbox.act(props.api.transfer(current.phoneNumberId, current.id, target));
+              }}
+            />
+          )}
+        </>
       ) : (
         <>
-          <h2 class="section">{t("inbox.mine")}</h2>
+          <ViewTabs views={views} current={inbox.view} counts={inbox.counts} onChange={inbox.setView} />
           <ConversationList
+            view={inbox.view}
             conversations={inbox.conversations}
-            onOpen={(c) => inbox.setOpen({ phoneNumberId: c.phoneNumberId, conversationId: c.id })}
+            error={inbox.viewError}
+            hasMore={inbox.hasMore}
+            onOpen={(c) => inbox.openOne(c)}
+            onClaim={async (c) => {
+              const claimed = await inbox.act(props.api.conversationAction(c.phoneNumberId, c.id, "claim"));
+              inbox.openOne(claimed);
+            }}
+            onLoadMore={() => void inbox.loadMore()}
           />
         </>
       )}

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Conversation, Message, SendMessageRequest, SocketEvent } from "../../shared/inbox";
+import type { Conversation, ConversationCounts, ConversationView, Message, SendMessageRequest, SocketEvent } from "../../shared/inbox";
 import type { Me } from "../../shared/people";
 import type { NumberAgent } from "../../shared/routing";
 import type { ApiClient } from "../lib/api";
 import { LiveConnection, type LiveState } from "../lib/live";
+import { belongsToView, compareInView } from "../lib/views";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A send request before the panel gives it its clientId; defaults the schema fills may be left out. */
@@ -28,7 +29,10 @@ function mergeMessage(list: Message[], message: Message): Message[] {
  * messages, and one socket per number. Each (re)connect refetches, so nothing missed while offline is lost.
  */
 export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
+  const [view, setViewState] = useState<ConversationView>("mine");
   const [conversations, setConversations] = useState<Map<string, Conversation>>(new Map());
+  const [counts, setCounts] = useState<Record<string, ConversationCounts>>({});
+  const [viewError, setViewError] = useState<string | null>(null);
   const [open, setOpen] = useState<OpenConversation | null>(null);
   const [messages, setMessages] = useState<Message[] | null>(null);
   const [live, setLive] = useState<Record<string, LiveState>>({});
@@ -38,20 +42,71 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const [unhealthy, setUnhealthy] = useState<Record<string, string>>({});
   const openRef = useRef(open);
   openRef.current = open;
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  /** Next page of the current view, per number; null once a number has no more. */
+  const cursors = useRef<Record<string, string | null>>({});
+  const countTimers = useRef<Record<string, ReturnType<typeof setTimeout>>>({});
+  const viewer = { id: me.agent.id, supervisor: me.agent.role !== "agent" };
 
-  const belongsInMine = (c: Conversation) => c.assigneeId === me.agent.id && c.status === "open";
+  function refreshCounts(phoneNumberId: string, delay = 0) {
+    clearTimeout(countTimers.current[phoneNumberId]);
+    // Debounced: a burst of events costs one count.
+    countTimers.current[phoneNumberId] = setTimeout(() => {
+      api
+        .counts(phoneNumberId)
+        .then((c) => setCounts((prev) => ({ ...prev, [phoneNumberId]: c })))
+        .catch(() => undefined);
+    }, delay);
+  }
+
+  /** The first page of the current view for one number replaces what the list held for it. */
+  async function loadFirstPage(phoneNumberId: string, forView: ConversationView) {
+    try {
+      const page = await api.conversations(phoneNumberId, forView);
+      if (viewRef.current !== forView) return;
+      cursors.current[phoneNumberId] = page.nextCursor;
+      setViewError(null);
+      setConversations((prev) => {
+        const next = new Map([...prev].filter(([, c]) => c.phoneNumberId !== phoneNumberId));
+        for (const c of page.conversations) next.set(keyOf(c), c);
+        return next;
+      });
+    } catch (error) {
+      if (viewRef.current === forView) setViewError((error as Error).message);
+    }
+  }
+
+  async function loadMore() {
+    const forView = viewRef.current;
+    for (const [phoneNumberId, cursor] of Object.entries(cursors.current)) {
+      if (!cursor) continue;
+      const page = await api.conversations(phoneNumberId, forView, cursor);
+      if (viewRef.current !== forView) return;
+      cursors.current[phoneNumberId] = page.nextCursor;
+      setConversations((prev) => {
+        const next = new Map(prev);
+        for (const c of page.conversations) next.set(keyOf(c), c);
+        return next;
+      });
+    }
+  }
+
+  function setView(next: ConversationView) {
+    viewRef.current = next;
+    setViewState(next);
+    setConversations(new Map());
+    cursors.current = {};
+    for (const n of me.numbers) void loadFirstPage(n.phoneNumberId, next);
+  }
 
   async function refreshNumber(phoneNumberId: string) {
     void api
       .agents(phoneNumberId)
       .then((r) => setAgents((prev) => ({ ...prev, [phoneNumberId]: r.agents })))
       .catch(() => undefined);
-    const { conversations: list } = await api.conversations(phoneNumberId, "mine");
-    setConversations((prev) => {
-      const next = new Map([...prev].filter(([, c]) => c.phoneNumberId !== phoneNumberId));
-      for (const c of list) next.set(keyOf(c), c);
-      return next;
-    });
+    refreshCounts(phoneNumberId);
+    await loadFirstPage(phoneNumberId, viewRef.current);
     const current = openRef.current;
     if (current?.phoneNumberId === phoneNumberId) await loadMessages(current);
   }
@@ -68,10 +123,11 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
       const c = event.conversation;
       setConversations((prev) => {
         const next = new Map(prev);
-        if (belongsInMine(c)) next.set(keyOf(c), c);
+        if (belongsToView(viewRef.current, c, viewer)) next.set(keyOf(c), c);
         else next.delete(keyOf(c));
         return next;
       });
+      refreshCounts(c.phoneNumberId, 300);
     } else if (event.type === "agent_status") {
       setAgents((prev) =>
         Object.fromEntries(
@@ -149,11 +205,55 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
       ? "live"
       : "connecting";
 
-  const sorted = [...conversations.values()].sort((a, b) => b.lastMessageAt - a.lastMessageAt);
-  const openConversation = open ? (conversations.get(`${open.phoneNumberId}:${open.conversationId}`) ?? null) : null;
+  const sorted = [...conversations.values()].sort(compareInView(view));
+  const [opened, setOpened] = useState<Conversation | null>(null);
+  const openConversation = open ? (conversations.get(`${open.phoneNumberId}:${open.conversationId}`) ?? opened) : null;
+  const totalCounts = Object.values(counts).reduce<ConversationCounts>(
+    (sum, c) => ({ mine: sum.mine + c.mine, unassigned: sum.unassigned + c.unassigned, all: sum.all + c.all, resolved: sum.resolved + c.resolved }),
+    { mine: 0, unassigned: 0, all: 0, resolved: 0 },
+  );
+  const hasMore = Object.values(cursors.current).some(Boolean);
+
+  /** Opens a conversation, keeping it on screen even if an action moves it out of the current view. */
+  function openOne(c: Conversation | null) {
+    setOpened(c);
+    setOpen(c ? { phoneNumberId: c.phoneNumberId, conversationId: c.id } : null);
+  }
+
+  /** Resolve, reopen, claim or transfer; the answer replaces the conversation at once, events follow for everyone. */
+  async function act(action: Promise<Conversation>) {
+    const updated = await action;
+    setOpened(updated);
+    setConversations((prev) => {
+      const next = new Map(prev);
+      if (belongsToView(viewRef.current, updated, viewer)) next.set(keyOf(updated), updated);
+      else next.delete(keyOf(updated));
+      return next;
+    });
+    refreshCounts(updated.phoneNumberId);
+    return updated;
+  }
 
   const nameOf = (phoneNumberId: string, agentId: string | null) =>
     agentId === null ? "" : agentId === me.agent.id ? me.agent.name : (agents[phoneNumberId]?.find((a) => a.id === agentId)?.name ?? "…");
 
-  return { conversations: sorted, open, setOpen, openConversation, messages, send, live: overall, unhealthy, agents, nameOf };
+  return {
+    view,
+    setView,
+    viewError,
+    counts: totalCounts,
+    hasMore,
+    loadMore,
+    conversations: sorted,
+    open,
+    openOne,
+    act,
+    openConversation,
+    messages,
+    send,
+    live: overall,
+    unhealthy,
+    agents,
+    nameOf,
+  };
 }

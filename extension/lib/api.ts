@@ -1,6 +1,6 @@
-import type { Conversation, Message, SendMessageRequest, Template } from "../../shared/inbox";
+import type { Conversation, ConversationCounts, ConversationView, Message, SendMessageRequest, Template } from "../../shared/inbox";
 import type { Agent, AgentStatus, Me, Session } from "../../shared/people";
-import type { NumberAgent, TransferRequest } from "../../shared/routing";
+import type { NumberAgent, Team, TransferRequest } from "../../shared/routing";
 
 /** A refusal from the server, with the sentence it gave. */
 export class ApiError extends Error {
@@ -53,8 +53,15 @@ export class ApiClient {
   socketTicket(phoneNumberId: string) {
     return this.call<{ ticket: string; expiresAt: number }>("POST", "/socket-ticket", { phoneNumberId });
   }
-  conversations(phoneNumberId: string, view: "mine" | "all" = "mine") {
-    return this.call<{ conversations: Conversation[] }>("GET", `/numbers/${phoneNumberId}/conversations?view=${view}`);
+  conversations(phoneNumberId: string, view: ConversationView = "mine", cursor: string | null = null, limit = 50) {
+    const query = `view=${view}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`;
+    return this.call<{ conversations: Conversation[]; nextCursor: string | null }>("GET", `/numbers/${phoneNumberId}/conversations?${query}`);
+  }
+  counts(phoneNumberId: string) {
+    return this.call<ConversationCounts>("GET", `/numbers/${phoneNumberId}/counts`);
+  }
+  teams() {
+    return this.call<{ teams: Team[] }>("GET", "/teams");
   }
   messages(phoneNumberId: string, conversationId: string) {
     return this.call<{ messages: Message[] }>("GET", `/numbers/${phoneNumberId}/conversations/${conversationId}/messages`);

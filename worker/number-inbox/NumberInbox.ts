@@ -838,7 +838,8 @@ export class NumberInbox extends DurableObject<Env> {
       reason: text,
       note: options.note ?? null,
     });
-    this.broadcastConversation(conversationId, previous && previous !== agentId ? [previous] : []);
+    // Leaving the queue is news for everyone watching it, not only for the new assignee.
+    this.broadcastConversation(conversationId, previous && previous !== agentId ? [previous] : [], previous === null);
     const contact = this.conversationById(conversationId).contact;
     const who = contact.name ?? (contact.waId ? `+${contact.waId}` : "a customer");
     this.notify(
@@ -1240,9 +1241,10 @@ export class NumberInbox extends DurableObject<Env> {
     }
   }
 
-  private broadcastConversation(conversationId: number, alsoTo: string[] = []): void {
+  private broadcastConversation(conversationId: number, alsoTo: string[] = [], toQueueWatchers = false): void {
     const row = this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, conversationId).one();
-    this.pushToViewers((row.assignee_id as string | null) ?? null, { type: "conversation", conversation: this.conversation(row) }, alsoTo);
+    const watchers = toQueueWatchers && this.config().routing.agentsSeeQueue ? ["role:agent"] : [];
+    this.pushToViewers((row.assignee_id as string | null) ?? null, { type: "conversation", conversation: this.conversation(row) }, [...alsoTo, ...watchers]);
   }
 
   private broadcastMessage(messageId: number): void {
