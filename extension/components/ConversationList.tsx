@@ -6,8 +6,9 @@ import { waitedFor } from "../lib/views";
 let markedInteractive = false;
 
 function Waiting({ since }: { since: number }) {
-  const { minutes, hours } = waitedFor(since);
-  return <span class="waiting">{t("queue.waiting", { time: hours > 0 ? t("time.hours", { n: hours }) : t("time.minutes", { n: minutes }) })}</span>;
+  const { seconds, minutes, hours } = waitedFor(since);
+  const time = hours > 0 ? t("time.hours", { n: hours }) : minutes > 0 ? t("time.minutes", { n: minutes }) : t("time.seconds", { n: seconds });
+  return <span class="waiting">{t("queue.waiting", { time })}</span>;
 }
 
 export function ConversationList(props: {
@@ -30,7 +31,7 @@ export function ConversationList(props: {
   }, [props.conversations.length > 0]);
   useEffect(() => {
     // Waiting times move on by themselves.
-    const timer = setInterval(() => tick((n) => n + 1), 30_000);
+    const timer = setInterval(() => tick((n) => n + 1), 15_000);
     return () => clearInterval(timer);
   }, []);
 

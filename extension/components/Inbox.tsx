@@ -102,6 +102,7 @@ export function Inbox(props: {
           {transferring && current && (
             <TransferDialog
               api={props.api}
+              phoneNumberId={current.phoneNumberId}
               agents={inbox.agents[current.phoneNumberId] ?? []}
               meId={props.me.agent.id}
               supervisor={supervisor}

@@ -6,6 +6,7 @@ import { t } from "../lib/i18n";
 /** The transfer picker: agents with live status and load, teams, a note; supervisors may force. */
 export function TransferDialog(props: {
   api: ApiClient;
+  phoneNumberId: string;
   agents: NumberAgent[];
   meId: string;
   supervisor: boolean;
@@ -13,12 +14,18 @@ export function TransferDialog(props: {
   onClose: () => void;
 }) {
   const [teams, setTeams] = useState<Team[]>([]);
+  // Fresh on every opening: who is Available and how loaded they are right now.
+  const [agents, setAgents] = useState<NumberAgent[]>(props.agents);
   const [target, setTarget] = useState<string>("");
   const [note, setNote] = useState("");
   const [force, setForce] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
+    props.api
+      .agents(props.phoneNumberId)
+      .then((r) => setAgents(r.agents))
+      .catch(() => undefined);
     props.api
       .teams()
       .then((r) => setTeams(r.teams.filter((team) => team.memberIds.some((id) => props.agents.some((a) => a.id === id)))))
@@ -41,7 +48,7 @@ export function TransferDialog(props: {
     }
   }
 
-  const others = props.agents.filter((a) => a.id !== props.meId);
+  const others = agents.filter((a) => a.id !== props.meId);
   return (
     <div class="dialog-backdrop">
       <div class="dialog transfer" role="dialog" aria-modal="true" aria-labelledby="transfer-title">

@@ -97,7 +97,10 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     setViewState(next);
     setConversations(new Map());
     cursors.current = {};
-    for (const n of me.numbers) void loadFirstPage(n.phoneNumberId, next);
+    for (const n of me.numbers) {
+      void loadFirstPage(n.phoneNumberId, next);
+      refreshCounts(n.phoneNumberId);
+    }
   }
 
   async function refreshNumber(phoneNumberId: string) {

@@ -20,7 +20,8 @@ export function compareInView(view: ConversationView): (a: Conversation, b: Conv
   return (a, b) => b.lastMessageAt - a.lastMessageAt || Number(b.id) - Number(a.id);
 }
 
-export function waitedFor(since: number, now = Date.now()): { minutes: number; hours: number } {
-  const minutes = Math.max(0, Math.floor((now - since) / 60_000));
-  return { minutes, hours: Math.floor(minutes / 60) };
+export function waitedFor(since: number, now = Date.now()): { seconds: number; minutes: number; hours: number } {
+  const seconds = Math.max(0, Math.floor((now - since) / 1000));
+  const minutes = Math.floor(seconds / 60);
+  return { seconds, minutes, hours: Math.floor(minutes / 60) };
 }

@@ -45,6 +45,8 @@ describe("agent workspace: views, queue, transfer", () => {
 
     await row.click();
     await lina.getByRole("button", { name: "Transfer" }).click();
+    // The picker shows colleagues' live status and load.
+    await lina.locator(".choice-row", { hasText: "张敏" }).filter({ hasText: "Available · 0 open" }).waitFor();
     await lina.getByRole("radio", { name: "售后" }).check();
     await lina.getByLabel("Note for the next agent (optional)").fill("客户要退货，杯盖破损，已拍照");
     await screenshot(lina, "sidepanel/transfer.png");
@@ -77,6 +79,7 @@ describe("agent workspace: views, queue, transfer", () => {
       await panel.getByRole("tab", { name: /Unassigned/ }).click();
       await panel.locator(".conversation-row", { hasText: "孙丽" }).waitFor();
     }
+    await chenwei.getByRole("tab", { name: /Unassigned/ }).filter({ hasText: "2" }).waitFor();
     await screenshot(chenwei, "sidepanel/queue.png");
     const claimIn = (panel: Page) => panel.locator(".conversation-item", { hasText: "孙丽" }).getByRole("button", { name: "Assign to me" });
     await Promise.all([claimIn(lina).click(), claimIn(chenwei).click()]);

@@ -1265,11 +1265,9 @@ export class NumberInbox extends DurableObject<Env> {
       connected: this.isConnected(agentId),
       present: this.presenceOf(agentId, Date.now()),
     };
+    // Everyone on the number: supervisors watch the floor, agents pick whom to transfer to.
     const data = JSON.stringify(event);
-    for (const ws of this.ctx.getWebSockets()) {
-      const identity = ws.deserializeAttachment() as SocketIdentity | null;
-      if (identity && (identity.role !== "agent" || identity.agentId === agentId)) sendQuietly(ws, data);
-    }
+    for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, data);
   }
 
   private getSetting<T>(key: string): T | null {
