@@ -144,3 +144,11 @@ export const socketEventSchema = z.discriminatedUnion("type", [
   }),
 ]);
 export type SocketEvent = z.infer<typeof socketEventSchema>;
+
+/** A search hit: the conversation, and the message that matched if the match was in the history. */
+export const searchResultSchema = z.object({
+  conversation: conversationSchema,
+  message: z.object({ id: z.string(), snippet: z.string(), timestamp: z.number() }).nullable(),
+});
+export type SearchResult = z.infer<typeof searchResultSchema>;
+export const searchResultsSchema = z.object({ results: z.array(searchResultSchema) });

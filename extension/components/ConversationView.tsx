@@ -20,14 +20,22 @@ export function ConversationView(props: {
   nameOf: (agentId: string | null) => string;
   /** Resolve / reopen / transfer controls for the header; absent when the viewer may not act. */
   actions?: preact.ComponentChildren;
+  /** Scroll to and mark this message (from a search hit). */
+  focusMessageId?: string | null;
 }) {
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [reactingTo, setReactingTo] = useState<string | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
-    listRef.current?.scrollTo({ top: listRef.current.scrollHeight });
-  }, [props.messages?.length]);
+    const focused = props.focusMessageId ? listRef.current?.querySelector(`[data-message-id="${props.focusMessageId}"]`) : null;
+    if (focused) {
+      focused.classList.add("focused");
+      focused.scrollIntoView({ block: "center" });
+    } else {
+      listRef.current?.scrollTo({ top: listRef.current.scrollHeight });
+    }
+  }, [props.messages?.length, props.focusMessageId]);
 
   const byWamid = new Map((props.messages ?? []).filter((m) => m.wamid).map((m) => [m.wamid!, m]));
   const c = props.conversation;

@@ -5,6 +5,7 @@ import { ConversationList } from "./ConversationList";
 import { ConversationView } from "./ConversationView";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { StatusToggle } from "./StatusToggle";
+import { SearchResults } from "./SearchResults";
 import { TransferDialog } from "./TransferDialog";
 import { useInbox } from "./useInbox";
 import { ViewTabs } from "./ViewTabs";
@@ -21,6 +22,9 @@ export function Inbox(props: {
 }) {
   const inbox = useInbox(props.api, props.me, props.onSignOut);
   const [transferring, setTransferring] = useState(false);
+  const [query, setQuery] = useState("");
+  /** A search hit opens its conversation at the matching message. */
+  const [focusMessageId, setFocusMessageId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const supervisor = props.me.agent.role !== "agent";
   const views: InboxView[] = supervisor ? ["mine", "unassigned", "all", "resolved"] : ["mine", "unassigned", "resolved"];
@@ -70,7 +74,11 @@ export function Inbox(props: {
             phoneNumberId={inbox.open.phoneNumberId}
             conversation={current}
             messages={inbox.messages}
-            onBack={() => inbox.openOne(null)}
+            onBack={() => {
+              setFocusMessageId(null);
+              inbox.openOne(null);
+            }}
+            focusMessageId={focusMessageId}
             onSend={inbox.send}
             nameOf={(agentId) => inbox.nameOf(inbox.open!.phoneNumberId, agentId)}
             actions={
@@ -115,6 +123,24 @@ export function Inbox(props: {
         </>
       ) : (
         <>
+          <div class="search-box" role="search">
+            <label class="visually-hidden" for="search">
+              {t("search.label")}
+            </label>
+            <input id="search" type="search" placeholder={t("search.placeholder")} value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+          </div>
+          {query.trim() ? (
+            <SearchResults
+              api={props.api}
+              me={props.me}
+              query={query.trim()}
+              onOpen={(r) => {
+                setFocusMessageId(r.message?.id ?? null);
+                inbox.openOne(r.conversation);
+              }}
+            />
+          ) : (
+          <>
           <ViewTabs views={views} current={inbox.view} counts={inbox.counts} onChange={inbox.setView} />
           <ConversationList
             view={inbox.view}
@@ -128,6 +154,8 @@ export function Inbox(props: {
             }}
             onLoadMore={() => void inbox.loadMore()}
           />
+          </>
+          )}
         </>
       )}
     </main>

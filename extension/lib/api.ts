@@ -1,4 +1,4 @@
-import type { Conversation, ConversationCounts, ConversationView, Message, SendMessageRequest, Template } from "../../shared/inbox";
+import type { Conversation, ConversationCounts, ConversationView, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
 import type { Agent, AgentStatus, Me, Session } from "../../shared/people";
 import type { NumberAgent, Team, TransferRequest } from "../../shared/routing";
 
@@ -56,6 +56,9 @@ export class ApiClient {
   conversations(phoneNumberId: string, view: ConversationView = "mine", cursor: string | null = null, limit = 50) {
     const query = `view=${view}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`;
     return this.call<{ conversations: Conversation[]; nextCursor: string | null }>("GET", `/numbers/${phoneNumberId}/conversations?${query}`);
+  }
+  search(phoneNumberId: string, q: string) {
+    return this.call<{ results: SearchResult[] }>("GET", `/numbers/${phoneNumberId}/search?q=${encodeURIComponent(q)}`);
   }
   counts(phoneNumberId: string) {
     return this.call<ConversationCounts>("GET", `/numbers/${phoneNumberId}/counts`);

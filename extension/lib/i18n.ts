@@ -117,6 +117,11 @@ const en = {
   "transfer.offline": "offline",
   "transfer.pick": "Pick an agent or a team.",
   "notice.assigned": "New conversation",
+  "search.label": "Search conversations",
+  "search.placeholder": "Search name, phone or words in messages",
+  "search.searching": "Searching…",
+  "search.none": "Nothing found for “{q}”.",
+  "search.results": "Search results",
   signOut: "Sign out",
   language: "语言 / Language",
 };
@@ -240,6 +245,11 @@ const zh: Record<Key, string> = {
   "transfer.offline": "离线",
   "transfer.pick": "请选择一位客服或一个团队。",
   "notice.assigned": "新会话",
+  "search.label": "搜索会话",
+  "search.placeholder": "搜索姓名、电话或消息内容",
+  "search.searching": "正在搜索…",
+  "search.none": "没有找到“{q}”。",
+  "search.results": "搜索结果",
   signOut: "退出登录",
   language: "语言 / Language",
 };

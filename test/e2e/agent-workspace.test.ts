@@ -66,6 +66,28 @@ describe("agent workspace: views, queue, transfer", () => {
     await lina.locator(".conversation-row", { hasText: "赵磊" }).waitFor({ state: "detached" });
   });
 
+  it("searches by phone, by name, and by a Chinese and an English word in an old message, opening at the match", async () => {
+    const lina = await openSidePanel(browsers[0]!.context);
+    /** Types a query and waits for a result row showing `expected`. */
+    const searchFor = async (q: string, expected: string) => {
+      await lina.getByLabel("Search conversations").fill(q);
+      const rows = lina.locator(".search-results .conversation-row");
+      await rows.filter({ hasText: expected }).first().waitFor();
+      return rows;
+    };
+    expect(await (await searchFor("+86 138 1111 0002", "刘洋")).count()).toBe(1);
+    expect(await (await searchFor("王芳", "王芳")).first().innerText()).toContain("王芳");
+    const english = await searchFor("Shanghai", "Shanghai");
+    expect(await english.first().innerText()).toMatch(/刘洋[\s\S]*Shanghai/);
+    const chinese = await searchFor("保温杯", "保温杯有现货");
+    await screenshot(lina, "sidepanel/search.png");
+    await chinese.filter({ hasText: "保温杯有现货" }).first().click();
+    const focused = lina.locator(".message.focused");
+    await focused.waitFor();
+    expect(await focused.innerText()).toContain("你们的保温杯有现货吗？");
+    await lina.close();
+  });
+
   it("two agents claiming the same queued conversation at once: exactly one owner, the other is told", async () => {
     // Everyone Away: new customers wait in the queue.
     const chenwei = await agentPanel("chenwei@acme.test", "Away");
@@ -81,8 +103,11 @@ describe("agent workspace: views, queue, transfer", () => {
     }
     await chenwei.getByRole("tab", { name: /Unassigned/ }).filter({ hasText: "2" }).waitFor();
     await screenshot(chenwei, "sidepanel/queue.png");
-    const claimIn = (panel: Page) => panel.locator(".conversation-item", { hasText: "孙丽" }).getByRole("button", { name: "Assign to me" });
-    await Promise.all([claimIn(lina).click(), claimIn(chenwei).click()]);
+    // Both buttons are pressed in the same instant, before either panel can hear of the other's claim.
+    const buttons = await Promise.all(
+      [lina, chenwei].map((panel) => panel.locator(".conversation-item", { hasText: "孙丽" }).getByRole("button", { name: "Assign to me" }).elementHandle()),
+    );
+    await Promise.all(buttons.map((button) => button!.evaluate((b) => (b as HTMLButtonElement).click())));
 
     const opened = await Promise.race([
       lina.locator(".conversation h2", { hasText: "孙丽" }).waitFor().then(() => "lina"),

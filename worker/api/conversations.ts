@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import {
   conversationCountsSchema,
+  searchResultsSchema,
   conversationListSchema,
   messageListSchema,
   messageSchema,
@@ -68,6 +69,16 @@ const counts = createRoute({
   middleware: [requireSession, requireNumberAccess] as const,
   request: { params: numberParams },
   responses: jsonResponses(conversationCountsSchema, "Counts"),
+});
+
+const search = createRoute({
+  method: "get",
+  path: "/numbers/{phoneNumberId}/search",
+  summary: "Search by name, phone and words in the message history (Chinese and English)",
+  security: bearer,
+  middleware: [requireSession, requireNumberAccess] as const,
+  request: { params: numberParams, query: z.object({ q: z.string().trim().min(1, "q: type something to search for").max(200) }) },
+  responses: jsonResponses(searchResultsSchema, "Matches, conversations you can open only"),
 });
 
 const listMessages = createRoute({
@@ -181,6 +192,10 @@ export const conversationRoutes = apiRouter()
   })
   .openapi(counts, async (c) => {
     return c.json(await c.env.NUMBER_INBOX.getByName(c.req.valid("param").phoneNumberId).counts(c.get("principal")), 200);
+  })
+  .openapi(search, async (c) => {
+    const result = await c.env.NUMBER_INBOX.getByName(c.req.valid("param").phoneNumberId).search(c.get("principal"), c.req.valid("query").q);
+    return respond(c, result.ok ? { ok: true, value: { results: result.value } } : result);
   })
   .openapi(listMessages, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { SQLSchemaMigrations } from "durable-utils/sql-migrations";
-import type { Conversation, DeliveryStatus, Message, SendMessageRequest, SocketEvent, Template } from "../../shared/inbox";
+import type { Conversation, DeliveryStatus, Message, SearchResult, SendMessageRequest, SocketEvent, Template } from "../../shared/inbox";
 import type { MessageContent } from "../../shared/message-content";
 import type { AgentStatus, Role } from "../../shared/people";
 import type { NumberAgent, RoutingSettings, TransferRequest } from "../../shared/routing";
@@ -18,6 +18,7 @@ import { arrayRotation, chooseAgent, describeReason, isRoutable, type Assignment
 import { CONVERSATION_SELECT, CUSTOMER_SERVICE_WINDOW_MS, toConversation, toMessage, type Row } from "./rows";
 import { decodeCursor, encodeCursor, viewQuery, type ConversationSort, type ConversationView } from "./conversation-views";
 import { numberInboxMigrations } from "./schema";
+import { planSearch, snippet } from "./search";
 import { SqlRotation } from "./sql-rotation";
 import { renderTemplate, summarizeTemplate } from "./templates";
 
@@ -221,6 +222,53 @@ export class NumberInbox extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Search by customer name, phone, and words in the message history (FTS5 trigram; under three characters a
+   * LIKE match). Only conversations the viewer may open are returned; history hits point at their message.
+   */
+  async search(viewer: Principal, query: string): Promise<Result<SearchResult[]>> {
+    const plan = planSearch(query);
+    if (!plan) return refuse(400, "q: type something to search for");
+    const results: SearchResult[] = [];
+    const seen = new Set<string>();
+    const add = (conversationId: number, message: SearchResult["message"]) => {
+      const key = `${conversationId}:${message?.id ?? ""}`;
+      if (seen.has(key) || results.length >= 50) return;
+      const visible = this.visibleConversation(viewer, String(conversationId));
+      if (!visible.ok) return;
+      seen.add(key);
+      results.push({ conversation: this.conversation(visible.value), message });
+    };
+    const contacts = this.sql
+      .exec<{ id: number }>(
+        `SELECT id FROM contacts WHERE name LIKE ? ESCAPE '\\' ${plan.digits ? "OR wa_id LIKE ?" : ""} LIMIT 50`,
+        plan.likePattern,
+        ...(plan.digits ? [`%${plan.digits}%`] : []),
+      )
+      .toArray();
+    for (const { id } of contacts) {
+      const latest = this.sql.exec<{ id: number }>("SELECT id FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 1", id).toArray()[0];
+      if (latest) add(latest.id, null);
+    }
+    const messages = plan.ftsPhrase
+      ? this.sql
+          .exec<{ id: number; conversation_id: number; text: string; timestamp: number }>(
+            `SELECT m.id, m.conversation_id, m.text, m.timestamp FROM messages_fts f JOIN messages m ON m.id = f.rowid
+             WHERE messages_fts MATCH ? ORDER BY m.timestamp DESC LIMIT 100`,
+            plan.ftsPhrase,
+          )
+          .toArray()
+      : this.sql
+          .exec<{ id: number; conversation_id: number; text: string; timestamp: number }>(
+            `SELECT id, conversation_id, text, timestamp FROM messages WHERE direction != 'activity' AND text LIKE ? ESCAPE '\\'
+             ORDER BY timestamp DESC LIMIT 100`,
+            plan.likePattern,
+          )
+          .toArray();
+    for (const m of messages) add(m.conversation_id, { id: String(m.id), snippet: snippet(m.text, query), timestamp: m.timestamp });
+    return ok(results);
+  }
+
   /** How many conversations each view holds for this person: the numbers on the panel's tabs. */
   async counts(viewer: Principal): Promise<Record<ConversationView, number>> {
     const supervisor = seesEverything(viewer);
@@ -288,6 +336,7 @@ export class NumberInbox extends DurableObject<Env> {
           now,
         )
         .one();
+      if (text) this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", id, text);
       this.sql.exec(
         "INSERT INTO outbox (message_id, conversation_id, body, next_attempt_at) VALUES (?, ?, ?, ?)",
         id,
@@ -569,6 +618,7 @@ export class NumberInbox extends DurableObject<Env> {
         JSON.stringify(message),
       )
       .one();
+    if (text) this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", messageId, text);
     this.sql.exec(
       `UPDATE conversations SET last_message_at = MAX(last_message_at, ?), last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?),
          last_preview = ?, unread = unread + 1, awaiting_reply_since = COALESCE(awaiting_reply_since, ?) WHERE id = ?`,
@@ -587,7 +637,7 @@ export class NumberInbox extends DurableObject<Env> {
   private applyEditOrRevoke(kind: string, content: MessageContent, text: string | null): number | null {
     if (!content.targetWamid) return null;
     const target = this.sql
-      .exec<{ id: number; content: string | null }>("SELECT id, content FROM messages WHERE wamid = ?", content.targetWamid)
+      .exec<{ id: number; content: string | null; text: string | null }>("SELECT id, content, text FROM messages WHERE wamid = ?", content.targetWamid)
       .toArray()[0];
     if (!target) return null;
     const previous = JSON.parse(target.content ?? "{}") as MessageContent;
@@ -596,6 +646,9 @@ export class NumberInbox extends DurableObject<Env> {
     } else {
       const { targetWamid: _, ...edited } = content;
       this.sql.exec("UPDATE messages SET text = ?, content = ? WHERE id = ?", text, JSON.stringify({ ...previous, ...edited, edited: true }), target.id);
+      // The search index follows the edit: the old words out, the new ones in.
+      if (target.text) this.sql.exec("INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', ?, ?)", target.id, target.text);
+      if (text) this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", target.id, text);
     }
     return target.id;
   }

@@ -136,4 +136,13 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       CREATE INDEX IF NOT EXISTS members_disconnected ON members (disconnected_at) WHERE disconnected_at IS NOT NULL;
     `,
   },
+  {
+    idMonotonicInc: 5,
+    description: "full-text search over message history (trigram, so Chinese and English words match)",
+    sql: `
+      CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, content='messages', content_rowid='id', tokenize='trigram');
+      INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE text IS NOT NULL AND direction != 'activity';
+      CREATE INDEX IF NOT EXISTS contacts_by_name ON contacts (name);
+    `,
+  },
 ];
