@@ -53,5 +53,16 @@ export async function seedDemo(baseUrl: string, setupToken: string) {
     ),
     "assignment rules",
   );
+  for (const group of demoWorkspace.tagGroups) {
+    const { id: groupId } = await json<{ id: string }>(
+      await call(baseUrl, "/tag-groups", { name: group.name, singleChoice: group.singleChoice }, token),
+      `tag group ${group.name}`,
+    );
+    for (const [name, color] of group.tags) await json(await call(baseUrl, "/tags", { name, color, groupId }, token), `tag ${name}`);
+  }
+  for (const attribute of demoWorkspace.attributes) await json(await call(baseUrl, "/attributes", attribute, token), `attribute ${attribute.key}`);
+  for (const canned of demoWorkspace.canned) {
+    await json(await call(baseUrl, "/canned-responses", { ...canned, company: true }, token), `canned response /${canned.shortcode}`);
+  }
   return { created: true, ids };
 }

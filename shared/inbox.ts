@@ -28,6 +28,8 @@ export const conversationSchema = z.object({
   unread: z.number(),
   /** When the 24-hour customer service window closes (24 h after the customer's last message); null if they never wrote. */
   windowClosesAt: z.number().nullable(),
+  /** The customer's tag ids (tags belong to the contact, so every conversation with them shows them). */
+  tags: z.array(z.string()),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 

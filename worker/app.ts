@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { adminRoutes } from "./api/admin";
+import { catalogRoutes } from "./api/catalog";
 import type { AppEnv } from "./api/context";
 import { conversationRoutes } from "./api/conversations";
 import { mediaRoutes } from "./api/media";
@@ -16,6 +17,7 @@ const api = new OpenAPIHono<AppEnv>()
   .route("/", adminRoutes)
   .route("/", conversationRoutes)
   .route("/", routingRoutes)
+  .route("/", catalogRoutes)
   .route("/", mediaRoutes)
   .route("/", socketRoutes);
 

@@ -28,6 +28,7 @@ function config(phoneNumberId: string, agents: number): NumberConfig {
     routing: { mode: "round_robin", sticky: { enabled: true, windowDays: 30 }, noReplyMinutes: null, ownership: "assignee", agentsSeeQueue: true, reopenWithinHours: 168 },
     // Members are marked as just disconnected: present for routing without 10,000 open sockets.
     graceMs: 3_600_000,
+    catalog: { tags: [], singleChoiceGroups: [], attributes: [] },
   };
 }
 

@@ -56,6 +56,8 @@ const listConversations = createRoute({
       sort: z.enum(["newest", "waiting"]).optional(),
       cursor: z.string().regex(/^\d+\.\d+$/, "cursor must be a nextCursor this API returned").optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
+      /** Only customers carrying this tag. */
+      tag: z.string().min(1).max(40).optional(),
     }),
   },
   responses: jsonResponses(conversationListSchema, "One page of conversations and the cursor of the next"),

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { SQLSchemaMigrations } from "durable-utils/sql-migrations";
 import type { Conversation, DeliveryStatus, Message, SearchResult, SendMessageRequest, SocketEvent, Template } from "../../shared/inbox";
 import type { MessageContent } from "../../shared/message-content";
+import type { AttributeDefinition, ContactProfile, Tag } from "../../shared/catalog";
 import type { AgentStatus, Role } from "../../shared/people";
 import type { NumberAgent, RoutingSettings, TransferRequest } from "../../shared/routing";
 import type { WebhookContact, WebhookMessage } from "../../shared/webhook";
@@ -19,6 +20,7 @@ import { CONVERSATION_SELECT, CUSTOMER_SERVICE_WINDOW_MS, toConversation, toMess
 import { decodeCursor, encodeCursor, viewQuery, type ConversationSort, type ConversationView } from "./conversation-views";
 import { numberInboxMigrations } from "./schema";
 import { planSearch, snippet } from "./search";
+import { validateAttribute } from "./attribute-value";
 import { SqlRotation } from "./sql-rotation";
 import { renderTemplate, summarizeTemplate } from "./templates";
 
@@ -43,6 +45,8 @@ export interface NumberConfig {
   teams: { id: string; name: string; memberIds: string[]; mode: "round_robin" | "least_loaded" }[];
   routing: Omit<RoutingSettings, "rotation">;
   graceMs: number;
+  /** Tag and attribute definitions: enforce single-choice groups and attribute types on this number's contacts. */
+  catalog: { tags: Tag[]; singleChoiceGroups: string[]; attributes: AttributeDefinition[] };
   /** Meta's default per-number throughput. */
   messagesPerSecond?: number;
 }
@@ -196,9 +200,9 @@ export class NumberInbox extends DurableObject<Env> {
   /** One page of a view, newest activity or longest waiting first, with the cursor of the next page. */
   async listConversations(
     viewer: Principal,
-    request: { view: ConversationView; sort?: ConversationSort; cursor?: string; limit?: number },
+    request: { view: ConversationView; sort?: ConversationSort; cursor?: string; limit?: number; tag?: string },
   ): Promise<Result<{ conversations: Conversation[]; nextCursor: string | null }>> {
-    const query = viewQuery(request.view, request.sort, { personId: viewer.personId, supervisor: seesEverything(viewer) }, this.config().routing);
+    const query = viewQuery(request.view, request.sort, { personId: viewer.personId, supervisor: seesEverything(viewer) }, this.config().routing, request.tag);
     if ("refused" in query) return refuse(403, query.refused);
     const limit = Math.min(Math.max(request.limit ?? 50, 1), 200);
     const cursor = decodeCursor(request.cursor);
@@ -267,6 +271,101 @@ export class NumberInbox extends DurableObject<Env> {
           .toArray();
     for (const m of messages) add(m.conversation_id, { id: String(m.id), snippet: snippet(m.text, query), timestamp: m.timestamp });
     return ok(results);
+  }
+
+  // ---- the customer: profile, tags, attributes ----
+
+  async contactProfile(viewer: Principal, contactId: string): Promise<Result<ContactProfile>> {
+    const allowed = this.contactVisible(viewer, contactId);
+    if (!allowed.ok) return allowed;
+    const id = Number(contactId);
+    const contact = this.sql.exec("SELECT * FROM contacts WHERE id = ?", id).one();
+    return ok({
+      id: contactId,
+      name: (contact.name as string | null) ?? null,
+      waId: (contact.wa_id as string | null) ?? null,
+      profileName: (contact.name as string | null) ?? null,
+      firstSeenAt: contact.first_seen_at as number,
+      tags: this.sql
+        .exec<{ tag_id: string; added_by: string | null; added_at: number }>("SELECT * FROM contact_tags WHERE contact_id = ? ORDER BY added_at", id)
+        .toArray()
+        .map((t) => ({ tagId: t.tag_id, addedBy: t.added_by, addedAt: t.added_at })),
+      attributes: this.sql
+        .exec<{ key: string; value: string; updated_by: string | null; updated_at: number }>("SELECT * FROM contact_attributes WHERE contact_id = ?", id)
+        .toArray()
+        .map((a) => ({ key: a.key, value: JSON.parse(a.value) as unknown, updatedBy: a.updated_by, updatedAt: a.updated_at })),
+      conversations: this.sql
+        .exec<{ id: number; status: string; created_at: number; last_preview: string; assignee_id: string | null }>(
+          "SELECT id, status, created_at, last_preview, assignee_id FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 20",
+          id,
+        )
+        .toArray()
+        .map((c) => ({ id: String(c.id), status: c.status, createdAt: c.created_at, lastMessagePreview: c.last_preview, assigneeId: c.assignee_id })),
+    });
+  }
+
+  /** Adds or removes a company tag; a tag of a single-choice group replaces the group's other tag. Live for everyone. */
+  async changeTag(viewer: Principal, contactId: string, change: { add?: string; remove?: string }): Promise<Result<ContactProfile>> {
+    const allowed = this.contactVisible(viewer, contactId);
+    if (!allowed.ok) return allowed;
+    const id = Number(contactId);
+    const { tags, singleChoiceGroups } = this.config().catalog;
+    if (change.add) {
+      const tag = tags.find((t) => t.id === change.add);
+      if (!tag) return refuse(422, `add: no tag ${change.add}`);
+      this.ctx.storage.transactionSync(() => {
+        if (tag.groupId && singleChoiceGroups.includes(tag.groupId)) {
+          const siblings = tags.filter((t) => t.groupId === tag.groupId && t.id !== tag.id).map((t) => t.id);
+          this.sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id IN (SELECT value FROM json_each(?))", id, JSON.stringify(siblings));
+        }
+        this.sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) VALUES (?, ?, ?, ?)", id, tag.id, viewer.personId, Date.now());
+      });
+    } else if (change.remove) {
+      this.sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id = ?", id, change.remove);
+    }
+    this.broadcastContact(id);
+    return this.contactProfile(viewer, contactId);
+  }
+
+  async setAttribute(viewer: Principal, contactId: string, key: string, value: unknown): Promise<Result<ContactProfile>> {
+    const allowed = this.contactVisible(viewer, contactId);
+    if (!allowed.ok) return allowed;
+    const def = this.config().catalog.attributes.find((a) => a.key === key);
+    if (!def) return refuse(404, `no contact attribute ${key}`);
+    if (!def.agentsCanEdit && !seesEverything(viewer)) return refuse(403, `${key} is edited by supervisors only`);
+    const valid = validateAttribute(def, value);
+    if (!valid.ok) return valid;
+    const id = Number(contactId);
+    if (valid.value === null) this.sql.exec("DELETE FROM contact_attributes WHERE contact_id = ? AND key = ?", id, key);
+    else {
+      this.sql.exec(
+        `INSERT INTO contact_attributes (contact_id, key, value, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+        id,
+        key,
+        JSON.stringify(valid.value),
+        viewer.personId,
+        Date.now(),
+      );
+    }
+    return this.contactProfile(viewer, contactId);
+  }
+
+  /** A contact is the viewer's to see and edit when one of its conversations is. */
+  private contactVisible(viewer: Principal, contactId: string): Result<true> {
+    const id = Number(contactId);
+    const conversations = Number.isInteger(id)
+      ? this.sql.exec<{ id: number }>("SELECT id FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 50", id).toArray()
+      : [];
+    if (conversations.length === 0) return refuse(404, `no customer ${contactId} on this number`);
+    return conversations.some((c) => this.visibleConversation(viewer, String(c.id)).ok) ? ok(true) : refuse(403, "this customer's conversations are assigned to someone else");
+  }
+
+  /** After a tag change every open conversation with this customer is pushed again, so lists and filters follow. */
+  private broadcastContact(contactId: number): void {
+    for (const { id } of this.sql.exec<{ id: number }>("SELECT id FROM conversations WHERE contact_id = ? AND status = 'open'", contactId).toArray()) {
+      this.broadcastConversation(id);
+    }
   }
 
   /** How many conversations each view holds for this person: the numbers on the panel's tabs. */

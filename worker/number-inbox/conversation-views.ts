@@ -24,6 +24,18 @@ export function viewQuery(
   sort: ConversationSort | undefined,
   viewer: { personId: string; supervisor: boolean },
   routing: Pick<RoutingSettings, "agentsSeeQueue" | "ownership">,
+  tagId?: string,
+): ViewQuery | { refused: string } {
+  const base = viewBase(view, sort, viewer, routing);
+  if ("refused" in base || !tagId) return base;
+  return { ...base, where: `${base.where} AND EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.contact_id AND t.tag_id = ?)`, args: [...base.args, tagId] };
+}
+
+function viewBase(
+  view: ConversationView,
+  sort: ConversationSort | undefined,
+  viewer: { personId: string; supervisor: boolean },
+  routing: Pick<RoutingSettings, "agentsSeeQueue" | "ownership">,
 ): ViewQuery | { refused: string } {
   const newest = { key: "c.last_message_at", direction: "DESC" as const };
   const waiting = { key: WAITING_KEY, direction: "ASC" as const };

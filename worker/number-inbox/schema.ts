@@ -145,4 +145,19 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       CREATE INDEX IF NOT EXISTS contacts_by_name ON contacts (name);
     `,
   },
+  {
+    idMonotonicInc: 6,
+    description: "contact tags and attribute values, with who set them and when",
+    sql: `
+      CREATE TABLE IF NOT EXISTS contact_tags (
+        contact_id INTEGER NOT NULL, tag_id TEXT NOT NULL, added_by TEXT, added_at INTEGER NOT NULL,
+        PRIMARY KEY (contact_id, tag_id)
+      );
+      CREATE INDEX IF NOT EXISTS contact_tags_by_tag ON contact_tags (tag_id, contact_id);
+      CREATE TABLE IF NOT EXISTS contact_attributes (
+        contact_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_by TEXT, updated_at INTEGER NOT NULL,
+        PRIMARY KEY (contact_id, key)
+      );
+    `,
+  },
 ];

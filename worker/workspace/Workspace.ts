@@ -17,6 +17,7 @@ import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/
 import { DEFAULT_GRACE_MS } from "../number-inbox/presence";
 import { defaultRoutingSettings, type RoutingSettings, type Team, type WorkspaceSettings } from "../../shared/routing";
 import { buildNumberConfig } from "./number-config";
+import type { AttributeDefinition, CannedResponse, Catalog, Tag, TagGroup } from "../../shared/catalog";
 import { hashPassword, verifyPassword } from "./password";
 
 const SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
@@ -124,6 +125,22 @@ export class Workspace extends DurableObject<Env> {
               phone_number_id TEXT NOT NULL,
               person_id TEXT NOT NULL,
               PRIMARY KEY (phone_number_id, person_id)
+            );
+          `,
+        },
+        {
+          idMonotonicInc: 4,
+          description: "company tags and groups, contact attribute definitions, canned responses",
+          sql: `
+            CREATE TABLE IF NOT EXISTS tag_groups (id TEXT PRIMARY KEY, name TEXT NOT NULL, single_choice INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS tags (id TEXT PRIMARY KEY, name TEXT NOT NULL, color TEXT NOT NULL, group_id TEXT, position INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS attribute_defs (
+              key TEXT PRIMARY KEY, label_en TEXT NOT NULL, label_zh TEXT NOT NULL, type TEXT NOT NULL,
+              options TEXT NOT NULL DEFAULT '[]', agents_can_edit INTEGER NOT NULL DEFAULT 1, position INTEGER NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS canned_responses (
+              id TEXT PRIMARY KEY, shortcode TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,
+              language TEXT NOT NULL, owner_id TEXT, created_at INTEGER NOT NULL
             );
           `,
         },
@@ -401,6 +418,11 @@ export class Workspace extends DurableObject<Env> {
       teams: this.teamList(),
       routing: routingRow ? (JSON.parse(routingRow.settings) as RoutingSettings) : null,
       graceSeconds: this.graceSeconds(),
+      catalog: {
+        tags: this.tagList(),
+        singleChoiceGroups: this.sql.exec<{ id: string }>("SELECT id FROM tag_groups WHERE single_choice = 1").toArray().map((g) => g.id),
+        attributes: this.attributeList(),
+      },
     });
     // Who may open the number's inbox follows from its rotation and teams; kept derived for sign-in and checks.
     this.ctx.storage.transactionSync(() => {
@@ -430,6 +452,123 @@ export class Workspace extends DurableObject<Env> {
       .exec<{ id: string; name: string; mode: Team["mode"] }>("SELECT id, name, mode FROM teams ORDER BY created_at")
       .toArray()
       .map((t) => ({ id: t.id, name: t.name, mode: t.mode, memberIds: members.filter((m) => m.team_id === t.id).map((m) => m.person_id) }));
+  }
+
+  // ---- catalog: tags, attributes, canned responses ----
+
+  /** What an agent works with: company tags and attributes, company canned responses and their own. */
+  async catalog(principal: Principal): Promise<Catalog> {
+    return {
+      tagGroups: this.sql
+        .exec<{ id: string; name: string; single_choice: number }>("SELECT * FROM tag_groups ORDER BY position")
+        .toArray()
+        .map((g) => ({ id: g.id, name: g.name, singleChoice: g.single_choice === 1 })),
+      tags: this.tagList(),
+      attributes: this.attributeList(),
+      canned: this.sql
+        .exec<{ id: string; shortcode: string; title: string; body: string; language: string; owner_id: string | null }>(
+          "SELECT * FROM canned_responses WHERE owner_id IS NULL OR owner_id = ? ORDER BY owner_id IS NOT NULL, shortcode, language",
+          principal.personId,
+        )
+        .toArray()
+        .map((r) => ({ id: r.id, shortcode: r.shortcode, title: r.title, body: r.body, language: r.language, ownerId: r.owner_id })),
+    };
+  }
+
+  async createTagGroup(principal: Principal, request: { name: string; singleChoice: boolean }): Promise<Result<TagGroup>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    const id = `g${randomToken(9).replace(/[^a-zA-Z0-9]/g, "x").toLowerCase()}`;
+    const position = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM tag_groups").one().n;
+    this.sql.exec("INSERT INTO tag_groups (id, name, single_choice, position) VALUES (?, ?, ?, ?)", id, request.name, request.singleChoice ? 1 : 0, position);
+    await this.pushAllNumbers();
+    return ok({ id, name: request.name, singleChoice: request.singleChoice });
+  }
+
+  async createTag(principal: Principal, request: { name: string; color: string; groupId: string | null }): Promise<Result<Tag>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    if (request.groupId && this.sql.exec("SELECT 1 FROM tag_groups WHERE id = ?", request.groupId).toArray().length === 0) {
+      return refuse(422, `groupId: no tag group ${request.groupId}`);
+    }
+    if (this.sql.exec("SELECT 1 FROM tags WHERE name = ?", request.name).toArray().length > 0) return refuse(409, `a tag named ${request.name} exists`);
+    const id = `t${randomToken(9).replace(/[^a-zA-Z0-9]/g, "x").toLowerCase()}`;
+    const position = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM tags").one().n;
+    this.sql.exec("INSERT INTO tags (id, name, color, group_id, position) VALUES (?, ?, ?, ?, ?)", id, request.name, request.color, request.groupId, position);
+    await this.pushAllNumbers();
+    return ok({ id, name: request.name, color: request.color, groupId: request.groupId });
+  }
+
+  async createAttribute(principal: Principal, request: AttributeDefinition): Promise<Result<AttributeDefinition>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins define contact attributes");
+    if ((request.type === "single_choice" || request.type === "multi_choice") && request.options.length === 0) {
+      return refuse(400, "options: a choice attribute needs at least one option");
+    }
+    if (this.sql.exec("SELECT 1 FROM attribute_defs WHERE key = ?", request.key).toArray().length > 0) return refuse(409, `attribute ${request.key} exists`);
+    const position = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM attribute_defs").one().n;
+    this.sql.exec(
+      "INSERT INTO attribute_defs (key, label_en, label_zh, type, options, agents_can_edit, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      request.key,
+      request.labelEn,
+      request.labelZh,
+      request.type,
+      JSON.stringify(request.options),
+      request.agentsCanEdit ? 1 : 0,
+      position,
+    );
+    await this.pushAllNumbers();
+    return ok(request);
+  }
+
+  /** Agents keep personal responses; company ones are edited by supervisors. */
+  async saveCanned(
+    principal: Principal,
+    id: string | null,
+    request: { shortcode: string; title: string; body: string; language: string; company: boolean },
+  ): Promise<Result<CannedResponse>> {
+    const company = request.company;
+    if (company && !seesEverything(principal)) return refuse(403, "only supervisors and admins edit the company library");
+    const ownerId = company ? null : principal.personId;
+    if (id) {
+      const row = this.sql.exec<{ owner_id: string | null }>("SELECT owner_id FROM canned_responses WHERE id = ?", id).toArray()[0];
+      if (!row) return refuse(404, `no canned response ${id}`);
+      if (row.owner_id === null ? !seesEverything(principal) : row.owner_id !== principal.personId) return refuse(403, "this canned response is not yours to edit");
+    }
+    const newId = id ?? `c${randomToken(9).replace(/[^a-zA-Z0-9]/g, "x").toLowerCase()}`;
+    this.sql.exec(
+      `INSERT INTO canned_responses (id, shortcode, title, body, language, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET shortcode = excluded.shortcode, title = excluded.title, body = excluded.body, language = excluded.language`,
+      newId,
+      request.shortcode,
+      request.title,
+      request.body,
+      request.language,
+      ownerId,
+      Date.now(),
+    );
+    return ok({ id: newId, shortcode: request.shortcode, title: request.title, body: request.body, language: request.language, ownerId });
+  }
+
+  async deleteCanned(principal: Principal, id: string): Promise<Result<{ ok: true }>> {
+    const row = this.sql.exec<{ owner_id: string | null }>("SELECT owner_id FROM canned_responses WHERE id = ?", id).toArray()[0];
+    if (!row) return refuse(404, `no canned response ${id}`);
+    if (row.owner_id === null ? !seesEverything(principal) : row.owner_id !== principal.personId) return refuse(403, "this canned response is not yours to delete");
+    this.sql.exec("DELETE FROM canned_responses WHERE id = ?", id);
+    return ok({ ok: true });
+  }
+
+  private tagList(): Tag[] {
+    return this.sql
+      .exec<{ id: string; name: string; color: string; group_id: string | null }>("SELECT * FROM tags ORDER BY position")
+      .toArray()
+      .map((t) => ({ id: t.id, name: t.name, color: t.color, groupId: t.group_id }));
+  }
+
+  private attributeList(): AttributeDefinition[] {
+    return this.sql
+      .exec<{ key: string; label_en: string; label_zh: string; type: AttributeDefinition["type"]; options: string; agents_can_edit: number }>(
+        "SELECT * FROM attribute_defs ORDER BY position",
+      )
+      .toArray()
+      .map((a) => ({ key: a.key, labelEn: a.label_en, labelZh: a.label_zh, type: a.type, options: JSON.parse(a.options) as string[], agentsCanEdit: a.agents_can_edit === 1 }));
   }
 
   // ---- teams and routing rules ----

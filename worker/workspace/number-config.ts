@@ -33,6 +33,7 @@ export function buildNumberConfig(input: {
   teams: Team[];
   routing: RoutingSettings | null;
   graceSeconds: number;
+  catalog?: NumberConfig["catalog"];
 }): NumberConfig {
   const routing = input.routing ?? defaultRoutingSettings;
   const rotation = flattenRotation(routing, input.explicitMemberIds, input.teams).filter((id) => input.people.has(id));
@@ -51,5 +52,6 @@ export function buildNumberConfig(input: {
       .filter((t) => t.memberIds.length > 0),
     routing: rules,
     graceMs: input.graceSeconds * 1000,
+    catalog: input.catalog ?? { tags: [], singleChoiceGroups: [], attributes: [] },
   };
 }
