@@ -2,6 +2,9 @@ import { useRef, useState } from "preact/hooks";
 import type { Message } from "../../shared/inbox";
 import type { ApiClient } from "../lib/api";
 import { t } from "../lib/i18n";
+import type { CannedResponse } from "../../shared/catalog";
+import { fillKnown, nextPlaceholder, unfilledPlaceholders, type KnownValues } from "../lib/placeholders";
+import { CannedPicker, filterCanned } from "./CannedPicker";
 import { TemplatePicker } from "./TemplatePicker";
 import type { OutgoingRequest } from "./useInbox";
 import { windowState } from "./WindowState";
@@ -23,8 +26,15 @@ export function Composer(props: {
   replyTo: Message | null;
   onCancelReply: () => void;
   onSend: (request: OutgoingRequest) => Promise<void>;
+  canned: CannedResponse[];
+  known: KnownValues;
 }) {
   const [draft, setDraft] = useState("");
+  const [active, setActive] = useState(0);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  // Typing "/" at the start opens the canned responses, filtered by what follows.
+  const pickerQuery = /^\/(\S*)$/.exec(draft)?.[1];
+  const pickerItems = pickerQuery === undefined ? [] : filterCanned(props.canned, pickerQuery);
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
   const lastTyping = useRef(0);
@@ -42,9 +52,33 @@ export function Composer(props: {
     }
   }
 
+  function selectPlaceholder(text: string, from: number) {
+    const next = nextPlaceholder(text, from);
+    if (!next) return false;
+    requestAnimationFrame(() => {
+      textarea.current?.focus();
+      textarea.current?.setSelectionRange(next.start, next.end);
+    });
+    return true;
+  }
+
+  function insertCanned(item: CannedResponse) {
+    const text = fillKnown(item.body, props.known);
+    setDraft(text);
+    setActive(0);
+    if (!selectPlaceholder(text, 0)) requestAnimationFrame(() => textarea.current?.focus());
+  }
+
   async function sendText() {
     const text = draft.trim();
     if (!text) return;
+    const unfilled = unfilledPlaceholders(text);
+    if (unfilled.length > 0) {
+      // A reply with "[天数]" still in it would reach the customer as is.
+      setError(t("canned.unfilled", { placeholders: unfilled.join(" ") }));
+      selectPlaceholder(draft, 0);
+      return;
+    }
     setDraft("");
     await run(() => props.onSend({ type: "text", text, ...(props.replyTo ? { replyToId: props.replyTo.id } : {}) })).catch(() =>
       setDraft(text),
@@ -115,13 +149,46 @@ export function Composer(props: {
           <label class="visually-hidden" for="composer-text">
             {t("composer.label")}
           </label>
+          {pickerQuery !== undefined && (
+            <CannedPicker items={pickerItems} active={Math.min(active, Math.max(0, pickerItems.length - 1))} query={pickerQuery} onPick={insertCanned} />
+          )}
           <textarea
             id="composer-text"
+            ref={textarea}
             rows={2}
+            aria-controls="canned-list"
+            aria-autocomplete="list"
+            aria-activedescendant={pickerQuery !== undefined && pickerItems[active] ? `canned-${pickerItems[active]!.id}` : undefined}
             placeholder={t("composer.placeholder")}
             value={draft}
-            onInput={(e) => typed(e.currentTarget.value)}
+            onInput={(e) => {
+              typed(e.currentTarget.value);
+              setActive(0);
+            }}
             onKeyDown={(e) => {
+              if (pickerQuery !== undefined && pickerItems.length > 0) {
+                if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+                  e.preventDefault();
+                  setActive((i) => (i + (e.key === "ArrowDown" ? 1 : pickerItems.length - 1)) % pickerItems.length);
+                  return;
+                }
+                if (e.key === "Enter" || e.key === "Tab") {
+                  e.preventDefault();
+                  insertCanned(pickerItems[Math.min(active, pickerItems.length - 1)]!);
+                  return;
+                }
+              }
+              if (e.key === "Escape" && pickerQuery !== undefined) {
+                setDraft("");
+                return;
+              }
+              if (e.key === "Tab" && !e.shiftKey && unfilledPlaceholders(draft).length > 0) {
+                // Tab jumps to the next [placeholder] to fill.
+                e.preventDefault();
+                const at = e.currentTarget.selectionEnd;
+                selectPlaceholder(draft, at);
+                return;
+              }
               if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
                 e.preventDefault();
                 void sendText();
@@ -139,6 +206,18 @@ export function Composer(props: {
               if (file) void attach(file);
             }}
           />
+          <button
+            type="button"
+            class="icon"
+            title={t("canned.button")}
+            aria-label={t("canned.button")}
+            onClick={() => {
+              setDraft("/");
+              textarea.current?.focus();
+            }}
+          >
+            ⚡
+          </button>
           <button type="button" class="icon" title={t("composer.attach")} aria-label={t("composer.attach")} onClick={() => fileInput.current?.click()} disabled={uploading}>
             {uploading ? "⏳" : "📎"}
           </button>

@@ -2,6 +2,8 @@ import { useEffect, useState } from "preact/hooks";
 import type { Conversation, ConversationView } from "../../shared/inbox";
 import { formatTime, t } from "../lib/i18n";
 import { waitedFor } from "../lib/views";
+import type { Tag } from "../../shared/catalog";
+import { TagChips } from "./TagChips";
 
 let markedInteractive = false;
 
@@ -19,6 +21,7 @@ export function ConversationList(props: {
   onOpen: (c: Conversation) => void;
   onClaim: (c: Conversation) => Promise<void>;
   onLoadMore: () => void;
+  tags: Tag[];
 }) {
   const [claimError, setClaimError] = useState<Record<string, string>>({});
   const [, tick] = useState(0);
@@ -54,6 +57,11 @@ export function ConversationList(props: {
                 </span>
               )}
               {c.queuedAt !== null && <Waiting since={c.queuedAt} />}
+              {c.tags.length > 0 && (
+                <span class="row-tags">
+                  <TagChips ids={c.tags} tags={props.tags} />
+                </span>
+              )}
             </button>
             {props.view === "unassigned" && c.assigneeId === null && (
               <div class="claim">

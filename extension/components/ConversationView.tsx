@@ -2,7 +2,11 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { Conversation, Message } from "../../shared/inbox";
 import type { ApiClient } from "../lib/api";
 import { formatTime, t } from "../lib/i18n";
+import type { Catalog } from "../../shared/catalog";
+import type { KnownValues } from "../lib/placeholders";
 import { ActivityLine } from "./ActivityLine";
+import { CustomerPanel } from "./CustomerPanel";
+import { TagChips } from "./TagChips";
 import { Composer } from "./Composer";
 import { DeliveryTick } from "./DeliveryTick";
 import { MessageBody } from "./MessageBody";
@@ -22,7 +26,10 @@ export function ConversationView(props: {
   actions?: preact.ComponentChildren;
   /** Scroll to and mark this message (from a search hit). */
   focusMessageId?: string | null;
+  catalog: Catalog | null;
+  known: Omit<KnownValues, "customerName">;
 }) {
+  const [showCustomer, setShowCustomer] = useState(false);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [reactingTo, setReactingTo] = useState<string | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
@@ -48,9 +55,26 @@ export function ConversationView(props: {
         <div>
           <h2>{c?.contact.name ?? `+${c?.contact.waId ?? ""}`}</h2>
           {c?.contact.waId && <small>+{c.contact.waId}</small>}
+          {c && <TagChips ids={c.tags} tags={props.catalog?.tags ?? []} />}
         </div>
-        {props.actions && <div class="header-actions">{props.actions}</div>}
+        <div class="header-actions">
+          <button type="button" class="header-button" aria-pressed={showCustomer} onClick={() => setShowCustomer(!showCustomer)}>
+            {t("customer.button")}
+          </button>
+          {props.actions}
+        </div>
       </header>
+      {showCustomer && c && (
+        <CustomerPanel
+          key={c.contact.id}
+          api={props.api}
+          phoneNumberId={props.phoneNumberId}
+          contactId={c.contact.id}
+          catalog={props.catalog}
+          nameOf={props.nameOf}
+          onClose={() => setShowCustomer(false)}
+        />
+      )}
       <ol class="messages" ref={listRef}>
         {props.messages === null && <li class="loading">{t("conversation.loading")}</li>}
         {props.messages?.map((m) =>
@@ -107,6 +131,8 @@ export function ConversationView(props: {
           replyTo={replyTo}
           onCancelReply={() => setReplyTo(null)}
           onSend={props.onSend}
+          canned={props.catalog?.canned ?? []}
+          known={{ ...props.known, customerName: c.contact.name }}
         />
       )}
     </section>

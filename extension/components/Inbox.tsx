@@ -7,6 +7,7 @@ import { LanguageSwitch } from "./LanguageSwitch";
 import { StatusToggle } from "./StatusToggle";
 import { SearchResults } from "./SearchResults";
 import { TransferDialog } from "./TransferDialog";
+import { useCatalog } from "./useCatalog";
 import { useInbox } from "./useInbox";
 import { ViewTabs } from "./ViewTabs";
 import { useState } from "preact/hooks";
@@ -21,6 +22,7 @@ export function Inbox(props: {
   onSignOut: () => void;
 }) {
   const inbox = useInbox(props.api, props.me, props.onSignOut);
+  const { catalog } = useCatalog(props.api);
   const [transferring, setTransferring] = useState(false);
   const [query, setQuery] = useState("");
   /** A search hit opens its conversation at the matching message. */
@@ -79,6 +81,12 @@ export function Inbox(props: {
               inbox.openOne(null);
             }}
             focusMessageId={focusMessageId}
+            catalog={catalog}
+            known={{
+              agentName: props.me.agent.name,
+              numberName: props.me.numbers.find((n) => n.phoneNumberId === inbox.open!.phoneNumberId)?.displayName ?? "",
+              attributes: {},
+            }}
             onSend={inbox.send}
             nameOf={(agentId) => inbox.nameOf(inbox.open!.phoneNumberId, agentId)}
             actions={
@@ -142,6 +150,17 @@ export function Inbox(props: {
           ) : (
           <>
           <ViewTabs views={views} current={inbox.view} counts={inbox.counts} onChange={inbox.setView} />
+          {(catalog?.tags.length ?? 0) > 0 && (
+            <div class="filters">
+              <label for="tag-filter">{t("filter.tag")}</label>
+              <select id="tag-filter" value={inbox.tagFilter ?? ""} onChange={(e) => inbox.setTagFilter(e.currentTarget.value || null)}>
+                <option value="">{t("filter.allTags")}</option>
+                {catalog!.tags.map((tag) => (
+                  <option value={tag.id}>{tag.name}</option>
+                ))}
+              </select>
+            </div>
+          )}
           <ConversationList
             view={inbox.view}
             conversations={inbox.conversations}
@@ -153,6 +172,7 @@ export function Inbox(props: {
               inbox.openOne(claimed);
             }}
             onLoadMore={() => void inbox.loadMore()}
+            tags={catalog?.tags ?? []}
           />
           </>
           )}

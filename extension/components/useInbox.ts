@@ -44,6 +44,11 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   openRef.current = open;
   const viewRef = useRef(view);
   viewRef.current = view;
+  /** Only customers with this tag, or everyone. */
+  const [tagFilter, setTagFilterState] = useState<string | null>(null);
+  const tagRef = useRef(tagFilter);
+  tagRef.current = tagFilter;
+  const inView = (c: Conversation) => belongsToView(viewRef.current, c, viewer) && (tagRef.current === null || c.tags.includes(tagRef.current));
   /** Next page of the current view, per number; null once a number has no more. */
   const cursors = useRef<Record<string, string | null>>({});
   const countTimers = useRef<Record<string, ReturnType<typeof setTimeout>>>({});
@@ -63,7 +68,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   /** The first page of the current view for one number replaces what the list held for it. */
   async function loadFirstPage(phoneNumberId: string, forView: ConversationView) {
     try {
-      const page = await api.conversations(phoneNumberId, forView);
+      const page = await api.conversations(phoneNumberId, forView, null, tagRef.current);
       if (viewRef.current !== forView) return;
       cursors.current[phoneNumberId] = page.nextCursor;
       setViewError(null);
@@ -81,7 +86,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     const forView = viewRef.current;
     for (const [phoneNumberId, cursor] of Object.entries(cursors.current)) {
       if (!cursor) continue;
-      const page = await api.conversations(phoneNumberId, forView, cursor);
+      const page = await api.conversations(phoneNumberId, forView, cursor, tagRef.current);
       if (viewRef.current !== forView) return;
       cursors.current[phoneNumberId] = page.nextCursor;
       setConversations((prev) => {
@@ -90,6 +95,12 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
         return next;
       });
     }
+  }
+
+  function setTagFilter(tag: string | null) {
+    tagRef.current = tag;
+    setTagFilterState(tag);
+    setView(viewRef.current);
   }
 
   function setView(next: ConversationView) {
@@ -126,7 +137,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
       const c = event.conversation;
       setConversations((prev) => {
         const next = new Map(prev);
-        if (belongsToView(viewRef.current, c, viewer)) next.set(keyOf(c), c);
+        if (inView(c)) next.set(keyOf(c), c);
         else next.delete(keyOf(c));
         return next;
       });
@@ -229,7 +240,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     setOpened(updated);
     setConversations((prev) => {
       const next = new Map(prev);
-      if (belongsToView(viewRef.current, updated, viewer)) next.set(keyOf(updated), updated);
+      if (inView(updated)) next.set(keyOf(updated), updated);
       else next.delete(keyOf(updated));
       return next;
     });
@@ -243,6 +254,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   return {
     view,
     setView,
+    tagFilter,
+    setTagFilter,
     viewError,
     counts: totalCounts,
     hasMore,

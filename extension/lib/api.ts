@@ -1,6 +1,7 @@
 import type { Conversation, ConversationCounts, ConversationView, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
 import type { Agent, AgentStatus, Me, Session } from "../../shared/people";
 import type { NumberAgent, Team, TransferRequest } from "../../shared/routing";
+import type { Catalog, ContactProfile } from "../../shared/catalog";
 
 /** A refusal from the server, with the sentence it gave. */
 export class ApiError extends Error {
@@ -53,12 +54,24 @@ export class ApiClient {
   socketTicket(phoneNumberId: string) {
     return this.call<{ ticket: string; expiresAt: number }>("POST", "/socket-ticket", { phoneNumberId });
   }
-  conversations(phoneNumberId: string, view: ConversationView = "mine", cursor: string | null = null, limit = 50) {
-    const query = `view=${view}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`;
+  conversations(phoneNumberId: string, view: ConversationView = "mine", cursor: string | null = null, tag: string | null = null, limit = 50) {
+    const query = `view=${view}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}${tag ? `&tag=${encodeURIComponent(tag)}` : ""}`;
     return this.call<{ conversations: Conversation[]; nextCursor: string | null }>("GET", `/numbers/${phoneNumberId}/conversations?${query}`);
   }
   search(phoneNumberId: string, q: string) {
     return this.call<{ results: SearchResult[] }>("GET", `/numbers/${phoneNumberId}/search?q=${encodeURIComponent(q)}`);
+  }
+  catalog() {
+    return this.call<Catalog>("GET", "/catalog");
+  }
+  contact(phoneNumberId: string, contactId: string) {
+    return this.call<ContactProfile>("GET", `/numbers/${phoneNumberId}/contacts/${contactId}`);
+  }
+  changeTag(phoneNumberId: string, contactId: string, change: { add?: string; remove?: string }) {
+    return this.call<ContactProfile>("POST", `/numbers/${phoneNumberId}/contacts/${contactId}/tags`, change);
+  }
+  setAttribute(phoneNumberId: string, contactId: string, key: string, value: unknown) {
+    return this.call<ContactProfile>("PUT", `/numbers/${phoneNumberId}/contacts/${contactId}/attributes/${encodeURIComponent(key)}`, { value });
   }
   counts(phoneNumberId: string) {
     return this.call<ConversationCounts>("GET", `/numbers/${phoneNumberId}/counts`);

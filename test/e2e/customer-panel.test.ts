@@ -1,0 +1,107 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
+import { launchWithExtension, openSidePanel, screenshot, signIn } from "./browser.ts";
+import { startStack, type Stack } from "./stack.ts";
+
+let stack: Stack;
+const browsers: Awaited<ReturnType<typeof launchWithExtension>>[] = [];
+let lina: Page;
+let manager: Page;
+
+async function panelFor(email: string): Promise<Page> {
+  const browser = await launchWithExtension();
+  browsers.push(browser);
+  const panel = await openSidePanel(browser.context);
+  await signIn(panel, stack.workerUrl, email, DEMO_PASSWORD);
+  await panel.getByRole("button", { name: "Away" }).waitFor();
+  return panel;
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  lina = await panelFor("lina@acme.test");
+  await lina.getByRole("button", { name: "Available" }).click();
+  await lina.getByRole("status").filter({ hasText: "Live" }).waitFor();
+  manager = await panelFor("wang@acme.test");
+  await stack.customerWrites("8613822220001", "王芳", "我买的保温杯想退货，可以吗？");
+  await lina.locator(".conversation-row", { hasText: "王芳" }).click();
+  await lina.locator(".message.in", { hasText: "保温杯" }).waitFor();
+});
+
+afterAll(async () => {
+  for (const browser of browsers) await browser.close();
+  await stack?.dispose();
+});
+
+describe("customer panel and canned responses", () => {
+  it("inserts a canned response with /, and refuses to send until [天数] is filled", async () => {
+    const composer = lina.getByLabel("Reply");
+    await composer.fill("/ret");
+    await lina.locator(".canned-picker li", { hasText: "/return" }).first().waitFor();
+    await screenshot(lina, "sidepanel/canned-picker.png");
+    await composer.press("Enter");
+    // The placeholder is selected, ready to type over.
+    const selected = await composer.evaluate((t: HTMLTextAreaElement) => t.value.slice(t.selectionStart, t.selectionEnd));
+    expect(selected).toBe("[天数]");
+    await composer.press("Enter");
+    const refusal = lina.locator(".composer .error");
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toBe("Fill in [天数] before sending. Tab jumps to the next one.");
+    await screenshot(lina, "sidepanel/placeholders.png");
+    expect((await stack.simulatorMessages("8613822220001")).filter((m) => m.direction === "out")).toHaveLength(0);
+
+    await composer.press("Tab");
+    await lina.keyboard.type("7");
+    await composer.press("Enter");
+    const sent = await (async () => {
+      for (let i = 0; i < 50; i++) {
+        const out = (await stack.simulatorMessages("8613822220001")).find((m) => m.direction === "out");
+        if (out) return out;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error("the reply never reached the simulator");
+    })();
+    // The panel is in English, so the English /return came first.
+    expect(sent.text).toBe("Sorry the item didn't work out. You can request a return within 7 days of delivery from your order page, and we'll handle it quickly.");
+  });
+
+  it("a tag one agent adds appears live in a colleague's panel and in the tag filter", async () => {
+    await manager.getByRole("tab", { name: /All/ }).click();
+    const row = manager.locator(".conversation-row", { hasText: "王芳" });
+    await row.waitFor();
+
+    await lina.getByRole("button", { name: "Customer" }).click();
+    await lina.getByLabel("Add a tag").fill("黄金");
+    await lina.getByRole("option", { name: /黄金客户/ }).click();
+    await lina.getByLabel("Add a tag").fill("产品");
+    await lina.getByRole("option", { name: /产品投诉/ }).click();
+    await lina.locator(".customer-panel .tag-chip", { hasText: "产品投诉" }).waitFor();
+    // Tier is single-choice: 白金客户 replaces 黄金客户.
+    await lina.getByLabel("Add a tag").fill("白金");
+    await lina.getByRole("option", { name: /白金客户/ }).click();
+    await lina.locator(".customer-panel .tag-chip", { hasText: "白金客户" }).waitFor();
+    expect(await lina.locator(".customer-panel .tag-chip", { hasText: "黄金客户" }).count()).toBe(0);
+
+    await row.locator(".tag-chip", { hasText: "白金客户" }).waitFor({ timeout: 3_000 });
+    await manager.getByLabel("Filter by tag").selectOption({ label: "白金客户" });
+    await manager.locator(".conversation-row", { hasText: "王芳" }).waitFor();
+    await manager.getByLabel("Filter by tag").selectOption({ label: "黄金客户" });
+    await manager.locator(".conversation-row", { hasText: "王芳" }).waitFor({ state: "detached" });
+    await manager.getByLabel("Filter by tag").selectOption({ label: "All tags" });
+  });
+
+  it("an attribute edited in place is still there after the panel reloads", async () => {
+    await lina.getByLabel("Note", { exact: true }).fill("老客户，偏好顺丰，杯盖破损已拍照");
+    await lina.getByRole("button", { name: "Edit Note" }).click();
+    await lina.locator(".attribute small", { hasText: "Saved by 李娜" }).waitFor();
+    await screenshot(lina, "sidepanel/customer-panel.png");
+    await lina.reload();
+    await lina.locator(".conversation-row", { hasText: "王芳" }).click();
+    await lina.getByRole("button", { name: "Customer" }).click();
+    const note = lina.getByLabel("Note", { exact: true });
+    await note.waitFor();
+    await lina.locator(".attribute small", { hasText: "Saved by 李娜" }).waitFor();
+    expect(await note.inputValue()).toBe("老客户，偏好顺丰，杯盖破损已拍照");
+  });
+});
