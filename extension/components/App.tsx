@@ -19,9 +19,14 @@ export function App() {
 
   useEffect(() => {
     if (!session) return setMe(null);
+    // Offline, the panel opens with who signed in last time; the server's answer replaces it.
+    if (session.me) setMe(session.me);
     new ApiClient(session.serverUrl, session.token)
       .me()
-      .then(setMe)
+      .then((fresh) => {
+        setMe(fresh);
+        void sessionItem.setValue({ ...session, me: fresh });
+      })
       .catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 401) void signOut();
       });
@@ -45,7 +50,7 @@ export function App() {
         locale={locale}
         onLocale={changeLocale}
         onSignedIn={(stored, who) => {
-          void sessionItem.setValue(stored);
+          void sessionItem.setValue({ ...stored, me: who });
           setMe(who);
           setSession(stored);
         }}
@@ -59,7 +64,10 @@ export function App() {
       me={me}
       locale={locale}
       onLocale={changeLocale}
-      onMe={setMe}
+      onMe={(next) => {
+        setMe(next);
+        void sessionItem.setValue({ ...session, me: next });
+      }}
       onSignOut={signOut}
     />
   );

@@ -4,6 +4,7 @@ import type { Me } from "../../shared/people";
 import type { NumberAgent } from "../../shared/routing";
 import type { ApiClient } from "../lib/api";
 import { LiveConnection, type LiveState } from "../lib/live";
+import { flushPending, pendingReplies, sendOrKeep } from "../lib/outbox";
 import { belongsToView, compareInView } from "../lib/views";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -126,10 +127,34 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   }
 
   async function loadMessages(target: OpenConversation) {
-    const { messages: list } = await api.messages(target.phoneNumberId, target.conversationId);
-    if (openRef.current?.conversationId === target.conversationId && openRef.current.phoneNumberId === target.phoneNumberId) {
-      setMessages(list);
+    const shown = () => openRef.current?.conversationId === target.conversationId && openRef.current.phoneNumberId === target.phoneNumberId;
+    const waiting = await pendingReplies(api.serverUrl, target.conversationId);
+    const asMessages = waiting.map((p) => pendingMessage(p.request, target.conversationId, p.createdAt));
+    try {
+      const { messages: list } = await api.messages(target.phoneNumberId, target.conversationId);
+      if (shown()) setMessages(asMessages.reduce(mergeMessage, list));
+    } catch (error) {
+      // Offline: show what we have, including replies still waiting to be sent.
+      if (shown()) setMessages((prev) => asMessages.reduce(mergeMessage, prev ?? []));
+      throw error;
     }
+  }
+
+  function pendingMessage(request: SendMessageRequest, conversationId: string, timestamp: number): Message {
+    return {
+      id: `local-${request.clientId}`,
+      conversationId,
+      direction: "out",
+      kind: request.type === "media" ? request.mediaKind : request.type,
+      text: request.type === "text" ? request.text : null,
+      content: {},
+      wamid: null,
+      status: "pending",
+      error: null,
+      authorId: me.agent.id,
+      clientId: request.clientId,
+      timestamp,
+    };
   }
 
   function onEvent(event: SocketEvent) {
@@ -171,7 +196,10 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
       (n) =>
         new LiveConnection(api, n.phoneNumberId, {
           onEvent,
-          onOpen: () => void refreshNumber(n.phoneNumberId).catch(() => undefined),
+          onOpen: () =>
+            void flushPending(api, () => undefined)
+              .finally(() => refreshNumber(n.phoneNumberId))
+              .catch(() => undefined),
           onState: (state) => setLive((prev) => ({ ...prev, [n.phoneNumberId]: state })),
           onUnauthorized,
         }),
@@ -208,8 +236,14 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
       };
       setMessages((prev) => mergeMessage(prev ?? [], optimistic));
     }
-    const stored = await api.send(open.phoneNumberId, open.conversationId, { ...request, clientId } as SendMessageRequest);
-    setMessages((prev) => mergeMessage(prev ?? [], stored));
+    const stored = await sendOrKeep(api, {
+      serverUrl: api.serverUrl,
+      phoneNumberId: open.phoneNumberId,
+      conversationId: open.conversationId,
+      request: { ...request, clientId } as SendMessageRequest,
+      createdAt: Date.now(),
+    });
+    if (stored) setMessages((prev) => mergeMessage(prev ?? [], stored));
   }
 
   const liveStates = Object.values(live);

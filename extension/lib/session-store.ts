@@ -1,9 +1,12 @@
 import { storage } from "wxt/utils/storage";
+import type { Me } from "../../shared/people";
 import type { Locale } from "./i18n";
 
 export interface StoredSession {
   serverUrl: string;
   token: string;
+  /** Who signed in, kept so the panel opens (and keeps unsent replies) while the server cannot be reached. */
+  me?: Me;
 }
 
 /** The bearer token lives only in the extension's local storage; nothing else is kept there. */
