@@ -5,6 +5,8 @@ import type { NumberAgent } from "../../shared/routing";
 import type { ApiClient } from "../lib/api";
 import { LiveConnection, type LiveState } from "../lib/live";
 import { flushPending, pendingReplies, sendOrKeep } from "../lib/outbox";
+import { notify, setBadge } from "../lib/attention";
+import { pendingOpenItem } from "../lib/session-store";
 import { belongsToView, compareInView } from "../lib/views";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -54,6 +56,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const cursors = useRef<Record<string, string | null>>({});
   const countTimers = useRef<Record<string, ReturnType<typeof setTimeout>>>({});
   const viewer = { id: me.agent.id, supervisor: me.agent.role !== "agent" };
+  const meRef = useRef(me);
+  meRef.current = me;
 
   function refreshCounts(phoneNumberId: string, delay = 0) {
     clearTimeout(countTimers.current[phoneNumberId]);
@@ -167,6 +171,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
         return next;
       });
       refreshCounts(c.phoneNumberId, 300);
+    } else if (event.type === "notice") {
+      void notify(event, meRef.current.agent.status === "away").catch(() => undefined);
     } else if (event.type === "agent_status") {
       setAgents((prev) =>
         Object.fromEntries(
@@ -254,6 +260,21 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
       : "connecting";
 
   const sorted = [...conversations.values()].sort(compareInView(view));
+  const unreadMine = sorted.filter((c) => c.assigneeId === me.agent.id && c.unread > 0).length;
+  useEffect(() => void setBadge(unreadMine).catch(() => undefined), [unreadMine]);
+  useEffect(() => {
+    // A clicked notification asks for its conversation.
+    const open = (target: { phoneNumberId: string; conversationId: string } | null) => {
+      if (!target) return;
+      void pendingOpenItem.setValue(null);
+      void api.conversations(target.phoneNumberId, "mine").then((page) => {
+        const found = page.conversations.find((c) => c.id === target.conversationId);
+        if (found) openOne(found);
+      });
+    };
+    void pendingOpenItem.getValue().then(open);
+    return pendingOpenItem.watch(open);
+  }, []);
   const [opened, setOpened] = useState<Conversation | null>(null);
   const openConversation = open ? (conversations.get(`${open.phoneNumberId}:${open.conversationId}`) ?? opened) : null;
   const totalCounts = Object.values(counts).reduce<ConversationCounts>(

@@ -13,3 +13,8 @@ export interface StoredSession {
 export const sessionItem = storage.defineItem<StoredSession | null>("local:session", { fallback: null });
 export const lastServerItem = storage.defineItem<string>("local:lastServer", { fallback: "http://127.0.0.1:8787" });
 export const localeItem = storage.defineItem<Locale | null>("local:locale", { fallback: null });
+
+/** A conversation to open when the panel is (re)opened, e.g. from a clicked notification. */
+export const pendingOpenItem = storage.defineItem<{ phoneNumberId: string; conversationId: string } | null>("local:pendingOpen", {
+  fallback: null,
+});

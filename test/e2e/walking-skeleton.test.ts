@@ -48,6 +48,13 @@ describe("walking skeleton: customer → Available agent's side panel → reply 
     const arrivalMs = Date.now() - sentAt;
     expect(arrivalMs).toBeLessThan(2_000);
     await expect(row.textContent()).resolves.toContain("订单 #1024");
+    // A desktop notification was raised for the new assignment (its id names the conversation).
+    const notifications = async () =>
+      panel.evaluate(
+        () => new Promise<Record<string, boolean>>((done) => (globalThis as unknown as { chrome: { notifications: { getAll: (cb: (n: Record<string, boolean>) => void) => void } } }).chrome.notifications.getAll(done)),
+      );
+    for (let i = 0; i < 20 && Object.keys(await notifications()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(Object.keys(await notifications()).some((id) => id.startsWith("conversation:105550100:"))).toBe(true);
 
     await row.click();
     await panel.locator(".message.in", { hasText: "什么时候发货" }).waitFor();

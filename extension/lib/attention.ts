@@ -1,0 +1,33 @@
+import { browser } from "wxt/browser";
+import type { SocketEvent } from "../../shared/inbox";
+import { t } from "./i18n";
+
+/**
+ * Desktop notifications and the toolbar badge. A notification's id names its conversation, so the background
+ * can open the side panel on it when clicked. Nothing while the agent is Away (mentions will be the exception).
+ */
+export function notificationId(phoneNumberId: string, conversationId: string): string {
+  return `conversation:${phoneNumberId}:${conversationId}:${Date.now()}`;
+}
+
+export function parseNotificationId(id: string): { phoneNumberId: string; conversationId: string } | null {
+  const match = /^conversation:([^:]+):([^:]+):/.exec(id);
+  return match ? { phoneNumberId: match[1]!, conversationId: match[2]! } : null;
+}
+
+export async function notify(event: Extract<SocketEvent, { type: "notice" }>, away: boolean): Promise<void> {
+  if (away || event.kind === "unassigned") return;
+  await browser.notifications.create(notificationId(event.phoneNumberId, event.conversationId), {
+    type: "basic",
+    iconUrl: browser.runtime.getURL("/icon-128.png"),
+    title: t("notice.assigned"),
+    message: event.text,
+    priority: 1,
+  });
+}
+
+/** The badge counts my conversations with unread messages. */
+export async function setBadge(unreadConversations: number): Promise<void> {
+  await browser.action.setBadgeText({ text: unreadConversations > 0 ? String(unreadConversations) : "" });
+  await browser.action.setBadgeBackgroundColor({ color: "#0b7a5d" });
+}
