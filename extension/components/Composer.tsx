@@ -156,7 +156,7 @@ export function Composer(props: {
             id="composer-text"
             ref={textarea}
             rows={2}
-            aria-controls="canned-list"
+            aria-controls={pickerQuery !== undefined && pickerItems.length > 0 ? "canned-list" : undefined}
             aria-autocomplete="list"
             aria-activedescendant={pickerQuery !== undefined && pickerItems[active] ? `canned-${pickerItems[active]!.id}` : undefined}
             placeholder={t("composer.placeholder")}

@@ -55,6 +55,12 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   /** Next page of the current view, per number; null once a number has no more. */
   const cursors = useRef<Record<string, string | null>>({});
   const countTimers = useRef<Record<string, ReturnType<typeof setTimeout>>>({});
+  /**
+   * Conversation events numbered as they arrive. A page fetched before an event but answered after it would
+   * otherwise drop or stale that conversation; events newer than the request are applied again on top.
+   */
+  const eventLog = useRef<{ version: number; conversation: Conversation }[]>([]);
+  const eventVersion = useRef(0);
   const viewer = { id: me.agent.id, supervisor: me.agent.role !== "agent" };
   const meRef = useRef(me);
   meRef.current = me;
@@ -72,6 +78,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
 
   /** The first page of the current view for one number replaces what the list held for it. */
   async function loadFirstPage(phoneNumberId: string, forView: ConversationView) {
+    const since = eventVersion.current;
     try {
       const page = await api.conversations(phoneNumberId, forView, null, tagRef.current);
       if (viewRef.current !== forView) return;
@@ -80,6 +87,11 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
       setConversations((prev) => {
         const next = new Map([...prev].filter(([, c]) => c.phoneNumberId !== phoneNumberId));
         for (const c of page.conversations) next.set(keyOf(c), c);
+        for (const { version, conversation } of eventLog.current) {
+          if (version <= since || conversation.phoneNumberId !== phoneNumberId) continue;
+          if (inView(conversation)) next.set(keyOf(conversation), conversation);
+          else next.delete(keyOf(conversation));
+        }
         return next;
       });
     } catch (error) {
@@ -164,6 +176,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   function onEvent(event: SocketEvent) {
     if (event.type === "conversation") {
       const c = event.conversation;
+      eventLog.current.push({ version: ++eventVersion.current, conversation: c });
+      if (eventLog.current.length > 500) eventLog.current.splice(0, 250);
       setConversations((prev) => {
         const next = new Map(prev);
         if (inView(c)) next.set(keyOf(c), c);

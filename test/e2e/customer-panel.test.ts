@@ -93,7 +93,7 @@ describe("customer panel and canned responses", () => {
 
   it("an attribute edited in place is still there after the panel reloads", async () => {
     await lina.getByLabel("Note", { exact: true }).fill("老客户，偏好顺丰，杯盖破损已拍照");
-    await lina.getByRole("button", { name: "Edit Note" }).click();
+    await lina.getByRole("button", { name: "Save Note" }).click();
     await lina.locator(".attribute small", { hasText: "Saved by 李娜" }).waitFor();
     await screenshot(lina, "sidepanel/customer-panel.png");
     await lina.reload();

@@ -1,0 +1,88 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
+import { launchWithExtension, openSidePanel, screenshot, signIn } from "./browser.ts";
+import { startStack, type Stack } from "./stack.ts";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+let stack: Stack;
+let browser: Awaited<ReturnType<typeof launchWithExtension>>;
+let panel: Page;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's WCAG 2.1 A/AA checks on what the panel shows now; returns the serious and critical findings. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol, so the extension page's CSP does not block it.
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })).violations;
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchWithExtension();
+  panel = await openSidePanel(browser.context);
+  await signIn(panel, stack.workerUrl, "lina@acme.test", DEMO_PASSWORD);
+  await panel.getByRole("button", { name: "Available" }).click();
+  await panel.getByRole("status").filter({ hasText: "Live" }).waitFor();
+  for (const [phone, name, text] of [
+    ["8613833330001", "陈静", "你好，我上周买的空气炸锅不加热了"],
+    ["8613833330002", "Emily Zhang", "Do you ship to Hong Kong? I'd like two of the blue mugs."],
+    ["8613833330003", "黄磊", "订单 #3321 可以开增值税发票吗？"],
+  ] as const) {
+    await stack.customerWrites(phone, name, text);
+  }
+  await panel.locator(".conversation-row", { hasText: "黄磊" }).waitFor();
+  // All three, whatever order the list's first page and the live events arrived in.
+  await panel.locator(".conversation-row", { hasText: "Emily Zhang" }).waitFor();
+  await panel.locator(".conversation-row", { hasText: "陈静" }).waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.dispose();
+});
+
+describe("accessibility and the two languages", () => {
+  it("the inbox, a conversation and the customer panel have no serious or critical axe findings", async () => {
+    expect(await seriousViolations(panel)).toEqual([]);
+    await panel.locator(".conversation-row", { hasText: "陈静" }).click();
+    await panel.locator(".message.in", { hasText: "空气炸锅" }).waitFor();
+    await panel.getByLabel("Reply").fill("很抱歉给您添麻烦了，请问是哪个型号？");
+    await panel.getByLabel("Reply").press("Enter");
+    await panel.locator('.message.out .tick[data-status="read"]').waitFor({ timeout: 10_000 });
+    await screenshot(panel, "sidepanel/conversation.png");
+    expect(await seriousViolations(panel)).toEqual([]);
+    await panel.getByRole("button", { name: "Customer" }).click();
+    await panel.getByLabel("Add a tag").waitFor();
+    expect(await seriousViolations(panel)).toEqual([]);
+    await panel.getByRole("button", { name: "Close the customer panel" }).click();
+  });
+
+  it("switches to 中文 for every string, and back", async () => {
+    await panel.getByLabel("语言 / Language").first().selectOption("zh");
+    await panel.getByRole("button", { name: "客户", exact: true }).waitFor();
+    expect(await panel.getByRole("textbox", { name: "回复" }).getAttribute("placeholder")).toBe("输入回复。Enter 发送，Shift+Enter 换行");
+    await screenshot(panel, "sidepanel/conversation-zh.png");
+    await panel.getByRole("button", { name: "返回列表" }).click();
+    await panel.getByRole("tab", { name: /我的/ }).waitFor();
+    expect(await panel.locator(".conversation-row").count()).toBe(3);
+    await screenshot(panel, "sidepanel/inbox-zh.png");
+    expect(await seriousViolations(panel)).toEqual([]);
+    await panel.getByLabel("语言 / Language").first().selectOption("en");
+    await panel.getByRole("tab", { name: /Mine/ }).waitFor();
+  });
+});
