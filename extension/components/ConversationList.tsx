@@ -1,4 +1,5 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { useVirtualList } from "../lib/virtual-list";
 import type { Conversation, ConversationView } from "../../shared/inbox";
 import { formatTime, t } from "../lib/i18n";
 import { waitedFor } from "../lib/views";
@@ -38,56 +39,80 @@ export function ConversationList(props: {
     return () => clearInterval(timer);
   }, []);
 
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualList({
+    count: props.conversations.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => (props.view === "unassigned" ? 100 : 57),
+  });
+  const items = virtual.getVirtualItems();
+  const last = items[items.length - 1];
+  useEffect(() => {
+    // Scrolling near the end asks the API for the next page: no "load everything", no full reloads.
+    if (props.hasMore && last && last.index >= props.conversations.length - 10) props.onLoadMore();
+  }, [last?.index, props.conversations.length, props.hasMore]);
+
+  /** Up and down move through the rows, even those not drawn yet. */
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const current = Number((document.activeElement as HTMLElement | null)?.closest("li")?.dataset.index ?? -1);
+    const next = Math.min(props.conversations.length - 1, Math.max(0, current + (event.key === "ArrowDown" ? 1 : -1)));
+    event.preventDefault();
+    virtual.scrollToIndex(next, { align: "auto" });
+    requestAnimationFrame(() => scroller.current?.querySelector<HTMLButtonElement>(`li[data-index="${next}"] .conversation-row`)?.focus());
+  }
+
   if (props.error) return <p class="error" role="alert">{props.error}</p>;
   if (props.conversations.length === 0) {
     return <p class="empty">{props.view === "mine" ? t("inbox.empty") : t(`view.empty.${props.view}`)}</p>;
   }
   return (
-    <>
-      <ul class="conversation-list" aria-label={t(`view.${props.view}`)}>
-        {props.conversations.map((c) => (
-          <li key={`${c.phoneNumberId}:${c.id}`} class="conversation-item">
-            <button type="button" class="conversation-row" data-conversation-id={c.id} onClick={() => props.onOpen(c)}>
-              <span class="who">{c.contact.name ?? `+${c.contact.waId}`}</span>
-              <time>{formatTime(c.lastMessageAt)}</time>
-              <span class="preview">{c.lastMessagePreview}</span>
-              {c.unread > 0 && (
-                <span class="unread" aria-label={t("inbox.unread", { n: c.unread })}>
-                  {c.unread}
-                </span>
-              )}
-              {c.queuedAt !== null && <Waiting since={c.queuedAt} />}
-              {c.tags.length > 0 && (
-                <span class="row-tags">
-                  <TagChips ids={c.tags} tags={props.tags} />
-                </span>
-              )}
-            </button>
-            {props.view === "unassigned" && c.assigneeId === null && (
-              <div class="claim">
-                <button
-                  type="button"
-                  onClick={() =>
-                    props.onClaim(c).catch((e: Error) => setClaimError((prev) => ({ ...prev, [c.id]: e.message })))
-                  }
-                >
-                  {t("queue.claim")}
-                </button>
-                {claimError[c.id] && (
-                  <span class="error" role="alert">
-                    {claimError[c.id]}
+    <div class="list-scroll" ref={scroller} onKeyDown={onKeyDown}>
+      <ul class="conversation-list" aria-label={t(`view.${props.view}`)} style={{ height: `${virtual.getTotalSize()}px` }}>
+        {items.map((item) => {
+          const c = props.conversations[item.index]!;
+          return (
+            <li
+              key={`${c.phoneNumberId}:${c.id}`}
+              class="conversation-item"
+              data-index={item.index}
+              ref={virtual.measureElement}
+              style={{ transform: `translateY(${item.start}px)` }}
+              aria-setsize={props.conversations.length}
+              aria-posinset={item.index + 1}
+            >
+              <button type="button" class="conversation-row" data-conversation-id={c.id} onClick={() => props.onOpen(c)}>
+                <span class="who">{c.contact.name ?? `+${c.contact.waId}`}</span>
+                <time>{formatTime(c.lastMessageAt)}</time>
+                <span class="preview">{c.lastMessagePreview}</span>
+                {c.unread > 0 && (
+                  <span class="unread" aria-label={t("inbox.unread", { n: c.unread })}>
+                    {c.unread}
                   </span>
                 )}
-              </div>
-            )}
-          </li>
-        ))}
+                {c.queuedAt !== null && <Waiting since={c.queuedAt} />}
+                {c.tags.length > 0 && (
+                  <span class="row-tags">
+                    <TagChips ids={c.tags} tags={props.tags} />
+                  </span>
+                )}
+              </button>
+              {props.view === "unassigned" && c.assigneeId === null && (
+                <div class="claim">
+                  <button type="button" onClick={() => props.onClaim(c).catch((e: Error) => setClaimError((prev) => ({ ...prev, [c.id]: e.message })))}>
+                    {t("queue.claim")}
+                  </button>
+                  {claimError[c.id] && (
+                    <span class="error" role="alert">
+                      {claimError[c.id]}
+                    </span>
+                  )}
+                </div>
+              )}
+            </li>
+          );
+        })}
       </ul>
-      {props.hasMore && (
-        <button type="button" class="load-more" onClick={props.onLoadMore}>
-          {t("view.loadMore")}
-        </button>
-      )}
-    </>
+    </div>
   );
 }
