@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Conversation, Message } from "../../shared/inbox";
 import type { ApiClient } from "../lib/api";
-import { formatTime, t } from "../lib/i18n";
+import { formatDay, formatTime, t } from "../lib/i18n";
 import type { Catalog } from "../../shared/catalog";
 import type { KnownValues } from "../lib/placeholders";
 import { ActivityLine } from "./ActivityLine";
@@ -44,41 +44,9 @@ export function ConversationView(props: {
     }
   }, [props.messages?.length, props.focusMessageId]);
 
-  const byWamid = new Map((props.messages ?? []).filter((m) => m.wamid).map((m) => [m.wamid!, m]));
-  const c = props.conversation;
-  return (
-    <section class="conversation" aria-label={c?.contact.name ?? c?.contact.waId ?? ""}>
-      <header class="bar">
-        <button type="button" class="back" onClick={props.onBack} aria-label={t("conversation.back")}>
-          ←
-        </button>
-        <div>
-          <h2>{c?.contact.name ?? `+${c?.contact.waId ?? ""}`}</h2>
-          {c?.contact.waId && <small>+{c.contact.waId}</small>}
-          {c && <TagChips ids={c.tags} tags={props.catalog?.tags ?? []} />}
-        </div>
-        <div class="header-actions">
-          <button type="button" class="header-button" aria-pressed={showCustomer} onClick={() => setShowCustomer(!showCustomer)}>
-            {t("customer.button")}
-          </button>
-          {props.actions}
-        </div>
-      </header>
-      {showCustomer && c && (
-        <CustomerPanel
-          key={c.contact.id}
-          api={props.api}
-          phoneNumberId={props.phoneNumberId}
-          contactId={c.contact.id}
-          catalog={props.catalog}
-          nameOf={props.nameOf}
-          onClose={() => setShowCustomer(false)}
-        />
-      )}
-      <ol class="messages" ref={listRef}>
-        {props.messages === null && <li class="loading">{t("conversation.loading")}</li>}
-        {props.messages?.map((m) =>
-          m.direction === "activity" ? (
+
+  function renderMessage(m: Message) {
+    return m.direction === "activity" ? (
             <ActivityLine key={m.id} message={m} nameOf={props.nameOf} />
           ) : (
           <li key={m.clientId ?? m.id} class={`message ${m.direction} kind-${m.kind}`} data-message-id={m.id} data-kind={m.kind} data-wamid={m.wamid ?? undefined}>
@@ -118,8 +86,54 @@ export function ConversationView(props: {
               </div>
             )}
           </li>
-          ),
-        )}
+    );
+  }
+
+  const byWamid = new Map((props.messages ?? []).filter((m) => m.wamid).map((m) => [m.wamid!, m]));
+  const c = props.conversation;
+  return (
+    <section class="conversation" aria-label={c?.contact.name ?? c?.contact.waId ?? ""}>
+      <header class="bar">
+        <button type="button" class="back" onClick={props.onBack} aria-label={t("conversation.back")}>
+          ←
+        </button>
+        <div>
+          <h2>{c?.contact.name ?? `+${c?.contact.waId ?? ""}`}</h2>
+          {c?.contact.waId && <small>+{c.contact.waId}</small>}
+          {c && <TagChips ids={c.tags} tags={props.catalog?.tags ?? []} />}
+        </div>
+        <div class="header-actions">
+          <button type="button" class="header-button" aria-pressed={showCustomer} onClick={() => setShowCustomer(!showCustomer)}>
+            {t("customer.button")}
+          </button>
+          {props.actions}
+        </div>
+      </header>
+      {showCustomer && c && (
+        <CustomerPanel
+          key={c.contact.id}
+          api={props.api}
+          phoneNumberId={props.phoneNumberId}
+          contactId={c.contact.id}
+          catalog={props.catalog}
+          nameOf={props.nameOf}
+          onClose={() => setShowCustomer(false)}
+        />
+      )}
+      <ol class="messages" ref={listRef}>
+        {props.messages === null && <li class="loading">{t("conversation.loading")}</li>}
+        {props.messages?.flatMap((m, i, all) => {
+          const previous = all[i - 1];
+          const newDay = !previous || new Date(previous.timestamp).toDateString() !== new Date(m.timestamp).toDateString();
+          return [
+            newDay ? (
+              <li key={`day-${m.id}`} class="day-separator">
+                {formatDay(m.timestamp)}
+              </li>
+            ) : null,
+            renderMessage(m),
+          ];
+        })}
       </ol>
       {c && (
         <Composer

@@ -6,6 +6,8 @@ import { ConversationView } from "./ConversationView";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { StatusToggle } from "./StatusToggle";
 import { SearchResults } from "./SearchResults";
+import { ShortcutsHelp } from "./ShortcutsHelp";
+import { useEffect, useRef } from "preact/hooks";
 import { TransferDialog } from "./TransferDialog";
 import { useCatalog } from "./useCatalog";
 import { useInbox } from "./useInbox";
@@ -31,6 +33,45 @@ export function Inbox(props: {
   const supervisor = props.me.agent.role !== "agent";
   const views: InboxView[] = supervisor ? ["mine", "unassigned", "all", "resolved"] : ["mine", "unassigned", "resolved"];
   const current = inbox.openConversation;
+
+  const [showKeys, setShowKeys] = useState(false);
+
+  // The key handler is registered once and reads the latest state from here, so a key pressed right after
+  // a render never meets a handler that still sees the previous screen.
+  const keys = useRef<(event: KeyboardEvent) => void>(() => undefined);
+  keys.current = (event: KeyboardEvent) => {
+    const target = event.target as HTMLElement;
+    const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.isContentEditable;
+    if (event.key === "Escape") {
+      if (showKeys) setShowKeys(false);
+      else if (transferring) setTransferring(false);
+      else if (typing) target.blur();
+      else if (inbox.open) inbox.openOne(null);
+      return;
+    }
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    const key = event.key;
+    const handled = (() => {
+      if (key === "?") return setShowKeys(true), true;
+      if (key === "/") return document.getElementById("search")?.focus(), true;
+      if (key === "a") return void changeStatus(props.me.agent.status === "available" ? "away" : "available"), true;
+      if (!inbox.open && /^[1-4]$/.test(key)) {
+        const view = views[Number(key) - 1];
+        if (view) inbox.setView(view);
+        return true;
+      }
+      if (inbox.open && key === "r") return document.getElementById("composer-text")?.focus(), true;
+      if (inbox.open && key === "e" && current?.status === "open") return void act("resolve"), true;
+      if (inbox.open && key === "t" && current?.status === "open") return setTransferring(true), true;
+      return false;
+    })();
+    if (handled) event.preventDefault();
+  };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => keys.current(event);
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
 
   async function act(action: "resolve" | "reopen") {
     if (!current) return;
@@ -69,6 +110,7 @@ export function Inbox(props: {
         </p>
       ))}
       {props.me.agent.status === "away" && <p class="hint">{t("status.awayHint")}</p>}
+      {showKeys && <ShortcutsHelp onClose={() => setShowKeys(false)} />}
       {inbox.open ? (
         <>
           <ConversationView

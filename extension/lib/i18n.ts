@@ -143,6 +143,18 @@ const en = {
   "canned.none": "No canned response matches “{q}”.",
   "canned.personal": "mine",
   "canned.unfilled": "Fill in {placeholders} before sending. Tab jumps to the next one.",
+  "keys.title": "Keyboard shortcuts",
+  "keys.move": "Move through the list",
+  "keys.open": "Open the conversation",
+  "keys.back": "Back to the list, close a dialog",
+  "keys.reply": "Reply",
+  "keys.resolve": "Resolve",
+  "keys.transfer": "Transfer",
+  "keys.status": "Switch Available / Away",
+  "keys.search": "Search",
+  "keys.views": "Mine, Unassigned, All, Resolved",
+  "keys.help": "Show these shortcuts",
+  "keys.close": "Close",
   signOut: "Sign out",
   language: "语言 / Language",
 };
@@ -292,6 +304,18 @@ const zh: Record<Key, string> = {
   "canned.none": "没有匹配“{q}”的快捷回复。",
   "canned.personal": "我的",
   "canned.unfilled": "发送前请先填写 {placeholders}。按 Tab 跳到下一个。",
+  "keys.title": "键盘快捷键",
+  "keys.move": "在列表中移动",
+  "keys.open": "打开会话",
+  "keys.back": "返回列表、关闭对话框",
+  "keys.reply": "回复",
+  "keys.resolve": "解决",
+  "keys.transfer": "转接",
+  "keys.status": "切换在线 / 离开",
+  "keys.search": "搜索",
+  "keys.views": "我的、未分配、全部、已解决",
+  "keys.help": "显示快捷键",
+  "keys.close": "关闭",
   signOut: "退出登录",
   language: "语言 / Language",
 };
@@ -309,6 +333,14 @@ export function setLocale(next: Locale): void {
 
 export function t(key: Key, vars: Record<string, string | number> = {}): string {
   return dictionaries[current][key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ""));
+}
+
+/** "Today", "Yesterday", or the date, for the separators between days in a conversation. */
+export function formatDay(ms: number, now = Date.now()): string {
+  const day = new Date(ms).toDateString();
+  if (day === new Date(now).toDateString()) return current === "zh" ? "今天" : "Today";
+  if (day === new Date(now - 86_400_000).toDateString()) return current === "zh" ? "昨天" : "Yesterday";
+  return new Date(ms).toLocaleDateString(current === "zh" ? "zh-CN" : "en", { year: "numeric", month: "long", day: "numeric", weekday: "short" });
 }
 
 export function formatTime(ms: number): string {

@@ -72,14 +72,48 @@ describe("accessibility and the two languages", () => {
     await panel.getByRole("button", { name: "Close the customer panel" }).click();
   });
 
+  it("works without a mouse: list, open, reply, resolve, views, status, search, and ? for the shortcuts", async () => {
+    if (await panel.getByRole("button", { name: "Back to the list" }).count()) await panel.getByRole("button", { name: "Back to the list" }).click();
+    await panel.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await panel.keyboard.press("?");
+    await panel.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+    await screenshot(panel, "sidepanel/shortcuts.png");
+    await panel.keyboard.press("Escape");
+    await panel.getByRole("dialog").waitFor({ state: "detached" });
+    await panel.locator(".conversation-row").first().focus();
+    await panel.keyboard.press("ArrowDown");
+    await panel.waitForFunction(() => document.activeElement?.closest("li")?.getAttribute("data-index") === "1");
+    await panel.keyboard.press("Enter");
+    await panel.locator(".conversation h2").waitFor();
+    const opened = await panel.locator(".conversation h2").innerText();
+    await panel.keyboard.press("r");
+    expect(await panel.evaluate(() => document.activeElement?.id)).toBe("composer-text");
+    await panel.keyboard.press("Escape");
+    await panel.keyboard.press("e");
+    await panel.getByRole("button", { name: "Reopen" }).waitFor();
+    await panel.keyboard.press("Escape");
+    await panel.keyboard.press("3");
+    await panel.locator(".conversation-row", { hasText: opened }).waitFor();
+    await panel.keyboard.press("1");
+    await panel.keyboard.press("a");
+    await panel.locator('.status.away[aria-pressed="true"]').waitFor();
+    await panel.keyboard.press("a");
+    await panel.locator('.status.available[aria-pressed="true"]').waitFor();
+    await panel.keyboard.press("/");
+    expect(await panel.evaluate(() => document.activeElement?.id)).toBe("search");
+    await panel.keyboard.press("Escape");
+  });
+
   it("switches to 中文 for every string, and back", async () => {
+    await panel.getByLabel("Search conversations").fill("");
+    await panel.locator(".conversation-row", { hasText: "陈静" }).click();
     await panel.getByLabel("语言 / Language").first().selectOption("zh");
     await panel.getByRole("button", { name: "客户", exact: true }).waitFor();
     expect(await panel.getByRole("textbox", { name: "回复" }).getAttribute("placeholder")).toBe("输入回复。Enter 发送，Shift+Enter 换行");
     await screenshot(panel, "sidepanel/conversation-zh.png");
     await panel.getByRole("button", { name: "返回列表" }).click();
     await panel.getByRole("tab", { name: /我的/ }).waitFor();
-    expect(await panel.locator(".conversation-row").count()).toBe(3);
+    expect(await panel.locator(".conversation-row").count()).toBe(2);
     await screenshot(panel, "sidepanel/inbox-zh.png");
     expect(await seriousViolations(panel)).toEqual([]);
     await panel.getByLabel("语言 / Language").first().selectOption("en");

@@ -510,7 +510,7 @@ export class NumberInbox extends DurableObject<Env> {
     }
     if (row.status !== "open") return refuse(409, "this conversation is resolved");
     if (!this.memberRow(viewer.personId)) return refuse(403, "you do not work on this number");
-    this.assign(id, viewer.personId, { kind: "claimed" }, { actorId: viewer.personId });
+    this.assign(id, viewer.personId, { kind: "claimed" }, { actorId: viewer.personId, leftQueue: true });
     return ok(this.conversationById(id));
   }
 
@@ -961,6 +961,7 @@ export class NumberInbox extends DurableObject<Env> {
       note: options.note ?? null,
       transfer: options.transfer,
       cursorKey: decision.reason.kind === "round_robin" ? cursorKey : null,
+      leftQueue: options.fromQueue === true,
     });
     return decision.agentId;
   }
@@ -969,7 +970,7 @@ export class NumberInbox extends DurableObject<Env> {
     conversationId: number,
     agentId: string,
     reason: AssignmentReason,
-    options: { actorId?: string | null; note?: string | null; transfer?: boolean; cursorKey?: string | null } = {},
+    options: { actorId?: string | null; note?: string | null; transfer?: boolean; cursorKey?: string | null; leftQueue?: boolean } = {},
   ): void {
     const now = Date.now();
     const previous = this.sql.exec<{ assignee_id: string | null }>("SELECT assignee_id FROM conversations WHERE id = ?", conversationId).one().assignee_id;
@@ -990,8 +991,8 @@ export class NumberInbox extends DurableObject<Env> {
       reason: text,
       note: options.note ?? null,
     });
-    // Leaving the queue is news for everyone watching it, not only for the new assignee.
-    this.broadcastConversation(conversationId, previous && previous !== agentId ? [previous] : [], previous === null);
+    // Leaving the queue is news for everyone watching it; a new conversation routed at once was never in it.
+    this.broadcastConversation(conversationId, previous && previous !== agentId ? [previous] : [], options.leftQueue === true);
     const contact = this.conversationById(conversationId).contact;
     const who = contact.name ?? (contact.waId ? `+${contact.waId}` : "a customer");
     this.notify(

@@ -1,0 +1,40 @@
+import { t } from "../lib/i18n";
+
+export const SHORTCUTS: [keys: string, what: Parameters<typeof t>[0]][] = [
+  ["↑ ↓", "keys.move"],
+  ["Enter", "keys.open"],
+  ["Esc", "keys.back"],
+  ["r", "keys.reply"],
+  ["e", "keys.resolve"],
+  ["t", "keys.transfer"],
+  ["a", "keys.status"],
+  ["/", "keys.search"],
+  ["1 – 4", "keys.views"],
+  ["?", "keys.help"],
+];
+
+/** The `?` sheet: every shortcut, so the whole shift can be worked without a mouse. */
+export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
+  return (
+    <div class="dialog-backdrop" onClick={onClose}>
+      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="keys-title" onClick={(e) => e.stopPropagation()}>
+        <h2 id="keys-title">{t("keys.title")}</h2>
+        <dl class="shortcuts">
+          {SHORTCUTS.map(([keys, what]) => (
+            <>
+              <dt>
+                <kbd>{keys}</kbd>
+              </dt>
+              <dd>{t(what)}</dd>
+            </>
+          ))}
+        </dl>
+        <div class="dialog-actions">
+          <button type="button" onClick={onClose} autoFocus>
+            {t("keys.close")}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
