@@ -1,4 +1,6 @@
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { browser } from "wxt/browser";
+import { composerInsertItem } from "../lib/session-store";
 import type { Message } from "../../shared/inbox";
 import type { ApiClient } from "../lib/api";
 import { t } from "../lib/i18n";
@@ -35,6 +37,30 @@ export function Composer(props: {
   // Typing "/" at the start opens the canned responses, filtered by what follows.
   const pickerQuery = /^\/(\S*)$/.exec(draft)?.[1];
   const pickerItems = pickerQuery === undefined ? [] : filterCanned(props.canned, pickerQuery);
+
+  /** Appends text shared from a page (context menu or the share button) to the reply. */
+  function insertShared(text: string) {
+    if (!text) return;
+    setDraft((prev) => (prev.trim() ? `${prev.trimEnd()} ${text}` : text));
+    requestAnimationFrame(() => textarea.current?.focus());
+  }
+
+  useEffect(() => {
+    const take = (value: { text: string } | null) => {
+      if (!value) return;
+      void composerInsertItem.setValue(null);
+      insertShared(value.text);
+    };
+    void composerInsertItem.getValue().then(take);
+    return composerInsertItem.watch(take);
+  }, []);
+
+  async function shareCurrentTab() {
+    // activeTab: the page beside the panel is readable once the agent has used the extension on it.
+    const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
+    if (tab?.url && /^https?:/.test(tab.url)) insertShared(tab.url);
+    else setError(t("share.unavailable"));
+  }
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
   const lastTyping = useRef(0);
@@ -217,6 +243,9 @@ export function Composer(props: {
             }}
           >
             ⚡
+          </button>
+          <button type="button" class="icon" title={t("share.page")} aria-label={t("share.page")} onClick={() => void shareCurrentTab()}>
+            🔗
           </button>
           <button type="button" class="icon" title={t("composer.attach")} aria-label={t("composer.attach")} onClick={() => fileInput.current?.click()} disabled={uploading}>
             {uploading ? "⏳" : "📎"}

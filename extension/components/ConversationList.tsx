@@ -5,8 +5,15 @@ import { formatTime, t } from "../lib/i18n";
 import { waitedFor } from "../lib/views";
 import type { Tag } from "../../shared/catalog";
 import { TagChips } from "./TagChips";
+import { windowState } from "./WindowState";
 
 let markedInteractive = false;
+
+/** The 24-hour window's time left, in words as well as colour. */
+function WindowLeft({ closesAt }: { closesAt: number | null }) {
+  const state = windowState(closesAt);
+  return <span class={`window-left ${state.open ? "open" : "closed"}`}>{state.open ? "⏱" : "🔒"} {state.label}</span>;
+}
 
 function Waiting({ since }: { since: number }) {
   const { seconds, minutes, hours } = waitedFor(since);
@@ -23,6 +30,8 @@ export function ConversationList(props: {
   onClaim: (c: Conversation) => Promise<void>;
   onLoadMore: () => void;
   tags: Tag[];
+  /** Shown on each row when the agent serves more than one number. */
+  numberNames: Record<string, string> | null;
 }) {
   const [claimError, setClaimError] = useState<Record<string, string>>({});
   const [, tick] = useState(0);
@@ -43,7 +52,7 @@ export function ConversationList(props: {
   const virtual = useVirtualList({
     count: props.conversations.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => (props.view === "unassigned" ? 100 : 57),
+    estimateSize: () => (props.view === "unassigned" ? 118 : 75),
   });
   const items = virtual.getVirtualItems();
   const last = items[items.length - 1];
@@ -85,6 +94,10 @@ export function ConversationList(props: {
                 <span class="who">{c.contact.name ?? `+${c.contact.waId}`}</span>
                 <time>{formatTime(c.lastMessageAt)}</time>
                 <span class="preview">{c.lastMessagePreview}</span>
+                <span class="row-meta">
+                  {props.numberNames && <span class="number-badge">{props.numberNames[c.phoneNumberId] ?? c.phoneNumberId}</span>}
+                  {c.status === "open" && <WindowLeft closesAt={c.windowClosesAt} />}
+                </span>
                 {c.unread > 0 && (
                   <span class="unread" aria-label={t("inbox.unread", { n: c.unread })}>
                     {c.unread}

@@ -7,6 +7,7 @@ import { LanguageSwitch } from "./LanguageSwitch";
 import { StatusToggle } from "./StatusToggle";
 import { SearchResults } from "./SearchResults";
 import { ShortcutsHelp } from "./ShortcutsHelp";
+import { pendingSearchItem } from "../lib/session-store";
 import { useEffect, useRef } from "preact/hooks";
 import { TransferDialog } from "./TransferDialog";
 import { useCatalog } from "./useCatalog";
@@ -27,6 +28,17 @@ export function Inbox(props: {
   const { catalog } = useCatalog(props.api);
   const [transferring, setTransferring] = useState(false);
   const [query, setQuery] = useState("");
+  useEffect(() => {
+    // "Open in inbox" on a page's selected phone number searches for it.
+    const take = (value: { q: string } | null) => {
+      if (!value) return;
+      void pendingSearchItem.setValue(null);
+      inbox.openOne(null);
+      setQuery(value.q);
+    };
+    void pendingSearchItem.getValue().then(take);
+    return pendingSearchItem.watch(take);
+  }, []);
   /** A search hit opens its conversation at the matching message. */
   const [focusMessageId, setFocusMessageId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -215,6 +227,7 @@ export function Inbox(props: {
             }}
             onLoadMore={() => void inbox.loadMore()}
             tags={catalog?.tags ?? []}
+            numberNames={props.me.numbers.length > 1 ? Object.fromEntries(props.me.numbers.map((n) => [n.phoneNumberId, n.displayName])) : null}
           />
           </>
           )}

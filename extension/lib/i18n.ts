@@ -155,6 +155,8 @@ const en = {
   "keys.views": "Mine, Unassigned, All, Resolved",
   "keys.help": "Show these shortcuts",
   "keys.close": "Close",
+  "share.page": "Insert this page's link",
+  "share.unavailable": "This page's link is not available; use the right-click menu on the page instead.",
   signOut: "Sign out",
   language: "语言 / Language",
 };
@@ -316,6 +318,8 @@ const zh: Record<Key, string> = {
   "keys.views": "我的、未分配、全部、已解决",
   "keys.help": "显示快捷键",
   "keys.close": "关闭",
+  "share.page": "插入当前网页链接",
+  "share.unavailable": "无法读取此网页的链接，请在网页上右键使用菜单。",
   signOut: "退出登录",
   language: "语言 / Language",
 };

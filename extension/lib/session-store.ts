@@ -18,3 +18,8 @@ export const localeItem = storage.defineItem<Locale | null>("local:locale", { fa
 export const pendingOpenItem = storage.defineItem<{ phoneNumberId: string; conversationId: string } | null>("local:pendingOpen", {
   fallback: null,
 });
+
+/** Text the agent shared from a page (a link or a selection), for the reply box to pick up. */
+export const composerInsertItem = storage.defineItem<{ text: string; at: number } | null>("local:composerInsert", { fallback: null });
+/** A phone number or words selected on a page, to search the inbox for. */
+export const pendingSearchItem = storage.defineItem<{ q: string; at: number } | null>("local:pendingSearch", { fallback: null });

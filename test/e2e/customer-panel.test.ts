@@ -105,3 +105,23 @@ describe("customer panel and canned responses", () => {
     expect(await note.inputValue()).toBe("老客户，偏好顺丰，杯盖破损已拍照");
   });
 });
+
+describe("what only a side panel can do", () => {
+  it("text shared from a page lands in the reply; a phone number opened from a page is searched for", async () => {
+    // What the background's context-menu handlers store; the menus themselves cannot be clicked headless.
+    const store = (key: string, value: unknown) =>
+      lina.evaluate(
+        ([k, v]) =>
+          new Promise<void>((done) =>
+            (globalThis as unknown as { chrome: { storage: { local: { set: (items: object, cb: () => void) => void } } } }).chrome.storage.local.set({ [k as string]: v }, done),
+          ),
+        [key, value] as const,
+      );
+    await store("composerInsert", { text: "https://acme.test/orders/3321", at: Date.now() });
+    await lina.waitForFunction(() => (document.getElementById("composer-text") as HTMLTextAreaElement | null)?.value.includes("https://acme.test/orders/3321"));
+    await lina.getByLabel("Reply").fill("");
+    await store("pendingSearch", { q: "+86 138 2222 0001", at: Date.now() });
+    await lina.locator(".search-results .conversation-row", { hasText: "王芳" }).waitFor();
+    expect(await lina.getByLabel("Search conversations").inputValue()).toBe("+86 138 2222 0001");
+  });
+});
