@@ -40,8 +40,11 @@ export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 export const messageSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
-  /** `activity` rows are the conversation's own log: assigned (with reason), transferred, resolved, reopened. */
-  direction: z.enum(["in", "out", "activity"]),
+  /**
+   * `activity` rows are the conversation's own log (assigned with reason, transferred, resolved, reopened);
+   * `note` rows are private notes between colleagues, never sent to the customer.
+   */
+  direction: z.enum(["in", "out", "activity", "note"]),
   kind: z.string(),
   text: z.string().nullable(),
   content: messageContentSchema,
@@ -79,6 +82,11 @@ export const sendMessageRequestSchema = z.discriminatedUnion("type", [
       replyToId,
     })
     .refine((m) => Boolean(m.mediaId) !== Boolean(m.link), "give exactly one of mediaId (uploaded) or link"),
+  z.object({
+    type: z.literal("note"),
+    text: z.string().trim().min(1, "text must not be empty").max(4096),
+    clientId,
+  }),
   z.object({
     type: z.literal("reaction"),
     targetId: z.string().regex(/^\d+$/, "targetId must be a message id"),
@@ -139,7 +147,7 @@ export const socketEventSchema = z.discriminatedUnion("type", [
   /** Something an agent should notice: a conversation given to them, taken from them, or a note for them. */
   z.object({
     type: z.literal("notice"),
-    kind: z.enum(["assigned", "unassigned", "transferred_in", "reassigned_no_reply"]),
+    kind: z.enum(["assigned", "unassigned", "transferred_in", "reassigned_no_reply", "mention"]),
     phoneNumberId: z.string(),
     conversationId: z.string(),
     text: z.string(),

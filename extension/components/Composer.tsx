@@ -33,6 +33,8 @@ export function Composer(props: {
 }) {
   const [draft, setDraft] = useState("");
   const [active, setActive] = useState(0);
+  /** Reply to the customer, or a private note to colleagues (never sent to WhatsApp). */
+  const [mode, setMode] = useState<"reply" | "note">("reply");
   const textarea = useRef<HTMLTextAreaElement>(null);
   // Typing "/" at the start opens the canned responses, filtered by what follows.
   const pickerQuery = /^\/(\S*)$/.exec(draft)?.[1];
@@ -106,9 +108,9 @@ export function Composer(props: {
       return;
     }
     setDraft("");
-    await run(() => props.onSend({ type: "text", text, ...(props.replyTo ? { replyToId: props.replyTo.id } : {}) })).catch(() =>
-      setDraft(text),
-    );
+    const request: OutgoingRequest =
+      mode === "note" ? { type: "note", text } : { type: "text", text, ...(props.replyTo ? { replyToId: props.replyTo.id } : {}) };
+    await run(() => props.onSend(request)).catch(() => setDraft(text));
   }
 
   async function attach(file: File) {
@@ -149,11 +151,18 @@ export function Composer(props: {
       <p class={`window-state ${windowInfo.open ? "open" : "closed"}`} role="status">
         <span aria-hidden="true">{windowInfo.open ? "⏱" : "🔒"}</span> {windowInfo.label}
       </p>
-      {!windowInfo.open ? (
+      <div class="composer-modes" role="tablist" aria-label={t("note.modes")}>
+        {(["reply", "note"] as const).map((m) => (
+          <button type="button" role="tab" aria-selected={mode === m} class={m} onClick={() => setMode(m)}>
+            {t(m === "reply" ? "note.mode.reply" : "note.mode.note")}
+          </button>
+        ))}
+      </div>
+      {!windowInfo.open && mode === "reply" ? (
         <TemplatePicker api={props.api} phoneNumberId={props.phoneNumberId} onSend={props.onSend} />
       ) : (
         <form
-          class="composer"
+          class={`composer ${mode === "note" ? "note-mode" : ""}`}
           onSubmit={(e) => {
             e.preventDefault();
             void sendText();
@@ -173,7 +182,7 @@ export function Composer(props: {
             </p>
           )}
           <label class="visually-hidden" for="composer-text">
-            {t("composer.label")}
+            {mode === "note" ? t("note.label") : t("composer.label")}
           </label>
           {pickerQuery !== undefined && (
             <CannedPicker items={pickerItems} active={Math.min(active, Math.max(0, pickerItems.length - 1))} query={pickerQuery} onPick={insertCanned} />
@@ -185,7 +194,7 @@ export function Composer(props: {
             aria-controls={pickerQuery !== undefined && pickerItems.length > 0 ? "canned-list" : undefined}
             aria-autocomplete="list"
             aria-activedescendant={pickerQuery !== undefined && pickerItems[active] ? `canned-${pickerItems[active]!.id}` : undefined}
-            placeholder={t("composer.placeholder")}
+            placeholder={mode === "note" ? t("note.placeholder") : t("composer.placeholder")}
             value={draft}
             onInput={(e) => {
               typed(e.currentTarget.value);
@@ -250,7 +259,7 @@ export function Composer(props: {
           <button type="button" class="icon" title={t("composer.attach")} aria-label={t("composer.attach")} onClick={() => fileInput.current?.click()} disabled={uploading}>
             {uploading ? "⏳" : "📎"}
           </button>
-          <button type="submit">{t("composer.send")}</button>
+          <button type="submit">{mode === "note" ? t("note.send") : t("composer.send")}</button>
         </form>
       )}
     </div>

@@ -61,6 +61,7 @@ export function ConversationView(props: {
               {m.direction === "out" && m.status && <DeliveryTick status={m.status} />}
             </small>
             {m.error && <p class="error">{t("message.error", { code: m.error.code, title: m.error.title })}</p>}
+            {m.direction === "note" && <span class="note-label">🔒 {t("note.label")} · {props.nameOf(m.authorId)}</span>}
             {m.wamid && m.direction === "in" && (
               <div class="message-actions">
                 <button type="button" class="link dark" onClick={() => setReplyTo(m)}>

@@ -16,11 +16,12 @@ export function parseNotificationId(id: string): { phoneNumberId: string; conver
 }
 
 export async function notify(event: Extract<SocketEvent, { type: "notice" }>, away: boolean): Promise<void> {
-  if (away || event.kind === "unassigned") return;
+  // Away means no interruptions, except a colleague asking for you by name.
+  if ((away && event.kind !== "mention") || event.kind === "unassigned") return;
   await browser.notifications.create(notificationId(event.phoneNumberId, event.conversationId), {
     type: "basic",
     iconUrl: browser.runtime.getURL("/icon-128.png"),
-    title: t("notice.assigned"),
+    title: t(event.kind === "mention" ? "notice.mention" : "notice.assigned"),
     message: event.text,
     priority: 1,
   });

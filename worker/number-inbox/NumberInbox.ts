@@ -21,6 +21,7 @@ import { decodeCursor, encodeCursor, viewQuery, type ConversationSort, type Conv
 import { numberInboxMigrations } from "./schema";
 import { planSearch, snippet } from "./search";
 import { validateAttribute } from "./attribute-value";
+import { mentionedMembers } from "./mentions";
 import { SqlRotation } from "./sql-rotation";
 import { renderTemplate, summarizeTemplate } from "./templates";
 
@@ -409,6 +410,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (!this.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can reply in this conversation");
     const existing = this.sql.exec("SELECT * FROM messages WHERE client_id = ?", request.clientId).toArray()[0];
     if (existing) return ok(toMessage(existing));
+    if (request.type === "note") return ok(this.addNote(viewer, c, request.text, request.clientId));
 
     const to = c.wa_id as string | null;
     if (!to) return refuse(422, "this customer wrote with a business-scoped id only; WhatsApp gives no number to reply to");
@@ -457,6 +459,36 @@ export class NumberInbox extends DurableObject<Env> {
     this.broadcastConversation(Number(conversationId));
     await this.drainOutbox();
     return ok(this.messageById(id));
+  }
+
+  /** A private note for colleagues: stored and pushed, never sent to WhatsApp; `@name` tells that colleague. */
+  private addNote(viewer: Principal, conversation: Row, text: string, clientId: string): Message {
+    const conversationId = Number(conversation.id);
+    const members = this.sql.exec<{ id: string; name: string }>("SELECT id, name FROM members").toArray();
+    const mentioned = mentionedMembers(text, members).filter((id) => id !== viewer.personId);
+    const id = this.ctx.storage.transactionSync(() => {
+      const { id } = this.sql
+        .exec<{ id: number }>(
+          `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, author_id, timestamp)
+           VALUES (?, ?, 'note', 'note', ?, '{}', ?, ?) RETURNING id`,
+          clientId,
+          conversationId,
+          text,
+          viewer.personId,
+          Date.now(),
+        )
+        .one();
+      this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", id, text);
+      for (const agentId of mentioned) {
+        this.sql.exec("INSERT OR IGNORE INTO note_mentions (conversation_id, agent_id, message_id) VALUES (?, ?, ?)", conversationId, agentId, id);
+      }
+      return id;
+    });
+    const message = this.messageById(id);
+    this.pushToViewers((conversation.assignee_id as string | null) ?? null, { type: "message", message }, mentioned);
+    const who = (conversation.contact_name as string | null) ?? `+${conversation.wa_id ?? ""}`;
+    for (const agentId of mentioned) this.notify(agentId, "mention", conversationId, `${viewer.name} @ ${who}: ${text.slice(0, 140)}`);
+    return message;
   }
 
   /** WhatsApp's typing indicator (which also marks the customer's last message read); lasts 25 s. */
@@ -1109,6 +1141,8 @@ export class NumberInbox extends DurableObject<Env> {
     }
     const content: MessageContent = replyTo ? { replyToWamid: replyTo } : {};
     switch (request.type) {
+      case "note":
+        return refuse(400, "a note is not sent to WhatsApp");
       case "text":
         return ok({ body: textBody({ to, replyToWamid: replyTo }, request.text), kind: "text", text: request.text, content });
       case "media":
@@ -1318,6 +1352,10 @@ export class NumberInbox extends DurableObject<Env> {
     const routing = this.config().routing;
     if (routing.ownership === "any_member") return ok(row);
     if (row.assignee_id === null && row.status === "open" && routing.agentsSeeQueue) return ok(row);
+    // A colleague mentioned in a private note may open the conversation to answer it.
+    if (this.sql.exec("SELECT 1 FROM note_mentions WHERE conversation_id = ? AND agent_id = ? LIMIT 1", id, viewer.personId).toArray().length > 0) {
+      return ok(row);
+    }
     return refuse(403, "this conversation is assigned to someone else");
   }
 

@@ -160,4 +160,15 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       );
     `,
   },
+  {
+    idMonotonicInc: 7,
+    description: "who was mentioned in a private note, so they can open the conversation",
+    sql: `
+      CREATE TABLE IF NOT EXISTS note_mentions (
+        conversation_id INTEGER NOT NULL, agent_id TEXT NOT NULL, message_id INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, agent_id, message_id)
+      );
+      CREATE INDEX IF NOT EXISTS note_mentions_by_agent ON note_mentions (agent_id, conversation_id);
+    `,
+  },
 ];
