@@ -144,6 +144,12 @@ export const socketEventSchema = z.discriminatedUnion("type", [
     present: z.boolean(),
   }),
   z.object({ type: z.literal("number_health"), phoneNumberId: z.string(), tokenValid: z.boolean(), detail: z.string() }),
+  /** Who else has this conversation open, and whether they are typing: the collision guard. */
+  z.object({
+    type: z.literal("collision"),
+    conversationId: z.string(),
+    viewers: z.array(z.object({ agentId: z.string(), typing: z.boolean() })),
+  }),
   /** Something an agent should notice: a conversation given to them, taken from them, or a note for them. */
   z.object({
     type: z.literal("notice"),
@@ -162,3 +168,10 @@ export const searchResultSchema = z.object({
 });
 export type SearchResult = z.infer<typeof searchResultSchema>;
 export const searchResultsSchema = z.object({ results: z.array(searchResultSchema) });
+
+/** What a side panel tells the server over its socket: which conversation it shows, and that the agent types. */
+export const clientSignalSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("viewing"), conversationId: z.string().max(20).nullable() }),
+  z.object({ type: z.literal("typing"), conversationId: z.string().max(20) }),
+]);
+export type ClientSignal = z.infer<typeof clientSignalSchema>;

@@ -30,6 +30,8 @@ export function Composer(props: {
   onSend: (request: OutgoingRequest) => Promise<void>;
   canned: CannedResponse[];
   known: KnownValues;
+  /** Tells colleagues with this conversation open that the agent is typing. */
+  onTyping?: () => void;
 }) {
   const [draft, setDraft] = useState("");
   const [active, setActive] = useState(0);
@@ -137,8 +139,13 @@ export function Composer(props: {
     }
   }
 
+  const lastSignal = useRef(0);
   function typed(value: string) {
     setDraft(value);
+    if (value.trim() && Date.now() - lastSignal.current > 3_000) {
+      lastSignal.current = Date.now();
+      props.onTyping?.();
+    }
     // WhatsApp's typing indicator lasts 25 s; refresh it while the agent keeps typing.
     if (value.trim() && Date.now() - lastTyping.current > TYPING_EVERY_MS) {
       lastTyping.current = Date.now();

@@ -28,6 +28,9 @@ export function ConversationView(props: {
   focusMessageId?: string | null;
   catalog: Catalog | null;
   known: Omit<KnownValues, "customerName">;
+  /** Colleagues with this conversation open, and whether they are typing. */
+  collision: { agentId: string; typing: boolean }[];
+  onTyping: () => void;
 }) {
   const [showCustomer, setShowCustomer] = useState(false);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
@@ -110,6 +113,14 @@ export function ConversationView(props: {
           {props.actions}
         </div>
       </header>
+      {props.collision.length > 0 && (
+        <p class="collision" role="status">
+          👥{" "}
+          {props.collision
+            .map((v) => t(v.typing ? "collision.typing" : "collision.viewing", { name: props.nameOf(v.agentId) }))
+            .join(" · ")}
+        </p>
+      )}
       {showCustomer && c && (
         <CustomerPanel
           key={c.contact.id}
@@ -146,6 +157,7 @@ export function ConversationView(props: {
           replyTo={replyTo}
           onCancelReply={() => setReplyTo(null)}
           onSend={props.onSend}
+          onTyping={props.onTyping}
           canned={props.catalog?.canned ?? []}
           known={{ ...props.known, customerName: c.contact.name }}
         />

@@ -136,6 +136,8 @@ export function Inbox(props: {
             }}
             focusMessageId={focusMessageId}
             catalog={catalog}
+            collision={inbox.collision}
+            onTyping={inbox.signalTyping}
             known={{
               agentName: props.me.agent.name,
               numberName: props.me.numbers.find((n) => n.phoneNumberId === inbox.open!.phoneNumberId)?.displayName ?? "",

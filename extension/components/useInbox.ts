@@ -41,6 +41,9 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const [live, setLive] = useState<Record<string, LiveState>>({});
   /** Who works on each number, with live status: names for the activity log, the transfer picker. */
   const [agents, setAgents] = useState<Record<string, NumberAgent[]>>({});
+  /** Colleagues looking at (or typing in) the open conversation. */
+  const [collision, setCollision] = useState<{ conversationId: string; viewers: { agentId: string; typing: boolean }[] } | null>(null);
+  const connectionsRef = useRef<Record<string, LiveConnection>>({});
   /** Numbers whose WhatsApp token stopped working (admins and supervisors are told). */
   const [unhealthy, setUnhealthy] = useState<Record<string, string>>({});
   const openRef = useRef(open);
@@ -185,6 +188,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
         return next;
       });
       refreshCounts(c.phoneNumberId, 300);
+    } else if (event.type === "collision") {
+      if (openRef.current?.conversationId === event.conversationId) setCollision(event);
     } else if (event.type === "notice") {
       void notify(event, meRef.current.agent.status === "away").catch(() => undefined);
     } else if (event.type === "agent_status") {
@@ -216,14 +221,18 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
       (n) =>
         new LiveConnection(api, n.phoneNumberId, {
           onEvent,
-          onOpen: () =>
+          onOpen: () => {
+            const current = openRef.current;
+            if (current?.phoneNumberId === n.phoneNumberId) connectionsRef.current[n.phoneNumberId]?.signal({ type: "viewing", conversationId: current.conversationId });
             void flushPending(api, () => undefined)
               .finally(() => refreshNumber(n.phoneNumberId))
-              .catch(() => undefined),
+              .catch(() => undefined);
+          },
           onState: (state) => setLive((prev) => ({ ...prev, [n.phoneNumberId]: state })),
           onUnauthorized,
         }),
     );
+    connections.forEach((c, i) => (connectionsRef.current[me.numbers[i]!.phoneNumberId] = c));
     connections.forEach((c) => c.start());
     // Load the lists at once rather than after the socket handshake; each (re)connect then catches up.
     for (const n of me.numbers) void refreshNumber(n.phoneNumberId).catch(() => undefined);
@@ -232,8 +241,17 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
 
   useEffect(() => {
     setMessages(null);
+    setCollision(null);
     if (open) void loadMessages(open).catch(() => setMessages([]));
+    // The collision guard: colleagues see that this conversation is open here.
+    for (const [number, connection] of Object.entries(connectionsRef.current)) {
+      connection.signal({ type: "viewing", conversationId: open?.phoneNumberId === number ? open.conversationId : null });
+    }
   }, [open?.phoneNumberId, open?.conversationId]);
+
+  function signalTyping() {
+    if (open) connectionsRef.current[open.phoneNumberId]?.signal({ type: "typing", conversationId: open.conversationId });
+  }
 
   /** Sends anything the API accepts; text shows at once as pending, everything gets a fresh clientId. */
   async function send(request: OutgoingRequest) {
@@ -340,5 +358,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     unhealthy,
     agents,
     nameOf,
+    collision: collision?.conversationId === open?.conversationId ? (collision?.viewers.filter((v) => v.agentId !== me.agent.id) ?? []) : [],
+    signalTyping,
   };
 }

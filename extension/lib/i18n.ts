@@ -164,6 +164,8 @@ const en = {
   "note.placeholder": "Note for colleagues only; @name tells them",
   "note.label": "Private note",
   "note.send": "Add note",
+  "collision.viewing": "{name} also has this open",
+  "collision.typing": "{name} is typing…",
   signOut: "Sign out",
   language: "语言 / Language",
 };
@@ -334,6 +336,8 @@ const zh: Record<Key, string> = {
   "note.placeholder": "仅同事可见的备注；@姓名 可通知对方",
   "note.label": "内部备注",
   "note.send": "添加备注",
+  "collision.viewing": "{name} 也在查看此会话",
+  "collision.typing": "{name} 正在输入…",
   signOut: "退出登录",
   language: "语言 / Language",
 };

@@ -1,4 +1,4 @@
-import type { SocketEvent } from "../../shared/inbox";
+import type { ClientSignal, SocketEvent } from "../../shared/inbox";
 import type { ApiClient } from "./api";
 
 export type LiveState = "connecting" | "live" | "offline";
@@ -29,6 +29,11 @@ export class LiveConnection {
     this.stopped = false;
     void this.connect();
     addEventListener("online", this.reconnectNow);
+  }
+
+  /** Tells the server what this panel shows or that the agent types; dropped quietly while offline. */
+  signal(signal: ClientSignal): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(signal));
   }
 
   stop(): void {

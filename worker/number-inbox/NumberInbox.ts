@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { SQLSchemaMigrations } from "durable-utils/sql-migrations";
+import { clientSignalSchema, type ClientSignal } from "../../shared/inbox";
 import type { Conversation, DeliveryStatus, Message, SearchResult, SendMessageRequest, SocketEvent, Template } from "../../shared/inbox";
 import type { MessageContent } from "../../shared/message-content";
 import type { AttributeDefinition, ContactProfile, Tag } from "../../shared/catalog";
@@ -65,7 +66,12 @@ export interface IngestResult {
 interface SocketIdentity {
   agentId: string;
   role: Role;
+  /** The conversation this panel shows, and when its agent last typed in it (collision guard). */
+  viewing?: string | null;
+  typingAt?: number;
 }
+
+const TYPING_SHOWN_MS = 6_000;
 
 
 const DEFAULT_MESSAGES_PER_SECOND = 80;
@@ -708,8 +714,43 @@ export class NumberInbox extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  override async webSocketMessage(): Promise<void> {
-    // Clients only listen; actions go through the HTTP API so they are validated and role-checked once.
+  /** The only things a panel says over its socket: what it shows and that its agent types (collision guard). */
+  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const identity = ws.deserializeAttachment() as SocketIdentity | null;
+    if (!identity || typeof data !== "string") return;
+    let signal: ClientSignal;
+    try {
+      const parsed = clientSignalSchema.safeParse(JSON.parse(data));
+      if (!parsed.success) return;
+      signal = parsed.data;
+    } catch {
+      return;
+    }
+    const before = identity.viewing ?? null;
+    const next: SocketIdentity =
+      signal.type === "viewing"
+        ? { ...identity, viewing: signal.conversationId, typingAt: 0 }
+        : { ...identity, viewing: signal.conversationId, typingAt: Date.now() };
+    ws.serializeAttachment(next);
+    if (before && before !== next.viewing) this.pushCollision(before);
+    if (next.viewing) this.pushCollision(next.viewing);
+  }
+
+  /** Tells everyone looking at a conversation who else is looking, and who is typing. */
+  private pushCollision(conversationId: string): void {
+    const sockets = this.ctx.getWebSockets().filter((ws) => (ws.deserializeAttachment() as SocketIdentity | null)?.viewing === conversationId && ws.readyState === WebSocket.OPEN);
+    const now = Date.now();
+    const viewers = new Map<string, boolean>();
+    for (const ws of sockets) {
+      const identity = ws.deserializeAttachment() as SocketIdentity;
+      viewers.set(identity.agentId, (viewers.get(identity.agentId) ?? false) || now - (identity.typingAt ?? 0) < TYPING_SHOWN_MS);
+    }
+    const data = JSON.stringify({
+      type: "collision",
+      conversationId,
+      viewers: [...viewers].map(([agentId, typing]) => ({ agentId, typing })),
+    } satisfies SocketEvent);
+    for (const ws of sockets) sendQuietly(ws, data);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -719,6 +760,7 @@ export class NumberInbox extends DurableObject<Env> {
     } catch {
       // already closed
     }
+    if (identity?.viewing) this.pushCollision(identity.viewing);
     if (!identity || this.isConnected(identity.agentId, ws)) return;
     this.sql.exec("UPDATE members SET disconnected_at = ? WHERE id = ?", Date.now(), identity.agentId);
     this.broadcastPresence(identity.agentId);
