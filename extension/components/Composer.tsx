@@ -12,6 +12,8 @@ import type { OutgoingRequest } from "./useInbox";
 import { windowState } from "./WindowState";
 
 const TYPING_EVERY_MS = 20_000;
+/** The emoji service chats use most; the system keyboard has the rest. */
+const EMOJI = ["😊", "🙏", "👍", "❤️", "😂", "🎉", "😅", "🤝", "👌", "🙂", "😢", "🔥", "✅", "📦", "🚚", "💰"];
 
 function mediaKindOf(file: File): "image" | "video" | "audio" | "document" {
   if (file.type.startsWith("image/")) return "image";
@@ -37,6 +39,7 @@ export function Composer(props: {
   const [active, setActive] = useState(0);
   /** Reply to the customer, or a private note to colleagues (never sent to WhatsApp). */
   const [mode, setMode] = useState<"reply" | "note">("reply");
+  const [emojiOpen, setEmojiOpen] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
   // Typing "/" at the start opens the canned responses, filtered by what follows.
   const pickerQuery = /^\/(\S*)$/.exec(draft)?.[1];
@@ -188,6 +191,47 @@ export function Composer(props: {
               {error}
             </p>
           )}
+          <div class="composer-tools">
+          <button
+            type="button"
+            class="icon"
+            title={t("canned.button")}
+            aria-label={t("canned.button")}
+            onClick={() => {
+              setDraft("/");
+              textarea.current?.focus();
+            }}
+          >
+            ⚡
+          </button>
+          <button type="button" class="icon" title={t("emoji.button")} aria-label={t("emoji.button")} aria-expanded={emojiOpen} onClick={() => setEmojiOpen(!emojiOpen)}>
+            😊
+          </button>
+          {emojiOpen && (
+            <div class="emoji-picker" role="group" aria-label={t("emoji.button")}>
+              {EMOJI.map((emoji) => (
+                <button
+                  type="button"
+                  aria-label={emoji}
+                  onClick={() => {
+                    const at = textarea.current?.selectionStart ?? draft.length;
+                    setDraft(draft.slice(0, at) + emoji + draft.slice(at));
+                    setEmojiOpen(false);
+                    requestAnimationFrame(() => textarea.current?.focus());
+                  }}
+                >
+                  {emoji}
+                </button>
+              ))}
+            </div>
+          )}
+          <button type="button" class="icon" title={t("share.page")} aria-label={t("share.page")} onClick={() => void shareCurrentTab()}>
+            🔗
+          </button>
+          <button type="button" class="icon" title={t("composer.attach")} aria-label={t("composer.attach")} onClick={() => fileInput.current?.click()} disabled={uploading}>
+            {uploading ? "⏳" : "📎"}
+          </button>
+          </div>
           <label class="visually-hidden" for="composer-text">
             {mode === "note" ? t("note.label") : t("composer.label")}
           </label>
@@ -248,24 +292,6 @@ export function Composer(props: {
               if (file) void attach(file);
             }}
           />
-          <button
-            type="button"
-            class="icon"
-            title={t("canned.button")}
-            aria-label={t("canned.button")}
-            onClick={() => {
-              setDraft("/");
-              textarea.current?.focus();
-            }}
-          >
-            ⚡
-          </button>
-          <button type="button" class="icon" title={t("share.page")} aria-label={t("share.page")} onClick={() => void shareCurrentTab()}>
-            🔗
-          </button>
-          <button type="button" class="icon" title={t("composer.attach")} aria-label={t("composer.attach")} onClick={() => fileInput.current?.click()} disabled={uploading}>
-            {uploading ? "⏳" : "📎"}
-          </button>
           <button type="submit">{mode === "note" ? t("note.send") : t("composer.send")}</button>
         </form>
       )}

@@ -206,12 +206,29 @@ export function Inbox(props: {
           ) : (
           <>
           <ViewTabs views={views} current={inbox.view} counts={inbox.counts} onChange={inbox.setView} />
-          {(catalog?.tags.length ?? 0) > 0 && (
+          {(
             <div class="filters">
+              <label class="checkbox">
+                <input
+                  type="checkbox"
+                  checked={inbox.listOptions.unreadOnly}
+                  onChange={(e) => inbox.setListOptions({ ...inbox.listOptions, unreadOnly: e.currentTarget.checked })}
+                />{" "}
+                {t("filter.unread")}
+              </label>
+              <label for="sort">{t("filter.sort")}</label>
+              <select
+                id="sort"
+                value={inbox.listOptions.sort ?? (inbox.view === "unassigned" ? "waiting" : "newest")}
+                onChange={(e) => inbox.setListOptions({ ...inbox.listOptions, sort: e.currentTarget.value as "newest" | "waiting" })}
+              >
+                <option value="newest">{t("filter.sort.newest")}</option>
+                <option value="waiting">{t("filter.sort.waiting")}</option>
+              </select>
               <label for="tag-filter">{t("filter.tag")}</label>
               <select id="tag-filter" value={inbox.tagFilter ?? ""} onChange={(e) => inbox.setTagFilter(e.currentTarget.value || null)}>
                 <option value="">{t("filter.allTags")}</option>
-                {catalog!.tags.map((tag) => (
+                {(catalog?.tags ?? []).map((tag) => (
                   <option value={tag.id}>{tag.name}</option>
                 ))}
               </select>

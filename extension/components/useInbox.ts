@@ -54,7 +54,15 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const [tagFilter, setTagFilterState] = useState<string | null>(null);
   const tagRef = useRef(tagFilter);
   tagRef.current = tagFilter;
-  const inView = (c: Conversation) => belongsToView(viewRef.current, c, viewer) && (tagRef.current === null || c.tags.includes(tagRef.current));
+  /** Unread only, and the order: newest activity or longest waiting. */
+  const [listOptions, setListOptionsState] = useState<{ unreadOnly: boolean; sort: "newest" | "waiting" | null }>({ unreadOnly: false, sort: null });
+  const optionsRef = useRef(listOptions);
+  optionsRef.current = listOptions;
+  const filters = () => ({ tag: tagRef.current, unreadOnly: optionsRef.current.unreadOnly, sort: optionsRef.current.sort ?? undefined });
+  const inView = (c: Conversation) =>
+    belongsToView(viewRef.current, c, viewer) &&
+    (tagRef.current === null || c.tags.includes(tagRef.current)) &&
+    (!optionsRef.current.unreadOnly || c.unread > 0);
   /** Next page of the current view, per number; null once a number has no more. */
   const cursors = useRef<Record<string, string | null>>({});
   const countTimers = useRef<Record<string, ReturnType<typeof setTimeout>>>({});
@@ -83,7 +91,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   async function loadFirstPage(phoneNumberId: string, forView: ConversationView) {
     const since = eventVersion.current;
     try {
-      const page = await api.conversations(phoneNumberId, forView, null, tagRef.current);
+      const page = await api.conversations(phoneNumberId, forView, null, filters());
       if (viewRef.current !== forView) return;
       cursors.current[phoneNumberId] = page.nextCursor;
       setViewError(null);
@@ -106,7 +114,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     const forView = viewRef.current;
     for (const [phoneNumberId, cursor] of Object.entries(cursors.current)) {
       if (!cursor) continue;
-      const page = await api.conversations(phoneNumberId, forView, cursor, tagRef.current);
+      const page = await api.conversations(phoneNumberId, forView, cursor, filters());
       if (viewRef.current !== forView) return;
       cursors.current[phoneNumberId] = page.nextCursor;
       setConversations((prev) => {
@@ -115,6 +123,12 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
         return next;
       });
     }
+  }
+
+  function setListOptions(next: { unreadOnly: boolean; sort: "newest" | "waiting" | null }) {
+    optionsRef.current = next;
+    setListOptionsState(next);
+    setView(viewRef.current);
   }
 
   function setTagFilter(tag: string | null) {
@@ -291,7 +305,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
       ? "live"
       : "connecting";
 
-  const sorted = [...conversations.values()].sort(compareInView(view));
+  const sorted = [...conversations.values()].sort(compareInView(view, listOptions.sort));
   const unreadMine = sorted.filter((c) => c.assigneeId === me.agent.id && c.unread > 0).length;
   useEffect(() => void setBadge(unreadMine).catch(() => undefined), [unreadMine]);
   useEffect(() => {
@@ -343,6 +357,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     setView,
     tagFilter,
     setTagFilter,
+    listOptions,
+    setListOptions,
     viewError,
     counts: totalCounts,
     hasMore,

@@ -54,8 +54,23 @@ export class ApiClient {
   socketTicket(phoneNumberId: string) {
     return this.call<{ ticket: string; expiresAt: number }>("POST", "/socket-ticket", { phoneNumberId });
   }
-  conversations(phoneNumberId: string, view: ConversationView = "mine", cursor: string | null = null, tag: string | null = null, limit = 50) {
-    const query = `view=${view}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}${tag ? `&tag=${encodeURIComponent(tag)}` : ""}`;
+  conversations(
+    phoneNumberId: string,
+    view: ConversationView = "mine",
+    cursor: string | null = null,
+    filters: { tag?: string | null; unreadOnly?: boolean; sort?: "newest" | "waiting" } = {},
+    limit = 50,
+  ) {
+    const query = [
+      `view=${view}`,
+      `limit=${limit}`,
+      cursor ? `cursor=${cursor}` : "",
+      filters.tag ? `tag=${encodeURIComponent(filters.tag)}` : "",
+      filters.unreadOnly ? "unread=true" : "",
+      filters.sort ? `sort=${filters.sort}` : "",
+    ]
+      .filter(Boolean)
+      .join("&");
     return this.call<{ conversations: Conversation[]; nextCursor: string | null }>("GET", `/numbers/${phoneNumberId}/conversations?${query}`);
   }
   search(phoneNumberId: string, q: string) {

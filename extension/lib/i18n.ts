@@ -166,6 +166,11 @@ const en = {
   "note.send": "Add note",
   "collision.viewing": "{name} also has this open",
   "collision.typing": "{name} is typing…",
+  "emoji.button": "Emoji",
+  "filter.unread": "Unread only",
+  "filter.sort": "Sort",
+  "filter.sort.newest": "Newest activity",
+  "filter.sort.waiting": "Longest waiting",
   signOut: "Sign out",
   language: "语言 / Language",
 };
@@ -338,6 +343,11 @@ const zh: Record<Key, string> = {
   "note.send": "添加备注",
   "collision.viewing": "{name} 也在查看此会话",
   "collision.typing": "{name} 正在输入…",
+  "emoji.button": "表情",
+  "filter.unread": "仅未读",
+  "filter.sort": "排序",
+  "filter.sort.newest": "最新消息",
+  "filter.sort.waiting": "等待最久",
   signOut: "退出登录",
   language: "语言 / Language",
 };

@@ -14,9 +14,12 @@ export function belongsToView(view: ConversationView, c: Conversation, me: { id:
   }
 }
 
-/** The queue shows the longest waiting first; every other view the newest activity first. */
-export function compareInView(view: ConversationView): (a: Conversation, b: Conversation) => number {
-  if (view === "unassigned") return (a, b) => (a.queuedAt ?? Infinity) - (b.queuedAt ?? Infinity) || Number(a.id) - Number(b.id);
+/** The queue shows the longest waiting first and every other view the newest activity first, unless asked. */
+export function compareInView(view: ConversationView, sort: "newest" | "waiting" | null = null): (a: Conversation, b: Conversation) => number {
+  const order = sort ?? (view === "unassigned" ? "waiting" : "newest");
+  // Waiting: in the queue since, or (for an assigned conversation) the customer's unanswered message; mirrors the API.
+  const since = (c: Conversation) => c.queuedAt ?? Number.MAX_SAFE_INTEGER;
+  if (order === "waiting") return (a, b) => since(a) - since(b) || Number(a.id) - Number(b.id);
   return (a, b) => b.lastMessageAt - a.lastMessageAt || Number(b.id) - Number(a.id);
 }
 

@@ -58,6 +58,8 @@ const listConversations = createRoute({
       limit: z.coerce.number().int().min(1).max(200).default(50),
       /** Only customers carrying this tag. */
       tag: z.string().min(1).max(40).optional(),
+      /** Only conversations with unread customer messages. */
+      unread: z.enum(["true", "false"]).optional(),
     }),
   },
   responses: jsonResponses(conversationListSchema, "One page of conversations and the cursor of the next"),

@@ -207,9 +207,12 @@ export class NumberInbox extends DurableObject<Env> {
   /** One page of a view, newest activity or longest waiting first, with the cursor of the next page. */
   async listConversations(
     viewer: Principal,
-    request: { view: ConversationView; sort?: ConversationSort; cursor?: string; limit?: number; tag?: string },
+    request: { view: ConversationView; sort?: ConversationSort; cursor?: string; limit?: number; tag?: string; unread?: "true" | "false" },
   ): Promise<Result<{ conversations: Conversation[]; nextCursor: string | null }>> {
-    const query = viewQuery(request.view, request.sort, { personId: viewer.personId, supervisor: seesEverything(viewer) }, this.config().routing, request.tag);
+    const query = viewQuery(request.view, request.sort, { personId: viewer.personId, supervisor: seesEverything(viewer) }, this.config().routing, {
+      tagId: request.tag,
+      unreadOnly: request.unread === "true",
+    });
     if ("refused" in query) return refuse(403, query.refused);
     const limit = Math.min(Math.max(request.limit ?? 50, 1), 200);
     const cursor = decodeCursor(request.cursor);

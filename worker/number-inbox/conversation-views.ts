@@ -24,11 +24,17 @@ export function viewQuery(
   sort: ConversationSort | undefined,
   viewer: { personId: string; supervisor: boolean },
   routing: Pick<RoutingSettings, "agentsSeeQueue" | "ownership">,
-  tagId?: string,
+  filters: { tagId?: string; unreadOnly?: boolean } = {},
 ): ViewQuery | { refused: string } {
   const base = viewBase(view, sort, viewer, routing);
-  if ("refused" in base || !tagId) return base;
-  return { ...base, where: `${base.where} AND EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.contact_id AND t.tag_id = ?)`, args: [...base.args, tagId] };
+  if ("refused" in base) return base;
+  let { where, args } = base;
+  if (filters.tagId) {
+    where += " AND EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.contact_id AND t.tag_id = ?)";
+    args = [...args, filters.tagId];
+  }
+  if (filters.unreadOnly) where += " AND c.unread > 0";
+  return { ...base, where, args };
 }
 
 function viewBase(
