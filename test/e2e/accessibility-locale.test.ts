@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
-import { launchWithExtension, openSidePanel, screenshot, signIn } from "./browser.ts";
+import { launchWithExtension, openSidePanel, readyAgent, screenshot } from "./browser.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -35,9 +35,7 @@ beforeAll(async () => {
   stack = await startStack();
   browser = await launchWithExtension();
   panel = await openSidePanel(browser.context);
-  await signIn(panel, stack.workerUrl, "lina@acme.test", DEMO_PASSWORD);
-  await panel.getByRole("button", { name: "Available" }).click();
-  await panel.getByRole("status").filter({ hasText: "Live" }).waitFor();
+  await readyAgent(panel, stack.workerUrl, "lina@acme.test", DEMO_PASSWORD);
   for (const [phone, name, text] of [
     ["8613833330001", "陈静", "你好，我上周买的空气炸锅不加热了"],
     ["8613833330002", "Emily Zhang", "Do you ship to Hong Kong? I'd like two of the blue mugs."],

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
-import { launchWithExtension, openSidePanel, screenshot, signIn } from "./browser.ts";
+import { launchWithExtension, openSidePanel, readyAgent, screenshot } from "./browser.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 let stack: Stack;
@@ -11,10 +11,7 @@ async function agentPanel(email: string, status: "Available" | "Away"): Promise<
   const browser = await launchWithExtension();
   browsers.push(browser);
   const panel = await openSidePanel(browser.context);
-  await signIn(panel, stack.workerUrl, email, DEMO_PASSWORD);
-  await panel.getByRole("button", { name: "Away" }).waitFor();
-  if (status === "Available") await panel.getByRole("button", { name: "Available" }).click();
-  await panel.getByRole("status").filter({ hasText: "Live" }).waitFor();
+  await readyAgent(panel, stack.workerUrl, email, DEMO_PASSWORD, status);
   return panel;
 }
 

@@ -61,3 +61,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
   await page.screenshot({ path });
 }
+
+/** Signs an agent in on the panel and waits until it is live; Available unless asked otherwise. */
+export async function readyAgent(page: Page, serverUrl: string, email: string, password: string, status: "Available" | "Away" = "Available") {
+  await signIn(page, serverUrl, email, password);
+  await page.getByRole("button", { name: "Away" }).waitFor();
+  if (status === "Available") await page.getByRole("button", { name: "Available" }).click();
+  await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
+}

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
-import { launchWithExtension, openSidePanel, screenshot, signIn } from "./browser.ts";
+import { launchWithExtension, openSidePanel, readyAgent, screenshot } from "./browser.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 /** One real fixture per kind the inbox must show meaningfully, and what the agent should read. */
@@ -56,9 +56,7 @@ beforeAll(async () => {
   stack = await startStack();
   browser = await launchWithExtension();
   panel = await openSidePanel(browser.context);
-  await signIn(panel, stack.workerUrl, "lina@acme.test", DEMO_PASSWORD);
-  await panel.getByRole("button", { name: "Available" }).click();
-  await panel.getByRole("status").filter({ hasText: "Live" }).waitFor();
+  await readyAgent(panel, stack.workerUrl, "lina@acme.test", DEMO_PASSWORD);
 });
 
 afterAll(async () => {
