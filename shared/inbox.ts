@@ -2,7 +2,8 @@ import { z } from "zod";
 import { messageContentSchema } from "./message-content";
 import { agentStatusSchema } from "./people";
 
-export const conversationStatusSchema = z.enum(["open", "resolved"]);
+/** `pending`: snoozed by its agent until a time or the customer's next message; it does not count as load. */
+export const conversationStatusSchema = z.enum(["open", "pending", "resolved"]);
 
 export const contactSchema = z.object({
   id: z.string(),
@@ -28,6 +29,8 @@ export const conversationSchema = z.object({
   unread: z.number(),
   /** When the 24-hour customer service window closes (24 h after the customer's last message); null if they never wrote. */
   windowClosesAt: z.number().nullable(),
+  /** For a pending conversation: when it wakes by itself (null: at the customer's next message). */
+  snoozedUntil: z.number().nullable(),
   /** The customer's tag ids (tags belong to the contact, so every conversation with them shows them). */
   tags: z.array(z.string()),
 });
@@ -175,3 +178,8 @@ export const clientSignalSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("typing"), conversationId: z.string().max(20) }),
 ]);
 export type ClientSignal = z.infer<typeof clientSignalSchema>;
+
+export const snoozeRequestSchema = z.object({
+  /** Epoch ms to wake it; null or absent waits for the customer's next message. */
+  until: z.number().int().positive().nullable().default(null),
+});

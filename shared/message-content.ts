@@ -55,7 +55,7 @@ export const messageContentSchema = z.object({
   /** For activity rows. */
   activity: z
     .object({
-      kind: z.enum(["assigned", "transferred", "resolved", "reopened", "queued", "unassigned"]),
+      kind: z.enum(["assigned", "transferred", "resolved", "reopened", "queued", "unassigned", "snoozed"]),
       agentId: z.string().nullable(),
       actorId: z.string().nullable(),
       reason: z.string().nullable(),

@@ -97,6 +97,11 @@ export function ConversationList(props: {
                 <span class="row-meta">
                   {props.numberNames && <span class="number-badge">{props.numberNames[c.phoneNumberId] ?? c.phoneNumberId}</span>}
                   {c.status === "open" && <WindowLeft closesAt={c.windowClosesAt} />}
+                  {c.status === "pending" && (
+                    <span class="pending-chip">
+                      💤 {c.snoozedUntil ? t("snooze.until", { time: formatTime(c.snoozedUntil) }) : t("snooze.untilReply")}
+                    </span>
+                  )}
                 </span>
                 {c.unread > 0 && (
                   <span class="unread" aria-label={t("inbox.unread", { n: c.unread })}>

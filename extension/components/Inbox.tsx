@@ -73,7 +73,7 @@ export function Inbox(props: {
         return true;
       }
       if (inbox.open && key === "r") return document.getElementById("composer-text")?.focus(), true;
-      if (inbox.open && key === "e" && current?.status === "open") return void act("resolve"), true;
+      if (inbox.open && key === "e" && current && current.status !== "resolved") return void act("resolve"), true;
       if (inbox.open && key === "t" && current?.status === "open") return setTransferring(true), true;
       return false;
     })();
@@ -148,7 +148,7 @@ export function Inbox(props: {
             actions={
               current && (
                 <>
-                  {current.status === "open" ? (
+                  {current.status !== "resolved" ? (
                     <button type="button" class="header-button" onClick={() => void act("resolve")}>
                       {t("action.resolve")}
                     </button>
@@ -156,6 +156,27 @@ export function Inbox(props: {
                     <button type="button" class="header-button" onClick={() => void act("reopen")}>
                       {t("action.reopen")}
                     </button>
+                  )}
+                  {current.status !== "resolved" && current.assigneeId !== null && (
+                    <select
+                      class="header-select"
+                      aria-label={t("snooze.title")}
+                      value=""
+                      onChange={(e) => {
+                        const choice = e.currentTarget.value;
+                        e.currentTarget.value = "";
+                        const tomorrow = new Date();
+                        tomorrow.setDate(tomorrow.getDate() + 1);
+                        tomorrow.setHours(9, 0, 0, 0);
+                        const until = choice === "hour" ? Date.now() + 3600_000 : choice === "tomorrow" ? tomorrow.getTime() : null;
+                        if (choice) void inbox.act(props.api.snooze(current.phoneNumberId, current.id, until)).catch((err: Error) => setActionError(err.message));
+                      }}
+                    >
+                      <option value="">{t("action.pending")}</option>
+                      <option value="reply">{t("snooze.reply")}</option>
+                      <option value="hour">{t("snooze.hour")}</option>
+                      <option value="tomorrow">{t("snooze.tomorrow")}</option>
+                    </select>
                   )}
                   {current.status === "open" && (supervisor || current.assigneeId === props.me.agent.id) && (
                     <button type="button" class="header-button" onClick={() => setTransferring(true)}>

@@ -106,6 +106,9 @@ export class ApiClient {
   conversationAction(phoneNumberId: string, conversationId: string, action: "resolve" | "reopen" | "claim") {
     return this.call<Conversation>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/${action}`);
   }
+  snooze(phoneNumberId: string, conversationId: string, until: number | null) {
+    return this.call<Conversation>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/snooze`, { until });
+  }
   transfer(phoneNumberId: string, conversationId: string, request: Partial<TransferRequest>) {
     return this.call<Conversation>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/transfer`, request);
   }

@@ -4,11 +4,11 @@ import type { Conversation, ConversationView } from "../../shared/inbox";
 export function belongsToView(view: ConversationView, c: Conversation, me: { id: string; supervisor: boolean }): boolean {
   switch (view) {
     case "mine":
-      return c.status === "open" && c.assigneeId === me.id;
+      return c.status !== "resolved" && c.assigneeId === me.id;
     case "unassigned":
       return c.status === "open" && c.assigneeId === null;
     case "all":
-      return c.status === "open";
+      return c.status !== "resolved";
     case "resolved":
       return c.status === "resolved" && (me.supervisor || c.assigneeId === me.id);
   }

@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import {
   conversationCountsSchema,
   searchResultsSchema,
+  snoozeRequestSchema,
   conversationListSchema,
   messageListSchema,
   messageSchema,
@@ -152,6 +153,16 @@ const resolve = conversationAction("resolve", "Resolve: frees the agent's capaci
 const reopen = conversationAction("reopen", "Reopen a resolved conversation");
 const claim = conversationAction("claim", "Assign to me from the queue; when two click at once, one wins and the other gets 409");
 
+const snooze = createRoute({
+  method: "post",
+  path: "/numbers/{phoneNumberId}/conversations/{conversationId}/snooze",
+  summary: "Mark pending until a time or the customer's next message; it leaves the agent's load meanwhile",
+  security: bearer,
+  middleware: [requireSession, requireNumberAccess] as const,
+  request: { params: conversationParams, ...jsonBody(snoozeRequestSchema) },
+  responses: jsonResponses(conversationSchema, "The pending conversation"),
+});
+
 const transfer = createRoute({
   method: "post",
   path: "/numbers/{phoneNumberId}/conversations/{conversationId}/transfer",
@@ -177,6 +188,10 @@ export const conversationRoutes = apiRouter()
     const { phoneNumberId, conversationId } = c.req.valid("param");
     const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).claim(c.get("principal"), conversationId);
     return respond(c, result);
+  })
+  .openapi(snooze, async (c) => {
+    const { phoneNumberId, conversationId } = c.req.valid("param");
+    return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).snooze(c.get("principal"), conversationId, c.req.valid("json").until));
   })
   .openapi(transfer, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");

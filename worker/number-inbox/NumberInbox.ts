@@ -383,9 +383,9 @@ export class NumberInbox extends DurableObject<Env> {
     const supervisor = seesEverything(viewer);
     const row = this.sql
       .exec<{ mine: number; unassigned: number; open: number; resolved: number }>(
-        `SELECT COALESCE(SUM(assignee_id = ? AND status = 'open'), 0) AS mine,
+        `SELECT COALESCE(SUM(assignee_id = ? AND status IN ('open', 'pending')), 0) AS mine,
                 COALESCE(SUM(assignee_id IS NULL AND status = 'open'), 0) AS unassigned,
-                COALESCE(SUM(status = 'open'), 0) AS open,
+                COALESCE(SUM(status IN ('open', 'pending')), 0) AS open,
                 COALESCE(SUM(status = 'resolved' AND (? OR assignee_id = ?)), 0) AS resolved
          FROM conversations`,
         viewer.personId,
@@ -536,6 +536,31 @@ export class NumberInbox extends DurableObject<Env> {
     this.addActivity(id, { kind: "reopened", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
     if (conversation.value.assignee_id === null) this.route(id, { now: Date.now() });
     this.broadcastConversation(id);
+    return ok(this.conversationById(id));
+  }
+
+  /** Mark pending: out of the agent's way (and off their load) until a time or the customer's next message. */
+  async snooze(viewer: Principal, conversationId: string, until: number | null): Promise<Result<Conversation>> {
+    const conversation = this.visibleConversation(viewer, conversationId);
+    if (!conversation.ok) return conversation;
+    const c = conversation.value;
+    if (!this.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can mark this conversation pending");
+    if (c.status === "resolved") return refuse(409, "reopen the conversation before marking it pending");
+    if (c.assignee_id === null) return refuse(409, "a conversation in the queue cannot be snoozed; assign it first");
+    if (until !== null && until <= Date.now()) return refuse(400, "until: pick a time in the future");
+    const id = Number(conversationId);
+    this.sql.exec("UPDATE conversations SET status = 'pending', snoozed_until = ?, awaiting_reply_since = NULL WHERE id = ?", until, id);
+    this.refreshMembers([c.assignee_id as string]);
+    this.addActivity(id, {
+      kind: "snoozed",
+      agentId: c.assignee_id as string,
+      actorId: viewer.personId,
+      reason: until === null ? "until the customer writes" : `until ${new Date(until).toISOString()}`,
+      note: null,
+    });
+    this.broadcastConversation(id);
+    this.drainQueue();
+    await this.scheduleAlarm();
     return ok(this.conversationById(id));
   }
 
@@ -691,6 +716,7 @@ export class NumberInbox extends DurableObject<Env> {
     const now = Date.now();
     if (this.storedConfig()) {
       this.expireGrace(now);
+      this.wakeSnoozed(now);
       this.reassignUnanswered(now);
     }
     await this.drainOutbox();
@@ -874,6 +900,14 @@ export class NumberInbox extends DurableObject<Env> {
       )
       .toArray()[0];
     if (last?.status === "open") return { conversationId: last.id, wasResolved: false };
+    if (last?.status === "pending") {
+      // Snoozed until the customer's next message (or a time that has not come): it wakes, still its agent's.
+      this.sql.exec("UPDATE conversations SET status = 'open', snoozed_until = NULL WHERE id = ?", last.id);
+      const assignee = this.sql.exec<{ assignee_id: string | null }>("SELECT assignee_id FROM conversations WHERE id = ?", last.id).one().assignee_id;
+      if (assignee) this.refreshMembers([assignee]);
+      this.addActivity(last.id, { kind: "reopened", agentId: assignee, actorId: null, reason: "the customer wrote again", note: null });
+      return { conversationId: last.id, wasResolved: false };
+    }
     const reopenWithinMs = (this.config().routing.reopenWithinHours ?? 168) * 3600_000;
     if (last && (last.resolved_at === null || now - last.resolved_at <= reopenWithinMs)) {
       this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL WHERE id = ?", last.id);
@@ -1128,6 +1162,23 @@ export class NumberInbox extends DurableObject<Env> {
     }
   }
 
+  /** Snoozed conversations whose time has come are open again, with their agent, who is told. */
+  private wakeSnoozed(now: number): void {
+    const due = this.sql
+      .exec<{ id: number; assignee_id: string | null }>(
+        "SELECT id, assignee_id FROM conversations WHERE status = 'pending' AND snoozed_until IS NOT NULL AND snoozed_until <= ?",
+        now,
+      )
+      .toArray();
+    for (const { id, assignee_id } of due) {
+      this.sql.exec("UPDATE conversations SET status = 'open', snoozed_until = NULL WHERE id = ?", id);
+      if (assignee_id) this.refreshMembers([assignee_id]);
+      this.addActivity(id, { kind: "reopened", agentId: assignee_id, actorId: null, reason: "the snooze ended", note: null });
+      this.broadcastConversation(id);
+      if (assignee_id) this.notify(assignee_id, "assigned", id, `${this.conversationById(id).contact.name ?? "A customer"}: the snooze ended`);
+    }
+  }
+
   /** No-reply reassignment: the customer waited N minutes without an answer, so someone else takes it. */
   private reassignUnanswered(now: number): void {
     const minutes = this.config().routing.noReplyMinutes;
@@ -1152,6 +1203,8 @@ export class NumberInbox extends DurableObject<Env> {
     const deadlines: number[] = [];
     const outbox = this.sql.exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox").one().at;
     if (outbox !== null) deadlines.push(outbox);
+    const snoozed = this.sql.exec<{ at: number | null }>("SELECT MIN(snoozed_until) AS at FROM conversations WHERE status = 'pending'").one().at;
+    if (snoozed !== null) deadlines.push(snoozed);
     const disconnected = this.sql.exec<{ at: number | null }>("SELECT MIN(disconnected_at) AS at FROM members WHERE disconnected_at IS NOT NULL").one().at;
     const grace = graceEndsAt({ connected: false, disconnectedAt: disconnected }, graceMs);
     if (grace !== null) deadlines.push(grace);

@@ -16,7 +16,7 @@ const WAITING_KEY = "COALESCE(c.queued_at, c.awaiting_reply_since, 9007199254740
 
 /**
  * Which conversations a view shows to this person, in which order. Pure: the object runs the SQL.
- * Mine: my open ones. Unassigned: the queue (if the number lets agents see it). All: every open one
+ * Mine: my open and pending ones. Unassigned: the queue (if the number lets agents see it). All: every open one
  * (supervisors, or agents under shared ownership). Resolved: mine, or all for supervisors.
  */
 export function viewQuery(
@@ -49,13 +49,13 @@ function viewBase(
   const order = (sort ?? (view === "unassigned" ? "waiting" : "newest")) === "waiting" ? waiting : newest;
   switch (view) {
     case "mine":
-      return { where: "c.assignee_id = ? AND c.status = 'open'", args: [viewer.personId], ...order };
+      return { where: "c.assignee_id = ? AND c.status IN ('open', 'pending')", args: [viewer.personId], ...order };
     case "unassigned":
       if (!viewer.supervisor && !routing.agentsSeeQueue) return { refused: "on this number only supervisors see the unassigned queue" };
       return { where: "c.assignee_id IS NULL AND c.status = 'open'", args: [], ...order };
     case "all":
       if (!viewer.supervisor && routing.ownership !== "any_member") return { refused: "only supervisors and admins see all conversations" };
-      return { where: "c.status = 'open'", args: [], ...order };
+      return { where: "c.status IN ('open', 'pending')", args: [], ...order };
     case "resolved":
       return viewer.supervisor
         ? { where: "c.status = 'resolved'", args: [], ...newest }

@@ -171,4 +171,12 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       CREATE INDEX IF NOT EXISTS note_mentions_by_agent ON note_mentions (agent_id, conversation_id);
     `,
   },
+  {
+    idMonotonicInc: 8,
+    description: "snooze: a pending conversation wakes at a time or at the customer's next message",
+    sql: `
+      ALTER TABLE conversations ADD COLUMN snoozed_until INTEGER;
+      CREATE INDEX IF NOT EXISTS conversations_snoozed ON conversations (snoozed_until) WHERE status = 'pending';
+    `,
+  },
 ];
