@@ -52,7 +52,7 @@ export function ConversationList(props: {
   const virtual = useVirtualList({
     count: props.conversations.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => (props.view === "unassigned" ? 118 : 75),
+    estimateSize: () => (props.view === "unassigned" ? 118 : 76),
   });
   const items = virtual.getVirtualItems();
   const last = items[items.length - 1];
@@ -94,6 +94,11 @@ export function ConversationList(props: {
                 <span class="who">{c.contact.name ?? `+${c.contact.waId}`}</span>
                 <time>{formatTime(c.lastMessageAt)}</time>
                 <span class="preview">{c.lastMessagePreview}</span>
+                {c.unread > 0 && (
+                  <span class="unread" aria-label={t("inbox.unread", { n: c.unread })}>
+                    {c.unread}
+                  </span>
+                )}
                 <span class="row-meta">
                   {props.numberNames && <span class="number-badge">{props.numberNames[c.phoneNumberId] ?? c.phoneNumberId}</span>}
                   {c.status === "open" && <WindowLeft closesAt={c.windowClosesAt} />}
@@ -103,11 +108,6 @@ export function ConversationList(props: {
                     </span>
                   )}
                 </span>
-                {c.unread > 0 && (
-                  <span class="unread" aria-label={t("inbox.unread", { n: c.unread })}>
-                    {c.unread}
-                  </span>
-                )}
                 {c.queuedAt !== null && <Waiting since={c.queuedAt} />}
                 {c.tags.length > 0 && (
                   <span class="row-tags">

@@ -15,6 +15,7 @@ import { useInbox } from "./useInbox";
 import { ViewTabs } from "./ViewTabs";
 import { useState } from "preact/hooks";
 import type { ConversationView as InboxView } from "../../shared/inbox";
+import type { Team } from "../../shared/routing";
 
 export function Inbox(props: {
   api: ApiClient;
@@ -26,6 +27,8 @@ export function Inbox(props: {
 }) {
   const inbox = useInbox(props.api, props.me, props.onSignOut);
   const { catalog } = useCatalog(props.api);
+  const [teams, setTeams] = useState<Team[]>([]);
+  useEffect(() => void props.api.teams().then((r) => setTeams(r.teams)).catch(() => undefined), []);
   const [transferring, setTransferring] = useState(false);
   const [query, setQuery] = useState("");
   useEffect(() => {
@@ -246,6 +249,38 @@ export function Inbox(props: {
                 <option value="newest">{t("filter.sort.newest")}</option>
                 <option value="waiting">{t("filter.sort.waiting")}</option>
               </select>
+              <label for="status-filter">{t("filter.status")}</label>
+              <select
+                id="status-filter"
+                value={inbox.listOptions.status ?? ""}
+                onChange={(e) => inbox.setListOptions({ ...inbox.listOptions, status: (e.currentTarget.value || null) as "open" | "pending" | null })}
+              >
+                <option value="">{t("filter.any")}</option>
+                <option value="open">{t("filter.status.open")}</option>
+                <option value="pending">{t("filter.status.pending")}</option>
+              </select>
+              {teams.length > 0 && (
+                <>
+                  <label for="team-filter">{t("filter.team")}</label>
+                  <select id="team-filter" value={inbox.listOptions.team ?? ""} onChange={(e) => inbox.setListOptions({ ...inbox.listOptions, team: e.currentTarget.value || null })}>
+                    <option value="">{t("filter.any")}</option>
+                    {teams.map((team) => (
+                      <option value={team.id}>{team.name}</option>
+                    ))}
+                  </select>
+                </>
+              )}
+              {props.me.numbers.length > 1 && (
+                <>
+                  <label for="number-filter">{t("filter.number")}</label>
+                  <select id="number-filter" value={inbox.listOptions.number ?? ""} onChange={(e) => inbox.setListOptions({ ...inbox.listOptions, number: e.currentTarget.value || null })}>
+                    <option value="">{t("filter.any")}</option>
+                    {props.me.numbers.map((n) => (
+                      <option value={n.phoneNumberId}>{n.displayName}</option>
+                    ))}
+                  </select>
+                </>
+              )}
               <label for="tag-filter">{t("filter.tag")}</label>
               <select id="tag-filter" value={inbox.tagFilter ?? ""} onChange={(e) => inbox.setTagFilter(e.currentTarget.value || null)}>
                 <option value="">{t("filter.allTags")}</option>

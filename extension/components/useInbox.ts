@@ -13,6 +13,15 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** A send request before the panel gives it its clientId; defaults the schema fills may be left out. */
 export type OutgoingRequest = DistributiveOmit<SendMessageRequest, "clientId"> | { type: "template"; name: string; language: string; header?: string[]; body?: string[] };
 
+/** What the list shows beyond its view: unread only, order, status, team, number. */
+export interface ListOptions {
+  unreadOnly: boolean;
+  sort: "newest" | "waiting" | null;
+  status: "open" | "pending" | null;
+  team: string | null;
+  number: string | null;
+}
+
 export interface OpenConversation {
   phoneNumberId: string;
   conversationId: string;
@@ -55,14 +64,23 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const tagRef = useRef(tagFilter);
   tagRef.current = tagFilter;
   /** Unread only, and the order: newest activity or longest waiting. */
-  const [listOptions, setListOptionsState] = useState<{ unreadOnly: boolean; sort: "newest" | "waiting" | null }>({ unreadOnly: false, sort: null });
+  const [listOptions, setListOptionsState] = useState<ListOptions>({ unreadOnly: false, sort: null, status: null, team: null, number: null });
   const optionsRef = useRef(listOptions);
   optionsRef.current = listOptions;
-  const filters = () => ({ tag: tagRef.current, unreadOnly: optionsRef.current.unreadOnly, sort: optionsRef.current.sort ?? undefined });
+  const filters = () => ({
+    tag: tagRef.current,
+    unreadOnly: optionsRef.current.unreadOnly,
+    sort: optionsRef.current.sort ?? undefined,
+    status: optionsRef.current.status,
+    team: optionsRef.current.team,
+  });
+  /** Live events pass the same filters the API applied (the team filter is re-checked when the list reloads). */
   const inView = (c: Conversation) =>
     belongsToView(viewRef.current, c, viewer) &&
     (tagRef.current === null || c.tags.includes(tagRef.current)) &&
-    (!optionsRef.current.unreadOnly || c.unread > 0);
+    (!optionsRef.current.unreadOnly || c.unread > 0) &&
+    (optionsRef.current.status === null || c.status === optionsRef.current.status) &&
+    (optionsRef.current.number === null || c.phoneNumberId === optionsRef.current.number);
   /** Next page of the current view, per number; null once a number has no more. */
   const cursors = useRef<Record<string, string | null>>({});
   const countTimers = useRef<Record<string, ReturnType<typeof setTimeout>>>({});
@@ -125,7 +143,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     }
   }
 
-  function setListOptions(next: { unreadOnly: boolean; sort: "newest" | "waiting" | null }) {
+  function setListOptions(next: ListOptions) {
     optionsRef.current = next;
     setListOptionsState(next);
     setView(viewRef.current);
@@ -143,6 +161,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     setConversations(new Map());
     cursors.current = {};
     for (const n of me.numbers) {
+      if (optionsRef.current.number && optionsRef.current.number !== n.phoneNumberId) continue;
       void loadFirstPage(n.phoneNumberId, next);
       refreshCounts(n.phoneNumberId);
     }

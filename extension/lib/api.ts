@@ -58,7 +58,7 @@ export class ApiClient {
     phoneNumberId: string,
     view: ConversationView = "mine",
     cursor: string | null = null,
-    filters: { tag?: string | null; unreadOnly?: boolean; sort?: "newest" | "waiting" } = {},
+    filters: { tag?: string | null; unreadOnly?: boolean; sort?: "newest" | "waiting"; status?: "open" | "pending" | null; team?: string | null } = {},
     limit = 50,
   ) {
     const query = [
@@ -68,6 +68,8 @@ export class ApiClient {
       filters.tag ? `tag=${encodeURIComponent(filters.tag)}` : "",
       filters.unreadOnly ? "unread=true" : "",
       filters.sort ? `sort=${filters.sort}` : "",
+      filters.status ? `status=${filters.status}` : "",
+      filters.team ? `team=${encodeURIComponent(filters.team)}` : "",
     ]
       .filter(Boolean)
       .join("&");

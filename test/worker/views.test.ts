@@ -53,3 +53,29 @@ describe("conversation views: paging and counts", () => {
     socket.close();
   });
 });
+
+describe("list filters", () => {
+  it("filters by status, team and unread", async () => {
+    const ws = await createWorkspace(2);
+    const [a, b] = ws.agents as [(typeof ws.agents)[0], (typeof ws.agents)[0]];
+    const sockets = [await connectSocket(a.token, ws.phoneNumberId), await connectSocket(b.token, ws.phoneNumberId)];
+    await setStatus(a.token, "available");
+    await setStatus(b.token, "available");
+    const team = (await api<{ id: string }>("POST", "/teams", { token: ws.adminToken, body: { name: "售后", memberIds: [b.id] } })).body.id;
+    await newCustomerWrites(ws.phoneNumberId); // → A
+    await newCustomerWrites(ws.phoneNumberId); // → B
+    const list = async (query: string) =>
+      (await api<{ conversations: Conversation[] }>("GET", `/numbers/${ws.phoneNumberId}/conversations?view=all&${query}`, { token: ws.adminToken })).body.conversations;
+    expect((await list(`team=${team}`)).map((c) => c.assigneeId)).toEqual([b.id]);
+    expect(await list("team=nope")).toEqual([]);
+    const aConversation = (await list("")).find((c) => c.assigneeId === a.id)!;
+    await api("POST", `/numbers/${ws.phoneNumberId}/conversations/${aConversation.id}/snooze`, { token: a.token, body: {} });
+    expect((await list("status=pending")).map((c) => c.id)).toEqual([aConversation.id]);
+    expect((await list("status=open")).map((c) => c.assigneeId)).toEqual([b.id]);
+    await api("GET", `/numbers/${ws.phoneNumberId}/conversations/${aConversation.id}/messages`, { token: a.token });
+    expect((await list("unread=true")).map((c) => c.assigneeId)).toEqual([b.id]);
+    const bad = await api<{ error: { message: string } }>("GET", `/numbers/${ws.phoneNumberId}/conversations?status=closed`, { token: ws.adminToken });
+    expect(bad.status).toBe(400);
+    sockets.forEach((s) => s.close());
+  });
+});

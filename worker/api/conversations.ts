@@ -61,6 +61,9 @@ const listConversations = createRoute({
       tag: z.string().min(1).max(40).optional(),
       /** Only conversations with unread customer messages. */
       unread: z.enum(["true", "false"]).optional(),
+      status: z.enum(["open", "pending"]).optional(),
+      /** Conversations assigned to a member of this team. */
+      team: z.string().min(1).max(40).optional(),
     }),
   },
   responses: jsonResponses(conversationListSchema, "One page of conversations and the cursor of the next"),

@@ -207,11 +207,22 @@ export class NumberInbox extends DurableObject<Env> {
   /** One page of a view, newest activity or longest waiting first, with the cursor of the next page. */
   async listConversations(
     viewer: Principal,
-    request: { view: ConversationView; sort?: ConversationSort; cursor?: string; limit?: number; tag?: string; unread?: "true" | "false" },
+    request: {
+      view: ConversationView;
+      sort?: ConversationSort;
+      cursor?: string;
+      limit?: number;
+      tag?: string;
+      unread?: "true" | "false";
+      status?: "open" | "pending";
+      team?: string;
+    },
   ): Promise<Result<{ conversations: Conversation[]; nextCursor: string | null }>> {
     const query = viewQuery(request.view, request.sort, { personId: viewer.personId, supervisor: seesEverything(viewer) }, this.config().routing, {
       tagId: request.tag,
       unreadOnly: request.unread === "true",
+      status: request.status,
+      agentIds: request.team ? (this.config().teams.find((t) => t.id === request.team)?.memberIds ?? []) : undefined,
     });
     if ("refused" in query) return refuse(403, query.refused);
     const limit = Math.min(Math.max(request.limit ?? 50, 1), 200);

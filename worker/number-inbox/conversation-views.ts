@@ -24,7 +24,7 @@ export function viewQuery(
   sort: ConversationSort | undefined,
   viewer: { personId: string; supervisor: boolean },
   routing: Pick<RoutingSettings, "agentsSeeQueue" | "ownership">,
-  filters: { tagId?: string; unreadOnly?: boolean } = {},
+  filters: { tagId?: string; unreadOnly?: boolean; status?: "open" | "pending"; agentIds?: string[] } = {},
 ): ViewQuery | { refused: string } {
   const base = viewBase(view, sort, viewer, routing);
   if ("refused" in base) return base;
@@ -34,6 +34,15 @@ export function viewQuery(
     args = [...args, filters.tagId];
   }
   if (filters.unreadOnly) where += " AND c.unread > 0";
+  if (filters.status) {
+    where += " AND c.status = ?";
+    args = [...args, filters.status];
+  }
+  if (filters.agentIds) {
+    // A team filter: conversations assigned to one of its members.
+    where += " AND c.assignee_id IN (SELECT value FROM json_each(?))";
+    args = [...args, JSON.stringify(filters.agentIds)];
+  }
   return { ...base, where, args };
 }
 
