@@ -125,3 +125,22 @@ describe("what only a side panel can do", () => {
     expect(await lina.getByLabel("Search conversations").inputValue()).toBe("+86 138 2222 0001");
   });
 });
+
+describe("pending and filters", () => {
+  it("marks a conversation pending until the customer replies, filters by status, and wakes it when they write", async () => {
+    await lina.getByLabel("Search conversations").fill("");
+    await lina.locator(".conversation-row", { hasText: "王芳" }).click();
+    await lina.getByLabel("Mark pending").selectOption("reply");
+    await lina.getByRole("button", { name: "Back to the list" }).click();
+    const row = lina.locator(".conversation-row", { hasText: "王芳" });
+    await row.locator(".pending-chip", { hasText: "pending until the customer replies" }).waitFor();
+    await lina.getByLabel("Status", { exact: true }).selectOption("open");
+    await row.waitFor({ state: "detached" });
+    await lina.getByLabel("Status", { exact: true }).selectOption("pending");
+    await row.waitFor();
+    await lina.getByLabel("Status", { exact: true }).selectOption("");
+    await stack.customerWrites("8613822220001", "王芳", "订单号是 #5521");
+    await row.locator(".window-left").waitFor();
+    expect(await row.locator(".pending-chip").count()).toBe(0);
+  });
+});
