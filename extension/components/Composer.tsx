@@ -34,6 +34,8 @@ export function Composer(props: {
   known: KnownValues;
   /** Tells colleagues with this conversation open that the agent is typing. */
   onTyping?: () => void;
+  /** Opens the editor of the agent's personal canned responses. */
+  onManageCanned?: () => void;
 }) {
   const [draft, setDraft] = useState("");
   const [active, setActive] = useState(0);
@@ -204,6 +206,11 @@ export function Composer(props: {
           >
             ⚡
           </button>
+          {props.onManageCanned && (
+            <button type="button" class="icon" title={t("mine.button")} aria-label={t("mine.button")} onClick={props.onManageCanned}>
+              ✎
+            </button>
+          )}
           <button type="button" class="icon" title={t("emoji.button")} aria-label={t("emoji.button")} aria-expanded={emojiOpen} onClick={() => setEmojiOpen(!emojiOpen)}>
             😊
           </button>

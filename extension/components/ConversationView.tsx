@@ -31,6 +31,7 @@ export function ConversationView(props: {
   /** Colleagues with this conversation open, and whether they are typing. */
   collision: { agentId: string; typing: boolean }[];
   onTyping: () => void;
+  onManageCanned: () => void;
 }) {
   const [showCustomer, setShowCustomer] = useState(false);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
@@ -158,6 +159,7 @@ export function ConversationView(props: {
           onCancelReply={() => setReplyTo(null)}
           onSend={props.onSend}
           onTyping={props.onTyping}
+          onManageCanned={props.onManageCanned}
           canned={props.catalog?.canned ?? []}
           known={{ ...props.known, customerName: c.contact.name }}
         />

@@ -7,6 +7,7 @@ import { LanguageSwitch } from "./LanguageSwitch";
 import { StatusToggle } from "./StatusToggle";
 import { SearchResults } from "./SearchResults";
 import { ShortcutsHelp } from "./ShortcutsHelp";
+import { MyResponses } from "./MyResponses";
 import { pendingSearchItem } from "../lib/session-store";
 import { useEffect, useRef } from "preact/hooks";
 import { TransferDialog } from "./TransferDialog";
@@ -26,7 +27,8 @@ export function Inbox(props: {
   onSignOut: () => void;
 }) {
   const inbox = useInbox(props.api, props.me, props.onSignOut);
-  const { catalog } = useCatalog(props.api);
+  const { catalog, reload: reloadCatalog } = useCatalog(props.api);
+  const [managingCanned, setManagingCanned] = useState(false);
   const [teams, setTeams] = useState<Team[]>([]);
   useEffect(() => void props.api.teams().then((r) => setTeams(r.teams)).catch(() => undefined), []);
   const [transferring, setTransferring] = useState(false);
@@ -115,6 +117,9 @@ export function Inbox(props: {
         </div>
         <StatusToggle status={props.me.agent.status} onChange={changeStatus} />
         <LanguageSwitch locale={props.locale} onLocale={props.onLocale} />
+        <label class="sound-toggle">
+          <input type="checkbox" checked={inbox.sound} onChange={(e) => inbox.setSound(e.currentTarget.checked)} /> {t("sound.label")}
+        </label>
         <button type="button" class="link" onClick={signOut}>
           {t("signOut")}
         </button>
@@ -126,6 +131,15 @@ export function Inbox(props: {
       ))}
       {props.me.agent.status === "away" && <p class="hint">{t("status.awayHint")}</p>}
       {showKeys && <ShortcutsHelp onClose={() => setShowKeys(false)} />}
+      {managingCanned && (
+        <MyResponses
+          api={props.api}
+          meId={props.me.agent.id}
+          canned={catalog?.canned ?? []}
+          onChanged={() => void reloadCatalog()}
+          onClose={() => setManagingCanned(false)}
+        />
+      )}
       {inbox.open ? (
         <>
           <ConversationView
@@ -141,6 +155,7 @@ export function Inbox(props: {
             catalog={catalog}
             collision={inbox.collision}
             onTyping={inbox.signalTyping}
+            onManageCanned={() => setManagingCanned(true)}
             known={{
               agentName: props.me.agent.name,
               numberName: props.me.numbers.find((n) => n.phoneNumberId === inbox.open!.phoneNumberId)?.displayName ?? "",

@@ -6,7 +6,7 @@ import type { ApiClient } from "../lib/api";
 import { LiveConnection, type LiveState } from "../lib/live";
 import { flushPending, pendingReplies, sendOrKeep } from "../lib/outbox";
 import { notify, setBadge } from "../lib/attention";
-import { pendingOpenItem } from "../lib/session-store";
+import { pendingOpenItem, soundItem } from "../lib/session-store";
 import { belongsToView, compareInView } from "../lib/views";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -93,6 +93,14 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const viewer = { id: me.agent.id, supervisor: me.agent.role !== "agent" };
   const meRef = useRef(me);
   meRef.current = me;
+  const [sound, setSoundState] = useState(false);
+  const soundRef = useRef(sound);
+  soundRef.current = sound;
+  useEffect(() => void soundItem.getValue().then(setSoundState), []);
+  function setSound(on: boolean) {
+    setSoundState(on);
+    void soundItem.setValue(on);
+  }
 
   function refreshCounts(phoneNumberId: string, delay = 0) {
     clearTimeout(countTimers.current[phoneNumberId]);
@@ -224,7 +232,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     } else if (event.type === "collision") {
       if (openRef.current?.conversationId === event.conversationId) setCollision(event);
     } else if (event.type === "notice") {
-      void notify(event, meRef.current.agent.status === "away").catch(() => undefined);
+      void notify(event, meRef.current.agent.status === "away", soundRef.current).catch(() => undefined);
     } else if (event.type === "agent_status") {
       setAgents((prev) =>
         Object.fromEntries(
@@ -393,6 +401,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     unhealthy,
     agents,
     nameOf,
+    sound,
+    setSound,
     collision: collision?.conversationId === open?.conversationId ? (collision?.viewers.filter((v) => v.agentId !== me.agent.id) ?? []) : [],
     signalTyping,
   };

@@ -1,7 +1,7 @@
 import type { Conversation, ConversationCounts, ConversationView, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
 import type { Agent, AgentStatus, Me, Session } from "../../shared/people";
 import type { NumberAgent, Team, TransferRequest } from "../../shared/routing";
-import type { Catalog, ContactProfile } from "../../shared/catalog";
+import type { CannedResponse, Catalog, ContactProfile } from "../../shared/catalog";
 
 /** A refusal from the server, with the sentence it gave. */
 export class ApiError extends Error {
@@ -77,6 +77,15 @@ export class ApiClient {
   }
   search(phoneNumberId: string, q: string) {
     return this.call<{ results: SearchResult[] }>("GET", `/numbers/${phoneNumberId}/search?q=${encodeURIComponent(q)}`);
+  }
+  createCanned(request: { shortcode: string; title: string; body: string; language: string }) {
+    return this.call<CannedResponse>("POST", "/canned-responses", request);
+  }
+  updateCanned(id: string, request: { shortcode: string; title: string; body: string; language: string }) {
+    return this.call<CannedResponse>("PUT", `/canned-responses/${id}`, request);
+  }
+  deleteCanned(id: string) {
+    return this.call<{ ok: true }>("DELETE", `/canned-responses/${id}`);
   }
   catalog() {
     return this.call<Catalog>("GET", "/catalog");

@@ -15,9 +15,31 @@ export function parseNotificationId(id: string): { phoneNumberId: string; conver
   return match ? { phoneNumberId: match[1]!, conversationId: match[2]! } : null;
 }
 
-export async function notify(event: Extract<SocketEvent, { type: "notice" }>, away: boolean): Promise<void> {
+/** A short two-tone chime from WebAudio: no sound file to ship. */
+function chime(): void {
+  const audio = new AudioContext();
+  [880, 1320].forEach((frequency, i) => {
+    const oscillator = audio.createOscillator();
+    const gain = audio.createGain();
+    oscillator.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.08, audio.currentTime + i * 0.12);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + i * 0.12 + 0.25);
+    oscillator.connect(gain).connect(audio.destination);
+    oscillator.start(audio.currentTime + i * 0.12);
+    oscillator.stop(audio.currentTime + i * 0.12 + 0.3);
+  });
+}
+
+export async function notify(event: Extract<SocketEvent, { type: "notice" }>, away: boolean, sound = false): Promise<void> {
   // Away means no interruptions, except a colleague asking for you by name.
   if ((away && event.kind !== "mention") || event.kind === "unassigned") return;
+  if (sound) {
+    try {
+      chime();
+    } catch {
+      // no audio device: the notification is enough
+    }
+  }
   await browser.notifications.create(notificationId(event.phoneNumberId, event.conversationId), {
     type: "basic",
     iconUrl: browser.runtime.getURL("/icon-128.png"),

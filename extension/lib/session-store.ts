@@ -23,3 +23,6 @@ export const pendingOpenItem = storage.defineItem<{ phoneNumberId: string; conve
 export const composerInsertItem = storage.defineItem<{ text: string; at: number } | null>("local:composerInsert", { fallback: null });
 /** A phone number or words selected on a page, to search the inbox for. */
 export const pendingSearchItem = storage.defineItem<{ q: string; at: number } | null>("local:pendingSearch", { fallback: null });
+
+/** Whether a notification also plays a short sound (off by default). */
+export const soundItem = storage.defineItem<boolean>("local:sound", { fallback: false });

@@ -144,3 +144,32 @@ describe("pending and filters", () => {
     expect(await row.locator(".pending-chip").count()).toBe(0);
   });
 });
+
+describe("personal canned responses", () => {
+  it("are created, used with a known variable filled, edited and deleted in the panel", async () => {
+    await lina.locator(".conversation-row", { hasText: "王芳" }).click();
+    await lina.getByRole("button", { name: "My responses" }).click();
+    const dialog = lina.getByRole("dialog", { name: "My canned responses" });
+    await dialog.getByLabel("Shortcode (type /shortcode)").fill("ship");
+    await dialog.getByLabel("Title").fill("发货说明");
+    await dialog.getByLabel(/^Text/).fill("您好 {customer name}，您的包裹今天发出。");
+    await dialog.getByRole("button", { name: "Add" }).click();
+    await dialog.locator(".my-responses li", { hasText: "/ship" }).waitFor();
+    await dialog.getByRole("button", { name: "Close" }).click();
+
+    await lina.getByLabel("Reply").fill("/ship");
+    await lina.locator(".canned-picker li", { hasText: "/ship" }).waitFor();
+    await lina.getByLabel("Reply").press("Enter");
+    expect(await lina.getByLabel("Reply").inputValue()).toBe("您好 王芳，您的包裹今天发出。");
+    await lina.getByLabel("Reply").fill("");
+
+    await lina.getByRole("button", { name: "My responses" }).click();
+    await dialog.locator(".my-responses li", { hasText: "/ship" }).getByRole("button", { name: "Edit" }).click();
+    await dialog.getByLabel("Title").fill("发货通知");
+    await dialog.getByRole("button", { name: "Save changes" }).click();
+    await dialog.locator(".my-responses li", { hasText: "发货通知" }).waitFor();
+    await dialog.locator(".my-responses li", { hasText: "/ship" }).getByRole("button", { name: "Delete" }).click();
+    await dialog.locator(".my-responses li", { hasText: "/ship" }).waitFor({ state: "detached" });
+    await dialog.getByRole("button", { name: "Close" }).click();
+  });
+});
