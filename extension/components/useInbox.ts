@@ -5,7 +5,7 @@ import type { NumberAgent } from "../../shared/routing";
 import type { ApiClient } from "../lib/api";
 import { LiveConnection, type LiveState } from "../lib/live";
 import { flushPending, pendingReplies, sendOrKeep } from "../lib/outbox";
-import { notify, setBadge } from "../lib/attention";
+import { notify, notifyMessage, setBadge } from "../lib/attention";
 import { pendingOpenItem, soundItem } from "../lib/session-store";
 import { belongsToView, compareInView } from "../lib/views";
 
@@ -43,6 +43,8 @@ function mergeMessage(list: Message[], message: Message): Message[] {
 export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const [view, setViewState] = useState<ConversationView>("mine");
   const [conversations, setConversations] = useState<Map<string, Conversation>>(new Map());
+  const conversationsRef = useRef(conversations);
+  conversationsRef.current = conversations;
   const [counts, setCounts] = useState<Record<string, ConversationCounts>>({});
   const [viewError, setViewError] = useState<string | null>(null);
   const [open, setOpen] = useState<OpenConversation | null>(null);
@@ -251,6 +253,19 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
       });
     } else if (event.type === "message") {
       const current = openRef.current;
+      const mine = [...conversationsRef.current.values()].find(
+        (c) => c.id === event.message.conversationId && c.assigneeId === meRef.current.agent.id,
+      );
+      const looking = current?.conversationId === event.message.conversationId && document.visibilityState === "visible";
+      if (event.message.direction === "in" && mine && !looking && meRef.current.agent.status !== "away") {
+        void notifyMessage(
+          mine.phoneNumberId,
+          mine.id,
+          mine.contact.name ?? `+${mine.contact.waId ?? ""}`,
+          event.message.text ?? `[${event.message.kind}]`,
+          soundRef.current,
+        ).catch(() => undefined);
+      }
       if (current && current.conversationId === event.message.conversationId) {
         setMessages((prev) => (prev ? mergeMessage(prev, event.message) : prev));
       }

@@ -54,3 +54,21 @@ export async function setBadge(unreadConversations: number): Promise<void> {
   await browser.action.setBadgeText({ text: unreadConversations > 0 ? String(unreadConversations) : "" });
   await browser.action.setBadgeBackgroundColor({ color: "#0b7a5d" });
 }
+
+/** A new customer message in one of my conversations, unless I am looking at it right now. */
+export async function notifyMessage(phoneNumberId: string, conversationId: string, from: string, text: string, sound: boolean): Promise<void> {
+  if (sound) {
+    try {
+      chime();
+    } catch {
+      // no audio device
+    }
+  }
+  await browser.notifications.create(notificationId(phoneNumberId, conversationId), {
+    type: "basic",
+    iconUrl: browser.runtime.getURL("/icon-128.png"),
+    title: from,
+    message: text,
+    priority: 1,
+  });
+}

@@ -120,3 +120,27 @@ describe("agent workspace: views, queue, transfer", () => {
     expect(await loser.locator(".conversation h2", { hasText: "孙丽" }).count()).toBe(0);
   });
 });
+
+describe("tags between agents", () => {
+  it("a tag one agent adds to a waiting customer appears live in a second agent's queue and its tag filter", async () => {
+    // 李娜 and 陈伟 are Away from the claim test, so a new customer waits in the queue both can see.
+    const lina = await openSidePanel(browsers[0]!.context);
+    const chenwei = await openSidePanel(browsers[2]!.context);
+    await stack.customerWrites("8613811110020", "吴迪", "请问这款杯子有粉色吗？");
+    for (const panel of [lina, chenwei]) {
+      await panel.getByRole("tab", { name: /Unassigned/ }).click();
+      await panel.locator(".conversation-row", { hasText: "吴迪" }).waitFor();
+    }
+    await lina.locator(".conversation-row", { hasText: "吴迪" }).click();
+    await lina.getByRole("button", { name: "Customer" }).click();
+    await lina.getByLabel("Add a tag").fill("新用户");
+    await lina.getByRole("option", { name: /新用户咨询/ }).click();
+    const row = chenwei.locator(".conversation-row", { hasText: "吴迪" });
+    await row.locator(".tag-chip", { hasText: "新用户咨询" }).waitFor({ timeout: 3_000 });
+    await chenwei.getByLabel("Filter by tag").selectOption({ label: "新用户咨询" });
+    await row.waitFor();
+    expect(await chenwei.locator(".conversation-row").count()).toBe(1);
+    await chenwei.getByLabel("Filter by tag").selectOption({ label: "高优先级" });
+    await row.waitFor({ state: "detached" });
+  });
+});

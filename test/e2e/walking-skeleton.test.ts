@@ -55,9 +55,14 @@ describe("walking skeleton: customer → Available agent's side panel → reply 
       );
     for (let i = 0; i < 20 && Object.keys(await notifications()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(Object.keys(await notifications()).some((id) => id.startsWith("conversation:105550100:"))).toBe(true);
+    // A further message in that conversation, while the agent looks at the list, raises another.
+    const before = Object.keys(await notifications()).length;
+    await stack.customerWrites("8613800138000", "赵磊", "麻烦尽快，谢谢");
+    for (let i = 0; i < 30 && Object.keys(await notifications()).length <= before; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(Object.keys(await notifications()).length).toBeGreaterThan(before);
 
     await row.click();
-    await panel.locator(".message.in", { hasText: "什么时候发货" }).waitFor();
+    await panel.locator(".message.in", { hasText: "麻烦尽快" }).waitFor();
     await panel.getByLabel("Reply").fill("您好赵先生，订单 #1024 今天下午发出，明天送达。");
     await panel.getByLabel("Reply").press("Enter");
 
