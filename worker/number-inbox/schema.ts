@@ -179,4 +179,13 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       CREATE INDEX IF NOT EXISTS conversations_snoozed ON conversations (snoozed_until) WHERE status = 'pending';
     `,
   },
+  {
+    idMonotonicInc: 9,
+    description: "indexes for the media check and the tab counts, which otherwise scan every row",
+    sql: `
+      CREATE INDEX IF NOT EXISTS messages_by_media ON messages (json_extract(content, '$.media.id'))
+        WHERE json_extract(content, '$.media.id') IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS conversations_by_status ON conversations (status);
+    `,
+  },
 ];
