@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { CannedResponse } from "../../shared/catalog";
 import type { ApiClient } from "../lib/api";
 import { getLocale, t } from "../lib/i18n";
+import { DialogFooter } from "./DialogFooter";
 
 /** The agent's personal canned responses: add, edit, delete. The company library is edited by supervisors. */
 export function MyResponses(props: { api: ApiClient; meId: string; canned: CannedResponse[]; onChanged: () => void; onClose: () => void }) {
@@ -67,17 +68,12 @@ export function MyResponses(props: { api: ApiClient; meId: string; canned: Canne
             {t("mine.body")}
             <textarea rows={3} value={form.body} onInput={(e) => setForm({ ...form, body: e.currentTarget.value })} required />
           </label>
-          {error && (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          )}
-          <div class="dialog-actions">
-            <button type="button" class="secondary" onClick={props.onClose}>
-              {t("keys.close")}
-            </button>
-            <button type="submit">{form.id ? t("mine.saveEdit") : t("mine.add")}</button>
-          </div>
+          <DialogFooter
+            error={error}
+            dismissLabel={t("keys.close")}
+            submitLabel={form.id ? t("mine.saveEdit") : t("mine.add")}
+            onDismiss={props.onClose}
+          />
         </form>
       </div>
     </div>

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { NumberAgent, Team } from "../../shared/routing";
 import type { ApiClient } from "../lib/api";
 import { t } from "../lib/i18n";
+import { DialogFooter } from "./DialogFooter";
 
 /** The transfer picker: agents with live status and load, teams, a note; supervisors may force. */
 export function TransferDialog(props: {
@@ -88,17 +89,7 @@ export function TransferDialog(props: {
             <input type="checkbox" checked={force} onChange={(e) => setForce(e.currentTarget.checked)} /> {t("transfer.force")}
           </label>
         )}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="dialog-actions">
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t("transfer.cancel")}
-          </button>
-          <button type="submit">{t("transfer.submit")}</button>
-        </div>
+        <DialogFooter error={error} dismissLabel={t("transfer.cancel")} submitLabel={t("transfer.submit")} onDismiss={props.onClose} />
       </form>
       </div>
     </div>
