@@ -15,6 +15,8 @@ export default defineConfig({
           WHATSAPP_VERIFY_TOKEN: "test-verify-token",
           WHATSAPP_ACCESS_TOKEN: "test-access-token",
           SETUP_TOKEN: "test-setup-token",
+          // 32 fixed bytes: tests only; every deployment makes its own (README).
+          TOKEN_ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0",
           GRAPH_API_BASE: "http://graph.test",
         },
         // The simulator's Graph API answers the worker's outbound calls, so sends, failures and retries are real HTTP.

@@ -3,7 +3,8 @@
  * runs the Meta simulator, seeds the demo workspace on first start, and says what to open.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { demoNumber, startSimulator } from "../simulator/server.ts";
 import { DEMO_PASSWORD, demoWorkspace } from "./demo-data.ts";
@@ -19,6 +20,11 @@ function readDevVars(): Record<string, string> {
   if (!existsSync(path)) {
     copyFileSync(resolve(root, ".dev.vars.example"), path);
     console.log("Created .dev.vars from .dev.vars.example (local secrets for the simulator).");
+  }
+  if (!/^TOKEN_ENCRYPTION_KEY=/m.test(readFileSync(path, "utf8"))) {
+    // Each machine gets its own key; it seals the per-number access tokens saved in the console.
+    appendFileSync(path, `TOKEN_ENCRYPTION_KEY=${randomBytes(32).toString("base64")}\n`);
+    console.log("Added a random TOKEN_ENCRYPTION_KEY to .dev.vars.");
   }
   const vars: Record<string, string> = {};
   for (const line of readFileSync(path, "utf8").split("\n")) {

@@ -29,6 +29,8 @@ export const cannedResponseSchema = z.object({
   language: z.string(),
   /** null for the company library; the agent's id for their personal ones. */
   ownerId: z.string().nullable(),
+  /** Company responses only: the teams that see it; empty means everyone. */
+  teamIds: z.array(z.string()).default([]),
 });
 export type CannedResponse = z.infer<typeof cannedResponseSchema>;
 
@@ -62,7 +64,36 @@ export const cannedRequestSchema = z.object({
   language: z.string().trim().min(2).max(10).default("zh"),
   /** Company responses are for supervisors; agents always create personal ones. */
   company: z.boolean().default(false),
+  /** For company responses: only these teams see it; empty is everyone. */
+  teamIds: z.array(z.string()).max(50).default([]),
 });
+export type CannedRequest = z.infer<typeof cannedRequestSchema>;
+
+/** Renaming a tag changes it everywhere at once: contacts carry the tag's id, not its name. */
+export const tagUpdateSchema = z
+  .object({
+    name: name.optional(),
+    color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "color must look like #1fa855").optional(),
+    groupId: z.string().nullable().optional(),
+  })
+  .refine((t) => t.name !== undefined || t.color !== undefined || t.groupId !== undefined, "give name, color or groupId");
+export const tagGroupUpdateSchema = z
+  .object({ name: name.optional(), singleChoice: z.boolean().optional() })
+  .refine((t) => t.name !== undefined || t.singleChoice !== undefined, "give name or singleChoice");
+export const attributeUpdateSchema = attributeRequestSchema.omit({ key: true });
+/** How many contacts and open-or-resolved conversations carry each tag, over every number. */
+export const tagUsageSchema = z.object({ usage: z.record(z.string(), z.object({ contacts: z.number(), conversations: z.number() })) });
+export type TagUsage = z.infer<typeof tagUsageSchema>["usage"];
+
+/** Columns of the canned responses CSV, in order: what import reads and export writes. */
+export const cannedCsvColumns = ["shortcode", "title", "body", "language", "teams"] as const;
+export const cannedImportResultSchema = z.object({
+  imported: z.number(),
+  updated: z.number(),
+  /** Rows refused, numbered as a spreadsheet shows them (the header is row 1). */
+  errors: z.array(z.object({ row: z.number(), message: z.string() })),
+});
+export type CannedImportResult = z.infer<typeof cannedImportResultSchema>;
 
 /** A contact's tags and attribute values, with who set each and when. */
 export const contactTagSchema = z.object({ tagId: z.string(), addedBy: z.string().nullable(), addedAt: z.number() });

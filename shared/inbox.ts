@@ -145,7 +145,14 @@ export const socketEventSchema = z.discriminatedUnion("type", [
     connected: z.boolean(),
     /** Connected or within the grace period: still counts as online for routing. */
     present: z.boolean(),
+    /** When the status or presence last changed: the floor shows time in status. */
+    statusSince: z.number(),
+    /** Open conversations against their capacity, for the floor. */
+    load: z.number(),
+    capacity: z.number().nullable(),
   }),
+  /** The number's object closed this socket on purpose: the person was deactivated or removed from the number. */
+  z.object({ type: z.literal("revoked"), reason: z.string() }),
   z.object({ type: z.literal("number_health"), phoneNumberId: z.string(), tokenValid: z.boolean(), detail: z.string() }),
   /** Who else has this conversation open, and whether they are typing: the collision guard. */
   z.object({

@@ -22,6 +22,8 @@ export const routingSettingsSchema = z.object({
   agentsSeeQueue: z.boolean().default(true),
   /** A customer writing within this many hours of a resolve reopens that conversation; later starts a new one. */
   reopenWithinHours: z.number().int().min(0).max(8760).default(168),
+  /** How long a dropped side panel keeps its agent routable on this number; null follows the workspace's setting. */
+  graceSeconds: z.number().int().min(0).max(3600).nullable().default(null),
 });
 export type RoutingSettings = z.infer<typeof routingSettingsSchema>;
 
@@ -33,6 +35,7 @@ export const defaultRoutingSettings: RoutingSettings = {
   ownership: "assignee",
   agentsSeeQueue: true,
   reopenWithinHours: 168,
+  graceSeconds: null,
 };
 
 export const workspaceSettingsSchema = z.object({
@@ -45,6 +48,8 @@ export const teamSchema = z.object({
   id: z.string(),
   name: z.string(),
   memberIds: z.array(z.string()),
+  /** Team supervisors: who answers for the team; they see its conversations like any supervisor. */
+  supervisorIds: z.array(z.string()).default([]),
   mode: routingModeSchema,
 });
 export type Team = z.infer<typeof teamSchema>;
@@ -52,12 +57,8 @@ export type Team = z.infer<typeof teamSchema>;
 export const teamRequestSchema = z.object({
   name: z.string().trim().min(1, "name must not be empty").max(60),
   memberIds: z.array(z.string()).max(500).default([]),
+  supervisorIds: z.array(z.string()).max(50).default([]),
   mode: routingModeSchema.default("round_robin"),
-});
-
-export const personUpdateSchema = z.object({
-  /** Most open conversations at once on a number; null removes the limit. */
-  capacity: z.number().int().min(1, "capacity is at least 1").max(1000).nullable(),
 });
 
 /** An agent as seen from one number: for the transfer picker and the supervisors' floor. */
@@ -73,6 +74,8 @@ export const numberAgentSchema = z.object({
   capacity: z.number().nullable(),
   inRotation: z.boolean(),
   teamIds: z.array(z.string()),
+  /** When their status last changed (Available/Away or online/offline), for "time in status". */
+  statusSince: z.number(),
 });
 export type NumberAgent = z.infer<typeof numberAgentSchema>;
 

@@ -37,6 +37,12 @@ export interface FakeGraphOptions {
   onSent?: (message: SentMessage) => void;
 }
 
+/** Meta formats a number for display with spaces and a dash; the simulator makes one from the id's last digits. */
+export function simulatedDisplayNumber(phoneNumberId: string): string {
+  const digits = phoneNumberId.slice(-4).padStart(4, "0");
+  return `+1 555-${digits}`;
+}
+
 export const demoTemplates = [
   {
     name: "order_update",
@@ -106,6 +112,10 @@ export class FakeGraph {
   /** Every send attempt, including refused ones, to prove retries never duplicate. */
   attempts = 0;
   private readonly uploads = new Map<string, { bytes: Uint8Array; mimeType: string }>();
+  /** Tokens Meta accepts besides the main one: per-number tokens an admin pastes into the console. */
+  private readonly extraTokens = new Set<string>();
+  /** Quality ratings set through the control API, to show a YELLOW or RED number. */
+  private readonly ratings = new Map<string, string>();
 
   private readonly options: FakeGraphOptions;
 
@@ -138,7 +148,8 @@ export class FakeGraph {
     const match = /^\/(v\d+\.\d+)\/([^/]+)(?:\/([a-z_]+))?$/.exec(path);
     if (!match) return null;
     const [, , objectId, edge] = match as unknown as [string, string, string, string | undefined];
-    if (request.headers.get("authorization") !== `Bearer ${this.options.accessToken}`) {
+    const bearer = request.headers.get("authorization")?.replace(/^Bearer /, "") ?? "";
+    if (bearer !== this.options.accessToken && !this.extraTokens.has(bearer)) {
       return graphError(401, 190, "Error validating access token: The session is invalid.");
     }
     if (edge === "messages" && request.method === "POST") return this.messages(objectId, request);
@@ -146,6 +157,17 @@ export class FakeGraph {
     if (edge === "message_templates" && request.method === "GET") {
       if (this.options.wabaId !== null && objectId !== this.options.wabaId) return graphError(400, 100, `Unsupported get request. Object with ID '${objectId}' does not exist`);
       return json({ data: demoTemplates, paging: { cursors: { before: "MAZDZD", after: "MjQZD" } } });
+    }
+    if (!edge && request.method === "GET" && url.searchParams.get("fields")?.includes("display_phone_number")) {
+      if (this.options.phoneNumberId !== null && objectId !== this.options.phoneNumberId) {
+        return graphError(400, 100, `Unsupported get request. Object with ID '${objectId}' does not exist`);
+      }
+      return json({
+        verified_name: "Acme Store",
+        display_phone_number: simulatedDisplayNumber(objectId),
+        quality_rating: this.ratings.get(objectId) ?? "GREEN",
+        id: objectId,
+      });
     }
     if (!edge && request.method === "GET") {
       return json({
@@ -225,6 +247,18 @@ export class FakeGraph {
       const to = new URL(request.url).searchParams.get("to");
       const sent = to ? this.sent.filter((m) => m.to === to) : this.sent;
       return json({ sent, attempts: this.attempts, statusCalls: this.statusCalls, rejected: this.rejected });
+    }
+    if (action === "tokens" && request.method === "POST") {
+      const { token } = (await request.json()) as { token?: string };
+      if (!token) return json({ error: "send {token}" }, 400);
+      this.extraTokens.add(token);
+      return json({ ok: true });
+    }
+    if (action === "quality" && request.method === "POST") {
+      const { phoneNumberId, rating } = (await request.json()) as { phoneNumberId?: string; rating?: string };
+      if (!phoneNumberId || !rating) return json({ error: "send {phoneNumberId, rating}" }, 400);
+      this.ratings.set(phoneNumberId, rating);
+      return json({ ok: true });
     }
     if (action === "reset" && request.method === "POST") {
       this.reset();

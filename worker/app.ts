@@ -6,6 +6,8 @@ import { catalogRoutes } from "./api/catalog";
 import type { AppEnv } from "./api/context";
 import { conversationRoutes } from "./api/conversations";
 import { mediaRoutes } from "./api/media";
+import { peopleRoutes } from "./api/people";
+import { invitePage } from "./invite-page";
 import { routingRoutes } from "./api/routing";
 import { sessionRoutes } from "./api/sessions";
 import { socketRoutes } from "./api/socket";
@@ -15,6 +17,7 @@ import { webhookRoutes } from "./webhook/routes";
 const api = new OpenAPIHono<AppEnv>()
   .route("/", sessionRoutes)
   .route("/", adminRoutes)
+  .route("/", peopleRoutes)
   .route("/", conversationRoutes)
   .route("/", routingRoutes)
   .route("/", catalogRoutes)
@@ -43,6 +46,8 @@ app.use(
 app.get("/", (c) => c.text("WhatsApp team inbox: API under /api, Meta webhooks at /webhooks/whatsapp"));
 app.get("/health", (c) => c.text("ok"));
 app.route("/webhooks", webhookRoutes);
+// The page an invitation or reset link opens: plain HTML from the worker, so it works in any browser.
+app.get("/invite/:token", (c) => c.html(invitePage()));
 app.route("/api", api);
 
 app.notFound((c) => errorResponse(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));

@@ -16,6 +16,8 @@ export interface Env {
   GRAPH_API_VERSION: string;
   /** Comma-separated origins allowed by CORS (the extension's origin, web origins). */
   ALLOWED_ORIGINS: string;
+  /** 32 random bytes (base64): seals per-number access tokens at rest. */
+  TOKEN_ENCRYPTION_KEY?: string;
   /** Bearer secret for POST /api/setup, which creates a workspace and its first admin. */
   SETUP_TOKEN?: string;
 }

@@ -16,6 +16,7 @@ export const secrets = {
   WHATSAPP_VERIFY_TOKEN: "e2e-verify-token",
   WHATSAPP_ACCESS_TOKEN: "e2e-access-token",
   SETUP_TOKEN: "e2e-setup-token",
+  TOKEN_ENCRYPTION_KEY: "ZTJlLWtleS1lMmUta2V5LWUyZS1rZXktZTJlLWtleS0",
 };
 
 export async function freePort(): Promise<number> {

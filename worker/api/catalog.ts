@@ -12,6 +12,11 @@ import {
   tagGroupSchema,
   tagRequestSchema,
   tagSchema,
+  attributeUpdateSchema,
+  cannedImportResultSchema,
+  tagGroupUpdateSchema,
+  tagUpdateSchema,
+  tagUsageSchema,
 } from "../../shared/catalog";
 import { respond } from "../lib/errors";
 import { requireRole, requireSession } from "./auth";
@@ -120,7 +125,143 @@ const setAttribute = createRoute({
   responses: jsonResponses(contactProfileSchema, "Customer after the change"),
 });
 
+const idParams = z.object({ id: z.string().min(1).max(40) });
+const keyParams = z.object({ key: z.string().min(1).max(40) });
+const done = jsonResponses(z.object({ ok: z.literal(true) }), "Done");
+
+const updateTagGroup = createRoute({
+  method: "put",
+  path: "/tag-groups/{id}",
+  summary: "Rename a tag group or make it single-choice",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: { params: idParams, ...jsonBody(tagGroupUpdateSchema) },
+  responses: jsonResponses(tagGroupSchema, "Saved"),
+});
+const deleteTagGroup = createRoute({
+  method: "delete",
+  path: "/tag-groups/{id}",
+  summary: "Delete a tag group; its tags stay, ungrouped",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: { params: idParams },
+  responses: done,
+});
+const updateTag = createRoute({
+  method: "put",
+  path: "/tags/{id}",
+  summary: "Rename, recolour or regroup a tag; every tagged customer shows the change at once",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: { params: idParams, ...jsonBody(tagUpdateSchema) },
+  responses: jsonResponses(tagSchema, "Saved"),
+});
+const deleteTag = createRoute({
+  method: "delete",
+  path: "/tags/{id}",
+  summary: "Delete a tag and take it off every customer; answers how many carried it",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: { params: idParams },
+  responses: jsonResponses(z.object({ ok: z.literal(true), removedFrom: z.number() }), "Deleted"),
+});
+const tagUsage = createRoute({
+  method: "get",
+  path: "/tags/usage",
+  summary: "How many customers and conversations carry each tag, over every number",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  responses: jsonResponses(tagUsageSchema, "Usage"),
+});
+const updateAttribute = createRoute({
+  method: "put",
+  path: "/attributes/{key}",
+  summary: "Change an attribute's labels, type, options or whether agents may edit it",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: { params: keyParams, ...jsonBody(attributeUpdateSchema) },
+  responses: jsonResponses(attributeDefinitionSchema, "Saved"),
+});
+const deleteAttribute = createRoute({
+  method: "delete",
+  path: "/attributes/{key}",
+  summary: "Stop showing an attribute on customers",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: { params: keyParams },
+  responses: done,
+});
+const cannedLibrary = createRoute({
+  method: "get",
+  path: "/canned-responses/library",
+  summary: "The whole company library, including responses limited to teams",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  responses: jsonResponses(z.object({ canned: z.array(cannedResponseSchema) }), "Library"),
+});
+const cannedExport = createRoute({
+  method: "get",
+  path: "/canned-responses/export.csv",
+  summary: "The company library as CSV: shortcode, title, body, language, teams (names joined by |)",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  responses: { 200: { description: "CSV", content: { "text/csv": { schema: z.string() } } } },
+});
+const cannedImport = createRoute({
+  method: "post",
+  path: "/canned-responses/import",
+  summary: "Import a CSV into the company library; bad rows are reported by row number, the rest are saved",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: jsonBody(z.object({ csv: z.string().min(1, "csv: the file is empty").max(2_000_000, "csv: keep the file under 2 MB") })),
+  responses: jsonResponses(cannedImportResultSchema, "Imported"),
+});
+
 export const catalogRoutes = apiRouter()
+  .openapi(updateTagGroup, async (c) => {
+    const principal = c.get("principal");
+    return respond(c, await c.env.WORKSPACE.getByName(principal.workspaceId).updateTagGroup(principal, c.req.valid("param").id, c.req.valid("json")));
+  })
+  .openapi(deleteTagGroup, async (c) => {
+    const principal = c.get("principal");
+    return respond(c, await c.env.WORKSPACE.getByName(principal.workspaceId).deleteTagGroup(principal, c.req.valid("param").id));
+  })
+  .openapi(tagUsage, async (c) => {
+    const principal = c.get("principal");
+    const result = await c.env.WORKSPACE.getByName(principal.workspaceId).tagUsage(principal);
+    return respond(c, result.ok ? { ok: true, value: { usage: result.value } } : result);
+  })
+  .openapi(updateTag, async (c) => {
+    const principal = c.get("principal");
+    return respond(c, await c.env.WORKSPACE.getByName(principal.workspaceId).updateTag(principal, c.req.valid("param").id, c.req.valid("json")));
+  })
+  .openapi(deleteTag, async (c) => {
+    const principal = c.get("principal");
+    return respond(c, await c.env.WORKSPACE.getByName(principal.workspaceId).deleteTag(principal, c.req.valid("param").id));
+  })
+  .openapi(updateAttribute, async (c) => {
+    const principal = c.get("principal");
+    return respond(c, await c.env.WORKSPACE.getByName(principal.workspaceId).updateAttribute(principal, c.req.valid("param").key, c.req.valid("json")));
+  })
+  .openapi(deleteAttribute, async (c) => {
+    const principal = c.get("principal");
+    return respond(c, await c.env.WORKSPACE.getByName(principal.workspaceId).deleteAttribute(principal, c.req.valid("param").key));
+  })
+  .openapi(cannedLibrary, async (c) => {
+    const principal = c.get("principal");
+    const result = await c.env.WORKSPACE.getByName(principal.workspaceId).cannedLibrary(principal);
+    return respond(c, result.ok ? { ok: true, value: { canned: result.value } } : result);
+  })
+  .openapi(cannedExport, async (c) => {
+    const principal = c.get("principal");
+    const result = await c.env.WORKSPACE.getByName(principal.workspaceId).exportCanned(principal);
+    if (!result.ok) return respond(c, result);
+    return c.body(result.value, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="canned-responses.csv"' });
+  })
+  .openapi(cannedImport, async (c) => {
+    const principal = c.get("principal");
+    return respond(c, await c.env.WORKSPACE.getByName(principal.workspaceId).importCanned(principal, c.req.valid("json").csv));
+  })
   .openapi(getCatalog, async (c) => {
     const principal = c.get("principal");
     return c.json(await c.env.WORKSPACE.getByName(principal.workspaceId).catalog(principal), 200);

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { downloadMedia, uploadMedia } from "../graph/client";
+import { graphForNumber } from "../graph/number-graph";
 import { errorResponse } from "../lib/errors";
 import { requireSession } from "./auth";
 import type { AppEnv } from "./context";
@@ -8,11 +9,6 @@ import { requireNumberAccess } from "./conversations";
 /** WhatsApp's media limit for documents; images and audio are smaller still. */
 const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
-const graphOf = (env: AppEnv["Bindings"]) => ({
-  base: env.GRAPH_API_BASE,
-  version: env.GRAPH_API_VERSION,
-  accessToken: env.WHATSAPP_ACCESS_TOKEN,
-});
 
 /**
  * Media passes through the worker both ways, so the access token never leaves it: the side panel
@@ -24,7 +20,7 @@ export const mediaRoutes = new Hono<AppEnv>()
     if (!/^[\w.-]{1,100}$/.test(mediaId)) return errorResponse(c, 400, "mediaId is not a WhatsApp media id");
     const visible = await c.env.NUMBER_INBOX.getByName(phoneNumberId).mediaVisible(c.get("principal"), mediaId);
     if (!visible) return errorResponse(c, 404, `no message you can see carries media ${mediaId}`);
-    const result = await downloadMedia(graphOf(c.env), mediaId);
+    const result = await downloadMedia(await graphForNumber(c.env, phoneNumberId), mediaId);
     if (!result.ok) return errorResponse(c, 502, `WhatsApp did not hand over the media: ${result.title}`);
     return new Response(result.value.body, {
       headers: {
@@ -39,7 +35,7 @@ export const mediaRoutes = new Hono<AppEnv>()
     const form = await c.req.formData().catch(() => null);
     const file = form?.get("file");
     if (!file || typeof file === "string") return errorResponse(c, 400, "send the file as multipart/form-data in a field named file");
-    const result = await uploadMedia(graphOf(c.env), c.req.param("phoneNumberId"), file, file.name || "upload");
+    const result = await uploadMedia(await graphForNumber(c.env, c.req.param("phoneNumberId")), c.req.param("phoneNumberId"), file, file.name || "upload");
     if (!result.ok) return errorResponse(c, 502, `WhatsApp refused the upload: ${result.title}`);
     return c.json({ mediaId: result.value });
   });

@@ -1,8 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { agentSchema } from "../../shared/people";
 import {
   numberAgentSchema,
-  personUpdateSchema,
   routingSettingsSchema,
   teamRequestSchema,
   teamSchema,
@@ -73,14 +71,23 @@ const putWorkspaceSettings = createRoute({
   responses: jsonResponses(workspaceSettingsSchema, "Saved"),
 });
 
-const updatePerson = createRoute({
-  method: "put",
-  path: "/people/{personId}",
-  summary: "Set an agent's capacity (most open conversations at once)",
+const deleteTeam = createRoute({
+  method: "delete",
+  path: "/teams/{teamId}",
+  summary: "Delete a team that no number's rotation names",
   security: bearer,
   middleware: [requireSession, requireRole("admin", "supervisor")] as const,
-  request: { params: z.object({ personId: z.string().min(1) }), ...jsonBody(personUpdateSchema) },
-  responses: jsonResponses(agentSchema, "Saved"),
+  request: { params: z.object({ teamId: z.string().min(1) }) },
+  responses: jsonResponses(z.object({ ok: z.literal(true) }), "Team deleted"),
+});
+
+const getWorkspaceSettings = createRoute({
+  method: "get",
+  path: "/workspace/settings",
+  summary: "Workspace-wide settings",
+  security: bearer,
+  middleware: [requireSession] as const,
+  responses: jsonResponses(workspaceSettingsSchema, "Settings"),
 });
 
 const numberAgents = createRoute({
@@ -126,10 +133,12 @@ export const routingRoutes = apiRouter()
     const result = await c.env.WORKSPACE.getByName(principal.workspaceId).saveWorkspaceSettings(principal, c.req.valid("json"));
     return respond(c, result);
   })
-  .openapi(updatePerson, async (c) => {
+  .openapi(deleteTeam, async (c) => {
     const principal = c.get("principal");
-    const result = await c.env.WORKSPACE.getByName(principal.workspaceId).updatePerson(principal, c.req.valid("param").personId, c.req.valid("json"));
-    return respond(c, result);
+    return respond(c, await c.env.WORKSPACE.getByName(principal.workspaceId).deleteTeam(principal, c.req.valid("param").teamId));
+  })
+  .openapi(getWorkspaceSettings, async (c) => {
+    return c.json(await c.env.WORKSPACE.getByName(c.get("principal").workspaceId).workspaceSettings(), 200);
   })
   .openapi(numberAgents, async (c) => {
     const result = await c.env.NUMBER_INBOX.getByName(c.req.valid("param").phoneNumberId).agents(c.get("principal"));

@@ -102,3 +102,28 @@ export async function listTemplates(graph: GraphConfig, wabaId: string): Promise
   }
   return { ok: true, value: templates };
 }
+
+export interface PhoneNumberInfo {
+  displayPhoneNumber: string;
+  verifiedName: string | null;
+  qualityRating: "GREEN" | "YELLOW" | "RED" | "UNKNOWN";
+}
+
+/** Asks Meta about a number with a given token: proves the token works for it, and reads its quality rating. */
+export async function phoneNumberInfo(graph: GraphConfig, phoneNumberId: string): Promise<GraphResult<PhoneNumberInfo>> {
+  const result = await call<{ display_phone_number?: string; verified_name?: string; quality_rating?: string }>(
+    graph,
+    `${encodeURIComponent(phoneNumberId)}?fields=display_phone_number,verified_name,quality_rating`,
+  );
+  if (!result.ok) return result;
+  if (!result.value.display_phone_number) return { ok: false, code: 0, title: "the Graph API did not describe this phone number", httpStatus: 200 };
+  const rating = result.value.quality_rating?.toUpperCase();
+  return {
+    ok: true,
+    value: {
+      displayPhoneNumber: result.value.display_phone_number,
+      verifiedName: result.value.verified_name ?? null,
+      qualityRating: rating === "GREEN" || rating === "YELLOW" || rating === "RED" ? rating : "UNKNOWN",
+    },
+  };
+}

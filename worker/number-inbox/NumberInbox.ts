@@ -25,6 +25,8 @@ import { validateAttribute } from "./attribute-value";
 import { mentionedMembers } from "./mentions";
 import { SqlRotation } from "./sql-rotation";
 import { renderTemplate, summarizeTemplate } from "./templates";
+import { openToken } from "../lib/token-vault";
+import type { FloorWaiting } from "../../shared/floor";
 
 export interface NumberMember {
   id: string;
@@ -51,6 +53,10 @@ export interface NumberConfig {
   catalog: { tags: Tag[]; singleChoiceGroups: string[]; attributes: AttributeDefinition[] };
   /** Meta's default per-number throughput. */
   messagesPerSecond?: number;
+  /** False once an admin disconnects the number: nothing is sent, the history stays readable. */
+  connected: boolean;
+  /** The number's own access token, sealed with TOKEN_ENCRYPTION_KEY; null uses the deployment's token. */
+  accessTokenSealed: string | null;
 }
 
 /** The configuration as stored: everything but the members, which have a table of their own. */
@@ -92,6 +98,7 @@ export class NumberInbox extends DurableObject<Env> {
   private readonly recentSends: number[] = [];
   /** Parsed copy of the stored configuration; the SQLite row is the truth, reloaded after `configure`. */
   private cachedConfig: StoredConfig | null | undefined;
+  private openedToken: { sealed: string; token: string } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -109,7 +116,15 @@ export class NumberInbox extends DurableObject<Env> {
 
   async configure(config: NumberConfig): Promise<void> {
     const { members: _, ...stored } = config;
+    const previous = this.storedConfig();
     this.cachedConfig = undefined;
+    const staying = new Set(config.members.map((m) => m.id));
+    // Conversations of people who no longer work on the number go back to routing rather than waiting on them.
+    const orphaned = this.sql
+      .exec<{ id: number; assignee_id: string }>("SELECT id, assignee_id FROM conversations WHERE assignee_id IS NOT NULL AND status != 'resolved'")
+      .toArray()
+      .filter((c) => !staying.has(c.assignee_id))
+      .map((c) => ({ ...c, name: this.nameOf(c.assignee_id) }));
     this.ctx.storage.transactionSync(() => {
       // Members live in their own table; the setting stays small because it is read on every message.
       this.setSetting("config", stored);
@@ -135,12 +150,53 @@ export class NumberInbox extends DurableObject<Env> {
       this.sql.exec("UPDATE members SET present = 1, disconnected_at = NULL WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify([...connected]));
       this.refreshMembers(null);
     });
+    // A new token may be the fix for the one Meta refused: the held replies are tried again now.
+    if (previous && previous.accessTokenSealed !== config.accessTokenSealed && this.getSetting<string>("token_invalid")) {
+      this.sql.exec("DELETE FROM settings WHERE key = 'token_invalid'");
+      this.sql.exec("UPDATE outbox SET next_attempt_at = ?", Date.now());
+      this.pushHealth(true, "ok");
+    }
+    for (const c of orphaned) {
+      this.route(c.id, { now: Date.now(), exclude: [c.assignee_id], reason: { kind: "member_removed", fromName: c.name } });
+    }
+    for (const ws of this.ctx.getWebSockets()) {
+      const identity = ws.deserializeAttachment() as SocketIdentity | null;
+      if (identity && identity.role === "agent" && !staying.has(identity.agentId)) this.revokeSocket(ws, "you no longer work on this number");
+    }
     this.drainQueue();
+    void this.drainOutbox();
     await this.scheduleAlarm();
   }
 
+  /**
+   * A deactivated person: their sockets close at once and their conversations go to someone else, with the
+   * reason shown in each conversation. Runs before the Workspace pushes the configuration without them.
+   */
+  async agentDeactivated(agentId: string): Promise<number> {
+    for (const ws of this.ctx.getWebSockets(agentId)) this.revokeSocket(ws, "your account was deactivated");
+    if (!this.memberRow(agentId)) return 0;
+    this.sql.exec("UPDATE members SET status = 'away', present = 0, disconnected_at = NULL WHERE id = ?", agentId);
+    this.refreshMembers([agentId]);
+    const held = this.sql
+      .exec<{ id: number }>("SELECT id FROM conversations WHERE assignee_id = ? AND status != 'resolved' ORDER BY id", agentId)
+      .toArray();
+    const now = Date.now();
+    for (const { id } of held) this.route(id, { now, exclude: [agentId], reason: { kind: "agent_deactivated", from: agentId } });
+    this.broadcastPresence(agentId);
+    return held.length;
+  }
+
+  private revokeSocket(ws: WebSocket, reason: string): void {
+    sendQuietly(ws, JSON.stringify({ type: "revoked", reason } satisfies SocketEvent));
+    try {
+      ws.close(4003, reason.slice(0, 100));
+    } catch {
+      // Already closing.
+    }
+  }
+
   async setAgentStatus(agentId: string, status: AgentStatus): Promise<void> {
-    this.sql.exec("UPDATE members SET status = ? WHERE id = ?", status, agentId);
+    this.sql.exec("UPDATE members SET status = ?, status_changed_at = CASE WHEN status = ? THEN status_changed_at ELSE ? END WHERE id = ?", status, status, Date.now(), agentId);
     this.refreshMembers([agentId]);
     this.broadcastPresence(agentId);
     if (status === "available") this.drainQueue();
@@ -169,6 +225,7 @@ export class NumberInbox extends DurableObject<Env> {
     // Storing and routing run without an await in between, so concurrent deliveries cannot interleave:
     // a conversation is created once and assigned once.
     this.ctx.storage.transactionSync(() => {
+      this.setSetting("last_webhook_at", now);
       for (const { message, contact } of batch.messages) {
         if (this.sql.exec("SELECT 1 FROM messages WHERE wamid = ?", message.id).toArray().length > 0) {
           duplicates++;
@@ -413,7 +470,7 @@ export class NumberInbox extends DurableObject<Env> {
       this.broadcastConversation(id);
       // The customer sees blue ticks once the assignee has opened the conversation.
       const lastInbound = this.lastInboundWamid(id);
-      if (lastInbound) void postStatus(this.graph(), this.config().phoneNumberId, markReadBody(lastInbound)).catch(() => undefined);
+      if (lastInbound) void this.graph().then((graph) => postStatus(graph, this.config().phoneNumberId, markReadBody(lastInbound))).catch(() => undefined);
     }
     const rows = this.sql.exec("SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp, id LIMIT 1000", id).toArray();
     return ok(rows.map(toMessage));
@@ -425,6 +482,9 @@ export class NumberInbox extends DurableObject<Env> {
     if (!conversation.ok) return conversation;
     const c = conversation.value;
     if (!this.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can reply in this conversation");
+    if (request.type !== "note" && this.config().connected === false) {
+      return refuse(409, "this number was disconnected: its history stays readable, but nothing can be sent from it");
+    }
     const existing = this.sql.exec("SELECT * FROM messages WHERE client_id = ?", request.clientId).toArray()[0];
     if (existing) return ok(toMessage(existing));
     if (request.type === "note") return ok(this.addNote(viewer, c, request.text, request.clientId));
@@ -514,7 +574,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (!conversation.ok) return conversation;
     const wamid = this.lastInboundWamid(Number(conversationId));
     if (!wamid) return refuse(422, "the customer has not written yet");
-    const result = await postStatus(this.graph(), this.config().phoneNumberId, markReadBody(wamid, true));
+    const result = await postStatus(await this.graph(), this.config().phoneNumberId, markReadBody(wamid, true));
     return result.ok ? ok({ ok: true }) : refuse(502, `WhatsApp refused the typing indicator: ${result.title}`);
   }
 
@@ -635,7 +695,11 @@ export class NumberInbox extends DurableObject<Env> {
     void viewer;
     const now = Date.now();
     const config = this.config();
-    const rows = this.sql.exec<{ id: string; name: string; role: Role; in_rotation: number }>("SELECT id, name, role, in_rotation FROM members ORDER BY position").toArray();
+    const rows = this.sql
+      .exec<{ id: string; name: string; role: Role; in_rotation: number; status_changed_at: number }>(
+        "SELECT id, name, role, in_rotation, status_changed_at FROM members ORDER BY position",
+      )
+      .toArray();
     const facts = new Map(this.rotationFacts(now, { everyone: true }).map((f) => [f.id, f]));
     return ok(
       rows.map((m) => {
@@ -651,9 +715,15 @@ export class NumberInbox extends DurableObject<Env> {
           capacity: f.capacity,
           inRotation: m.in_rotation === 1,
           teamIds: config.teams.filter((t) => t.memberIds.includes(m.id)).map((t) => t.id),
+          statusSince: m.status_changed_at,
         };
       }),
     );
+  }
+
+  /** The number's sealed token, for the media route; sealed text only, opened inside the worker. */
+  async sealedAccessToken(): Promise<string | null> {
+    return this.storedConfig()?.accessTokenSealed ?? null;
   }
 
   /** Whether this media id belongs to a message the viewer may see (the route then streams it). */
@@ -687,7 +757,7 @@ export class NumberInbox extends DurableObject<Env> {
   async syncTemplates(): Promise<Result<number>> {
     const wabaId = this.config().wabaId;
     if (!wabaId) return refuse(422, "this number has no WhatsApp Business Account id, so its templates cannot be read");
-    const result = await listTemplates(this.graph(), wabaId);
+    const result = await listTemplates(await this.graph(), wabaId);
     if (!result.ok) return refuse(502, `the Graph API refused the template list: ${result.title}`);
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
@@ -713,10 +783,52 @@ export class NumberInbox extends DurableObject<Env> {
     return ok(this.sql.exec<{ kind: string; detail: string; at: number }>("SELECT kind, detail, at FROM events ORDER BY id DESC LIMIT 200").toArray());
   }
 
-  async health(): Promise<{ tokenValid: boolean; detail: string; outboxLength: number }> {
+  async health(): Promise<{ tokenValid: boolean; detail: string; outboxLength: number; lastWebhookAt: number | null }> {
     const invalid = this.getSetting<string>("token_invalid");
     const outboxLength = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
-    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength };
+    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength, lastWebhookAt: this.getSetting<number>("last_webhook_at") };
+  }
+
+  /** The floor's view of this number: its members' facts and who waits in its queue, longest first. */
+  async floor(): Promise<{ agents: NumberAgent[]; waiting: FloorWaiting[] }> {
+    if (!this.storedConfig()) return { agents: [], waiting: [] };
+    const agents = await this.agents({ workspaceId: "", personId: "", name: "", role: "admin" });
+    const waiting = this.sql
+      .exec(`${CONVERSATION_SELECT} WHERE c.assignee_id IS NULL AND c.status = 'open' ORDER BY c.queued_at, c.id LIMIT 500`)
+      .toArray()
+      .map((row) => {
+        const c = this.conversation(row);
+        return {
+          conversationId: c.id,
+          contactName: c.contact.name ?? (c.contact.waId ? `+${c.contact.waId}` : "customer"),
+          waitingSince: c.queuedAt ?? c.createdAt,
+          teamId: c.teamId,
+          preview: c.lastMessagePreview,
+        };
+      });
+    return { agents: agents.ok ? agents.value : [], waiting };
+  }
+
+  /** How many contacts and conversations carry each tag here: the console says so before a tag is deleted. */
+  async tagUsage(): Promise<Record<string, { contacts: number; conversations: number }>> {
+    const rows = this.sql
+      .exec<{ tag_id: string; contacts: number; conversations: number }>(
+        `SELECT t.tag_id, COUNT(DISTINCT t.contact_id) AS contacts,
+           (SELECT COUNT(*) FROM conversations c WHERE c.contact_id IN (SELECT contact_id FROM contact_tags x WHERE x.tag_id = t.tag_id)) AS conversations
+         FROM contact_tags t GROUP BY t.tag_id`,
+      )
+      .toArray();
+    return Object.fromEntries(rows.map((r) => [r.tag_id, { contacts: r.contacts, conversations: r.conversations }]));
+  }
+
+  /** A deleted tag comes off every contact; returns how many carried it. */
+  async removeTag(tagId: string): Promise<number> {
+    const contacts = this.sql
+      .exec<{ contact_id: number }>("DELETE FROM contact_tags WHERE tag_id = ? RETURNING contact_id", tagId)
+      .toArray()
+      .map((r) => r.contact_id);
+    for (const id of contacts) this.broadcastContact(id);
+    return contacts.length;
   }
 
   /** One alarm for every deadline: presence grace, no-reply timers, outbox retries. Each step is idempotent. */
@@ -739,12 +851,14 @@ export class NumberInbox extends DurableObject<Env> {
     const role = request.headers.get("x-agent-role") as Role | null;
     if (!agentId || !role) return new Response("missing identity", { status: 400 });
     const wasPresent = this.presenceOf(agentId, Date.now());
+    const wasConnected = this.isConnected(agentId);
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [agentId, `role:${role}`]);
     server.serializeAttachment({ agentId, role } satisfies SocketIdentity);
     server.send(JSON.stringify({ type: "ready", agentId } satisfies SocketEvent));
     // Back inside the grace period: nothing changed. Back after it: they take work again.
     this.sql.exec("UPDATE members SET disconnected_at = NULL, present = 1 WHERE id = ?", agentId);
+    if (!wasConnected) this.sql.exec("UPDATE members SET status_changed_at = ? WHERE id = ?", Date.now(), agentId);
     this.refreshMembers([agentId]);
     this.broadcastPresence(agentId);
     if (!wasPresent) this.drainQueue();
@@ -799,7 +913,7 @@ export class NumberInbox extends DurableObject<Env> {
     }
     if (identity?.viewing) this.pushCollision(identity.viewing);
     if (!identity || this.isConnected(identity.agentId, ws)) return;
-    this.sql.exec("UPDATE members SET disconnected_at = ? WHERE id = ?", Date.now(), identity.agentId);
+    this.sql.exec("UPDATE members SET disconnected_at = ?, status_changed_at = ? WHERE id = ?", Date.now(), Date.now(), identity.agentId);
     this.broadcastPresence(identity.agentId);
     await this.scheduleAlarm();
   }
@@ -1062,7 +1176,8 @@ export class NumberInbox extends DurableObject<Env> {
         const previous = row.assignee_id as string;
         this.sql.exec("UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, queued_at = ? WHERE id = ?", options.now, conversationId);
         this.refreshMembers([previous]);
-        this.addActivity(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, reason: "nobody can take it now; waiting in the queue", note: null });
+        const why = options.reason ? `${describeReason(options.reason, options.now, (id) => this.nameOf(id))}; ` : "";
+        this.addActivity(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, reason: `${why}nobody can take it now; waiting in the queue`, note: null });
         this.notify(previous, "unassigned", conversationId, "A conversation went back to the queue");
         this.broadcastConversation(conversationId, [previous]);
       } else {
@@ -1101,7 +1216,9 @@ export class NumberInbox extends DurableObject<Env> {
       conversationId,
     );
     const text = this.recordAssignment(conversationId, agentId, previous, reason, now);
-    this.refreshMembers(previous && previous !== agentId ? [agentId, previous] : [agentId]);
+    const touched = previous && previous !== agentId ? [agentId, previous] : [agentId];
+    this.refreshMembers(touched);
+    this.pushLoad(touched);
     if (options.cursorKey) this.setSetting(options.cursorKey, agentId);
     this.addActivity(conversationId, {
       kind: options.transfer ? "transferred" : "assigned",
@@ -1298,6 +1415,8 @@ export class NumberInbox extends DurableObject<Env> {
     if (this.draining) return;
     this.draining = true;
     try {
+      // A disconnected number keeps its queue; nothing leaves until it is connected again.
+      if (this.storedConfig()?.connected === false) return;
       const perSecond = this.storedConfig()?.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
       for (let guard = 0; guard < 1000; guard++) {
         const now = Date.now();
@@ -1320,7 +1439,7 @@ export class NumberInbox extends DurableObject<Env> {
         if (this.recentSends.length > perSecond) this.recentSends.splice(0, this.recentSends.length - perSecond);
         const attempt = entry.attempts + 1;
         this.sql.exec("UPDATE outbox SET attempts = ? WHERE id = ?", attempt, entry.id);
-        const result = await sendMessage(this.graph(), this.config().phoneNumberId, JSON.parse(entry.body));
+        const result = await sendMessage(await this.graph(), this.config().phoneNumberId, JSON.parse(entry.body));
         if (result.ok) {
           this.onSent(entry.id, entry.message_id, result.value);
           continue;
@@ -1422,8 +1541,18 @@ export class NumberInbox extends DurableObject<Env> {
     return config;
   }
 
-  private graph(): GraphConfig {
-    return { base: this.env.GRAPH_API_BASE, version: this.env.GRAPH_API_VERSION, accessToken: this.env.WHATSAPP_ACCESS_TOKEN };
+  /** The number's own token when one was saved (opened only here, in memory), else the deployment's. */
+  private async graph(): Promise<GraphConfig> {
+    const config = this.config();
+    let accessToken = this.env.WHATSAPP_ACCESS_TOKEN;
+    if (config.accessTokenSealed) {
+      if (this.openedToken?.sealed !== config.accessTokenSealed) {
+        const opened = await openToken(this.env.TOKEN_ENCRYPTION_KEY, config.phoneNumberId, config.accessTokenSealed);
+        this.openedToken = { sealed: config.accessTokenSealed, token: opened ?? "" };
+      }
+      accessToken = this.openedToken.token;
+    }
+    return { base: this.env.GRAPH_API_BASE, version: this.env.GRAPH_API_VERSION, accessToken };
   }
 
   private memberRow(agentId: string): Row | undefined {
@@ -1555,16 +1684,35 @@ export class NumberInbox extends DurableObject<Env> {
   private broadcastPresence(agentId: string): void {
     const member = this.memberRow(agentId);
     if (!member) return;
-    const event: SocketEvent = {
+    // Everyone on the number: supervisors watch the floor, agents pick whom to transfer to.
+    const data = JSON.stringify(this.presenceEvent(member));
+    for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, data);
+  }
+
+  private presenceEvent(member: Row): SocketEvent {
+    const agentId = member.id as string;
+    return {
       type: "agent_status",
       agentId,
       status: member.status as AgentStatus,
       connected: this.isConnected(agentId),
       present: this.presenceOf(agentId, Date.now()),
+      statusSince: member.status_changed_at as number,
+      load: member.load as number,
+      capacity: (member.capacity as number | null) ?? null,
     };
-    // Everyone on the number: supervisors watch the floor, agents pick whom to transfer to.
-    const data = JSON.stringify(event);
-    for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, data);
+  }
+
+  /** A load change is news only for the floor: supervisors' sockets get it, agents' panels do not. */
+  private pushLoad(agentIds: string[]): void {
+    const sockets = [...this.ctx.getWebSockets("role:admin"), ...this.ctx.getWebSockets("role:supervisor")];
+    if (sockets.length === 0) return;
+    for (const agentId of agentIds) {
+      const member = this.memberRow(agentId);
+      if (!member) continue;
+      const data = JSON.stringify(this.presenceEvent(member));
+      for (const ws of sockets) sendQuietly(ws, data);
+    }
   }
 
   private getSetting<T>(key: string): T | null {

@@ -25,6 +25,8 @@ export type AssignmentReason =
   | { kind: "team"; teamName: string; by: string | null }
   | { kind: "no_reply"; minutes: number; from: string }
   | { kind: "assignee_offline"; from: string }
+  | { kind: "agent_deactivated"; from: string }
+  | { kind: "member_removed"; fromName: string }
   | { kind: "claimed" };
 
 export function hasCapacity(member: RotationMember): boolean {
@@ -138,6 +140,10 @@ export function describeReason(reason: AssignmentReason, now: number, names: (id
       return `no reply from ${names(reason.from)} in ${reason.minutes} min`;
     case "assignee_offline":
       return `${names(reason.from)} went offline`;
+    case "agent_deactivated":
+      return `agent deactivated: ${names(reason.from)}`;
+    case "member_removed":
+      return `${reason.fromName} no longer works on this number`;
     case "claimed":
       return "claimed from the queue";
   }

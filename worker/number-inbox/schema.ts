@@ -188,4 +188,11 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       CREATE INDEX IF NOT EXISTS conversations_by_status ON conversations (status);
     `,
   },
+  {
+    idMonotonicInc: 10,
+    description: "when each member's status or presence last changed, for the floor's time in status",
+    sql: `
+      ALTER TABLE members ADD COLUMN status_changed_at INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -1,27 +1,43 @@
 import { DurableObject } from "cloudflare:workers";
 import { SQLSchemaMigrations } from "durable-utils/sql-migrations";
 import type {
+  AcceptInviteRequest,
   Agent,
   AgentStatus,
-  ConnectNumberRequest,
   CreateAgentRequest,
+  Invite,
+  InvitePreview,
+  InviteRequest,
   Me,
   NumberSummary,
+  Person,
+  PersonUpdate,
   Role,
   Session,
   WorkspaceEvent,
 } from "../../shared/people";
+import type { ConnectNumberRequest, NumberDetail, UpdateNumberRequest } from "../../shared/numbers";
+import type { AuditEntry, AuditQuery } from "../../shared/audit";
+import type { Floor, FloorAgent } from "../../shared/floor";
+import type { CannedImportResult, CannedRequest, TagUsage } from "../../shared/catalog";
+import { phoneNumberInfo, type PhoneNumberInfo } from "../graph/client";
+import { MissingKeyError, openToken, sealToken } from "../lib/token-vault";
+import { queryAudit, recordAudit, type AuditChange } from "./audit-log";
+import { readCannedCsv, writeCannedCsv } from "./canned-csv";
+import { afterFailure, freshThrottle, lockRemaining, type ThrottleState } from "./sign-in-throttle";
 import type { Env } from "../env";
 import { randomToken, sha256Base64Url } from "../lib/bytes";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 import { DEFAULT_GRACE_MS } from "../number-inbox/presence";
-import { defaultRoutingSettings, type RoutingSettings, type Team, type WorkspaceSettings } from "../../shared/routing";
+import { defaultRoutingSettings, routingSettingsSchema, type RoutingSettings, type Team, type WorkspaceSettings } from "../../shared/routing";
 import { buildNumberConfig } from "./number-config";
 import type { AttributeDefinition, CannedResponse, Catalog, Tag, TagGroup } from "../../shared/catalog";
 import { hashPassword, verifyPassword } from "./password";
 
 const SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
 const SOCKET_TICKET_LIFETIME_MS = 60_000;
+const INVITE_LIFETIME_MS = 7 * 24 * 3600_000;
+const RESET_LIFETIME_MS = 24 * 3600_000;
 
 interface PersonRow {
   id: string;
@@ -30,8 +46,15 @@ interface PersonRow {
   role: Role;
   status: AgentStatus;
   password_hash: string;
+  capacity: number | null;
+  active: number;
+  status_changed_at: number;
+  sign_in_throttle: string | null;
+  created_at: number;
   [key: string]: SqlStorageValue;
 }
+
+const newId = (prefix: string) => `${prefix}${randomToken(9).replace(/[^a-zA-Z0-9]/g, "x").toLowerCase()}`;
 
 /** Bearer tokens and socket tickets start with the workspace id, so a request finds its object without a lookup. */
 export function workspaceIdOfToken(token: string): string | null {
@@ -144,6 +167,32 @@ export class Workspace extends DurableObject<Env> {
             );
           `,
         },
+        {
+          idMonotonicInc: 5,
+          description: "supervisor console: deactivation, throttling, invites, sealed number tokens, number health, team supervisors, canned visibility, audit log",
+          sql: `
+            ALTER TABLE people ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE people ADD COLUMN status_changed_at INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE people ADD COLUMN sign_in_throttle TEXT;
+            ALTER TABLE teams ADD COLUMN supervisor_ids TEXT NOT NULL DEFAULT '[]';
+            ALTER TABLE numbers ADD COLUMN access_token_sealed TEXT;
+            ALTER TABLE numbers ADD COLUMN verified_name TEXT;
+            ALTER TABLE numbers ADD COLUMN quality_rating TEXT NOT NULL DEFAULT 'UNKNOWN';
+            ALTER TABLE numbers ADD COLUMN checked_at INTEGER;
+            ALTER TABLE numbers ADD COLUMN disconnected_at INTEGER;
+            ALTER TABLE canned_responses ADD COLUMN team_ids TEXT NOT NULL DEFAULT '[]';
+            CREATE TABLE IF NOT EXISTS invites (
+              id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, role TEXT NOT NULL,
+              number_ids TEXT NOT NULL DEFAULT '[]', capacity INTEGER, note TEXT NOT NULL DEFAULT '', person_id TEXT,
+              created_by TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER
+            );
+            CREATE TABLE IF NOT EXISTS audit_log (
+              id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor_id TEXT NOT NULL, actor_name TEXT NOT NULL,
+              action TEXT NOT NULL, target TEXT NOT NULL, target_name TEXT NOT NULL, old_value TEXT, new_value TEXT
+            );
+            CREATE INDEX IF NOT EXISTS audit_by_actor ON audit_log (actor_id, id);
+          `,
+        },
       ],
     });
     void ctx.blockConcurrencyWhile(async () => {
@@ -167,9 +216,20 @@ export class Workspace extends DurableObject<Env> {
 
   async signIn(email: string, password: string): Promise<Result<Session>> {
     const person = this.sql.exec<PersonRow>("SELECT * FROM people WHERE email = ?", email).toArray()[0];
+    const now0 = Date.now();
+    const throttle = person?.sign_in_throttle ? (JSON.parse(person.sign_in_throttle) as ThrottleState) : freshThrottle;
+    const locked = lockRemaining(throttle, now0);
+    if (person && locked > 0) {
+      return refuse(429, `too many wrong passwords for this account; try again in ${Math.ceil(locked / 60_000)} min or ask an admin to reset it`);
+    }
     // Hash even for an unknown email so the answer takes as long either way.
     const valid = await verifyPassword(password, person?.password_hash ?? "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAA");
+    if (person && !valid) {
+      this.sql.exec("UPDATE people SET sign_in_throttle = ? WHERE id = ?", JSON.stringify(afterFailure(throttle, now0)), person.id);
+    }
     if (!person || !valid) return refuse(401, "email or password is wrong");
+    if (person.active !== 1) return refuse(401, "this account was deactivated; ask an admin of your team");
+    if (person.sign_in_throttle) this.sql.exec("UPDATE people SET sign_in_throttle = NULL WHERE id = ?", person.id);
     const token = `${this.workspaceId()}.${randomToken()}`;
     const now = Date.now();
     this.sql.exec(
@@ -214,49 +274,303 @@ export class Workspace extends DurableObject<Env> {
     if (!claimed) return refuse(409, `${request.email} already has an account`);
     const passwordHash = await hashPassword(request.password);
     const id = this.insertPerson(request, passwordHash);
+    this.audit(principal, { action: "person.create", target: `person:${id}`, targetName: request.name, oldValue: null, newValue: { email: request.email, role: request.role } });
     return ok(this.agentOf(id));
   }
 
-  async connectNumber(principal: Principal, request: ConnectNumberRequest): Promise<Result<NumberSummary>> {
+  /**
+   * Connects (or reconnects) a number. A token given here must work: the Graph API is asked for the number's
+   * display phone number and quality rating with it, and the token is then stored sealed, never shown again.
+   */
+  async connectNumber(principal: Principal, request: ConnectNumberRequest): Promise<Result<NumberDetail>> {
     if (principal.role !== "admin") return refuse(403, "only an admin can connect a number");
-    for (const memberId of request.memberIds) {
-      if (this.sql.exec("SELECT 1 FROM people WHERE id = ?", memberId).toArray().length === 0) {
-        return refuse(422, `memberIds: no person with id ${memberId} in this workspace`);
-      }
-    }
+    const unknownMember = this.unknownPerson(request.memberIds);
+    if (unknownMember) return refuse(422, `memberIds: no person with id ${unknownMember} in this workspace`);
+    const before = this.numberRow(request.phoneNumberId);
+    const sealed = await this.sealIfGiven(request.phoneNumberId, request.accessToken);
+    if (!sealed.ok) return sealed;
+    const check = await this.checkWithGraph(request.phoneNumberId, sealed.value ?? (before?.access_token_sealed as string | null) ?? null);
+    if (request.accessToken && !check.ok) return refuse(422, `Meta refused this access token for number ${request.phoneNumberId}: ${check.title}`);
+    const displayPhoneNumber = check.ok ? check.value.displayPhoneNumber : (request.displayPhoneNumber ?? (before?.display_phone_number as string | undefined));
+    if (!displayPhoneNumber) return refuse(422, `displayPhoneNumber: the Graph API could not describe number ${request.phoneNumberId} (${check.ok ? "" : check.title}); type it`);
+    const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
-        `INSERT INTO numbers (phone_number_id, display_name, display_phone_number, waba_id, connected_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO numbers (phone_number_id, display_name, display_phone_number, waba_id, connected_at, access_token_sealed) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (phone_number_id) DO UPDATE SET display_name = excluded.display_name,
-           display_phone_number = excluded.display_phone_number, waba_id = excluded.waba_id`,
+           display_phone_number = excluded.display_phone_number, waba_id = excluded.waba_id, disconnected_at = NULL,
+           access_token_sealed = COALESCE(excluded.access_token_sealed, numbers.access_token_sealed)`,
         request.phoneNumberId,
         request.displayName,
-        request.displayPhoneNumber,
+        displayPhoneNumber,
         request.wabaId ?? null,
-        Date.now(),
+        now,
+        sealed.value,
       );
-      this.sql.exec("DELETE FROM memberships WHERE phone_number_id = ?", request.phoneNumberId);
-      request.memberIds.forEach((personId, position) =>
-        this.sql.exec(
-          "INSERT INTO memberships (phone_number_id, person_id, position) VALUES (?, ?, ?)",
-          request.phoneNumberId,
-          personId,
-          position,
-        ),
-      );
+      if (check.ok) this.storeCheck(request.phoneNumberId, check.value, now);
+      this.replaceMemberships(request.phoneNumberId, request.memberIds);
+      this.audit(principal, {
+        action: before ? "number.reconnect" : "number.connect",
+        target: `number:${request.phoneNumberId}`,
+        targetName: request.displayName,
+        oldValue: before ? { displayName: before.display_name, connected: before.disconnected_at === null } : null,
+        newValue: { displayName: request.displayName, wabaId: request.wabaId ?? null, memberIds: request.memberIds, accessToken: request.accessToken ? "(replaced)" : "(unchanged)" },
+      });
     });
     await this.env.DIRECTORY.getByName("directory").registerNumber(request.phoneNumberId, request.wabaId ?? null, this.workspaceId());
     await this.pushNumberConfig(request.phoneNumberId);
-    return ok({
-      phoneNumberId: request.phoneNumberId,
-      displayName: request.displayName,
-      displayPhoneNumber: request.displayPhoneNumber,
+    return ok(await this.numberDetail(request.phoneNumberId));
+  }
+
+  async updateNumber(principal: Principal, phoneNumberId: string, update: UpdateNumberRequest): Promise<Result<NumberDetail>> {
+    if (principal.role !== "admin") return refuse(403, "only an admin changes a number's connection");
+    const before = this.numberRow(phoneNumberId);
+    if (!before) return refuse(404, `number ${phoneNumberId} is not connected`);
+    if (update.memberIds) {
+      const unknownMember = this.unknownPerson(update.memberIds);
+      if (unknownMember) return refuse(422, `memberIds: no person with id ${unknownMember} in this workspace`);
+    }
+    const sealed = await this.sealIfGiven(phoneNumberId, update.accessToken);
+    if (!sealed.ok) return sealed;
+    if (sealed.value) {
+      const check = await this.checkWithGraph(phoneNumberId, sealed.value);
+      if (!check.ok) return refuse(422, `Meta refused this access token for number ${phoneNumberId}: ${check.title}`);
+      this.storeCheck(phoneNumberId, check.value, Date.now());
+    }
+    const oldMembers = this.explicitMembers(phoneNumberId);
+    this.ctx.storage.transactionSync(() => {
+      if (update.displayName) this.sql.exec("UPDATE numbers SET display_name = ? WHERE phone_number_id = ?", update.displayName, phoneNumberId);
+      if (sealed.value) this.sql.exec("UPDATE numbers SET access_token_sealed = ? WHERE phone_number_id = ?", sealed.value, phoneNumberId);
+      if (update.memberIds) this.replaceMemberships(phoneNumberId, update.memberIds);
+      this.audit(principal, {
+        action: "number.update",
+        target: `number:${phoneNumberId}`,
+        targetName: (update.displayName ?? before.display_name) as string,
+        oldValue: { displayName: before.display_name, memberIds: oldMembers },
+        newValue: { displayName: update.displayName ?? before.display_name, memberIds: update.memberIds ?? oldMembers, accessToken: sealed.value ? "(replaced)" : "(unchanged)" },
+      });
     });
+    await this.pushNumberConfig(phoneNumberId);
+    return ok(await this.numberDetail(phoneNumberId));
+  }
+
+  /** Asks Meta again: is the token still good, what is the number's quality rating. */
+  async checkNumber(principal: Principal, phoneNumberId: string): Promise<Result<NumberDetail>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins check a number's health");
+    const row = this.numberRow(phoneNumberId);
+    if (!row) return refuse(404, `number ${phoneNumberId} is not connected`);
+    const check = await this.checkWithGraph(phoneNumberId, (row.access_token_sealed as string | null) ?? null);
+    if (check.ok) this.storeCheck(phoneNumberId, check.value, Date.now());
+    return ok(await this.numberDetail(phoneNumberId, check.ok ? null : check.title));
+  }
+
+  /** No more sending; the history stays, readable by supervisors. Connecting again restores it. */
+  async disconnectNumber(principal: Principal, phoneNumberId: string): Promise<Result<NumberDetail>> {
+    if (principal.role !== "admin") return refuse(403, "only an admin disconnects a number");
+    const row = this.numberRow(phoneNumberId);
+    if (!row) return refuse(404, `number ${phoneNumberId} is not connected`);
+    if (row.disconnected_at === null) {
+      this.sql.exec("UPDATE numbers SET disconnected_at = ? WHERE phone_number_id = ?", Date.now(), phoneNumberId);
+      this.audit(principal, { action: "number.disconnect", target: `number:${phoneNumberId}`, targetName: row.display_name as string, oldValue: { connected: true }, newValue: { connected: false } });
+      await this.pushNumberConfig(phoneNumberId);
+    }
+    return ok(await this.numberDetail(phoneNumberId));
+  }
+
+  async listNumbers(principal: Principal): Promise<Result<NumberDetail[]>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage numbers");
+    const ids = this.sql.exec<{ phone_number_id: string }>("SELECT phone_number_id FROM numbers ORDER BY connected_at").toArray();
+    return ok(await Promise.all(ids.map((r) => this.numberDetail(r.phone_number_id))));
   }
 
   async setStatus(principal: Principal, status: AgentStatus): Promise<Agent> {
     await this.applyStatus(principal.personId, status);
     return this.agentOf(principal.personId);
+  }
+
+  // ---- people: the console's People page ----
+
+  async listPeople(principal: Principal): Promise<Result<Person[]>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins see the team's people");
+    const ids = this.sql.exec<{ id: string }>("SELECT id FROM people ORDER BY active DESC, created_at").toArray();
+    return ok(ids.map((r) => this.personOf(r.id)));
+  }
+
+  async updatePerson(principal: Principal, personId: string, update: PersonUpdate): Promise<Result<Person>> {
+    const target = this.manageable(principal, personId);
+    if (!target.ok) return target;
+    if (update.role !== undefined && update.role !== target.value.role && principal.role !== "admin") return refuse(403, "only an admin changes roles");
+    if (update.role !== undefined && update.role !== "admin" && target.value.role === "admin" && this.adminCount() === 1) {
+      return refuse(409, "this is the workspace's last admin; make someone else admin first");
+    }
+    const before = this.personOf(personId);
+    this.ctx.storage.transactionSync(() => {
+      if (update.name !== undefined) this.sql.exec("UPDATE people SET name = ? WHERE id = ?", update.name, personId);
+      if (update.role !== undefined) this.sql.exec("UPDATE people SET role = ? WHERE id = ?", update.role, personId);
+      if (update.capacity !== undefined) this.sql.exec("UPDATE people SET capacity = ? WHERE id = ?", update.capacity, personId);
+      const after = this.personOf(personId);
+      this.audit(principal, {
+        action: "person.update",
+        target: `person:${personId}`,
+        targetName: after.name,
+        oldValue: pick(before, update),
+        newValue: pick(after, update),
+      });
+    });
+    await this.pushAllNumbers();
+    return ok(this.personOf(personId));
+  }
+
+  /** A supervisor sends a forgotten agent Away (or back to Available); recorded in the audit log. */
+  async setPersonStatus(principal: Principal, personId: string, status: AgentStatus): Promise<Result<Person>> {
+    const target = this.manageable(principal, personId);
+    if (!target.ok) return target;
+    if (target.value.active !== 1) return refuse(409, "this person is deactivated");
+    const before = target.value.status;
+    await this.applyStatus(personId, status);
+    this.audit(principal, { action: "person.status", target: `person:${personId}`, targetName: target.value.name, oldValue: before, newValue: status });
+    return ok(this.personOf(personId));
+  }
+
+  /**
+   * Sessions end at once and open sockets close; their conversations go back to routing with the reason
+   * "agent deactivated". The email stays reserved, so reactivating restores the same account.
+   */
+  async deactivatePerson(principal: Principal, personId: string): Promise<Result<Person>> {
+    const target = this.manageable(principal, personId);
+    if (!target.ok) return target;
+    if (personId === principal.personId) return refuse(409, "you cannot deactivate yourself");
+    if (target.value.role === "admin" && this.adminCount() === 1) return refuse(409, "this is the workspace's last admin");
+    if (target.value.active !== 1) return ok(this.personOf(personId));
+    const numbers = this.sql.exec<{ phone_number_id: string }>("SELECT phone_number_id FROM number_members WHERE person_id = ?", personId).toArray();
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("UPDATE people SET active = 0, status = 'away', status_changed_at = ? WHERE id = ?", Date.now(), personId);
+      this.sql.exec("DELETE FROM sessions WHERE person_id = ?", personId);
+      this.sql.exec("DELETE FROM socket_tickets WHERE person_id = ?", personId);
+      this.audit(principal, { action: "person.deactivate", target: `person:${personId}`, targetName: target.value.name, oldValue: { active: true }, newValue: { active: false } });
+    });
+    // Sockets of every number, not only the ones they are a member of now: a supervisor may watch any.
+    const everyNumber = this.sql.exec<{ phone_number_id: string }>("SELECT phone_number_id FROM numbers").toArray();
+    const ids = new Set([...numbers, ...everyNumber].map((n) => n.phone_number_id));
+    await Promise.all([...ids].map((id) => this.env.NUMBER_INBOX.getByName(id).agentDeactivated(personId)));
+    await this.pushAllNumbers();
+    return ok(this.personOf(personId));
+  }
+
+  async reactivatePerson(principal: Principal, personId: string): Promise<Result<Person>> {
+    const target = this.manageable(principal, personId);
+    if (!target.ok) return target;
+    if (target.value.active === 1) return ok(this.personOf(personId));
+    this.sql.exec("UPDATE people SET active = 1, sign_in_throttle = NULL WHERE id = ?", personId);
+    this.audit(principal, { action: "person.reactivate", target: `person:${personId}`, targetName: target.value.name, oldValue: { active: false }, newValue: { active: true } });
+    await this.pushAllNumbers();
+    return ok(this.personOf(personId));
+  }
+
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string, keepToken: string): Promise<Result<{ ok: true }>> {
+    const person = this.sql.exec<PersonRow>("SELECT * FROM people WHERE id = ?", principal.personId).one();
+    if (!(await verifyPassword(currentPassword, person.password_hash))) return refuse(403, "the current password is wrong");
+    const hash = await hashPassword(newPassword);
+    const keep = await sha256Base64Url(keepToken);
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("UPDATE people SET password_hash = ? WHERE id = ?", hash, principal.personId);
+      // Other devices signed in with the old password are signed out; this one stays.
+      this.sql.exec("DELETE FROM sessions WHERE person_id = ? AND token_hash != ?", principal.personId, keep);
+      this.audit(principal, { action: "person.password", target: `person:${principal.personId}`, targetName: person.name, oldValue: null, newValue: "(changed by themselves)" });
+    });
+    return ok({ ok: true });
+  }
+
+  async renameMe(principal: Principal, name: string): Promise<Me> {
+    this.sql.exec("UPDATE people SET name = ? WHERE id = ?", name, principal.personId);
+    await this.pushAllNumbers();
+    return this.describe(principal.personId);
+  }
+
+  // ---- invitations and password resets: single-use links ----
+
+  async createInvite(principal: Principal, request: InviteRequest, origin: string): Promise<Result<Invite>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins invite people");
+    if (request.role === "admin" && principal.role !== "admin") return refuse(403, "only an admin invites an admin");
+    const unknownNumber = request.numberIds.find((id) => !this.numberRow(id));
+    if (unknownNumber) return refuse(422, `numberIds: number ${unknownNumber} is not connected`);
+    const invite = await this.issueLink(principal, { kind: "invite", role: request.role, numberIds: request.numberIds, capacity: request.capacity, note: request.note, personId: null }, INVITE_LIFETIME_MS, origin);
+    this.audit(principal, { action: "invite.create", target: `invite:${invite.id}`, targetName: request.note || request.role, oldValue: null, newValue: { role: request.role, numberIds: request.numberIds, expiresAt: new Date(invite.expiresAt).toISOString() } });
+    return ok(invite);
+  }
+
+  async createPasswordReset(principal: Principal, personId: string, origin: string): Promise<Result<Invite>> {
+    const target = this.manageable(principal, personId);
+    if (!target.ok) return target;
+    if (target.value.active !== 1) return refuse(409, "reactivate this person first");
+    const link = await this.issueLink(principal, { kind: "reset", role: target.value.role, numberIds: [], capacity: null, note: target.value.name, personId }, RESET_LIFETIME_MS, origin);
+    this.audit(principal, { action: "person.password_reset", target: `person:${personId}`, targetName: target.value.name, oldValue: null, newValue: { expiresAt: new Date(link.expiresAt).toISOString() } });
+    return ok(link);
+  }
+
+  async listInvites(principal: Principal): Promise<Result<Invite[]>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins see invitations");
+    const rows = this.sql.exec("SELECT * FROM invites WHERE used_at IS NULL AND expires_at > ? ORDER BY created_at DESC", Date.now()).toArray();
+    return ok(rows.map((r) => inviteOf(r)));
+  }
+
+  async revokeInvite(principal: Principal, inviteId: string): Promise<Result<{ ok: true }>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins revoke invitations");
+    const row = this.sql.exec("DELETE FROM invites WHERE id = ? AND used_at IS NULL RETURNING *", inviteId).toArray()[0];
+    if (!row) return refuse(404, `no open invitation ${inviteId}`);
+    this.audit(principal, { action: "invite.revoke", target: `invite:${inviteId}`, targetName: (row.note as string) || (row.role as string), oldValue: { role: row.role }, newValue: null });
+    return ok({ ok: true });
+  }
+
+  async previewInvite(token: string): Promise<Result<InvitePreview>> {
+    const row = await this.openLink(token);
+    if (!row.ok) return row;
+    const r = row.value;
+    const email = r.person_id ? (this.sql.exec<{ email: string }>("SELECT email FROM people WHERE id = ?", r.person_id).toArray()[0]?.email ?? null) : null;
+    const workspaceName = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'name'").one().value;
+    return ok({ kind: r.kind as Invite["kind"], workspaceName, role: r.role as Role, email, expiresAt: r.expires_at as number });
+  }
+
+  /** Accepting an invitation creates the account; accepting a reset sets the password and ends old sessions. */
+  async acceptInvite(token: string, request: AcceptInviteRequest): Promise<Result<{ email: string }>> {
+    const link = await this.openLink(token);
+    if (!link.ok) return link;
+    const r = link.value;
+    const creator = { personId: r.created_by as string, name: this.nameOfPerson(r.created_by as string) };
+    const hash = await hashPassword(request.password);
+    if (r.kind === "reset") {
+      const person = this.sql.exec<PersonRow>("SELECT * FROM people WHERE id = ?", r.person_id).toArray()[0];
+      if (!person || person.active !== 1) return refuse(409, "this account is no longer active");
+      this.ctx.storage.transactionSync(() => {
+        this.sql.exec("UPDATE invites SET used_at = ? WHERE id = ?", Date.now(), r.id);
+        this.sql.exec("UPDATE people SET password_hash = ?, sign_in_throttle = NULL WHERE id = ?", hash, person.id);
+        this.sql.exec("DELETE FROM sessions WHERE person_id = ?", person.id);
+        this.audit({ personId: person.id, name: person.name }, { action: "person.password", target: `person:${person.id}`, targetName: person.name, oldValue: null, newValue: "(set with a reset link)" });
+      });
+      return ok({ email: person.email });
+    }
+    if (!request.name || !request.email) return refuse(400, "name and email are needed to accept an invitation");
+    const claimed = await this.env.DIRECTORY.getByName("directory").claimEmail(request.email, this.workspaceId());
+    if (!claimed) return refuse(409, `${request.email} already has an account; sign in with it, or use another email`);
+    // Re-read after the await: a second accept of the same link may have won the race.
+    const still = this.sql.exec("SELECT 1 FROM invites WHERE id = ? AND used_at IS NULL", r.id).toArray().length > 0;
+    if (!still) {
+      await this.env.DIRECTORY.getByName("directory").releaseEmail(request.email);
+      return refuse(409, "this invitation was used already");
+    }
+    let personId = "";
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("UPDATE invites SET used_at = ? WHERE id = ?", Date.now(), r.id);
+      personId = this.insertPerson({ name: request.name!, email: request.email!, role: r.role as Role }, hash);
+      if (r.capacity !== null) this.sql.exec("UPDATE people SET capacity = ? WHERE id = ?", r.capacity, personId);
+      for (const numberId of JSON.parse(r.number_ids as string) as string[]) {
+        const position = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM memberships WHERE phone_number_id = ?", numberId).one().n;
+        this.sql.exec("INSERT OR IGNORE INTO memberships (phone_number_id, person_id, position) VALUES (?, ?, ?)", numberId, personId, position);
+      }
+      this.audit(creator, { action: "invite.accept", target: `person:${personId}`, targetName: request.name!, oldValue: null, newValue: { email: request.email, role: r.role } });
+    });
+    await Promise.all((JSON.parse(r.number_ids as string) as string[]).map((id) => this.pushNumberConfig(id)));
+    return ok({ email: request.email });
   }
 
   // ---- account-level webhook events ----
@@ -338,12 +652,13 @@ export class Workspace extends DurableObject<Env> {
   private insertPerson(person: { name: string; email: string; role: Role }, passwordHash: string): string {
     const id = `p${randomToken(9).replace(/[-_]/g, "x").toLowerCase()}`;
     this.sql.exec(
-      "INSERT INTO people (id, name, email, role, status, password_hash, created_at) VALUES (?, ?, ?, ?, 'away', ?, ?)",
+      "INSERT INTO people (id, name, email, role, status, password_hash, created_at, status_changed_at) VALUES (?, ?, ?, ?, 'away', ?, ?, ?)",
       id,
       person.name,
       person.email,
       person.role,
       passwordHash,
+      Date.now(),
       Date.now(),
     );
     return id;
@@ -351,13 +666,173 @@ export class Workspace extends DurableObject<Env> {
 
   private principalOf(personId: string): Principal | null {
     const person = this.sql.exec<PersonRow>("SELECT * FROM people WHERE id = ?", personId).toArray()[0];
-    if (!person) return null;
+    if (!person || person.active !== 1) return null;
     return { workspaceId: this.workspaceId(), personId: person.id, name: person.name, role: person.role };
   }
 
   private agentOf(personId: string): Agent {
     const p = this.sql.exec<PersonRow>("SELECT * FROM people WHERE id = ?", personId).one();
     return { id: p.id, name: p.name, email: p.email, role: p.role, status: p.status };
+  }
+
+  private personOf(personId: string): Person {
+    const p = this.sql.exec<PersonRow>("SELECT * FROM people WHERE id = ?", personId).one();
+    return {
+      id: p.id,
+      name: p.name,
+      email: p.email,
+      role: p.role,
+      status: p.status,
+      statusSince: p.status_changed_at || p.created_at,
+      capacity: p.capacity ?? null,
+      active: p.active === 1,
+      numberIds: this.sql
+        .exec<{ phone_number_id: string }>(
+          "SELECT phone_number_id FROM number_members WHERE person_id = ? UNION SELECT phone_number_id FROM memberships WHERE person_id = ?",
+          personId,
+          personId,
+        )
+        .toArray()
+        .map((r) => r.phone_number_id),
+      teamIds: this.sql.exec<{ team_id: string }>("SELECT team_id FROM team_members WHERE person_id = ?", personId).toArray().map((r) => r.team_id),
+      createdAt: p.created_at,
+    };
+  }
+
+  /** Whom a principal may manage: supervisors manage everyone but admins; nobody manages a stranger. */
+  private manageable(principal: Principal, personId: string): Result<PersonRow> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage people");
+    const target = this.sql.exec<PersonRow>("SELECT * FROM people WHERE id = ?", personId).toArray()[0];
+    if (!target) return refuse(404, `no person ${personId} in this workspace`);
+    if (target.role === "admin" && principal.role !== "admin") return refuse(403, "only an admin manages an admin");
+    return ok(target);
+  }
+
+  private adminCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM people WHERE role = 'admin' AND active = 1").one().n;
+  }
+
+  private nameOfPerson(personId: string): string {
+    return this.sql.exec<{ name: string }>("SELECT name FROM people WHERE id = ?", personId).toArray()[0]?.name ?? "someone";
+  }
+
+  private unknownPerson(ids: string[]): string | undefined {
+    return ids.find((id) => this.sql.exec("SELECT 1 FROM people WHERE id = ?", id).toArray().length === 0);
+  }
+
+  private audit(actor: Pick<Principal, "personId" | "name">, change: AuditChange): void {
+    recordAudit(this.sql, actor, change);
+  }
+
+  private async issueLink(
+    principal: Principal,
+    link: { kind: Invite["kind"]; role: Role; numberIds: string[]; capacity: number | null; note: string; personId: string | null },
+    lifetimeMs: number,
+    origin: string,
+  ): Promise<Invite> {
+    const token = `${this.workspaceId()}.${randomToken()}`;
+    const id = newId("i");
+    const now = Date.now();
+    // A new reset link replaces an older one for the same person.
+    if (link.personId) this.sql.exec("DELETE FROM invites WHERE person_id = ? AND used_at IS NULL", link.personId);
+    this.sql.exec(
+      `INSERT INTO invites (id, token_hash, kind, role, number_ids, capacity, note, person_id, created_by, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      id,
+      await sha256Base64Url(token),
+      link.kind,
+      link.role,
+      JSON.stringify(link.numberIds),
+      link.capacity,
+      link.note,
+      link.personId,
+      principal.personId,
+      now,
+      now + lifetimeMs,
+    );
+    return { ...inviteOf(this.sql.exec("SELECT * FROM invites WHERE id = ?", id).one()), url: `${origin}/invite/${token}` };
+  }
+
+  private async openLink(token: string): Promise<Result<Record<string, SqlStorageValue>>> {
+    const row = this.sql.exec("SELECT * FROM invites WHERE token_hash = ?", await sha256Base64Url(token)).toArray()[0];
+    if (!row) return refuse(404, "this link is not valid; ask for a new one");
+    if (row.used_at !== null) return refuse(409, "this link was used already; ask for a new one");
+    if ((row.expires_at as number) < Date.now()) return refuse(409, "this link has expired; ask for a new one");
+    return ok(row);
+  }
+
+  private numberRow(phoneNumberId: string): Record<string, SqlStorageValue> | undefined {
+    return this.sql.exec("SELECT * FROM numbers WHERE phone_number_id = ?", phoneNumberId).toArray()[0];
+  }
+
+  private explicitMembers(phoneNumberId: string): string[] {
+    return this.sql
+      .exec<{ person_id: string }>("SELECT person_id FROM memberships WHERE phone_number_id = ? ORDER BY position", phoneNumberId)
+      .toArray()
+      .map((r) => r.person_id);
+  }
+
+  private replaceMemberships(phoneNumberId: string, memberIds: string[]): void {
+    this.sql.exec("DELETE FROM memberships WHERE phone_number_id = ?", phoneNumberId);
+    memberIds.forEach((personId, position) =>
+      this.sql.exec("INSERT OR IGNORE INTO memberships (phone_number_id, person_id, position) VALUES (?, ?, ?)", phoneNumberId, personId, position),
+    );
+  }
+
+  private async sealIfGiven(phoneNumberId: string, token: string | undefined): Promise<Result<string | null>> {
+    if (!token) return ok(null);
+    try {
+      return ok(await sealToken(this.env.TOKEN_ENCRYPTION_KEY, phoneNumberId, token));
+    } catch (error) {
+      if (error instanceof MissingKeyError) return refuse(503, error.message);
+      throw error;
+    }
+  }
+
+  /** The token is opened only for this call and never leaves the object. */
+  private async checkWithGraph(phoneNumberId: string, sealed: string | null) {
+    const own = sealed ? await openToken(this.env.TOKEN_ENCRYPTION_KEY, phoneNumberId, sealed).catch(() => null) : null;
+    return phoneNumberInfo(
+      { base: this.env.GRAPH_API_BASE, version: this.env.GRAPH_API_VERSION, accessToken: own ?? this.env.WHATSAPP_ACCESS_TOKEN },
+      phoneNumberId,
+    );
+  }
+
+  private storeCheck(phoneNumberId: string, info: PhoneNumberInfo, now: number): void {
+    this.sql.exec(
+      "UPDATE numbers SET display_phone_number = ?, verified_name = ?, quality_rating = ?, checked_at = ? WHERE phone_number_id = ?",
+      info.displayPhoneNumber,
+      info.verifiedName,
+      info.qualityRating,
+      now,
+      phoneNumberId,
+    );
+  }
+
+  private async numberDetail(phoneNumberId: string, failedCheck: string | null = null): Promise<NumberDetail> {
+    const r = this.numberRow(phoneNumberId)!;
+    const health = await this.env.NUMBER_INBOX.getByName(phoneNumberId).health();
+    const tokenValid = health.tokenValid && failedCheck === null;
+    return {
+      phoneNumberId,
+      wabaId: (r.waba_id as string | null) ?? null,
+      displayName: r.display_name as string,
+      displayPhoneNumber: r.display_phone_number as string,
+      verifiedName: (r.verified_name as string | null) ?? null,
+      connected: r.disconnected_at === null,
+      connectedAt: r.connected_at as number,
+      disconnectedAt: (r.disconnected_at as number | null) ?? null,
+      memberIds: this.explicitMembers(phoneNumberId),
+      hasOwnToken: r.access_token_sealed !== null,
+      health: {
+        lastWebhookAt: health.lastWebhookAt,
+        qualityRating: (r.quality_rating as NumberDetail["health"]["qualityRating"]) ?? "UNKNOWN",
+        tokenValid,
+        tokenDetail: failedCheck ?? health.detail,
+        outboxLength: health.outboxLength,
+        checkedAt: (r.checked_at as number | null) ?? null,
+      },
+    };
   }
 
   private describe(personId: string): Me {
@@ -372,7 +847,7 @@ export class Workspace extends DurableObject<Env> {
       : this.sql
           .exec(
             `SELECT n.* FROM numbers n JOIN number_members m ON m.phone_number_id = n.phone_number_id
-             WHERE m.person_id = ? ORDER BY n.connected_at`,
+             WHERE m.person_id = ? AND n.disconnected_at IS NULL ORDER BY n.connected_at`,
             personId,
           )
           .toArray();
@@ -380,11 +855,18 @@ export class Workspace extends DurableObject<Env> {
       phoneNumberId: r.phone_number_id as string,
       displayName: r.display_name as string,
       displayPhoneNumber: r.display_phone_number as string,
+      connected: r.disconnected_at === null,
     }));
   }
 
   private async applyStatus(personId: string, status: AgentStatus): Promise<void> {
-    this.sql.exec("UPDATE people SET status = ? WHERE id = ?", status, personId);
+    this.sql.exec(
+      "UPDATE people SET status = ?, status_changed_at = CASE WHEN status = ? THEN status_changed_at ELSE ? END WHERE id = ?",
+      status,
+      status,
+      Date.now(),
+      personId,
+    );
     const numbers = this.sql
       .exec<{ phone_number_id: string }>("SELECT phone_number_id FROM number_members WHERE person_id = ?", personId)
       .toArray();
@@ -397,7 +879,7 @@ export class Workspace extends DurableObject<Env> {
     const number = this.sql.exec("SELECT * FROM numbers WHERE phone_number_id = ?", phoneNumberId).one();
     const people = new Map(
       this.sql
-        .exec<PersonRow>("SELECT * FROM people")
+        .exec<PersonRow>("SELECT * FROM people WHERE active = 1")
         .toArray()
         .map((p) => [p.id, { id: p.id, name: p.name, role: p.role, status: p.status, capacity: (p.capacity as number | null) ?? null }]),
     );
@@ -410,6 +892,8 @@ export class Workspace extends DurableObject<Env> {
         displayName: number.display_name as string,
         displayPhoneNumber: number.display_phone_number as string,
       },
+      connected: number.disconnected_at === null,
+      accessTokenSealed: (number.access_token_sealed as string | null) ?? null,
       explicitMemberIds: this.sql
         .exec<{ person_id: string }>("SELECT person_id FROM memberships WHERE phone_number_id = ? ORDER BY position", phoneNumberId)
         .toArray()
@@ -449,9 +933,15 @@ export class Workspace extends DurableObject<Env> {
       .exec<{ team_id: string; person_id: string }>("SELECT team_id, person_id FROM team_members ORDER BY position")
       .toArray();
     return this.sql
-      .exec<{ id: string; name: string; mode: Team["mode"] }>("SELECT id, name, mode FROM teams ORDER BY created_at")
+      .exec<{ id: string; name: string; mode: Team["mode"]; supervisor_ids: string }>("SELECT id, name, mode, supervisor_ids FROM teams ORDER BY created_at")
       .toArray()
-      .map((t) => ({ id: t.id, name: t.name, mode: t.mode, memberIds: members.filter((m) => m.team_id === t.id).map((m) => m.person_id) }));
+      .map((t) => ({
+        id: t.id,
+        name: t.name,
+        mode: t.mode,
+        memberIds: members.filter((m) => m.team_id === t.id).map((m) => m.person_id),
+        supervisorIds: JSON.parse(t.supervisor_ids) as string[],
+      }));
   }
 
   // ---- catalog: tags, attributes, canned responses ----
@@ -459,99 +949,271 @@ export class Workspace extends DurableObject<Env> {
   /** What an agent works with: company tags and attributes, company canned responses and their own. */
   async catalog(principal: Principal): Promise<Catalog> {
     return {
-      tagGroups: this.sql
-        .exec<{ id: string; name: string; single_choice: number }>("SELECT * FROM tag_groups ORDER BY position")
-        .toArray()
-        .map((g) => ({ id: g.id, name: g.name, singleChoice: g.single_choice === 1 })),
+      tagGroups: this.tagGroupList(),
       tags: this.tagList(),
       attributes: this.attributeList(),
-      canned: this.sql
-        .exec<{ id: string; shortcode: string; title: string; body: string; language: string; owner_id: string | null }>(
-          "SELECT * FROM canned_responses WHERE owner_id IS NULL OR owner_id = ? ORDER BY owner_id IS NOT NULL, shortcode, language",
-          principal.personId,
-        )
-        .toArray()
-        .map((r) => ({ id: r.id, shortcode: r.shortcode, title: r.title, body: r.body, language: r.language, ownerId: r.owner_id })),
+      canned: this.cannedList("(owner_id IS NULL OR owner_id = ?)", principal.personId).filter((c) => this.cannedVisibleTo(c, principal)),
     };
   }
 
-  async createTagGroup(principal: Principal, request: { name: string; singleChoice: boolean }): Promise<Result<TagGroup>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
-    const id = `g${randomToken(9).replace(/[^a-zA-Z0-9]/g, "x").toLowerCase()}`;
-    const position = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM tag_groups").one().n;
-    this.sql.exec("INSERT INTO tag_groups (id, name, single_choice, position) VALUES (?, ?, ?, ?)", id, request.name, request.singleChoice ? 1 : 0, position);
-    await this.pushAllNumbers();
-    return ok({ id, name: request.name, singleChoice: request.singleChoice });
+  /** A company response limited to teams is seen by those teams' members and by every supervisor and admin. */
+  private cannedVisibleTo(c: CannedResponse, principal: Principal): boolean {
+    if (c.ownerId !== null || c.teamIds.length === 0 || seesEverything(principal)) return true;
+    const mine = new Set(this.sql.exec<{ team_id: string }>("SELECT team_id FROM team_members WHERE person_id = ?", principal.personId).toArray().map((r) => r.team_id));
+    return c.teamIds.some((id) => mine.has(id));
   }
 
-  async createTag(principal: Principal, request: { name: string; color: string; groupId: string | null }): Promise<Result<Tag>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
-    if (request.groupId && this.sql.exec("SELECT 1 FROM tag_groups WHERE id = ?", request.groupId).toArray().length === 0) {
-      return refuse(422, `groupId: no tag group ${request.groupId}`);
-    }
-    if (this.sql.exec("SELECT 1 FROM tags WHERE name = ?", request.name).toArray().length > 0) return refuse(409, `a tag named ${request.name} exists`);
-    const id = `t${randomToken(9).replace(/[^a-zA-Z0-9]/g, "x").toLowerCase()}`;
-    const position = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM tags").one().n;
-    this.sql.exec("INSERT INTO tags (id, name, color, group_id, position) VALUES (?, ?, ?, ?, ?)", id, request.name, request.color, request.groupId, position);
-    await this.pushAllNumbers();
-    return ok({ id, name: request.name, color: request.color, groupId: request.groupId });
+  private cannedList(where: string, ...args: SqlStorageValue[]): CannedResponse[] {
+    return this.sql
+      .exec<{ id: string; shortcode: string; title: string; body: string; language: string; owner_id: string | null; team_ids: string }>(
+        `SELECT * FROM canned_responses WHERE ${where} ORDER BY owner_id IS NOT NULL, shortcode, language`,
+        ...args,
+      )
+      .toArray()
+      .map((r) => ({ id: r.id, shortcode: r.shortcode, title: r.title, body: r.body, language: r.language, ownerId: r.owner_id, teamIds: JSON.parse(r.team_ids) as string[] }));
   }
 
-  async createAttribute(principal: Principal, request: AttributeDefinition): Promise<Result<AttributeDefinition>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins define contact attributes");
-    if ((request.type === "single_choice" || request.type === "multi_choice") && request.options.length === 0) {
-      return refuse(400, "options: a choice attribute needs at least one option");
-    }
-    if (this.sql.exec("SELECT 1 FROM attribute_defs WHERE key = ?", request.key).toArray().length > 0) return refuse(409, `attribute ${request.key} exists`);
-    const position = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM attribute_defs").one().n;
+  /** The whole company library, team-limited responses included: what the console edits and exports. */
+  async cannedLibrary(principal: Principal): Promise<Result<CannedResponse[]>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage the company library");
+    return ok(this.cannedList("owner_id IS NULL"));
+  }
+
+  async exportCanned(principal: Principal): Promise<Result<string>> {
+    const library = await this.cannedLibrary(principal);
+    if (!library.ok) return library;
+    const teams = new Map(this.teamList().map((t) => [t.id, t.name]));
+    return ok(writeCannedCsv(library.value, (id) => teams.get(id) ?? id));
+  }
+
+  /**
+   * Imports a CSV into the company library: a row whose shortcode and language exist updates that response,
+   * others are added. Bad rows are reported by row number and skipped; the good ones are saved.
+   */
+  async importCanned(principal: Principal, csv: string): Promise<Result<CannedImportResult>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins import into the company library");
+    const teams = this.teamList();
+    const { outcomes, problem } = readCannedCsv(csv, (name) => teams.find((t) => t.name === name)?.id ?? null);
+    if (problem) return refuse(400, `csv: ${problem}`);
+    let imported = 0;
+    let updated = 0;
+    const errors: CannedImportResult["errors"] = [];
+    this.ctx.storage.transactionSync(() => {
+      for (const outcome of outcomes) {
+        if ("error" in outcome) {
+          errors.push({ row: outcome.row, message: outcome.error });
+          continue;
+        }
+        const existing = this.sql
+          .exec<{ id: string }>("SELECT id FROM canned_responses WHERE owner_id IS NULL AND shortcode = ? AND language = ?", outcome.request.shortcode, outcome.request.language)
+          .toArray()[0];
+        this.writeCanned(existing?.id ?? newId("c"), outcome.request, null);
+        if (existing) updated++;
+        else imported++;
+      }
+      this.audit(principal, { action: "canned.import", target: "canned:library", targetName: "company library", oldValue: null, newValue: { imported, updated, refusedRows: errors.map((e) => e.row) } });
+    });
+    return ok({ imported, updated, errors });
+  }
+
+  private writeCanned(id: string, request: CannedRequest, ownerId: string | null): void {
     this.sql.exec(
-      "INSERT INTO attribute_defs (key, label_en, label_zh, type, options, agents_can_edit, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      request.key,
-      request.labelEn,
-      request.labelZh,
-      request.type,
-      JSON.stringify(request.options),
-      request.agentsCanEdit ? 1 : 0,
-      position,
-    );
-    await this.pushAllNumbers();
-    return ok(request);
-  }
-
-  /** Agents keep personal responses; company ones are edited by supervisors. */
-  async saveCanned(
-    principal: Principal,
-    id: string | null,
-    request: { shortcode: string; title: string; body: string; language: string; company: boolean },
-  ): Promise<Result<CannedResponse>> {
-    const company = request.company;
-    if (company && !seesEverything(principal)) return refuse(403, "only supervisors and admins edit the company library");
-    const ownerId = company ? null : principal.personId;
-    if (id) {
-      const row = this.sql.exec<{ owner_id: string | null }>("SELECT owner_id FROM canned_responses WHERE id = ?", id).toArray()[0];
-      if (!row) return refuse(404, `no canned response ${id}`);
-      if (row.owner_id === null ? !seesEverything(principal) : row.owner_id !== principal.personId) return refuse(403, "this canned response is not yours to edit");
-    }
-    const newId = id ?? `c${randomToken(9).replace(/[^a-zA-Z0-9]/g, "x").toLowerCase()}`;
-    this.sql.exec(
-      `INSERT INTO canned_responses (id, shortcode, title, body, language, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET shortcode = excluded.shortcode, title = excluded.title, body = excluded.body, language = excluded.language`,
-      newId,
+      `INSERT INTO canned_responses (id, shortcode, title, body, language, owner_id, created_at, team_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET shortcode = excluded.shortcode, title = excluded.title, body = excluded.body,
+         language = excluded.language, team_ids = excluded.team_ids`,
+      id,
       request.shortcode,
       request.title,
       request.body,
       request.language,
       ownerId,
       Date.now(),
+      JSON.stringify(ownerId === null ? request.teamIds : []),
     );
-    return ok({ id: newId, shortcode: request.shortcode, title: request.title, body: request.body, language: request.language, ownerId });
+  }
+
+  async createTagGroup(principal: Principal, request: { name: string; singleChoice: boolean }): Promise<Result<TagGroup>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    const id = newId("g");
+    const position = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM tag_groups").one().n;
+    this.sql.exec("INSERT INTO tag_groups (id, name, single_choice, position) VALUES (?, ?, ?, ?)", id, request.name, request.singleChoice ? 1 : 0, position);
+    const group = { id, name: request.name, singleChoice: request.singleChoice };
+    this.audit(principal, { action: "tag_group.create", target: `tag_group:${id}`, targetName: request.name, oldValue: null, newValue: group });
+    await this.pushAllNumbers();
+    return ok(group);
+  }
+
+  async updateTagGroup(principal: Principal, id: string, update: { name?: string; singleChoice?: boolean }): Promise<Result<TagGroup>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    const before = this.tagGroupList().find((g) => g.id === id);
+    if (!before) return refuse(404, `no tag group ${id}`);
+    const after = { ...before, ...update };
+    this.sql.exec("UPDATE tag_groups SET name = ?, single_choice = ? WHERE id = ?", after.name, after.singleChoice ? 1 : 0, id);
+    this.audit(principal, { action: "tag_group.update", target: `tag_group:${id}`, targetName: after.name, oldValue: before, newValue: after });
+    await this.pushAllNumbers();
+    return ok(after);
+  }
+
+  /** Its tags stay, ungrouped: deleting a group must not strip tags off customers. */
+  async deleteTagGroup(principal: Principal, id: string): Promise<Result<{ ok: true }>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    const before = this.tagGroupList().find((g) => g.id === id);
+    if (!before) return refuse(404, `no tag group ${id}`);
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("UPDATE tags SET group_id = NULL WHERE group_id = ?", id);
+      this.sql.exec("DELETE FROM tag_groups WHERE id = ?", id);
+      this.audit(principal, { action: "tag_group.delete", target: `tag_group:${id}`, targetName: before.name, oldValue: before, newValue: null });
+    });
+    await this.pushAllNumbers();
+    return ok({ ok: true });
+  }
+
+  async createTag(principal: Principal, request: { name: string; color: string; groupId: string | null }): Promise<Result<Tag>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    const problem = this.tagProblem(null, request.name, request.groupId);
+    if (problem) return problem;
+    const id = newId("t");
+    const position = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM tags").one().n;
+    this.sql.exec("INSERT INTO tags (id, name, color, group_id, position) VALUES (?, ?, ?, ?, ?)", id, request.name, request.color, request.groupId, position);
+    const tag = { id, name: request.name, color: request.color, groupId: request.groupId };
+    this.audit(principal, { action: "tag.create", target: `tag:${id}`, targetName: request.name, oldValue: null, newValue: tag });
+    await this.pushAllNumbers();
+    return ok(tag);
+  }
+
+  /** Contacts carry the tag's id, so a rename shows everywhere at once, in every number and every panel. */
+  async updateTag(principal: Principal, id: string, update: { name?: string; color?: string; groupId?: string | null }): Promise<Result<Tag>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    const before = this.tagList().find((t) => t.id === id);
+    if (!before) return refuse(404, `no tag ${id}`);
+    const after = { ...before, ...update };
+    const problem = this.tagProblem(id, after.name, after.groupId);
+    if (problem) return problem;
+    this.sql.exec("UPDATE tags SET name = ?, color = ?, group_id = ? WHERE id = ?", after.name, after.color, after.groupId, id);
+    this.audit(principal, { action: before.name !== after.name ? "tag.rename" : "tag.update", target: `tag:${id}`, targetName: after.name, oldValue: before, newValue: after });
+    await this.pushAllNumbers();
+    return ok(after);
+  }
+
+  async deleteTag(principal: Principal, id: string): Promise<Result<{ ok: true; removedFrom: number }>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    const before = this.tagList().find((t) => t.id === id);
+    if (!before) return refuse(404, `no tag ${id}`);
+    this.sql.exec("DELETE FROM tags WHERE id = ?", id);
+    const removed = await Promise.all(this.allNumberIds().map((n) => this.env.NUMBER_INBOX.getByName(n).removeTag(id)));
+    const removedFrom = removed.reduce((a, b) => a + b, 0);
+    this.audit(principal, { action: "tag.delete", target: `tag:${id}`, targetName: before.name, oldValue: before, newValue: { removedFromContacts: removedFrom } });
+    await this.pushAllNumbers();
+    return ok({ ok: true, removedFrom });
+  }
+
+  /** Summed over every number's object, asked in parallel. */
+  async tagUsage(principal: Principal): Promise<Result<TagUsage>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    const perNumber = await Promise.all(this.allNumberIds().map((n) => this.env.NUMBER_INBOX.getByName(n).tagUsage()));
+    const usage: TagUsage = {};
+    for (const tag of this.tagList()) usage[tag.id] = { contacts: 0, conversations: 0 };
+    for (const counts of perNumber) {
+      for (const [tagId, c] of Object.entries(counts)) {
+        const sum = (usage[tagId] ??= { contacts: 0, conversations: 0 });
+        sum.contacts += c.contacts;
+        sum.conversations += c.conversations;
+      }
+    }
+    return ok(usage);
+  }
+
+  private tagProblem(id: string | null, name: string, groupId: string | null) {
+    if (groupId && this.sql.exec("SELECT 1 FROM tag_groups WHERE id = ?", groupId).toArray().length === 0) return refuse(422, `groupId: no tag group ${groupId}`);
+    if (this.sql.exec("SELECT 1 FROM tags WHERE name = ? AND id IS NOT ?", name, id).toArray().length > 0) return refuse(409, `a tag named ${name} exists`);
+    return null;
+  }
+
+  private tagGroupList(): TagGroup[] {
+    return this.sql
+      .exec<{ id: string; name: string; single_choice: number }>("SELECT * FROM tag_groups ORDER BY position")
+      .toArray()
+      .map((g) => ({ id: g.id, name: g.name, singleChoice: g.single_choice === 1 }));
+  }
+
+  private allNumberIds(): string[] {
+    return this.sql.exec<{ phone_number_id: string }>("SELECT phone_number_id FROM numbers").toArray().map((n) => n.phone_number_id);
+  }
+
+  async createAttribute(principal: Principal, request: AttributeDefinition): Promise<Result<AttributeDefinition>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins define contact attributes");
+    if (this.sql.exec("SELECT 1 FROM attribute_defs WHERE key = ?", request.key).toArray().length > 0) return refuse(409, `attribute ${request.key} exists`);
+    return this.writeAttribute(principal, request, null);
+  }
+
+  async updateAttribute(principal: Principal, key: string, update: Omit<AttributeDefinition, "key">): Promise<Result<AttributeDefinition>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins define contact attributes");
+    const before = this.attributeList().find((a) => a.key === key);
+    if (!before) return refuse(404, `no attribute ${key}`);
+    return this.writeAttribute(principal, { ...update, key }, before);
+  }
+
+  /** Values already stored on contacts stay in the history but are no longer shown or editable. */
+  async deleteAttribute(principal: Principal, key: string): Promise<Result<{ ok: true }>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins define contact attributes");
+    const before = this.attributeList().find((a) => a.key === key);
+    if (!before) return refuse(404, `no attribute ${key}`);
+    this.sql.exec("DELETE FROM attribute_defs WHERE key = ?", key);
+    this.audit(principal, { action: "attribute.delete", target: `attribute:${key}`, targetName: before.labelEn, oldValue: before, newValue: null });
+    await this.pushAllNumbers();
+    return ok({ ok: true });
+  }
+
+  private async writeAttribute(principal: Principal, request: AttributeDefinition, before: AttributeDefinition | null): Promise<Result<AttributeDefinition>> {
+    if ((request.type === "single_choice" || request.type === "multi_choice") && request.options.length === 0) {
+      return refuse(400, "options: a choice attribute needs at least one option");
+    }
+    const position = before ? null : this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM attribute_defs").one().n;
+    this.sql.exec(
+      `INSERT INTO attribute_defs (key, label_en, label_zh, type, options, agents_can_edit, position) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET label_en = excluded.label_en, label_zh = excluded.label_zh, type = excluded.type,
+         options = excluded.options, agents_can_edit = excluded.agents_can_edit`,
+      request.key,
+      request.labelEn,
+      request.labelZh,
+      request.type,
+      JSON.stringify(request.options),
+      request.agentsCanEdit ? 1 : 0,
+      position ?? 0,
+    );
+    this.audit(principal, { action: before ? "attribute.update" : "attribute.create", target: `attribute:${request.key}`, targetName: request.labelEn, oldValue: before, newValue: request });
+    await this.pushAllNumbers();
+    return ok(request);
+  }
+
+  /** Agents keep personal responses; company ones are edited by supervisors. */
+  async saveCanned(principal: Principal, id: string | null, request: CannedRequest): Promise<Result<CannedResponse>> {
+    const company = request.company;
+    if (company && !seesEverything(principal)) return refuse(403, "only supervisors and admins edit the company library");
+    const unknownTeam = request.teamIds.find((t) => this.sql.exec("SELECT 1 FROM teams WHERE id = ?", t).toArray().length === 0);
+    if (unknownTeam) return refuse(422, `teamIds: no team ${unknownTeam}`);
+    const ownerId = company ? null : principal.personId;
+    let before: CannedResponse | undefined;
+    if (id) {
+      before = this.cannedList("id = ?", id)[0];
+      if (!before) return refuse(404, `no canned response ${id}`);
+      if (before.ownerId === null ? !seesEverything(principal) : before.ownerId !== principal.personId) return refuse(403, "this canned response is not yours to edit");
+    }
+    const savedId = id ?? newId("c");
+    this.writeCanned(savedId, request, ownerId);
+    const saved = this.cannedList("id = ?", savedId)[0]!;
+    if (saved.ownerId === null) {
+      this.audit(principal, { action: id ? "canned.update" : "canned.create", target: `canned:${savedId}`, targetName: `/${saved.shortcode}`, oldValue: before ?? null, newValue: saved });
+    }
+    return ok(saved);
   }
 
   async deleteCanned(principal: Principal, id: string): Promise<Result<{ ok: true }>> {
-    const row = this.sql.exec<{ owner_id: string | null }>("SELECT owner_id FROM canned_responses WHERE id = ?", id).toArray()[0];
+    const row = this.cannedList("id = ?", id)[0];
     if (!row) return refuse(404, `no canned response ${id}`);
-    if (row.owner_id === null ? !seesEverything(principal) : row.owner_id !== principal.personId) return refuse(403, "this canned response is not yours to delete");
+    if (row.ownerId === null ? !seesEverything(principal) : row.ownerId !== principal.personId) return refuse(403, "this canned response is not yours to delete");
     this.sql.exec("DELETE FROM canned_responses WHERE id = ?", id);
+    if (row.ownerId === null) this.audit(principal, { action: "canned.delete", target: `canned:${id}`, targetName: `/${row.shortcode}`, oldValue: row, newValue: null });
     return ok({ ok: true });
   }
 
@@ -577,76 +1239,173 @@ export class Workspace extends DurableObject<Env> {
     return this.teamList();
   }
 
-  async saveTeam(principal: Principal, teamId: string | null, request: { name: string; memberIds: string[]; mode: Team["mode"] }): Promise<Result<Team>> {
+  async saveTeam(
+    principal: Principal,
+    teamId: string | null,
+    request: { name: string; memberIds: string[]; supervisorIds: string[]; mode: Team["mode"] },
+  ): Promise<Result<Team>> {
     if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage teams");
-    const unknown = request.memberIds.find((id) => this.sql.exec("SELECT 1 FROM people WHERE id = ?", id).toArray().length === 0);
+    const unknown = this.unknownPerson(request.memberIds);
     if (unknown) return refuse(422, `memberIds: no person with id ${unknown} in this workspace`);
-    if (teamId && this.sql.exec("SELECT 1 FROM teams WHERE id = ?", teamId).toArray().length === 0) return refuse(404, `no team ${teamId}`);
-    const id = teamId ?? `t${randomToken(9).replace(/[^a-zA-Z0-9]/g, "x").toLowerCase()}`;
+    const unknownSupervisor = this.unknownPerson(request.supervisorIds);
+    if (unknownSupervisor) return refuse(422, `supervisorIds: no person with id ${unknownSupervisor} in this workspace`);
+    const before = teamId ? this.teamList().find((t) => t.id === teamId) : undefined;
+    if (teamId && !before) return refuse(404, `no team ${teamId}`);
+    const id = teamId ?? newId("t");
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
-        `INSERT INTO teams (id, name, mode, created_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode`,
+        `INSERT INTO teams (id, name, mode, created_at, supervisor_ids) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode, supervisor_ids = excluded.supervisor_ids`,
         id,
         request.name,
         request.mode,
         Date.now(),
+        JSON.stringify(request.supervisorIds),
       );
       this.sql.exec("DELETE FROM team_members WHERE team_id = ?", id);
       request.memberIds.forEach((personId, position) =>
         this.sql.exec("INSERT OR IGNORE INTO team_members (team_id, person_id, position) VALUES (?, ?, ?)", id, personId, position),
       );
+      const after = this.teamList().find((t) => t.id === id)!;
+      this.audit(principal, { action: before ? "team.update" : "team.create", target: `team:${id}`, targetName: after.name, oldValue: before ?? null, newValue: after });
     });
     await this.pushAllNumbers();
     return ok(this.teamList().find((t) => t.id === id)!);
   }
 
+  /** A team still named in a number's rotation cannot go: the rotation would silently lose people. */
+  async deleteTeam(principal: Principal, teamId: string): Promise<Result<{ ok: true }>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage teams");
+    const before = this.teamList().find((t) => t.id === teamId);
+    if (!before) return refuse(404, `no team ${teamId}`);
+    const usedBy = this.sql
+      .exec<{ phone_number_id: string; settings: string }>("SELECT phone_number_id, settings FROM number_routing")
+      .toArray()
+      .filter((r) => (JSON.parse(r.settings) as RoutingSettings).rotation.some((e) => e.type === "team" && e.id === teamId))
+      .map((r) => this.numberRow(r.phone_number_id)?.display_name ?? r.phone_number_id);
+    if (usedBy.length) return refuse(409, `team ${before.name} is in the rotation of ${usedBy.join(", ")}; take it out of the rules first`);
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM team_members WHERE team_id = ?", teamId);
+      this.sql.exec("DELETE FROM teams WHERE id = ?", teamId);
+      this.audit(principal, { action: "team.delete", target: `team:${teamId}`, targetName: before.name, oldValue: before, newValue: null });
+    });
+    await this.pushAllNumbers();
+    return ok({ ok: true });
+  }
+
   async routingSettings(principal: Principal, phoneNumberId: string): Promise<Result<RoutingSettings>> {
     if (!this.canUseNumber(principal, phoneNumberId)) return refuse(403, `you do not work on number ${phoneNumberId}`);
+    return ok(this.storedRouting(phoneNumberId));
+  }
+
+  private storedRouting(phoneNumberId: string): RoutingSettings {
     const row = this.sql.exec<{ settings: string }>("SELECT settings FROM number_routing WHERE phone_number_id = ?", phoneNumberId).toArray()[0];
-    if (row) return ok(JSON.parse(row.settings) as RoutingSettings);
-    const members = this.sql
-      .exec<{ person_id: string }>("SELECT person_id FROM memberships WHERE phone_number_id = ? ORDER BY position", phoneNumberId)
-      .toArray();
-    return ok({ ...defaultRoutingSettings, rotation: members.map((m) => ({ type: "agent" as const, id: m.person_id })) });
+    // Parsed through the schema so settings saved before a field existed get its default.
+    if (row) return routingSettingsSchema.parse(JSON.parse(row.settings));
+    return { ...defaultRoutingSettings, rotation: this.explicitMembers(phoneNumberId).map((id) => ({ type: "agent" as const, id })) };
   }
 
   /** Takes effect for the very next conversation: pushed to the number's object now, never read per message. */
   async saveRoutingSettings(principal: Principal, phoneNumberId: string, settings: RoutingSettings): Promise<Result<RoutingSettings>> {
     if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change assignment rules");
-    if (this.sql.exec("SELECT 1 FROM numbers WHERE phone_number_id = ?", phoneNumberId).toArray().length === 0) {
-      return refuse(404, `number ${phoneNumberId} is not connected`);
-    }
+    const number = this.numberRow(phoneNumberId);
+    if (!number) return refuse(404, `number ${phoneNumberId} is not connected`);
     for (const entry of settings.rotation) {
       const table = entry.type === "agent" ? "people" : "teams";
       if (this.sql.exec(`SELECT 1 FROM ${table} WHERE id = ?`, entry.id).toArray().length === 0) {
         return refuse(422, `rotation: no ${entry.type} with id ${entry.id} in this workspace`);
       }
     }
-    this.sql.exec(
-      "INSERT INTO number_routing (phone_number_id, settings) VALUES (?, ?) ON CONFLICT (phone_number_id) DO UPDATE SET settings = excluded.settings",
-      phoneNumberId,
-      JSON.stringify(settings),
-    );
+    const before = this.storedRouting(phoneNumberId);
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        "INSERT INTO number_routing (phone_number_id, settings) VALUES (?, ?) ON CONFLICT (phone_number_id) DO UPDATE SET settings = excluded.settings",
+        phoneNumberId,
+        JSON.stringify(settings),
+      );
+      this.audit(principal, { action: "routing.update", target: `number:${phoneNumberId}`, targetName: number.display_name as string, oldValue: before, newValue: settings });
+    });
     await this.pushNumberConfig(phoneNumberId);
     return ok(settings);
   }
 
+  async workspaceSettings(): Promise<WorkspaceSettings> {
+    return { graceSeconds: this.graceSeconds() };
+  }
+
   async saveWorkspaceSettings(principal: Principal, settings: WorkspaceSettings): Promise<Result<WorkspaceSettings>> {
     if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change workspace settings");
+    const before = this.graceSeconds();
     this.sql.exec(
       "INSERT INTO meta (key, value) VALUES ('grace_seconds', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       String(settings.graceSeconds),
     );
+    this.audit(principal, { action: "workspace.grace", target: "workspace", targetName: "grace period (s)", oldValue: before, newValue: settings.graceSeconds });
     await this.pushAllNumbers();
     return ok({ graceSeconds: this.graceSeconds() });
   }
 
-  async updatePerson(principal: Principal, personId: string, update: { capacity: number | null }): Promise<Result<Agent>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change an agent's capacity");
-    if (this.sql.exec("SELECT 1 FROM people WHERE id = ?", personId).toArray().length === 0) return refuse(404, `no person ${personId}`);
-    this.sql.exec("UPDATE people SET capacity = ? WHERE id = ?", update.capacity, personId);
-    await this.pushAllNumbers();
-    return ok(this.agentOf(personId));
+  // ---- floor and audit ----
+
+  /** Every agent and every queue, asked of the number objects in parallel and merged per person. */
+  async floor(principal: Principal): Promise<Result<Floor>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins watch the floor");
+    const numbers = this.sql
+      .exec<{ phone_number_id: string; display_name: string }>("SELECT phone_number_id, display_name FROM numbers WHERE disconnected_at IS NULL ORDER BY connected_at")
+      .toArray();
+    const views = await Promise.all(numbers.map((n) => this.env.NUMBER_INBOX.getByName(n.phone_number_id).floor()));
+    const agents = new Map<string, FloorAgent>();
+    for (const p of this.sql.exec<PersonRow>("SELECT * FROM people WHERE active = 1 ORDER BY created_at").toArray()) {
+      agents.set(p.id, {
+        id: p.id,
+        name: p.name,
+        role: p.role,
+        status: p.status,
+        statusSince: p.status_changed_at || p.created_at,
+        connected: false,
+        load: 0,
+        capacity: p.capacity ?? null,
+        numberIds: [],
+      });
+    }
+    views.forEach((view, i) => {
+      for (const a of view.agents) {
+        const agent = agents.get(a.id);
+        if (!agent) continue;
+        agent.connected ||= a.connected;
+        agent.load += a.load;
+        agent.numberIds.push(numbers[i]!.phone_number_id);
+        // Connecting or dropping also starts a new "time in status".
+        agent.statusSince = Math.max(agent.statusSince, a.statusSince);
+      }
+    });
+    return ok({
+      agents: [...agents.values()],
+      queues: numbers.map((n, i) => ({ phoneNumberId: n.phone_number_id, displayName: n.display_name, waiting: views[i]!.waiting })),
+      at: Date.now(),
+    });
   }
+
+  async auditLog(principal: Principal, query: AuditQuery): Promise<Result<AuditEntry[]>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins read the audit log");
+    return ok(queryAudit(this.sql, query));
+  }
+}
+
+function pick(person: Person, update: PersonUpdate): Partial<Person> {
+  return Object.fromEntries(Object.keys(update).map((k) => [k, person[k as keyof Person]]));
+}
+
+function inviteOf(r: Record<string, SqlStorageValue>): Invite {
+  return {
+    id: r.id as string,
+    kind: r.kind as Invite["kind"],
+    role: r.role as Role,
+    numberIds: JSON.parse(r.number_ids as string) as string[],
+    note: r.note as string,
+    personId: (r.person_id as string | null) ?? null,
+    createdBy: r.created_by as string,
+    createdAt: r.created_at as number,
+    expiresAt: r.expires_at as number,
+  };
 }

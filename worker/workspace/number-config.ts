@@ -34,6 +34,8 @@ export function buildNumberConfig(input: {
   routing: RoutingSettings | null;
   graceSeconds: number;
   catalog?: NumberConfig["catalog"];
+  connected?: boolean;
+  accessTokenSealed?: string | null;
 }): NumberConfig {
   const routing = input.routing ?? defaultRoutingSettings;
   const rotation = flattenRotation(routing, input.explicitMemberIds, input.teams).filter((id) => input.people.has(id));
@@ -51,7 +53,10 @@ export function buildNumberConfig(input: {
       .map((t) => ({ ...t, memberIds: t.memberIds.filter((id) => memberIds.includes(id)) }))
       .filter((t) => t.memberIds.length > 0),
     routing: rules,
-    graceMs: input.graceSeconds * 1000,
+    // A number's own grace period wins over the workspace's.
+    graceMs: (routing.graceSeconds ?? input.graceSeconds) * 1000,
+    connected: input.connected ?? true,
+    accessTokenSealed: input.accessTokenSealed ?? null,
     catalog: input.catalog ?? { tags: [], singleChoiceGroups: [], attributes: [] },
   };
 }

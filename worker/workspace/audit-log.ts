@@ -1,0 +1,67 @@
+import type { AuditEntry, AuditQuery } from "../../shared/audit";
+import { formatCsv } from "../../shared/csv";
+import type { Principal } from "../lib/result";
+
+/** Who changed which setting, when, from what to what. Written in the same step as the change it records. */
+export interface AuditChange {
+  action: string;
+  target: string;
+  targetName: string;
+  oldValue: unknown;
+  newValue: unknown;
+}
+
+const asText = (value: unknown): string | null => (value === undefined || value === null ? null : typeof value === "string" ? value : JSON.stringify(value));
+
+export function recordAudit(sql: SqlStorage, actor: Pick<Principal, "personId" | "name">, change: AuditChange, now = Date.now()): void {
+  sql.exec(
+    "INSERT INTO audit_log (at, actor_id, actor_name, action, target, target_name, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    now,
+    actor.personId,
+    actor.name,
+    change.action,
+    change.target,
+    change.targetName,
+    asText(change.oldValue),
+    asText(change.newValue),
+  );
+}
+
+export function queryAudit(sql: SqlStorage, query: AuditQuery): AuditEntry[] {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (query.actorId) (where.push("actor_id = ?"), args.push(query.actorId));
+  if (query.action) (where.push("action LIKE ? ESCAPE '\\'"), args.push(`${escapeLike(query.action)}%`));
+  if (query.q) {
+    where.push("(target LIKE ? ESCAPE '\\' OR target_name LIKE ? ESCAPE '\\' OR old_value LIKE ? ESCAPE '\\' OR new_value LIKE ? ESCAPE '\\')");
+    const like = `%${escapeLike(query.q)}%`;
+    args.push(like, like, like, like);
+  }
+  if (query.from !== undefined) (where.push("at >= ?"), args.push(query.from));
+  if (query.to !== undefined) (where.push("at < ?"), args.push(query.to));
+  const rows = sql
+    .exec(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`, ...args, query.limit)
+    .toArray();
+  return rows.map((r) => ({
+    id: String(r.id),
+    at: r.at as number,
+    actorId: r.actor_id as string,
+    actorName: r.actor_name as string,
+    action: r.action as string,
+    target: r.target as string,
+    targetName: r.target_name as string,
+    oldValue: (r.old_value as string | null) ?? null,
+    newValue: (r.new_value as string | null) ?? null,
+  }));
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function auditCsv(entries: AuditEntry[]): string {
+  return formatCsv([
+    ["time", "actor", "action", "target", "target name", "old value", "new value"],
+    ...entries.map((e) => [new Date(e.at).toISOString(), e.actorName, e.action, e.target, e.targetName, e.oldValue ?? "", e.newValue ?? ""]),
+  ]);
+}
