@@ -25,10 +25,12 @@ function config(phoneNumberId: string, agents: number): NumberConfig {
       inRotation: true,
     })),
     teams: [],
-    routing: { mode: "round_robin", sticky: { enabled: true, windowDays: 30 }, noReplyMinutes: null, ownership: "assignee", agentsSeeQueue: true, reopenWithinHours: 168 },
+    routing: { mode: "round_robin", sticky: { enabled: true, windowDays: 30 }, noReplyMinutes: null, ownership: "assignee", agentsSeeQueue: true, reopenWithinHours: 168, graceSeconds: null },
     // Members are marked as just disconnected: present for routing without 10,000 open sockets.
     graceMs: 3_600_000,
     catalog: { tags: [], singleChoiceGroups: [], attributes: [] },
+    connected: true,
+    accessTokenSealed: null,
   };
 }
 
