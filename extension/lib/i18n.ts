@@ -1,4 +1,6 @@
-export type Locale = "en" | "zh";
+import type { Locale } from "./locale";
+
+export type { Locale };
 
 const en = {
   appName: "Team Inbox",

@@ -1,5 +1,5 @@
 import type { RotationEntry, RoutingSettings } from "../../shared/routing";
-import type { Locale } from "./i18n";
+import type { Locale } from "./locale";
 
 /**
  * A number's assignment rules in plain words, one sentence per rule, so a supervisor reads what the settings

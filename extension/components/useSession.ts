@@ -1,0 +1,58 @@
+import { useEffect, useState } from "preact/hooks";
+import type { Me } from "../../shared/people";
+import { ApiClient, ApiError } from "../lib/api";
+import { getLocale, setLocale, type Locale } from "../lib/i18n";
+import { localeItem, sessionItem, type StoredSession } from "../lib/session-store";
+
+/**
+ * Who is signed in, shared by the side panel and the options page through the extension's storage: signing in
+ * or out in one shows in the other. `session` is undefined until storage has answered.
+ */
+export function useSession() {
+  const [session, setSession] = useState<StoredSession | null | undefined>(undefined);
+  const [me, setMe] = useState<Me | null>(null);
+  const [locale, setLocaleState] = useState<Locale>(getLocale());
+
+  useEffect(() => {
+    void localeItem.getValue().then((saved) => saved && changeLocale(saved));
+    void sessionItem.getValue().then(setSession);
+    // Only a different token is news: storing a fresher `me` must not re-run the check below.
+    return sessionItem.watch((next) => setSession((current) => (next?.token === current?.token ? current : next)));
+  }, []);
+
+  useEffect(() => {
+    if (!session) return setMe(null);
+    // Offline, the page opens with who signed in last time; the server's answer replaces it.
+    if (session.me) setMe(session.me);
+    new ApiClient(session.serverUrl, session.token)
+      .me()
+      .then(updateMe)
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) void signOut();
+      });
+  }, [session]);
+
+  function changeLocale(next: Locale) {
+    setLocale(next);
+    setLocaleState(next);
+    void localeItem.setValue(next);
+  }
+
+  function updateMe(next: Me) {
+    setMe(next);
+    void sessionItem.getValue().then((stored) => stored && sessionItem.setValue({ ...stored, me: next }));
+  }
+
+  function signedIn(stored: StoredSession, who: Me) {
+    void sessionItem.setValue({ ...stored, me: who });
+    setMe(who);
+    setSession(stored);
+  }
+
+  async function signOut() {
+    await sessionItem.setValue(null);
+    setSession(null);
+  }
+
+  return { session, me, locale, changeLocale, updateMe, signedIn, signOut };
+}
