@@ -1,30 +1,7 @@
-import type { z } from "zod";
-import type { AuditEntry, AuditQuery } from "../../shared/audit";
-import type {
-  attributeRequestSchema,
-  attributeUpdateSchema,
-  AttributeDefinition,
-  CannedImportResult,
-  CannedRequest,
-  CannedResponse,
-  Catalog,
-  ContactProfile,
-  Tag,
-  TagGroup,
-  tagGroupRequestSchema,
-  tagGroupUpdateSchema,
-  tagRequestSchema,
-  TagUsage,
-  tagUpdateSchema,
-} from "../../shared/catalog";
-import type { Floor } from "../../shared/floor";
+import type { CannedRequest, CannedResponse, Catalog, ContactProfile } from "../../shared/catalog";
 import type { Conversation, ConversationCounts, ConversationView, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
-import type { ConnectNumberRequest, NumberDetail, UpdateNumberRequest, WebhookSetup } from "../../shared/numbers";
-import type { Agent, AgentStatus, Invite, InviteRequest, Me, Person, PersonUpdate, Session } from "../../shared/people";
-import type { NumberAgent, RoutingSettings, Team, teamRequestSchema, TransferRequest, WorkspaceSettings } from "../../shared/routing";
-
-/** What a form sends: the schema's input, so fields the server defaults may be left out. */
-type Body<Schema extends z.ZodType> = z.input<Schema>;
+import type { Agent, AgentStatus, Me, Session } from "../../shared/people";
+import type { NumberAgent, Team, TransferRequest } from "../../shared/routing";
 
 /** A refusal from the server, with the sentence it gave. */
 export class ApiError extends Error {
@@ -36,6 +13,12 @@ export class ApiError extends Error {
   }
 }
 
+/** A response that is not ok, as an error carrying the server's own sentence ({error:{message}}). */
+export async function refusal(response: Response): Promise<ApiError> {
+  const json = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+  return new ApiError(response.status, json?.error?.message ?? `HTTP ${response.status}`);
+}
+
 /** Thin typed client of the worker's REST API; types come from the shared schemas. */
 export class ApiClient {
   constructor(
@@ -45,7 +28,7 @@ export class ApiClient {
     private readonly onUnauthorized?: () => void,
   ) {}
 
-  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+  protected async request(method: string, path: string, body?: unknown): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(`${this.serverUrl}/api${path}`, {
@@ -63,21 +46,10 @@ export class ApiClient {
     return response;
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  protected async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await this.request(method, path, body);
-    const json = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-    if (!response.ok) throw new ApiError(response.status, json?.error?.message ?? `HTTP ${response.status}`);
-    return json as T;
-  }
-
-  /** A file the server writes (CSV exports), as a Blob to save; errors still carry the server's sentence. */
-  private async file(path: string): Promise<Blob> {
-    const response = await this.request("GET", path);
-    if (!response.ok) {
-      const json = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-      throw new ApiError(response.status, json?.error?.message ?? `HTTP ${response.status}`);
-    }
-    return response.blob();
+    if (!response.ok) throw await refusal(response);
+    return (await response.json().catch(() => null)) as T;
   }
 
   signIn(email: string, password: string) {
@@ -191,139 +163,7 @@ export class ApiClient {
     return json.mediaId;
   }
 
-  // The supervisor console (options page).
-
-  updateMe(request: { name: string }) {
-    return this.call<Me>("PUT", "/me", request);
-  }
-  changePassword(currentPassword: string, newPassword: string) {
-    return this.call<{ ok: true }>("PUT", "/me/password", { currentPassword, newPassword });
-  }
-  people() {
-    return this.call<{ people: Person[] }>("GET", "/people");
-  }
-  updatePerson(id: string, update: PersonUpdate) {
-    return this.call<Person>("PUT", `/people/${id}`, update);
-  }
-  setPersonStatus(id: string, status: AgentStatus) {
-    return this.call<Person>("PUT", `/people/${id}/status`, { status });
-  }
-  deactivatePerson(id: string) {
-    return this.call<Person>("POST", `/people/${id}/deactivate`);
-  }
-  reactivatePerson(id: string) {
-    return this.call<Person>("POST", `/people/${id}/reactivate`);
-  }
-  resetPassword(id: string) {
-    return this.call<Invite>("POST", `/people/${id}/password-reset`);
-  }
-  invite(request: InviteRequest) {
-    return this.call<Invite>("POST", "/invites", request);
-  }
-  invites() {
-    return this.call<{ invites: Invite[] }>("GET", "/invites");
-  }
-  revokeInvite(id: string) {
-    return this.call<{ ok: true }>("DELETE", `/invites/${id}`);
-  }
-  numbers() {
-    return this.call<{ numbers: NumberDetail[] }>("GET", "/numbers");
-  }
-  connectNumber(request: ConnectNumberRequest) {
-    return this.call<NumberDetail>("POST", "/numbers", request);
-  }
-  updateNumber(phoneNumberId: string, update: UpdateNumberRequest) {
-    return this.call<NumberDetail>("PUT", `/numbers/${phoneNumberId}`, update);
-  }
-  checkNumber(phoneNumberId: string) {
-    return this.call<NumberDetail>("POST", `/numbers/${phoneNumberId}/check`);
-  }
-  disconnectNumber(phoneNumberId: string) {
-    return this.call<NumberDetail>("POST", `/numbers/${phoneNumberId}/disconnect`);
-  }
-  webhookSetup(phoneNumberId: string) {
-    return this.call<WebhookSetup>("GET", `/numbers/${phoneNumberId}/webhook-setup`);
-  }
-  routing(phoneNumberId: string) {
-    return this.call<RoutingSettings>("GET", `/numbers/${phoneNumberId}/routing`);
-  }
-  saveRouting(phoneNumberId: string, settings: RoutingSettings) {
-    return this.call<RoutingSettings>("PUT", `/numbers/${phoneNumberId}/routing`, settings);
-  }
-  workspaceSettings() {
-    return this.call<WorkspaceSettings>("GET", "/workspace/settings");
-  }
-  createTeam(request: Body<typeof teamRequestSchema>) {
-    return this.call<Team>("POST", "/teams", request);
-  }
-  updateTeam(id: string, request: Body<typeof teamRequestSchema>) {
-    return this.call<Team>("PUT", `/teams/${id}`, request);
-  }
-  deleteTeam(id: string) {
-    return this.call<{ ok: true }>("DELETE", `/teams/${id}`);
-  }
-  createTagGroup(request: Body<typeof tagGroupRequestSchema>) {
-    return this.call<TagGroup>("POST", "/tag-groups", request);
-  }
-  updateTagGroup(id: string, update: Body<typeof tagGroupUpdateSchema>) {
-    return this.call<TagGroup>("PUT", `/tag-groups/${id}`, update);
-  }
-  deleteTagGroup(id: string) {
-    return this.call<{ ok: true }>("DELETE", `/tag-groups/${id}`);
-  }
-  createTag(request: Body<typeof tagRequestSchema>) {
-    return this.call<Tag>("POST", "/tags", request);
-  }
-  updateTag(id: string, update: Body<typeof tagUpdateSchema>) {
-    return this.call<Tag>("PUT", `/tags/${id}`, update);
-  }
-  deleteTag(id: string) {
-    return this.call<{ ok: true; removedFrom: number }>("DELETE", `/tags/${id}`);
-  }
-  tagUsage() {
-    return this.call<{ usage: TagUsage }>("GET", "/tags/usage");
-  }
-  createAttribute(request: Body<typeof attributeRequestSchema>) {
-    return this.call<AttributeDefinition>("POST", "/attributes", request);
-  }
-  updateAttribute(key: string, update: Body<typeof attributeUpdateSchema>) {
-    return this.call<AttributeDefinition>("PUT", `/attributes/${encodeURIComponent(key)}`, update);
-  }
-  deleteAttribute(key: string) {
-    return this.call<{ ok: true }>("DELETE", `/attributes/${encodeURIComponent(key)}`);
-  }
-  cannedLibrary() {
-    return this.call<{ canned: CannedResponse[] }>("GET", "/canned-responses/library");
-  }
-  exportCannedCsv() {
-    return this.file("/canned-responses/export.csv");
-  }
-  importCannedCsv(csv: string) {
-    return this.call<CannedImportResult>("POST", "/canned-responses/import", { csv });
-  }
-  floor() {
-    return this.call<Floor>("GET", "/floor");
-  }
-  audit(filters: AuditFilters) {
-    return this.call<{ entries: AuditEntry[] }>("GET", `/audit${auditQuery(filters)}`);
-  }
-  exportAuditCsv(filters: AuditFilters) {
-    return this.file(`/audit/export.csv${auditQuery(filters)}`);
-  }
-
   socketUrl(phoneNumberId: string, ticket: string): string {
     return `${this.serverUrl.replace(/^http/, "ws")}/api/numbers/${phoneNumberId}/socket?ticket=${encodeURIComponent(ticket)}`;
   }
-}
-
-export type AuditFilters = Partial<AuditQuery>;
-
-/** The audit filters as a query string; empty filters are left out rather than sent blank. */
-function auditQuery(filters: AuditFilters): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) {
-    if (value !== undefined && value !== "") params.set(key, String(value));
-  }
-  const query = params.toString();
-  return query ? `?${query}` : "";
 }
