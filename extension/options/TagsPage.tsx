@@ -63,7 +63,12 @@ export function TagsPage(props: { api: ConsoleClient; me: Me }) {
             <li key={group.id} class="list-row">
               <InlineName value={group.name} onSave={(name) => rename(props.api.updateTagGroup(group.id, { name }))} />
               <label class="checkbox">
-                <input type="checkbox" checked={group.singleChoice} onChange={(e) => void apply(props.api.updateTagGroup(group.id, { singleChoice: e.currentTarget.checked }))} />{" "}
+                <input
+                  type="checkbox"
+                  checked={group.singleChoice}
+                  aria-label={tr("options.tags.singleChoiceOf", { name: group.name })}
+                  onChange={(e) => void apply(props.api.updateTagGroup(group.id, { singleChoice: e.currentTarget.checked }))}
+                />{" "}
                 {tr("options.tags.singleChoice")}
               </label>
               <button type="button" class="small danger" aria-label={`${tr("options.delete")} ${group.name}`} onClick={() => setDeleting({ kind: "group", group })}>
