@@ -33,6 +33,13 @@ export const conversationSchema = z.object({
   snoozedUntil: z.number().nullable(),
   /** The customer's tag ids (tags belong to the contact, so every conversation with them shows them). */
   tags: z.array(z.string()),
+  /** Why it was resolved when automation did it ("inactive"); null when an agent did. */
+  resolveReason: z.string().nullable().default(null),
+  /** The satisfaction survey sent on resolve, and the customer's answer, credited to the resolving agent. */
+  csat: z
+    .object({ stars: z.number().int().min(1).max(5).nullable(), comment: z.string().nullable(), agentId: z.string().nullable(), ratedAt: z.number().nullable() })
+    .nullable()
+    .default(null),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
@@ -163,7 +170,7 @@ export const socketEventSchema = z.discriminatedUnion("type", [
   /** Something an agent should notice: a conversation given to them, taken from them, or a note for them. */
   z.object({
     type: z.literal("notice"),
-    kind: z.enum(["assigned", "unassigned", "transferred_in", "reassigned_no_reply", "mention"]),
+    kind: z.enum(["assigned", "unassigned", "transferred_in", "reassigned_no_reply", "mention", "no_reply_nudge"]),
     phoneNumberId: z.string(),
     conversationId: z.string(),
     text: z.string(),

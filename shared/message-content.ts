@@ -55,7 +55,7 @@ export const messageContentSchema = z.object({
   /** For activity rows. */
   activity: z
     .object({
-      kind: z.enum(["assigned", "transferred", "resolved", "reopened", "queued", "unassigned", "snoozed"]),
+      kind: z.enum(["assigned", "transferred", "resolved", "reopened", "queued", "unassigned", "snoozed", "automation_skipped", "rated"]),
       agentId: z.string().nullable(),
       actorId: z.string().nullable(),
       reason: z.string().nullable(),
@@ -63,5 +63,9 @@ export const messageContentSchema = z.object({
     })
     .optional(),
   deleted: z.boolean().optional(),
+  /** Sent by automation, not by a person: which automatic message it is. */
+  automation: z.enum(["welcome", "away", "queue_update", "closing", "csat", "csat_thanks"]).optional(),
+  /** An interactive list the business sent (the satisfaction survey): its rows as the customer sees them. */
+  list: z.object({ button: z.string(), rows: z.array(z.object({ id: z.string(), title: z.string(), description: z.string().nullable() })) }).optional(),
 });
 export type MessageContent = z.infer<typeof messageContentSchema>;

@@ -17,6 +17,8 @@ export function chatPage(options: { displayPhoneNumber: string }): string {
   li.in { align-self: flex-end; background: #dcf8c6; }
   li.out { align-self: flex-start; }
   li small { display: block; color: #667; font-size: 11px; }
+  li .rows { display: flex; flex-direction: column; gap: 4px; margin-top: 6px; }
+  li .rows button { background: #fff; color: #128c7e; border: 1px solid #128c7e; border-radius: 6px; text-align: left; }
   form.compose { display: flex; gap: 6px; padding: 10px; background: #eee; }
   form.compose input { flex: 1; padding: 10px; border-radius: 20px; border: 1px solid #ccc; }
   button { padding: 8px 14px; border: 0; border-radius: 20px; background: #128c7e; color: #fff; cursor: pointer; }
@@ -46,6 +48,24 @@ export function chatPage(options: { displayPhoneNumber: string }): string {
       const li = document.createElement("li");
       li.className = m.direction;
       li.textContent = m.text ?? JSON.stringify(m.body);
+      // A list from the business (the satisfaction survey): its rows are buttons the customer taps.
+      const rows = m.body && m.body.type === "interactive" ? m.body.interactive.action.sections.flatMap((s) => s.rows) : [];
+      if (rows.length) {
+        const box = document.createElement("div");
+        box.className = "rows";
+        for (const row of rows) {
+          const b = document.createElement("button");
+          b.type = "button";
+          b.textContent = row.title + (row.description ? "  " + row.description : "");
+          b.onclick = async () => {
+            await fetch("/simulator/choices", { method: "POST", headers: { "content-type": "application/json" },
+              body: JSON.stringify({ waId: waId(), name: document.getElementById("name").value.trim(), id: row.id, title: row.title, description: row.description }) });
+            refresh();
+          };
+          box.append(b);
+        }
+        li.append(box);
+      }
       const meta = document.createElement("small");
       meta.textContent = new Date(m.at).toLocaleTimeString() + (m.direction === "out" ? " · from the business" : "");
       li.append(meta);

@@ -72,6 +72,7 @@ function outboundText(body: Record<string, unknown>): string | null {
   if (type === "text") return String(part?.body ?? "");
   if (type === "template") return `[template ${String(part?.name)}] ${JSON.stringify(part?.components ?? [])}`;
   if (type === "reaction") return `[reaction ${String(part?.emoji ?? "")}]`;
+  if (type === "interactive") return String((part?.body as { text?: string } | undefined)?.text ?? "[interactive]");
   return `[${type}] ${String(part?.caption ?? part?.filename ?? part?.link ?? part?.id ?? "")}`;
 }
 
@@ -134,6 +135,27 @@ export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
 
   const graph = new FakeGraph({ ...options, publicUrl: () => publicUrl, onSent });
 
+  /** The customer taps a row of a list the business sent (e.g. the satisfaction survey). */
+  async function customerChooses(waId: string, name: string, row: { id: string; title: string; description?: string }) {
+    const line: ChatLine = { wamid: customerWamid(), direction: "in", waId, name, text: `${row.title}${row.description ? ` ${row.description}` : ""}`, at: Date.now() };
+    lines.push(line);
+    const status = await postSigned(
+      envelope({
+        contacts: [{ profile: { name }, wa_id: waId }],
+        messages: [
+          {
+            from: waId,
+            id: line.wamid,
+            timestamp: String(Math.floor(Date.now() / 1000)),
+            type: "interactive",
+            interactive: { type: "list_reply", list_reply: { id: row.id, title: row.title, ...(row.description ? { description: row.description } : {}) } },
+          },
+        ],
+      }),
+    );
+    return { wamid: line.wamid, workerStatus: status };
+  }
+
   async function customerWrites(waId: string, name: string, text: string) {
     const line: ChatLine = { wamid: customerWamid(), direction: "in", waId, name, text, at: Date.now() };
     lines.push(line);
@@ -168,6 +190,11 @@ export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
         const body = (await request.json()) as { waId?: string; name?: string; text?: string };
         if (!body.waId || !/^\d{5,20}$/.test(body.waId) || !body.text) return send(400, { error: "waId (digits) and text are required" });
         return send(200, await customerWrites(body.waId, body.name ?? body.waId, body.text));
+      }
+      if (request.method === "POST" && url.pathname === "/simulator/choices") {
+        const body = (await request.json()) as { waId?: string; name?: string; id?: string; title?: string; description?: string };
+        if (!body.waId || !/^\d{5,20}$/.test(body.waId) || !body.id || !body.title) return send(400, { error: "waId (digits), id and title are required" });
+        return send(200, await customerChooses(body.waId, body.name ?? body.waId, { id: body.id, title: body.title, description: body.description }));
       }
       if (request.method === "POST" && url.pathname === "/simulator/webhooks") {
         // Any `value` of a messages change (a voice note, a location, an order…), signed and delivered as Meta would.

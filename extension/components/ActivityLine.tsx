@@ -12,7 +12,7 @@ export function ActivityLine({ message, nameOf }: { message: Message; nameOf: (a
   };
   return (
     <li class="activity-line" data-activity={activity.kind} data-message-id={message.id}>
-      <span>{t(`activity.${activity.kind}`, vars)}</span>
+      <span>{t(activity.kind === "resolved" && !activity.actorId ? "activity.resolvedAutomatically" : `activity.${activity.kind}`, vars)}</span>
       {activity.note && <span class="note"> · {t("activity.note", { note: activity.note })}</span>}
       <time> · {formatTime(message.timestamp)}</time>
     </li>

@@ -66,6 +66,9 @@ export function ConversationView(props: {
             </small>
             {m.error && <p class="error">{t("message.error", { code: m.error.code, title: m.error.title })}</p>}
             {m.direction === "note" && <span class="note-label">🔒 {t("note.label")} · {props.nameOf(m.authorId)}</span>}
+            {m.content.automation && (
+              <span class="automation-label">🤖 {t("automation.label", { kind: t(`automation.${m.content.automation}`) })}</span>
+            )}
             {m.wamid && m.direction === "in" && (
               <div class="message-actions">
                 <button type="button" class="link dark" onClick={() => setReplyTo(m)}>
@@ -114,6 +117,19 @@ export function ConversationView(props: {
           {props.actions}
         </div>
       </header>
+      {c?.csat && (
+        <p class="csat" role="note" data-stars={c.csat.stars ?? undefined}>
+          {c.csat.stars === null ? (
+            t("csat.waiting")
+          ) : (
+            <>
+              <span class="stars" aria-hidden="true">{"★".repeat(c.csat.stars)}{"☆".repeat(5 - c.csat.stars)}</span>{" "}
+              {t("csat.rated", { stars: c.csat.stars, agent: props.nameOf(c.csat.agentId) })}
+              {c.csat.comment && <q> {c.csat.comment}</q>}
+            </>
+          )}
+        </p>
+      )}
       {props.collision.length > 0 && (
         <p class="collision" role="status">
           👥{" "}

@@ -110,6 +110,20 @@ function MessageMain({ message, api, phoneNumberId }: { message: Message; api: A
       );
     }
     if (c.choice) return <p class="choice">🔘 {t("kind.choice", { title: c.choice.title })}</p>;
+    if (c.list) {
+      return (
+        <div>
+          <p>{text}</p>
+          <ul class="list-rows">
+            {c.list.rows.map((row) => (
+              <li key={row.id}>
+                {row.title} <small>{row.description}</small>
+              </li>
+            ))}
+          </ul>
+        </div>
+      );
+    }
     if (c.template) return <p>{text}</p>;
     return <p>{text ?? `[${message.kind}]`}</p>;
   }

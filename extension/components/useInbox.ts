@@ -233,6 +233,9 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
       refreshCounts(c.phoneNumberId, 300);
     } else if (event.type === "collision") {
       if (openRef.current?.conversationId === event.conversationId) setCollision(event);
+    } else if (event.type === "revoked") {
+      // Deactivated by a supervisor: the server closed the socket on purpose and the token no longer works.
+      onUnauthorized();
     } else if (event.type === "notice") {
       void notify(event, meRef.current.agent.status === "away", soundRef.current).catch(() => undefined);
     } else if (event.type === "agent_status") {

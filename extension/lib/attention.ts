@@ -43,7 +43,7 @@ export async function notify(event: Extract<SocketEvent, { type: "notice" }>, aw
   await browser.notifications.create(notificationId(event.phoneNumberId, event.conversationId), {
     type: "basic",
     iconUrl: browser.runtime.getURL("/icon-128.png"),
-    title: t(event.kind === "mention" ? "notice.mention" : "notice.assigned"),
+    title: t(event.kind === "mention" ? "notice.mention" : event.kind === "no_reply_nudge" ? "notice.nudge" : "notice.assigned"),
     message: event.text,
     priority: 1,
   });

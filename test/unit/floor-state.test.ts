@@ -32,6 +32,8 @@ function conversation(change: Partial<Conversation>): Conversation {
     windowClosesAt: null,
     snoozedUntil: null,
     tags: [],
+    resolveReason: null,
+    csat: null,
     ...change,
   };
 }

@@ -7,6 +7,7 @@ import {
   workspaceSettingsSchema,
 } from "../../shared/routing";
 import { respond } from "../lib/errors";
+import { automationSettingsSchema } from "../../shared/automation";
 import { requireRole, requireSession } from "./auth";
 import { apiRouter } from "./context";
 import { numberParams, requireNumberAccess } from "./conversations";
@@ -71,6 +72,26 @@ const putWorkspaceSettings = createRoute({
   responses: jsonResponses(workspaceSettingsSchema, "Saved"),
 });
 
+const getAutomation = createRoute({
+  method: "get",
+  path: "/numbers/{phoneNumberId}/automation",
+  summary: "A number's business hours and automatic messages",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: { params: numberParams },
+  responses: jsonResponses(automationSettingsSchema, "Automation"),
+});
+
+const putAutomation = createRoute({
+  method: "put",
+  path: "/numbers/{phoneNumberId}/automation",
+  summary: "Change business hours and automatic messages; the next customer message follows them",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin", "supervisor")] as const,
+  request: { params: numberParams, ...jsonBody(automationSettingsSchema) },
+  responses: jsonResponses(automationSettingsSchema, "Saved"),
+});
+
 const deleteTeam = createRoute({
   method: "delete",
   path: "/teams/{teamId}",
@@ -132,6 +153,14 @@ export const routingRoutes = apiRouter()
     const principal = c.get("principal");
     const result = await c.env.WORKSPACE.getByName(principal.workspaceId).saveWorkspaceSettings(principal, c.req.valid("json"));
     return respond(c, result);
+  })
+  .openapi(getAutomation, async (c) => {
+    const principal = c.get("principal");
+    return respond(c, await c.env.WORKSPACE.getByName(principal.workspaceId).automationSettings(principal, c.req.valid("param").phoneNumberId));
+  })
+  .openapi(putAutomation, async (c) => {
+    const principal = c.get("principal");
+    return respond(c, await c.env.WORKSPACE.getByName(principal.workspaceId).saveAutomationSettings(principal, c.req.valid("param").phoneNumberId, c.req.valid("json")));
   })
   .openapi(deleteTeam, async (c) => {
     const principal = c.get("principal");

@@ -22,6 +22,18 @@ function envelope(base: Base, type: string, part: Record<string, unknown>) {
   };
 }
 
+/** An interactive list (up to 10 rows): the satisfaction survey's five ratings fit where buttons (3) do not. */
+export function listBody(base: Base, list: { body: string; button: string; rows: { id: string; title: string; description?: string | null }[] }) {
+  return envelope(base, "interactive", {
+    type: "list",
+    body: { text: list.body },
+    action: {
+      button: list.button,
+      sections: [{ title: list.button, rows: list.rows.map((r) => ({ id: r.id, title: r.title, ...(r.description ? { description: r.description } : {}) })) }],
+    },
+  });
+}
+
 export function textBody(base: Base, text: string) {
   return envelope(base, "text", { preview_url: /https?:\/\/\S/.test(text), body: text });
 }

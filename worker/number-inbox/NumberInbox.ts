@@ -8,7 +8,7 @@ import type { AgentStatus, Role } from "../../shared/people";
 import type { NumberAgent, RoutingSettings, TransferRequest } from "../../shared/routing";
 import type { WebhookContact, WebhookMessage } from "../../shared/webhook";
 import type { Env } from "../env";
-import { markReadBody, mediaBody, reactionBody, templateBody, textBody } from "../graph/bodies";
+import { listBody, markReadBody, mediaBody, reactionBody, templateBody, textBody } from "../graph/bodies";
 import { listTemplates, postStatus, sendMessage, type GraphConfig } from "../graph/client";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 import type { NumberBatch } from "../webhook/split";
@@ -26,6 +26,22 @@ import { mentionedMembers } from "./mentions";
 import { SqlRotation } from "./sql-rotation";
 import { renderTemplate, summarizeTemplate } from "./templates";
 import { openToken } from "../lib/token-vault";
+import { customerLanguage, defaultAutomationSettings, fillAutomationText, type AutomationKind, type AutomationLanguage, type AutomationSettings } from "../../shared/automation";
+import {
+  autoResolveAt,
+  awayDue,
+  backAtPhrase,
+  CSAT_ANSWER_WINDOW_MS,
+  CSAT_COMMENT_WINDOW_MS,
+  csatRows,
+  describeWait,
+  estimateWaitMs,
+  nextQueueUpdateAt,
+  nudgeAt,
+  parseCsatChoice,
+  queueUpdateDue,
+  welcomeDue,
+} from "./automation";
 import type { FloorWaiting } from "../../shared/floor";
 
 export interface NumberMember {
@@ -57,6 +73,8 @@ export interface NumberConfig {
   connected: boolean;
   /** The number's own access token, sealed with TOKEN_ENCRYPTION_KEY; null uses the deployment's token. */
   accessTokenSealed: string | null;
+  /** Business hours and automatic messages; absent before they were ever set. */
+  automation?: AutomationSettings;
 }
 
 /** The configuration as stored: everything but the members, which have a table of their own. */
@@ -217,6 +235,9 @@ export class NumberInbox extends DurableObject<Env> {
     }
     const reopened = new Set<number>();
     const touched = new Set<number>();
+    /** The first new message per conversation in this delivery, and when the customer wrote before it. */
+    const firstNew = new Map<number, { wamid: string; previousInboundAt: number | null }>();
+    const rated = new Set<number>();
     const changedMessages = new Set<number>();
     let stored = 0;
     let duplicates = 0;
@@ -231,9 +252,17 @@ export class NumberInbox extends DurableObject<Env> {
           duplicates++;
           continue;
         }
-        const { messageId, conversationId, targetId, wasResolved } = this.storeInbound(message, contact, now);
+        const { messageId, conversationId, targetId, wasResolved, previousInboundAt, survey } = this.storeInbound(message, contact, now);
         stored++;
+        changedMessages.add(messageId);
+        if (survey) {
+          // A survey answer or its comment: stored on the resolved conversation, which stays resolved and unrouted.
+          if (survey === "rated") rated.add(conversationId);
+          this.broadcastConversation(conversationId);
+          continue;
+        }
         touched.add(conversationId);
+        if (!firstNew.has(conversationId)) firstNew.set(conversationId, { wamid: message.id, previousInboundAt });
         if (wasResolved) reopened.add(conversationId);
         changedMessages.add(messageId);
         if (targetId !== null) changedMessages.add(targetId);
@@ -253,9 +282,13 @@ export class NumberInbox extends DurableObject<Env> {
     });
     // Route first, then push: a new conversation's first message then goes to its assignee only, not to
     // every agent who can see the queue.
-    for (const conversationId of touched) this.afterInbound(conversationId, reopened.has(conversationId), now);
+    for (const conversationId of touched) {
+      this.afterInbound(conversationId, reopened.has(conversationId), now);
+      this.automateInbound(conversationId, firstNew.get(conversationId)!, now);
+    }
+    for (const conversationId of rated) this.thankForRating(conversationId, now);
     for (const id of changedMessages) this.broadcastMessage(id);
-    if (touched.size > 0) await this.scheduleAlarm();
+    if (touched.size > 0 || rated.size > 0) await this.scheduleAlarm();
     return { connected: true, stored, duplicates, statusesApplied };
   }
 
@@ -588,9 +621,12 @@ export class NumberInbox extends DurableObject<Env> {
     this.sql.exec("UPDATE conversations SET status = 'resolved', resolved_at = ?, awaiting_reply_since = NULL WHERE id = ?", now, id);
     if (conversation.value.assignee_id) this.refreshMembers([conversation.value.assignee_id as string]);
     this.addActivity(id, { kind: "resolved", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
+    // The survey credits whoever resolved it: the agent themselves, or the assignee when a supervisor closes it.
+    this.offerSurvey(id, viewer.role === "agent" ? viewer.personId : ((conversation.value.assignee_id as string | null) ?? viewer.personId), now);
     this.broadcastConversation(id);
     // A resolved conversation frees capacity: the queue moves at once.
     this.drainQueue();
+    await this.scheduleAlarm();
     return ok(this.conversationById(id));
   }
 
@@ -599,7 +635,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (!conversation.ok) return conversation;
     if (conversation.value.status === "open") return refuse(409, "this conversation is already open");
     const id = Number(conversationId);
-    this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL WHERE id = ?", id);
+    this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL, resolve_reason = NULL WHERE id = ?", id);
     if (conversation.value.assignee_id) this.refreshMembers([conversation.value.assignee_id as string]);
     this.addActivity(id, { kind: "reopened", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
     if (conversation.value.assignee_id === null) this.route(id, { now: Date.now() });
@@ -837,7 +873,10 @@ export class NumberInbox extends DurableObject<Env> {
     if (this.storedConfig()) {
       this.expireGrace(now);
       this.wakeSnoozed(now);
+      this.nudgeBeforeReassigning(now);
       this.reassignUnanswered(now);
+      this.sendQueueUpdates(now);
+      this.resolveInactive(now);
     }
     await this.drainOutbox();
     await this.scheduleAlarm();
@@ -926,8 +965,12 @@ export class NumberInbox extends DurableObject<Env> {
 
   private storeInbound(message: WebhookMessage, contact: WebhookContact | null, now: number) {
     const contactId = this.upsertContact(message, contact, now);
-    const { conversationId, wasResolved } = this.conversationForInbound(contactId, now);
+    const previousInboundAt = this.sql
+      .exec<{ at: number | null }>("SELECT MAX(last_inbound_at) AS at FROM conversations WHERE contact_id = ?", contactId)
+      .one().at;
     const { kind, text, content } = describeInbound(message);
+    const survey = this.surveyAnswer(contactId, kind, text, content, now);
+    const { conversationId, wasResolved } = survey ? { conversationId: survey.conversationId, wasResolved: false } : this.conversationForInbound(contactId, now);
     const timestamp = Number.isFinite(message.timestamp) && message.timestamp > 0 ? message.timestamp * 1000 : now;
     const { id: messageId } = this.sql
       .exec<{ id: number }>(
@@ -945,16 +988,57 @@ export class NumberInbox extends DurableObject<Env> {
     if (text) this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", messageId, text);
     this.sql.exec(
       `UPDATE conversations SET last_message_at = MAX(last_message_at, ?), last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?),
-         last_preview = ?, unread = unread + 1, awaiting_reply_since = COALESCE(awaiting_reply_since, ?) WHERE id = ?`,
+         last_preview = ?, unread = unread + ?, awaiting_reply_since = CASE WHEN ? THEN awaiting_reply_since ELSE COALESCE(awaiting_reply_since, ?) END
+       WHERE id = ?`,
       timestamp,
       // The window runs from when the customer wrote, even if Meta delivers it late.
       Math.min(timestamp, now),
       previewOf(kind, text, content),
+      survey ? 0 : 1,
+      survey ? 1 : 0,
       now,
       conversationId,
     );
+    if (survey?.stars !== undefined) {
+      this.sql.exec("UPDATE conversations SET csat_stars = ?, csat_rated_at = ? WHERE id = ?", survey.stars, now, conversationId);
+      this.addActivity(conversationId, { kind: "rated", agentId: survey.agentId, actorId: null, reason: `${"★".repeat(survey.stars)} ${survey.stars}/5`, note: null });
+    } else if (survey?.comment !== undefined) {
+      this.sql.exec("UPDATE conversations SET csat_comment = ? WHERE id = ?", survey.comment, conversationId);
+    }
     const targetId = kind === "edit" || kind === "revoke" ? this.applyEditOrRevoke(kind, content, text) : null;
-    return { messageId, conversationId, targetId, wasResolved };
+    return { messageId, conversationId, targetId, wasResolved, previousInboundAt, survey: survey ? (survey.stars !== undefined ? "rated" : "comment") : null };
+  }
+
+  /**
+   * A tap on the survey (its row id names the conversation), or the customer's next text within ten minutes of
+   * rating, belongs to the resolved conversation: it is stored there and neither reopens it nor queues it.
+   */
+  private surveyAnswer(contactId: number, kind: string, text: string | null, content: MessageContent, now: number) {
+    const choice = parseCsatChoice(content.choice?.id);
+    if (choice) {
+      const row = this.sql
+        .exec<{ csat_sent_at: number | null; csat_stars: number | null; csat_agent_id: string | null; status: string }>(
+          "SELECT csat_sent_at, csat_stars, csat_agent_id, status FROM conversations WHERE id = ? AND contact_id = ?",
+          choice.conversationId,
+          contactId,
+        )
+        .toArray()[0];
+      if (row && row.status === "resolved" && row.csat_sent_at !== null && row.csat_stars === null && now - row.csat_sent_at <= CSAT_ANSWER_WINDOW_MS) {
+        return { conversationId: choice.conversationId, stars: choice.stars, agentId: row.csat_agent_id, comment: undefined };
+      }
+      return null;
+    }
+    if (kind !== "text" || !text) return null;
+    const last = this.sql
+      .exec<{ id: number; status: string; csat_rated_at: number | null; csat_comment: string | null; csat_agent_id: string | null }>(
+        "SELECT id, status, csat_rated_at, csat_comment, csat_agent_id FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 1",
+        contactId,
+      )
+      .toArray()[0];
+    if (last && last.status === "resolved" && last.csat_rated_at !== null && last.csat_comment === null && now - last.csat_rated_at <= CSAT_COMMENT_WINDOW_MS) {
+      return { conversationId: last.id, stars: undefined, agentId: last.csat_agent_id, comment: text };
+    }
+    return null;
   }
 
   /** An edit replaces the text of the message it edits; a revoke marks it deleted. The original stays stored. */
@@ -1032,7 +1116,7 @@ export class NumberInbox extends DurableObject<Env> {
     }
     const reopenWithinMs = (this.config().routing.reopenWithinHours ?? 168) * 3600_000;
     if (last && (last.resolved_at === null || now - last.resolved_at <= reopenWithinMs)) {
-      this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL WHERE id = ?", last.id);
+      this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL, resolve_reason = NULL WHERE id = ?", last.id);
       return { conversationId: last.id, wasResolved: true };
     }
     const { id } = this.sql
@@ -1245,13 +1329,14 @@ export class NumberInbox extends DurableObject<Env> {
     const text = describeReason(reason, now, (id) => this.nameOf(id));
     this.sql.exec("UPDATE conversations SET assignment_reason = ? WHERE id = ?", text, conversationId);
     this.sql.exec(
-      "INSERT INTO assignments (conversation_id, agent_id, previous_agent_id, reason_kind, reason, at) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO assignments (conversation_id, agent_id, previous_agent_id, reason_kind, reason, at, waited_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
       conversationId,
       agentId,
       previous,
       reason.kind,
       text,
       now,
+      reason.kind === "queue" ? reason.waitedMs : null,
     );
     return text;
   }
@@ -1341,10 +1426,247 @@ export class NumberInbox extends DurableObject<Env> {
         .one().at;
       if (waiting !== null) deadlines.push(waiting + noReplyMinutes * 60_000);
     }
+    deadlines.push(...this.automationDeadlines());
     if (deadlines.length === 0) return;
     const next = Math.max(Math.min(...deadlines), Date.now() + 10);
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > next || current < Date.now()) await this.ctx.storage.setAlarm(next);
+  }
+
+  // ---- automation: welcome, away, queue updates, nudges, auto-resolve, satisfaction survey ----
+
+  private automation(): AutomationSettings {
+    return this.storedConfig()?.automation ?? defaultAutomationSettings;
+  }
+
+  /** After a customer message is stored and routed: the welcome and the away message, each once per message. */
+  private automateInbound(conversationId: number, first: { wamid: string; previousInboundAt: number | null }, now: number): void {
+    const settings = this.automation();
+    if (welcomeDue(settings, first.previousInboundAt, now)) {
+      this.sendAutomatic(conversationId, "welcome", `auto:welcome:${first.wamid}`, now, (language, names) => ({
+        text: fillAutomationText(settings.welcome.text[language], names),
+      }));
+    }
+    const row = this.sql.exec<{ assignee_id: string | null; last_away_at: number | null }>("SELECT assignee_id, last_away_at FROM conversations WHERE id = ?", conversationId).one();
+    const reason = awayDue(settings, { assigned: row.assignee_id !== null, lastAwayAt: row.last_away_at }, now);
+    if (reason) {
+      const sent = this.sendAutomatic(conversationId, "away", `auto:away:${first.wamid}`, now, (language, names) => ({
+        text: fillAutomationText(settings.away.text[language], { ...names, backAt: backAtPhrase(settings, reason, now, language) }),
+      }));
+      if (sent) this.sql.exec("UPDATE conversations SET last_away_at = ? WHERE id = ?", now, conversationId);
+    }
+  }
+
+  /** Queue updates: position among those waiting for the same queue, and a wait estimated from recent waits. */
+  private sendQueueUpdates(now: number): void {
+    const settings = this.automation();
+    if (!settings.queueUpdate.enabled) return;
+    const waiting = this.sql
+      .exec<{ id: number; queued_at: number; last_queue_update_at: number | null; queue_updates: number; team_id: string | null }>(
+        "SELECT id, queued_at, last_queue_update_at, queue_updates, team_id FROM conversations WHERE assignee_id IS NULL AND status = 'open' ORDER BY queued_at, id",
+      )
+      .toArray();
+    const recentWaits = this.sql
+      .exec<{ waited_ms: number }>("SELECT waited_ms FROM assignments WHERE waited_ms IS NOT NULL ORDER BY id DESC LIMIT 50")
+      .toArray()
+      .map((r) => r.waited_ms);
+    const positions = new Map<string, number>();
+    for (const c of waiting) {
+      const queue = c.team_id ?? "";
+      const position = (positions.get(queue) ?? 0) + 1;
+      positions.set(queue, position);
+      if (!queueUpdateDue(settings, { queuedAt: c.queued_at, lastUpdateAt: c.last_queue_update_at }, now)) continue;
+      this.sendAutomatic(c.id, "queue_update", `auto:queue:${c.id}:${c.queue_updates + 1}`, now, (language, names) => ({
+        text: fillAutomationText(settings.queueUpdate.text[language], { ...names, position, wait: describeWait(estimateWaitMs(position, recentWaits), language) }),
+      }));
+      // Counted even when skipped (window closed), so the next try waits its interval rather than retrying each alarm.
+      this.sql.exec("UPDATE conversations SET last_queue_update_at = ?, queue_updates = queue_updates + 1 WHERE id = ?", now, c.id);
+    }
+  }
+
+  /** Tells the agent shortly before the no-reply reassignment takes the conversation from them. */
+  private nudgeBeforeReassigning(now: number): void {
+    const settings = this.automation();
+    const minutes = this.config().routing.noReplyMinutes;
+    if (!settings.noReplyNudge.enabled || !minutes) return;
+    const due = this.sql
+      .exec<{ id: number; assignee_id: string; awaiting_reply_since: number }>(
+        `SELECT id, assignee_id, awaiting_reply_since FROM conversations WHERE status = 'open' AND assignee_id IS NOT NULL
+           AND awaiting_reply_since IS NOT NULL AND (nudged_at IS NULL OR nudged_at < awaiting_reply_since)`,
+      )
+      .toArray()
+      .filter((c) => (nudgeAt(settings, minutes, c.awaiting_reply_since) ?? Infinity) <= now);
+    for (const c of due) {
+      this.sql.exec("UPDATE conversations SET nudged_at = ? WHERE id = ?", now, c.id);
+      const left = Math.max(1, Math.round((c.awaiting_reply_since + minutes * 60_000 - now) / 60_000));
+      const who = this.conversationById(c.id).contact.name ?? "A customer";
+      this.notify(c.assignee_id, "no_reply_nudge", c.id, `${who} is waiting for your reply: it goes to a colleague in ${left} min`);
+    }
+  }
+
+  /** Conversations whose customer went silent after our answer are resolved as "inactive", with a closing message. */
+  private resolveInactive(now: number): void {
+    const settings = this.automation();
+    if (!settings.autoResolve.enabled) return;
+    const due = this.sql
+      .exec<{ id: number; assignee_id: string; last_inbound_at: number }>(
+        `SELECT id, assignee_id, last_inbound_at FROM conversations WHERE status = 'open' AND assignee_id IS NOT NULL
+           AND awaiting_reply_since IS NULL AND last_inbound_at IS NOT NULL AND last_inbound_at <= ?`,
+        now - settings.autoResolve.afterMinutes * 60_000,
+      )
+      .toArray();
+    for (const c of due) {
+      this.sendAutomatic(c.id, "closing", `auto:closing:${c.id}:${c.last_inbound_at}`, now, (language, names) => ({
+        text: fillAutomationText(settings.autoResolve.closingText[language], names),
+      }));
+      const minutes = settings.autoResolve.afterMinutes;
+      const silence = minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
+      this.sql.exec("UPDATE conversations SET status = 'resolved', resolved_at = ?, resolve_reason = 'inactive' WHERE id = ?", now, c.id);
+      this.refreshMembers([c.assignee_id]);
+      this.addActivity(c.id, { kind: "resolved", agentId: c.assignee_id, actorId: null, reason: `inactive: the customer was silent for ${silence}`, note: null });
+      this.offerSurvey(c.id, c.assignee_id, now);
+      this.broadcastConversation(c.id);
+    }
+    if (due.length) this.drainQueue();
+  }
+
+  /** On resolve, while the window is open: five ratings as an interactive list, credited to the resolving agent. */
+  private offerSurvey(conversationId: number, agentId: string, now: number): void {
+    const settings = this.automation();
+    if (!settings.csat.enabled) return;
+    const sent = this.sendAutomatic(conversationId, "csat", `auto:csat:${conversationId}:${now}`, now, (language, names) => {
+      const question = fillAutomationText(settings.csat.question[language], names);
+      const button = language === "zh" ? "选择评分" : "Rate us";
+      const rows = csatRows(conversationId, language);
+      return {
+        text: question,
+        content: { list: { button, rows: rows.map((r) => ({ ...r, description: r.description })) } },
+        body: (to: string) => listBody({ to }, { body: question, button, rows }),
+      };
+    });
+    if (sent) {
+      this.sql.exec(
+        "UPDATE conversations SET csat_sent_at = ?, csat_agent_id = ?, csat_stars = NULL, csat_rated_at = NULL, csat_comment = NULL WHERE id = ?",
+        now,
+        agentId,
+        conversationId,
+      );
+    }
+  }
+
+  private thankForRating(conversationId: number, now: number): void {
+    const settings = this.automation();
+    this.sendAutomatic(conversationId, "csat_thanks", `auto:csat_thanks:${conversationId}:${now}`, now, (language, names) => ({
+      text: fillAutomationText(settings.csat.thanks[language], names),
+    }));
+  }
+
+  /**
+   * Queues one automatic message, at most once for its key (the key is the message's client id, unique in the
+   * table), in the same synchronous step as the event that caused it, so a crash, a redelivery or an alarm retry
+   * cannot send it twice. Outside the 24-hour window it is not sent; the conversation's log says so instead.
+   */
+  private sendAutomatic(
+    conversationId: number,
+    kind: AutomationKind,
+    key: string,
+    now: number,
+    compose: (
+      language: AutomationLanguage,
+      names: { customerName: string | null; numberName: string },
+    ) => { text: string; content?: Partial<MessageContent>; body?: (to: string) => unknown },
+  ): boolean {
+    if (this.sql.exec("SELECT 1 FROM messages WHERE client_id = ?", key).toArray().length > 0) return false;
+    const c = this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, conversationId).one();
+    const language = this.languageOf(c.contact_id as number);
+    const composed = compose(language, { customerName: (c.contact_name as string | null) ?? null, numberName: this.config().displayName });
+    if (!composed.text) return false;
+    const to = c.wa_id as string | null;
+    const windowOpen = c.last_inbound_at !== null && now < Number(c.last_inbound_at) + CUSTOMER_SERVICE_WINDOW_MS;
+    const label = { welcome: "Welcome message", away: "Away message", queue_update: "Queue update", closing: "Closing message", csat: "Satisfaction survey", csat_thanks: "Thank-you for the rating" }[kind];
+    const problem = !windowOpen ? "the 24-hour window is closed" : !to ? "the customer has no phone number to write to" : this.config().connected === false ? "the number is disconnected" : null;
+    if (problem) {
+      const { id } = this.sql
+        .exec<{ id: number }>(
+          `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, author_id, timestamp) VALUES (?, ?, 'activity', 'automation_skipped', ?, ?, NULL, ?) RETURNING id`,
+          key,
+          conversationId,
+          `${label} not sent: ${problem}`,
+          JSON.stringify({ activity: { kind: "automation_skipped", agentId: null, actorId: null, reason: `${label} not sent: ${problem}`, note: null }, automation: kind }),
+          now,
+        )
+        .one();
+      this.recordEvent("automation_skipped", { conversationId, kind, reason: problem });
+      this.broadcastMessage(id);
+      return false;
+    }
+    const content: MessageContent = { ...composed.content, automation: kind };
+    const body = composed.body ? composed.body(to!) : textBody({ to: to! }, composed.text);
+    const { id } = this.sql
+      .exec<{ id: number }>(
+        `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, status, author_id, timestamp)
+         VALUES (?, ?, 'out', ?, ?, ?, 'pending', NULL, ?) RETURNING id`,
+        key,
+        conversationId,
+        composed.body ? "interactive" : "text",
+        composed.text,
+        JSON.stringify(content),
+        now,
+      )
+      .one();
+    this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", id, composed.text);
+    this.sql.exec("INSERT INTO outbox (message_id, conversation_id, body, next_attempt_at) VALUES (?, ?, ?, ?)", id, conversationId, JSON.stringify(body), now);
+    this.sql.exec("UPDATE conversations SET last_message_at = ?, last_preview = ? WHERE id = ?", now, composed.text.slice(0, 120), conversationId);
+    this.broadcastMessage(id);
+    return true;
+  }
+
+  /** The customer's language from the attribute the settings name (e.g. 语言), else the number's default. */
+  private languageOf(contactId: number): AutomationLanguage {
+    const settings = this.automation();
+    if (!settings.languageAttribute) return settings.defaultLanguage;
+    const row = this.sql
+      .exec<{ value: string }>("SELECT value FROM contact_attributes WHERE contact_id = ? AND key = ?", contactId, settings.languageAttribute)
+      .toArray()[0];
+    return customerLanguage(settings, row ? (JSON.parse(row.value) as unknown) : null);
+  }
+
+  /** The earliest automation deadline: queue updates, nudges, auto-resolve. */
+  private automationDeadlines(): number[] {
+    const settings = this.automation();
+    const out: number[] = [];
+    if (settings.queueUpdate.enabled) {
+      const waiting = this.sql
+        .exec<{ queued_at: number; last_queue_update_at: number | null }>(
+          "SELECT queued_at, last_queue_update_at FROM conversations WHERE assignee_id IS NULL AND status = 'open' ORDER BY queued_at LIMIT 200",
+        )
+        .toArray();
+      for (const w of waiting) {
+        const at = nextQueueUpdateAt(settings, { queuedAt: w.queued_at, lastUpdateAt: w.last_queue_update_at });
+        if (at !== null) out.push(at);
+      }
+    }
+    const noReply = this.config().routing.noReplyMinutes;
+    if (settings.noReplyNudge.enabled && noReply) {
+      const oldest = this.sql
+        .exec<{ at: number | null }>(
+          `SELECT MIN(awaiting_reply_since) AS at FROM conversations WHERE status = 'open' AND assignee_id IS NOT NULL
+             AND awaiting_reply_since IS NOT NULL AND (nudged_at IS NULL OR nudged_at < awaiting_reply_since)`,
+        )
+        .one().at;
+      const at = nudgeAt(settings, noReply, oldest);
+      if (at !== null) out.push(at);
+    }
+    if (settings.autoResolve.enabled) {
+      const oldest = this.sql
+        .exec<{ at: number | null }>(
+          "SELECT MIN(last_inbound_at) AS at FROM conversations WHERE status = 'open' AND assignee_id IS NOT NULL AND awaiting_reply_since IS NULL",
+        )
+        .one().at;
+      const at = autoResolveAt(settings, { assigneeId: "any", lastInboundAt: oldest, awaitingReplySince: null });
+      if (at !== null) out.push(at);
+    }
+    return out;
   }
 
   // ---- outbound internals ----

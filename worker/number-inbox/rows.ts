@@ -9,6 +9,7 @@ export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 3600_000;
 export const CONVERSATION_SELECT = `
   SELECT c.id, c.status, c.assignee_id, c.assignment_reason, c.created_at, c.last_message_at, c.last_preview,
          c.unread, c.queued_at, c.contact_id, c.last_inbound_at, c.team_id, c.awaiting_reply_since, c.snoozed_until,
+         c.resolve_reason, c.csat_stars, c.csat_comment, c.csat_agent_id, c.csat_rated_at, c.csat_sent_at,
          k.wa_id, k.user_id, k.name AS contact_name, k.last_agent_id, k.last_served_at,
          (SELECT json_group_array(tag_id) FROM contact_tags t WHERE t.contact_id = c.contact_id) AS tag_ids
   FROM conversations c JOIN contacts k ON k.id = c.contact_id`;
@@ -35,6 +36,16 @@ export function toConversation(row: Row, phoneNumberId: string): Conversation {
     windowClosesAt: lastInbound ? lastInbound + CUSTOMER_SERVICE_WINDOW_MS : null,
     snoozedUntil: row.status === "pending" ? ((row.snoozed_until as number | null) ?? null) : null,
     tags: row.tag_ids ? (JSON.parse(row.tag_ids as string) as string[]) : [],
+    resolveReason: (row.resolve_reason as string | null) ?? null,
+    csat:
+      row.csat_sent_at === null || row.csat_sent_at === undefined
+        ? null
+        : {
+            stars: (row.csat_stars as number | null) ?? null,
+            comment: (row.csat_comment as string | null) ?? null,
+            agentId: (row.csat_agent_id as string | null) ?? null,
+            ratedAt: (row.csat_rated_at as number | null) ?? null,
+          },
   };
 }
 

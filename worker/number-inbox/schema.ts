@@ -195,4 +195,22 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       ALTER TABLE members ADD COLUMN status_changed_at INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    idMonotonicInc: 11,
+    description: "automation: away and queue-update throttles, no-reply nudge, satisfaction survey, resolve reason",
+    sql: `
+      ALTER TABLE conversations ADD COLUMN last_away_at INTEGER;
+      ALTER TABLE conversations ADD COLUMN queue_updates INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE conversations ADD COLUMN last_queue_update_at INTEGER;
+      ALTER TABLE conversations ADD COLUMN nudged_at INTEGER;
+      ALTER TABLE conversations ADD COLUMN resolve_reason TEXT;
+      ALTER TABLE conversations ADD COLUMN csat_sent_at INTEGER;
+      ALTER TABLE conversations ADD COLUMN csat_agent_id TEXT;
+      ALTER TABLE conversations ADD COLUMN csat_stars INTEGER;
+      ALTER TABLE conversations ADD COLUMN csat_rated_at INTEGER;
+      ALTER TABLE conversations ADD COLUMN csat_comment TEXT;
+      ALTER TABLE assignments ADD COLUMN waited_ms INTEGER;
+      CREATE INDEX IF NOT EXISTS assignments_from_queue ON assignments (id) WHERE waited_ms IS NOT NULL;
+    `,
+  },
 ];

@@ -25,6 +25,7 @@ import { MissingKeyError, openToken, sealToken } from "../lib/token-vault";
 import { queryAudit, recordAudit, type AuditChange } from "./audit-log";
 import { readCannedCsv, writeCannedCsv } from "./canned-csv";
 import { afterFailure, freshThrottle, lockRemaining, type ThrottleState } from "./sign-in-throttle";
+import { automationSettingsSchema, defaultAutomationSettings, type AutomationSettings } from "../../shared/automation";
 import type { Env } from "../env";
 import { randomToken, sha256Base64Url } from "../lib/bytes";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
@@ -192,6 +193,11 @@ export class Workspace extends DurableObject<Env> {
             );
             CREATE INDEX IF NOT EXISTS audit_by_actor ON audit_log (actor_id, id);
           `,
+        },
+        {
+          idMonotonicInc: 6,
+          description: "automation per number: business hours and automatic messages",
+          sql: "CREATE TABLE IF NOT EXISTS number_automation (phone_number_id TEXT PRIMARY KEY, settings TEXT NOT NULL)",
         },
       ],
     });
@@ -894,6 +900,7 @@ export class Workspace extends DurableObject<Env> {
       },
       connected: number.disconnected_at === null,
       accessTokenSealed: (number.access_token_sealed as string | null) ?? null,
+      automation: this.storedAutomation(phoneNumberId),
       explicitMemberIds: this.sql
         .exec<{ person_id: string }>("SELECT person_id FROM memberships WHERE phone_number_id = ? ORDER BY position", phoneNumberId)
         .toArray()
@@ -1324,6 +1331,41 @@ export class Workspace extends DurableObject<Env> {
         JSON.stringify(settings),
       );
       this.audit(principal, { action: "routing.update", target: `number:${phoneNumberId}`, targetName: number.display_name as string, oldValue: before, newValue: settings });
+    });
+    await this.pushNumberConfig(phoneNumberId);
+    return ok(settings);
+  }
+
+  // ---- automation per number ----
+
+  private storedAutomation(phoneNumberId: string): AutomationSettings {
+    const row = this.sql.exec<{ settings: string }>("SELECT settings FROM number_automation WHERE phone_number_id = ?", phoneNumberId).toArray()[0];
+    // Through the schema, so settings saved before a field existed get its default.
+    return row ? automationSettingsSchema.parse(JSON.parse(row.settings)) : defaultAutomationSettings;
+  }
+
+  async automationSettings(principal: Principal, phoneNumberId: string): Promise<Result<AutomationSettings>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins see automation settings");
+    if (!this.numberRow(phoneNumberId)) return refuse(404, `number ${phoneNumberId} is not connected`);
+    return ok(this.storedAutomation(phoneNumberId));
+  }
+
+  /** Pushed to the number's object at once: the next customer message follows the new settings. */
+  async saveAutomationSettings(principal: Principal, phoneNumberId: string, settings: AutomationSettings): Promise<Result<AutomationSettings>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change automation");
+    const number = this.numberRow(phoneNumberId);
+    if (!number) return refuse(404, `number ${phoneNumberId} is not connected`);
+    if (settings.languageAttribute && !this.attributeList().some((a) => a.key === settings.languageAttribute)) {
+      return refuse(422, `languageAttribute: no contact attribute ${settings.languageAttribute}`);
+    }
+    const before = this.storedAutomation(phoneNumberId);
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        "INSERT INTO number_automation (phone_number_id, settings) VALUES (?, ?) ON CONFLICT (phone_number_id) DO UPDATE SET settings = excluded.settings",
+        phoneNumberId,
+        JSON.stringify(settings),
+      );
+      this.audit(principal, { action: "automation.update", target: `number:${phoneNumberId}`, targetName: number.display_name as string, oldValue: before, newValue: settings });
     });
     await this.pushNumberConfig(phoneNumberId);
     return ok(settings);

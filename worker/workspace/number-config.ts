@@ -1,6 +1,7 @@
 import type { AgentStatus, Role } from "../../shared/people";
 import { defaultRoutingSettings, type RoutingSettings, type Team } from "../../shared/routing";
 import type { NumberConfig } from "../number-inbox/NumberInbox";
+import { defaultAutomationSettings, type AutomationSettings } from "../../shared/automation";
 
 export interface PersonFacts {
   id: string;
@@ -36,6 +37,7 @@ export function buildNumberConfig(input: {
   catalog?: NumberConfig["catalog"];
   connected?: boolean;
   accessTokenSealed?: string | null;
+  automation?: AutomationSettings;
 }): NumberConfig {
   const routing = input.routing ?? defaultRoutingSettings;
   const rotation = flattenRotation(routing, input.explicitMemberIds, input.teams).filter((id) => input.people.has(id));
@@ -57,6 +59,7 @@ export function buildNumberConfig(input: {
     graceMs: (routing.graceSeconds ?? input.graceSeconds) * 1000,
     connected: input.connected ?? true,
     accessTokenSealed: input.accessTokenSealed ?? null,
+    automation: input.automation ?? defaultAutomationSettings,
     catalog: input.catalog ?? { tags: [], singleChoiceGroups: [], attributes: [] },
   };
 }
