@@ -160,6 +160,8 @@ export const socketEventSchema = z.discriminatedUnion("type", [
   }),
   /** The number's object closed this socket on purpose: the person was deactivated or removed from the number. */
   z.object({ type: z.literal("revoked"), reason: z.string() }),
+  /** Company tags, attributes or canned responses changed: panels fetch the catalog again. */
+  z.object({ type: z.literal("catalog_changed") }),
   z.object({ type: z.literal("number_health"), phoneNumberId: z.string(), tokenValid: z.boolean(), detail: z.string() }),
   /** Who else has this conversation open, and whether they are typing: the collision guard. */
   z.object({

@@ -13,6 +13,8 @@ export interface SentMessage {
   to: string;
   body: Record<string, unknown>;
   at: number;
+  /** The last four characters of the access token it was sent with: tests tell tokens apart without seeing one. */
+  tokenTail: string;
 }
 
 export interface InjectedFailure {
@@ -152,7 +154,7 @@ export class FakeGraph {
     if (bearer !== this.options.accessToken && !this.extraTokens.has(bearer)) {
       return graphError(401, 190, "Error validating access token: The session is invalid.");
     }
-    if (edge === "messages" && request.method === "POST") return this.messages(objectId, request);
+    if (edge === "messages" && request.method === "POST") return this.messages(objectId, request, bearer.slice(-4));
     if (edge === "media" && request.method === "POST") return this.upload(objectId, request);
     if (edge === "message_templates" && request.method === "GET") {
       if (this.options.wabaId !== null && objectId !== this.options.wabaId) return graphError(400, 100, `Unsupported get request. Object with ID '${objectId}' does not exist`);
@@ -182,7 +184,7 @@ export class FakeGraph {
     return graphError(400, 100, `Unsupported ${request.method} request on ${path}`);
   }
 
-  private async messages(phoneNumberId: string, request: Request): Promise<Response> {
+  private async messages(phoneNumberId: string, request: Request, tokenTail: string): Promise<Response> {
     if (this.options.phoneNumberId !== null && phoneNumberId !== this.options.phoneNumberId) {
       return graphError(400, 100, `Unsupported post request. Object with ID '${phoneNumberId}' does not exist`);
     }
@@ -207,7 +209,7 @@ export class FakeGraph {
       return graphError(failure.httpStatus, failure.code, failure.title ?? `Simulated error ${failure.code}`);
     }
     if (!/^\+?\d{5,20}$/.test(to)) return graphError(400, 100, "Invalid parameter: to must be a phone number");
-    const message: SentMessage = { wamid: wamid(), to: to.replace(/^\+/, ""), body, at: Date.now() };
+    const message: SentMessage = { wamid: wamid(), to: to.replace(/^\+/, ""), body, at: Date.now(), tokenTail };
     this.sent.push(message);
     this.options.onSent?.(message);
     return json({ messaging_product: "whatsapp", contacts: [{ input: to, wa_id: message.to }], messages: [{ id: message.wamid }] });

@@ -28,6 +28,9 @@ export function Inbox(props: {
 }) {
   const inbox = useInbox(props.api, props.me, props.onSignOut);
   const { catalog, reload: reloadCatalog } = useCatalog(props.api);
+  useEffect(() => {
+    if (inbox.catalogVersion > 0) void reloadCatalog();
+  }, [inbox.catalogVersion]);
   const [managingCanned, setManagingCanned] = useState(false);
   const [teams, setTeams] = useState<Team[]>([]);
   useEffect(() => void props.api.teams().then((r) => setTeams(r.teams)).catch(() => undefined), []);

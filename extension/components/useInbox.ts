@@ -57,6 +57,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
   const connectionsRef = useRef<Record<string, LiveConnection>>({});
   /** Numbers whose WhatsApp token stopped working (admins and supervisors are told). */
   const [unhealthy, setUnhealthy] = useState<Record<string, string>>({});
+  /** Bumped when a supervisor changes tags, attributes or canned responses, so the catalog is fetched again. */
+  const [catalogVersion, setCatalogVersion] = useState(0);
   const openRef = useRef(open);
   openRef.current = open;
   const viewRef = useRef(view);
@@ -233,6 +235,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
       refreshCounts(c.phoneNumberId, 300);
     } else if (event.type === "collision") {
       if (openRef.current?.conversationId === event.conversationId) setCollision(event);
+    } else if (event.type === "catalog_changed") {
+      setCatalogVersion((v) => v + 1);
     } else if (event.type === "revoked") {
       // Deactivated by a supervisor: the server closed the socket on purpose and the token no longer works.
       onUnauthorized();
@@ -398,6 +402,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     agentId === null ? "" : agentId === me.agent.id ? me.agent.name : (agents[phoneNumberId]?.find((a) => a.id === agentId)?.name ?? "…");
 
   return {
+    catalogVersion,
     view,
     setView,
     tagFilter,

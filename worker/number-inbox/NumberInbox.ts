@@ -181,6 +181,7 @@ export class NumberInbox extends DurableObject<Env> {
       const identity = ws.deserializeAttachment() as SocketIdentity | null;
       if (identity && identity.role === "agent" && !staying.has(identity.agentId)) this.revokeSocket(ws, "you no longer work on this number");
     }
+    if (previous && JSON.stringify(previous.catalog) !== JSON.stringify(config.catalog)) await this.catalogChanged();
     this.drainQueue();
     void this.drainOutbox();
     await this.scheduleAlarm();
@@ -202,6 +203,12 @@ export class NumberInbox extends DurableObject<Env> {
     for (const { id } of held) this.route(id, { now, exclude: [agentId], reason: { kind: "agent_deactivated", from: agentId } });
     this.broadcastPresence(agentId);
     return held.length;
+  }
+
+  /** Tells every open panel to fetch the catalog again (a tag renamed, a canned response added…). */
+  async catalogChanged(): Promise<void> {
+    const data = JSON.stringify({ type: "catalog_changed" } satisfies SocketEvent);
+    for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, data);
   }
 
   private revokeSocket(ws: WebSocket, reason: string): void {

@@ -1020,6 +1020,7 @@ export class Workspace extends DurableObject<Env> {
       }
       this.audit(principal, { action: "canned.import", target: "canned:library", targetName: "company library", oldValue: null, newValue: { imported, updated, refusedRows: errors.map((e) => e.row) } });
     });
+    if (imported + updated > 0) await this.announceCatalogChange();
     return ok({ imported, updated, errors });
   }
 
@@ -1130,6 +1131,11 @@ export class Workspace extends DurableObject<Env> {
     return ok(usage);
   }
 
+  /** Canned responses are not part of a number's configuration, so their changes are announced separately. */
+  private async announceCatalogChange(): Promise<void> {
+    await Promise.all(this.allNumberIds().map((n) => this.env.NUMBER_INBOX.getByName(n).catalogChanged()));
+  }
+
   private tagProblem(id: string | null, name: string, groupId: string | null) {
     if (groupId && this.sql.exec("SELECT 1 FROM tag_groups WHERE id = ?", groupId).toArray().length === 0) return refuse(422, `groupId: no tag group ${groupId}`);
     if (this.sql.exec("SELECT 1 FROM tags WHERE name = ? AND id IS NOT ?", name, id).toArray().length > 0) return refuse(409, `a tag named ${name} exists`);
@@ -1211,6 +1217,7 @@ export class Workspace extends DurableObject<Env> {
     const saved = this.cannedList("id = ?", savedId)[0]!;
     if (saved.ownerId === null) {
       this.audit(principal, { action: id ? "canned.update" : "canned.create", target: `canned:${savedId}`, targetName: `/${saved.shortcode}`, oldValue: before ?? null, newValue: saved });
+      await this.announceCatalogChange();
     }
     return ok(saved);
   }
@@ -1220,7 +1227,10 @@ export class Workspace extends DurableObject<Env> {
     if (!row) return refuse(404, `no canned response ${id}`);
     if (row.ownerId === null ? !seesEverything(principal) : row.ownerId !== principal.personId) return refuse(403, "this canned response is not yours to delete");
     this.sql.exec("DELETE FROM canned_responses WHERE id = ?", id);
-    if (row.ownerId === null) this.audit(principal, { action: "canned.delete", target: `canned:${id}`, targetName: `/${row.shortcode}`, oldValue: row, newValue: null });
+    if (row.ownerId === null) {
+      this.audit(principal, { action: "canned.delete", target: `canned:${id}`, targetName: `/${row.shortcode}`, oldValue: row, newValue: null });
+      await this.announceCatalogChange();
+    }
     return ok({ ok: true });
   }
 
