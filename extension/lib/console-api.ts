@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { AuditEntry, AuditQuery } from "../../shared/audit";
+import type { AutomationSettings } from "../../shared/automation";
 import type {
   attributeRequestSchema,
   attributeUpdateSchema,
@@ -91,6 +92,13 @@ export class ConsoleClient extends ApiClient {
   }
   saveRouting(phoneNumberId: string, settings: RoutingSettings) {
     return this.call<RoutingSettings>("PUT", `/numbers/${phoneNumberId}/routing`, settings);
+  }
+  automation(phoneNumberId: string) {
+    return this.call<AutomationSettings>("GET", `/numbers/${phoneNumberId}/automation`);
+  }
+  /** The whole settings, as the server keeps them; it answers with what it saved. */
+  saveAutomation(phoneNumberId: string, settings: AutomationSettings) {
+    return this.call<AutomationSettings>("PUT", `/numbers/${phoneNumberId}/automation`, settings);
   }
   workspaceSettings() {
     return this.call<WorkspaceSettings>("GET", "/workspace/settings");

@@ -14,6 +14,7 @@ const AREAS = [
   ["invite", "options.audit.area.invite"],
   ["team", "options.audit.area.team"],
   ["routing", "options.audit.area.routing"],
+  ["automation", "options.audit.area.automation"],
   ["workspace", "options.audit.area.workspace"],
   ["tag", "options.audit.area.tag"],
   ["tag_group", "options.audit.area.tag_group"],

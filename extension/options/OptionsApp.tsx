@@ -8,6 +8,7 @@ import { ConsoleClient } from "../lib/console-api";
 import type { Locale } from "../lib/i18n";
 import { AttributesPage } from "./AttributesPage";
 import { AuditPage } from "./AuditPage";
+import { AutomationPage } from "./AutomationPage";
 import { CannedPage } from "./CannedPage";
 import { FloorPage } from "./FloorPage";
 import { MyCannedPage } from "./MyCannedPage";
@@ -102,6 +103,7 @@ function Console(props: { api: ConsoleClient; me: Me; locale: Locale; onLocale: 
           {section === "people" && <PeoplePage {...page} />}
           {section === "teams" && <TeamsPage {...page} />}
           {section === "rules" && <RulesPage {...page} locale={props.locale} />}
+          {section === "automation" && <AutomationPage {...page} locale={props.locale} />}
           {section === "tags" && <TagsPage {...page} />}
           {section === "attributes" && <AttributesPage {...page} />}
           {section === "canned" && <CannedPage {...page} />}

@@ -1,9 +1,9 @@
 import type { Role } from "../../shared/people";
 
 /** The console's sections; each is also the page's location hash (#people), so a link or a test opens one directly. */
-export type Section = "numbers" | "people" | "teams" | "rules" | "tags" | "attributes" | "canned" | "floor" | "audit" | "profile" | "mine";
+export type Section = "numbers" | "people" | "teams" | "rules" | "automation" | "tags" | "attributes" | "canned" | "floor" | "audit" | "profile" | "mine";
 
-const SUPERVISOR: Section[] = ["floor", "numbers", "people", "teams", "rules", "tags", "attributes", "canned", "audit", "profile", "mine"];
+const SUPERVISOR: Section[] = ["floor", "numbers", "people", "teams", "rules", "automation", "tags", "attributes", "canned", "audit", "profile", "mine"];
 /** The server answers an agent only about themselves and their own canned responses. */
 const AGENT: Section[] = ["profile", "mine"];
 
