@@ -26,7 +26,7 @@ export function Inbox(props: {
   onMe: (me: Me) => void;
   onSignOut: () => void;
 }) {
-  const inbox = useInbox(props.api, props.me, props.onSignOut);
+  const inbox = useInbox(props.api, props.me, props.onSignOut, (status) => props.onMe({ ...props.me, agent: { ...props.me.agent, status } }));
   const { catalog, reload: reloadCatalog } = useCatalog(props.api);
   useEffect(() => {
     if (inbox.catalogVersion > 0) void reloadCatalog();

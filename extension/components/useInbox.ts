@@ -40,7 +40,7 @@ function mergeMessage(list: Message[], message: Message): Message[] {
  * The agent's live inbox: their conversations over every number they serve, the open conversation's
  * messages, and one socket per number. Each (re)connect refetches, so nothing missed while offline is lost.
  */
-export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
+export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onMyStatus: (status: Me["agent"]["status"]) => void = () => undefined) {
   const [view, setViewState] = useState<ConversationView>("mine");
   const [conversations, setConversations] = useState<Map<string, Conversation>>(new Map());
   const conversationsRef = useRef(conversations);
@@ -243,6 +243,8 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void) {
     } else if (event.type === "notice") {
       void notify(event, meRef.current.agent.status === "away", soundRef.current).catch(() => undefined);
     } else if (event.type === "agent_status") {
+      // A supervisor may set my status from the console: the toggle follows.
+      if (event.agentId === meRef.current.agent.id && event.status !== meRef.current.agent.status) onMyStatus(event.status);
       setAgents((prev) =>
         Object.fromEntries(
           Object.entries(prev).map(([number, list]) => [

@@ -163,7 +163,8 @@ export class ApiClient {
     return json.mediaId;
   }
 
-  socketUrl(phoneNumberId: string, ticket: string): string {
-    return `${this.serverUrl.replace(/^http/, "ws")}/api/numbers/${phoneNumberId}/socket?ticket=${encodeURIComponent(ticket)}`;
+  /** `watch`: the console's floor, which follows the number without counting as its supervisor being online. */
+  socketUrl(phoneNumberId: string, ticket: string, watch = false): string {
+    return `${this.serverUrl.replace(/^http/, "ws")}/api/numbers/${phoneNumberId}/socket?ticket=${encodeURIComponent(ticket)}${watch ? "&watch=1" : ""}`;
   }
 }

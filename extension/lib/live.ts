@@ -22,6 +22,8 @@ export class LiveConnection {
       onOpen: () => void;
       onState: (state: LiveState) => void;
       onUnauthorized: () => void;
+      /** Watch the number (the console's floor) rather than work in it. */
+      watchOnly?: boolean;
     },
   ) {}
 
@@ -61,7 +63,7 @@ export class LiveConnection {
       if ((error as { status?: number }).status === 401) return this.handlers.onUnauthorized();
       return this.retryLater();
     }
-    const socket = new WebSocket(this.api.socketUrl(this.phoneNumberId, ticket));
+    const socket = new WebSocket(this.api.socketUrl(this.phoneNumberId, ticket, this.handlers.watchOnly));
     this.socket = socket;
     socket.onopen = () => {
       this.attempts = 0;

@@ -75,6 +75,7 @@ export function useFloor(api: ConsoleClient, onSignOut: () => void) {
             },
             onState: (s) => setLive((prev) => ({ ...prev, [phoneNumberId]: s })),
             onUnauthorized: onSignOut,
+            watchOnly: true,
           });
           connection.start();
           return connection;

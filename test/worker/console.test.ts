@@ -379,4 +379,28 @@ describe("floor", () => {
     socket.close();
     supSocket.close();
   });
+
+  it("watching the floor does not make a supervisor present for routing; working in the panel does", async () => {
+    const ws = await createWorkspace(0);
+    const me = await api<{ agent: { id: string } }>("GET", "/me", { token: ws.adminToken });
+    await api("PUT", `/numbers/${ws.phoneNumberId}`, { token: ws.adminToken, body: { memberIds: [me.body.agent.id] } });
+    await setStatus(ws.adminToken, "available");
+    const ticket = (await api<{ ticket: string }>("POST", "/socket-ticket", { token: ws.adminToken, body: { phoneNumberId: ws.phoneNumberId } })).body.ticket;
+    const watch = await SELF.fetch(`${BASE}/api/numbers/${ws.phoneNumberId}/socket?ticket=${encodeURIComponent(ticket)}&watch=1`, { headers: { upgrade: "websocket" } });
+    const watcher = watch.webSocket!;
+    const seen: SocketEvent[] = [];
+    watcher.accept();
+    watcher.addEventListener("message", (m) => seen.push(JSON.parse(String(m.data)) as SocketEvent));
+
+    const phone = await newCustomerWrites(ws.phoneNumberId, "有人吗");
+    expect((await conversationOfCustomer(ws.adminToken, ws.phoneNumberId, phone)).assigneeId).toBeNull();
+    await tick(30);
+    expect(seen.some((e) => e.type === "conversation" && e.conversation.contact.waId === phone)).toBe(true);
+
+    const panel = await connectSocket(ws.adminToken, ws.phoneNumberId);
+    await tick(30);
+    expect((await conversationOfCustomer(ws.adminToken, ws.phoneNumberId, phone)).assigneeId).toBe(me.body.agent.id);
+    panel.close();
+    watcher.close();
+  });
 });

@@ -19,5 +19,10 @@ export const socketRoutes = new Hono<AppEnv>().get("/numbers/:phoneNumberId/sock
     : null;
   if (!principal) return errorResponse(c, 401, "the socket ticket is missing, used or expired; ask for a new one");
   const headers = new Headers({ upgrade: "websocket", "x-agent-id": principal.personId, "x-agent-role": principal.role });
+  // The console's floor watches a number; only supervisors may, and it does not count as working there.
+  if (c.req.query("watch") === "1") {
+    if (principal.role === "agent") return errorResponse(c, 403, "only supervisors and admins watch a number's floor");
+    headers.set("x-watch-only", "1");
+  }
   return c.env.NUMBER_INBOX.getByName(phoneNumberId).fetch(new Request("https://inbox/socket", { headers }));
 });

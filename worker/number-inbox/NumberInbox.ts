@@ -90,6 +90,8 @@ export interface IngestResult {
 interface SocketIdentity {
   agentId: string;
   role: Role;
+  /** The console's floor watching the number: it receives events but is not the person working here. */
+  watchOnly?: boolean;
   /** The conversation this panel shows, and when its agent last typed in it (collision guard). */
   viewing?: string | null;
   typingAt?: number;
@@ -164,7 +166,7 @@ export class NumberInbox extends DurableObject<Env> {
         ),
       );
       // Whoever has a socket open is present, even if they were just (re)added.
-      const connected = new Set(this.ctx.getWebSockets().map((ws) => (ws.deserializeAttachment() as SocketIdentity | null)?.agentId));
+      const connected = new Set(this.ctx.getWebSockets().map((ws) => ws.deserializeAttachment() as SocketIdentity | null).filter((i) => i && !i.watchOnly).map((i) => i!.agentId));
       this.sql.exec("UPDATE members SET present = 1, disconnected_at = NULL WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify([...connected]));
       this.refreshMembers(null);
     });
@@ -192,7 +194,7 @@ export class NumberInbox extends DurableObject<Env> {
    * reason shown in each conversation. Runs before the Workspace pushes the configuration without them.
    */
   async agentDeactivated(agentId: string): Promise<number> {
-    for (const ws of this.ctx.getWebSockets(agentId)) this.revokeSocket(ws, "your account was deactivated");
+    for (const ws of [...this.ctx.getWebSockets(agentId), ...this.ctx.getWebSockets(`watch:${agentId}`)]) this.revokeSocket(ws, "your account was deactivated");
     if (!this.memberRow(agentId)) return 0;
     this.sql.exec("UPDATE members SET status = 'away', present = 0, disconnected_at = NULL WHERE id = ?", agentId);
     this.refreshMembers([agentId]);
@@ -896,6 +898,14 @@ export class NumberInbox extends DurableObject<Env> {
     const agentId = request.headers.get("x-agent-id");
     const role = request.headers.get("x-agent-role") as Role | null;
     if (!agentId || !role) return new Response("missing identity", { status: 400 });
+    if (request.headers.get("x-watch-only") === "1") {
+      // Tagged apart from the agent's own sockets: it neither makes them present nor receives their notices.
+      const { 0: client, 1: server } = new WebSocketPair();
+      this.ctx.acceptWebSocket(server, [`watch:${agentId}`, `role:${role}`]);
+      server.serializeAttachment({ agentId, role, watchOnly: true } satisfies SocketIdentity);
+      server.send(JSON.stringify({ type: "ready", agentId } satisfies SocketEvent));
+      return new Response(null, { status: 101, webSocket: client });
+    }
     const wasPresent = this.presenceOf(agentId, Date.now());
     const wasConnected = this.isConnected(agentId);
     const { 0: client, 1: server } = new WebSocketPair();
@@ -958,7 +968,7 @@ export class NumberInbox extends DurableObject<Env> {
       // already closed
     }
     if (identity?.viewing) this.pushCollision(identity.viewing);
-    if (!identity || this.isConnected(identity.agentId, ws)) return;
+    if (!identity || identity.watchOnly || this.isConnected(identity.agentId, ws)) return;
     this.sql.exec("UPDATE members SET disconnected_at = ?, status_changed_at = ? WHERE id = ?", Date.now(), Date.now(), identity.agentId);
     this.broadcastPresence(identity.agentId);
     await this.scheduleAlarm();
