@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -195,9 +195,11 @@ async function sidePanel(stack: Stack, adminToken: string) {
       );
     }
     const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
-    const chunks = resolve(root, ".output/chrome-mv3/chunks");
-    const js = readdirSync(chunks).filter((f) => f.startsWith("sidepanel") && f.endsWith(".js"));
-    const gzip = js.reduce((sum, f) => sum + gzipSync(readFileSync(resolve(chunks, f)), { level: 9 }).length, 0);
+    // Every script sidepanel.html loads: its entry and the chunks it shares with the options page.
+    const output = resolve(root, ".output/chrome-mv3");
+    const html = readFileSync(resolve(output, "sidepanel.html"), "utf8");
+    const js = [...html.matchAll(/(?:src|href)="\/([^"]+\.js)"/g)].map((m) => m[1]!);
+    const gzip = js.reduce((sum, f) => sum + gzipSync(readFileSync(resolve(output, f)), { level: 9 }).length, 0);
     return {
       interactive_ms: round(ms[1]!),
       conversations: size.panel,

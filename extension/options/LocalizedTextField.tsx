@@ -1,5 +1,6 @@
 import { useId } from "preact/hooks";
-import { fillAutomationText, type AutomationLanguage, type LocalizedText } from "../../shared/automation";
+import type { LocalizedText } from "../../shared/automation";
+import { fillAutomationText, type AutomationLanguage } from "../../shared/automation-text";
 import type { Locale } from "../lib/i18n";
 import { placeholderList, type PlaceholderSet, type SampleValues } from "./automation-preview";
 import { tr } from "./strings";

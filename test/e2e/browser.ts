@@ -56,10 +56,11 @@ export async function signIn(page: Page, serverUrl: string, email: string, passw
   await page.getByRole("button", { name: /^(Sign in|登录)$/ }).click();
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** `fullPage` for the options page, whose sections are longer than a screen. */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   const path = resolve(root, "test/artifacts", name);
   mkdirSync(dirname(path), { recursive: true });
-  await page.screenshot({ path });
+  await page.screenshot({ path, fullPage: options.fullPage ?? false });
 }
 
 /** Signs an agent in on the panel and waits until it is live; Available unless asked otherwise. */

@@ -87,7 +87,7 @@ describe("supervisor console in the options page", () => {
     await invite.getByRole("button", { name: "Create invitation link" }).click();
     const link = await admin.getByRole("textbox", { name: "Invitation link" }).inputValue();
     expect(link).toMatch(new RegExp(`^${stack.workerUrl}/invite/w`));
-    await screenshot(admin, "options/people.png");
+    await screenshot(admin, "options/people.png", { fullPage: true });
 
     // The invitee opens the link in any browser: the worker's own page, no extension needed.
     const agentContext = await browser();
@@ -127,7 +127,7 @@ describe("supervisor console in the options page", () => {
     await form.getByRole("radio", { name: "Least loaded" }).check();
     await form.getByRole("button", { name: "Create team" }).click();
     await supervisor.getByRole("button", { name: "Edit VIP 服务" }).waitFor();
-    await screenshot(supervisor, "options/teams.png");
+    await screenshot(supervisor, "options/teams.png", { fullPage: true });
 
     await section(supervisor, "Assignment rules");
     const add = supervisor.getByLabel("Add an agent or a team");
@@ -141,7 +141,7 @@ describe("supervisor console in the options page", () => {
     await supervisor.getByRole("button", { name: "Save rules" }).click();
     await supervisor.getByRole("status").filter({ hasText: "the next conversation follows these rules" }).waitFor();
     expect(await supervisor.locator("#rule-rotation").innerText()).toMatch(/VIP 服务/);
-    await screenshot(supervisor, "options/rules.png");
+    await screenshot(supervisor, "options/rules.png", { fullPage: true });
 
     const token = await apiToken("liuyang@acme.test");
     const rules = await api<{ rotation: { type: string; id: string }[]; noReplyMinutes: number }>(token, "GET", "/numbers/105550100/routing");
@@ -150,7 +150,7 @@ describe("supervisor console in the options page", () => {
 
     await supervisor.getByLabel("语言 / Language").selectOption("zh");
     await supervisor.getByRole("heading", { level: 1, name: "分配规则" }).waitFor();
-    await screenshot(supervisor, "options/rules-zh.png");
+    await screenshot(supervisor, "options/rules-zh.png", { fullPage: true });
     await supervisor.getByLabel("语言 / Language").selectOption("en");
   });
 
@@ -164,7 +164,7 @@ describe("supervisor console in the options page", () => {
     await newTag.getByRole("combobox").selectOption({ label: "渠道 / Channel" });
     await newTag.getByRole("button", { name: "Add tag" }).click();
     await supervisor.getByRole("button", { name: "Rename 抖音" }).waitFor();
-    await screenshot(supervisor, "options/tags.png");
+    await screenshot(supervisor, "options/tags.png", { fullPage: true });
 
     await section(supervisor, "Canned responses");
     await supervisor.getByLabel("Shortcode").fill("coupon");
@@ -204,7 +204,7 @@ describe("supervisor console in the options page", () => {
     await supervisor.getByText(/Row 3: shortcode/).waitFor();
     await supervisor.getByText(/Row 5: teams: no team named 不存在的团队/).waitFor();
     await supervisor.getByRole("button", { name: "Edit /shipping" }).first().waitFor();
-    await screenshot(supervisor, "options/canned.png");
+    await screenshot(supervisor, "options/canned.png", { fullPage: true });
   });
 
   it("defines a contact attribute", async () => {
@@ -216,7 +216,7 @@ describe("supervisor console in the options page", () => {
     await supervisor.getByLabel("Options, one per line").fill("普通会员\n黄金会员\n白金会员");
     await supervisor.getByRole("button", { name: "Create attribute" }).click();
     await supervisor.getByRole("button", { name: "Edit 会员等级" }).waitFor();
-    await screenshot(supervisor, "options/attributes.png");
+    await screenshot(supervisor, "options/attributes.png", { fullPage: true });
   });
 
   it("the floor shows agents and the queue live; the supervisor sends a forgotten agent Away and assigns a waiting customer", async () => {
@@ -236,10 +236,10 @@ describe("supervisor console in the options page", () => {
     const assign = supervisor.getByLabel("Assign 钱多多 to");
     await assign.waitFor({ timeout: 5_000 });
     await supervisor.waitForTimeout(2_100); // the wait time ticks
-    await screenshot(supervisor, "options/floor.png");
+    await screenshot(supervisor, "options/floor.png", { fullPage: true });
     await supervisor.getByLabel("语言 / Language").selectOption("zh");
     await supervisor.getByRole("heading", { level: 1, name: "实时看板" }).waitFor();
-    await screenshot(supervisor, "options/floor-zh.png");
+    await screenshot(supervisor, "options/floor-zh.png", { fullPage: true });
     await supervisor.getByLabel("语言 / Language").selectOption("en");
 
     await assign.selectOption((await assign.locator("option", { hasText: "周婷" }).getAttribute("value"))!);
@@ -258,7 +258,7 @@ describe("supervisor console in the options page", () => {
       await table.getByRole("cell", { name: action }).first().waitFor();
     }
     expect(await table.getByRole("cell", { name: "invite.create" }).count()).toBe(0); // that was the admin
-    await screenshot(supervisor, "options/audit.png");
+    await screenshot(supervisor, "options/audit.png", { fullPage: true });
   });
 
   it("a number's access token is checked with Meta, used for sending, and never appears in a response, a socket frame, a log line or the extension's storage", async () => {
@@ -290,7 +290,7 @@ describe("supervisor console in the options page", () => {
       await card.getByRole("button", { name: "Save name and token" }).click();
       await card.getByText(/own token|own access token/i).waitFor();
       expect(await card.getByLabel("New access token").inputValue()).toBe("");
-      await screenshot(admin, "options/numbers.png");
+      await screenshot(admin, "options/numbers.png", { fullPage: true });
 
       // A reply now goes out with the number's own token.
       await zhouting.locator(".conversation-row", { hasText: "钱多多" }).click();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { defaultAutomationSettings, fillAutomationText } from "../../shared/automation";
+import { defaultAutomationSettings } from "../../shared/automation";
+import { fillAutomationText } from "../../shared/automation-text";
 import type { BusinessHours, TimeInterval } from "../../shared/business-hours";
 import { convertDelay, fromUnit, inUnit, placeholderList, sampleBackAt, sampleValues, unitFor } from "../../extension/options/automation-preview";
 import { copyMondayToWeekdays, formatInZone, nextInterval, runsPastMidnight, todayIn, WEEK_ON_SCREEN, zoneChoices } from "../../extension/options/schedule-edit";

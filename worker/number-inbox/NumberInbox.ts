@@ -26,7 +26,8 @@ import { mentionedMembers } from "./mentions";
 import { SqlRotation } from "./sql-rotation";
 import { renderTemplate, summarizeTemplate } from "./templates";
 import { openToken } from "../lib/token-vault";
-import { customerLanguage, defaultAutomationSettings, fillAutomationText, type AutomationKind, type AutomationLanguage, type AutomationSettings } from "../../shared/automation";
+import { defaultAutomationSettings, type AutomationKind, type AutomationSettings } from "../../shared/automation";
+import { customerLanguage, fillAutomationText, type AutomationLanguage } from "../../shared/automation-text";
 import {
   autoResolveAt,
   awayDue,
