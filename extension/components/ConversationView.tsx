@@ -125,7 +125,12 @@ export function ConversationView(props: {
             <>
               <span class="stars" aria-hidden="true">{"★".repeat(c.csat.stars)}{"☆".repeat(5 - c.csat.stars)}</span>{" "}
               {t("csat.rated", { stars: c.csat.stars, agent: props.nameOf(c.csat.agentId) })}
-              {c.csat.comment && <q> {c.csat.comment}</q>}
+              {c.csat.comment && (
+                <>
+                  {" · "}
+                  <q>{c.csat.comment}</q>
+                </>
+              )}
             </>
           )}
         </p>
