@@ -34,7 +34,7 @@ export function FloorPage(props: { api: ConsoleClient; me: Me; onSignOut: () => 
       <ErrorAlert error={floor.error} />
       {floor.state && (
         <>
-          <FloorAgents state={floor.state} now={now} />
+          <FloorAgents api={props.api} state={floor.state} now={now} subscribe={floor.subscribe} synced={floor.synced} />
           <FloorQueues api={props.api} state={floor.state} now={now} />
         </>
       )}

@@ -1,9 +1,10 @@
 import { useState } from "preact/hooks";
 import type { FloorQueue, FloorWaiting } from "../../shared/floor";
 import type { ConsoleClient } from "../lib/console-api";
+import { AgentOptions } from "./AgentOptions";
 import { ErrorAlert, messageOf } from "./ErrorAlert";
 import { duration } from "./format";
-import { liveFigures, type FloorState } from "./floor-state";
+import { candidates, type FloorState } from "./floor-state";
 import { tr } from "./strings";
 
 /** Each number's waiting customers, longest wait first, and a way to hand one to someone now. */
@@ -38,7 +39,6 @@ function WaitingRow(props: { api: ConsoleClient; state: FloorState; queue: Floor
   const [busy, setBusy] = useState(false);
   const w = props.waiting;
   const name = w.contactName || tr("options.floor.unknownCustomer");
-  const candidates = props.state.agents.filter((a) => a.numberIds.includes(props.queue.phoneNumberId));
 
   async function assign(event: Event) {
     event.preventDefault();
@@ -66,13 +66,7 @@ function WaitingRow(props: { api: ConsoleClient; state: FloorState; queue: Floor
         <label class="inline-label">
           {tr("options.floor.assignTo")}
           <select aria-label={tr("options.floor.assignLabel", { name })} value={agentId} onChange={(e) => setAgentId(e.currentTarget.value)}>
-            <option value="">{tr("options.floor.choose")}</option>
-            {candidates.map((a) => {
-              const { load, connected } = liveFigures(props.state, a);
-              const status = connected ? tr(a.status === "available" ? "options.status.available" : "options.status.away") : tr("options.floor.offline");
-              const figures = a.capacity === null ? tr("options.floor.loadNoLimit", { load }) : tr("options.floor.loadOf", { load, capacity: a.capacity });
-              return <option value={a.id}>{`${a.name} — ${status} · ${figures}`}</option>;
-            })}
+            <AgentOptions candidates={candidates(props.state, props.queue.phoneNumberId)} />
           </select>
         </label>
         <button type="submit" class="small" disabled={!agentId || busy} aria-label={tr("options.floor.assignButton", { name })}>

@@ -14,11 +14,18 @@ export interface FloorState {
   queues: FloorQueue[];
   /** agentId → phoneNumberId → what that number's socket last said. */
   perNumber: Record<string, Record<string, { load: number; connected: boolean }>>;
+  /** phoneNumberId → who works on it, as GET /numbers/:id/agents last answered (on each socket (re)connect). */
+  numberAgents: Record<string, NumberAgent[]>;
 }
 
 /** A fresh GET /floor; what the sockets said per number is kept, they are newer than any total. */
 export function fromFloor(floor: Floor, previous: FloorState | null = null): FloorState {
-  return { agents: floor.agents, queues: floor.queues.map((q) => ({ ...q, waiting: sortWaiting(q.waiting) })), perNumber: previous?.perNumber ?? {} };
+  return {
+    agents: floor.agents,
+    queues: floor.queues.map((q) => ({ ...q, waiting: sortWaiting(q.waiting) })),
+    perNumber: previous?.perNumber ?? {},
+    numberAgents: previous?.numberAgents ?? {},
+  };
 }
 
 /** Load over all numbers, and whether a side panel is open on any of them. */
@@ -33,9 +40,22 @@ function withNumber(state: FloorState, agentId: string, phoneNumberId: string, r
 }
 
 export function applyAgentStatus(state: FloorState, phoneNumberId: string, event: AgentStatusEvent): FloorState {
-  if (!state.agents.some((a) => a.id === event.agentId)) return state;
+  const members = state.numberAgents[phoneNumberId];
+  // Someone the number lists but the floor does not know yet still shows their own figures as a transfer choice.
+  const numberAgents = members?.some((a) => a.id === event.agentId)
+    ? {
+        ...state.numberAgents,
+        [phoneNumberId]: members.map((a) =>
+          a.id === event.agentId
+            ? { ...a, status: event.status, connected: event.connected, present: event.present, statusSince: event.statusSince, load: event.load, capacity: event.capacity }
+            : a,
+        ),
+      }
+    : state.numberAgents;
+  if (!state.agents.some((a) => a.id === event.agentId)) return numberAgents === state.numberAgents ? state : { ...state, numberAgents };
   return {
     ...state,
+    numberAgents,
     agents: state.agents.map((a) =>
       a.id === event.agentId ? { ...a, status: event.status, statusSince: event.statusSince, capacity: event.capacity } : a,
     ),
@@ -45,7 +65,7 @@ export function applyAgentStatus(state: FloorState, phoneNumberId: string, event
 
 /** Everyone on one number as it answers right now: the starting point its later events change. */
 export function applyNumberAgents(state: FloorState, phoneNumberId: string, agents: NumberAgent[]): FloorState {
-  let next = state;
+  let next: FloorState = { ...state, numberAgents: { ...state.numberAgents, [phoneNumberId]: agents } };
   for (const agent of agents) {
     next = applyAgentStatus(next, phoneNumberId, {
       type: "agent_status",
@@ -85,4 +105,66 @@ export function applyConversation(state: FloorState, conversation: Conversation)
       ])
     : others;
   return { ...state, queues: state.queues.map((q) => (q === queue ? { ...q, waiting } : q)) };
+}
+
+/** Someone a conversation on this number can be handed to, with what the floor knows of them now. */
+export interface Candidate {
+  id: string;
+  name: string;
+  status: FloorAgent["status"];
+  connected: boolean;
+  load: number;
+  capacity: number | null;
+}
+
+/**
+ * Who works on a number, for the assign and transfer pickers: as the number's own agent list says once it has
+ * answered (the floor's membership until then), with the floor's live status and load where the floor knows them.
+ */
+export function candidates(state: FloorState, phoneNumberId: string): Candidate[] {
+  const members = state.numberAgents[phoneNumberId];
+  if (!members) {
+    return state.agents.filter((a) => a.numberIds.includes(phoneNumberId)).map((a) => ({ id: a.id, name: a.name, status: a.status, capacity: a.capacity, ...liveFigures(state, a) }));
+  }
+  return members.map((member) => {
+    const agent = state.agents.find((a) => a.id === member.id);
+    if (agent) return { id: agent.id, name: agent.name, status: agent.status, capacity: agent.capacity, ...liveFigures(state, agent) };
+    return { id: member.id, name: member.name, status: member.status, connected: member.connected, load: member.load, capacity: member.capacity };
+  });
+}
+
+function holds(conversation: Conversation, agentId: string): boolean {
+  return conversation.assigneeId === agentId && conversation.status !== "resolved";
+}
+
+/** Conversation ids count per number, so a conversation is known by both. */
+function same(a: Conversation, b: Conversation): boolean {
+  return a.id === b.id && a.phoneNumberId === b.phoneNumberId;
+}
+
+/** Newest activity first, as the side panel lists them; ties in a fixed order so rows do not swap. */
+function byActivity(a: Conversation, b: Conversation): number {
+  return b.lastMessageAt - a.lastMessageAt || a.phoneNumberId.localeCompare(b.phoneNumberId) || a.id.localeCompare(b.id, "en", { numeric: true });
+}
+
+/** One agent's open and pending conversations out of pages of every number's (view=all), newest activity first. */
+export function agentConversations(conversations: Conversation[], agentId: string): Conversation[] {
+  const mine: Conversation[] = [];
+  for (const conversation of conversations) {
+    if (!holds(conversation, agentId)) continue;
+    const at = mine.findIndex((c) => same(c, conversation));
+    if (at === -1) mine.push(conversation);
+    else mine[at] = conversation;
+  }
+  return mine.sort(byActivity);
+}
+
+/**
+ * A conversation as a socket event or a transfer's answer has it now: still this agent's and not resolved, it
+ * takes its place in the list (in or updated); otherwise it leaves. The same list back when nothing changed.
+ */
+export function applyAgentConversation(list: Conversation[], agentId: string, conversation: Conversation): Conversation[] {
+  const others = list.filter((c) => !same(c, conversation));
+  if (!holds(conversation, agentId)) return others.length === list.length ? list : others;
+  return [...others, conversation].sort(byActivity);
 }

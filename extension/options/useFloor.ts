@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Conversation, SocketEvent } from "../../shared/inbox";
 import type { ConsoleClient } from "../lib/console-api";
 import { LiveConnection, type LiveState } from "../lib/live";
@@ -9,13 +9,21 @@ import { tr } from "./strings";
 /**
  * The floor, kept live by one socket per number (no polling). Each (re)connect reads that number's agents and,
  * once the burst of connects settles, the floor again: whatever happened while a socket was down is caught up.
- * Changes worth telling are returned as a sentence for a polite live region.
+ * Changes worth telling are returned as a sentence for a polite live region. Parts of the floor that keep their own
+ * list (an agent's conversations) `subscribe` to the conversations the sockets report, and read again when `synced`
+ * changes: the floor was just read again after a socket (re)connected.
  */
 export function useFloor(api: ConsoleClient, onSignOut: () => void) {
   const [state, setState] = useState<FloorState | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState<Record<string, LiveState>>({});
   const [announcement, setAnnouncement] = useState("");
+  const [synced, setSynced] = useState(0);
+  const listeners = useRef(new Set<(conversation: Conversation) => void>());
+  const subscribe = useCallback((listener: (conversation: Conversation) => void) => {
+    listeners.current.add(listener);
+    return () => void listeners.current.delete(listener);
+  }, []);
   // Socket events can arrive several per render; each applies on top of the last, not of the rendered state.
   const current = useRef<FloorState | null>(null);
 
@@ -38,7 +46,11 @@ export function useFloor(api: ConsoleClient, onSignOut: () => void) {
       refetchTimer = setTimeout(() => {
         api
           .floor()
-          .then((floor) => !stopped && update((before) => fromFloor(floor, before)))
+          .then((floor) => {
+            if (stopped) return;
+            update((before) => fromFloor(floor, before));
+            setSynced((n) => n + 1);
+          })
           .catch((e: unknown) => setError(messageOf(e)));
       }, 300);
     };
@@ -54,6 +66,7 @@ export function useFloor(api: ConsoleClient, onSignOut: () => void) {
         const change = update((s) => applyConversation(s, event.conversation));
         const news = change && queueNews(change, event.conversation);
         if (news) setAnnouncement(news);
+        for (const listener of listeners.current) listener(event.conversation);
       }
     };
 
@@ -90,7 +103,7 @@ export function useFloor(api: ConsoleClient, onSignOut: () => void) {
     };
   }, [api]);
 
-  return { state, error, live, announcement };
+  return { state, error, live, announcement, subscribe, synced };
 }
 
 function agentNews([before, after]: [FloorState, FloorState], agentId: string): string {

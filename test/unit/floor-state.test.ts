@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Floor } from "../../shared/floor";
 import type { Conversation } from "../../shared/inbox";
-import { applyAgentStatus, applyConversation, applyNumberAgents, fromFloor, liveFigures } from "../../extension/options/floor-state";
+import type { NumberAgent } from "../../shared/routing";
+import {
+  agentConversations,
+  applyAgentConversation,
+  applyAgentStatus,
+  applyConversation,
+  applyNumberAgents,
+  candidates,
+  fromFloor,
+  liveFigures,
+} from "../../extension/options/floor-state";
 
 const floor: Floor = {
   agents: [{ id: "lina", name: "李娜", role: "agent", status: "away", statusSince: 1_000, connected: false, load: 3, capacity: 5, numberIds: ["A", "B"] }],
@@ -82,5 +92,85 @@ describe("the live floor", () => {
     const state = fromFloor(floor);
     expect(applyConversation(state, conversation({ assigneeId: "lina" }))).toBe(state);
     expect(applyConversation(state, conversation({ phoneNumberId: "Z" }))).toBe(state);
+  });
+});
+
+const member = (change: Partial<NumberAgent>): NumberAgent => ({
+  id: "lina",
+  name: "李娜",
+  role: "agent",
+  status: "away",
+  connected: false,
+  present: false,
+  load: 4,
+  capacity: 5,
+  inRotation: true,
+  teamIds: [],
+  statusSince: 8_000,
+  ...change,
+});
+
+describe("whom a supervisor can hand a conversation to", () => {
+  it("uses the floor's membership until the number lists its agents, with the floor's live figures", () => {
+    const state = applyAgentStatus(fromFloor(floor), "A", status(2));
+    expect(candidates(state, "A")).toEqual([{ id: "lina", name: "李娜", status: "available", connected: true, load: 2, capacity: 5 }]);
+    expect(candidates(state, "Z")).toEqual([]);
+  });
+
+  it("follows the number's own list once it answers, and its status events for someone the floor does not know", () => {
+    const listed = applyNumberAgents(fromFloor(floor), "B", [member({}), member({ id: "zhou", name: "周婷", status: "available", connected: true, load: 1, capacity: null })]);
+    expect(candidates(listed, "B").map((c) => [c.name, c.status, c.connected, c.load, c.capacity])).toEqual([
+      ["李娜", "away", false, 4, 5],
+      ["周婷", "available", true, 1, null],
+    ]);
+    const away = applyAgentStatus(listed, "B", { ...status(3), agentId: "zhou", status: "away", capacity: 8 });
+    expect(candidates(away, "B")[1]).toEqual({ id: "zhou", name: "周婷", status: "away", connected: true, load: 3, capacity: 8 });
+    // Not on the floor: the floor itself is unchanged.
+    expect(away.agents).toBe(listed.agents);
+    // The number's list is kept when the floor is read again.
+    expect(candidates(fromFloor(floor, away), "B").map((c) => c.name)).toEqual(["李娜", "周婷"]);
+  });
+});
+
+describe("an agent's conversations on the floor", () => {
+  const mine = (id: string, change: Partial<Conversation> = {}) => conversation({ id, assigneeId: "lina", queuedAt: null, ...change });
+
+  it("keeps the agent's open and pending ones from every number, newest activity first", () => {
+    const list = agentConversations(
+      [
+        mine("1", { lastMessageAt: 1_000 }),
+        mine("2", { lastMessageAt: 3_000, status: "pending" }),
+        mine("3", { assigneeId: "zhou" }),
+        conversation({ id: "4" }),
+        mine("5", { status: "resolved" }),
+        mine("1", { phoneNumberId: "B", lastMessageAt: 2_000 }),
+      ],
+      "lina",
+    );
+    expect(list.map((c) => `${c.phoneNumberId}:${c.id}`)).toEqual(["A:2", "B:1", "A:1"]);
+  });
+
+  it("takes each reported conversation in, updates it in place of the old one, or lets it leave", () => {
+    const list = agentConversations([mine("1", { lastMessageAt: 1_000 }), mine("2", { lastMessageAt: 2_000 })], "lina");
+    const newer = applyAgentConversation(list, "lina", mine("1", { lastMessageAt: 5_000, lastMessagePreview: "还在吗？" }));
+    expect(newer.map((c) => [c.id, c.lastMessagePreview])).toEqual([
+      ["1", "还在吗？"],
+      ["2", "Do you ship to Hong Kong?"],
+    ]);
+    const arrived = applyAgentConversation(newer, "lina", mine("7", { lastMessageAt: 9_000 }));
+    expect(arrived.map((c) => c.id)).toEqual(["7", "1", "2"]);
+    const transferred = applyAgentConversation(arrived, "lina", mine("1", { assigneeId: "zhou" }));
+    expect(transferred.map((c) => c.id)).toEqual(["7", "2"]);
+    const resolved = applyAgentConversation(transferred, "lina", mine("7", { status: "resolved" }));
+    expect(resolved.map((c) => c.id)).toEqual(["2"]);
+    const queued = applyAgentConversation(resolved, "lina", conversation({ id: "2" }));
+    expect(queued).toEqual([]);
+  });
+
+  it("tells the same conversation id on two numbers apart, and returns the same list when nothing changed", () => {
+    const list = agentConversations([mine("1")], "lina");
+    expect(applyAgentConversation(list, "lina", mine("1", { phoneNumberId: "B", assigneeId: "zhou" }))).toBe(list);
+    expect(applyAgentConversation(list, "lina", conversation({ id: "9" }))).toBe(list);
+    expect(applyAgentConversation(list, "lina", mine("1", { phoneNumberId: "B" }))).toHaveLength(2);
   });
 });
