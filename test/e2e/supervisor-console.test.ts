@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
 import { EXTENSION_ID, launchWithExtension, openSidePanel, readyAgent, screenshot, signIn } from "./browser.ts";
 import { startStack, type Stack } from "./stack.ts";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 /** The options page opens in a full tab. */
 const TAB = { width: 1280, height: 860 };
@@ -61,6 +65,26 @@ async function api<T>(token: string, method: string, path: string, body?: unknow
     body: body ? JSON.stringify(body) : undefined,
   });
   return (await response.json()) as T;
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's WCAG 2.1 A/AA checks on what the page shows now; the serious and critical findings, with where they are. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol, so the extension page's CSP does not block it.
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })).violations;
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 beforeAll(async () => {
@@ -246,6 +270,49 @@ describe("supervisor console in the options page", () => {
     await supervisor.getByRole("button", { name: "Assign 钱多多" }).click();
     await supervisor.getByLabel("Assign 钱多多 to").waitFor({ state: "detached", timeout: 5_000 });
     await zhouting.locator(".conversation-row", { hasText: "钱多多" }).waitFor({ timeout: 5_000 });
+
+    // Any conversation, not only a waiting one: the supervisor opens 周婷's and hands 孙悦 to 李娜, whose own
+    // list is open too and receives it from the number's socket. 钱多多 stays with 周婷 (the tests below use it).
+    const showLina = supervisor.getByRole("button", { name: "Show 李娜's conversations" });
+    await showLina.click();
+    expect(await showLina.getAttribute("aria-expanded")).toBe("true");
+    const linas = supervisor.getByRole("list", { name: "李娜's conversations" }).or(supervisor.getByText("李娜 has no open conversations."));
+    await linas.waitFor();
+    const showZhou = supervisor.getByRole("button", { name: "Show 周婷's conversations" });
+    expect(await showZhou.getAttribute("aria-expanded")).toBe("false");
+    await showZhou.press("Enter"); // a real button: the keyboard opens it too
+    expect(await showZhou.getAttribute("aria-expanded")).toBe("true");
+    const hers = supervisor.getByRole("list", { name: "周婷's conversations" });
+    await hers.getByRole("listitem").filter({ hasText: "钱多多" }).waitFor({ timeout: 5_000 });
+    const sunyue = hers.getByRole("listitem").filter({ hasText: "孙悦" });
+    await sunyue.filter({ hasText: "ACME20" }).waitFor(); // the last message, the canned response sent above
+    await sunyue.getByText(/^last message /).waitFor();
+    const transfer = supervisor.getByLabel("Transfer 孙悦 to");
+    expect(await transfer.locator("option", { hasText: "周婷" }).count()).toBe(0); // not to whom it is with
+    await transfer.selectOption((await transfer.locator("option", { hasText: "李娜" }).getAttribute("value"))!);
+    await screenshot(supervisor, "options/floor-transfer.png", { fullPage: true });
+    await supervisor.getByLabel("语言 / Language").selectOption("zh");
+    await supervisor.getByRole("list", { name: "周婷 的会话" }).getByLabel("将 孙悦 转接给").waitFor();
+    await screenshot(supervisor, "options/floor-transfer-zh.png", { fullPage: true });
+    await supervisor.getByLabel("语言 / Language").selectOption("en");
+
+    await supervisor.getByRole("button", { name: "Transfer 孙悦" }).click();
+    await sunyue.waitFor({ state: "detached", timeout: 5_000 });
+    await supervisor.getByRole("status").filter({ hasText: "孙悦 was transferred to 李娜." }).waitFor({ state: "attached" });
+    expect(await hers.getByRole("listitem").allInnerTexts()).toEqual([expect.stringContaining("钱多多")]);
+    await supervisor.getByRole("list", { name: "李娜's conversations" }).getByRole("listitem").filter({ hasText: "孙悦" }).waitFor({ timeout: 5_000 });
+    await zhouting.locator(".conversation-row", { hasText: "孙悦" }).waitFor({ state: "detached", timeout: 5_000 });
+
+    const token = await apiToken("liuyang@acme.test");
+    const { people } = await api<{ people: { id: string; name: string }[] }>(token, "GET", "/people");
+    const lina = people.find((p) => p.name === "李娜")!.id;
+    const { conversations } = await api<{ conversations: { contact: { name: string | null }; assigneeId: string | null }[] }>(
+      token,
+      "GET",
+      "/numbers/105550100/conversations?view=all&limit=200",
+    );
+    expect(conversations.find((c) => c.contact.name === "孙悦")?.assigneeId).toBe(lina);
+    expect(conversations.find((c) => c.contact.name === "钱多多")?.assigneeId).toBe(people.find((p) => p.name === "周婷")!.id);
   });
 
   it("the audit log lists who changed what, filtered by person", async () => {
@@ -315,5 +382,30 @@ describe("supervisor console in the options page", () => {
     } finally {
       for (const restore of restores) restore();
     }
+  });
+
+  it("the supervisor's floor, people, rules, automation, canned responses and audit log have no serious or critical axe findings", async () => {
+    // Each section once it has loaded what it shows, so axe checks the real content rather than a blank page.
+    const sections: [string, (page: Page) => Promise<unknown>][] = [
+      ["Live floor", (page) => page.getByRole("button", { name: "Show 周婷's conversations" }).waitFor()],
+      ["People", (page) => page.getByRole("button", { name: /^(Send Away|Set Available) 周婷$/ }).waitFor()],
+      ["Assignment rules", (page) => page.getByRole("button", { name: "Save rules" }).waitFor()],
+      ["Automation", (page) => page.getByRole("button", { name: "Save automation" }).waitFor()],
+      ["Canned responses", (page) => page.getByRole("button", { name: "Edit /coupon" }).waitFor()],
+      ["Audit log", (page) => page.getByRole("table").getByRole("cell", { name: "routing.update" }).first().waitFor()],
+    ];
+    const found: Record<string, string[]> = {};
+    for (const [name, loaded] of sections) {
+      await section(supervisor, name);
+      await loaded(supervisor);
+      if (name === "Live floor") {
+        // The floor with an agent's conversations open, as a supervisor uses it to transfer.
+        await supervisor.getByRole("button", { name: "Show 周婷's conversations" }).click();
+        await supervisor.getByRole("list", { name: "周婷's conversations" }).waitFor();
+      }
+      found[name] = await seriousViolations(supervisor);
+    }
+    const clean = Object.fromEntries(sections.map(([name]) => [name, []]));
+    expect(found, Object.entries(found).flatMap(([name, v]) => v.map((line) => `${name}: ${line}`)).join("\n")).toEqual(clean);
   });
 });
