@@ -18,6 +18,7 @@ export default defineConfig({
           // 32 fixed bytes: tests only; every deployment makes its own (README).
           TOKEN_ENCRYPTION_KEY: "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0",
           GRAPH_API_BASE: "http://graph.test",
+          TEST_CLOCK: "1",
         },
         // The simulator's Graph API answers the worker's outbound calls, so sends, failures and retries are real HTTP.
         outboundService: async (request: Request) => {

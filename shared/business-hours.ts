@@ -207,3 +207,10 @@ export function describeBackAt(at: number, now: number, timeZone: string, langua
   if (days < 7) return `${enWeek[p.weekday]} ${time}`;
   return `${enMonth[p.month - 1]} ${p.day}, ${time}`;
 }
+
+/** How much of [from, to) the team was open: first response and resolution times in business hours. */
+export function businessMsBetween(hours: BusinessHours, from: number, to: number): number {
+  if (to <= from) return 0;
+  const days = Math.ceil((to - from) / DAY_MS) + 2;
+  return spansAround(hours, from, Math.min(days, 400)).reduce((sum, s) => sum + Math.max(0, Math.min(s.end, to) - Math.max(s.start, from)), 0);
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { numberBoardSchema } from "./analytics";
 import { messageContentSchema } from "./message-content";
 import { agentStatusSchema } from "./people";
 
@@ -160,6 +161,8 @@ export const socketEventSchema = z.discriminatedUnion("type", [
   }),
   /** The number's object closed this socket on purpose: the person was deactivated or removed from the number. */
   z.object({ type: z.literal("revoked"), reason: z.string() }),
+  /** A number's live figures for the supervisors' board, pushed within a fraction of a second of a change. */
+  z.object({ type: z.literal("board"), board: numberBoardSchema }),
   /** Company tags, attributes or canned responses changed: panels fetch the catalog again. */
   z.object({ type: z.literal("catalog_changed") }),
   z.object({ type: z.literal("number_health"), phoneNumberId: z.string(), tokenValid: z.boolean(), detail: z.string() }),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { agentStatusSchema, roleSchema } from "./people";
+import { isValidTimeZone } from "./business-hours";
 
 export const rotationEntrySchema = z.object({ type: z.enum(["agent", "team"]), id: z.string().min(1) });
 export type RotationEntry = z.infer<typeof rotationEntrySchema>;
@@ -41,8 +42,12 @@ export const defaultRoutingSettings: RoutingSettings = {
 export const workspaceSettingsSchema = z.object({
   /** How long a dropped side panel keeps its agent routable. */
   graceSeconds: z.number().int().min(0).max(3600),
+  /** Where the team's days start: the live board's "today" and the reports' buckets. */
+  timeZone: z.string().refine(isValidTimeZone, "timeZone must be an IANA zone such as Asia/Shanghai"),
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
+/** A change names only what changes. */
+export const workspaceSettingsUpdateSchema = workspaceSettingsSchema.partial().refine((s) => Object.keys(s).length > 0, "give graceSeconds or timeZone");
 
 export const teamSchema = z.object({
   id: z.string(),

@@ -7,6 +7,7 @@ import type { AppEnv } from "./api/context";
 import { conversationRoutes } from "./api/conversations";
 import { mediaRoutes } from "./api/media";
 import { peopleRoutes } from "./api/people";
+import { analyticsRoutes } from "./api/analytics";
 import { invitePage } from "./invite-page";
 import { routingRoutes } from "./api/routing";
 import { sessionRoutes } from "./api/sessions";
@@ -18,6 +19,7 @@ const api = new OpenAPIHono<AppEnv>()
   .route("/", sessionRoutes)
   .route("/", adminRoutes)
   .route("/", peopleRoutes)
+  .route("/", analyticsRoutes)
   .route("/", conversationRoutes)
   .route("/", routingRoutes)
   .route("/", catalogRoutes)

@@ -18,6 +18,8 @@ export interface Env {
   ALLOWED_ORIGINS: string;
   /** 32 random bytes (base64): seals per-number access tokens at rest. */
   TOKEN_ENCRYPTION_KEY?: string;
+  /** "1" only in tests: lets them move a number's clock forward (analytics scenarios). */
+  TEST_CLOCK?: string;
   /** Bearer secret for POST /api/setup, which creates a workspace and its first admin. */
   SETUP_TOKEN?: string;
 }

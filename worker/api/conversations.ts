@@ -29,7 +29,7 @@ export const requireNumberAccess = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export const numberParams = z.object({ phoneNumberId: z.string().regex(/^\d{1,30}$/, "phoneNumberId must be numeric") });
-const conversationParams = numberParams.extend({
+export const conversationParams = numberParams.extend({
   conversationId: z.string().regex(/^\d{1,15}$/, "conversationId must be numeric"),
 });
 

@@ -5,6 +5,7 @@ import {
   teamRequestSchema,
   teamSchema,
   workspaceSettingsSchema,
+  workspaceSettingsUpdateSchema,
 } from "../../shared/routing";
 import { respond } from "../lib/errors";
 import { automationSettingsSchema } from "../../shared/automation";
@@ -65,10 +66,10 @@ const putRouting = createRoute({
 const putWorkspaceSettings = createRoute({
   method: "put",
   path: "/workspace/settings",
-  summary: "Workspace-wide settings: the presence grace period",
+  summary: "Workspace-wide settings: the presence grace period and the time zone reports and the board count days in",
   security: bearer,
   middleware: [requireSession, requireRole("admin", "supervisor")] as const,
-  request: jsonBody(workspaceSettingsSchema),
+  request: jsonBody(workspaceSettingsUpdateSchema),
   responses: jsonResponses(workspaceSettingsSchema, "Saved"),
 });
 

@@ -44,6 +44,9 @@ import {
   welcomeDue,
 } from "./automation";
 import type { FloorWaiting } from "../../shared/floor";
+import type { NumberBoard, NumberReportData } from "../../shared/analytics";
+import { businessMsBetween, localDate, zonedInstant } from "../../shared/business-hours";
+import { boardFigures, countEvent, logPresence, reportData, sampleEvent, type PresenceState } from "./analytics";
 
 export interface NumberMember {
   id: string;
@@ -76,6 +79,8 @@ export interface NumberConfig {
   accessTokenSealed: string | null;
   /** Business hours and automatic messages; absent before they were ever set. */
   automation?: AutomationSettings;
+  /** The workspace's time zone: where "today" starts on the live board. */
+  timeZone?: string;
 }
 
 /** The configuration as stored: everything but the members, which have a table of their own. */
@@ -133,6 +138,20 @@ export class NumberInbox extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
+  /**
+   * The object's clock. Tests of time-based behaviour (analytics scenarios with hand-computed figures) stop it at
+   * an instant of their choosing through `setClockForTests`, which only a deployment with TEST_CLOCK=1 accepts.
+   */
+  private frozenAt: number | null = null;
+  private now(): number {
+    return this.frozenAt ?? Date.now();
+  }
+
+  async setClockForTests(at: number | null): Promise<void> {
+    if (this.env.TEST_CLOCK !== "1") throw new Error("the test clock is off in this deployment");
+    this.frozenAt = at;
+  }
+
   // ---- configuration pushed by the Workspace ----
 
   async configure(config: NumberConfig): Promise<void> {
@@ -174,11 +193,11 @@ export class NumberInbox extends DurableObject<Env> {
     // A new token may be the fix for the one Meta refused: the held replies are tried again now.
     if (previous && previous.accessTokenSealed !== config.accessTokenSealed && this.getSetting<string>("token_invalid")) {
       this.sql.exec("DELETE FROM settings WHERE key = 'token_invalid'");
-      this.sql.exec("UPDATE outbox SET next_attempt_at = ?", Date.now());
+      this.sql.exec("UPDATE outbox SET next_attempt_at = ?", this.now());
       this.pushHealth(true, "ok");
     }
     for (const c of orphaned) {
-      this.route(c.id, { now: Date.now(), exclude: [c.assignee_id], reason: { kind: "member_removed", fromName: c.name } });
+      this.route(c.id, { now: this.now(), exclude: [c.assignee_id], reason: { kind: "member_removed", fromName: c.name } });
     }
     for (const ws of this.ctx.getWebSockets()) {
       const identity = ws.deserializeAttachment() as SocketIdentity | null;
@@ -202,7 +221,7 @@ export class NumberInbox extends DurableObject<Env> {
     const held = this.sql
       .exec<{ id: number }>("SELECT id FROM conversations WHERE assignee_id = ? AND status != 'resolved' ORDER BY id", agentId)
       .toArray();
-    const now = Date.now();
+    const now = this.now();
     for (const { id } of held) this.route(id, { now, exclude: [agentId], reason: { kind: "agent_deactivated", from: agentId } });
     this.broadcastPresence(agentId);
     return held.length;
@@ -224,7 +243,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async setAgentStatus(agentId: string, status: AgentStatus): Promise<void> {
-    this.sql.exec("UPDATE members SET status = ?, status_changed_at = CASE WHEN status = ? THEN status_changed_at ELSE ? END WHERE id = ?", status, status, Date.now(), agentId);
+    this.sql.exec("UPDATE members SET status = ?, status_changed_at = CASE WHEN status = ? THEN status_changed_at ELSE ? END WHERE id = ?", status, status, this.now(), agentId);
     this.refreshMembers([agentId]);
     this.broadcastPresence(agentId);
     if (status === "available") this.drainQueue();
@@ -252,7 +271,7 @@ export class NumberInbox extends DurableObject<Env> {
     let stored = 0;
     let duplicates = 0;
     let statusesApplied = 0;
-    const now = Date.now();
+    const now = this.now();
     // Storing and routing run without an await in between, so concurrent deliveries cannot interleave:
     // a conversation is created once and assigned once.
     this.ctx.storage.transactionSync(() => {
@@ -439,7 +458,7 @@ export class NumberInbox extends DurableObject<Env> {
           const siblings = tags.filter((t) => t.groupId === tag.groupId && t.id !== tag.id).map((t) => t.id);
           this.sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id IN (SELECT value FROM json_each(?))", id, JSON.stringify(siblings));
         }
-        this.sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) VALUES (?, ?, ?, ?)", id, tag.id, viewer.personId, Date.now());
+        this.sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) VALUES (?, ?, ?, ?)", id, tag.id, viewer.personId, this.now());
       });
     } else if (change.remove) {
       this.sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id = ?", id, change.remove);
@@ -466,7 +485,7 @@ export class NumberInbox extends DurableObject<Env> {
         key,
         JSON.stringify(valid.value),
         viewer.personId,
-        Date.now(),
+        this.now(),
       );
     }
     return this.contactProfile(viewer, contactId);
@@ -534,7 +553,7 @@ export class NumberInbox extends DurableObject<Env> {
 
     const to = c.wa_id as string | null;
     if (!to) return refuse(422, "this customer wrote with a business-scoped id only; WhatsApp gives no number to reply to");
-    const now = Date.now();
+    const now = this.now();
     const windowOpen = c.last_inbound_at !== null && now < Number(c.last_inbound_at) + CUSTOMER_SERVICE_WINDOW_MS;
     if (request.type !== "template" && !windowOpen) {
       return refuse(422, "the 24-hour customer service window is closed: only a template message can be sent now");
@@ -573,6 +592,7 @@ export class NumberInbox extends DurableObject<Env> {
         Number(conversationId),
       );
       this.sql.exec("UPDATE contacts SET last_agent_id = ?, last_served_at = ? WHERE id = ?", viewer.personId, now, c.contact_id);
+      this.recordReply(Number(conversationId), viewer.personId, now);
       return id;
     });
     this.broadcastMessage(id);
@@ -595,7 +615,7 @@ export class NumberInbox extends DurableObject<Env> {
           conversationId,
           text,
           viewer.personId,
-          Date.now(),
+          this.now(),
         )
         .one();
       this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", id, text);
@@ -627,8 +647,9 @@ export class NumberInbox extends DurableObject<Env> {
     if (!this.mayReply(viewer, conversation.value)) return refuse(403, "only the assigned agent or a supervisor can resolve this conversation");
     if (conversation.value.status === "resolved") return refuse(409, "this conversation is already resolved");
     const id = Number(conversationId);
-    const now = Date.now();
+    const now = this.now();
     this.sql.exec("UPDATE conversations SET status = 'resolved', resolved_at = ?, awaiting_reply_since = NULL WHERE id = ?", now, id);
+    this.recordResolved(id, (conversation.value.assignee_id as string | null) ?? viewer.personId, now, false);
     if (conversation.value.assignee_id) this.refreshMembers([conversation.value.assignee_id as string]);
     this.addActivity(id, { kind: "resolved", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
     // The survey credits whoever resolved it: the agent themselves, or the assignee when a supervisor closes it.
@@ -648,7 +669,7 @@ export class NumberInbox extends DurableObject<Env> {
     this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL, resolve_reason = NULL WHERE id = ?", id);
     if (conversation.value.assignee_id) this.refreshMembers([conversation.value.assignee_id as string]);
     this.addActivity(id, { kind: "reopened", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
-    if (conversation.value.assignee_id === null) this.route(id, { now: Date.now() });
+    if (conversation.value.assignee_id === null) this.route(id, { now: this.now() });
     this.broadcastConversation(id);
     return ok(this.conversationById(id));
   }
@@ -661,7 +682,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (!this.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can mark this conversation pending");
     if (c.status === "resolved") return refuse(409, "reopen the conversation before marking it pending");
     if (c.assignee_id === null) return refuse(409, "a conversation in the queue cannot be snoozed; assign it first");
-    if (until !== null && until <= Date.now()) return refuse(400, "until: pick a time in the future");
+    if (until !== null && until <= this.now()) return refuse(400, "until: pick a time in the future");
     const id = Number(conversationId);
     this.sql.exec("UPDATE conversations SET status = 'pending', snoozed_until = ?, awaiting_reply_since = NULL WHERE id = ?", until, id);
     this.refreshMembers([c.assignee_id as string]);
@@ -703,7 +724,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (request.force && !supervisor) return refuse(403, "only a supervisor can force a transfer to someone who cannot take it");
     if (c.status !== "open") return refuse(409, "reopen the conversation before transferring it");
     const id = Number(conversationId);
-    const now = Date.now();
+    const now = this.now();
     const note = request.note ?? null;
 
     if (request.toAgentId) {
@@ -739,7 +760,7 @@ export class NumberInbox extends DurableObject<Env> {
   /** Everyone who works on the number, with live status and load: the transfer picker and the floor. */
   async agents(viewer: Principal): Promise<Result<NumberAgent[]>> {
     void viewer;
-    const now = Date.now();
+    const now = this.now();
     const config = this.config();
     const rows = this.sql
       .exec<{ id: string; name: string; role: Role; in_rotation: number; status_changed_at: number }>(
@@ -805,7 +826,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (!wabaId) return refuse(422, "this number has no WhatsApp Business Account id, so its templates cannot be read");
     const result = await listTemplates(await this.graph(), wabaId);
     if (!result.ok) return refuse(502, `the Graph API refused the template list: ${result.title}`);
-    const now = Date.now();
+    const now = this.now();
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM templates");
       for (const t of result.value) {
@@ -879,7 +900,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** One alarm for every deadline: presence grace, no-reply timers, outbox retries. Each step is idempotent. */
   override async alarm(): Promise<void> {
-    const now = Date.now();
+    const now = this.now();
     if (this.storedConfig()) {
       this.expireGrace(now);
       this.wakeSnoozed(now);
@@ -907,7 +928,7 @@ export class NumberInbox extends DurableObject<Env> {
       server.send(JSON.stringify({ type: "ready", agentId } satisfies SocketEvent));
       return new Response(null, { status: 101, webSocket: client });
     }
-    const wasPresent = this.presenceOf(agentId, Date.now());
+    const wasPresent = this.presenceOf(agentId, this.now());
     const wasConnected = this.isConnected(agentId);
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [agentId, `role:${role}`]);
@@ -915,7 +936,7 @@ export class NumberInbox extends DurableObject<Env> {
     server.send(JSON.stringify({ type: "ready", agentId } satisfies SocketEvent));
     // Back inside the grace period: nothing changed. Back after it: they take work again.
     this.sql.exec("UPDATE members SET disconnected_at = NULL, present = 1 WHERE id = ?", agentId);
-    if (!wasConnected) this.sql.exec("UPDATE members SET status_changed_at = ? WHERE id = ?", Date.now(), agentId);
+    if (!wasConnected) this.sql.exec("UPDATE members SET status_changed_at = ? WHERE id = ?", this.now(), agentId);
     this.refreshMembers([agentId]);
     this.broadcastPresence(agentId);
     if (!wasPresent) this.drainQueue();
@@ -938,7 +959,7 @@ export class NumberInbox extends DurableObject<Env> {
     const next: SocketIdentity =
       signal.type === "viewing"
         ? { ...identity, viewing: signal.conversationId, typingAt: 0 }
-        : { ...identity, viewing: signal.conversationId, typingAt: Date.now() };
+        : { ...identity, viewing: signal.conversationId, typingAt: this.now() };
     ws.serializeAttachment(next);
     if (before && before !== next.viewing) this.pushCollision(before);
     if (next.viewing) this.pushCollision(next.viewing);
@@ -947,7 +968,7 @@ export class NumberInbox extends DurableObject<Env> {
   /** Tells everyone looking at a conversation who else is looking, and who is typing. */
   private pushCollision(conversationId: string): void {
     const sockets = this.ctx.getWebSockets().filter((ws) => (ws.deserializeAttachment() as SocketIdentity | null)?.viewing === conversationId && ws.readyState === WebSocket.OPEN);
-    const now = Date.now();
+    const now = this.now();
     const viewers = new Map<string, boolean>();
     for (const ws of sockets) {
       const identity = ws.deserializeAttachment() as SocketIdentity;
@@ -970,7 +991,7 @@ export class NumberInbox extends DurableObject<Env> {
     }
     if (identity?.viewing) this.pushCollision(identity.viewing);
     if (!identity || identity.watchOnly || this.isConnected(identity.agentId, ws)) return;
-    this.sql.exec("UPDATE members SET disconnected_at = ?, status_changed_at = ? WHERE id = ?", Date.now(), Date.now(), identity.agentId);
+    this.sql.exec("UPDATE members SET disconnected_at = ?, status_changed_at = ? WHERE id = ?", this.now(), this.now(), identity.agentId);
     this.broadcastPresence(identity.agentId);
     await this.scheduleAlarm();
   }
@@ -1017,8 +1038,10 @@ export class NumberInbox extends DurableObject<Env> {
       now,
       conversationId,
     );
+    countEvent(this.sql, "messages_in", null, now);
     if (survey?.stars !== undefined) {
       this.sql.exec("UPDATE conversations SET csat_stars = ?, csat_rated_at = ? WHERE id = ?", survey.stars, now, conversationId);
+      sampleEvent(this.sql, "csat", survey.agentId, conversationId, survey.stars, null, now);
       this.addActivity(conversationId, { kind: "rated", agentId: survey.agentId, actorId: null, reason: `${"★".repeat(survey.stars)} ${survey.stars}/5`, note: null });
     } else if (survey?.comment !== undefined) {
       this.sql.exec("UPDATE conversations SET csat_comment = ? WHERE id = ?", survey.comment, conversationId);
@@ -1134,18 +1157,23 @@ export class NumberInbox extends DurableObject<Env> {
     }
     const reopenWithinMs = (this.config().routing.reopenWithinHours ?? 168) * 3600_000;
     if (last && (last.resolved_at === null || now - last.resolved_at <= reopenWithinMs)) {
-      this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL, resolve_reason = NULL WHERE id = ?", last.id);
+      // A reopened conversation starts a new wait for a first response, and a new resolution time.
+      this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL, resolve_reason = NULL, frt_pending_since = ?, opened_at = ? WHERE id = ?", now, now, last.id);
+      countEvent(this.sql, "conversations_reopened", null, now);
       return { conversationId: last.id, wasResolved: true };
     }
     const { id } = this.sql
       .exec<{ id: number }>(
-        `INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at) VALUES (?, 'open', ?, ?, ?) RETURNING id`,
+        `INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at, frt_pending_since, opened_at) VALUES (?, 'open', ?, ?, ?, ?, ?) RETURNING id`,
         contactId,
+        now,
+        now,
         now,
         now,
         now,
       )
       .one();
+    countEvent(this.sql, "conversations_new", null, now);
     return { conversationId: id, wasResolved: false };
   }
 
@@ -1226,7 +1254,7 @@ export class NumberInbox extends DurableObject<Env> {
    * disconnected, so the grace period covers the panel's reconnect. Sockets that hibernated are still there.
    */
   private reconcilePresence(): void {
-    const now = Date.now();
+    const now = this.now();
     const stale = this.sql
       .exec<{ id: string }>("SELECT id FROM members WHERE present = 1 AND disconnected_at IS NULL")
       .toArray()
@@ -1308,7 +1336,7 @@ export class NumberInbox extends DurableObject<Env> {
     reason: AssignmentReason,
     options: { actorId?: string | null; note?: string | null; transfer?: boolean; cursorKey?: string | null; leftQueue?: boolean } = {},
   ): void {
-    const now = Date.now();
+    const now = this.now();
     const previous = this.sql.exec<{ assignee_id: string | null }>("SELECT assignee_id FROM conversations WHERE id = ?", conversationId).one().assignee_id;
     this.sql.exec(
       `UPDATE conversations SET assignee_id = ?, queued_at = NULL, team_id = NULL,
@@ -1318,6 +1346,7 @@ export class NumberInbox extends DurableObject<Env> {
       conversationId,
     );
     const text = this.recordAssignment(conversationId, agentId, previous, reason, now);
+    if (options.transfer) countEvent(this.sql, "conversations_transferred", agentId, now);
     const touched = previous && previous !== agentId ? [agentId, previous] : [agentId];
     this.refreshMembers(touched);
     this.pushLoad(touched);
@@ -1356,13 +1385,14 @@ export class NumberInbox extends DurableObject<Env> {
       now,
       reason.kind === "queue" ? reason.waitedMs : null,
     );
+    countEvent(this.sql, `assigned:${reason.kind}`, agentId, now);
     return text;
   }
 
   /** Hands waiting conversations, longest waiting first, to whoever can take them now. Event-driven, never polled. */
   private drainQueue(): void {
     if (!this.storedConfig()) return;
-    const now = Date.now();
+    const now = this.now();
     const queued = this.sql
       .exec<{ id: number; team_id: string | null }>(
         "SELECT id, team_id FROM conversations WHERE assignee_id IS NULL AND status = 'open' ORDER BY queued_at, id",
@@ -1446,9 +1476,9 @@ export class NumberInbox extends DurableObject<Env> {
     }
     deadlines.push(...this.automationDeadlines());
     if (deadlines.length === 0) return;
-    const next = Math.max(Math.min(...deadlines), Date.now() + 10);
+    const next = Math.max(Math.min(...deadlines), this.now() + 10);
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next || current < Date.now()) await this.ctx.storage.setAlarm(next);
+    if (current === null || current > next || current < this.now()) await this.ctx.storage.setAlarm(next);
   }
 
   // ---- automation: welcome, away, queue updates, nudges, auto-resolve, satisfaction survey ----
@@ -1540,6 +1570,7 @@ export class NumberInbox extends DurableObject<Env> {
       const minutes = settings.autoResolve.afterMinutes;
       const silence = minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
       this.sql.exec("UPDATE conversations SET status = 'resolved', resolved_at = ?, resolve_reason = 'inactive' WHERE id = ?", now, c.id);
+      this.recordResolved(c.id, c.assignee_id, now, true);
       this.refreshMembers([c.assignee_id]);
       this.addActivity(c.id, { kind: "resolved", agentId: c.assignee_id, actorId: null, reason: `inactive: the customer was silent for ${silence}`, note: null });
       this.offerSurvey(c.id, c.assignee_id, now);
@@ -1635,6 +1666,7 @@ export class NumberInbox extends DurableObject<Env> {
     this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", id, composed.text);
     this.sql.exec("INSERT INTO outbox (message_id, conversation_id, body, next_attempt_at) VALUES (?, ?, ?, ?)", id, conversationId, JSON.stringify(body), now);
     this.sql.exec("UPDATE conversations SET last_message_at = ?, last_preview = ? WHERE id = ?", now, composed.text.slice(0, 120), conversationId);
+    countEvent(this.sql, "messages_auto", null, now);
     this.broadcastMessage(id);
     return true;
   }
@@ -1759,7 +1791,7 @@ export class NumberInbox extends DurableObject<Env> {
       if (this.storedConfig()?.connected === false) return;
       const perSecond = this.storedConfig()?.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
       for (let guard = 0; guard < 1000; guard++) {
-        const now = Date.now();
+        const now = this.now();
         const entry = this.sql
           .exec<{ id: number; message_id: number; body: string; attempts: number }>(
             `SELECT o.id, o.message_id, o.body, o.attempts FROM outbox o
@@ -1791,13 +1823,13 @@ export class NumberInbox extends DurableObject<Env> {
         } else {
           this.sql.exec(
             "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?",
-            Date.now() + decision.delayMs,
+            this.now() + decision.delayMs,
             `${result.code}: ${result.title}`,
             entry.id,
           );
           if (decision.action === "pause") {
             // Nothing can be sent with a bad token: hold the whole queue, keep it, and tell the admins.
-            this.sql.exec("UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?)", Date.now() + decision.delayMs);
+            this.sql.exec("UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?)", this.now() + decision.delayMs);
             this.markTokenInvalid(decision.reason);
           }
         }
@@ -1960,14 +1992,14 @@ export class NumberInbox extends DurableObject<Env> {
         activity.reason,
         JSON.stringify({ activity }),
         activity.actorId,
-        Date.now(),
+        this.now(),
       )
       .one();
     this.broadcastMessage(id);
   }
 
   private recordEvent(kind: string, detail: unknown): void {
-    this.sql.exec("INSERT INTO events (kind, detail, at) VALUES (?, ?, ?)", kind, JSON.stringify(detail), Date.now());
+    this.sql.exec("INSERT INTO events (kind, detail, at) VALUES (?, ?, ?)", kind, JSON.stringify(detail), this.now());
   }
 
   // ---- pushing to side panels ----
@@ -2008,6 +2040,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   private broadcastConversation(conversationId: number, alsoTo: string[] = [], toQueueWatchers = false): void {
+    this.scheduleBoardPush();
     const row = this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, conversationId).one();
     const watchers = toQueueWatchers && this.config().routing.agentsSeeQueue ? ["role:agent"] : [];
     this.pushToViewers((row.assignee_id as string | null) ?? null, { type: "conversation", conversation: this.conversation(row) }, [...alsoTo, ...watchers]);
@@ -2027,6 +2060,77 @@ export class NumberInbox extends DurableObject<Env> {
     // Everyone on the number: supervisors watch the floor, agents pick whom to transfer to.
     const data = JSON.stringify(this.presenceEvent(member));
     for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, data);
+    logPresence(this.sql, agentId, this.presenceState(agentId), this.now());
+    this.scheduleBoardPush();
+  }
+
+  private presenceState(agentId: string): PresenceState {
+    const member = this.memberRow(agentId);
+    if (!member || !this.presenceOf(agentId, this.now())) return "offline";
+    return member.status === "available" ? "available" : "away";
+  }
+
+  // ---- analytics: recorded with the event, read by the live board and reports ----
+
+  /** An agent's reply: counted, and if the customer was waiting for a first response, that response's time. */
+  private recordReply(conversationId: number, agentId: string, now: number): void {
+    countEvent(this.sql, "messages_out", agentId, now);
+    const pending = this.sql.exec<{ since: number | null }>("SELECT frt_pending_since AS since FROM conversations WHERE id = ?", conversationId).one().since;
+    if (pending === null) return;
+    this.sql.exec("UPDATE conversations SET frt_pending_since = NULL WHERE id = ?", conversationId);
+    sampleEvent(this.sql, "first_response", agentId, conversationId, now - pending, businessMsBetween(this.automation().businessHours, pending, now), now);
+  }
+
+  private recordResolved(conversationId: number, agentId: string, now: number, automatically: boolean): void {
+    countEvent(this.sql, "conversations_resolved", agentId, now);
+    if (automatically) countEvent(this.sql, "conversations_auto_resolved", agentId, now);
+    const opened = this.sql.exec<{ at: number | null }>("SELECT COALESCE(opened_at, created_at) AS at FROM conversations WHERE id = ?", conversationId).one().at ?? now;
+    sampleEvent(this.sql, "resolution", agentId, conversationId, now - opened, businessMsBetween(this.automation().businessHours, opened, now), now);
+  }
+
+  private boardTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Supervisors' boards follow every change within a fraction of a second; bursts coalesce into one push. */
+  private scheduleBoardPush(): void {
+    if (this.boardTimer || !this.storedConfig()) return;
+    if (this.ctx.getWebSockets("role:admin").length === 0 && this.ctx.getWebSockets("role:supervisor").length === 0) return;
+    this.boardTimer = setTimeout(() => {
+      this.boardTimer = null;
+      const data = JSON.stringify({ type: "board", board: this.boardSnapshot() } satisfies SocketEvent);
+      for (const ws of [...this.ctx.getWebSockets("role:admin"), ...this.ctx.getWebSockets("role:supervisor")]) sendQuietly(ws, data);
+    }, 150);
+  }
+
+  private boardSnapshot(): NumberBoard {
+    const config = this.config();
+    const now = this.now();
+    const timeZone = config.timeZone ?? "Asia/Shanghai";
+    const todayStart = zonedInstant(localDate(now, timeZone), "00:00", timeZone);
+    const routableState = (agentId: string) => this.presenceState(agentId);
+    return {
+      phoneNumberId: config.phoneNumberId,
+      at: now,
+      ...boardFigures(this.sql, { agentIds: null, teamId: null, todayStart, routableState }),
+      teams: config.teams.map((t) => ({ id: t.id, name: t.name, ...boardFigures(this.sql, { agentIds: t.memberIds, teamId: t.id, todayStart, routableState }) })),
+    };
+  }
+
+  /** A supervisor reads any conversation, resolved or not, with its whole log; nothing is marked read. */
+  async review(viewer: Principal, conversationId: string): Promise<Result<{ conversation: Conversation; messages: Message[] }>> {
+    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins review conversations");
+    const id = Number(conversationId);
+    const row = this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).toArray()[0];
+    if (!row) return refuse(404, `no conversation ${conversationId} on this number`);
+    const messages = this.sql.exec("SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp, id LIMIT 2000", id).toArray();
+    return ok({ conversation: this.conversation(row), messages: messages.map(toMessage) });
+  }
+
+  async board(): Promise<NumberBoard | null> {
+    return this.storedConfig() ? this.boardSnapshot() : null;
+  }
+
+  async reportData(from: number, to: number, bucketStarts: number[]): Promise<NumberReportData> {
+    return reportData(this.sql, this.storedConfig()?.phoneNumberId ?? "", from, to, bucketStarts);
   }
 
   private presenceEvent(member: Row): SocketEvent {
@@ -2036,7 +2140,7 @@ export class NumberInbox extends DurableObject<Env> {
       agentId,
       status: member.status as AgentStatus,
       connected: this.isConnected(agentId),
-      present: this.presenceOf(agentId, Date.now()),
+      present: this.presenceOf(agentId, this.now()),
       statusSince: member.status_changed_at as number,
       load: member.load as number,
       capacity: (member.capacity as number | null) ?? null,

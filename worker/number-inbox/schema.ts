@@ -213,4 +213,25 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       CREATE INDEX IF NOT EXISTS assignments_from_queue ON assignments (id) WHERE waited_ms IS NOT NULL;
     `,
   },
+  {
+    idMonotonicInc: 12,
+    description: "analytics: hourly counts per agent, one sample per conversation for times and ratings, presence changes",
+    sql: `
+      CREATE TABLE IF NOT EXISTS rollups (
+        hour INTEGER NOT NULL, metric TEXT NOT NULL, agent_id TEXT NOT NULL DEFAULT '', count INTEGER NOT NULL,
+        PRIMARY KEY (hour, metric, agent_id)
+      );
+      CREATE TABLE IF NOT EXISTS samples (
+        id INTEGER PRIMARY KEY, at INTEGER NOT NULL, metric TEXT NOT NULL, agent_id TEXT NOT NULL DEFAULT '',
+        conversation_id INTEGER NOT NULL, value INTEGER NOT NULL, business_value INTEGER
+      );
+      CREATE INDEX IF NOT EXISTS samples_by_time ON samples (at);
+      CREATE INDEX IF NOT EXISTS samples_by_metric ON samples (metric, at);
+      CREATE TABLE IF NOT EXISTS presence_log (id INTEGER PRIMARY KEY, agent_id TEXT NOT NULL, state TEXT NOT NULL, at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS presence_by_agent ON presence_log (agent_id, at);
+      ALTER TABLE conversations ADD COLUMN frt_pending_since INTEGER;
+      ALTER TABLE conversations ADD COLUMN opened_at INTEGER;
+      CREATE INDEX IF NOT EXISTS conversations_by_created ON conversations (created_at);
+    `,
+  },
 ];

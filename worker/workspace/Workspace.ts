@@ -26,6 +26,7 @@ import { queryAudit, recordAudit, type AuditChange } from "./audit-log";
 import { readCannedCsv, writeCannedCsv } from "./canned-csv";
 import { afterFailure, freshThrottle, lockRemaining, type ThrottleState } from "./sign-in-throttle";
 import { automationSettingsSchema, defaultAutomationSettings, type AutomationSettings } from "../../shared/automation";
+import type { ReportContext } from "../analytics/merge-report";
 import type { Env } from "../env";
 import { randomToken, sha256Base64Url } from "../lib/bytes";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
@@ -909,6 +910,7 @@ export class Workspace extends DurableObject<Env> {
       teams: this.teamList(),
       routing: routingRow ? (JSON.parse(routingRow.settings) as RoutingSettings) : null,
       graceSeconds: this.graceSeconds(),
+      timeZone: this.timeZone(),
       catalog: {
         tags: this.tagList(),
         singleChoiceGroups: this.sql.exec<{ id: string }>("SELECT id FROM tag_groups WHERE single_choice = 1").toArray().map((g) => g.id),
@@ -1382,19 +1384,25 @@ export class Workspace extends DurableObject<Env> {
   }
 
   async workspaceSettings(): Promise<WorkspaceSettings> {
-    return { graceSeconds: this.graceSeconds() };
+    return { graceSeconds: this.graceSeconds(), timeZone: this.timeZone() };
   }
 
-  async saveWorkspaceSettings(principal: Principal, settings: WorkspaceSettings): Promise<Result<WorkspaceSettings>> {
+  private timeZone(): string {
+    return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'time_zone'").toArray()[0]?.value ?? "Asia/Shanghai";
+  }
+
+  async saveWorkspaceSettings(principal: Principal, settings: Partial<WorkspaceSettings>): Promise<Result<WorkspaceSettings>> {
     if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change workspace settings");
-    const before = this.graceSeconds();
-    this.sql.exec(
-      "INSERT INTO meta (key, value) VALUES ('grace_seconds', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      String(settings.graceSeconds),
-    );
-    this.audit(principal, { action: "workspace.grace", target: "workspace", targetName: "grace period (s)", oldValue: before, newValue: settings.graceSeconds });
+    const before = await this.workspaceSettings();
+    this.ctx.storage.transactionSync(() => {
+      const save = (key: string, value: string) =>
+        this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+      if (settings.graceSeconds !== undefined) save("grace_seconds", String(settings.graceSeconds));
+      if (settings.timeZone !== undefined) save("time_zone", settings.timeZone);
+      this.audit(principal, { action: "workspace.settings", target: "workspace", targetName: "workspace settings", oldValue: before, newValue: { ...before, ...settings } });
+    });
     await this.pushAllNumbers();
-    return ok({ graceSeconds: this.graceSeconds() });
+    return ok(await this.workspaceSettings());
   }
 
   // ---- floor and audit ----
@@ -1435,6 +1443,21 @@ export class Workspace extends DurableObject<Env> {
       agents: [...agents.values()],
       queues: numbers.map((n, i) => ({ phoneNumberId: n.phone_number_id, displayName: n.display_name, waiting: views[i]!.waiting })),
       at: Date.now(),
+    });
+  }
+
+  /** Names for a report or the board: people, teams, connected numbers, tags, and the workspace's time zone. */
+  async reportContext(principal: Principal): Promise<Result<ReportContext>> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins read reports");
+    return ok({
+      timeZone: this.timeZone(),
+      people: this.sql.exec<{ id: string; name: string }>("SELECT id, name FROM people ORDER BY active DESC, created_at").toArray().map((p) => ({ id: p.id, name: p.name })),
+      teams: this.teamList().map((t) => ({ id: t.id, name: t.name, memberIds: t.memberIds })),
+      numbers: this.sql
+        .exec<{ phone_number_id: string; display_name: string }>("SELECT phone_number_id, display_name FROM numbers ORDER BY connected_at")
+        .toArray()
+        .map((n) => ({ phoneNumberId: n.phone_number_id, displayName: n.display_name })),
+      tags: this.tagList().map((t) => ({ id: t.id, name: t.name })),
     });
   }
 

@@ -38,6 +38,7 @@ export function buildNumberConfig(input: {
   connected?: boolean;
   accessTokenSealed?: string | null;
   automation?: AutomationSettings;
+  timeZone?: string;
 }): NumberConfig {
   const routing = input.routing ?? defaultRoutingSettings;
   const rotation = flattenRotation(routing, input.explicitMemberIds, input.teams).filter((id) => input.people.has(id));
@@ -60,6 +61,7 @@ export function buildNumberConfig(input: {
     connected: input.connected ?? true,
     accessTokenSealed: input.accessTokenSealed ?? null,
     automation: input.automation ?? defaultAutomationSettings,
+    timeZone: input.timeZone ?? "Asia/Shanghai",
     catalog: input.catalog ?? { tags: [], singleChoiceGroups: [], attributes: [] },
   };
 }

@@ -1,0 +1,133 @@
+import { z } from "zod";
+
+/**
+ * Live board and reports. Every figure is derived from what the number objects record in the same step as the
+ * event (hourly counts, and one sample per conversation for times and ratings), so a figure can be traced to
+ * the events behind it and percentiles are computed from the samples themselves, never averaged.
+ */
+
+export const countMetrics = [
+  "conversations_new",
+  "conversations_reopened",
+  "conversations_resolved",
+  "conversations_transferred",
+  "conversations_auto_resolved",
+  "messages_in",
+  "messages_out",
+  "messages_auto",
+] as const;
+export type CountMetric = (typeof countMetrics)[number];
+
+export const sampleMetrics = ["first_response", "resolution", "csat"] as const;
+export type SampleMetric = (typeof sampleMetrics)[number];
+
+export const assignmentReasons = ["round_robin", "sticky", "queue", "transfer", "team", "reopened", "no_reply", "assignee_offline", "claimed", "agent_deactivated", "member_removed"] as const;
+
+const timing = z.object({ count: z.number(), medianMs: z.number().nullable(), p90Ms: z.number().nullable() });
+export type Timing = z.infer<typeof timing>;
+const csat = z.object({ responses: z.number(), average: z.number().nullable(), satisfiedShare: z.number().nullable() });
+export type CsatFigures = z.infer<typeof csat>;
+
+const agentsByState = z.object({ available: z.number(), away: z.number(), offline: z.number() });
+
+/** One number's or one team's live figures. `today` runs from midnight in the workspace's time zone. */
+export const boardFiguresSchema = z.object({
+  open: z.number(),
+  waiting: z.number(),
+  /** When the longest-waiting customer started waiting; null when nobody waits. */
+  longestWaitingSince: z.number().nullable(),
+  agents: agentsByState,
+  load: z.number(),
+  /** Sum of capacities; null when someone has no limit. */
+  capacity: z.number().nullable(),
+  today: z.object({
+    new: z.number(),
+    resolved: z.number(),
+    /** Today's first response times, so several numbers' medians merge exactly. */
+    firstResponsesMs: z.array(z.number()),
+    csatStars: z.array(z.number()),
+  }),
+});
+export type BoardFigures = z.infer<typeof boardFiguresSchema>;
+
+export const numberBoardSchema = boardFiguresSchema.extend({
+  phoneNumberId: z.string(),
+  at: z.number(),
+  teams: z.array(boardFiguresSchema.extend({ id: z.string(), name: z.string() })),
+});
+export type NumberBoard = z.infer<typeof numberBoardSchema>;
+
+export const boardSchema = z.object({ numbers: z.array(numberBoardSchema.extend({ displayName: z.string() })), timeZone: z.string() });
+export type Board = z.infer<typeof boardSchema>;
+
+const reportQueryFields = z.object({
+  from: z.coerce.number().int().positive(),
+  to: z.coerce.number().int().positive(),
+  bucket: z.enum(["hour", "day"]).default("day"),
+  /** First response and resolution counted in business hours only. */
+  businessHours: z.enum(["true", "false"]).default("false"),
+  phoneNumberId: z.string().optional(),
+});
+type RangeFields = z.infer<typeof reportQueryFields>;
+const rangeChecks: [(q: RangeFields) => boolean, string][] = [
+  [(q) => q.to > q.from, "to must be after from"],
+  [(q) => q.to - q.from <= 366 * 86_400_000, "a report covers at most one year"],
+  [(q) => q.bucket === "day" || q.to - q.from <= 31 * 86_400_000, "hourly buckets cover at most 31 days"],
+];
+export const reportQuerySchema = reportQueryFields.check(...rangeChecks.map(([ok, message]) => z.refine<RangeFields>(ok, message)));
+export const reportExportQuerySchema = reportQueryFields
+  .extend({ table: z.enum(["overview", "agents", "teams", "numbers", "tags"]).default("overview") })
+  .check(...rangeChecks.map(([ok, message]) => z.refine<RangeFields>(ok, message)));
+export type ReportQuery = z.infer<typeof reportQueryFields>;
+
+const counts = z.object(Object.fromEntries(countMetrics.map((m) => [m, z.number()])) as Record<CountMetric, z.ZodNumber>);
+export type Counts = z.infer<typeof counts>;
+
+export const reportSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  bucket: z.enum(["hour", "day"]),
+  timeZone: z.string(),
+  businessHours: z.boolean(),
+  /** Bucket starts (instants) and their labels on the workspace's clock. */
+  buckets: z.array(z.object({ start: z.number(), label: z.string() })),
+  series: z.object(Object.fromEntries(countMetrics.map((m) => [m, z.array(z.number())])) as Record<CountMetric, z.ZodArray<z.ZodNumber>>),
+  totals: counts,
+  firstResponse: timing,
+  resolution: timing,
+  csat,
+  agents: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      resolved: z.number(),
+      messagesOut: z.number(),
+      firstResponse: timing,
+      resolution: timing,
+      csat,
+      availableMs: z.number(),
+      awayMs: z.number(),
+      offlineMs: z.number(),
+      assignments: z.record(z.string(), z.number()),
+    }),
+  ),
+  teams: z.array(z.object({ id: z.string(), name: z.string(), assigned: z.number(), resolved: z.number(), firstResponse: timing, resolution: timing, csat })),
+  numbers: z.array(
+    z.object({ phoneNumberId: z.string(), displayName: z.string(), totals: counts, firstResponse: timing, resolution: timing, csat }),
+  ),
+  tags: z.array(z.object({ id: z.string(), name: z.string(), conversations: z.number(), resolved: z.number(), firstResponse: timing })),
+});
+export type Report = z.infer<typeof reportSchema>;
+
+/** What one number object hands over for a report: counts per bucket and agent, and the raw samples. */
+export interface NumberReportData {
+  phoneNumberId: string;
+  /** [bucket index, metric, agent id ('' for none), count] */
+  counts: [number, string, string, number][];
+  /** [metric, agent id, conversation id, value, business-hours value] */
+  samples: [SampleMetric, string, number, number, number | null][];
+  /** Milliseconds per agent per state within the range. */
+  presence: Record<string, { available: number; away: number; offline: number }>;
+  /** Per tag: conversations created in the range whose customer carries it, and those resolved in it. */
+  tags: Record<string, { conversations: number; resolved: number; conversationIds: number[] }>;
+}
