@@ -83,6 +83,16 @@ export type ReportQuery = z.infer<typeof reportQueryFields>;
 const counts = z.object(Object.fromEntries(countMetrics.map((m) => [m, z.number()])) as Record<CountMetric, z.ZodNumber>);
 export type Counts = z.infer<typeof counts>;
 
+const notableSchema = z.object({
+  phoneNumberId: z.string(),
+  conversationId: z.string(),
+  contactName: z.string(),
+  agentId: z.string().nullable(),
+  firstResponseMs: z.number().nullable(),
+  csatStars: z.number().nullable(),
+});
+export type NotableConversation = z.infer<typeof notableSchema>;
+
 export const reportSchema = z.object({
   from: z.number(),
   to: z.number(),
@@ -116,6 +126,8 @@ export const reportSchema = z.object({
     z.object({ phoneNumberId: z.string(), displayName: z.string(), totals: counts, firstResponse: timing, resolution: timing, csat }),
   ),
   tags: z.array(z.object({ id: z.string(), name: z.string(), conversations: z.number(), resolved: z.number(), firstResponse: timing })),
+  /** Conversations worth a look: the slowest first responses and every rating of 3 ★ or less, to open for review. */
+  notable: z.array(notableSchema),
 });
 export type Report = z.infer<typeof reportSchema>;
 
@@ -130,4 +142,6 @@ export interface NumberReportData {
   presence: Record<string, { available: number; away: number; offline: number }>;
   /** Per tag: conversations created in the range whose customer carries it, and those resolved in it. */
   tags: Record<string, { conversations: number; resolved: number; conversationIds: number[] }>;
+  /** This number's slowest first responses and low ratings in the range, with the customer's name. */
+  notable: Omit<NotableConversation, "phoneNumberId">[];
 }

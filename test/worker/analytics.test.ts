@@ -151,6 +151,9 @@ describe("analytics: a scripted day through the real objects", () => {
     expect(agentA.assignments).toEqual({ round_robin: 2 });
     expect(agentB.assignments).toEqual({ round_robin: 1, transfer: 1 });
     expect(Math.round(agentA.awayMs / SECOND)).toBe(900);
+    // Worth a look: the slowest first response first, and the 3 ★ rating.
+    expect(r.notable[0]).toMatchObject({ conversationId: c3.id, firstResponseMs: 90 * SECOND, agentId: a.id });
+    expect(r.notable.find((n) => n.csatStars !== null)).toMatchObject({ conversationId: c2.id, csatStars: 3, contactName: `Customer ${p2.slice(-4)}` });
 
     // The CSV carries the very same values.
     const agentsCsv = await csv("agents");

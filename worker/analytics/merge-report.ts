@@ -136,5 +136,15 @@ export function mergeReport(context: ReportContext, query: ReportQuery, starts: 
         };
       })
       .filter((t) => t.conversations > 0 || t.resolved > 0),
+    notable: [
+      ...parts
+        .flatMap((p) => p.notable.filter((n) => n.firstResponseMs !== null).map((n) => ({ ...n, phoneNumberId: p.phoneNumberId })))
+        .sort((a, b) => b.firstResponseMs! - a.firstResponseMs!)
+        .slice(0, 10),
+      ...parts
+        .flatMap((p) => p.notable.filter((n) => n.csatStars !== null).map((n) => ({ ...n, phoneNumberId: p.phoneNumberId })))
+        .sort((a, b) => a.csatStars! - b.csatStars!)
+        .slice(0, 10),
+    ],
   };
 }

@@ -109,7 +109,42 @@ export function reportData(sql: SqlStorage, phoneNumberId: string, from: number,
     }
     if (row.status === "resolved" && row.resolved_at !== null && row.resolved_at >= from && row.resolved_at < to) tag.resolved++;
   }
-  return { phoneNumberId, counts: [...counts.values()], samples, presence: presenceDurations(sql, from, to), tags };
+  const notable = sql
+    .exec<{ conversation_id: number; metric: string; agent_id: string; value: number; name: string | null; wa_id: string | null }>(
+      `SELECT * FROM (
+         SELECT s.conversation_id, s.metric, s.agent_id, s.value FROM samples s WHERE s.metric = 'first_response' AND s.at >= ? AND s.at < ? ORDER BY s.value DESC LIMIT 10
+       ) UNION ALL SELECT * FROM (
+         SELECT s.conversation_id, s.metric, s.agent_id, s.value FROM samples s WHERE s.metric = 'csat' AND s.value <= 3 AND s.at >= ? AND s.at < ? ORDER BY s.value, s.at DESC LIMIT 10
+       )`,
+      from,
+      to,
+      from,
+      to,
+    )
+    .toArray();
+  const names = new Map(
+    sql
+      .exec<{ id: number; name: string | null; wa_id: string | null }>(
+        "SELECT c.id, k.name, k.wa_id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE c.id IN (SELECT value FROM json_each(?))",
+        JSON.stringify([...new Set(notable.map((n) => n.conversation_id))]),
+      )
+      .toArray()
+      .map((r) => [r.id, r.name ?? (r.wa_id ? `+${r.wa_id}` : "customer")]),
+  );
+  return {
+    phoneNumberId,
+    counts: [...counts.values()],
+    samples,
+    presence: presenceDurations(sql, from, to),
+    tags,
+    notable: notable.map((n) => ({
+      conversationId: String(n.conversation_id),
+      contactName: names.get(n.conversation_id) ?? "customer",
+      agentId: n.agent_id || null,
+      firstResponseMs: n.metric === "first_response" ? n.value : null,
+      csatStars: n.metric === "csat" ? n.value : null,
+    })),
+  };
 }
 
 /** The live figures of a set of agents (the number's members, or a team's) and the conversations they cover. */
