@@ -18,6 +18,8 @@ export default defineConfig({
           GRAPH_API_BASE: "http://graph.invalid",
           BENCH_SIZE: process.env.BENCH_SIZE ?? "full",
         },
+        // No Meta here: the Graph API check made when a number is connected gets a quick refusal, not a DNS failure.
+        outboundService: () => new Response(JSON.stringify({ error: { code: 0, message: "no Graph API in the benchmark" } }), { status: 503 }),
       },
     }),
   ],

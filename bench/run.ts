@@ -213,7 +213,7 @@ async function sidePanel(stack: Stack, adminToken: string) {
 }
 
 /** Routing scale and storage run inside the Durable Object (bench/workers), in the Workers runtime. */
-function insideTheObject(): Promise<{ routing: Record<string, number>; storage: Record<string, number> }> {
+function insideTheObject(): Promise<{ routing: Record<string, number>; storage: Record<string, number>; analytics: Record<string, number> }> {
   return new Promise((done, fail) => {
     const child = spawn("vitest", ["run", "-c", "vitest.bench.config.ts"], {
       cwd: root,
@@ -224,9 +224,14 @@ function insideTheObject(): Promise<{ routing: Record<string, number>; storage: 
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
     child.on("exit", (code) => {
-      const line = output.split("\n").find((l) => l.includes("BENCH_RESULT "));
-      if (code !== 0 || !line) return fail(new Error(`routing/storage bench failed:\n${output.slice(-2000)}`));
-      done(JSON.parse(line.slice(line.indexOf("BENCH_RESULT ") + 13).replace(/\u001b\[[0-9;]*m/g, "")));
+      const read = (prefix: string) => {
+        const line = output.split("\n").find((l) => l.includes(`${prefix} `));
+        return line ? JSON.parse(line.slice(line.indexOf(`${prefix} `) + prefix.length + 1).replace(/\u001b\[[0-9;]*m/g, "")) : null;
+      };
+      const result = read("BENCH_RESULT");
+      const analytics = read("BENCH_ANALYTICS");
+      if (code !== 0 || !result || !analytics) return fail(new Error(`bench inside the objects failed:\n${output.slice(-2000)}`));
+      done({ ...result, analytics });
     });
   });
 }

@@ -134,10 +134,16 @@ export type Report = z.infer<typeof reportSchema>;
 /** What one number object hands over for a report: counts per bucket and agent, and the raw samples. */
 export interface NumberReportData {
   phoneNumberId: string;
-  /** [bucket index, metric, agent id ('' for none), count] */
-  counts: [number, string, string, number][];
-  /** [metric, agent id, conversation id, value, business-hours value] */
-  samples: [SampleMetric, string, number, number, number | null][];
+  /** [bucket index, metric, count]: the number's series. */
+  series: [number, string, number][];
+  /** [metric, agent id, count]: each agent's totals over the range (assignments by reason among them). */
+  agentTotals: [string, string, number][];
+  /**
+   * One entry per sample, in columns of typed arrays (they cross between objects as plain memory): the metric
+   * (index into sampleMetrics), the agent (index into `agents`), the conversation, the value and the value in
+   * business hours (NaN when not measured).
+   */
+  samples: { agents: string[]; metric: Uint8Array; agent: Uint16Array; conversation: Float64Array; value: Float64Array; business: Float64Array };
   /** Milliseconds per agent per state within the range. */
   presence: Record<string, { available: number; away: number; offline: number }>;
   /** Per tag: conversations created in the range whose customer carries it, and those resolved in it. */

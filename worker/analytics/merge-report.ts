@@ -1,6 +1,7 @@
 import {
   assignmentReasons,
   countMetrics,
+  sampleMetrics,
   type CountMetric,
   type Counts,
   type NumberReportData,
@@ -30,34 +31,59 @@ export function mergeReport(context: ReportContext, query: ReportQuery, starts: 
   const totals = zeroCounts();
   const perAgentCounts = new Map<string, Map<string, number>>();
   const perNumberTotals = new Map<string, Counts>();
-  const timeOf = (s: NumberReportData["samples"][number]) => (businessHours && s[4] !== null ? s[4] : s[3]);
   const isCount = (metric: string): metric is CountMetric => (countMetrics as readonly string[]).includes(metric);
 
   for (const part of parts) {
     const numberTotals = zeroCounts();
     perNumberTotals.set(part.phoneNumberId, numberTotals);
-    for (const [bucket, metric, agentId, count] of part.counts) {
-      if (isCount(metric)) {
-        series[metric][bucket]! += count;
-        totals[metric] += count;
-        numberTotals[metric] += count;
-      }
-      if (agentId) {
-        const agent = perAgentCounts.get(agentId) ?? new Map<string, number>();
-        agent.set(metric, (agent.get(metric) ?? 0) + count);
-        perAgentCounts.set(agentId, agent);
-      }
+    for (const [bucket, metric, count] of part.series) {
+      if (!isCount(metric)) continue;
+      series[metric][bucket]! += count;
+      totals[metric] += count;
+      numberTotals[metric] += count;
+    }
+    for (const [metric, agentId, count] of part.agentTotals) {
+      const agent = perAgentCounts.get(agentId) ?? new Map<string, number>();
+      agent.set(metric, (agent.get(metric) ?? 0) + count);
+      perAgentCounts.set(agentId, agent);
     }
   }
 
-  const samples = parts.flatMap((p) => p.samples.map((s) => ({ phoneNumberId: p.phoneNumberId, metric: s[0], agentId: s[1], conversationId: s[2], value: timeOf(s) })));
-  const values = (metric: string, keep: (s: (typeof samples)[number]) => boolean = () => true) =>
-    samples.filter((s) => s.metric === metric && keep(s)).map((s) => s.value);
-  const figuresFor = (keep: (s: (typeof samples)[number]) => boolean) => ({
-    firstResponse: timing(values("first_response", keep)),
-    resolution: timing(values("resolution", keep)),
-    csat: csatFigures(values("csat", keep)),
+  // One pass over the samples, grouped by what the tables ask for; each group keeps its values for exact percentiles.
+  type Groups = { first_response: number[]; resolution: number[]; csat: number[] };
+  const newGroups = (): Groups => ({ first_response: [], resolution: [], csat: [] });
+  const all = newGroups();
+  const byAgent = new Map<string, Groups>();
+  const byNumber = new Map<string, Groups>();
+  const firstResponseByConversation = new Map<string, number>();
+  for (const part of parts) {
+    const numberGroups = byNumber.get(part.phoneNumberId) ?? newGroups();
+    byNumber.set(part.phoneNumberId, numberGroups);
+    const s = part.samples;
+    for (let i = 0; i < s.metric.length; i++) {
+      const metric = sampleMetrics[s.metric[i]!]!;
+      const agentId = s.agents[s.agent[i]!]!;
+      const conversationId = s.conversation[i]!;
+      const business = s.business[i]!;
+      const value = businessHours && !Number.isNaN(business) ? business : s.value[i]!;
+      all[metric].push(value);
+      numberGroups[metric].push(value);
+      let agentGroups = byAgent.get(agentId);
+      if (!agentGroups) byAgent.set(agentId, (agentGroups = newGroups()));
+      agentGroups[metric].push(value);
+      if (metric === "first_response") firstResponseByConversation.set(`${part.phoneNumberId}:${conversationId}`, value);
+    }
+  }
+  const figures = (g: Groups | undefined) => ({
+    firstResponse: timing(g?.first_response ?? []),
+    resolution: timing(g?.resolution ?? []),
+    csat: csatFigures(g?.csat ?? []),
   });
+  const merged = (groups: (Groups | undefined)[]): Groups => {
+    const out = newGroups();
+    for (const g of groups) if (g) for (const metric of ["first_response", "resolution", "csat"] as const) out[metric].push(...g[metric]);
+    return out;
+  };
 
   const presence = (agentId: string) => {
     // An agent on several numbers: their presence is the same person's; the number that saw most of it tells it.
@@ -89,7 +115,7 @@ export function mergeReport(context: ReportContext, query: ReportQuery, starts: 
     buckets: starts.map((start) => ({ start, label: bucketLabel(start, query.bucket, context.timeZone) })),
     series,
     totals,
-    ...figuresFor(() => true),
+    ...figures(all),
     agents: context.people.map((person) => {
       const counts = perAgentCounts.get(person.id) ?? new Map<string, number>();
       const time = presence(person.id);
@@ -98,7 +124,7 @@ export function mergeReport(context: ReportContext, query: ReportQuery, starts: 
         name: person.name,
         resolved: counts.get("conversations_resolved") ?? 0,
         messagesOut: counts.get("messages_out") ?? 0,
-        ...figuresFor((s) => s.agentId === person.id),
+        ...figures(byAgent.get(person.id)),
         availableMs: time.available,
         awayMs: time.away,
         offlineMs: time.offline,
@@ -115,13 +141,13 @@ export function mergeReport(context: ReportContext, query: ReportQuery, starts: 
         for (const [metric, n] of counts) if (metric.startsWith("assigned:") && metric !== "assigned:transfer") assigned += n;
         resolved += counts.get("conversations_resolved") ?? 0;
       }
-      return { id: team.id, name: team.name, assigned, resolved, ...figuresFor((s) => members.has(s.agentId)) };
+      return { id: team.id, name: team.name, assigned, resolved, ...figures(merged([...members].map((id) => byAgent.get(id)))) };
     }),
     numbers: context.numbers.map((n) => ({
       phoneNumberId: n.phoneNumberId,
       displayName: n.displayName,
       totals: perNumberTotals.get(n.phoneNumberId) ?? zeroCounts(),
-      ...figuresFor((s) => s.phoneNumberId === n.phoneNumberId),
+      ...figures(byNumber.get(n.phoneNumberId)),
     })),
     tags: context.tags
       .map((tag) => {
@@ -132,7 +158,7 @@ export function mergeReport(context: ReportContext, query: ReportQuery, starts: 
           name: tag.name,
           conversations: t?.conversations ?? 0,
           resolved: t?.resolved ?? 0,
-          firstResponse: timing(values("first_response", (s) => ids.has(`${s.phoneNumberId}:${s.conversationId}`))),
+          firstResponse: timing([...ids].flatMap((key) => (firstResponseByConversation.has(key) ? [firstResponseByConversation.get(key)!] : []))),
         };
       })
       .filter((t) => t.conversations > 0 || t.resolved > 0),

@@ -1,5 +1,4 @@
-import type { BoardFigures, CountMetric, NumberReportData, SampleMetric } from "../../shared/analytics";
-import { bucketIndex } from "../../shared/report-buckets";
+import { sampleMetrics, type BoardFigures, type CountMetric, type NumberReportData, type SampleMetric } from "../../shared/analytics";
 
 /**
  * What a number object records for analytics, always inside the step that handles the event: hourly counts per
@@ -42,54 +41,69 @@ export function logPresence(sql: SqlStorage, agentId: string, state: PresenceSta
 /** Time spent in each state within [from, to), replaying the log from the state in force at `from`. */
 export function presenceDurations(sql: SqlStorage, from: number, to: number): NumberReportData["presence"] {
   const out: NumberReportData["presence"] = {};
-  const agents = sql.exec<{ agent_id: string }>("SELECT DISTINCT agent_id FROM presence_log").toArray();
-  for (const { agent_id } of agents) {
-    const before = sql
-      .exec<{ state: PresenceState }>("SELECT state FROM presence_log WHERE agent_id = ? AND at <= ? ORDER BY at DESC, id DESC LIMIT 1", agent_id, from)
-      .toArray()[0];
-    const changes = sql
-      .exec<{ state: PresenceState; at: number }>("SELECT state, at FROM presence_log WHERE agent_id = ? AND at > ? AND at < ? ORDER BY at, id", agent_id, from, to)
-      .toArray();
+  const agents = [...sql.exec("SELECT DISTINCT agent_id FROM presence_log").raw()].map((r) => r[0] as string);
+  const changes = [...sql.exec("SELECT agent_id, state, at FROM presence_log WHERE at > ? AND at < ? ORDER BY agent_id, at, id", from, to).raw()];
+  let next = 0;
+  for (const agentId of agents.sort()) {
+    const before = [...sql.exec("SELECT state FROM presence_log WHERE agent_id = ? AND at <= ? ORDER BY at DESC, id DESC LIMIT 1", agentId, from).raw()][0];
     const totals = { available: 0, away: 0, offline: 0 };
-    let state: PresenceState | null = before?.state ?? null;
+    let state = (before?.[0] as PresenceState | undefined) ?? null;
     let since = from;
-    for (const change of changes) {
-      if (state) totals[state] += change.at - since;
-      state = change.state;
-      since = change.at;
+    // The changes are sorted by agent: this agent's are the run starting at `next`.
+    while (next < changes.length && (changes[next]![0] as string) < agentId) next++;
+    for (; next < changes.length && changes[next]![0] === agentId; next++) {
+      const at = changes[next]![2] as number;
+      if (state) totals[state] += at - since;
+      state = changes[next]![1] as PresenceState;
+      since = at;
     }
     if (state) totals[state] += to - since;
-    out[agent_id] = totals;
+    out[agentId] = totals;
   }
   return out;
 }
 
 /** A report's share from this number: counts bucketed here (so only buckets cross the wire), samples as they are. */
 export function reportData(sql: SqlStorage, phoneNumberId: string, from: number, to: number, starts: number[]): NumberReportData {
-  const counts = new Map<string, [number, string, string, number]>();
-  const rows = sql
-    .exec<{ hour: number; metric: string; agent_id: string; count: number }>(
-      "SELECT hour, metric, agent_id, count FROM rollups WHERE hour >= ? AND hour < ?",
-      Math.floor(from / HOUR_MS),
-      Math.ceil(to / HOUR_MS),
-    )
-    .toArray();
-  for (const r of rows) {
-    const index = bucketIndex(starts, r.hour * HOUR_MS);
-    if (index < 0) continue;
-    const key = `${index}|${r.metric}|${r.agent_id}`;
-    const entry = counts.get(key);
-    if (entry) entry[3] += r.count;
-    else counts.set(key, [index, r.metric, r.agent_id, r.count]);
-  }
-  const samples = sql
-    .exec<{ metric: SampleMetric; agent_id: string; conversation_id: number; value: number; business_value: number | null }>(
-      "SELECT metric, agent_id, conversation_id, value, business_value FROM samples WHERE at >= ? AND at < ?",
-      from,
-      to,
-    )
-    .toArray()
-    .map((s): NumberReportData["samples"][number] => [s.metric, s.agent_id, s.conversation_id, s.value, s.business_value]);
+  // Summed inside SQLite: per bucket for the series, per agent for the tables; an hour belongs to the bucket its
+  // start falls in. Only the sums cross to the worker.
+  const fromHour = Math.floor(from / HOUR_MS);
+  const toHour = Math.ceil(to / HOUR_MS);
+  const bounds = starts.map((start, i) => [i === 0 ? fromHour : Math.ceil(start / HOUR_MS), i + 1 < starts.length ? Math.ceil(starts[i + 1]! / HOUR_MS) : toHour]);
+  const series = [
+    ...sql
+      .exec(
+        `WITH b AS (SELECT CAST(key AS INTEGER) AS i, json_extract(value, '$[0]') AS lo, json_extract(value, '$[1]') AS hi FROM json_each(?))
+         SELECT b.i, r.metric, SUM(r.count) FROM b JOIN rollups r ON r.hour >= b.lo AND r.hour < b.hi GROUP BY b.i, r.metric`,
+        JSON.stringify(bounds),
+      )
+      .raw(),
+  ] as NumberReportData["series"];
+  const agentTotals = [
+    ...sql.exec("SELECT metric, agent_id, SUM(count) FROM rollups WHERE hour >= ? AND hour < ? AND agent_id != '' GROUP BY metric, agent_id", fromHour, toHour).raw(),
+  ] as NumberReportData["agentTotals"];
+  const rows = [...sql.exec("SELECT metric, agent_id, conversation_id, value, business_value FROM samples WHERE at >= ? AND at < ?", from, to).raw()];
+  const agentIndex = new Map<string, number>();
+  const samples: NumberReportData["samples"] = {
+    agents: [],
+    metric: new Uint8Array(rows.length),
+    agent: new Uint16Array(rows.length),
+    conversation: new Float64Array(rows.length),
+    value: new Float64Array(rows.length),
+    business: new Float64Array(rows.length),
+  };
+  rows.forEach(([metric, agentId, conversationId, value, business], i) => {
+    let index = agentIndex.get(agentId as string);
+    if (index === undefined) {
+      index = samples.agents.push(agentId as string) - 1;
+      agentIndex.set(agentId as string, index);
+    }
+    samples.metric[i] = sampleMetrics.indexOf(metric as SampleMetric);
+    samples.agent[i] = index;
+    samples.conversation[i] = conversationId as number;
+    samples.value[i] = value as number;
+    samples.business[i] = business === null ? Number.NaN : (business as number);
+  });
   const tags: NumberReportData["tags"] = {};
   const tagged = sql
     .exec<{ tag_id: string; id: number; created_at: number; resolved_at: number | null; status: string }>(
@@ -131,11 +145,13 @@ export function reportData(sql: SqlStorage, phoneNumberId: string, from: number,
       .toArray()
       .map((r) => [r.id, r.name ?? (r.wa_id ? `+${r.wa_id}` : "customer")]),
   );
+  const presence = presenceDurations(sql, from, to);
   return {
     phoneNumberId,
-    counts: [...counts.values()],
+    presence,
+    series,
+    agentTotals,
     samples,
-    presence: presenceDurations(sql, from, to),
     tags,
     notable: notable.map((n) => ({
       conversationId: String(n.conversation_id),

@@ -232,6 +232,9 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       ALTER TABLE conversations ADD COLUMN frt_pending_since INTEGER;
       ALTER TABLE conversations ADD COLUMN opened_at INTEGER;
       CREATE INDEX IF NOT EXISTS conversations_by_created ON conversations (created_at);
+      -- Per-agent totals over a range read this index alone, in order, without sorting.
+      CREATE INDEX IF NOT EXISTS rollups_by_agent ON rollups (metric, agent_id, hour, count);
+      CREATE INDEX IF NOT EXISTS presence_by_time ON presence_log (at);
     `,
   },
 ];
