@@ -13,14 +13,14 @@ import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { DEMO_PASSWORD, demoWorkspace } from "../scripts/demo-data.ts";
-import { launchWithExtension, openSidePanel, signIn } from "../test/e2e/browser.ts";
+import { EXTENSION_ID, launchWithExtension, openSidePanel, signIn } from "../test/e2e/browser.ts";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const smoke = process.argv.includes("--smoke");
 const size = smoke
-  ? { ingest: 300, e2eEvents: 40, rate: 200, agents: 20, panel: 100, connections: 8 }
-  : { ingest: 6_000, e2eEvents: 2_000, rate: 200, agents: 20, panel: 10_000, connections: 32 };
+  ? { ingest: 300, e2eEvents: 40, rate: 200, agents: 20, panel: 100, connections: 8, boardEvents: 10 }
+  : { ingest: 6_000, e2eEvents: 2_000, rate: 200, agents: 20, panel: 10_000, connections: 32, boardEvents: 100 };
 const SECTION_TIMEOUT_MS = smoke ? 60_000 : 240_000;
 const phoneNumberId = demoWorkspace.number.phoneNumberId;
 /**
@@ -29,6 +29,7 @@ const phoneNumberId = demoWorkspace.number.phoneNumberId;
  */
 const E2E_NUMBER = "105550201";
 const PANEL_NUMBER = "105550202";
+const BOARD_NUMBER = "105550203";
 
 function bounded<T>(name: string, work: Promise<T>): Promise<T> {
   return Promise.race([
@@ -212,6 +213,52 @@ async function sidePanel(stack: Stack, adminToken: string) {
   }
 }
 
+/**
+ * Event → live board in the browser: a supervisor's options page shows #live while customers write to a number one
+ * at a time; each sample is from posting the webhook to the page applying the pushed board (the page records each
+ * application in `window.__boardUpdates`, hooked here to report its instant).
+ */
+async function liveBoard(stack: Stack, adminToken: string) {
+  await api(stack, "POST", "/numbers", adminToken, { phoneNumberId: BOARD_NUMBER, displayName: "Bench board", displayPhoneNumber: "+1 555 0203", memberIds: [] });
+  const browser = await launchWithExtension();
+  try {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 860 });
+    const updates: number[] = [];
+    await page.exposeBinding("__benchBoardUpdated", (_source, at: number) => void updates.push(at));
+    await page.addInitScript(() => {
+      const w = window as unknown as { __benchBoardUpdated: (at: number) => void };
+      const list: { at?: number }[] = [];
+      list.push = function (...items: { at?: number }[]) {
+        for (const item of items) w.__benchBoardUpdated(item.at ?? Date.now());
+        return Array.prototype.push.apply(this, items);
+      };
+      Object.defineProperty(window, "__boardUpdates", { configurable: true, get: () => list, set: () => undefined });
+    });
+    await page.goto(`chrome-extension://${EXTENSION_ID}/options.html#live`);
+    await signIn(page, stack.workerUrl, demoWorkspace.admin.email, DEMO_PASSWORD);
+    await page.getByRole("heading", { level: 1, name: "Live board" }).waitFor({ timeout: 30_000 });
+    await new Promise((r) => setTimeout(r, 1_500)); // sockets open, first boards applied
+    const latencies: number[] = [];
+    for (let i = 0; i < size.boardEvents; i++) {
+      const { body, headers } = webhook(`864${String(700_000_000 + i).padStart(10, "0")}`, BOARD_NUMBER);
+      const seen = updates.length;
+      const sentAt = Date.now();
+      await fetch(`${stack.workerUrl}/webhooks/whatsapp`, { method: "POST", headers, body }).then((r) => r.arrayBuffer());
+      const deadline = Date.now() + 5_000;
+      while (Date.now() < deadline && !updates.slice(seen).some((at) => at >= sentAt)) await new Promise((r) => setTimeout(r, 5));
+      const at = updates.slice(seen).find((t) => t >= sentAt);
+      if (at === undefined) throw new Error(`the board did not update within 5 s of event ${i}`);
+      latencies.push(at - sentAt);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const sorted = latencies.sort((a, b) => a - b);
+    return { push_p50_ms: round(percentile(sorted, 50)), push_p99_ms: round(percentile(sorted, 99)), push_events: sorted.length };
+  } finally {
+    await browser.close();
+  }
+}
+
 /** Routing scale and storage run inside the Durable Object (bench/workers), in the Workers runtime. */
 function insideTheObject(): Promise<{ routing: Record<string, number>; storage: Record<string, number>; analytics: Record<string, number> }> {
   return new Promise((done, fail) => {
@@ -248,6 +295,8 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
     [`Side panel: open → interactive list of ${r.sidepanel.conversations} conversations (${r.sidepanel.rows_rendered} rows rendered)`, `${r.sidepanel.interactive_ms} ms`, "≤ 300 ms"],
     ["Side panel JavaScript, gzip", `${r.sidepanel.js_gzip_kb} KB`, "≤ 60 KB"],
     ["Storage per message (projected at 1M messages)", `${r.storage.bytes_per_message} B (${r.storage.projected_mb_1m} MB)`, "—"],
+    [`Live board: webhook → board updated in the supervisor's browser, p50 / p99 (${r.analytics.push_events} events)`, `${r.analytics.push_p50_ms} / ${r.analytics.push_p99_ms} ms`, "p99 ≤ 1000 ms (aim ≤ 200)"],
+    [`Report: one year over ${r.analytics.report_numbers} numbers, ${r.analytics.report_conversations} conversations (one number's share alone)`, `${r.analytics.report_ms_1y} ms (${r.analytics.report_ms_1y_one_number} ms)`, "≤ 1000 ms"],
   ];
   return [
     `Measured ${r.meta.date} on ${r.meta.cpu} (${r.meta.cores} cores), commit ${r.meta.commit}, with \`npm run bench\`:`,
@@ -271,7 +320,9 @@ try {
   const e2e = await bounded("end to end", endToEnd(stack, adminToken));
   console.log("bench: side panel…");
   const sidepanel = await bounded("side panel", sidePanel(stack, adminToken));
-  console.log("bench: routing scale and storage, inside the Durable Object…");
+  console.log("bench: live board…");
+  const board = await bounded("live board", liveBoard(stack, adminToken));
+  console.log("bench: routing scale, storage and reports, inside the Durable Objects…");
   const inside = await bounded("routing and storage", insideTheObject());
   const results = {
     ingest: ingestResult,
@@ -279,6 +330,7 @@ try {
     routing: inside.routing,
     sidepanel,
     storage: inside.storage,
+    analytics: { ...board, ...inside.analytics },
     meta: {
       date: new Date().toISOString(),
       commit: execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim(),

@@ -2098,7 +2098,7 @@ export class NumberInbox extends DurableObject<Env> {
       this.boardTimer = null;
       const data = JSON.stringify({ type: "board", board: this.boardSnapshot() } satisfies SocketEvent);
       for (const ws of [...this.ctx.getWebSockets("role:admin"), ...this.ctx.getWebSockets("role:supervisor")]) sendQuietly(ws, data);
-    }, 150);
+    }, 50);
   }
 
   private boardSnapshot(): NumberBoard {
