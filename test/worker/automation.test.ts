@@ -148,6 +148,32 @@ describe("queue updates", () => {
   });
 });
 
+describe("no-reply nudge", () => {
+  it("tells the agent, not the customer, before the no-reply reassignment takes the conversation", async () => {
+    const ws = await createWorkspace(1);
+    const a = ws.agents[0]!;
+    await api("PUT", `/numbers/${ws.phoneNumberId}/routing`, { token: ws.adminToken, body: { rotation: [{ type: "agent", id: a.id }], noReplyMinutes: 5 } });
+    await automate(ws, { businessHours: open24h, noReplyNudge: { enabled: true, beforeMinutes: 2 } });
+    const socket = await connectSocket(a.token, ws.phoneNumberId);
+    await setStatus(a.token, "available");
+    const phone = `86${uniqueNumberId()}`;
+    await postWebhook(customerMessage(ws.phoneNumberId, phone, "请问发票怎么开？"));
+    const c = await conversationOf(ws, phone);
+    // Waiting 2 minutes: nothing yet. Waiting 3: the nudge, once.
+    await shiftConversation(ws, c.id, { awaiting_reply_since: Date.now() - 2 * 60_000 });
+    await runAlarm(ws);
+    expect(socket.events.some((e) => e.type === "notice" && e.kind === "no_reply_nudge")).toBe(false);
+    await shiftConversation(ws, c.id, { awaiting_reply_since: Date.now() - 3 * 60_000 - 1_000 });
+    await runAlarm(ws);
+    await runAlarm(ws);
+    const nudges = socket.events.filter((e) => e.type === "notice" && e.kind === "no_reply_nudge");
+    expect(nudges).toHaveLength(1);
+    expect(nudges[0]).toMatchObject({ text: expect.stringContaining("goes to a colleague in 2 min") });
+    expect(await sentTo(phone)).toEqual([]);
+    socket.close();
+  });
+});
+
 describe("auto-resolve", () => {
   it("resolves a conversation whose customer went silent after the agent's answer, via the alarm, never an unassigned one", async () => {
     const ws = await createWorkspace(1);
