@@ -215,6 +215,22 @@ describe("invitations and resets", () => {
   });
 });
 
+describe("sign-in throttling per address", () => {
+  it("an address that fails 30 times in 15 minutes is refused for a while, whatever the account; other addresses are not", async () => {
+    const ws = await createWorkspace(1);
+    const from = (address: string, body: unknown) =>
+      SELF.fetch(`${BASE}/api/sessions`, { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": address }, body: JSON.stringify(body) });
+    for (let i = 0; i < 30; i++) {
+      // Spread over many accounts (most unknown), as a password-spraying attack would.
+      expect((await from("203.0.113.7", { email: `guess${i}@example.test`, password: "123456" })).status).toBe(401);
+    }
+    const blocked = await from("203.0.113.7", { email: ws.agents[0]!.email, password: "password-1" });
+    expect(blocked.status).toBe(429);
+    expect(((await blocked.json()) as { error: { message: string } }).error.message).toMatch(/too many failed sign-ins from your network/);
+    expect((await from("198.51.100.20", { email: ws.agents[0]!.email, password: "password-1" })).status).toBe(200);
+  });
+});
+
 describe("numbers", () => {
   it("a number's own access token is checked with Meta, stored sealed, used for sending, and never returned", async () => {
     const ws = await createWorkspace(1);

@@ -86,10 +86,17 @@ export const sessionRoutes = apiRouter()
   })
   .openapi(signIn, async (c) => {
     const { email, password } = c.req.valid("json");
-    const workspaceId = await c.env.DIRECTORY.getByName("directory").workspaceOf(email);
-    if (!workspaceId) return errorResponse(c, 401, "email or password is wrong") as never;
-    const result = await c.env.WORKSPACE.getByName(workspaceId).signIn(email, password);
-    if (!result.ok) return refusalResponse(c, result) as never;
+    const directory = c.env.DIRECTORY.getByName("directory");
+    // Cloudflare names the client's address; locally every request is the same one.
+    const address = c.req.header("cf-connecting-ip") ?? "local";
+    const locked = await directory.addressLocked(address);
+    if (locked > 0) return errorResponse(c, 429, `too many failed sign-ins from your network; try again in ${Math.ceil(locked / 60_000)} min`) as never;
+    const workspaceId = await directory.workspaceOf(email);
+    const result = workspaceId ? await c.env.WORKSPACE.getByName(workspaceId).signIn(email, password) : ({ ok: false, status: 401, message: "email or password is wrong" } as const);
+    if (!result.ok) {
+      if (result.status === 401) await directory.signInFailed(address);
+      return refusalResponse(c, result) as never;
+    }
     return c.json(result.value, 200);
   })
   .openapi(signOut, async (c) => {

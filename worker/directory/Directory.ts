@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { SQLSchemaMigrations } from "durable-utils/sql-migrations";
 import type { Env } from "../env";
+import { ADDRESS_LIMITS, afterFailure, freshThrottle, lockRemaining, type ThrottleState } from "../lib/sign-in-throttle";
 
 /**
  * The one deployment-wide lookup: which workspace an email signs into. Only sign-in and account
@@ -28,6 +29,11 @@ export class Directory extends DurableObject<Env> {
             CREATE INDEX IF NOT EXISTS numbers_by_waba ON numbers (waba_id);
             CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
           `,
+        },
+        {
+          idMonotonicInc: 3,
+          description: "sign-in failures per address",
+          sql: "CREATE TABLE IF NOT EXISTS address_throttle (address TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL)",
         },
       ],
     });
@@ -83,6 +89,29 @@ export class Directory extends DurableObject<Env> {
 
   async unroutedChanges(): Promise<number> {
     return this.sql.exec<{ value: number }>("SELECT value FROM counters WHERE name = 'unrouted_changes'").toArray()[0]?.value ?? 0;
+  }
+
+  /** Milliseconds this address must wait before trying to sign in again; 0 when it may. */
+  async addressLocked(address: string): Promise<number> {
+    return lockRemaining(this.addressState(address), Date.now());
+  }
+
+  async signInFailed(address: string): Promise<void> {
+    const now = Date.now();
+    const next = afterFailure(this.addressState(address), now, ADDRESS_LIMITS);
+    this.sql.exec(
+      "INSERT INTO address_throttle (address, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (address) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+      address,
+      JSON.stringify(next),
+      now,
+    );
+    // Old entries go, so the table stays as small as the set of addresses failing right now.
+    this.sql.exec("DELETE FROM address_throttle WHERE updated_at < ?", now - 24 * 3600_000);
+  }
+
+  private addressState(address: string): ThrottleState {
+    const row = this.sql.exec<{ state: string }>("SELECT state FROM address_throttle WHERE address = ?", address).toArray()[0];
+    return row ? (JSON.parse(row.state) as ThrottleState) : freshThrottle;
   }
 
   async workspaceOf(email: string): Promise<string | null> {

@@ -24,7 +24,7 @@ import { phoneNumberInfo, type PhoneNumberInfo } from "../graph/client";
 import { MissingKeyError, openToken, sealToken } from "../lib/token-vault";
 import { queryAudit, recordAudit, type AuditChange } from "./audit-log";
 import { readCannedCsv, writeCannedCsv } from "./canned-csv";
-import { afterFailure, freshThrottle, lockRemaining, type ThrottleState } from "./sign-in-throttle";
+import { afterFailure, freshThrottle, lockRemaining, type ThrottleState } from "../lib/sign-in-throttle";
 import { automationSettingsSchema, defaultAutomationSettings, type AutomationSettings } from "../../shared/automation";
 import type { ReportContext } from "../analytics/merge-report";
 import type { Env } from "../env";
