@@ -44,10 +44,12 @@ export const workspaceSettingsSchema = z.object({
   graceSeconds: z.number().int().min(0).max(3600),
   /** Where the team's days start: the live board's "today" and the reports' buckets. */
   timeZone: z.string().refine(isValidTimeZone, "timeZone must be an IANA zone such as Asia/Shanghai"),
+  /** A session not used for this many days ends (sliding expiry). */
+  sessionDays: z.number().int().min(1, "sessionDays is at least 1").max(90, "sessionDays is at most 90"),
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 /** A change names only what changes. */
-export const workspaceSettingsUpdateSchema = workspaceSettingsSchema.partial().refine((s) => Object.keys(s).length > 0, "give graceSeconds or timeZone");
+export const workspaceSettingsUpdateSchema = workspaceSettingsSchema.partial().refine((s) => Object.keys(s).length > 0, "give graceSeconds, timeZone or sessionDays");
 
 export const teamSchema = z.object({
   id: z.string(),

@@ -215,6 +215,27 @@ describe("invitations and resets", () => {
   });
 });
 
+describe("sessions", () => {
+  it("expire after the workspace's number of days without use, and a shorter setting applies to open sessions at once", async () => {
+    const ws = await createWorkspace(1);
+    const agent = ws.agents[0]!;
+    const workspaceId = ws.adminToken.split(".")[0]!;
+    const expiries = () =>
+      runInDurableObject(env.WORKSPACE.getByName(workspaceId), (_, state) =>
+        state.storage.sql.exec<{ expires_at: number }>("SELECT expires_at FROM sessions").toArray().map((r) => r.expires_at),
+      );
+    for (const at of await expiries()) expect(at).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    expect((await api("PUT", "/workspace/settings", { token: ws.adminToken, body: { sessionDays: 1 } })).status).toBe(200);
+    for (const at of await expiries()) expect(at).toBeLessThanOrEqual(Date.now() + 86_400_000);
+    const bad = await api<{ error: { message: string } }>("PUT", "/workspace/settings", { token: ws.adminToken, body: { sessionDays: 0 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/sessionDays is at least 1/);
+    // A day without use: the token stops working.
+    await runInDurableObject(env.WORKSPACE.getByName(workspaceId), (_, state) => state.storage.sql.exec("UPDATE sessions SET expires_at = ?", Date.now() - 1));
+    expect((await api("GET", "/me", { token: agent.token })).status).toBe(401);
+  });
+});
+
 describe("sign-in throttling per address", () => {
   it("an address that fails 30 times in 15 minutes is refused for a while, whatever the account; other addresses are not", async () => {
     const ws = await createWorkspace(1);

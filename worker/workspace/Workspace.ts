@@ -36,7 +36,6 @@ import { buildNumberConfig } from "./number-config";
 import type { AttributeDefinition, CannedResponse, Catalog, Tag, TagGroup } from "../../shared/catalog";
 import { hashPassword, verifyPassword } from "./password";
 
-const SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
 const SOCKET_TICKET_LIFETIME_MS = 60_000;
 const INVITE_LIFETIME_MS = 7 * 24 * 3600_000;
 const RESET_LIFETIME_MS = 24 * 3600_000;
@@ -244,7 +243,7 @@ export class Workspace extends DurableObject<Env> {
       await sha256Base64Url(token),
       person.id,
       now,
-      now + SESSION_LIFETIME_MS,
+      now + this.sessionLifetimeMs(),
     );
     // A fresh sign-in starts Away: nobody receives conversations before they say they are ready.
     await this.applyStatus(person.id, "away");
@@ -259,8 +258,9 @@ export class Workspace extends DurableObject<Env> {
       .toArray()[0];
     if (!row || row.expires_at < now) return null;
     // Sliding expiry, written at most once an hour per session.
-    if (row.expires_at - now < SESSION_LIFETIME_MS - 3600_000) {
-      this.sql.exec("UPDATE sessions SET expires_at = ? WHERE token_hash = ?", now + SESSION_LIFETIME_MS, tokenHash);
+    const lifetime = this.sessionLifetimeMs();
+    if (row.expires_at - now < lifetime - 3600_000) {
+      this.sql.exec("UPDATE sessions SET expires_at = ? WHERE token_hash = ?", now + lifetime, tokenHash);
     }
     return this.principalOf(row.person_id);
   }
@@ -1384,7 +1384,16 @@ export class Workspace extends DurableObject<Env> {
   }
 
   async workspaceSettings(): Promise<WorkspaceSettings> {
-    return { graceSeconds: this.graceSeconds(), timeZone: this.timeZone() };
+    return { graceSeconds: this.graceSeconds(), timeZone: this.timeZone(), sessionDays: this.sessionDays() };
+  }
+
+  /** Sessions expire after this many days without use (sliding); 30 unless the workspace chose otherwise. */
+  private sessionDays(): number {
+    return Number(this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'session_days'").toArray()[0]?.value ?? 30);
+  }
+
+  private sessionLifetimeMs(): number {
+    return this.sessionDays() * 86_400_000;
   }
 
   private timeZone(): string {
@@ -1399,6 +1408,11 @@ export class Workspace extends DurableObject<Env> {
         this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
       if (settings.graceSeconds !== undefined) save("grace_seconds", String(settings.graceSeconds));
       if (settings.timeZone !== undefined) save("time_zone", settings.timeZone);
+      if (settings.sessionDays !== undefined) {
+        save("session_days", String(settings.sessionDays));
+        // Shorter from now on for everyone signed in, too: no session outlives the new limit.
+        this.sql.exec("UPDATE sessions SET expires_at = MIN(expires_at, ?)", Date.now() + settings.sessionDays * 86_400_000);
+      }
       this.audit(principal, { action: "workspace.settings", target: "workspace", targetName: "workspace settings", oldValue: before, newValue: { ...before, ...settings } });
     });
     await this.pushAllNumbers();
