@@ -1,0 +1,102 @@
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { NumberInbox } from "../../worker/number-inbox/NumberInbox";
+import { Workspace } from "../../worker/workspace/Workspace";
+import type { Principal } from "../../worker/lib/result";
+import fixture from "../fixtures/storage/release-87d4b91.json";
+
+/**
+ * The storage of a workspace and a number exactly as the previous release (commit 87d4b91) wrote it, dumped by
+ * that release's own code (test/fixtures/storage/SOURCES.md), is put back into fresh objects; the current code
+ * then starts on it and must upgrade it in place without losing a row.
+ */
+interface Dump {
+  schema: { name: string; type: string; sql: string }[];
+  columns: Record<string, string[]>;
+  rows: Record<string, unknown[][]>;
+  lastMigration: number;
+}
+
+async function restore(state: DurableObjectState, dump: Dump): Promise<void> {
+  const sql = state.storage.sql;
+  const current = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").toArray();
+  for (const { name } of current) sql.exec(`DROP TABLE IF EXISTS "${name}"`);
+  // The full-text index's own tables come back with its CREATE VIRTUAL TABLE.
+  for (const entry of dump.schema) if (!/^messages_fts_/.test(entry.name)) sql.exec(entry.sql);
+  for (const [table, rows] of Object.entries(dump.rows)) {
+    const columns = dump.columns[table]!;
+    for (const row of rows) sql.exec(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, ...(row as SqlStorageValue[]));
+  }
+  if (dump.schema.some((e) => e.name === "messages_fts")) sql.exec("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')");
+  await state.storage.put("__sql_migrations_lastID", dump.lastMigration);
+}
+
+/** Starts the current code on the restored storage and waits for its migrations to finish. */
+async function upgrade<T>(state: DurableObjectState, start: () => T, expectedLast: number): Promise<T> {
+  const instance = start();
+  for (let i = 0; i < 100 && (await state.storage.get("__sql_migrations_lastID")) !== expectedLast; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(await state.storage.get("__sql_migrations_lastID")).toBe(expectedLast);
+  return instance;
+}
+
+/**
+ * Every row the old release wrote is still there, column for column. One column moves by design: starting up
+ * after a restart, a number counts members whose sockets did not survive as just disconnected (the grace period).
+ */
+const CHANGED_ON_START: Record<string, string[]> = { members: ["disconnected_at"] };
+
+function expectRowsKept(state: DurableObjectState, dump: Dump): void {
+  for (const [table, rows] of Object.entries(dump.rows)) {
+    const columns = dump.columns[table]!;
+    const kept = columns.map((c, i) => [c, i] as const).filter(([c]) => !CHANGED_ON_START[table]?.includes(c));
+    const now = [...state.storage.sql.exec(`SELECT ${kept.map(([c]) => `"${c}"`).join(", ")} FROM "${table}" ORDER BY rowid`).raw()];
+    const before = rows.map((row) => kept.map(([, i]) => row[i]));
+    expect({ table, rows: now }).toEqual({ table, rows: before });
+  }
+}
+
+const ids = fixture.ids as { phoneNumberId: string; workspaceId: string; agents: string[]; conversations: string[] };
+
+describe("storage written by the previous release", () => {
+  it("a number's database upgrades in place: every row kept, search, routing state and reports work on it", async () => {
+    const dump = fixture.number as unknown as Dump;
+    expect(dump.lastMigration).toBe(9);
+    await runInDurableObject(env.NUMBER_INBOX.getByName(`migrated-${ids.phoneNumberId}`), async (_, state) => {
+      await restore(state, dump);
+      const inbox = await upgrade(state, () => new NumberInbox(state, env), 12);
+      expectRowsKept(state, dump);
+      const admin: Principal = { workspaceId: ids.workspaceId, personId: "someone", name: "Auditor", role: "admin" };
+      const messages = await inbox.listMessages(admin, ids.conversations[0]!);
+      expect(messages.ok && messages.value.map((m) => m.text)).toContain("请问保温杯有现货吗？");
+      const found = await inbox.search(admin, "保温杯");
+      expect(found.ok && found.value.length).toBe(1);
+      // New columns arrive with their defaults; new tables are empty and usable.
+      const conversation = state.storage.sql.exec<{ csat_sent_at: number | null; frt_pending_since: number | null }>("SELECT csat_sent_at, frt_pending_since FROM conversations LIMIT 1").one();
+      expect(conversation).toEqual({ csat_sent_at: null, frt_pending_since: null });
+      const report = await inbox.reportData(0, Date.now() + 1, [0]);
+      expect(report.series).toEqual([]);
+    });
+  });
+
+  it("a workspace's database upgrades in place: people, teams, rules, catalog and sessions kept, new settings defaulted", async () => {
+    const dump = fixture.workspace as unknown as Dump;
+    expect(dump.lastMigration).toBe(4);
+    await runInDurableObject(env.WORKSPACE.getByName(`migrated-${ids.workspaceId}`), async (_, state) => {
+      await restore(state, dump);
+      const workspace = await upgrade(state, () => new Workspace(state, env), 6);
+      expectRowsKept(state, dump);
+      const admin: Principal = { workspaceId: ids.workspaceId, personId: "someone", name: "Auditor", role: "admin" };
+      const people = await workspace.listPeople(admin);
+      expect(people.ok && people.value.map((p) => [p.role, p.active])).toEqual([
+        ["admin", true],
+        ["agent", true],
+        ["agent", true],
+      ]);
+      const catalog = await workspace.catalog(admin);
+      expect(catalog.tags.map((t) => t.name)).toEqual(["黄金客户"]);
+      expect(catalog.canned.map((c) => [c.shortcode, c.teamIds])).toEqual([["thanks", []]]);
+      expect((await workspace.listTeams()).map((t) => [t.name, t.supervisorIds])).toEqual([["售前", []]]);
+      expect(await workspace.workspaceSettings()).toMatchObject({ timeZone: "Asia/Shanghai", sessionDays: 30 });
+    });
+  });
+});
