@@ -259,6 +259,31 @@ async function liveBoard(stack: Stack, adminToken: string) {
   }
 }
 
+/** Runs one test file of the suite at the benchmark's size and returns the figures it prints on RELIABILITY lines. */
+function reliabilityRun(args: string[], extraEnv: Record<string, string>): Promise<Record<string, number>> {
+  return new Promise((done, fail) => {
+    const child = spawn("vitest", ["run", ...args], { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("exit", (code) => {
+      const figures = output
+        .split("\n")
+        .filter((l) => l.includes("RELIABILITY "))
+        .map((l) => JSON.parse(l.slice(l.indexOf("RELIABILITY ") + 12).replace(/\u001b\[[0-9;]*m/g, "")) as Record<string, number>);
+      if (code !== 0 || figures.length === 0) return fail(new Error(`${args.join(" ")} failed:\n${output.slice(-2000)}`));
+      done(Object.assign({}, ...figures));
+    });
+  });
+}
+
+/** The reliability tests of `npm test`, at full size: a crash under load, a redelivery storm, a long fuzz run. */
+async function reliability(): Promise<Record<string, number>> {
+  const crash = await reliabilityRun(["-c", "vitest.node.config.ts", "test/e2e/crash.test.ts"], { CRASH_MESSAGES: String(smoke ? 300 : 2_000) });
+  const storm = await reliabilityRun(["test/worker/storm.test.ts"], {});
+  return { ...crash, ...storm };
+}
+
 /** Routing scale and storage run inside the Durable Object (bench/workers), in the Workers runtime. */
 function insideTheObject(): Promise<{ routing: Record<string, number>; storage: Record<string, number>; analytics: Record<string, number> }> {
   return new Promise((done, fail) => {
@@ -298,12 +323,22 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
     [`Live board: webhook → board updated in the supervisor's browser, p50 / p99 (${r.analytics.push_events} events)`, `${r.analytics.push_p50_ms} / ${r.analytics.push_p99_ms} ms`, "p99 ≤ 1000 ms (aim ≤ 200)"],
     [`Report: one year over ${r.analytics.report_numbers} numbers, ${r.analytics.report_conversations} conversations (one number's share alone)`, `${r.analytics.report_ms_1y} ms (${r.analytics.report_ms_1y_one_number} ms)`, "≤ 1000 ms"],
   ];
+  const survives = [
+    [`Runtime SIGKILLed in the middle of ${r.reliability.crash_messages} signed webhooks, restarted on the same state`, `${r.reliability.crash_acked} acknowledged before the kill, ${r.reliability.crash_redelivered} redelivered; lost ${r.reliability.crash_lost}, doubled ${r.reliability.crash_doubled}`],
+    [`Redelivery storm: ${r.reliability.storm_messages} messages × 3, shuffled, concurrent, 5 numbers`, `${r.reliability.storm_stored} stored, each routed and announced once`],
+  ];
   return [
     `Measured ${r.meta.date} on ${r.meta.cpu} (${r.meta.cores} cores), commit ${r.meta.commit}, with \`npm run bench\`:`,
     "",
     "| measure | result | target |",
     "|---|---|---|",
     ...rows.map((row) => `| ${row.join(" | ")} |`),
+    "",
+    "What it survives (the same tests `npm test` runs at a small size):",
+    "",
+    "| fault | result |",
+    "|---|---|",
+    ...survives.map((row) => `| ${row.join(" | ")} |`),
     "",
   ].join("\n");
 }
@@ -320,6 +355,8 @@ try {
   const e2e = await bounded("end to end", endToEnd(stack, adminToken));
   console.log("bench: side panel…");
   const sidepanel = await bounded("side panel", sidePanel(stack, adminToken));
+  console.log("bench: reliability (crash under load, redelivery storm)…");
+  const reliable = await bounded("reliability", reliability());
   console.log("bench: live board…");
   const board = await bounded("live board", liveBoard(stack, adminToken));
   console.log("bench: routing scale, storage and reports, inside the Durable Objects…");
@@ -331,6 +368,7 @@ try {
     sidepanel,
     storage: inside.storage,
     analytics: { ...board, ...inside.analytics },
+    reliability: reliable,
     meta: {
       date: new Date().toISOString(),
       commit: execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim(),

@@ -144,10 +144,14 @@ describe("crash under load", () => {
       for (const c of page.conversations) seen.set(c.contact.waId, (seen.get(c.contact.waId) ?? 0) + c.unread);
       cursor = page.nextCursor;
     } while (cursor);
+    const lost = [...acked].filter((i) => !seen.has(`8613${String(i).padStart(9, "0")}`)).length;
+    const doubled = [...seen.values()].filter((n) => n > 1).length;
+    // The benchmark reads this line (reliability.crash_*).
+    console.log(`RELIABILITY ${JSON.stringify({ crash_messages: MESSAGES, crash_acked: acked.size, crash_redelivered: unanswered.length, crash_lost: lost, crash_doubled: doubled })}`);
     // One conversation per customer, one message in each: nothing lost, nothing doubled.
+    expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
     expect(seen.size).toBe(MESSAGES);
     expect([...seen.values()].filter((n) => n !== 1)).toEqual([]);
     for (const i of acked) expect(seen.get(`8613${String(i).padStart(9, "0")}`)).toBe(1);
-    console.log(`crash: ${acked.size} acknowledged before the kill, ${unanswered.length} redelivered, ${MESSAGES} stored once each`);
   }, 180_000);
 });

@@ -46,6 +46,8 @@ describe("redelivery storm", () => {
       stored += counts.messages;
     }
     expect(stored).toBe(1000);
+    // The benchmark reads this line (reliability.storm_*).
+    console.log(`RELIABILITY ${JSON.stringify({ storm_messages: 1000, storm_deliveries: deliveries.length, storm_stored: stored })}`);
 
     // Every conversation announced to its agent once: 1,000 notices, no pair of number and conversation twice.
     const notices = () => sockets.flatMap((s) => s.events.flatMap((e) => (e.type === "notice" && e.kind === "assigned" ? [`${e.phoneNumberId}:${e.conversationId}`] : [])));
