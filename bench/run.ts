@@ -15,6 +15,7 @@ import autocannon from "autocannon";
 import { DEMO_PASSWORD, demoWorkspace } from "../scripts/demo-data.ts";
 import { EXTENSION_ID, launchWithExtension, openSidePanel, signIn } from "../test/e2e/browser.ts";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
+import { soak } from "./soak.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const smoke = process.argv.includes("--smoke");
@@ -30,6 +31,8 @@ const phoneNumberId = demoWorkspace.number.phoneNumberId;
 const E2E_NUMBER = "105550201";
 const PANEL_NUMBER = "105550202";
 const BOARD_NUMBER = "105550203";
+/** The soak's length; 30 minutes unless SOAK_MINUTES says otherwise (the smoke run has none). */
+const SOAK_MINUTES = smoke ? 0 : Number(process.env.SOAK_MINUTES ?? 30);
 
 function bounded<T>(name: string, work: Promise<T>): Promise<T> {
   return Promise.race([
@@ -326,6 +329,14 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
   const survives = [
     [`Runtime SIGKILLed in the middle of ${r.reliability.crash_messages} signed webhooks, restarted on the same state`, `${r.reliability.crash_acked} acknowledged before the kill, ${r.reliability.crash_redelivered} redelivered; lost ${r.reliability.crash_lost}, doubled ${r.reliability.crash_doubled}`],
     [`Redelivery storm: ${r.reliability.storm_messages} messages × 3, shuffled, concurrent, 5 numbers`, `${r.reliability.storm_stored} stored, each routed and announced once`],
+    ...(r.reliability.soak_minutes
+      ? [
+          [
+            `Soak: ${r.reliability.soak_minutes} min at ${r.reliability.soak_rate_per_s} webhooks/s, ${r.reliability.soak_agents} agents connecting, dropping, sleeping, going Away`,
+            `${r.reliability.soak_messages} messages; waiting while an Available agent had room: at most ${r.reliability.soak_unassigned_max} (${r.reliability.soak_checks} checks); runtime memory ${r.reliability.soak_rss_growth_pct >= 0 ? "+" : ""}${r.reliability.soak_rss_growth_pct}% after the first minute; ${r.reliability.soak_missing} of ${r.reliability.soak_customers_checked} sampled customers missing a message`,
+          ],
+        ]
+      : []),
   ];
   return [
     `Measured ${r.meta.date} on ${r.meta.cpu} (${r.meta.cores} cores), commit ${r.meta.commit}, with \`npm run bench\`:`,
@@ -359,6 +370,11 @@ try {
   const reliable = await bounded("reliability", reliability());
   console.log("bench: live board…");
   const board = await bounded("live board", liveBoard(stack, adminToken));
+  let soaked: Record<string, number | null> = {};
+  if (SOAK_MINUTES > 0) {
+    console.log(`bench: soak for ${SOAK_MINUTES} min…`);
+    soaked = await soak({ stack, adminToken, api, webhook: (customer, toNumber) => webhook(customer, toNumber) }, SOAK_MINUTES);
+  }
   console.log("bench: routing scale, storage and reports, inside the Durable Objects…");
   const inside = await bounded("routing and storage", insideTheObject());
   const results = {
@@ -368,7 +384,7 @@ try {
     sidepanel,
     storage: inside.storage,
     analytics: { ...board, ...inside.analytics },
-    reliability: reliable,
+    reliability: { ...reliable, ...soaked },
     meta: {
       date: new Date().toISOString(),
       commit: execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim(),
