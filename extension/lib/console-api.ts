@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Board, Report } from "../../shared/analytics";
 import type { AuditEntry, AuditQuery } from "../../shared/audit";
 import type { AutomationSettings } from "../../shared/automation";
 import type {
@@ -16,8 +17,10 @@ import type {
   tagUpdateSchema,
 } from "../../shared/catalog";
 import type { Floor } from "../../shared/floor";
+import type { Conversation, Message } from "../../shared/inbox";
 import type { ConnectNumberRequest, NumberDetail, UpdateNumberRequest, WebhookSetup } from "../../shared/numbers";
 import type { AgentStatus, Invite, InviteRequest, Me, Person, PersonUpdate } from "../../shared/people";
+import type { ReportTable } from "../../shared/report-csv";
 import type { RoutingSettings, Team, teamRequestSchema, WorkspaceSettings } from "../../shared/routing";
 import { ApiClient, refusal } from "./api";
 
@@ -103,6 +106,10 @@ export class ConsoleClient extends ApiClient {
   workspaceSettings() {
     return this.call<WorkspaceSettings>("GET", "/workspace/settings");
   }
+  /** Only the fields given change (the time zone alone, say); the server answers with the whole settings. */
+  saveWorkspaceSettings(change: Partial<WorkspaceSettings>) {
+    return this.call<WorkspaceSettings>("PUT", "/workspace/settings", change);
+  }
   createTeam(request: Body<typeof teamRequestSchema>) {
     return this.call<Team>("POST", "/teams", request);
   }
@@ -160,6 +167,41 @@ export class ConsoleClient extends ApiClient {
   exportAuditCsv(filters: AuditFilters) {
     return this.file(`/audit/export.csv${auditQuery(filters)}`);
   }
+  /** Every number's live figures now; each number's socket then pushes its own as `board` events. */
+  board() {
+    return this.call<Board>("GET", "/board");
+  }
+  report(query: ReportParams) {
+    return this.call<Report>("GET", `/reports?${reportParams(query)}`);
+  }
+  /** The server's CSV of one table; the console builds the same file itself from the report it shows. */
+  exportReport(query: ReportParams, table: ReportTable) {
+    return this.file(`/reports/export.csv?${reportParams(query)}&table=${table}`);
+  }
+  /** Any conversation with its whole log, read-only: nothing is marked read. */
+  review(phoneNumberId: string, conversationId: string) {
+    return this.call<{ conversation: Conversation; messages: Message[] }>(
+      "GET",
+      `/numbers/${encodeURIComponent(phoneNumberId)}/conversations/${encodeURIComponent(conversationId)}/review`,
+    );
+  }
+}
+
+/** A report's range (instants), buckets and filters, as GET /reports takes them. */
+export interface ReportParams {
+  from: number;
+  to: number;
+  bucket: "hour" | "day";
+  /** First response and resolution times counted in business hours only. */
+  businessHours: boolean;
+  /** One number; all of them when left out. */
+  phoneNumberId?: string;
+}
+
+function reportParams(query: ReportParams): string {
+  const params = new URLSearchParams({ from: String(query.from), to: String(query.to), bucket: query.bucket, businessHours: String(query.businessHours) });
+  if (query.phoneNumberId) params.set("phoneNumberId", query.phoneNumberId);
+  return params.toString();
 }
 
 export type AuditFilters = Partial<AuditQuery>;

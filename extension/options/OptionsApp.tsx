@@ -9,14 +9,17 @@ import type { Locale } from "../lib/i18n";
 import { AttributesPage } from "./AttributesPage";
 import { AuditPage } from "./AuditPage";
 import { AutomationPage } from "./AutomationPage";
+import { BoardPage } from "./BoardPage";
 import { CannedPage } from "./CannedPage";
 import { FloorPage } from "./FloorPage";
 import { MyCannedPage } from "./MyCannedPage";
 import { NumbersPage } from "./NumbersPage";
 import { PeoplePage } from "./PeoplePage";
 import { ProfilePage } from "./ProfilePage";
+import { ReportsPage } from "./ReportsPage";
+import { ReviewPage } from "./ReviewPage";
 import { RulesPage } from "./RulesPage";
-import { resolveSection, sectionsFor, type Section } from "./sections";
+import { resolveSection, routePath, sectionPart, sectionsFor, type Section } from "./sections";
 import { tr } from "./strings";
 import { TagsPage } from "./TagsPage";
 import { TeamsPage } from "./TeamsPage";
@@ -42,9 +45,14 @@ export function OptionsApp() {
 function Console(props: { api: ConsoleClient; me: Me; locale: Locale; onLocale: (l: Locale) => void; onMe: (me: Me) => void; onSignOut: () => void }) {
   const role = props.me.agent.role;
   const [section, setSection] = useState<Section>(resolveSection(location.hash, role));
+  // What follows the section in the address (#review/<number>/<conversation>).
+  const [path, setPath] = useState(routePath(location.hash));
 
   useEffect(() => {
-    const follow = () => setSection(resolveSection(location.hash, role));
+    const follow = () => {
+      setSection(resolveSection(location.hash, role));
+      setPath(routePath(location.hash));
+    };
     addEventListener("hashchange", follow);
     return () => removeEventListener("hashchange", follow);
   }, [role]);
@@ -54,8 +62,9 @@ function Console(props: { api: ConsoleClient; me: Me; locale: Locale; onLocale: 
     // The address may have changed between the first render and the listener above starting.
     const asked = resolveSection(location.hash, role);
     if (asked !== section) return setSection(asked);
-    // The address always names the section shown, also when the one asked for is not this person's.
-    if (location.hash !== `#${section}`) history.replaceState(null, "", `#${section}`);
+    // The address always names the section shown, also when the one asked for is not this person's; what follows
+    // the section (a report's filters, the conversation reviewed) stays.
+    if (sectionPart(location.hash) !== section) history.replaceState(null, "", `#${section}`);
     // After a click in the navigation, a screen reader lands on the new section's title.
     if (!firstSection.current) document.getElementById("section-title")?.focus();
     firstSection.current = false;
@@ -99,6 +108,9 @@ function Console(props: { api: ConsoleClient; me: Me; locale: Locale; onLocale: 
             {tr(`options.nav.${section}`)}
           </h1>
           {section === "floor" && <FloorPage {...page} onSignOut={props.onSignOut} />}
+          {section === "live" && <BoardPage {...page} onSignOut={props.onSignOut} />}
+          {section === "reports" && <ReportsPage {...page} locale={props.locale} />}
+          {section === "review" && <ReviewPage key={path.join("/")} {...page} phoneNumberId={path[0]} conversationId={path[1]} />}
           {section === "numbers" && <NumbersPage {...page} />}
           {section === "people" && <PeoplePage {...page} />}
           {section === "teams" && <TeamsPage {...page} />}
