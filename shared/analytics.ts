@@ -6,22 +6,8 @@ import { z } from "zod";
  * the events behind it and percentiles are computed from the samples themselves, never averaged.
  */
 
-export const countMetrics = [
-  "conversations_new",
-  "conversations_reopened",
-  "conversations_resolved",
-  "conversations_transferred",
-  "conversations_auto_resolved",
-  "messages_in",
-  "messages_out",
-  "messages_auto",
-] as const;
-export type CountMetric = (typeof countMetrics)[number];
-
-export const sampleMetrics = ["first_response", "resolution", "csat"] as const;
-export type SampleMetric = (typeof sampleMetrics)[number];
-
-export const assignmentReasons = ["round_robin", "sticky", "queue", "transfer", "team", "reopened", "no_reply", "assignee_offline", "claimed", "agent_deactivated", "member_removed"] as const;
+export { assignmentReasons, countMetrics, sampleMetrics, type CountMetric, type SampleMetric } from "./analytics-metrics";
+import { countMetrics, type CountMetric } from "./analytics-metrics";
 
 const timing = z.object({ count: z.number(), medianMs: z.number().nullable(), p90Ms: z.number().nullable() });
 export type Timing = z.infer<typeof timing>;

@@ -1,5 +1,5 @@
 import type { CsatFigures, Report, Timing } from "./analytics";
-import { countMetrics } from "./analytics";
+import { countMetrics } from "./analytics-metrics";
 import { formatCsv } from "./csv";
 
 /**
