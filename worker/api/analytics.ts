@@ -50,11 +50,16 @@ const review = createRoute({
   responses: jsonResponses(z.object({ conversation: conversationSchema, messages: z.array(messageSchema) }), "Conversation"),
 });
 
+/** 10000-01-01T00:00:00Z. */
+const LAST_REPORT_INSTANT = Date.UTC(10_000, 0, 1);
+
 /**
  * Reports are assembled here, in the stateless worker: the workspace names people, teams and numbers, each number
  * object is asked in parallel for its share, and the merge runs outside every object so none is held up by it.
  */
 async function buildReport(c: Context<AppEnv>, query: z.infer<typeof reportQuerySchema>) {
+  // Day buckets are walked as calendar dates, which stop existing in the year 275760; no report reaches that far.
+  if (query.to > LAST_REPORT_INSTANT) return { ok: false as const, status: 400 as const, message: "to: pick a time before the year 10000 (epoch milliseconds)" };
   const principal = c.get("principal");
   const context = await c.env.WORKSPACE.getByName(principal.workspaceId).reportContext(principal);
   if (!context.ok) return context;

@@ -18,7 +18,8 @@ import {
   tagUpdateSchema,
   tagUsageSchema,
 } from "../../shared/catalog";
-import { respond } from "../lib/errors";
+import { errorResponse, respond } from "../lib/errors";
+import { nestsDeeperThan } from "../lib/json-depth";
 import { requireRole, requireSession } from "./auth";
 import { apiRouter } from "./context";
 import { numberParams, requireNumberAccess } from "./conversations";
@@ -300,5 +301,8 @@ export const catalogRoutes = apiRouter()
   })
   .openapi(setAttribute, async (c) => {
     const { phoneNumberId, contactId, key } = c.req.valid("param");
-    return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).setAttribute(c.get("principal"), contactId, key, c.req.valid("json").value));
+    // No attribute value nests (a list of options is the deepest); the number's object could not even be handed a very deep one.
+    const { value } = c.req.valid("json");
+    if (nestsDeeperThan(value, 4)) return errorResponse(c, 400, `${key}: expected text, a number, true or false, a list of options, or null`) as never;
+    return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).setAttribute(c.get("principal"), contactId, key, value));
   });

@@ -28,6 +28,12 @@ export const requireNumberAccess = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/**
+ * How far ahead a conversation may be snoozed. Its wake-up is a Durable Object alarm, and an alarm after 2189 is
+ * refused by the runtime, on that call and every later one that reschedules (every webhook for the number).
+ */
+const LONGEST_SNOOZE_MS = 366 * 86_400_000;
+
 export const numberParams = z.object({ phoneNumberId: z.string().regex(/^\d{1,30}$/, "phoneNumberId must be numeric") });
 export const conversationParams = numberParams.extend({
   conversationId: z.string().regex(/^\d{1,15}$/, "conversationId must be numeric"),
@@ -194,7 +200,9 @@ export const conversationRoutes = apiRouter()
   })
   .openapi(snooze, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");
-    return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).snooze(c.get("principal"), conversationId, c.req.valid("json").until));
+    const { until } = c.req.valid("json");
+    if (until !== null && until > Date.now() + LONGEST_SNOOZE_MS) return errorResponse(c, 400, "until: snooze for a year at most") as never;
+    return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).snooze(c.get("principal"), conversationId, until));
   })
   .openapi(transfer, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");

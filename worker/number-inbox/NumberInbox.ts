@@ -385,9 +385,10 @@ export class NumberInbox extends DurableObject<Env> {
     };
     const contacts = this.sql
       .exec<{ id: number }>(
-        `SELECT id FROM contacts WHERE name LIKE ? ESCAPE '\\' ${plan.digits ? "OR wa_id LIKE ?" : ""} LIMIT 50`,
-        plan.likePattern,
-        ...(plan.digits ? [`%${plan.digits}%`] : []),
+        // instr, not LIKE: the query may be 200 characters long and SQLite refuses LIKE patterns over 50 bytes.
+        `SELECT id FROM contacts WHERE instr(lower(name), lower(?)) > 0 ${plan.digits ? "OR instr(wa_id, ?) > 0" : ""} LIMIT 50`,
+        plan.text,
+        ...(plan.digits ? [plan.digits] : []),
       )
       .toArray();
     for (const { id } of contacts) {

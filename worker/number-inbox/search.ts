@@ -3,9 +3,11 @@
  * queries fall back to a LIKE match (slower, bounded by LIMIT). Phone numbers match on digits alone.
  */
 export interface SearchPlan {
+  /** The query with its whitespace collapsed, for substring matches (instr) that have no pattern-length limit. */
+  text: string;
   /** An FTS5 MATCH expression (a quoted phrase), or null when the query is too short for trigrams. */
   ftsPhrase: string | null;
-  /** A LIKE pattern for names and short queries, with % and _ escaped (ESCAPE '\\'). */
+  /** A LIKE pattern for short queries, with % and _ escaped (ESCAPE '\\'); SQLite refuses patterns over 50 bytes. */
   likePattern: string;
   /** Digits only, for matching phone numbers however they were typed ("+86 138-0013 8000"). */
   digits: string | null;
@@ -16,6 +18,7 @@ export function planSearch(query: string): SearchPlan | null {
   if (!text) return null;
   const digits = text.replace(/[^\d]/g, "");
   return {
+    text,
     ftsPhrase: [...text].length >= 3 ? `"${text.replace(/"/g, '""')}"` : null,
     likePattern: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
     digits: digits.length >= 3 && /^[\d\s+()-]+$/.test(text) ? digits : null,

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { webhookPayloadSchema } from "../../shared/webhook";
 import type { AppEnv } from "../api/context";
 import { describeZodError, errorResponse } from "../lib/errors";
+import { nestsDeeperThan } from "../lib/json-depth";
 import { hasValidSignature } from "./signature";
 import { splitByNumber, type OtherChange } from "./split";
 import type { Env } from "../env";
@@ -21,6 +22,9 @@ async function recordOtherChanges(env: Env, changes: OtherChange[]): Promise<voi
 
 /** Meta's documented maximum webhook payload. */
 export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
+
+/** Meta's payloads nest about ten levels; far deeper JSON cannot be handed to a number's object (see nestsDeeperThan). */
+export const MAX_WEBHOOK_DEPTH = 64;
 
 export const webhookRoutes = new Hono<AppEnv>()
   // Verification handshake: Meta sends it when the callback URL is saved in the App Dashboard.
@@ -47,6 +51,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     } catch {
       return errorResponse(c, 400, "body is not valid JSON");
     }
+    if (nestsDeeperThan(json, MAX_WEBHOOK_DEPTH)) return errorResponse(c, 400, `not a WhatsApp webhook: the JSON nests deeper than ${MAX_WEBHOOK_DEPTH} levels`);
     const parsed = webhookPayloadSchema.safeParse(json);
     if (!parsed.success) return errorResponse(c, 400, `not a WhatsApp webhook: ${describeZodError(parsed.error)}`);
 
