@@ -15,6 +15,9 @@ export default defineConfig({
           ...workerTestSecrets,
           GRAPH_API_BASE: "http://graph.test",
           TEST_CLOCK: "1",
+          // The benchmark's long fuzz run sets these; `npm test` runs the short, fixed-seed one.
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+          FUZZ_SEED: process.env.FUZZ_SEED ?? "",
         },
         // The simulator's Graph API answers the worker's outbound calls, so sends, failures and retries are real HTTP.
         outboundService: async (request: Request) => {

@@ -284,7 +284,8 @@ function reliabilityRun(args: string[], extraEnv: Record<string, string>): Promi
 async function reliability(): Promise<Record<string, number>> {
   const crash = await reliabilityRun(["-c", "vitest.node.config.ts", "test/e2e/crash.test.ts"], { CRASH_MESSAGES: String(smoke ? 300 : 2_000) });
   const storm = await reliabilityRun(["test/worker/storm.test.ts"], {});
-  return { ...crash, ...storm };
+  const fuzz = await reliabilityRun(["test/worker/fuzz.test.ts"], { FUZZ_RUNS: String(smoke ? 100 : 1_500) });
+  return { ...crash, ...storm, ...fuzz };
 }
 
 /** Routing scale and storage run inside the Durable Object (bench/workers), in the Workers runtime. */
@@ -329,6 +330,7 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
   const survives = [
     [`Runtime SIGKILLed in the middle of ${r.reliability.crash_messages} signed webhooks, restarted on the same state`, `${r.reliability.crash_acked} acknowledged before the kill, ${r.reliability.crash_redelivered} redelivered; lost ${r.reliability.crash_lost}, doubled ${r.reliability.crash_doubled}`],
     [`Redelivery storm: ${r.reliability.storm_messages} messages × 3, shuffled, concurrent, 5 numbers`, `${r.reliability.storm_stored} stored, each routed and announced once`],
+    [`Fuzzing: mutated real webhooks (signed and not) and random input to every API route, ${r.reliability.fuzz_runs_per_property} runs per property`, `${r.reliability.fuzz_cases} requests, ${r.reliability.fuzz_5xx} answered 5xx`],
     ...(r.reliability.soak_minutes
       ? [
           [

@@ -233,12 +233,12 @@ describe("live board, reports and conversation review in the console", () => {
     await overview.waitFor();
     await admin.locator(".chart-box canvas").first().waitFor();
     await admin.getByRole("img", { name: /Conversations per day/ }).waitFor();
-    // Today's bucket holds the morning: four new conversations, three resolved, and four handovers through the
-    // transfer route (the supervisor's three assignments from the queue, and 陈伟's customer moved to 张敏).
+    // Today's bucket holds the morning: four new conversations, three resolved, and one hand-over (陈伟's customer
+    // moved to 张敏); the supervisor's three assignments from the queue are not transfers.
     const total = await overview.getByRole("row", { name: /^total/ }).evaluate((tr) => Array.from(tr.children).map((c) => c.textContent));
     const columns = await overview.locator("thead th").evaluateAll((ths) => ths.map((th) => th.getAttribute("data-column")));
     const cell = (name: string) => total[columns.indexOf(name)];
-    expect([cell("conversations_new"), cell("conversations_resolved"), cell("conversations_transferred")]).toEqual(["4", "3", "4"]);
+    expect([cell("conversations_new"), cell("conversations_resolved"), cell("conversations_transferred")]).toEqual(["4", "3", "1"]);
     await screenshot(admin, "options/report-overview.png", { fullPage: true });
 
     await admin.getByRole("tab", { name: "Agents" }).click();

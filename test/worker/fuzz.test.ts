@@ -1,6 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Conversation, SocketEvent } from "../../shared/inbox";
 import type { Session } from "../../shared/people";
 import { webhookPayloadSchema } from "../../shared/webhook";
@@ -37,7 +37,7 @@ import {
  */
 const fuzzEnv = env as unknown as { FUZZ_RUNS?: string; FUZZ_SEED?: string };
 const RUNS = Number.isSafeInteger(Number(fuzzEnv.FUZZ_RUNS)) && Number(fuzzEnv.FUZZ_RUNS) > 0 ? Number(fuzzEnv.FUZZ_RUNS) : 300;
-const SEED = fuzzEnv.FUZZ_SEED !== undefined && Number.isSafeInteger(Number(fuzzEnv.FUZZ_SEED)) ? Number(fuzzEnv.FUZZ_SEED) : 20_260_523;
+const SEED = fuzzEnv.FUZZ_SEED && Number.isSafeInteger(Number(fuzzEnv.FUZZ_SEED)) ? Number(fuzzEnv.FUZZ_SEED) : 20_260_523;
 const runs = (n: number) => ({ numRuns: Math.max(1, Math.round(n)), seed: SEED });
 const budget = (requestsPerRun: number) => 60_000 + RUNS * requestsPerRun * 60;
 
@@ -72,6 +72,14 @@ function report(kind: string, started: number, numRuns: number) {
   const total = byStatus.reduce((sum, [, n]) => sum + n, 0);
   console.log(`fuzz ${kind}: ${total} requests in ${Date.now() - started} ms (seed ${SEED}, ${Math.round(numRuns)} runs) — ${byStatus.map(([s, n]) => `${s}×${n}`).join(" ")}`);
 }
+
+// The benchmark's long run reads this line (reliability.fuzz_cases, fuzz_5xx).
+afterAll(() => {
+  const all = [...tally.values()].flatMap((byStatus) => [...byStatus]);
+  const cases = all.reduce((sum, [, n]) => sum + n, 0);
+  const serverErrors = all.filter(([status]) => status >= 500).reduce((sum, [, n]) => sum + n, 0);
+  console.log(`RELIABILITY ${JSON.stringify({ fuzz_cases: cases, fuzz_5xx: serverErrors, fuzz_runs_per_property: RUNS })}`);
+});
 
 function bodyText(body: Sent["body"]): string {
   if (body === undefined) return "";

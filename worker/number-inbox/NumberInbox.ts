@@ -1347,7 +1347,8 @@ export class NumberInbox extends DurableObject<Env> {
       conversationId,
     );
     const text = this.recordAssignment(conversationId, agentId, previous, reason, now);
-    if (options.transfer) countEvent(this.sql, "conversations_transferred", agentId, now);
+    // A hand-over from one agent to another; a supervisor assigning a waiting customer is no transfer.
+    if (options.transfer && previous && previous !== agentId) countEvent(this.sql, "conversations_transferred", agentId, now);
     const touched = previous && previous !== agentId ? [agentId, previous] : [agentId];
     this.refreshMembers(touched);
     this.pushLoad(touched);

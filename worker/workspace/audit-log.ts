@@ -31,11 +31,11 @@ export function queryAudit(sql: SqlStorage, query: AuditQuery): AuditEntry[] {
   const where: string[] = [];
   const args: (string | number)[] = [];
   if (query.actorId) (where.push("actor_id = ?"), args.push(query.actorId));
-  if (query.action) (where.push("action LIKE ? ESCAPE '\\'"), args.push(`${escapeLike(query.action)}%`));
+  // instr and substr rather than LIKE: SQLite refuses LIKE patterns over 50 bytes, and a pasted filter can be longer.
+  if (query.action) (where.push("substr(action, 1, length(?)) = ?"), args.push(query.action, query.action));
   if (query.q) {
-    where.push("(target LIKE ? ESCAPE '\\' OR target_name LIKE ? ESCAPE '\\' OR old_value LIKE ? ESCAPE '\\' OR new_value LIKE ? ESCAPE '\\')");
-    const like = `%${escapeLike(query.q)}%`;
-    args.push(like, like, like, like);
+    where.push("(instr(lower(target), lower(?)) > 0 OR instr(lower(target_name), lower(?)) > 0 OR instr(lower(old_value), lower(?)) > 0 OR instr(lower(new_value), lower(?)) > 0)");
+    args.push(query.q, query.q, query.q, query.q);
   }
   if (query.from !== undefined) (where.push("at >= ?"), args.push(query.from));
   if (query.to !== undefined) (where.push("at < ?"), args.push(query.to));
@@ -53,10 +53,6 @@ export function queryAudit(sql: SqlStorage, query: AuditQuery): AuditEntry[] {
     oldValue: (r.old_value as string | null) ?? null,
     newValue: (r.new_value as string | null) ?? null,
   }));
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export function auditCsv(entries: AuditEntry[]): string {
