@@ -64,7 +64,8 @@ it("a one-year report over 10 numbers and 100,000 conversations", async () => {
           );
         state.storage.transactionSync(() => {
           for (let i = 0; i < perNumber; i++) {
-            const created = start + Math.floor((i / perNumber) * YEAR) + Math.floor(next() * 3600_000);
+            // Spread over the year, a little jitter within each slot (never past now).
+            const created = start + Math.floor((i / perNumber) * YEAR) + Math.floor(next() * 30 * 60_000);
             const agent = agents[Math.floor(next() * AGENTS)]!;
             const firstResponse = 5_000 + Math.floor(next() * 600_000);
             const resolution = firstResponse + Math.floor(next() * 4 * 3600_000);
