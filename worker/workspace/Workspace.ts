@@ -449,7 +449,6 @@ export class Workspace extends DurableObject<Env> {
     if (personId === principal.personId) return refuse(409, "you cannot deactivate yourself");
     if (target.value.role === "admin" && this.adminCount() === 1) return refuse(409, "this is the workspace's last admin");
     if (target.value.active !== 1) return ok(this.personOf(personId));
-    const numbers = this.sql.exec<{ phone_number_id: string }>("SELECT phone_number_id FROM number_members WHERE person_id = ?", personId).toArray();
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("UPDATE people SET active = 0, status = 'away', status_changed_at = ? WHERE id = ?", Date.now(), personId);
       this.sql.exec("DELETE FROM sessions WHERE person_id = ?", personId);
@@ -457,9 +456,7 @@ export class Workspace extends DurableObject<Env> {
       this.audit(principal, { action: "person.deactivate", target: `person:${personId}`, targetName: target.value.name, oldValue: { active: true }, newValue: { active: false } });
     });
     // Sockets of every number, not only the ones they are a member of now: a supervisor may watch any.
-    const everyNumber = this.sql.exec<{ phone_number_id: string }>("SELECT phone_number_id FROM numbers").toArray();
-    const ids = new Set([...numbers, ...everyNumber].map((n) => n.phone_number_id));
-    await Promise.all([...ids].map((id) => this.env.NUMBER_INBOX.getByName(id).agentDeactivated(personId)));
+    await Promise.all(this.allNumberIds().map((id) => this.env.NUMBER_INBOX.getByName(id).agentDeactivated(personId)));
     await this.pushAllNumbers();
     return ok(this.personOf(personId));
   }
@@ -657,7 +654,7 @@ export class Workspace extends DurableObject<Env> {
   }
 
   private insertPerson(person: { name: string; email: string; role: Role }, passwordHash: string): string {
-    const id = `p${randomToken(9).replace(/[-_]/g, "x").toLowerCase()}`;
+    const id = newId("p");
     this.sql.exec(
       "INSERT INTO people (id, name, email, role, status, password_hash, created_at, status_changed_at) VALUES (?, ?, ?, ?, 'away', ?, ?, ?)",
       id,
