@@ -2,7 +2,8 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { NumberBoard } from "../../shared/analytics";
 import type { SocketEvent } from "../../shared/inbox";
 import type { ConsoleClient } from "../lib/console-api";
-import { LiveConnection, type LiveState } from "../lib/live";
+import type { LiveState } from "../lib/live";
+import { watchNumbers } from "./watch-numbers";
 import { applyNumberBoard, boardChanges, fromBoard, type BoardState } from "./board-state";
 import { messageOf } from "./ErrorAlert";
 import { tr } from "./strings";
@@ -43,7 +44,7 @@ export function useBoard(api: ConsoleClient, onSignOut: () => void) {
   useEffect(() => {
     window.__boardUpdates ??= [];
     let stopped = false;
-    let connections: LiveConnection[] = [];
+    let stopWatching: () => void = () => {};
     let refetchTimer: ReturnType<typeof setTimeout> | undefined;
 
     const refetch = () => {
@@ -87,24 +88,23 @@ export function useBoard(api: ConsoleClient, onSignOut: () => void) {
         if (stopped) return;
         current.current = fromBoard(board);
         setState(current.current);
-        connections = board.numbers.map(({ phoneNumberId }) => {
-          const connection = new LiveConnection(api, phoneNumberId, {
-            onEvent,
+        stopWatching = watchNumbers(
+          api,
+          board.numbers.map((n) => n.phoneNumberId),
+          {
+            onEvent: (_, event) => onEvent(event),
             onOpen: refetch,
-            onState: (s) => setLive((prev) => ({ ...prev, [phoneNumberId]: s })),
+            onState: (phoneNumberId, s) => setLive((prev) => ({ ...prev, [phoneNumberId]: s })),
             onUnauthorized: onSignOut,
-            watchOnly: true,
-          });
-          connection.start();
-          return connection;
-        });
+          },
+        );
       })
       .catch((e: unknown) => setError(messageOf(e)));
 
     return () => {
       stopped = true;
       clearTimeout(refetchTimer);
-      for (const connection of connections) connection.stop();
+      stopWatching();
     };
   }, [api]);
 

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Conversation, SocketEvent } from "../../shared/inbox";
 import type { ConsoleClient } from "../lib/console-api";
-import { LiveConnection, type LiveState } from "../lib/live";
+import type { LiveState } from "../lib/live";
+import { watchNumbers } from "./watch-numbers";
 import { messageOf } from "./ErrorAlert";
 import { applyAgentStatus, applyConversation, applyNumberAgents, fromFloor, type FloorState } from "./floor-state";
 import { tr } from "./strings";
@@ -38,7 +39,7 @@ export function useFloor(api: ConsoleClient, onSignOut: () => void) {
 
   useEffect(() => {
     let stopped = false;
-    let connections: LiveConnection[] = [];
+    let stopWatching: () => void = () => {};
     let refetchTimer: ReturnType<typeof setTimeout> | undefined;
 
     const refetch = () => {
@@ -76,30 +77,29 @@ export function useFloor(api: ConsoleClient, onSignOut: () => void) {
         if (stopped) return;
         current.current = fromFloor(floor);
         setState(current.current);
-        connections = floor.queues.map(({ phoneNumberId }) => {
-          const connection = new LiveConnection(api, phoneNumberId, {
-            onEvent: (event) => onEvent(phoneNumberId, event),
-            onOpen: () => {
+        stopWatching = watchNumbers(
+          api,
+          floor.queues.map((q) => q.phoneNumberId),
+          {
+            onEvent,
+            onOpen: (phoneNumberId) => {
               api
                 .agents(phoneNumberId)
                 .then((r) => !stopped && update((s) => applyNumberAgents(s, phoneNumberId, r.agents)))
                 .catch(() => undefined);
               refetch();
             },
-            onState: (s) => setLive((prev) => ({ ...prev, [phoneNumberId]: s })),
+            onState: (phoneNumberId, s) => setLive((prev) => ({ ...prev, [phoneNumberId]: s })),
             onUnauthorized: onSignOut,
-            watchOnly: true,
-          });
-          connection.start();
-          return connection;
-        });
+          },
+        );
       })
       .catch((e: unknown) => setError(messageOf(e)));
 
     return () => {
       stopped = true;
       clearTimeout(refetchTimer);
-      for (const connection of connections) connection.stop();
+      stopWatching();
     };
   }, [api]);
 
