@@ -64,6 +64,14 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
   let unassignedWithRoom = 0;
   let checks = 0;
   let rssWarm = 0;
+  let socketsServerMax = 0;
+  let socketsClientMax = 0;
+
+  /** Sockets the number's object holds, as the console's number health reports them. */
+  async function openSockets(): Promise<number> {
+    const { numbers } = await api<{ numbers: { phoneNumberId: string; health: { openSockets: number } }[] }>(stack, "GET", "/numbers", adminToken);
+    return numbers.find((n) => n.phoneNumberId === SOAK_NUMBER)?.health.openSockets ?? -1;
+  }
 
   async function connect(agent: SimAgent) {
     const { ticket } = await api<{ ticket: string }>(stack, "POST", "/socket-ticket", agent.token, { phoneNumberId: SOAK_NUMBER });
@@ -147,6 +155,9 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
       const waitingBefore = (await api<{ conversations: unknown[] }>(stack, "GET", `/numbers/${SOAK_NUMBER}/conversations?view=unassigned&limit=200`, adminToken)).conversations.length;
       const { agents: facts } = await api<{ agents: { status: string; present: boolean; load: number; capacity: number | null }[] }>(stack, "GET", `/numbers/${SOAK_NUMBER}/agents`, adminToken);
       const waitingAfter = (await api<{ conversations: unknown[] }>(stack, "GET", `/numbers/${SOAK_NUMBER}/conversations?view=unassigned&limit=200`, adminToken)).conversations.length;
+      // Sockets: what the number's object holds against what the agents have open; closed ones must not pile up.
+      socketsServerMax = Math.max(socketsServerMax, await openSockets());
+      socketsClientMax = Math.max(socketsClientMax, agents.filter((a) => a.socket && a.socket.readyState !== WebSocket.CLOSED).length);
       const room = facts.some((a) => a.status === "available" && a.present && (a.capacity === null || a.load < a.capacity));
       checks++;
       if (room) unassignedWithRoom = Math.max(unassignedWithRoom, Math.min(waitingBefore, waitingAfter));
@@ -155,6 +166,9 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
 
   await Promise.all([customersWrite(), watch(), ...agents.map((a) => live(a))]);
   const rssEnd = runtimeRssKb();
+  // Every agent has hung up: give the close handshakes a moment, then the object should hold none.
+  await new Promise((r) => setTimeout(r, 3_000));
+  const socketsEnd = await openSockets();
 
   // After catching up, every message each (sampled) customer sent is in its conversation.
   let missing = 0;
@@ -175,6 +189,9 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
     soak_messages: [...sent.values()].reduce((a, b) => a + b, 0),
     soak_checks: checks,
     soak_unassigned_max: unassignedWithRoom,
+    soak_sockets_server_max: socketsServerMax,
+    soak_sockets_client_max: socketsClientMax,
+    soak_sockets_end: socketsEnd,
     soak_rss_growth_pct: rssWarm ? Math.round(((rssEnd - rssWarm) / rssWarm) * 1000) / 10 : null,
     soak_customers_checked: sample.length,
     soak_missing: missing,

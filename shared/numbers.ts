@@ -38,6 +38,8 @@ export const numberHealthSchema = z.object({
   tokenDetail: z.string(),
   /** Replies waiting to go out (held while the token is invalid or Meta refuses). */
   outboxLength: z.number(),
+  /** Side panels and console views holding a live connection to this number right now. */
+  openSockets: z.number(),
   /** When the Graph API last confirmed the number and token. */
   checkedAt: z.number().nullable(),
 });

@@ -118,6 +118,8 @@ function Health({ number }: { number: NumberDetail }) {
         <dd class={h.tokenValid ? "" : "danger-text"}>{h.tokenValid ? tr("options.numbers.tokenValid") : tr("options.numbers.tokenInvalid", { detail: h.tokenDetail })}</dd>
         <dt>{tr("options.numbers.outbox")}</dt>
         <dd>{h.outboxLength === 0 ? tr("options.numbers.outboxEmpty") : tr("options.numbers.outboxWaiting", { n: h.outboxLength })}</dd>
+        <dt>{tr("options.numbers.openSockets")}</dt>
+        <dd>{tr("options.numbers.openSocketsCount", { n: h.openSockets })}</dd>
         <dt>{tr("options.numbers.checkedAt")}</dt>
         <dd>{ago(h.checkedAt)}</dd>
       </dl>

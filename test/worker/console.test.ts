@@ -126,6 +126,8 @@ describe("deactivating a person", () => {
     await setStatus(wang.token, "available");
     let closed = false;
     linaSocket.ws.addEventListener("close", () => (closed = true));
+    const openSockets = async () => (await env.NUMBER_INBOX.getByName(ws.phoneNumberId).health()).openSockets;
+    expect(await openSockets()).toBe(2);
 
     const result = await api<Person>("POST", `/people/${lina.id}/deactivate`, { token: ws.supervisor.token });
     expect(result.status).toBe(200);
@@ -134,6 +136,8 @@ describe("deactivating a person", () => {
 
     expect(linaSocket.events.some((e) => e.type === "revoked")).toBe(true);
     expect(closed).toBe(true);
+    // The object lets go of the revoked socket; it does not linger in its list.
+    expect(await openSockets()).toBe(1);
     expect((await api("GET", "/me", { token: lina.token })).status).toBe(401);
     const signIn = await api<{ error: { message: string } }>("POST", "/sessions", { body: { email: lina.email, password: "password-1" } });
     expect(signIn.status).toBe(401);
@@ -147,6 +151,8 @@ describe("deactivating a person", () => {
     expect(audit.body.entries).toHaveLength(1);
     expect(audit.body.entries[0]).toMatchObject({ actorName: "Sup", target: `person:${lina.id}` });
     wangSocket.close();
+    await tick(50);
+    expect(await openSockets()).toBe(0);
   });
 
   it("a supervisor cannot deactivate an admin or change roles; nobody removes the last admin", async () => {

@@ -851,10 +851,12 @@ export class NumberInbox extends DurableObject<Env> {
     return ok(this.sql.exec<{ kind: string; detail: string; at: number }>("SELECT kind, detail, at FROM events ORDER BY id DESC LIMIT 200").toArray());
   }
 
-  async health(): Promise<{ tokenValid: boolean; detail: string; outboxLength: number; lastWebhookAt: number | null }> {
+  async health(): Promise<{ tokenValid: boolean; detail: string; outboxLength: number; lastWebhookAt: number | null; openSockets: number }> {
     const invalid = this.getSetting<string>("token_invalid");
     const outboxLength = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
-    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength, lastWebhookAt: this.getSetting<number>("last_webhook_at") };
+    // Counted from the runtime's own list, so a socket the object forgot to let go of shows up here (the soak watches it).
+    const openSockets = this.ctx.getWebSockets().length;
+    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength, lastWebhookAt: this.getSetting<number>("last_webhook_at"), openSockets };
   }
 
   /** The floor's view of this number: its members' facts and who waits in its queue, longest first. */

@@ -834,6 +834,7 @@ export class Workspace extends DurableObject<Env> {
         tokenValid,
         tokenDetail: failedCheck ?? health.detail,
         outboxLength: health.outboxLength,
+        openSockets: health.openSockets,
         checkedAt: (r.checked_at as number | null) ?? null,
       },
     };
