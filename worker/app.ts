@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { adminRoutes } from "./api/admin";
+import { archiveRoutes } from "./api/archive";
 import { catalogRoutes } from "./api/catalog";
 import type { AppEnv } from "./api/context";
 import { conversationRoutes } from "./api/conversations";
@@ -24,7 +25,8 @@ const api = new OpenAPIHono<AppEnv>()
   .route("/", routingRoutes)
   .route("/", catalogRoutes)
   .route("/", mediaRoutes)
-  .route("/", socketRoutes);
+  .route("/", socketRoutes)
+  .route("/", archiveRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
 api.doc31("/openapi.json", {

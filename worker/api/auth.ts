@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { Role } from "../../shared/people";
 import { errorResponse } from "../lib/errors";
+import { carriesSetupToken } from "../lib/setup-token";
 import { workspaceIdOfToken } from "../workspace/Workspace";
 import type { AppEnv } from "./context";
 
@@ -24,3 +25,11 @@ export const requireRole = (...roles: Role[]) =>
     }
     await next();
   });
+
+/** Setup and import: the deployment's SETUP_TOKEN, checked before the body is read, so a stranger learns nothing of what it expects. */
+export const requireSetupToken = createMiddleware<AppEnv>(async (c, next) => {
+  if (!carriesSetupToken(c.req.header("authorization"), c.env.SETUP_TOKEN)) {
+    return errorResponse(c, 401, "this needs Authorization: Bearer <SETUP_TOKEN>");
+  }
+  await next();
+});

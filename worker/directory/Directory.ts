@@ -52,6 +52,34 @@ export class Directory extends DurableObject<Env> {
     return cursor.rowsWritten > 0;
   }
 
+  /**
+   * An import's accounts, all or none. `taken`: emails another workspace uses (then nothing is claimed).
+   * `claimed`: emails newly claimed now, which a failed import gives back; ones this workspace already held (an
+   * import that stopped half-way and runs again) count as its own.
+   */
+  async claimEmailsFor(emails: string[], workspaceId: string): Promise<{ taken: string[]; claimed: string[] }> {
+    const owners = emails.map((email) => ({ email, owner: this.sql.exec<{ workspace_id: string }>("SELECT workspace_id FROM accounts WHERE email = ?", email).toArray()[0]?.workspace_id }));
+    const taken = owners.filter((o) => o.owner !== undefined && o.owner !== workspaceId).map((o) => o.email);
+    if (taken.length > 0) return { taken, claimed: [] };
+    const claimed = owners.filter((o) => o.owner === undefined).map((o) => o.email);
+    this.ctx.storage.transactionSync(() => {
+      for (const email of claimed) this.sql.exec("INSERT INTO accounts (email, workspace_id) VALUES (?, ?)", email, workspaceId);
+    });
+    return { taken: [], claimed };
+  }
+
+  async releaseEmailsOf(emails: string[], workspaceId: string): Promise<void> {
+    for (const email of emails) this.sql.exec("DELETE FROM accounts WHERE email = ? AND workspace_id = ?", email, workspaceId);
+  }
+
+  /** Numbers another workspace of this deployment already serves. */
+  async numbersElsewhere(phoneNumberIds: string[], workspaceId: string): Promise<string[]> {
+    return phoneNumberIds.filter((id) => {
+      const owner = this.sql.exec<{ workspace_id: string }>("SELECT workspace_id FROM numbers WHERE phone_number_id = ?", id).toArray()[0];
+      return owner !== undefined && owner.workspace_id !== workspaceId;
+    });
+  }
+
   async releaseEmail(email: string): Promise<void> {
     this.sql.exec("DELETE FROM accounts WHERE email = ?", email);
   }

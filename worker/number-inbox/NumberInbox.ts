@@ -26,6 +26,9 @@ import { mentionedMembers } from "./mentions";
 import { SqlRotation } from "./sql-rotation";
 import { renderTemplate, summarizeTemplate } from "./templates";
 import { openToken } from "../lib/token-vault";
+import { numberPolicy } from "../archive/policy";
+import { beginStoreImport, importStoreRows, storeInfo, storePage, type Store } from "../archive/store-archive";
+import { hasRows, type Row as ArchiveRow } from "../archive/table-dump";
 import { defaultAutomationSettings, type AutomationKind, type AutomationSettings } from "../../shared/automation";
 import { customerLanguage, fillAutomationText, type AutomationLanguage } from "../../shared/automation-text";
 import {
@@ -843,6 +846,46 @@ export class NumberInbox extends DurableObject<Env> {
       }
     });
     return ok(result.value.length);
+  }
+
+  // ---- workspace archive: this number's tables, read for an export and written by an import ----
+
+  private get archiveStore(): Store {
+    return { storage: this.ctx.storage, sql: this.sql, policy: numberPolicy };
+  }
+
+  async archiveInfo(): Promise<{ schemaVersion: number; tables: string[] }> {
+    return storeInfo(this.archiveStore);
+  }
+
+  async archivePage(table: string, after: number, limit: number): Promise<{ rows: ArchiveRow[]; next: number | null }> {
+    return storePage(this.archiveStore, table, after, limit);
+  }
+
+  /** Refused when this deployment already holds conversations of the number, unless an import of it stopped half-way. */
+  async beginImport(phoneNumberId: string, schemaVersion: number): Promise<Result<{ ok: true }>> {
+    if (!this.getSetting<boolean>("import_unfinished") && hasRows(this.sql, "conversations")) {
+      return refuse(409, `number ${phoneNumberId} already holds conversations in this deployment; import into a fresh one`);
+    }
+    const refusal = await beginStoreImport(this.archiveStore, schemaVersion, `number ${phoneNumberId}`);
+    if (refusal) return refuse(422, refusal);
+    this.cachedConfig = undefined;
+    this.setSetting("import_unfinished", true);
+    return ok({ ok: true });
+  }
+
+  async importRows(table: string, rows: ArchiveRow[]): Promise<string | null> {
+    return importStoreRows(this.archiveStore, table, rows);
+  }
+
+  /** The search index is rebuilt from the imported messages, as the migration that introduced it built it. */
+  async finishImport(): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("INSERT INTO messages_fts (messages_fts) VALUES ('delete-all')");
+      this.sql.exec("INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE text IS NOT NULL AND direction != 'activity'");
+      this.sql.exec("DELETE FROM settings WHERE key = 'import_unfinished'");
+    });
+    this.cachedConfig = undefined;
   }
 
   /** Webhook errors and token problems of this number; `detail` is JSON text. */

@@ -35,6 +35,9 @@ import { defaultRoutingSettings, routingSettingsSchema, type RoutingSettings, ty
 import { buildNumberConfig } from "./number-config";
 import type { AttributeDefinition, CannedResponse, Catalog, Tag, TagGroup } from "../../shared/catalog";
 import { hashPassword, verifyPassword } from "./password";
+import { workspacePolicy } from "../archive/policy";
+import { beginStoreImport, importStoreRows, storeInfo, storePage, type Store } from "../archive/store-archive";
+import type { Row as ArchiveRow } from "../archive/table-dump";
 
 const SOCKET_TICKET_LIFETIME_MS = 60_000;
 const INVITE_LIFETIME_MS = 7 * 24 * 3600_000;
@@ -645,6 +648,62 @@ export class Workspace extends DurableObject<Env> {
 
   async assertNumberAccess(principal: Principal, phoneNumberId: string): Promise<boolean> {
     return this.canUseNumber(principal, phoneNumberId);
+  }
+
+  // ---- workspace archive: export and import into a fresh deployment ----
+
+  private get archiveStore(): Store {
+    return { storage: this.ctx.storage, sql: this.sql, policy: workspacePolicy };
+  }
+
+  /** What an export reads: this object's tables and schema, and its numbers (with whether each has its own token). */
+  async archiveInfo(principal: Principal): Promise<Result<{ id: string; name: string; schemaVersion: number; tables: string[]; numbers: { phoneNumberId: string; ownToken: boolean }[] }>> {
+    if (principal.role !== "admin") return refuse(403, "only admins export the workspace's data");
+    const numbers = this.sql
+      .exec<{ phone_number_id: string; own: number }>("SELECT phone_number_id, access_token_sealed IS NOT NULL AS own FROM numbers ORDER BY connected_at")
+      .toArray()
+      .map((n) => ({ phoneNumberId: n.phone_number_id, ownToken: n.own === 1 }));
+    const name = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'name'").one().value;
+    this.audit(principal, { action: "workspace.export", target: `workspace:${this.workspaceId()}`, targetName: name, oldValue: null, newValue: { numbers: numbers.length } });
+    return ok({ id: this.workspaceId(), name, ...(await storeInfo(this.archiveStore)), numbers });
+  }
+
+  async archivePage(table: string, after: number, limit: number): Promise<{ rows: ArchiveRow[]; next: number | null }> {
+    return storePage(this.archiveStore, table, after, limit);
+  }
+
+  /** Only into an object that never finished becoming a workspace: a half-done import is wiped and starts again. */
+  async beginImport(schemaVersion: number): Promise<Result<{ ok: true }>> {
+    if (this.sql.exec("SELECT 1 FROM meta WHERE key = 'id'").toArray().length > 0) {
+      return refuse(409, "this workspace already exists in this deployment; an archive imports into a fresh one");
+    }
+    const refusal = await beginStoreImport(this.archiveStore, schemaVersion, "workspace");
+    return refusal ? refuse(422, refusal) : ok({ ok: true });
+  }
+
+  async importRows(table: string, rows: ArchiveRow[]): Promise<string | null> {
+    return importStoreRows(this.archiveStore, table, rows);
+  }
+
+  /**
+   * The id goes in last, which is what makes the workspace exist. Then each active person gets a link to set a
+   * password here, and every number gets its configuration.
+   */
+  async finishImport(workspaceId: string, origin: string): Promise<Result<{ name: string; people: { name: string; email: string; role: Role; setPasswordUrl: string }[] }>> {
+    const name = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'name'").toArray()[0]?.value;
+    if (!name) return refuse(422, "workspace.tables.meta: the archive has no workspace name");
+    const admin = this.sql.exec<PersonRow>("SELECT * FROM people WHERE role = 'admin' AND active = 1 ORDER BY created_at LIMIT 1").toArray()[0];
+    if (!admin) return refuse(422, "workspace.tables.people: the archive has no active admin, so nobody could manage the workspace");
+    this.sql.exec("INSERT INTO meta (key, value) VALUES ('id', ?)", workspaceId);
+    const importer = { workspaceId, personId: admin.id, name: "Import", role: "admin" as const };
+    const people = [];
+    for (const p of this.sql.exec<PersonRow>("SELECT * FROM people WHERE active = 1 ORDER BY created_at").toArray()) {
+      const link = await this.issueLink(importer, { kind: "reset", role: p.role, numberIds: [], capacity: null, note: p.name, personId: p.id }, INVITE_LIFETIME_MS, origin);
+      people.push({ name: p.name, email: p.email, role: p.role, setPasswordUrl: link.url! });
+    }
+    this.audit(importer, { action: "workspace.import", target: `workspace:${workspaceId}`, targetName: name, oldValue: null, newValue: { people: people.length } });
+    await this.pushAllNumbers();
+    return ok({ name, people });
   }
 
   // ---- internals ----

@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+/**
+ * A workspace's data as one JSON file: every stored table of the workspace and of each of its numbers, row by
+ * row, so an import into a fresh deployment misses nothing. What signs anyone in or sends as the business never
+ * leaves: no password hashes, sessions, invitation links or access tokens (see worker/archive/policy.ts).
+ */
+export const ARCHIVE_FORMAT = "wa-team-inbox-archive";
+export const ARCHIVE_VERSION = 1;
+
+const cellSchema = z.union([z.string(), z.number(), z.null()]);
+const rowSchema = z.record(z.string(), cellSchema);
+const tableNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "table names are lower-case words joined by _");
+
+/** One stored object's tables, with the storage schema (migration) they were written under. */
+export const storeDumpSchema = z.object({
+  schemaVersion: z.number().int().nonnegative(),
+  tables: z.record(tableNameSchema, z.array(rowSchema)),
+});
+export type StoreDump = z.infer<typeof storeDumpSchema>;
+
+export const archiveSchema = z.object({
+  format: z.literal(ARCHIVE_FORMAT, { message: `format must be "${ARCHIVE_FORMAT}": this is not a workspace archive` }),
+  version: z.literal(ARCHIVE_VERSION, { message: `version must be ${ARCHIVE_VERSION}: this archive was written by another release` }),
+  exportedAt: z.number().int(),
+  workspace: storeDumpSchema.extend({
+    id: z.string().regex(/^w[a-z0-9]{10,40}$/, "workspace.id is not a workspace id"),
+    name: z.string().min(1),
+  }),
+  numbers: z.array(
+    storeDumpSchema.extend({
+      phoneNumberId: z.string().regex(/^\d{3,20}$/, "numbers[].phoneNumberId must be digits"),
+      /** It had an access token of its own, which stayed behind: an admin enters it again after the import. */
+      ownToken: z.boolean(),
+    }),
+  ),
+});
+export type Archive = z.infer<typeof archiveSchema>;
+
+/** What an import created, and what the people need to start again (nobody's password moves). */
+export const importResultSchema = z.object({
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  /** Rows written per table, workspace tables first and then each number's as "<phoneNumberId>.<table>". */
+  rows: z.record(z.string(), z.number()),
+  /** One single-use link per active person to set a password here; valid 7 days. */
+  people: z.array(z.object({ name: z.string(), email: z.string(), role: z.string(), setPasswordUrl: z.string() })),
+  /** Numbers that had a token of their own: an admin enters it again (tokens never leave a deployment). */
+  numbersNeedingToken: z.array(z.string()),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
