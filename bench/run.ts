@@ -340,14 +340,17 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
         ]
       : []),
   ];
+  const command = r.meta.smoke ? "npm run bench -- --smoke" : SOAK_MINUTES === 30 ? "npm run bench" : `SOAK_MINUTES=${SOAK_MINUTES} npm run bench`;
   return [
-    `Measured ${r.meta.date} on ${r.meta.cpu} (${r.meta.cores} cores), commit ${r.meta.commit}, with \`npm run bench\`:`,
+    `Measured ${r.meta.date} on ${r.meta.cpu} (${r.meta.cores} cores), commit ${r.meta.commit}, with \`${command}\`:`,
     "",
     "| measure | result | target |",
     "|---|---|---|",
     ...rows.map((row) => `| ${row.join(" | ")} |`),
     "",
-    "What it survives (the same tests `npm test` runs at a small size):",
+    "### What it survives",
+    "",
+    `The same tests \`npm test\` runs at a small size, here at full size, with \`${command}\`:`,
     "",
     "| fault | result |",
     "|---|---|",

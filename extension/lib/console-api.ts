@@ -164,6 +164,10 @@ export class ConsoleClient extends ApiClient {
   audit(filters: AuditFilters) {
     return this.call<{ entries: AuditEntry[] }>("GET", `/audit${auditQuery(filters)}`);
   }
+  /** The whole workspace as one JSON archive (admins only; it carries no credentials). */
+  exportWorkspace() {
+    return this.file("/workspace/export");
+  }
   exportAuditCsv(filters: AuditFilters) {
     return this.file(`/audit/export.csv${auditQuery(filters)}`);
   }

@@ -11,6 +11,7 @@ import { AuditPage } from "./AuditPage";
 import { AutomationPage } from "./AutomationPage";
 import { BoardPage } from "./BoardPage";
 import { CannedPage } from "./CannedPage";
+import { DataPage } from "./DataPage";
 import { FloorPage } from "./FloorPage";
 import { MyCannedPage } from "./MyCannedPage";
 import { NumbersPage } from "./NumbersPage";
@@ -120,6 +121,7 @@ function Console(props: { api: ConsoleClient; me: Me; locale: Locale; onLocale: 
           {section === "attributes" && <AttributesPage {...page} />}
           {section === "canned" && <CannedPage {...page} />}
           {section === "audit" && <AuditPage {...page} />}
+          {section === "data" && <DataPage {...page} />}
           {section === "profile" && <ProfilePage {...page} locale={props.locale} onLocale={props.onLocale} onMe={props.onMe} />}
           {section === "mine" && <MyCannedPage {...page} />}
         </main>

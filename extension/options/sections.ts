@@ -15,10 +15,13 @@ export type Section =
   | "reports"
   | "review"
   | "audit"
+  | "data"
   | "profile"
   | "mine";
 
 const SUPERVISOR: Section[] = ["floor", "live", "reports", "numbers", "people", "teams", "rules", "automation", "tags", "attributes", "canned", "audit", "profile", "mine"];
+/** Exporting the whole workspace is an admin's alone, as the server decides too. */
+const ADMIN: Section[] = [...SUPERVISOR.slice(0, SUPERVISOR.indexOf("audit") + 1), "data", ...SUPERVISOR.slice(SUPERVISOR.indexOf("audit") + 1)];
 /** Opened from a link (#review/<number>/<conversation>), not listed in the navigation. */
 const SUPERVISOR_LINKED: Section[] = ["review"];
 /** The server answers an agent only about themselves and their own canned responses. */
@@ -26,7 +29,7 @@ const AGENT: Section[] = ["profile", "mine"];
 
 /** The sections the navigation lists for this role. */
 export function sectionsFor(role: Role): Section[] {
-  return role === "agent" ? AGENT : SUPERVISOR;
+  return role === "agent" ? AGENT : role === "admin" ? ADMIN : SUPERVISOR;
 }
 
 /** The hash's first part: "#review/105550100/7" → "review", "#reports?range=last7" → "reports". */
@@ -43,7 +46,7 @@ export function routePath(hash: string): string[] {
 /** The section a hash asks for, or the role's first one. An agent's "canned" is their own responses. */
 export function resolveSection(hash: string, role: Role): Section {
   const asked = sectionPart(hash);
-  const allowed = role === "agent" ? AGENT : [...SUPERVISOR, ...SUPERVISOR_LINKED];
+  const allowed = role === "agent" ? AGENT : [...sectionsFor(role), ...SUPERVISOR_LINKED];
   if (role === "agent" && asked === "canned") return "mine";
   return allowed.find((s) => s === asked) ?? sectionsFor(role)[0]!;
 }

@@ -32,9 +32,10 @@ export async function freePort(): Promise<number> {
 
 /**
  * The whole product on loopback: the worker in wrangler's dev server (real workerd, SQLite Durable
- * Objects persisted to a temp folder so a restart keeps state), the Meta simulator, and the demo workspace.
+ * Objects persisted to a temp folder so a restart keeps state), the Meta simulator, and the demo workspace
+ * unless asked for an empty deployment.
  */
-export async function startStack() {
+export async function startStack(options: { seed?: boolean } = {}) {
   const persistTo = mkdtempSync(join(tmpdir(), "inbox-e2e-"));
   const workerPort = await freePort();
   const workerUrl = `http://127.0.0.1:${workerPort}`;
@@ -63,7 +64,8 @@ export async function startStack() {
   }
 
   let worker = await startWorker();
-  await seedDemo(workerUrl, secrets.SETUP_TOKEN);
+  // A fresh deployment (seed: false) has nothing in it, as one made for an import.
+  if (options.seed !== false) await seedDemo(workerUrl, secrets.SETUP_TOKEN);
 
   return {
     workerUrl,

@@ -22,7 +22,8 @@ export function dataTables(sql: SqlStorage): string[] {
   const virtual = all.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql ?? "")).map((t) => t.name);
   return all
     .map((t) => t.name)
-    .filter((name) => !name.startsWith("sqlite_") && !name.startsWith("_cf_"))
+    // SQLite's own, and the runtime's (Cloudflare's _cf_*, the local runtime's __miniflare_*): ours start with a letter.
+    .filter((name) => !name.startsWith("sqlite_") && !name.startsWith("_"))
     .filter((name) => !virtual.some((v) => name === v || name.startsWith(`${v}_`)));
 }
 
