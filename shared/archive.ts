@@ -49,3 +49,47 @@ export const importResultSchema = z.object({
   numbersNeedingToken: z.array(z.string()),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
+
+/**
+ * An import in steps, for archives too large for one request: the manifest begins it (every check that can refuse
+ * the whole archive runs here), pages of rows follow, and the manifest again finishes it.
+ */
+export const importManifestSchema = z.object({
+  format: z.literal(ARCHIVE_FORMAT, { message: `format must be "${ARCHIVE_FORMAT}": this is not a workspace archive` }),
+  version: z.literal(ARCHIVE_VERSION, { message: `version must be ${ARCHIVE_VERSION}: this archive was written by another release` }),
+  workspace: z.object({
+    id: archiveSchema.shape.workspace.shape.id,
+    schemaVersion: z.number().int().nonnegative(),
+    emails: z.array(z.string().min(3).max(320)),
+    numbers: z.array(z.object({ phoneNumberId: z.string(), wabaId: z.string().nullable() })),
+  }),
+  numbers: z.array(z.object({ phoneNumberId: z.string().regex(/^\d{3,20}$/), schemaVersion: z.number().int().nonnegative(), ownToken: z.boolean() })),
+});
+export type ImportManifest = z.infer<typeof importManifestSchema>;
+
+export const importRowsRequestSchema = z.object({
+  workspaceId: archiveSchema.shape.workspace.shape.id,
+  /** "workspace", or the phone number id whose tables these are. */
+  store: z.union([z.literal("workspace"), z.string().regex(/^\d{3,20}$/, "store is \"workspace\" or a phone number id")]),
+  table: tableNameSchema,
+  rows: z.array(rowSchema).max(2000, "at most 2,000 rows per request"),
+});
+export type ImportRowsRequest = z.infer<typeof importRowsRequestSchema>;
+
+/** What begins and finishes an import of this archive; a refusal says what in the file is wrong. */
+export function manifestOf(archive: Archive): { ok: true; manifest: ImportManifest } | { ok: false; message: string } {
+  const emails = (archive.workspace.tables.people ?? []).map((p) => p.email);
+  if (emails.some((e) => typeof e !== "string" || !e.includes("@"))) return { ok: false, message: "workspace.tables.people: every person needs an email" };
+  const numbers = (archive.workspace.tables.numbers ?? []).map((n) => ({ phoneNumberId: String(n.phone_number_id), wabaId: typeof n.waba_id === "string" ? n.waba_id : null }));
+  const unlisted = archive.numbers.find((n) => !numbers.some((m) => m.phoneNumberId === n.phoneNumberId));
+  if (unlisted) return { ok: false, message: `numbers: ${unlisted.phoneNumberId} has conversations in the archive but is not among workspace.tables.numbers` };
+  return {
+    ok: true,
+    manifest: {
+      format: archive.format,
+      version: archive.version,
+      workspace: { id: archive.workspace.id, schemaVersion: archive.workspace.schemaVersion, emails: emails as string[], numbers },
+      numbers: archive.numbers.map((n) => ({ phoneNumberId: n.phoneNumberId, schemaVersion: n.schemaVersion, ownToken: n.ownToken })),
+    },
+  };
+}

@@ -49,7 +49,7 @@ export function DataPage(props: { api: ConsoleClient; me: Me }) {
           <li>{tr("options.data.step2")}</li>
           <li>
             {tr("options.data.step3")}
-            <pre class="command">{"curl -X POST https://<worker>/api/setup/import \\\n  -H \"Authorization: Bearer $SETUP_TOKEN\" \\\n  -H \"content-type: application/json\" \\\n  --data-binary @workspace.json"}</pre>
+            <pre class="command">{"SETUP_TOKEN=<setup token> npm run import-archive -- \\\n  workspace.json --url https://<worker>"}</pre>
           </li>
           <li>{tr("options.data.step4")}</li>
         </ol>

@@ -197,6 +197,15 @@ describe("workspace import", () => {
     withHash.workspace.tables.people![0]!.password_hash = "pbkdf2-sha256$100000$c2FsdA$aGFzaA";
     expect((await importArchive(JSON.stringify(withHash))).status).toBe(422);
 
+    // Rows sent without a begun import, even into a live workspace's number, are refused.
+    const stray = await SELF.fetch(`${BASE}/api/setup/import/rows`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer test-setup-token" },
+      body: JSON.stringify({ workspaceId: ws.adminToken.split(".")[0], store: ws.phoneNumberId, table: "messages", rows: [{ id: 999, conversation_id: 1, direction: "in", kind: "text", text: "planted", timestamp: 1 }] }),
+    });
+    expect(stray.status).toBe(422);
+    expect(((await stray.json()) as ErrorBody).error.message).toMatch(/no import of this archive is under way/);
+
     // After the refusals the same archive still imports: a refused attempt left nothing behind that blocks it.
     const clean = await importArchive(JSON.stringify(withHash).replace("pbkdf2-sha256$100000$c2FsdA$aGFzaA", ""));
     expect(clean.status).toBe(200);

@@ -15,6 +15,9 @@ const MATRIX: Record<string, Gate> = {
   "POST /invites/{token}/accept": "public",
   "POST /setup": "setup",
   "POST /setup/import": "setup",
+  "POST /setup/import/begin": "setup",
+  "POST /setup/import/rows": "setup",
+  "POST /setup/import/finish": "setup",
 
   "GET /me": "agent",
   "PUT /me": "agent",

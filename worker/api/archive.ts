@@ -1,7 +1,7 @@
-import { createRoute } from "@hono/zod-openapi";
-import { archiveSchema, importResultSchema } from "../../shared/archive";
+import { createRoute, z } from "@hono/zod-openapi";
+import { archiveSchema, importManifestSchema, importResultSchema, importRowsRequestSchema } from "../../shared/archive";
 import { exportArchive } from "../archive/export";
-import { importArchive } from "../archive/import";
+import { beginImport, finishImport, importArchive, importRows } from "../archive/import";
 import { refusalResponse, respond } from "../lib/errors";
 import { requireRole, requireSession, requireSetupToken } from "./auth";
 import { apiRouter } from "./context";
@@ -25,6 +25,33 @@ const importRoute = createRoute({
   responses: jsonResponses(importResultSchema, "Imported; each person gets a link to set a password here"),
 });
 
+const beginRoute = createRoute({
+  method: "post",
+  path: "/setup/import/begin",
+  summary: "Begin an import in steps, for archives too large for one request: every check that refuses the whole archive runs here (SETUP_TOKEN)",
+  middleware: [requireSetupToken] as const,
+  request: jsonBody(importManifestSchema),
+  responses: jsonResponses(z.object({ ok: z.literal(true) }), "Begun; send the rows"),
+});
+
+const rowsRoute = createRoute({
+  method: "post",
+  path: "/setup/import/rows",
+  summary: "One page of one table of an import that has begun (SETUP_TOKEN)",
+  middleware: [requireSetupToken] as const,
+  request: jsonBody(importRowsRequestSchema),
+  responses: jsonResponses(z.object({ rows: z.number() }), "Rows written"),
+});
+
+const finishRoute = createRoute({
+  method: "post",
+  path: "/setup/import/finish",
+  summary: "Finish an import in steps: the workspace exists from here on (SETUP_TOKEN)",
+  middleware: [requireSetupToken] as const,
+  request: jsonBody(importManifestSchema),
+  responses: jsonResponses(importResultSchema, "Imported; each person gets a link to set a password here"),
+});
+
 export const archiveRoutes = apiRouter()
   .openapi(exportRoute, async (c) => {
     const result = await exportArchive(c.env, c.get("principal"));
@@ -35,6 +62,15 @@ export const archiveRoutes = apiRouter()
       "cache-control": "no-store",
     }) as never;
   })
-  .openapi(importRoute, async (c) => respond(c, await importArchive(c.env, c.req.valid("json"), new URL(c.req.url).origin)));
+  .openapi(importRoute, async (c) => respond(c, await importArchive(c.env, c.req.valid("json"), new URL(c.req.url).origin)))
+  .openapi(beginRoute, async (c) => {
+    const began = await beginImport(c.env, c.req.valid("json"));
+    return respond(c, began.ok ? { ok: true, value: { ok: true as const } } : began);
+  })
+  .openapi(rowsRoute, async (c) => {
+    const { workspaceId, store, table, rows } = c.req.valid("json");
+    return respond(c, await importRows(c.env, workspaceId, store, table, rows));
+  })
+  .openapi(finishRoute, async (c) => respond(c, await finishImport(c.env, c.req.valid("json"), new URL(c.req.url).origin)));
 
 

@@ -1,4 +1,4 @@
-import type { Archive, ImportResult } from "../../shared/archive";
+import { manifestOf, type Archive, type ImportManifest, type ImportResult } from "../../shared/archive";
 import type { Env } from "../env";
 import { ok, refuse, type Result } from "../lib/result";
 import type { Row } from "./table-dump";
@@ -6,84 +6,77 @@ import type { Row } from "./table-dump";
 /** Rows per call to an object, as for the export. */
 const PAGE_ROWS = 500;
 
-interface ImportingStore {
-  importRows(table: string, rows: Row[]): Promise<string | null>;
-}
-
-/** Writes every table of one object, page by page; the first refusal names the table and stops. */
-async function writeTables(store: ImportingStore, tables: Archive["workspace"]["tables"], where: string, counts: Record<string, number>, prefix: string): Promise<string | null> {
-  for (const [table, rows] of Object.entries(tables)) {
-    for (let start = 0; start < rows.length; start += PAGE_ROWS) {
-      const refusal = await store.importRows(table, rows.slice(start, start + PAGE_ROWS));
-      if (refusal) return `${where}.tables.${table}: ${refusal}`;
-    }
-    counts[`${prefix}${table}`] = rows.length;
-  }
-  return null;
-}
-
 /**
- * An archive into this deployment under the same ids, so every reference inside it (assignees, tags, teams)
- * still points where it did. Refused whole when an email or number belongs to another workspace here. Safe to
- * run again after a failure: each object wipes what an unfinished import left before writing.
+ * Imports an archive into this deployment under the same ids, so every reference inside it (assignees, tags,
+ * teams) still points where it did. In three steps that one request or a client with many requests can drive:
+ * begin (every check that refuses the whole archive), rows, finish. Running it again after a failure is safe:
+ * begin wipes what an unfinished import left.
  */
-export async function importArchive(env: Env, archive: Archive, origin: string): Promise<Result<ImportResult>> {
-  const { workspace: dump } = archive;
-  const people = dump.tables.people ?? [];
-  const emails = people.map((p) => p.email);
-  if (emails.some((e) => typeof e !== "string" || !e.includes("@"))) return refuse(422, "workspace.tables.people: every person needs an email");
-  const numberIds = archive.numbers.map((n) => n.phoneNumberId);
-  const archivedNumbers = (dump.tables.numbers ?? []).map((n) => n.phone_number_id);
-  const unlisted = numberIds.find((id) => !archivedNumbers.includes(id));
-  if (unlisted) return refuse(422, `numbers: ${unlisted} has conversations in the archive but is not among workspace.tables.numbers`);
-
+export async function beginImport(env: Env, manifest: ImportManifest): Promise<Result<{ claimed: string[] }>> {
+  const { workspace } = manifest;
   const directory = env.DIRECTORY.getByName("directory");
-  const elsewhere = await directory.numbersElsewhere(numberIds, dump.id);
+  const elsewhere = await directory.numbersElsewhere(workspace.numbers.map((n) => n.phoneNumberId), workspace.id);
   if (elsewhere.length > 0) return refuse(409, `number ${elsewhere.join(", ")} already belongs to another workspace in this deployment`);
   // Before any account is claimed: refused here if the workspace exists, so its own accounts are never touched.
-  const workspace = env.WORKSPACE.getByName(dump.id);
-  const began = await workspace.beginImport(dump.schemaVersion);
+  const began = await env.WORKSPACE.getByName(workspace.id).beginImport(workspace.schemaVersion);
   if (!began.ok) return began;
-  const { taken, claimed } = await directory.claimEmailsFor(emails as string[], dump.id);
+  const { taken, claimed } = await directory.claimEmailsFor(workspace.emails, workspace.id);
   if (taken.length > 0) return refuse(409, `${taken.join(", ")} already ${taken.length === 1 ? "has an account" : "have accounts"} in this deployment`);
-
-  const result = await writeAll(env, archive, origin);
-  if (!result.ok) {
-    await directory.releaseEmailsOf(claimed, dump.id);
-    return result;
+  for (const number of manifest.numbers) {
+    const opened = await env.NUMBER_INBOX.getByName(number.phoneNumberId).beginImport(number.phoneNumberId, number.schemaVersion);
+    if (!opened.ok) {
+      await directory.releaseEmailsOf(claimed, workspace.id);
+      return opened;
+    }
   }
-  for (const row of dump.tables.numbers ?? []) {
-    await directory.registerNumber(String(row.phone_number_id), (row.waba_id as string | null) ?? null, dump.id);
-  }
-  return result;
+  return ok({ claimed });
 }
 
-async function writeAll(env: Env, archive: Archive, origin: string): Promise<Result<ImportResult>> {
-  const { workspace: dump } = archive;
-  const workspace = env.WORKSPACE.getByName(dump.id);
-  for (const number of archive.numbers) {
-    const opened = await env.NUMBER_INBOX.getByName(number.phoneNumberId).beginImport(number.phoneNumberId, number.schemaVersion);
-    if (!opened.ok) return opened;
-  }
+/** One page of one table; only into objects whose import has begun. */
+export async function importRows(env: Env, workspaceId: string, store: string, table: string, rows: Row[]): Promise<Result<{ rows: number }>> {
+  const target = store === "workspace" ? env.WORKSPACE.getByName(workspaceId) : env.NUMBER_INBOX.getByName(store);
+  const refusal = await target.importRows(table, rows);
+  return refusal ? refuse(422, `${store === "workspace" ? "workspace" : `number ${store}`}.tables.${table}: ${refusal}`) : ok({ rows: rows.length });
+}
 
+/** Rebuilds what is derived, makes the workspace exist, and hands out the links to set passwords. */
+export async function finishImport(env: Env, manifest: ImportManifest, origin: string): Promise<Result<ImportResult>> {
   const rows: Record<string, number> = {};
-  const refusal = await writeTables(workspace, dump.tables, "workspace", rows, "");
-  if (refusal) return refuse(422, refusal);
-  for (const [i, number] of archive.numbers.entries()) {
-    const inbox = env.NUMBER_INBOX.getByName(number.phoneNumberId);
-    const numberRefusal = await writeTables(inbox, number.tables, `numbers[${i}]`, rows, `${number.phoneNumberId}.`);
-    if (numberRefusal) return refuse(422, numberRefusal);
-    await inbox.finishImport();
+  for (const number of manifest.numbers) {
+    const counts = await env.NUMBER_INBOX.getByName(number.phoneNumberId).finishImport();
+    for (const [table, n] of Object.entries(counts)) rows[`${number.phoneNumberId}.${table}`] = n;
   }
-
-  // Last: this makes the workspace exist, and pushes each number's configuration to it.
-  const finished = await workspace.finishImport(dump.id, origin);
+  const finished = await env.WORKSPACE.getByName(manifest.workspace.id).finishImport(manifest.workspace.id, origin);
   if (!finished.ok) return finished;
+  const directory = env.DIRECTORY.getByName("directory");
+  for (const number of manifest.workspace.numbers) await directory.registerNumber(number.phoneNumberId, number.wabaId, manifest.workspace.id);
   return ok({
-    workspaceId: dump.id,
+    workspaceId: manifest.workspace.id,
     workspaceName: finished.value.name,
-    rows,
+    rows: { ...finished.value.rows, ...rows },
     people: finished.value.people,
-    numbersNeedingToken: archive.numbers.filter((n) => n.ownToken).map((n) => n.phoneNumberId),
+    numbersNeedingToken: manifest.numbers.filter((n) => n.ownToken).map((n) => n.phoneNumberId),
   });
+}
+
+/** The whole archive in one request: fine up to a few tens of megabytes (the worker holds it in memory). */
+export async function importArchive(env: Env, archive: Archive, origin: string): Promise<Result<ImportResult>> {
+  const planned = manifestOf(archive);
+  if (!planned.ok) return refuse(422, planned.message);
+  const { manifest } = planned;
+  const began = await beginImport(env, manifest);
+  if (!began.ok) return began;
+  const stores: [string, Archive["workspace"]["tables"]][] = [["workspace", archive.workspace.tables], ...archive.numbers.map((n) => [n.phoneNumberId, n.tables] as [string, Archive["workspace"]["tables"]])];
+  for (const [store, tables] of stores) {
+    for (const [table, tableRows] of Object.entries(tables)) {
+      for (let start = 0; start < tableRows.length; start += PAGE_ROWS) {
+        const written = await importRows(env, manifest.workspace.id, store, table, tableRows.slice(start, start + PAGE_ROWS));
+        if (!written.ok) {
+          await env.DIRECTORY.getByName("directory").releaseEmailsOf(began.value.claimed, manifest.workspace.id);
+          return written;
+        }
+      }
+    }
+  }
+  return finishImport(env, manifest, origin);
 }

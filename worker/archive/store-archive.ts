@@ -8,15 +8,26 @@ export interface Store {
   policy: ArchivePolicy;
 }
 
+/** Kept beside the tables (not in them), so an import's own rows never meet it and no export carries it. */
+const IMPORTING_KEY = "archive_import_unfinished";
+
 /** The tables an archive carries for this object, and the schema they are in. */
 export async function storeInfo(store: Store): Promise<{ schemaVersion: number; tables: string[] }> {
-  return { schemaVersion: await schemaVersion(store.storage), tables: dataTables(store.sql).filter((t) => !store.policy.skip.has(t)) };
+  return { schemaVersion: await schemaVersion(store.storage), tables: archivedTables(store) };
+}
+
+function archivedTables(store: Store): string[] {
+  return dataTables(store.sql).filter((t) => !store.policy.skip.has(t));
 }
 
 export function storePage(store: Store, table: string, after: number, limit: number): { rows: Row[]; next: number | null } {
-  if (store.policy.skip.has(table) || !dataTables(store.sql).includes(table)) return { rows: [], next: null };
+  if (!archivedTables(store).includes(table)) return { rows: [], next: null };
   const page = readPage(store.sql, table, after, limit);
   return { rows: archivedRows(store.policy, table, page.rows), next: page.next };
+}
+
+export async function importUnfinished(store: Store): Promise<boolean> {
+  return (await store.storage.get<boolean>(IMPORTING_KEY)) === true;
 }
 
 /** Before the first rows: the archive's schema must be this object's, and whatever a stopped attempt left goes. */
@@ -26,18 +37,19 @@ export async function beginStoreImport(store: Store, archiveSchema: number, what
     return `${what}: the archive was written under storage schema ${archiveSchema} and this deployment is at ${here}; run the same release on both sides (deploying upgrades the older one) and export again`;
   }
   clearTables(store.sql);
+  await store.storage.put(IMPORTING_KEY, true);
   return null;
 }
 
 /** One page of an archived table, written in one transaction; nothing is written if any row is refused. */
-export function importStoreRows(store: Store, table: string, rows: Row[]): string | null {
+export async function importStoreRows(store: Store, table: string, rows: Row[]): Promise<string | null> {
+  if (!(await importUnfinished(store))) return "no import of this archive is under way here; begin it first";
   const refusal = importRefusal(store.policy, table, rows, dataTables(store.sql));
   if (refusal) return refusal;
-  let result: ReturnType<typeof writeRows> = { ok: true };
   try {
     store.storage.transactionSync(() => {
-      result = writeRows(store.sql, table, rows);
-      if (!result.ok) throw new RefusedRows(result.message);
+      const written = writeRows(store.sql, table, rows);
+      if (!written.ok) throw new RefusedRows(written.message);
     });
   } catch (error) {
     if (error instanceof RefusedRows) return error.message;
@@ -45,6 +57,12 @@ export function importStoreRows(store: Store, table: string, rows: Row[]): strin
     return `${table}: ${error instanceof Error ? error.message : String(error)}`;
   }
   return null;
+}
+
+/** The import is over for this object; what it now holds per table, for the importer to compare with the file. */
+export async function finishStoreImport(store: Store): Promise<Record<string, number>> {
+  await store.storage.delete(IMPORTING_KEY);
+  return Object.fromEntries(archivedTables(store).map((t) => [t, store.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM "${t}"`).one().n]));
 }
 
 class RefusedRows extends Error {}

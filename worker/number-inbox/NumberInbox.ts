@@ -27,7 +27,7 @@ import { SqlRotation } from "./sql-rotation";
 import { renderTemplate, summarizeTemplate } from "./templates";
 import { openToken } from "../lib/token-vault";
 import { numberPolicy } from "../archive/policy";
-import { beginStoreImport, importStoreRows, storeInfo, storePage, type Store } from "../archive/store-archive";
+import { beginStoreImport, finishStoreImport, importStoreRows, importUnfinished, storeInfo, storePage, type Store } from "../archive/store-archive";
 import { hasRows, type Row as ArchiveRow } from "../archive/table-dump";
 import { defaultAutomationSettings, type AutomationKind, type AutomationSettings } from "../../shared/automation";
 import { customerLanguage, fillAutomationText, type AutomationLanguage } from "../../shared/automation-text";
@@ -864,13 +864,12 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Refused when this deployment already holds conversations of the number, unless an import of it stopped half-way. */
   async beginImport(phoneNumberId: string, schemaVersion: number): Promise<Result<{ ok: true }>> {
-    if (!this.getSetting<boolean>("import_unfinished") && hasRows(this.sql, "conversations")) {
+    if (!(await importUnfinished(this.archiveStore)) && hasRows(this.sql, "conversations")) {
       return refuse(409, `number ${phoneNumberId} already holds conversations in this deployment; import into a fresh one`);
     }
     const refusal = await beginStoreImport(this.archiveStore, schemaVersion, `number ${phoneNumberId}`);
     if (refusal) return refuse(422, refusal);
     this.cachedConfig = undefined;
-    this.setSetting("import_unfinished", true);
     return ok({ ok: true });
   }
 
@@ -879,13 +878,13 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   /** The search index is rebuilt from the imported messages, as the migration that introduced it built it. */
-  async finishImport(): Promise<void> {
+  async finishImport(): Promise<Record<string, number>> {
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("INSERT INTO messages_fts (messages_fts) VALUES ('delete-all')");
       this.sql.exec("INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE text IS NOT NULL AND direction != 'activity'");
-      this.sql.exec("DELETE FROM settings WHERE key = 'import_unfinished'");
     });
     this.cachedConfig = undefined;
+    return finishStoreImport(this.archiveStore);
   }
 
   /** Webhook errors and token problems of this number; `detail` is JSON text. */

@@ -36,7 +36,7 @@ import { buildNumberConfig } from "./number-config";
 import type { AttributeDefinition, CannedResponse, Catalog, Tag, TagGroup } from "../../shared/catalog";
 import { hashPassword, verifyPassword } from "./password";
 import { workspacePolicy } from "../archive/policy";
-import { beginStoreImport, importStoreRows, storeInfo, storePage, type Store } from "../archive/store-archive";
+import { beginStoreImport, finishStoreImport, importStoreRows, importUnfinished, storeInfo, storePage, type Store } from "../archive/store-archive";
 import type { Row as ArchiveRow } from "../archive/table-dump";
 
 const SOCKET_TICKET_LIFETIME_MS = 60_000;
@@ -689,11 +689,13 @@ export class Workspace extends DurableObject<Env> {
    * The id goes in last, which is what makes the workspace exist. Then each active person gets a link to set a
    * password here, and every number gets its configuration.
    */
-  async finishImport(workspaceId: string, origin: string): Promise<Result<{ name: string; people: { name: string; email: string; role: Role; setPasswordUrl: string }[] }>> {
+  async finishImport(workspaceId: string, origin: string): Promise<Result<{ name: string; rows: Record<string, number>; people: { name: string; email: string; role: Role; setPasswordUrl: string }[] }>> {
+    if (!(await importUnfinished(this.archiveStore))) return refuse(409, "no import of this workspace is under way here; begin it first");
     const name = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'name'").toArray()[0]?.value;
     if (!name) return refuse(422, "workspace.tables.meta: the archive has no workspace name");
     const admin = this.sql.exec<PersonRow>("SELECT * FROM people WHERE role = 'admin' AND active = 1 ORDER BY created_at LIMIT 1").toArray()[0];
     if (!admin) return refuse(422, "workspace.tables.people: the archive has no active admin, so nobody could manage the workspace");
+    const rows = await finishStoreImport(this.archiveStore);
     this.sql.exec("INSERT INTO meta (key, value) VALUES ('id', ?)", workspaceId);
     const importer = { workspaceId, personId: admin.id, name: "Import", role: "admin" as const };
     const people = [];
@@ -703,7 +705,7 @@ export class Workspace extends DurableObject<Env> {
     }
     this.audit(importer, { action: "workspace.import", target: `workspace:${workspaceId}`, targetName: name, oldValue: null, newValue: { people: people.length } });
     await this.pushAllNumbers();
-    return ok({ name, people });
+    return ok({ name, rows, people });
   }
 
   // ---- internals ----
