@@ -313,6 +313,8 @@ function insideTheObject(): Promise<{ routing: Record<string, number>; storage: 
   });
 }
 
+const signed = (n: number | null) => (n === null ? "—" : `${n >= 0 ? "+" : ""}${n}`);
+
 function markdown(results: Record<string, Record<string, unknown>>): string {
   const r = results as any;
   const rows = [
@@ -332,18 +334,18 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
     [`Runtime SIGKILLed in the middle of ${r.reliability.crash_messages} signed webhooks, restarted on the same state`, `${r.reliability.crash_acked} acknowledged before the kill, ${r.reliability.crash_redelivered} redelivered; lost ${r.reliability.crash_lost}, doubled ${r.reliability.crash_doubled}`],
     [`Redelivery storm: ${r.reliability.storm_messages} messages × 3, shuffled, concurrent, 5 numbers`, `${r.reliability.storm_stored} stored, each routed and announced once`],
     [`Fuzzing: mutated real webhooks (signed and not) and random input to every API route, ${r.reliability.fuzz_runs_per_property} runs per property`, `${r.reliability.fuzz_cases} requests, ${r.reliability.fuzz_5xx} answered 5xx`],
-    [
-      `Moving the benchmark's workspace (${r.reliability.archive_numbers} numbers, ${r.reliability.archive_messages} messages, ${r.reliability.archive_rows} rows) to a fresh deployment`,
-      `archive ${r.reliability.archive_mb} MB; export ${r.reliability.archive_export_s} s, import in pages ${r.reliability.archive_import_s} s; every table's row count equal: ${r.reliability.archive_rows_matched ? "yes" : "no"}`,
-    ],
     ...(r.reliability.soak_minutes
       ? [
           [
             `Soak: ${Math.round(r.reliability.soak_minutes * 10) / 10} min at ${r.reliability.soak_rate_per_s} webhooks/s, ${r.reliability.soak_agents} agents connecting, dropping, sleeping, going Away`,
-            `${r.reliability.soak_messages} messages; waiting while an Available agent had room: at most ${r.reliability.soak_unassigned_max} (${r.reliability.soak_checks} checks); ${r.reliability.soak_rss_growth_pct === null ? "too short to judge memory" : `runtime memory ${r.reliability.soak_rss_growth_pct >= 0 ? "+" : ""}${r.reliability.soak_rss_growth_pct}% after the first minute`}; sockets held by the number at most ${r.reliability.soak_sockets_server_max} (agents had at most ${r.reliability.soak_sockets_client_max} open), ${r.reliability.soak_sockets_end} once all hung up; ${r.reliability.soak_missing} of ${r.reliability.soak_customers_checked} sampled customers missing a message`,
+            `${r.reliability.soak_messages} messages (${r.reliability.soak_rate_achieved_per_s}/s achieved); waiting while an Available agent had room: at most ${r.reliability.soak_unassigned_max} (${r.reliability.soak_checks} checks); ${r.reliability.soak_rss_growth_pct === null ? "too short to judge memory" : `runtime memory ${r.reliability.soak_rss_mb_warm} → ${r.reliability.soak_rss_mb_end} MB (${r.reliability.soak_rss_growth_pct >= 0 ? "+" : ""}${r.reliability.soak_rss_growth_pct}%) after the first minute, ${signed(r.reliability.soak_rss_mb_per_10min_first_two_thirds)} MB per 10 min in the first two thirds and ${signed(r.reliability.soak_rss_mb_per_10min_last_third)} in the last`}; sockets held by the number at most ${r.reliability.soak_sockets_server_max} (agents had at most ${r.reliability.soak_sockets_client_max} open), ${r.reliability.soak_sockets_end} once all hung up; ${r.reliability.soak_missing} of ${r.reliability.soak_customers_checked} sampled customers missing a message`,
           ],
         ]
       : []),
+    [
+      `Moving the benchmark's workspace (${r.reliability.archive_numbers} numbers, ${r.reliability.archive_messages} messages, ${r.reliability.archive_rows} rows) to a fresh deployment`,
+      `archive ${r.reliability.archive_mb} MB; export ${r.reliability.archive_export_s} s, import in pages ${r.reliability.archive_import_s} s; every table's row count equal: ${r.reliability.archive_rows_matched ? "yes" : "no"}`,
+    ],
   ];
   const command = r.meta.smoke ? "npm run bench -- --smoke" : SOAK_MINUTES === 30 ? "npm run bench" : `SOAK_MINUTES=${SOAK_MINUTES} npm run bench`;
   return [
@@ -380,7 +382,7 @@ try {
   const reliable = await bounded("reliability", reliability());
   console.log("bench: live board…");
   const board = await bounded("live board", liveBoard(stack, adminToken));
-  let soaked: Record<string, number | null> = {};
+  let soaked: Partial<Awaited<ReturnType<typeof soak>>> = {};
   if (SOAK_MINUTES > 0) {
     console.log(`bench: soak for ${SOAK_MINUTES} min…`);
     soaked = await soak({ stack, adminToken, api, webhook: (customer, toNumber) => webhook(customer, toNumber) }, SOAK_MINUTES);

@@ -18,6 +18,7 @@ export interface SoakTools {
 const SOAK_NUMBER = "105550204";
 const AGENTS = 20;
 const CAPACITY = 5;
+const MAX_IN_FLIGHT = 100;
 
 interface SimAgent {
   id: string;
@@ -65,6 +66,9 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
   let checks = 0;
   let rssWarm = 0;
   let socketsServerMax = 0;
+  /** The runtime's memory once a minute, in MB: a leak climbs to the end, a cache levels off. */
+  const rssSeries: number[] = [];
+  let lastRssSample = 0;
   let socketsClientMax = 0;
 
   /** Sockets the number's object holds, as the console's number health reports them. */
@@ -129,21 +133,33 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
     agent.socket?.close();
   }
 
+  /**
+   * Webhooks on a fixed schedule, not one after the other: a slow answer must not lower the rate. At most
+   * MAX_IN_FLIGHT requests are open at once; past that the schedule waits, and the achieved rate says so.
+   */
   async function customersWrite() {
     const interval = 1000 / ratePerSecond;
     const started = performance.now();
+    const inFlight = new Set<Promise<void>>();
     for (let i = 0; Date.now() < end; i++) {
       const wait = started + i * interval - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
       // Three in ten are new customers; the rest write again in their conversation.
       const returning = customers.length > 50 && next() < 0.7;
       const customer = returning ? customers[Math.floor(next() * customers.length)]! : `865${String(600_000_000 + customers.length).padStart(10, "0")}`;
       if (!returning) customers.push(customer);
       const { body, headers } = tools.webhook(customer, SOAK_NUMBER, `第 ${i} 条`);
-      const response = await fetch(`${stack.workerUrl}/webhooks/whatsapp`, { method: "POST", headers, body }).catch(() => null);
-      await response?.arrayBuffer();
-      if (response?.status === 200) sent.set(customer, (sent.get(customer) ?? 0) + 1);
+      const request: Promise<void> = fetch(`${stack.workerUrl}/webhooks/whatsapp`, { method: "POST", headers, body })
+        .then(async (response) => {
+          await response.arrayBuffer();
+          if (response.status === 200) sent.set(customer, (sent.get(customer) ?? 0) + 1);
+        })
+        .catch(() => undefined)
+        .finally(() => inFlight.delete(request));
+      inFlight.add(request);
     }
+    await Promise.all(inFlight);
   }
 
   /** Nobody waits while an Available, present agent has room: sampled twice around the agents' facts. */
@@ -152,6 +168,10 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
     while (Date.now() < end) {
       await new Promise((r) => setTimeout(r, 5_000));
       if (!rssWarm && Date.now() - started > 60_000) rssWarm = runtimeRssKb();
+      if (Date.now() - lastRssSample >= 60_000) {
+        rssSeries.push(Math.round(runtimeRssKb() / 1024));
+        lastRssSample = Date.now();
+      }
       const waitingBefore = (await api<{ conversations: unknown[] }>(stack, "GET", `/numbers/${SOAK_NUMBER}/conversations?view=unassigned&limit=200`, adminToken)).conversations.length;
       const { agents: facts } = await api<{ agents: { status: string; present: boolean; load: number; capacity: number | null }[] }>(stack, "GET", `/numbers/${SOAK_NUMBER}/agents`, adminToken);
       const waitingAfter = (await api<{ conversations: unknown[] }>(stack, "GET", `/numbers/${SOAK_NUMBER}/conversations?view=unassigned&limit=200`, adminToken)).conversations.length;
@@ -193,7 +213,20 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
     soak_sockets_client_max: socketsClientMax,
     soak_sockets_end: socketsEnd,
     soak_rss_growth_pct: rssWarm ? Math.round(((rssEnd - rssWarm) / rssWarm) * 1000) / 10 : null,
+    soak_rss_mb_warm: rssWarm ? Math.round(rssWarm / 1024) : null,
+    soak_rss_mb_end: Math.round(rssEnd / 1024),
+    // Growth over the last third of the run against the first two thirds, per ten minutes: near zero once caches are full.
+    soak_rss_mb_per_10min_last_third: perTenMinutes(rssSeries.slice(Math.floor((rssSeries.length * 2) / 3))),
+    soak_rss_mb_per_10min_first_two_thirds: perTenMinutes(rssSeries.slice(0, Math.floor((rssSeries.length * 2) / 3) + 1)),
+    soak_rss_mb_series: rssSeries,
+    soak_rate_achieved_per_s: Math.round(([...sent.values()].reduce((a, b) => a + b, 0) / (minutes * 60)) * 10) / 10,
     soak_customers_checked: sample.length,
     soak_missing: missing,
   };
+}
+
+/** Change per ten minutes across one-minute samples; null when there are too few to say. */
+function perTenMinutes(samples: number[]): number | null {
+  if (samples.length < 3) return null;
+  return Math.round(((samples.at(-1)! - samples[0]!) / (samples.length - 1)) * 10 * 10) / 10;
 }
