@@ -1,4 +1,4 @@
-import { useMemo, useState } from "preact/hooks";
+import { useMemo } from "preact/hooks";
 import type { AutomationSettings } from "../../shared/automation";
 import type { AttributeDefinition } from "../../shared/catalog";
 import type { ConsoleClient } from "../lib/console-api";
@@ -6,9 +6,10 @@ import type { Locale } from "../lib/i18n";
 import { AutomaticMessages } from "./AutomaticMessages";
 import { sampleValues } from "./automation-preview";
 import { BusinessHoursEditor } from "./BusinessHoursEditor";
-import { ErrorAlert, messageOf } from "./ErrorAlert";
+import { ErrorAlert } from "./ErrorAlert";
 import { LanguageSettings } from "./LanguageSettings";
 import { tr } from "./strings";
+import { useSettingsForm } from "./useSettingsForm";
 import { useNow } from "./useNow";
 
 /** One number's business hours and automatic messages as one form, saved together. */
@@ -21,10 +22,7 @@ export function AutomationEditor(props: {
   noReplyMinutes: number | null | undefined;
   locale: Locale;
 }) {
-  const [settings, setSettings] = useState(props.initial);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { settings, change, save, saved, busy, error } = useSettingsForm(props.initial, (next) => props.api.saveAutomation(props.phoneNumberId, next));
   // The previews ("open now", the next opening, {back at}) follow the clock.
   const now = useNow(15_000);
   const hours = settings.businessHours;
@@ -32,25 +30,6 @@ export function AutomationEditor(props: {
     () => ({ zh: sampleValues(hours, props.numberName, now, "zh"), en: sampleValues(hours, props.numberName, now, "en") }),
     [hours, props.numberName, now],
   );
-
-  function change(next: Partial<AutomationSettings>) {
-    setSettings((current) => ({ ...current, ...next }));
-    setSaved(false);
-  }
-
-  async function save(event: Event) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      setSettings(await props.api.saveAutomation(props.phoneNumberId, settings));
-      setSaved(true);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <form class="automation form" onSubmit={save}>

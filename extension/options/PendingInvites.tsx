@@ -3,6 +3,7 @@ import type { Invite, Person } from "../../shared/people";
 import type { ConsoleClient } from "../lib/console-api";
 import { ErrorAlert, messageOf } from "./ErrorAlert";
 import { dateTime } from "./format";
+import { ListTable } from "./ListTable";
 import { tr } from "./strings";
 
 /** Links not used yet; revoking one makes it stop working at once. */
@@ -35,38 +36,23 @@ export function PendingInvites(props: {
       {props.invites.length === 0 ? (
         <p class="empty">{tr("options.invite.none")}</p>
       ) : (
-        <div class="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{tr("options.invite.for")}</th>
-                <th scope="col">{tr("options.invite.kind")}</th>
-                <th scope="col">{tr("options.people.role")}</th>
-                <th scope="col">{tr("options.people.numbers")}</th>
-                <th scope="col">{tr("options.invite.created")}</th>
-                <th scope="col">{tr("options.invite.expires")}</th>
-                <th scope="col">{tr("options.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.invites.map((invite) => (
-                <tr key={invite.id}>
-                  <th scope="row">{describe(invite)}</th>
-                  <td>{invite.kind === "reset" ? tr("options.invite.kindReset") : tr("options.invite.kindInvite")}</td>
-                  <td>{tr(`options.role.${invite.role}`)}</td>
-                  <td>{invite.numberIds.map(props.numberName).join(", ") || "—"}</td>
-                  <td>{dateTime(invite.createdAt)}</td>
-                  <td>{dateTime(invite.expiresAt)}</td>
-                  <td>
-                    <button type="button" class="small danger" aria-label={`${tr("options.invite.revoke")} ${describe(invite)}`} onClick={() => void revoke(invite)}>
-                      {tr("options.invite.revoke")}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable
+          rows={props.invites}
+          rowKey={(invite) => invite.id}
+          head={{ label: tr("options.invite.for"), cell: describe }}
+          columns={[
+            { label: tr("options.invite.kind"), cell: (invite) => (invite.kind === "reset" ? tr("options.invite.kindReset") : tr("options.invite.kindInvite")) },
+            { label: tr("options.people.role"), cell: (invite) => tr(`options.role.${invite.role}`) },
+            { label: tr("options.people.numbers"), cell: (invite) => invite.numberIds.map(props.numberName).join(", ") || "—" },
+            { label: tr("options.invite.created"), cell: (invite) => dateTime(invite.createdAt) },
+            { label: tr("options.invite.expires"), cell: (invite) => dateTime(invite.expiresAt) },
+          ]}
+          actions={(invite) => (
+            <button type="button" class="small danger" aria-label={`${tr("options.invite.revoke")} ${describe(invite)}`} onClick={() => void revoke(invite)}>
+              {tr("options.invite.revoke")}
+            </button>
+          )}
+        />
       )}
     </section>
   );

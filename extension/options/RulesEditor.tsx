@@ -1,13 +1,13 @@
-import { useState } from "preact/hooks";
 import type { Person } from "../../shared/people";
 import type { RoutingSettings, Team } from "../../shared/routing";
 import type { ConsoleClient } from "../lib/console-api";
 import type { Locale } from "../lib/i18n";
 import { describeRules } from "../lib/rule-sentence";
-import { ErrorAlert, messageOf } from "./ErrorAlert";
+import { ErrorAlert } from "./ErrorAlert";
 import { NumberField } from "./NumberField";
 import { RotationEditor } from "./RotationEditor";
 import { tr } from "./strings";
+import { useSettingsForm } from "./useSettingsForm";
 
 /** One number's rules as a form; each rule carries the sentence saying what it does with the values on screen. */
 export function RulesEditor(props: {
@@ -19,35 +19,13 @@ export function RulesEditor(props: {
   workspaceGraceSeconds: number | null;
   locale: Locale;
 }) {
-  const [settings, setSettings] = useState(props.initial);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { settings, change, save, saved, busy, error } = useSettingsForm(props.initial, (next) => props.api.saveRouting(props.phoneNumberId, next));
   const sentences = describeRules(
     settings,
     { agent: (id) => props.people.find((p) => p.id === id)?.name, team: (id) => props.teams.find((t) => t.id === id)?.name },
     props.locale,
     props.workspaceGraceSeconds,
   );
-
-  function change(next: Partial<RoutingSettings>) {
-    setSettings({ ...settings, ...next });
-    setSaved(false);
-  }
-
-  async function save(event: Event) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      setSettings(await props.api.saveRouting(props.phoneNumberId, settings));
-      setSaved(true);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <form class="rules form" onSubmit={save}>

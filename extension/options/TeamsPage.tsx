@@ -1,10 +1,8 @@
-import { useState } from "preact/hooks";
 import type { Me } from "../../shared/people";
 import type { Team } from "../../shared/routing";
 import type { ConsoleClient } from "../lib/console-api";
-import { ConfirmDialog } from "./ConfirmDialog";
-import { Dialog } from "./Dialog";
 import { ErrorAlert } from "./ErrorAlert";
+import { EditDeleteButtons, ListTable, RowDialogs, useRowDialogs } from "./ListTable";
 import { tr } from "./strings";
 import { TeamForm } from "./TeamForm";
 import { useLoad } from "./useLoad";
@@ -13,8 +11,7 @@ import { useLoad } from "./useLoad";
 export function TeamsPage(props: { api: ConsoleClient; me: Me }) {
   const teams = useLoad(() => props.api.teams().then((r) => r.teams));
   const people = useLoad(() => props.api.people().then((r) => r.people.filter((p) => p.active)));
-  const [editing, setEditing] = useState<Team | null>(null);
-  const [deleting, setDeleting] = useState<Team | null>(null);
+  const dialogs = useRowDialogs<Team>();
   const names = (ids: string[]) => (people.data ?? []).filter((p) => ids.includes(p.id)).map((p) => p.name).join(", ") || "—";
 
   return (
@@ -25,72 +22,32 @@ export function TeamsPage(props: { api: ConsoleClient; me: Me }) {
         {teams.data?.length === 0 ? (
           <p class="empty">{tr("options.teams.none")}</p>
         ) : (
-          <div class="table-scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{tr("options.teams.name")}</th>
-                  <th scope="col">{tr("options.teams.mode")}</th>
-                  <th scope="col">{tr("options.teams.members")}</th>
-                  <th scope="col">{tr("options.teams.supervisors")}</th>
-                  <th scope="col">{tr("options.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {teams.data?.map((team) => (
-                  <tr key={team.id}>
-                    <th scope="row">{team.name}</th>
-                    <td>{tr(team.mode === "least_loaded" ? "options.mode.leastLoaded" : "options.mode.roundRobin")}</td>
-                    <td>{names(team.memberIds)}</td>
-                    <td>{names(team.supervisorIds)}</td>
-                    <td>
-                      <div class="row-buttons">
-                        <button type="button" class="small" aria-label={`${tr("options.edit")} ${team.name}`} onClick={() => setEditing(team)}>
-                          {tr("options.edit")}
-                        </button>
-                        <button type="button" class="small danger" aria-label={`${tr("options.delete")} ${team.name}`} onClick={() => setDeleting(team)}>
-                          {tr("options.delete")}
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ListTable
+            rows={teams.data ?? []}
+            rowKey={(team) => team.id}
+            head={{ label: tr("options.teams.name"), cell: (team) => team.name }}
+            columns={[
+              { label: tr("options.teams.mode"), cell: (team) => tr(team.mode === "least_loaded" ? "options.mode.leastLoaded" : "options.mode.roundRobin") },
+              { label: tr("options.teams.members"), cell: (team) => names(team.memberIds) },
+              { label: tr("options.teams.supervisors"), cell: (team) => names(team.supervisorIds) },
+            ]}
+            actions={(team) => <EditDeleteButtons name={team.name} onEdit={() => dialogs.edit(team)} onDelete={() => dialogs.remove(team)} />}
+          />
         )}
       </section>
       <section class="panel" aria-labelledby="new-team-title">
         <h2 id="new-team-title">{tr("options.teams.new")}</h2>
         <TeamForm api={props.api} team={null} people={people.data ?? []} onSaved={() => void teams.reload()} />
       </section>
-      {editing && (
-        <Dialog title={tr("options.teams.editTitle", { name: editing.name })} onClose={() => setEditing(null)}>
-          <TeamForm
-            api={props.api}
-            team={editing}
-            people={people.data ?? []}
-            onSaved={() => {
-              setEditing(null);
-              void teams.reload();
-            }}
-            onCancel={() => setEditing(null)}
-          />
-        </Dialog>
-      )}
-      {deleting && (
-        <ConfirmDialog
-          title={tr("options.teams.deleteTitle", { name: deleting.name })}
-          message={tr("options.teams.deleteMessage")}
-          confirmLabel={tr("options.delete")}
-          onCancel={() => setDeleting(null)}
-          onConfirm={async () => {
-            await props.api.deleteTeam(deleting.id);
-            setDeleting(null);
-            void teams.reload();
-          }}
-        />
-      )}
+      <RowDialogs
+        dialogs={dialogs}
+        editTitle={(team) => tr("options.teams.editTitle", { name: team.name })}
+        form={(team, done) => <TeamForm api={props.api} team={team} people={people.data ?? []} {...done} />}
+        deleteTitle={(team) => tr("options.teams.deleteTitle", { name: team.name })}
+        deleteMessage={tr("options.teams.deleteMessage")}
+        onDelete={(team) => props.api.deleteTeam(team.id)}
+        reload={teams.reload}
+      />
     </>
   );
 }
