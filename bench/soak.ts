@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import type { Stack } from "../test/e2e/stack.ts";
 
 /**
@@ -32,9 +32,24 @@ function random(seed: number) {
   return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
 }
 
-/** Resident memory of the workerd processes this benchmark started (children of its own process tree). */
+/** Resident memory of the workerd processes this benchmark started: its own descendants, not another run's or a test's. */
 function runtimeRssKb(): number {
-  const pids = execFileSync("pgrep", ["-f", "workerd serve"]).toString().trim().split("\n").filter(Boolean);
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name sits in parentheses and may hold spaces; the parent pid is the second field after it.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const descends = (pid: number): boolean => {
+    for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  const pids = execFileSync("pgrep", ["-f", "workerd serve"]).toString().trim().split("\n").filter(Boolean).map(Number).filter(descends);
   return pids.reduce((sum, pid) => {
     try {
       const status = readFileSync(`/proc/${pid}/status`, "utf8");

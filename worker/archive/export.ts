@@ -4,7 +4,7 @@ import type { Principal, Result } from "../lib/result";
 import type { Row } from "./table-dump";
 
 /** Rows per call to an object: small enough for one RPC message, large enough that a year of messages is quick. */
-const PAGE_ROWS = 500;
+const PAGE_ROWS = 1000;
 
 interface PagedStore {
   archivePage(table: string, after: number, limit: number): Promise<{ rows: Row[]; next: number | null }>;
@@ -33,8 +33,9 @@ export async function exportArchive(env: Env, principal: Principal): Promise<Res
       let first = true;
       for (;;) {
         const page = await store.archivePage(table, after, PAGE_ROWS);
-        for (const row of page.rows) {
-          await write(`${first ? "" : ","}${JSON.stringify(row)}`);
+        // One write per page: a write per row makes the stream, not the objects, the slow part.
+        if (page.rows.length > 0) {
+          await write(`${first ? "" : ","}${page.rows.map((row) => JSON.stringify(row)).join(",")}`);
           first = false;
         }
         if (page.next === null) break;
