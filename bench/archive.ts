@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Archive } from "../shared/archive.ts";
+import { archiveStores, type Archive } from "../shared/archive.ts";
 import { importArchiveFile } from "../scripts/import-archive.ts";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
 
@@ -22,7 +22,7 @@ export async function moveWorkspace(stack: Stack, adminToken: string) {
     const exportMs = performance.now() - exportStarted;
     writeFileSync(file, text);
     const archive = JSON.parse(text) as Archive;
-    const rows = [archive.workspace.tables, ...archive.numbers.map((n) => n.tables)].reduce((sum, tables) => sum + Object.values(tables).reduce((s, t) => s + t.length, 0), 0);
+    const rows = archiveStores(archive).reduce((sum, [, tables]) => sum + Object.values(tables).reduce((s, t) => s + t.length, 0), 0);
     const messages = archive.numbers.reduce((sum, n) => sum + (n.tables.messages?.length ?? 0), 0);
 
     fresh = await startStack({ seed: false });

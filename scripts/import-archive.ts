@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { archiveSchema, manifestOf, type ImportResult } from "../shared/archive.ts";
+import { archiveSchema, archiveStores, manifestOf, type ImportResult } from "../shared/archive.ts";
 
 /** Rows per request, and a ceiling on a request's size so one page of long messages stays small. */
 const DEFAULT_PAGE_ROWS = 1000;
@@ -52,8 +52,7 @@ export async function importArchiveFile(options: { file: string; url: string; se
 
   await post(url, options.setupToken, "/setup/import/begin", manifest);
   const expected: Record<string, number> = {};
-  const stores = [["workspace", archive.workspace.tables] as const, ...archive.numbers.map((n) => [n.phoneNumberId, n.tables] as const)];
-  for (const [store, tables] of stores) {
+  for (const [store, tables] of archiveStores(archive)) {
     for (const [table, rows] of Object.entries(tables)) {
       expected[store === "workspace" ? table : `${store}.${table}`] = rows.length;
       for (const page of pages(rows, options.pageRows ?? DEFAULT_PAGE_ROWS)) {

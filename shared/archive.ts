@@ -37,6 +37,11 @@ export const archiveSchema = z.object({
 });
 export type Archive = z.infer<typeof archiveSchema>;
 
+/** The archive's stored objects in import order: the workspace's tables ("workspace"), then each number's by its id. */
+export function archiveStores(archive: Archive): [store: string, tables: StoreDump["tables"]][] {
+  return [["workspace", archive.workspace.tables], ...archive.numbers.map((n): [string, StoreDump["tables"]] => [n.phoneNumberId, n.tables])];
+}
+
 /** What an import created, and what the people need to start again (nobody's password moves). */
 export const importResultSchema = z.object({
   workspaceId: z.string(),

@@ -1,4 +1,4 @@
-import { manifestOf, type Archive, type ImportManifest, type ImportResult } from "../../shared/archive";
+import { archiveStores, manifestOf, type Archive, type ImportManifest, type ImportResult } from "../../shared/archive";
 import type { Env } from "../env";
 import { ok, refuse, type Result } from "../lib/result";
 import type { Row } from "./table-dump";
@@ -66,8 +66,7 @@ export async function importArchive(env: Env, archive: Archive, origin: string):
   const { manifest } = planned;
   const began = await beginImport(env, manifest);
   if (!began.ok) return began;
-  const stores: [string, Archive["workspace"]["tables"]][] = [["workspace", archive.workspace.tables], ...archive.numbers.map((n) => [n.phoneNumberId, n.tables] as [string, Archive["workspace"]["tables"]])];
-  for (const [store, tables] of stores) {
+  for (const [store, tables] of archiveStores(archive)) {
     for (const [table, tableRows] of Object.entries(tables)) {
       for (let start = 0; start < tableRows.length; start += PAGE_ROWS) {
         const written = await importRows(env, manifest.workspace.id, store, table, tableRows.slice(start, start + PAGE_ROWS));

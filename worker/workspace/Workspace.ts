@@ -534,7 +534,7 @@ export class Workspace extends DurableObject<Env> {
     if (!row.ok) return row;
     const r = row.value;
     const email = r.person_id ? (this.sql.exec<{ email: string }>("SELECT email FROM people WHERE id = ?", r.person_id).toArray()[0]?.email ?? null) : null;
-    const workspaceName = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'name'").one().value;
+    const workspaceName = this.workspaceName()!;
     return ok({ kind: r.kind as Invite["kind"], workspaceName, role: r.role as Role, email, expiresAt: r.expires_at as number });
   }
 
@@ -663,7 +663,7 @@ export class Workspace extends DurableObject<Env> {
       .exec<{ phone_number_id: string; own: number }>("SELECT phone_number_id, access_token_sealed IS NOT NULL AS own FROM numbers ORDER BY connected_at")
       .toArray()
       .map((n) => ({ phoneNumberId: n.phone_number_id, ownToken: n.own === 1 }));
-    const name = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'name'").one().value;
+    const name = this.workspaceName()!;
     this.audit(principal, { action: "workspace.export", target: `workspace:${this.workspaceId()}`, targetName: name, oldValue: null, newValue: { numbers: numbers.length } });
     return ok({ id: this.workspaceId(), name, ...(await storeInfo(this.archiveStore)), numbers });
   }
@@ -691,7 +691,7 @@ export class Workspace extends DurableObject<Env> {
    */
   async finishImport(workspaceId: string, origin: string): Promise<Result<{ name: string; rows: Record<string, number>; people: { name: string; email: string; role: Role; setPasswordUrl: string }[] }>> {
     if (!(await importUnfinished(this.archiveStore))) return refuse(409, "no import of this workspace is under way here; begin it first");
-    const name = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'name'").toArray()[0]?.value;
+    const name = this.workspaceName();
     if (!name) return refuse(422, "workspace.tables.meta: the archive has no workspace name");
     const admin = this.sql.exec<PersonRow>("SELECT * FROM people WHERE role = 'admin' AND active = 1 ORDER BY created_at LIMIT 1").toArray()[0];
     if (!admin) return refuse(422, "workspace.tables.people: the archive has no active admin, so nobody could manage the workspace");
@@ -709,6 +709,11 @@ export class Workspace extends DurableObject<Env> {
   }
 
   // ---- internals ----
+
+  /** Null only in an object an import is still filling. */
+  private workspaceName(): string | null {
+    return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'name'").toArray()[0]?.value ?? null;
+  }
 
   private workspaceId(): string {
     return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'id'").one().value;
