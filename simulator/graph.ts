@@ -248,7 +248,8 @@ export class FakeGraph {
     if (action === "sent") {
       const to = new URL(request.url).searchParams.get("to");
       const sent = to ? this.sent.filter((m) => m.to === to) : this.sent;
-      return json({ sent, attempts: this.attempts, statusCalls: this.statusCalls, rejected: this.rejected });
+      const rejected = to ? this.rejected.filter((r) => String((r.body as { to?: unknown }).to ?? "").replace(/^\+/, "") === to) : this.rejected;
+      return json({ sent, attempts: this.attempts, statusCalls: this.statusCalls, rejected });
     }
     if (action === "tokens" && request.method === "POST") {
       const { token } = (await request.json()) as { token?: string };
