@@ -29,6 +29,39 @@ export interface InjectedFailure {
   to?: string;
 }
 
+/** A body Meta's schema refused: where it was posted, the body, and the validator's sentence. */
+export interface SchemaViolation {
+  path: string;
+  body: unknown;
+  problem: string;
+}
+
+/**
+ * Every body any Graph stand-in in this process validated, and the ones Meta's schema refused. Kept on globalThis
+ * so that a bundled copy of this module (vitest.config.ts's) and a test's own copy add to one ledger; the test
+ * runs turn a refused body into a failure (test/support/meta-schema-*.ts, bench/run.ts).
+ */
+export interface MetaConformance {
+  validated: number;
+  violations: SchemaViolation[];
+}
+
+export function metaConformance(): MetaConformance {
+  const holder = globalThis as { [key: symbol]: MetaConformance | undefined };
+  const key = Symbol.for("wa-inbox.meta-conformance");
+  return (holder[key] ??= { validated: 0, violations: [] });
+}
+
+/** A failure message naming each refused body and what is wrong with it. */
+export function describeViolations(violations: SchemaViolation[]): string {
+  const lines = violations.slice(0, 20).map((v) => {
+    const body = JSON.stringify(v.body);
+    return `  POST ${v.path}: ${v.problem}\n    body: ${body.length > 600 ? `${body.slice(0, 600)}…` : body}`;
+  });
+  const more = violations.length > 20 ? [`  … and ${violations.length - 20} more`] : [];
+  return [`Meta's schema refused ${violations.length} ${violations.length === 1 ? "body" : "bodies"} sent to the Graph API:`, ...lines, ...more].join("\n");
+}
+
 export interface FakeGraphOptions {
   accessToken: string;
   /** The one number and WABA this Meta knows; null accepts any (the Workers tests use many). */
@@ -109,8 +142,8 @@ export class FakeGraph {
   readonly sent: SentMessage[] = [];
   readonly statusCalls: Record<string, unknown>[] = [];
   readonly failures: InjectedFailure[] = [];
-  /** Bodies Meta's own schema refused; a test that sends expects none. */
-  readonly rejected: { body: unknown; problem: string }[] = [];
+  /** Bodies Meta's own schema refused (also in the process's metaConformance() ledger, which fails the test run). */
+  readonly rejected: SchemaViolation[] = [];
   /** Every send attempt, including refused ones, to prove retries never duplicate. */
   attempts = 0;
   private readonly uploads = new Map<string, { bytes: Uint8Array; mimeType: string }>();
@@ -154,7 +187,7 @@ export class FakeGraph {
     if (bearer !== this.options.accessToken && !this.extraTokens.has(bearer)) {
       return graphError(401, 190, "Error validating access token: The session is invalid.");
     }
-    if (edge === "messages" && request.method === "POST") return this.messages(objectId, request, bearer.slice(-4));
+    if (edge === "messages" && request.method === "POST") return this.messages(objectId, request, bearer.slice(-4), path);
     if (edge === "media" && request.method === "POST") return this.upload(objectId, request);
     if (edge === "message_templates" && request.method === "GET") {
       if (this.options.wabaId !== null && objectId !== this.options.wabaId) return graphError(400, 100, `Unsupported get request. Object with ID '${objectId}' does not exist`);
@@ -184,16 +217,30 @@ export class FakeGraph {
     return graphError(400, 100, `Unsupported ${request.method} request on ${path}`);
   }
 
-  private async messages(phoneNumberId: string, request: Request, tokenTail: string): Promise<Response> {
+  private async messages(phoneNumberId: string, request: Request, tokenTail: string, path: string): Promise<Response> {
     if (this.options.phoneNumberId !== null && phoneNumberId !== this.options.phoneNumberId) {
       return graphError(400, 100, `Unsupported post request. Object with ID '${phoneNumberId}' does not exist`);
     }
-    const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
-    if (!body || body.messaging_product !== "whatsapp") return graphError(400, 100, "Invalid parameter: messaging_product must be whatsapp");
-    const problem = metaSchemaProblem(body);
-    if (problem) {
-      this.rejected.push({ body, problem });
-      return graphError(400, 100, `Invalid parameter: ${problem}`);
+    const text = await request.text();
+    let body: Record<string, unknown> | null = null;
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // refused below
+    }
+    const problem =
+      !body || typeof body !== "object" || Array.isArray(body)
+        ? "the body is not a JSON object"
+        : body.messaging_product !== "whatsapp"
+          ? "messaging_product must be whatsapp"
+          : metaSchemaProblem(body);
+    const ledger = metaConformance();
+    ledger.validated++;
+    if (problem || !body) {
+      const violation = { path, body: body ?? text, problem: problem ?? "no body" };
+      this.rejected.push(violation);
+      ledger.violations.push(violation);
+      return graphError(400, 100, `Invalid parameter: ${violation.problem}`);
     }
     if (body.status === "read") {
       this.statusCalls.push(body);
