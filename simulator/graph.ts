@@ -149,6 +149,8 @@ export class FakeGraph {
   private readonly uploads = new Map<string, { bytes: Uint8Array; mimeType: string }>();
   /** Tokens Meta accepts besides the main one: per-number tokens an admin pastes into the console. */
   private readonly extraTokens = new Set<string>();
+  /** Templates a test approved for one WABA besides the demo ones (e.g. one with an image header). */
+  private readonly extraTemplates = new Map<string, typeof demoTemplates>();
   /** Quality ratings set through the control API, to show a YELLOW or RED number. */
   private readonly ratings = new Map<string, string>();
 
@@ -191,7 +193,7 @@ export class FakeGraph {
     if (edge === "media" && request.method === "POST") return this.upload(objectId, request);
     if (edge === "message_templates" && request.method === "GET") {
       if (this.options.wabaId !== null && objectId !== this.options.wabaId) return graphError(400, 100, `Unsupported get request. Object with ID '${objectId}' does not exist`);
-      return json({ data: demoTemplates, paging: { cursors: { before: "MAZDZD", after: "MjQZD" } } });
+      return json({ data: [...demoTemplates, ...(this.extraTemplates.get(objectId) ?? [])], paging: { cursors: { before: "MAZDZD", after: "MjQZD" } } });
     }
     if (!edge && request.method === "GET" && url.searchParams.get("fields")?.includes("display_phone_number")) {
       if (this.options.phoneNumberId !== null && objectId !== this.options.phoneNumberId) {
@@ -302,6 +304,12 @@ export class FakeGraph {
       const { token } = (await request.json()) as { token?: string };
       if (!token) return json({ error: "send {token}" }, 400);
       this.extraTokens.add(token);
+      return json({ ok: true });
+    }
+    if (action === "templates" && request.method === "POST") {
+      const { wabaId, templates } = (await request.json()) as { wabaId?: string; templates?: typeof demoTemplates };
+      if (!wabaId || !Array.isArray(templates)) return json({ error: "send {wabaId, templates}" }, 400);
+      this.extraTemplates.set(wabaId, templates);
       return json({ ok: true });
     }
     if (action === "quality" && request.method === "POST") {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { metaSchemaProblem } from "../../simulator/meta-schema.ts";
+import * as build from "../../worker/graph/bodies.ts";
 import type {
   HeaderMediaParameter,
   ListMessageBody,
@@ -121,6 +122,20 @@ describe("the outbound body types agree with Meta's OpenAPI schema", () => {
         expect(metaSchemaProblem(body as unknown as Record<string, unknown>)).toBeNull();
       }),
     );
+  });
+
+  it("addresses a customer known only by a business-scoped user id with `recipient`, never `to`", () => {
+    const bsuid = { userId: "US.13491208655302741918" };
+    const bodies = [
+      build.textBody(bsuid, { text: "您好" }),
+      build.mediaBody(bsuid, { type: "media", mediaKind: "document", mediaId: "123", filename: "发票.pdf", clientId: crypto.randomUUID() }),
+      build.templateBody(bsuid, { type: "template", name: "follow_up", language: "en_US", header: [], body: ["Zhao"], quickReplies: [], clientId: crypto.randomUUID() }),
+    ];
+    for (const body of bodies) {
+      expect(body).toMatchObject({ recipient: "US.13491208655302741918" });
+      expect(body).not.toHaveProperty("to");
+      expect(metaSchemaProblem(body as unknown as Record<string, unknown>)).toBeNull();
+    }
   });
 
   it("names what is wrong in a body Meta would refuse", () => {
