@@ -168,6 +168,11 @@ export class FakeGraph {
     this.attempts = 0;
   }
 
+  /** A file the business uploaded, as the customer's phone downloads it once a message carries its id. */
+  uploadedFile(id: string): { bytes: Uint8Array; mimeType: string } | undefined {
+    return this.uploads.get(id);
+  }
+
   /** Answers a Graph API or control request; null when the path is not one of ours. */
   async handle(request: Request): Promise<Response | null> {
     const url = new URL(request.url);
