@@ -7,6 +7,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/node/**/*.test.ts", "test/e2e/**/*.test.ts"],
+    // A body the simulator's Graph API refuses against Meta's schema fails the test that sent it; the run ends
+    // with the count of bodies validated.
+    setupFiles: ["./test/support/meta-schema-setup.ts"],
+    reporters: ["default", ["./test/support/meta-schema-reporter.ts", { source: "modules" }]],
     environment: "node",
     fileParallelism: false,
     testTimeout: 90_000,

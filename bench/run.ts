@@ -13,6 +13,7 @@ import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { DEMO_PASSWORD, demoWorkspace } from "../scripts/demo-data.ts";
+import { describeViolations, metaConformance } from "../simulator/graph.ts";
 import { EXTENSION_ID, launchWithExtension, openSidePanel, signIn } from "../test/e2e/browser.ts";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
 import { moveWorkspace } from "./archive.ts";
@@ -423,4 +424,12 @@ try {
   console.log(`bench: done in ${results.meta.seconds} s → bench/results/${name}.json`);
 } finally {
   await stack.dispose();
+}
+
+// Every body the benchmark's simulators received was checked against Meta's schema; one it refuses fails the run.
+const conformance = metaConformance();
+console.log(`Meta schema: ${conformance.validated} bodies validated, ${conformance.violations.length} invalid`);
+if (conformance.violations.length > 0) {
+  console.error(describeViolations(conformance.violations));
+  process.exitCode = 1;
 }

@@ -5,8 +5,8 @@
  *
  *   node scripts/extract-meta-schema.ts <business-messaging-api_vXX.yaml> simulator/meta-openapi/message.schema.json
  *
- * Meta's file contradicts its own send examples in five documented places; exactly those are relaxed here
- * (see simulator/meta-openapi/README.md).
+ * Meta's file contradicts its own send examples in five documented places, and predates the business-scoped user
+ * ids of 2026 (a sixth); exactly those are relaxed here (see simulator/meta-openapi/README.md).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parse } from "yaml";
@@ -83,6 +83,14 @@ closeAllOfs(defs);
 // Relaxation 2 and 3: `language: {code}` alone, and recipient_type / type optional, as Meta documents.
 dropRequired("LanguageObject", ["policy"]);
 dropRequired("BaseMessageProperties", ["recipient_type", "type"]);
+// Relaxation 6: a customer known only by a business-scoped user id (BSUID) is addressed with `recipient` instead of
+// `to` (Meta's "Business-scoped user IDs" page, Messages API requests; Meta's OpenAPI file predates it).
+{
+  const base = defs.BaseMessageProperties as Schema & { properties: Record<string, Schema> };
+  dropRequired("BaseMessageProperties", ["to"]);
+  base.properties.recipient = { type: "string", description: "A business-scoped user ID (BSUID) or parent BSUID, for users known by a username only." };
+  base.anyOf = [{ required: ["to"] }, { required: ["recipient"] }];
+}
 walk(defs, (schema) => {
   const properties = schema.properties as Record<string, Schema> | undefined;
   // Relaxation 4: coordinates are numbers in Meta's examples.

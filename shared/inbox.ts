@@ -72,6 +72,51 @@ const clientId = z.uuid("clientId must be a UUID; the same clientId never sends 
 const replyToId = z.string().regex(/^\d+$/, "replyToId must be a message id").optional();
 
 export const mediaKindSchema = z.enum(["image", "video", "audio", "document", "sticker"]);
+export type MediaKind = z.infer<typeof mediaKindSchema>;
+/** WhatsApp shows a caption under these kinds only; audio and stickers carry none. */
+export const captionedMediaKinds = ["image", "video", "document"] as const satisfies readonly MediaKind[];
+
+/** An id the media upload answered (`POST /api/numbers/{id}/media`). */
+const mediaId = z.string().regex(/^[\w.-]{1,100}$/, "mediaId must be the id the media upload answered");
+const mediaLink = z.url("link must be an https URL").startsWith("https://", "link must be an https URL").max(2000);
+const caption = z.string().max(1024, "caption is longer than WhatsApp's 1024 characters");
+const filename = z.string().min(1, "filename must not be empty").max(240, "filename is longer than 240 characters");
+
+/** Where a file comes from: uploaded (mediaId) or fetched by Meta from a link, never both. */
+export type MediaSource = { mediaId: string; link?: undefined } | { link: string; mediaId?: undefined };
+const oneSource = <T extends { mediaId?: string | undefined; link?: string | undefined }>(m: T): m is T & MediaSource =>
+  Boolean(m.mediaId) !== Boolean(m.link);
+const oneSourceMessage = "give exactly one of mediaId (uploaded) or link";
+
+const mediaSendSchema = z
+  .object({
+    type: z.literal("media"),
+    mediaKind: mediaKindSchema,
+    mediaId: mediaId.optional(),
+    link: mediaLink.optional(),
+    caption: caption.optional(),
+    filename: filename.optional(),
+    clientId,
+    replyToId,
+  })
+  .refine(oneSource, oneSourceMessage)
+  .refine((m) => !m.caption || (captionedMediaKinds as readonly string[]).includes(m.mediaKind), {
+    message: "caption: WhatsApp shows a caption on image, video and document only",
+    path: ["caption"],
+  })
+  .refine((m) => !m.filename || m.mediaKind === "document", { message: "filename: only a document carries a file name", path: ["filename"] });
+
+/** The media of a template approved with an IMAGE, VIDEO or DOCUMENT header. */
+export const templateHeaderMediaSchema = z
+  .object({
+    kind: z.enum(["image", "video", "document"]),
+    mediaId: mediaId.optional(),
+    link: mediaLink.optional(),
+    filename: filename.optional(),
+  })
+  .refine(oneSource, oneSourceMessage)
+  .refine((m) => !m.filename || m.kind === "document", { message: "filename: only a document header carries a file name", path: ["filename"] });
+export type TemplateHeaderMedia = z.infer<typeof templateHeaderMediaSchema>;
 
 /** Everything an agent can send. `clientId` is chosen by the client so a retried request never sends twice. */
 export const sendMessageRequestSchema = z.discriminatedUnion("type", [
@@ -81,18 +126,7 @@ export const sendMessageRequestSchema = z.discriminatedUnion("type", [
     clientId,
     replyToId,
   }),
-  z
-    .object({
-      type: z.literal("media"),
-      mediaKind: mediaKindSchema,
-      mediaId: z.string().min(1).optional(),
-      link: z.url("link must be an https URL").startsWith("https://", "link must be an https URL").optional(),
-      caption: z.string().max(1024).optional(),
-      filename: z.string().max(240).optional(),
-      clientId,
-      replyToId,
-    })
-    .refine((m) => Boolean(m.mediaId) !== Boolean(m.link), "give exactly one of mediaId (uploaded) or link"),
+  mediaSendSchema,
   z.object({
     type: z.literal("note"),
     text: z.string().trim().min(1, "text must not be empty").max(4096),
@@ -105,17 +139,23 @@ export const sendMessageRequestSchema = z.discriminatedUnion("type", [
     emoji: z.string().max(16),
     clientId,
   }),
-  z.object({
-    type: z.literal("template"),
-    name: z.string().min(1).max(512),
-    language: z.string().min(2).max(15),
-    header: z.array(z.string().min(1, "a header variable is empty").max(60)).max(1).default([]),
-    body: z.array(z.string().min(1, "a body variable is empty").max(1024)).max(30).default([]),
-    quickReplies: z.array(z.object({ index: z.number().int().min(0).max(9), payload: z.string().min(1).max(256) })).max(10).default([]),
-    clientId,
-  }),
+  z
+    .object({
+      type: z.literal("template"),
+      name: z.string().min(1).max(512),
+      language: z.string().min(2).max(15),
+      header: z.array(z.string().min(1, "a header variable is empty").max(60)).max(1).default([]),
+      /** For a template whose header is an image, a video or a document. */
+      headerMedia: templateHeaderMediaSchema.optional(),
+      body: z.array(z.string().min(1, "a body variable is empty").max(1024)).max(30).default([]),
+      quickReplies: z.array(z.object({ index: z.number().int().min(0).max(9), payload: z.string().min(1).max(256) })).max(10).default([]),
+      clientId,
+    })
+    .refine((t) => !(t.headerMedia && t.header.length > 0), { message: "a template header is text or media, not both", path: ["headerMedia"] }),
 ]);
 export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
+/** One kind of request, e.g. `SendRequestOf<"media">`: what each outbound body is built from. */
+export type SendRequestOf<Type extends SendMessageRequest["type"]> = Extract<SendMessageRequest, { type: Type }>;
 
 export const templateSchema = z.object({
   name: z.string(),
@@ -123,6 +163,8 @@ export const templateSchema = z.object({
   status: z.string(),
   category: z.string().nullable(),
   header: z.string().nullable(),
+  /** What the approved header holds: media headers need the file with each send (`headerMedia`). */
+  headerFormat: z.enum(["none", "text", "image", "video", "document", "location"]),
   body: z.string(),
   footer: z.string().nullable(),
   quickReplies: z.array(z.string()),

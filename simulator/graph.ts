@@ -29,6 +29,39 @@ export interface InjectedFailure {
   to?: string;
 }
 
+/** A body Meta's schema refused: where it was posted, the body, and the validator's sentence. */
+export interface SchemaViolation {
+  path: string;
+  body: unknown;
+  problem: string;
+}
+
+/**
+ * Every body any Graph stand-in in this process validated, and the ones Meta's schema refused. Kept on globalThis
+ * so that a bundled copy of this module (vitest.config.ts's) and a test's own copy add to one ledger; the test
+ * runs turn a refused body into a failure (test/support/meta-schema-*.ts, bench/run.ts).
+ */
+export interface MetaConformance {
+  validated: number;
+  violations: SchemaViolation[];
+}
+
+export function metaConformance(): MetaConformance {
+  const holder = globalThis as { [key: symbol]: MetaConformance | undefined };
+  const key = Symbol.for("wa-inbox.meta-conformance");
+  return (holder[key] ??= { validated: 0, violations: [] });
+}
+
+/** A failure message naming each refused body and what is wrong with it. */
+export function describeViolations(violations: SchemaViolation[]): string {
+  const lines = violations.slice(0, 20).map((v) => {
+    const body = JSON.stringify(v.body);
+    return `  POST ${v.path}: ${v.problem}\n    body: ${body.length > 600 ? `${body.slice(0, 600)}…` : body}`;
+  });
+  const more = violations.length > 20 ? [`  … and ${violations.length - 20} more`] : [];
+  return [`Meta's schema refused ${violations.length} ${violations.length === 1 ? "body" : "bodies"} sent to the Graph API:`, ...lines, ...more].join("\n");
+}
+
 export interface FakeGraphOptions {
   accessToken: string;
   /** The one number and WABA this Meta knows; null accepts any (the Workers tests use many). */
@@ -109,13 +142,15 @@ export class FakeGraph {
   readonly sent: SentMessage[] = [];
   readonly statusCalls: Record<string, unknown>[] = [];
   readonly failures: InjectedFailure[] = [];
-  /** Bodies Meta's own schema refused; a test that sends expects none. */
-  readonly rejected: { body: unknown; problem: string }[] = [];
+  /** Bodies Meta's own schema refused (also in the process's metaConformance() ledger, which fails the test run). */
+  readonly rejected: SchemaViolation[] = [];
   /** Every send attempt, including refused ones, to prove retries never duplicate. */
   attempts = 0;
   private readonly uploads = new Map<string, { bytes: Uint8Array; mimeType: string }>();
   /** Tokens Meta accepts besides the main one: per-number tokens an admin pastes into the console. */
   private readonly extraTokens = new Set<string>();
+  /** Templates a test approved for one WABA besides the demo ones (e.g. one with an image header). */
+  private readonly extraTemplates = new Map<string, typeof demoTemplates>();
   /** Quality ratings set through the control API, to show a YELLOW or RED number. */
   private readonly ratings = new Map<string, string>();
 
@@ -131,6 +166,11 @@ export class FakeGraph {
     this.failures.length = 0;
     this.rejected.length = 0;
     this.attempts = 0;
+  }
+
+  /** A file the business uploaded, as the customer's phone downloads it once a message carries its id. */
+  uploadedFile(id: string): { bytes: Uint8Array; mimeType: string } | undefined {
+    return this.uploads.get(id);
   }
 
   /** Answers a Graph API or control request; null when the path is not one of ours. */
@@ -154,11 +194,11 @@ export class FakeGraph {
     if (bearer !== this.options.accessToken && !this.extraTokens.has(bearer)) {
       return graphError(401, 190, "Error validating access token: The session is invalid.");
     }
-    if (edge === "messages" && request.method === "POST") return this.messages(objectId, request, bearer.slice(-4));
+    if (edge === "messages" && request.method === "POST") return this.messages(objectId, request, bearer.slice(-4), path);
     if (edge === "media" && request.method === "POST") return this.upload(objectId, request);
     if (edge === "message_templates" && request.method === "GET") {
       if (this.options.wabaId !== null && objectId !== this.options.wabaId) return graphError(400, 100, `Unsupported get request. Object with ID '${objectId}' does not exist`);
-      return json({ data: demoTemplates, paging: { cursors: { before: "MAZDZD", after: "MjQZD" } } });
+      return json({ data: [...demoTemplates, ...(this.extraTemplates.get(objectId) ?? [])], paging: { cursors: { before: "MAZDZD", after: "MjQZD" } } });
     }
     if (!edge && request.method === "GET" && url.searchParams.get("fields")?.includes("display_phone_number")) {
       if (this.options.phoneNumberId !== null && objectId !== this.options.phoneNumberId) {
@@ -184,16 +224,30 @@ export class FakeGraph {
     return graphError(400, 100, `Unsupported ${request.method} request on ${path}`);
   }
 
-  private async messages(phoneNumberId: string, request: Request, tokenTail: string): Promise<Response> {
+  private async messages(phoneNumberId: string, request: Request, tokenTail: string, path: string): Promise<Response> {
     if (this.options.phoneNumberId !== null && phoneNumberId !== this.options.phoneNumberId) {
       return graphError(400, 100, `Unsupported post request. Object with ID '${phoneNumberId}' does not exist`);
     }
-    const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
-    if (!body || body.messaging_product !== "whatsapp") return graphError(400, 100, "Invalid parameter: messaging_product must be whatsapp");
-    const problem = metaSchemaProblem(body);
-    if (problem) {
-      this.rejected.push({ body, problem });
-      return graphError(400, 100, `Invalid parameter: ${problem}`);
+    const text = await request.text();
+    let body: Record<string, unknown> | null = null;
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // refused below
+    }
+    const problem =
+      !body || typeof body !== "object" || Array.isArray(body)
+        ? "the body is not a JSON object"
+        : body.messaging_product !== "whatsapp"
+          ? "messaging_product must be whatsapp"
+          : metaSchemaProblem(body);
+    const ledger = metaConformance();
+    ledger.validated++;
+    if (problem || !body) {
+      const violation = { path, body: body ?? text, problem: problem ?? "no body" };
+      this.rejected.push(violation);
+      ledger.violations.push(violation);
+      return graphError(400, 100, `Invalid parameter: ${violation.problem}`);
     }
     if (body.status === "read") {
       this.statusCalls.push(body);
@@ -248,12 +302,19 @@ export class FakeGraph {
     if (action === "sent") {
       const to = new URL(request.url).searchParams.get("to");
       const sent = to ? this.sent.filter((m) => m.to === to) : this.sent;
-      return json({ sent, attempts: this.attempts, statusCalls: this.statusCalls, rejected: this.rejected });
+      const rejected = to ? this.rejected.filter((r) => String((r.body as { to?: unknown }).to ?? "").replace(/^\+/, "") === to) : this.rejected;
+      return json({ sent, attempts: this.attempts, statusCalls: this.statusCalls, rejected });
     }
     if (action === "tokens" && request.method === "POST") {
       const { token } = (await request.json()) as { token?: string };
       if (!token) return json({ error: "send {token}" }, 400);
       this.extraTokens.add(token);
+      return json({ ok: true });
+    }
+    if (action === "templates" && request.method === "POST") {
+      const { wabaId, templates } = (await request.json()) as { wabaId?: string; templates?: typeof demoTemplates };
+      if (!wabaId || !Array.isArray(templates)) return json({ error: "send {wabaId, templates}" }, 400);
+      this.extraTemplates.set(wabaId, templates);
       return json({ ok: true });
     }
     if (action === "quality" && request.method === "POST") {

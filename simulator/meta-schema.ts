@@ -11,12 +11,35 @@ ajv.addSchema(schema, "meta");
 const message = ajv.getSchema("meta#/$defs/Message")!;
 const markRead = ajv.getSchema("meta#/$defs/MarkMessageRequestPayload")!;
 
-/** null when Meta's schema accepts the body; otherwise a sentence naming what is wrong. */
-export function metaSchemaProblem(body: Record<string, unknown>): string | null {
-  const validate = body.status === "read" ? markRead : message;
-  if (validate(body)) return null;
+/** Message is a oneOf over kinds; a body's own kind names its problem better than eleven branches that do not apply. */
+const branchOf: Record<string, string> = {
+  text: "TextMessage",
+  image: "ImageMessage",
+  video: "VideoMessage",
+  audio: "AudioMessage",
+  document: "DocumentMessage",
+  sticker: "StickerMessage",
+  reaction: "ReactionMessage",
+  interactive: "InteractiveMessage",
+  template: "TemplateMessage",
+  location: "LocationMessage",
+  contacts: "ContactsMessage",
+};
+
+function describe(validate: { errors?: { instancePath: string; message?: string }[] | null }): string {
   return (validate.errors ?? [])
     .slice(0, 5)
     .map((e) => `${e.instancePath || "body"} ${e.message ?? "is invalid"}`)
     .join("; ");
+}
+
+/** null when Meta's schema accepts the body; otherwise a sentence naming what is wrong. */
+export function metaSchemaProblem(body: Record<string, unknown>): string | null {
+  const type = body.type;
+  if (body.status === "read") return markRead(body) ? null : describe(markRead);
+  if (message(body)) return null;
+  const branch = typeof type === "string" ? branchOf[type] : undefined;
+  const own = branch ? ajv.getSchema(`meta#/$defs/${branch}`) : undefined;
+  if (own && !own(body)) return `${String(type)} message: ${describe(own)}`;
+  return describe(message);
 }

@@ -17,6 +17,8 @@ export function chatPage(options: { displayPhoneNumber: string }): string {
   li.in { align-self: flex-end; background: #dcf8c6; }
   li.out { align-self: flex-start; }
   li small { display: block; color: #667; font-size: 11px; }
+  li img.media { display: block; max-width: 100%; max-height: 220px; border-radius: 6px; margin-bottom: 4px; background: #eee; }
+  li a.file { display: block; padding: 8px; border-radius: 6px; background: #f0f0f0; color: #075e54; margin-bottom: 4px; }
   li .rows { display: flex; flex-direction: column; gap: 4px; margin-top: 6px; }
   li .rows button { background: #fff; color: #128c7e; border: 1px solid #128c7e; border-radius: 6px; text-align: left; }
   form.compose { display: flex; gap: 6px; padding: 10px; background: #eee; }
@@ -48,6 +50,25 @@ export function chatPage(options: { displayPhoneNumber: string }): string {
       const li = document.createElement("li");
       li.className = m.direction;
       li.textContent = m.text ?? JSON.stringify(m.body);
+      // A file from the business, as WhatsApp shows it: a picture inline, anything else as a download.
+      if (m.media) {
+        const caption = m.media.caption ?? "";
+        li.textContent = caption;
+        if (m.media.kind === "image" || m.media.kind === "sticker") {
+          const img = document.createElement("img");
+          img.className = "media";
+          img.src = m.media.url;
+          img.alt = caption || m.media.kind;
+          li.prepend(img);
+        } else {
+          const a = document.createElement("a");
+          a.className = "file";
+          a.href = m.media.url;
+          a.download = m.media.filename ?? m.media.kind;
+          a.textContent = (m.media.kind === "document" ? "📄 " : m.media.kind === "video" ? "🎬 " : "🎵 ") + (m.media.filename ?? m.media.kind);
+          li.prepend(a);
+        }
+      }
       // A list from the business (the satisfaction survey): its rows are buttons the customer taps.
       const rows = m.body && m.body.type === "interactive" ? m.body.interactive.action.sections.flatMap((s) => s.rows) : [];
       if (rows.length) {

@@ -35,6 +35,8 @@ export interface ChatLine {
   name?: string;
   text: string | null;
   body?: unknown;
+  /** A file the business sent: where the customer's phone downloads it (an uploaded file here, else Meta's link). */
+  media?: { kind: string; url: string; mimeType: string | null; filename: string | null; caption: string | null };
   status?: string;
   at: number;
 }
@@ -120,8 +122,27 @@ export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
     ],
   });
 
+  /** The file an outbound image, video, audio, document or sticker carries, as the customer receives it. */
+  function outboundMedia(body: Record<string, unknown>): ChatLine["media"] {
+    const kind = String(body.type ?? "");
+    if (!["image", "video", "audio", "document", "sticker"].includes(kind)) return undefined;
+    const part = (body[kind] ?? {}) as { id?: string; link?: string; caption?: string; filename?: string };
+    const uploaded = part.id ? graph.uploadedFile(part.id) : undefined;
+    const url = part.id ? `/simulator/chat-media/${encodeURIComponent(part.id)}` : part.link;
+    if (!url) return undefined;
+    return { kind, url, mimeType: uploaded?.mimeType ?? null, filename: part.filename ?? null, caption: part.caption ?? null };
+  }
+
   function onSent(message: SentMessage): void {
-    const line: ChatLine = { wamid: message.wamid, direction: "out", waId: message.to, text: outboundText(message.body), body: message.body, at: message.at };
+    const line: ChatLine = {
+      wamid: message.wamid,
+      direction: "out",
+      waId: message.to,
+      text: outboundText(message.body),
+      body: message.body,
+      media: outboundMedia(message.body),
+      at: message.at,
+    };
     lines.push(line);
     (["sent", "delivered", "read"] as const).forEach((status, i) => {
       setTimeout(() => {
@@ -200,6 +221,13 @@ export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
         // Any `value` of a messages change (a voice note, a location, an order…), signed and delivered as Meta would.
         const value = (await request.json()) as Record<string, unknown>;
         return send(200, { workerStatus: await postSigned(envelope(value)) });
+      }
+      if (request.method === "GET" && url.pathname.startsWith("/simulator/chat-media/")) {
+        // The customer's phone downloads what the business sent; Meta hands it over without the business's token.
+        const file = graph.uploadedFile(decodeURIComponent(url.pathname.slice("/simulator/chat-media/".length)));
+        if (!file) return send(404, { error: "no such media" });
+        res.writeHead(200, { "content-type": file.mimeType, "content-length": String(file.bytes.length), "cache-control": "private, max-age=3600" });
+        return res.end(Buffer.from(file.bytes));
       }
       if (request.method === "GET" && url.pathname === "/simulator/messages") {
         const waId = url.searchParams.get("waId");

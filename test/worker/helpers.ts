@@ -173,3 +173,48 @@ export async function conversationOfCustomer(adminToken: string, phoneNumberId: 
   if (!found) throw new Error(`no conversation for ${phone}`);
   return found;
 }
+
+export type ErrorBody = { error: { status: number; message: string } };
+
+/** A customer with a fresh phone has written; agent A is connected, Available and assigned. */
+export async function openConversation(wabaId?: string) {
+  const customer = `86${uniqueNumberId()}`;
+  const ws = await createWorkspace(1, uniqueNumberId(), wabaId);
+  const a = ws.agents[0]!;
+  const socket = await connectSocket(a.token, ws.phoneNumberId);
+  await setStatus(a.token, "available");
+  await postWebhook(customerMessage(ws.phoneNumberId, customer, "你好，想咨询一下退货"));
+  const [conversation] = await conversationsOf(a.token, ws.phoneNumberId);
+  const path = `/numbers/${ws.phoneNumberId}/conversations/${conversation!.id}/messages`;
+  const send = (body: Record<string, unknown>) =>
+    api<Message & ErrorBody>("POST", path, { token: a.token, body: { clientId: crypto.randomUUID(), ...body } });
+  return { ws, a, socket, customer, conversation: conversation!, path, send };
+}
+
+/** The Graph stand-in (simulator/graph.ts behind vitest.config.ts's outboundService) and its control API. */
+export const GRAPH = "http://graph.test/simulator/graph";
+
+export interface GraphRecord {
+  /** Bodies the stand-in accepted (valid against Meta's schema) and answered with a wamid. */
+  sent: { wamid: string; to: string; body: Record<string, unknown> }[];
+  /** Mark-as-read and typing-indicator bodies. */
+  statusCalls: Record<string, unknown>[];
+  /** Bodies Meta's schema refused, with the validator's sentence. */
+  rejected: { body: Record<string, unknown>; problem: string }[];
+}
+
+/** What the stand-in received for one recipient. */
+export async function sentTo(to: string): Promise<GraphRecord> {
+  const response = await fetch(`${GRAPH}/sent?to=${to}`);
+  return (await response.json()) as GraphRecord;
+}
+
+/** Uploads a file through the worker, as the side panel's 📎 does; returns the media id Meta gave. */
+export async function uploadThroughWorker(token: string, phoneNumberId: string, file: File): Promise<string> {
+  const form = new FormData();
+  form.set("file", file);
+  const response = await SELF.fetch(`${BASE}/api/numbers/${phoneNumberId}/media`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: form });
+  const json = (await response.json()) as { mediaId?: string };
+  if (response.status !== 200 || !json.mediaId) throw new Error(`upload failed: HTTP ${response.status} ${JSON.stringify(json)}`);
+  return json.mediaId;
+}

@@ -9,36 +9,18 @@ import {
   customerMessage,
   messagesChange,
   messagesOf,
+  openConversation,
   postWebhook,
+  sentTo,
   setStatus,
   tick,
   uniqueNumberId,
 } from "./helpers";
 
-type ErrorBody = { error: { status: number; message: string } };
 const GRAPH = "http://graph.test/simulator/graph";
 
 async function failNext(to: string, failure: { code: number; count?: number; httpStatus?: number; network?: boolean; title?: string }) {
   await fetch(`${GRAPH}/failures`, { method: "POST", body: JSON.stringify({ ...failure, to }) });
-}
-async function sentTo(to: string) {
-  const response = await fetch(`${GRAPH}/sent?to=${to}`);
-  return (await response.json()) as { sent: { wamid: string; body: Record<string, unknown> }[]; statusCalls: Record<string, unknown>[] };
-}
-
-/** A customer with a fresh phone has written; agent A is connected, Available and assigned. */
-async function openConversation(wabaId?: string) {
-  const customer = `86${uniqueNumberId()}`;
-  const ws = await createWorkspace(1, uniqueNumberId(), wabaId);
-  const a = ws.agents[0]!;
-  const socket = await connectSocket(a.token, ws.phoneNumberId);
-  await setStatus(a.token, "available");
-  await postWebhook(customerMessage(ws.phoneNumberId, customer, "你好，想咨询一下退货"));
-  const [conversation] = await conversationsOf(a.token, ws.phoneNumberId);
-  const path = `/numbers/${ws.phoneNumberId}/conversations/${conversation!.id}/messages`;
-  const send = (body: Record<string, unknown>) =>
-    api<Message & ErrorBody>("POST", path, { token: a.token, body: { clientId: crypto.randomUUID(), ...body } });
-  return { ws, a, socket, customer, conversation: conversation!, path, send };
 }
 
 async function waitForStatus(token: string, phoneNumberId: string, conversationId: string, messageId: string, status: string) {

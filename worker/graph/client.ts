@@ -1,4 +1,5 @@
 /** The slice of Meta's Graph API the inbox calls. The base URL is configuration, so the simulator can stand in. */
+import type { OutboundMessageBody, StatusBody } from "./meta-body";
 
 export interface GraphConfig {
   base: string;
@@ -44,7 +45,7 @@ const jsonPost = (body: unknown): RequestInit => ({
   body: JSON.stringify(body),
 });
 
-export async function sendMessage(graph: GraphConfig, phoneNumberId: string, body: unknown): Promise<GraphResult<string>> {
+export async function sendMessage(graph: GraphConfig, phoneNumberId: string, body: OutboundMessageBody): Promise<GraphResult<string>> {
   const result = await call<{ messages?: { id?: string }[] }>(graph, `${encodeURIComponent(phoneNumberId)}/messages`, jsonPost(body));
   if (!result.ok) return result;
   const wamid = result.value.messages?.[0]?.id;
@@ -52,7 +53,7 @@ export async function sendMessage(graph: GraphConfig, phoneNumberId: string, bod
 }
 
 /** Mark as read and typing indicator share the messages endpoint and answer `{success: true}`. */
-export async function postStatus(graph: GraphConfig, phoneNumberId: string, body: unknown): Promise<GraphResult<true>> {
+export async function postStatus(graph: GraphConfig, phoneNumberId: string, body: StatusBody): Promise<GraphResult<true>> {
   const result = await call<{ success?: boolean }>(graph, `${encodeURIComponent(phoneNumberId)}/messages`, jsonPost(body));
   return result.ok ? { ok: true, value: true } : result;
 }

@@ -8,7 +8,7 @@ import type { AgentStatus, Role } from "../../shared/people";
 import type { NumberAgent, RoutingSettings, TransferRequest } from "../../shared/routing";
 import type { WebhookContact, WebhookMessage } from "../../shared/webhook";
 import type { Env } from "../env";
-import { listBody, markReadBody, mediaBody, reactionBody, templateBody, textBody } from "../graph/bodies";
+import { listBody, markReadBody, mediaBody, reactionBody, templateBody, textBody, typingIndicatorBody, type OutboundMessageBody, type Recipient } from "../graph/bodies";
 import { listTemplates, postStatus, sendMessage, type GraphConfig } from "../graph/client";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 import type { NumberBatch } from "../webhook/split";
@@ -24,7 +24,7 @@ import { planSearch, snippet } from "./search";
 import { validateAttribute } from "./attribute-value";
 import { mentionedMembers } from "./mentions";
 import { SqlRotation } from "./sql-rotation";
-import { renderTemplate, summarizeTemplate } from "./templates";
+import { renderTemplate, summarizeTemplate, templateArgumentsProblem } from "./templates";
 import { openToken } from "../lib/token-vault";
 import { numberPolicy } from "../archive/policy";
 import { beginStoreImport, finishStoreImport, importStoreRows, importUnfinished, storeInfo, storePage, type Store } from "../archive/store-archive";
@@ -641,7 +641,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (!conversation.ok) return conversation;
     const wamid = this.lastInboundWamid(Number(conversationId));
     if (!wamid) return refuse(422, "the customer has not written yet");
-    const result = await postStatus(await this.graph(), this.config().phoneNumberId, markReadBody(wamid, true));
+    const result = await postStatus(await this.graph(), this.config().phoneNumberId, typingIndicatorBody(wamid));
     return result.ok ? ok({ ok: true }) : refuse(502, `WhatsApp refused the typing indicator: ${result.title}`);
   }
 
@@ -1636,7 +1636,7 @@ export class NumberInbox extends DurableObject<Env> {
       return {
         text: question,
         content: { list: { button, rows: rows.map((r) => ({ ...r, description: r.description })) } },
-        body: (to: string) => listBody({ to }, { body: question, button, rows }),
+        body: (recipient: Recipient) => listBody(recipient, { body: question, button, rows }),
       };
     });
     if (sent) {
@@ -1669,7 +1669,7 @@ export class NumberInbox extends DurableObject<Env> {
     compose: (
       language: AutomationLanguage,
       names: { customerName: string | null; numberName: string },
-    ) => { text: string; content?: Partial<MessageContent>; body?: (to: string) => unknown },
+    ) => { text: string; content?: Partial<MessageContent>; body?: (recipient: Recipient) => OutboundMessageBody },
   ): boolean {
     if (this.sql.exec("SELECT 1 FROM messages WHERE client_id = ?", key).toArray().length > 0) return false;
     const c = this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, conversationId).one();
@@ -1696,7 +1696,8 @@ export class NumberInbox extends DurableObject<Env> {
       return false;
     }
     const content: MessageContent = { ...composed.content, automation: kind };
-    const body = composed.body ? composed.body(to!) : textBody({ to: to! }, composed.text);
+    const recipient: Recipient = { phone: to! };
+    const body = composed.body ? composed.body(recipient) : textBody(recipient, { text: composed.text });
     const { id } = this.sql
       .exec<{ id: number }>(
         `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, status, author_id, timestamp)
@@ -1775,22 +1776,23 @@ export class NumberInbox extends DurableObject<Env> {
   private buildOutbound(
     request: SendMessageRequest,
     to: string,
-  ): Result<{ body: unknown; kind: string; text: string | null; content: MessageContent }> {
+  ): Result<{ body: OutboundMessageBody; kind: string; text: string | null; content: MessageContent }> {
     const replyTo = "replyToId" in request && request.replyToId ? this.wamidOf(request.replyToId) : null;
     if ("replyToId" in request && request.replyToId && !replyTo) {
       return refuse(422, `replyToId: message ${request.replyToId} has no WhatsApp id to quote`);
     }
     const content: MessageContent = replyTo ? { replyToWamid: replyTo } : {};
+    const recipient: Recipient = { phone: to };
     switch (request.type) {
       case "note":
         return refuse(400, "a note is not sent to WhatsApp");
       case "text":
-        return ok({ body: textBody({ to, replyToWamid: replyTo }, request.text), kind: "text", text: request.text, content });
+        return ok({ body: textBody(recipient, request, replyTo), kind: "text", text: request.text, content });
       case "media":
         content.media = { id: request.mediaId ?? null, link: request.link ?? null, mimeType: null, filename: request.filename ?? null, voice: false, animated: false };
         if (request.caption) content.caption = request.caption;
         return ok({
-          body: mediaBody({ to, replyToWamid: replyTo }, request.mediaKind, request),
+          body: mediaBody(recipient, request, replyTo),
           kind: request.mediaKind,
           text: request.caption ?? request.filename ?? null,
           content,
@@ -1799,7 +1801,7 @@ export class NumberInbox extends DurableObject<Env> {
         const target = this.wamidOf(request.targetId);
         if (!target) return refuse(422, `targetId: message ${request.targetId} has no WhatsApp id to react to`);
         content.reaction = { targetWamid: target, emoji: request.emoji || null };
-        return ok({ body: reactionBody(to, target, request.emoji), kind: "reaction", text: request.emoji || null, content });
+        return ok({ body: reactionBody(recipient, request, target), kind: "reaction", text: request.emoji || null, content });
       }
       case "template": {
         const row = this.sql.exec("SELECT * FROM templates WHERE name = ? AND language = ?", request.name, request.language).toArray()[0];
@@ -1810,17 +1812,13 @@ export class NumberInbox extends DurableObject<Env> {
           status: row.status as string,
           components: JSON.parse(row.components as string) as unknown[],
         });
-        if (request.body.length !== summary.bodyVariables || request.header.length !== summary.headerVariables) {
-          return refuse(
-            400,
-            `template ${request.name} needs ${summary.headerVariables} header and ${summary.bodyVariables} body variables; got ${request.header.length} and ${request.body.length}`,
-          );
-        }
+        const problem = templateArgumentsProblem(summary, request);
+        if (problem) return refuse(400, problem);
         content.template = { name: request.name, language: request.language };
         const text = [summary.header && renderTemplate(summary.header, request.header), renderTemplate(summary.body, request.body)]
           .filter(Boolean)
           .join("\n");
-        return ok({ body: templateBody(to, request.name, request.language, request), kind: "template", text, content });
+        return ok({ body: templateBody(recipient, request), kind: "template", text, content });
       }
     }
   }
