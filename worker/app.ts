@@ -15,6 +15,7 @@ import { sessionRoutes } from "./api/sessions";
 import { socketRoutes } from "./api/socket";
 import { errorResponse } from "./lib/errors";
 import { webhookRoutes } from "./webhook/routes";
+import { benchProbes } from "./status-lane/probe";
 
 const api = new OpenAPIHono<AppEnv>()
   .route("/", sessionRoutes)
@@ -50,6 +51,7 @@ app.use(
 app.get("/", (c) => c.text("WhatsApp team inbox: API under /api, Meta webhooks at /webhooks/whatsapp"));
 app.get("/health", (c) => c.text("ok"));
 app.route("/webhooks", webhookRoutes);
+app.route("/bench", benchProbes);
 // The page an invitation or reset link opens: plain HTML from the worker, so it works in any browser.
 app.get("/invite/:token", (c) => c.html(invitePage()));
 app.route("/api", api);

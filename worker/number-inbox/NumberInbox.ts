@@ -50,6 +50,10 @@ import type { FloorWaiting } from "../../shared/floor";
 import type { NumberBoard, NumberReportData } from "../../shared/analytics";
 import { businessMsBetween, localDate, zonedInstant } from "../../shared/business-hours";
 import { boardFigures, countEvent, logPresence, reportData, sampleEvent, type PresenceState } from "./analytics";
+import type { LaneStatus } from "../status-lane/lane-message";
+import { EarlyStatuses, type StatusTally, type UnknownStatus } from "./early-statuses";
+import { recipientOf } from "./early-status-policy";
+import { SendsInFlight } from "./sends-in-flight";
 
 export interface NumberMember {
   id: string;
@@ -93,7 +97,18 @@ export interface IngestResult {
   connected: boolean;
   stored: number;
   duplicates: number;
-  statusesApplied: number;
+}
+
+/** What one batch of the status lane did. */
+export interface StatusBatchResult {
+  connected: boolean;
+  /** Statuses whose message was found (whether or not they moved its tick). */
+  applied: number;
+  /** Messages whose tick moved, each pushed to the panels once. */
+  changed: number;
+  /** Unknown wamids kept for a send in flight, and dropped. */
+  kept: number;
+  dropped: number;
 }
 
 interface SocketIdentity {
@@ -128,6 +143,9 @@ export class NumberInbox extends DurableObject<Env> {
   /** Parsed copy of the stored configuration; the SQLite row is the truth, reloaded after `configure`. */
   private cachedConfig: StoredConfig | null | undefined;
   private openedToken: { sealed: string; token: string } | null = null;
+  /** Graph API sends awaited right now: a status for an unknown wamid is kept only while one of them may be its. */
+  private readonly sendsInFlight = new SendsInFlight();
+  private readonly earlyStatuses = new EarlyStatuses(this.ctx.storage.sql);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -263,7 +281,7 @@ export class NumberInbox extends DurableObject<Env> {
     const config = this.storedConfig();
     if (!config) {
       this.setSetting("unconnected_deliveries", (this.getSetting<number>("unconnected_deliveries") ?? 0) + 1);
-      return { connected: false, stored: 0, duplicates: 0, statusesApplied: 0 };
+      return { connected: false, stored: 0, duplicates: 0 };
     }
     const reopened = new Set<number>();
     const touched = new Set<number>();
@@ -273,7 +291,6 @@ export class NumberInbox extends DurableObject<Env> {
     const changedMessages = new Set<number>();
     let stored = 0;
     let duplicates = 0;
-    let statusesApplied = 0;
     const now = this.now();
     // Storing and routing run without an await in between, so concurrent deliveries cannot interleave:
     // a conversation is created once and assigned once.
@@ -299,17 +316,6 @@ export class NumberInbox extends DurableObject<Env> {
         changedMessages.add(messageId);
         if (targetId !== null) changedMessages.add(targetId);
       }
-      for (const status of batch.statuses) {
-        if (!isDeliveryStatus(status.status)) {
-          this.recordEvent("unknown_status", status);
-          continue;
-        }
-        const error = status.errors?.[0];
-        const applied = this.applyStatus(status.id, status.status, error?.code ?? null, error?.title ?? error?.message ?? null);
-        if (!applied) continue;
-        statusesApplied++;
-        if (applied.changed) changedMessages.add(applied.messageId);
-      }
       for (const error of batch.errors) this.recordEvent("webhook_error", error);
     });
     // Route first, then push: a new conversation's first message then goes to its assignee only, not to
@@ -321,7 +327,49 @@ export class NumberInbox extends DurableObject<Env> {
     for (const conversationId of rated) this.thankForRating(conversationId, now);
     for (const id of changedMessages) this.broadcastMessage(id);
     if (touched.size > 0 || rated.size > 0) await this.scheduleAlarm();
-    return { connected: true, stored, duplicates, statusesApplied };
+    return { connected: true, stored, duplicates };
+  }
+
+  /**
+   * Status webhooks from the status lane (worker/status-lane): every status a queue batch holds for this number, in
+   * one transaction. A status moves its message's tick only forward, so a batch applied twice or out of order
+   * changes nothing more; a status for a wamid not stored yet is kept only while a send may still turn out to be it.
+   */
+  async applyStatuses(statuses: LaneStatus[], receivedAt: number): Promise<StatusBatchResult> {
+    if (!this.storedConfig()) {
+      this.setSetting("unconnected_deliveries", (this.getSetting<number>("unconnected_deliveries") ?? 0) + 1);
+      return { connected: false, applied: 0, changed: 0, kept: 0, dropped: statuses.length };
+    }
+    const changed = new Set<number>();
+    let applied = 0;
+    let early = { kept: 0, dropped: 0 };
+    this.ctx.storage.transactionSync(() => {
+      if (receivedAt > (this.getSetting<number>("last_webhook_at") ?? 0)) this.setSetting("last_webhook_at", receivedAt);
+      const known = new Map(
+        this.sql
+          .exec<{ id: number; wamid: string }>("SELECT id, wamid FROM messages WHERE wamid IN (SELECT value FROM json_each(?))", JSON.stringify(statuses.map((s) => s.id)))
+          .toArray()
+          .map((r) => [r.wamid, r.id]),
+      );
+      const unknown: UnknownStatus[] = [];
+      // In Meta's order of events within the batch: the batch may join POSTs that arrived in any order.
+      for (const s of [...statuses].sort((a, b) => a.at - b.at)) {
+        if (!isDeliveryStatus(s.status)) {
+          this.recordEvent("unknown_status", s);
+          continue;
+        }
+        const messageId = known.get(s.id);
+        if (messageId === undefined) unknown.push({ wamid: s.id, status: s.status, at: s.at, to: s.to, code: s.code, title: s.title });
+        else {
+          applied++;
+          if (this.setDelivery(messageId, s.status, s.code, s.title)) changed.add(messageId);
+        }
+      }
+      early = this.earlyStatuses.receive(unknown, this.sendsInFlight.list(), Date.now());
+      this.earlyStatuses.tally({ applied });
+    });
+    for (const id of changed) this.broadcastMessage(id);
+    return { connected: true, applied, changed: changed.size, ...early };
   }
 
   // ---- agent API ----
@@ -893,12 +941,12 @@ export class NumberInbox extends DurableObject<Env> {
     return ok(this.sql.exec<{ kind: string; detail: string; at: number }>("SELECT kind, detail, at FROM events ORDER BY id DESC LIMIT 200").toArray());
   }
 
-  async health(): Promise<{ tokenValid: boolean; detail: string; outboxLength: number; lastWebhookAt: number | null; openSockets: number }> {
+  async health(): Promise<{ tokenValid: boolean; detail: string; outboxLength: number; lastWebhookAt: number | null; openSockets: number; statuses: StatusTally }> {
     const invalid = this.getSetting<string>("token_invalid");
     const outboxLength = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
     // Counted from the runtime's own list, so a socket the object forgot to let go of shows up here (the soak watches it).
     const openSockets = this.ctx.getWebSockets().length;
-    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength, lastWebhookAt: this.getSetting<number>("last_webhook_at"), openSockets };
+    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength, lastWebhookAt: this.getSetting<number>("last_webhook_at"), openSockets, statuses: this.earlyStatuses.stats() };
   }
 
   /** The floor's view of this number: its members' facts and who waits in its queue, longest first. */
@@ -1855,11 +1903,17 @@ export class NumberInbox extends DurableObject<Env> {
         if (this.recentSends.length > perSecond) this.recentSends.splice(0, this.recentSends.length - perSecond);
         const attempt = entry.attempts + 1;
         this.sql.exec("UPDATE outbox SET attempts = ? WHERE id = ?", attempt, entry.id);
-        const result = await sendMessage(await this.graph(), this.config().phoneNumberId, JSON.parse(entry.body));
-        if (result.ok) {
-          this.onSent(entry.id, entry.message_id, result.value);
-          continue;
+        const body = JSON.parse(entry.body);
+        const flight = this.sendsInFlight.start(recipientOf(body), Date.now());
+        let result: Awaited<ReturnType<typeof sendMessage>>;
+        try {
+          result = await sendMessage(await this.graph(), this.config().phoneNumberId, body);
+          if (result.ok) this.onSent(entry.id, entry.message_id, result.value);
+        } finally {
+          this.sendsInFlight.end(flight);
+          this.earlyStatuses.forgetUnclaimable(this.sendsInFlight.list(), Date.now());
         }
+        if (result.ok) continue;
         const decision = classifyFailure(result, attempt);
         if (decision.action === "fail") {
           this.sql.exec("DELETE FROM outbox WHERE id = ?", entry.id);
@@ -1891,10 +1945,7 @@ export class NumberInbox extends DurableObject<Env> {
       this.sql.exec("UPDATE messages SET wamid = ? WHERE id = ?", wamid, messageId);
       this.setDelivery(messageId, "accepted", null, null);
       // A status webhook can outrun the Graph API's answer; apply what arrived early.
-      for (const early of this.sql.exec("SELECT * FROM early_statuses WHERE wamid = ?", wamid).toArray()) {
-        this.setDelivery(messageId, early.status as DeliveryStatus, early.error_code as number | null, early.error_title as string | null);
-      }
-      this.sql.exec("DELETE FROM early_statuses WHERE wamid = ?", wamid);
+      for (const early of this.earlyStatuses.take(wamid)) this.setDelivery(messageId, early.status, early.code, early.title);
     });
     if (this.getSetting<string>("token_invalid")) {
       this.sql.exec("DELETE FROM settings WHERE key = 'token_invalid'");
@@ -1911,22 +1962,6 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   // ---- statuses ----
-
-  /** Returns the message a status belongs to, or null when it is not known (yet) and is kept for later. */
-  private applyStatus(wamid: string, status: DeliveryStatus, code: number | null, title: string | null) {
-    const row = this.sql.exec<{ id: number }>("SELECT id FROM messages WHERE wamid = ?", wamid).toArray()[0];
-    if (!row) {
-      this.sql.exec(
-        "INSERT OR IGNORE INTO early_statuses (wamid, status, error_code, error_title) VALUES (?, ?, ?, ?)",
-        wamid,
-        status,
-        code,
-        title,
-      );
-      return null;
-    }
-    return { messageId: row.id, changed: this.setDelivery(row.id, status, code, title) };
-  }
 
   /** Moves a message's delivery status forward; returns whether it changed. */
   private setDelivery(messageId: number, incoming: DeliveryStatus, code: number | null, title: string | null): boolean {

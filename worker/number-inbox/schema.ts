@@ -237,4 +237,14 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       CREATE INDEX IF NOT EXISTS presence_by_time ON presence_log (at);
     `,
   },
+  {
+    idMonotonicInc: 13,
+    description: "status lane: early statuses kept with their time (bounded by sends in flight, a time-to-live and a cap), and the tally of every status",
+    sql: `
+      -- Rows an older release kept get 0: nothing can claim them, and the first batch or send removes them (counted).
+      ALTER TABLE early_statuses ADD COLUMN kept_at INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX IF NOT EXISTS early_statuses_by_age ON early_statuses (kept_at);
+      CREATE TABLE IF NOT EXISTS status_tally (name TEXT PRIMARY KEY, n INTEGER NOT NULL);
+    `,
+  },
 ];

@@ -4,8 +4,8 @@ import {
   type WebhookError,
   type WebhookMessage,
   type WebhookPayload,
-  type WebhookStatus,
 } from "../../shared/webhook";
+import { toLaneStatus, type LaneStatus } from "../status-lane/lane-message";
 
 /** One customer message as the number's object stores it. */
 export interface InboundMessage {
@@ -13,12 +13,11 @@ export interface InboundMessage {
   contact: WebhookContact | null;
 }
 
-/** Everything one POST carries for one business number. */
+/** The customer messages and value-level errors one POST carries for one business number: stored synchronously. */
 export interface NumberBatch {
   phoneNumberId: string;
   displayPhoneNumber: string | null;
   messages: InboundMessage[];
-  statuses: WebhookStatus[];
   errors: WebhookError[];
 }
 
@@ -32,7 +31,10 @@ export interface OtherChange {
 }
 
 export interface SplitResult {
+  /** Per number, what is stored synchronously; a change carrying only statuses makes no batch. */
   batches: NumberBatch[];
+  /** Status updates by number, for the status lane (worker/status-lane). */
+  statuses: Map<string, LaneStatus[]>;
   /** Recorded as workspace events for supervisors; never refused. */
   otherChanges: OtherChange[];
 }
@@ -47,6 +49,7 @@ function contactFor(message: WebhookMessage, contacts: WebhookContact[]): Webhoo
 /** Walks entry[] × changes[] and groups messages and statuses by the business number they belong to. */
 export function splitByNumber(payload: WebhookPayload): SplitResult {
   const batches = new Map<string, NumberBatch>();
+  const statuses = new Map<string, LaneStatus[]>();
   const otherChanges: OtherChange[] = [];
   for (const entry of payload.entry) {
     for (const change of entry.changes) {
@@ -59,22 +62,22 @@ export function splitByNumber(payload: WebhookPayload): SplitResult {
         continue;
       }
       const value = parsed.data;
+      if (value.statuses?.length) {
+        const list = statuses.get(phoneNumberId) ?? [];
+        for (const status of value.statuses) list.push(toLaneStatus(status));
+        statuses.set(phoneNumberId, list);
+      }
+      // Statuses alone never wait on the number's object; anything else (even an empty change) is delivered to it.
+      if (value.statuses?.length && !value.messages?.length && !value.errors?.length) continue;
       let batch = batches.get(phoneNumberId);
       if (!batch) {
-        batch = {
-          phoneNumberId,
-          displayPhoneNumber: value.metadata?.display_phone_number ?? null,
-          messages: [],
-          statuses: [],
-          errors: [],
-        };
+        batch = { phoneNumberId, displayPhoneNumber: value.metadata?.display_phone_number ?? null, messages: [], errors: [] };
         batches.set(phoneNumberId, batch);
       }
       const contacts = value.contacts ?? [];
       for (const message of value.messages ?? []) batch.messages.push({ message, contact: contactFor(message, contacts) });
-      batch.statuses.push(...(value.statuses ?? []));
       batch.errors.push(...(value.errors ?? []));
     }
   }
-  return { batches: [...batches.values()], otherChanges };
+  return { batches: [...batches.values()], statuses, otherChanges };
 }
