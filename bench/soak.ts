@@ -33,7 +33,7 @@ function random(seed: number) {
 }
 
 /** Resident memory of the workerd processes this benchmark started: its own descendants, not another run's or a test's. */
-function runtimeRssKb(): number {
+export function runtimeRssKb(): number {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
