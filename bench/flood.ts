@@ -235,7 +235,8 @@ export async function flood(smoke: boolean) {
           ids.push(message.id);
         }
         // Replies leave through the outbox at the number's 80 a second; each has its wamid once Meta answered.
-        const deadline = Date.now() + 60_000;
+        const deadline = Date.now() + 120_000;
+        await sleep(1_000);
         for (;;) {
           const { messages } = await api<{ messages: { id: string; wamid: string | null }[] }>(stack, "GET", `/numbers/${NUMBER}/conversations/${conversationId}/messages`, agent.token);
           const sent = messages.filter((m) => ids.includes(m.id) && m.wamid);
@@ -243,8 +244,8 @@ export async function flood(smoke: boolean) {
             for (const m of sent) known.push({ wamid: m.wamid!, to: phone, messageId: m.id, conversationId, token: agent.token });
             break;
           }
-          if (Date.now() > deadline) throw new Error(`replies in conversation ${conversationId} were not sent within a minute`);
-          await sleep(250);
+          if (Date.now() > deadline) throw new Error(`replies in conversation ${conversationId} were not sent within two minutes`);
+          await sleep(2_000);
         }
       }),
     );

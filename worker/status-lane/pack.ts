@@ -12,7 +12,12 @@ export const MAX_SEND_BATCH_BYTES = 200_000;
 /** The envelope around the statuses, and the queue's own metadata (about 100 bytes), with room to spare. */
 const ENVELOPE_BYTES = 300;
 
-const bytesOf = (status: LaneStatus) => new TextEncoder().encode(JSON.stringify(status)).byteLength + 1;
+const encoder = new TextEncoder();
+/** The status's JSON in bytes (and its comma); only text beyond ASCII needs encoding to count. */
+function bytesOf(status: LaneStatus): number {
+  const json = JSON.stringify(status);
+  return (/[^\x00-\x7f]/.test(json) ? encoder.encode(json).byteLength : json.length) + 1;
+}
 
 /** Cuts one number's statuses into lane messages, each under the message limits. */
 export function packStatuses(phoneNumberId: string, statuses: LaneStatus[], receivedAt: number): { body: LaneMessage; bytes: number }[] {
