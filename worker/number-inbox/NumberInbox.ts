@@ -125,6 +125,8 @@ const TYPING_SHOWN_MS = 6_000;
 
 
 const DEFAULT_MESSAGES_PER_SECOND = 80;
+/** Ticks pushed between two chances for other calls to run, when a status batch moved many. */
+const PUSH_SLICE = 32;
 
 /** A socket may be closing while we push; the panel catches up from the API when it reconnects. */
 function sendQuietly(ws: WebSocket, data: string): void {
@@ -345,11 +347,18 @@ export class NumberInbox extends DurableObject<Env> {
     let early = { kept: 0, dropped: 0 };
     this.ctx.storage.transactionSync(() => {
       if (receivedAt > (this.getSetting<number>("last_webhook_at") ?? 0)) this.setSetting("last_webhook_at", receivedAt);
+      // One indexed lookup for the whole batch; each message's tick is folded in memory and written once.
       const known = new Map(
         this.sql
-          .exec<{ id: number; wamid: string }>("SELECT id, wamid FROM messages WHERE wamid IN (SELECT value FROM json_each(?))", JSON.stringify(statuses.map((s) => s.id)))
+          .exec<{ id: number; wamid: string; status: string | null }>(
+            "SELECT id, wamid, status FROM messages WHERE wamid IN (SELECT value FROM json_each(?))",
+            JSON.stringify(statuses.map((s) => s.id)),
+          )
           .toArray()
-          .map((r) => [r.wamid, r.id]),
+          .map((r) => {
+            const from = (r.status ?? "pending") as DeliveryStatus;
+            return [r.wamid, { id: r.id, from, to: from, code: null as number | null, title: null as string | null }];
+          }),
       );
       const unknown: UnknownStatus[] = [];
       // In Meta's order of events within the batch: the batch may join POSTs that arrived in any order.
@@ -358,17 +367,32 @@ export class NumberInbox extends DurableObject<Env> {
           this.recordEvent("unknown_status", s);
           continue;
         }
-        const messageId = known.get(s.id);
-        if (messageId === undefined) unknown.push({ wamid: s.id, status: s.status, at: s.at, to: s.to, code: s.code, title: s.title });
-        else {
-          applied++;
-          if (this.setDelivery(messageId, s.status, s.code, s.title)) changed.add(messageId);
+        const message = known.get(s.id);
+        if (!message) {
+          unknown.push({ wamid: s.id, status: s.status, at: s.at, to: s.to, code: s.code, title: s.title });
+          continue;
         }
+        applied++;
+        const next = advanceDelivery(message.to, s.status);
+        if (next === message.to) continue;
+        message.to = next;
+        message.code = next === "failed" ? s.code : null;
+        message.title = next === "failed" ? s.title : null;
+      }
+      for (const m of known.values()) {
+        if (m.to === m.from) continue;
+        this.sql.exec("UPDATE messages SET status = ?, error_code = ?, error_title = ? WHERE id = ?", m.to, m.code, m.title, m.id);
+        changed.add(m.id);
       }
       early = this.earlyStatuses.receive(unknown, this.sendsInFlight.list(), Date.now());
       this.earlyStatuses.tally({ applied });
     });
-    for (const id of changed) this.broadcastMessage(id);
+    // Pushed in slices, letting other calls in between: a customer's message must not wait behind a big batch's ticks.
+    let pushed = 0;
+    for (const id of changed) {
+      this.broadcastMessage(id);
+      if (++pushed % PUSH_SLICE === 0) await new Promise((r) => setTimeout(r, 0));
+    }
     return { connected: true, applied, changed: changed.size, ...early };
   }
 
