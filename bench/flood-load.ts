@@ -15,7 +15,7 @@ import { Agent, request } from "node:http";
 
 export interface FloodJob {
   url: string;
-  /** "statuses" posts status webhooks; "health" gets the worker's plain /health route (the floor). */
+  /** "statuses" posts status webhooks on schedule; "health" gets the worker's plain /health route as fast as it answers (the floor). */
   mode: "statuses" | "health";
   secret: string;
   phoneNumberId: string;
@@ -124,12 +124,40 @@ function buildPosts(job: FloodJob): Post[] {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-export async function runFlood(job: FloodJob): Promise<FloodLoadResult> {
+/** The floor: `GET /health` from `sockets` clients, each sending its next request when the last was answered. */
+async function healthFloor(job: FloodJob): Promise<number> {
   const url = new URL(job.url);
-  const posts: Post[] =
-    job.mode === "statuses"
-      ? buildPosts(job)
-      : Array.from({ length: Math.round(job.statusesPerSecond * job.seconds) }, () => ({ body: "", headers: {}, statuses: 1, known: [], label: "health" }));
+  const agent = new Agent({ keepAlive: true, maxSockets: job.sockets });
+  const end = performance.now() + job.seconds * 1000;
+  let answered = 0;
+  const get = () =>
+    new Promise<void>((done) => {
+      const req = request({ host: url.hostname, port: url.port, path: "/health", agent, timeout: TIMEOUT_MS }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          if (res.statusCode === 200) answered++;
+          done();
+        });
+      });
+      req.on("timeout", () => req.destroy());
+      req.on("error", () => done());
+      req.end();
+    });
+  const started = performance.now();
+  await Promise.all(Array.from({ length: job.sockets }, async () => {
+    while (performance.now() < end) await get();
+  }));
+  agent.destroy();
+  return Math.round((answered / ((performance.now() - started) / 1000)) * 10) / 10;
+}
+
+export async function runFlood(job: FloodJob): Promise<FloodLoadResult> {
+  if (job.mode === "health") {
+    const perSecond = await healthFloor(job);
+    return { posts: 0, acked: 0, failed: 0, timeouts: 0, statusesAcked: 0, knownAcked: 0, campaignAcked: 0, knownFurthest: {}, elapsedS: job.seconds, postsPerS: perSecond, statusesPerS: 0, ackP50Ms: NaN, ackP99Ms: NaN, ackMaxMs: NaN, mix: {}, meanStatusesPerPost: 0 };
+  }
+  const url = new URL(job.url);
+  const posts = buildPosts(job);
   const agent = new Agent({ keepAlive: true, maxSockets: job.sockets });
   const perPostMs = (1000 * job.seconds) / posts.length;
   const latencies: number[] = [];
@@ -141,7 +169,7 @@ export async function runFlood(job: FloodJob): Promise<FloodLoadResult> {
   const send = (post: Post, plannedAt: number) =>
     new Promise<void>((done) => {
       const req = request(
-        { host: url.hostname, port: url.port, method: job.mode === "statuses" ? "POST" : "GET", path: job.mode === "statuses" ? "/webhooks/whatsapp" : "/health", headers: post.headers, agent, timeout: TIMEOUT_MS },
+        { host: url.hostname, port: url.port, method: "POST", path: "/webhooks/whatsapp", headers: post.headers, agent, timeout: TIMEOUT_MS },
         (res) => {
           res.resume();
           res.on("end", () => {
