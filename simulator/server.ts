@@ -269,7 +269,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     appSecret: process.env.WHATSAPP_APP_SECRET ?? "dev-app-secret-change-me",
     accessToken: process.env.WHATSAPP_ACCESS_TOKEN ?? "dev-access-token",
     ...demoNumber,
-    statusDelaysMs: [300, 900, 1800],
+    statusDelaysMs: [500, 2_000, 4_000],
   });
   console.log(`Meta simulator on ${simulator.url}`);
 }

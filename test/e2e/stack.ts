@@ -46,8 +46,9 @@ export async function startStack(options: { seed?: boolean; simulatorStatuses?: 
     appSecret: secrets.WHATSAPP_APP_SECRET,
     accessToken: secrets.WHATSAPP_ACCESS_TOKEN,
     ...demoNumber,
-    // The flood benchmark sends its own status webhooks and turns the simulator's off.
-    statusDelaysMs: options.simulatorStatuses === false ? null : [200, 500, 900],
+    // Further apart than the status lane's 1 s batch window, so the panel shows each tick in turn. The flood
+    // benchmark sends its own status webhooks and turns the simulator's off.
+    statusDelaysMs: options.simulatorStatuses === false ? null : [300, 1_600, 2_900],
   };
   const simulator = await startSimulator(simulatorOptions);
 
