@@ -10,6 +10,7 @@ import {
   recipientOf,
   unclaimableBefore,
 } from "../../worker/number-inbox/early-status-policy";
+import { foldStatuses } from "../../worker/number-inbox/status-batch";
 import { groupByNumber, isLaneMessage, MAX_RETRY_DELAY_SECONDS, retryDelaySeconds } from "../../worker/status-lane/consumer-policy";
 import { toLaneStatus, type LaneStatus } from "../../worker/status-lane/lane-message";
 import { MAX_MESSAGE_BYTES, MAX_SEND_BATCH_BYTES, MAX_SEND_BATCH_MESSAGES, MAX_STATUSES_PER_MESSAGE, packStatuses, sendBatches } from "../../worker/status-lane/pack";
@@ -149,5 +150,42 @@ describe("which unknown statuses are kept", () => {
     expect(recipientOf({ messaging_product: "whatsapp", to: "8613812345678" })).toBe("8613812345678");
     expect(recipientOf({ messaging_product: "whatsapp", recipient: "US.1" })).toBe("US.1");
     expect(recipientOf({})).toBeNull();
+  });
+});
+
+describe("folding a batch of statuses into ticks", () => {
+  const rank: Record<string, number> = { accepted: 1, sent: 2, delivered: 3, read: 4, played: 5 };
+  const status = fc.constantFrom("sent", "delivered", "read", "played");
+
+  it("ends each message at its furthest status, whatever the order and the duplicates, and writes only what moved", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: 4 }), status, fc.integer({ min: 0, max: 100 })), { maxLength: 60 }), (events) => {
+        const known = new Map(Array.from({ length: 5 }, (_, i) => [`wamid.${i}`, { id: i, status: "accepted" as const }]));
+        const statuses: LaneStatus[] = events.map(([i, s, at]) => ({ id: `wamid.${i}`, status: s, at, to: null, code: null, title: null }));
+        const folded = foldStatuses(statuses, known);
+        expect(folded.applied).toBe(statuses.length);
+        expect(folded.unknown).toEqual([]);
+        for (let i = 0; i < 5; i++) {
+          const mine = events.filter(([j]) => j === i).map(([, s]) => s);
+          const furthest = mine.reduce((best, s) => (rank[s]! > rank[best]! ? s : best), "accepted");
+          expect(folded.changes.find((c) => c.id === i)?.status ?? "accepted").toBe(furthest);
+        }
+        // Shuffling the batch changes nothing.
+        expect(foldStatuses([...statuses].reverse(), known).changes.sort((a, b) => a.id - b.id)).toEqual(folded.changes.sort((a, b) => a.id - b.id));
+      }),
+    );
+  });
+
+  it("keeps a failed status's error, takes statuses in Meta's order within a batch, and hands on unknown wamids and kinds", () => {
+    const known = new Map([["wamid.A", { id: 1, status: "accepted" as const }]]);
+    const failed = { id: "wamid.A", status: "failed", at: 10, to: "86138", code: 131047, title: "Re-engagement message" };
+    const deliveredLater = { ...failed, status: "delivered", at: 20, code: null, title: null };
+    // Sent in this order by Meta (failed first); the batch holds them reversed.
+    expect(foldStatuses([deliveredLater, failed], known).changes).toEqual([{ id: 1, status: "failed", code: 131047, title: "Re-engagement message" }]);
+    const campaign = { id: "wamid.Z", status: "read", at: 5, to: "86139", code: null, title: null };
+    const other = { id: "wamid.A", status: "deleted", at: 5, to: null, code: null, title: null };
+    const folded = foldStatuses([campaign, other], known);
+    expect(folded).toMatchObject({ changes: [], applied: 0, otherKinds: [other] });
+    expect(folded.unknown).toEqual([{ wamid: "wamid.Z", status: "read", at: 5, to: "86139", code: null, title: null }]);
   });
 });

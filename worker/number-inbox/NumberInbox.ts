@@ -12,7 +12,7 @@ import { listBody, markReadBody, mediaBody, reactionBody, templateBody, textBody
 import { listTemplates, postStatus, sendMessage, type GraphConfig } from "../graph/client";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 import type { NumberBatch } from "../webhook/split";
-import { advanceDelivery, isDeliveryStatus } from "./delivery";
+import { advanceDelivery } from "./delivery";
 import { describeInbound, previewOf } from "./message-content";
 import { classifyFailure, throughputDelay } from "./outbox-policy";
 import { DEFAULT_GRACE_MS, graceEndsAt, isPresent } from "./presence";
@@ -51,7 +51,8 @@ import type { NumberBoard, NumberReportData } from "../../shared/analytics";
 import { businessMsBetween, localDate, zonedInstant } from "../../shared/business-hours";
 import { boardFigures, countEvent, logPresence, reportData, sampleEvent, type PresenceState } from "./analytics";
 import type { LaneStatus } from "../status-lane/lane-message";
-import { EarlyStatuses, type StatusTally, type UnknownStatus } from "./early-statuses";
+import { EarlyStatuses, type StatusTally } from "./early-statuses";
+import { foldStatuses } from "./status-batch";
 import { recipientOf } from "./early-status-policy";
 import { SendsInFlight } from "./sends-in-flight";
 
@@ -342,12 +343,11 @@ export class NumberInbox extends DurableObject<Env> {
       this.setSetting("unconnected_deliveries", (this.getSetting<number>("unconnected_deliveries") ?? 0) + 1);
       return { connected: false, applied: 0, changed: 0, kept: 0, dropped: statuses.length };
     }
-    const changed = new Set<number>();
-    let applied = 0;
+    let folded!: ReturnType<typeof foldStatuses>;
     let early = { kept: 0, dropped: 0 };
     this.ctx.storage.transactionSync(() => {
       if (receivedAt > (this.getSetting<number>("last_webhook_at") ?? 0)) this.setSetting("last_webhook_at", receivedAt);
-      // One indexed lookup for the whole batch; each message's tick is folded in memory and written once.
+      // One indexed lookup for the whole batch; each message's tick is decided in memory and written once.
       const known = new Map(
         this.sql
           .exec<{ id: number; wamid: string; status: string | null }>(
@@ -355,45 +355,21 @@ export class NumberInbox extends DurableObject<Env> {
             JSON.stringify(statuses.map((s) => s.id)),
           )
           .toArray()
-          .map((r) => {
-            const from = (r.status ?? "pending") as DeliveryStatus;
-            return [r.wamid, { id: r.id, from, to: from, code: null as number | null, title: null as string | null }];
-          }),
+          .map((r) => [r.wamid, { id: r.id, status: (r.status ?? "pending") as DeliveryStatus }]),
       );
-      const unknown: UnknownStatus[] = [];
-      // In Meta's order of events within the batch: the batch may join POSTs that arrived in any order.
-      for (const s of [...statuses].sort((a, b) => a.at - b.at)) {
-        if (!isDeliveryStatus(s.status)) {
-          this.recordEvent("unknown_status", s);
-          continue;
-        }
-        const message = known.get(s.id);
-        if (!message) {
-          unknown.push({ wamid: s.id, status: s.status, at: s.at, to: s.to, code: s.code, title: s.title });
-          continue;
-        }
-        applied++;
-        const next = advanceDelivery(message.to, s.status);
-        if (next === message.to) continue;
-        message.to = next;
-        message.code = next === "failed" ? s.code : null;
-        message.title = next === "failed" ? s.title : null;
-      }
-      for (const m of known.values()) {
-        if (m.to === m.from) continue;
-        this.sql.exec("UPDATE messages SET status = ?, error_code = ?, error_title = ? WHERE id = ?", m.to, m.code, m.title, m.id);
-        changed.add(m.id);
-      }
-      early = this.earlyStatuses.receive(unknown, this.sendsInFlight.list(), Date.now());
-      this.earlyStatuses.tally({ applied });
+      folded = foldStatuses(statuses, known);
+      for (const t of folded.changes) this.sql.exec("UPDATE messages SET status = ?, error_code = ?, error_title = ? WHERE id = ?", t.status, t.code, t.title, t.id);
+      for (const s of folded.otherKinds) this.recordEvent("unknown_status", s);
+      early = this.earlyStatuses.receive(folded.unknown, this.sendsInFlight.list(), Date.now());
+      this.earlyStatuses.tally({ applied: folded.applied });
     });
     // Pushed in slices, letting other calls in between: a customer's message must not wait behind a big batch's ticks.
     let pushed = 0;
-    for (const id of changed) {
+    for (const { id } of folded.changes) {
       this.broadcastMessage(id);
       if (++pushed % PUSH_SLICE === 0) await new Promise((r) => setTimeout(r, 0));
     }
-    return { connected: true, applied, changed: changed.size, ...early };
+    return { connected: true, applied: folded.applied, changed: folded.changes.length, ...early };
   }
 
   // ---- agent API ----
