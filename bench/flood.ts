@@ -317,6 +317,7 @@ export async function flood(smoke: boolean) {
       Promise.all([load(job(size.steadyRate, size.steadySeconds), dir).then(record), customersWrite(size.steadySeconds), agentsReply(size.steadySeconds)]).then(([r]) => r),
     );
     const steadyLagMs = await drained(60_000);
+    const rssAfterSteady = Math.round(runtimeRssKb() / 1024);
 
     // Capacity: the offered rate stepped up, customers still writing, until a step fails.
     const steps: Record<string, number | boolean | null>[] = [];
@@ -379,6 +380,9 @@ export async function flood(smoke: boolean) {
       claimed: counted.claimed,
       early_rows_max: counted.heldMax,
       rss_mb_before: rssBefore,
+      // After the steady run, then after the capacity steps (several times as many statuses): memory that levels off
+      // grows little between the two.
+      rss_mb_after_steady: rssAfterSteady,
       rss_mb_after: rssAfter,
       rss_mb_peak: Math.max(...rssSeries.map((s) => s.mb), rssAfter),
       rss_mb_series: rssSeries.map((s) => s.mb),

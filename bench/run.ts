@@ -345,7 +345,11 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
       `${r.flood.lost} (replies behind: ${r.flood.replies_behind}); ${r.flood.early_rows_max}`,
       "0; ≤ 100,000",
     ],
-    ["Runtime memory around the flood: before → after (peak)", `${r.flood.rss_mb_before} → ${r.flood.rss_mb_after} MB (${r.flood.rss_mb_peak} MB)`, "levels off"],
+    [
+      "Runtime memory around the flood: before → after the steady run → after the capacity steps (peak)",
+      `${r.flood.rss_mb_before} → ${r.flood.rss_mb_after_steady} → ${r.flood.rss_mb_after} MB (${r.flood.rss_mb_peak} MB)`,
+      "levels off",
+    ],
     [`Routing: µs per assignment, 10 / 1,000 / 10,000 agents over ${r.routing.stored_conversations} conversations`, `${r.routing.us_10} / ${r.routing.us_1000 ?? "—"} / ${r.routing.us_10000 ?? "—"}`, "—"],
     ["Routing ratio 10k / 10", r.routing.ratio_10k_vs_10, "≤ 2"],
     [`Side panel: open → interactive list of ${r.sidepanel.conversations} conversations (${r.sidepanel.rows_rendered} rows rendered)`, `${r.sidepanel.interactive_ms} ms`, "≤ 300 ms"],
