@@ -49,6 +49,8 @@ export interface FloodLoadResult {
   /** POSTs by statuses carried: 1, 2–10, 11–30, 31–50. */
   mix: Record<string, number>;
   meanStatusesPerPost: number;
+  /** CPU this generator used while sending (ms), to show it was not the bottleneck. */
+  cpuMs: number;
 }
 
 /**
@@ -154,12 +156,13 @@ async function healthFloor(job: FloodJob): Promise<number> {
 export async function runFlood(job: FloodJob): Promise<FloodLoadResult> {
   if (job.mode === "health") {
     const perSecond = await healthFloor(job);
-    return { posts: 0, acked: 0, failed: 0, timeouts: 0, statusesAcked: 0, knownAcked: 0, campaignAcked: 0, knownFurthest: {}, elapsedS: job.seconds, postsPerS: perSecond, statusesPerS: 0, ackP50Ms: NaN, ackP99Ms: NaN, ackMaxMs: NaN, mix: {}, meanStatusesPerPost: 0 };
+    return { posts: 0, acked: 0, failed: 0, timeouts: 0, statusesAcked: 0, knownAcked: 0, campaignAcked: 0, knownFurthest: {}, elapsedS: job.seconds, postsPerS: perSecond, statusesPerS: 0, ackP50Ms: NaN, ackP99Ms: NaN, ackMaxMs: NaN, mix: {}, meanStatusesPerPost: 0, cpuMs: 0 };
   }
   const url = new URL(job.url);
   const posts = buildPosts(job);
   const agent = new Agent({ keepAlive: true, maxSockets: job.sockets });
   const perPostMs = (1000 * job.seconds) / posts.length;
+  const cpuBefore = process.cpuUsage();
   const latencies: number[] = [];
   const knownFurthest: Record<number, number> = {};
   const result = { acked: 0, failed: 0, timeouts: 0, statusesAcked: 0, knownAcked: 0, campaignAcked: 0 };
@@ -206,6 +209,7 @@ export async function runFlood(job: FloodJob): Promise<FloodLoadResult> {
     inflight.push(send(posts[i]!, plannedAt));
   }
   await Promise.all(inflight);
+  const cpu = process.cpuUsage(cpuBefore);
   agent.destroy();
   const elapsedS = (lastAnswer - start) / 1000;
   const sorted = latencies.sort((a, b) => a - b);
@@ -224,6 +228,7 @@ export async function runFlood(job: FloodJob): Promise<FloodLoadResult> {
     ackMaxMs: round(sorted.at(-1) ?? NaN),
     mix,
     meanStatusesPerPost: round(posts.reduce((s, p) => s + p.statuses, 0) / posts.length),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   };
 }
 

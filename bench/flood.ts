@@ -19,7 +19,7 @@ import { join, resolve } from "node:path";
 import { demoNumber } from "../simulator/server.ts";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
 import type { FloodJob, FloodLoadResult } from "./flood-load.ts";
-import { runtimeRssKb } from "./soak.ts";
+import { runtimePids, runtimeRssKb } from "./soak.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const NUMBER = demoNumber.phoneNumberId;
@@ -120,6 +120,43 @@ async function tally(stack: Stack): Promise<Tally> {
   return ((await response.json()) as { statuses: Tally }).statuses;
 }
 const processed = (t: Tally) => t.applied + t.dropped + t.kept;
+
+/** CPU time so far (ms): the runtime's workerd processes, this process, and the whole machine's busy and total time. */
+function cpuSnapshot() {
+  const TICK_MS = 10; // USER_HZ is 100 on Linux
+  const ticksOf = (pid: number) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      return 0;
+    }
+  };
+  const [, ...machine] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
+  const total = machine.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = machine[3]! + machine[4]!;
+  const own = process.cpuUsage();
+  return {
+    at: performance.now(),
+    runtime: runtimePids().reduce((sum, pid) => sum + ticksOf(pid), 0) * TICK_MS,
+    bench: (own.user + own.system) / 1000,
+    machineBusy: (total - idle) * TICK_MS,
+  };
+}
+
+/** Cores each part used between two snapshots; "others" is the rest of the machine (other programs). */
+function coresUsed(a: ReturnType<typeof cpuSnapshot>, b: ReturnType<typeof cpuSnapshot>, generatorMs: number) {
+  const ms = b.at - a.at;
+  const cores = (used: number) => Math.round((used / ms) * 100) / 100;
+  const runtime = b.runtime - a.runtime;
+  const bench = b.bench - a.bench;
+  return {
+    runtime: cores(runtime),
+    generator: cores(generatorMs),
+    bench: cores(bench),
+    others: cores(Math.max(0, b.machineBusy - a.machineBusy - runtime - bench - generatorMs)),
+  };
+}
 
 /** Runs the load generator in its own process and returns what it measured. */
 function load(job: FloodJob, dir: string): Promise<FloodLoadResult> {
@@ -313,9 +350,11 @@ export async function flood(smoke: boolean) {
 
     // The same measure without and with the flood, one after the other.
     const quiet = await measured(customersWrite(size.quietSeconds));
+    const cpuBefore = cpuSnapshot();
     const steady = await measured(
       Promise.all([load(job(size.steadyRate, size.steadySeconds), dir).then(record), customersWrite(size.steadySeconds), agentsReply(size.steadySeconds)]).then(([r]) => r),
     );
+    const cpuSteady = coresUsed(cpuBefore, cpuSnapshot(), steady.result.cpuMs);
     const steadyLagMs = await drained(60_000);
     const rssAfterSteady = Math.round(runtimeRssKb() / 1024);
 
@@ -323,11 +362,13 @@ export async function flood(smoke: boolean) {
     const steps: Record<string, number | boolean | null>[] = [];
     let capacity = 0;
     for (const rate of size.capacityRates) {
+      const cpuStart = cpuSnapshot();
       const step = await measured(Promise.all([load(job(rate, size.stepSeconds), dir).then(record), customersWrite(size.stepSeconds)]).then(([r]) => r));
+      const cpu = coresUsed(cpuStart, cpuSnapshot(), step.result.cpuMs);
       const lagMs = await drained(30_000);
       const r = step.result;
       const ok = r.failed === 0 && r.statusesPerS >= rate * 0.95 && r.ackP99Ms < ACK_P99_LIMIT_MS && lagMs !== null && lagMs <= DRAIN_LIMIT_MS;
-      steps.push({ offered_per_s: rate, acked_per_s: r.statusesPerS, ack_p50_ms: r.ackP50Ms, ack_p99_ms: r.ackP99Ms, failed_posts: r.failed, drain_ms: lagMs, e2e_p99_ms: step.p99, ok });
+      steps.push({ offered_per_s: rate, acked_per_s: r.statusesPerS, ack_p50_ms: r.ackP50Ms, ack_p99_ms: r.ackP99Ms, failed_posts: r.failed, drain_ms: lagMs, e2e_p99_ms: step.p99, runtime_cores: cpu.runtime, other_programs_cores: cpu.others, ok });
       if (!ok) break;
       capacity = rate;
     }
@@ -367,6 +408,9 @@ export async function flood(smoke: boolean) {
       e2e_ratio: round(steady.p99 / quiet.p99, 2),
       e2e_samples: steady.samples,
       steady_drain_ms: steadyLagMs,
+      // Cores used during the steady run by the runtime (workerd), the generator, this process (simulator, agents'
+      // sockets, customers) and everything else on the machine: on 2 cores, the room left says who limits whom.
+      steady_cores: cpuSteady,
       statuses_per_s: capacity,
       capacity_steps: steps,
       // Statuses for the inbox's own messages that the number did not apply: acknowledged minus applied.

@@ -32,8 +32,8 @@ function random(seed: number) {
   return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
 }
 
-/** Resident memory of the workerd processes this benchmark started: its own descendants, not another run's or a test's. */
-export function runtimeRssKb(): number {
+/** The workerd processes this benchmark started: its own descendants, not another run's or a test's. */
+export function runtimePids(): number[] {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -49,8 +49,12 @@ export function runtimeRssKb(): number {
     for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) if (p === process.pid) return true;
     return false;
   };
-  const pids = execFileSync("pgrep", ["-f", "workerd serve"]).toString().trim().split("\n").filter(Boolean).map(Number).filter(descends);
-  return pids.reduce((sum, pid) => {
+  return execFileSync("pgrep", ["-f", "workerd serve"]).toString().trim().split("\n").filter(Boolean).map(Number).filter(descends);
+}
+
+/** Resident memory of the workerd processes this benchmark started. */
+export function runtimeRssKb(): number {
+  return runtimePids().reduce((sum, pid) => {
     try {
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
       return sum + Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
