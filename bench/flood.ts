@@ -122,7 +122,7 @@ async function tally(stack: Stack): Promise<Tally> {
 const processed = (t: Tally) => t.applied + t.dropped + t.kept;
 
 /** CPU time so far (ms): the runtime's workerd processes, this process, and the whole machine's busy and total time. */
-function cpuSnapshot() {
+export function cpuSnapshot() {
   const TICK_MS = 10; // USER_HZ is 100 on Linux
   const ticksOf = (pid: number) => {
     try {

@@ -1,24 +1,28 @@
 /**
  * Where a status POST's time goes, for the flood's closing notes: the flood's generator (bench/flood-load.ts) against
- * /health, and against status webhooks for a number nobody connected at a few rates. Run: node bench/profile-flood.ts
+ * /health from 32 clients back to back, and against status webhooks for a number nobody connected at a few rates
+ * (RATES=500,1000,2000,3000 by default); for each, the runtime's CPU per request. Run: node bench/profile-flood.ts
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { secrets, startStack } from "../test/e2e/stack.ts";
+import { cpuSnapshot } from "./flood.ts";
 import { runFlood } from "./flood-load.ts";
 
 process.env.WRANGLER_LOG ??= "warn";
 const SECONDS = Number(process.env.SECONDS_PER_RUN ?? 5);
+const RATES = (process.env.RATES ?? "500,1000,2000,3000").split(",").map(Number);
 const stack = await startStack({ seed: false, simulatorStatuses: false });
-mkdtempSync(join(tmpdir(), "inbox-profile-"));
 const base = { url: stack.workerUrl, secret: secrets.WHATSAPP_APP_SECRET, known: [], customers: [], seed: 7, sockets: 64 };
+const perRequest = (a: ReturnType<typeof cpuSnapshot>, b: ReturnType<typeof cpuSnapshot>, requests: number) => ((b.runtime - a.runtime) / Math.max(1, requests)).toFixed(2);
 try {
+  let a = cpuSnapshot();
   const health = await runFlood({ ...base, mode: "health", phoneNumberId: "1", statusesPerSecond: 0, seconds: SECONDS, sockets: 32 });
-  console.log(`GET /health, 32 clients back to back: ${health.postsPerS}/s`);
-  for (const rate of [500, 1000, 2000, 3000]) {
+  console.log(`GET /health, 32 clients back to back: ${health.postsPerS}/s; runtime CPU ${perRequest(a, cpuSnapshot(), health.postsPerS * SECONDS)} ms per request`);
+  for (const rate of RATES) {
+    a = cpuSnapshot();
     const r = await runFlood({ ...base, mode: "statuses", phoneNumberId: "999000111", statusesPerSecond: rate, seconds: SECONDS });
-    console.log(`statuses, unconnected  offered ${rate}/s: ${r.statusesPerS}/s (${r.postsPerS} POSTs/s)  p50 ${r.ackP50Ms} p99 ${r.ackP99Ms} ms  failed ${r.failed}`);
+    console.log(
+      `statuses for a number nobody connected, offered ${rate}/s: ${r.statusesPerS}/s (${r.postsPerS} POSTs/s), ack p50 ${r.ackP50Ms} p99 ${r.ackP99Ms} ms, failed ${r.failed}; runtime CPU ${perRequest(a, cpuSnapshot(), r.acked)} ms per POST`,
+    );
   }
 } finally {
   await stack.dispose();
