@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { Stack } from "../test/e2e/stack.ts";
 
 /**
@@ -32,8 +32,18 @@ function random(seed: number) {
   return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
 }
 
-/** The workerd processes this benchmark started: its own descendants, not another run's or a test's. */
+/**
+ * The workerd processes this benchmark started: its own descendants, not another run's or a test's. Found once per
+ * runtime (pgrep blocks this process for a while, which would show up in what it measures), again if one ended.
+ */
+let knownPids: number[] = [];
 export function runtimePids(): number[] {
+  if (knownPids.length > 0 && knownPids.every((pid) => existsSync(`/proc/${pid}`))) return knownPids;
+  knownPids = findRuntimePids();
+  return knownPids;
+}
+
+function findRuntimePids(): number[] {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
