@@ -5,8 +5,9 @@
  *
  * - steady: 1,000 statuses/s offered for a fixed time; the status POSTs' acknowledgement times, and the agents'
  *   end-to-end times (customer webhook → assigned agent's socket) against the same measure just before, unflooded;
- * - capacity: the offered rate stepped up until a step is not acknowledged in full, at that rate, within Meta's 250 ms
- *   at p99, with the lane keeping up; the highest step that was is the capacity;
+ * - capacity: the offered rate stepped up until a step is not acknowledged in full at that rate with the lane keeping
+ *   up; the highest step that was is the capacity, and the highest also answered within Meta's 250 ms at p99 is the
+ *   healthy capacity;
  * - both: every status for a message the inbox sent applied (counted by the number, and each reply's final tick
  *   checked against the furthest status sent for it); the most unknown-status rows the number held; the memory
  *   of the runtime's processes before, during and after.
@@ -65,9 +66,9 @@ const SMOKE: Size = {
   repliesPerSecond: 1,
 };
 
-/** Meta's guidance for a healthy receiver: answer within 250 ms. A capacity step must, at p99. */
+/** Meta's guidance for a healthy receiver: answer within 250 ms (the healthy capacity holds it at p99). */
 const ACK_P99_LIMIT_MS = 250;
-/** A capacity step must also be applied, not only acknowledged: the lane drains within this after the step. */
+/** A capacity step must be applied, not only acknowledged: the lane drains within this after the step. */
 const DRAIN_LIMIT_MS = 5_000;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -361,16 +362,19 @@ export async function flood(smoke: boolean) {
     // Capacity: the offered rate stepped up, customers still writing, until a step fails.
     const steps: Record<string, number | boolean | null>[] = [];
     let capacity = 0;
+    let healthyCapacity = 0;
     for (const rate of size.capacityRates) {
       const cpuStart = cpuSnapshot();
       const step = await measured(Promise.all([load(job(rate, size.stepSeconds), dir).then(record), customersWrite(size.stepSeconds)]).then(([r]) => r));
       const cpu = coresUsed(cpuStart, cpuSnapshot(), step.result.cpuMs);
       const lagMs = await drained(30_000);
       const r = step.result;
-      const ok = r.failed === 0 && r.statusesPerS >= rate * 0.95 && r.ackP99Ms < ACK_P99_LIMIT_MS && lagMs !== null && lagMs <= DRAIN_LIMIT_MS;
-      steps.push({ offered_per_s: rate, acked_per_s: r.statusesPerS, ack_p50_ms: r.ackP50Ms, ack_p99_ms: r.ackP99Ms, failed_posts: r.failed, drain_ms: lagMs, e2e_p99_ms: step.p99, runtime_cores: cpu.runtime, other_programs_cores: cpu.others, ok });
+      const ok = r.failed === 0 && r.statusesPerS >= rate * 0.95 && lagMs !== null && lagMs <= DRAIN_LIMIT_MS;
+      const healthy = ok && r.ackP99Ms < ACK_P99_LIMIT_MS;
+      steps.push({ offered_per_s: rate, acked_per_s: r.statusesPerS, ack_p50_ms: r.ackP50Ms, ack_p99_ms: r.ackP99Ms, failed_posts: r.failed, drain_ms: lagMs, e2e_p99_ms: step.p99, runtime_cores: cpu.runtime, other_programs_cores: cpu.others, ok, healthy });
       if (!ok) break;
       capacity = rate;
+      if (healthy) healthyCapacity = rate;
     }
     if ((await drained(60_000)) === null) throw new Error("the status lane did not drain within a minute of the flood's end");
 
@@ -412,6 +416,7 @@ export async function flood(smoke: boolean) {
       // sockets, customers) and everything else on the machine: on 2 cores, the room left says who limits whom.
       steady_cores: cpuSteady,
       statuses_per_s: capacity,
+      statuses_per_s_healthy: healthyCapacity,
       capacity_steps: steps,
       // Statuses for the inbox's own messages that the number did not apply: acknowledged minus applied.
       lost: Math.max(0, knownAcked - counted.applied),

@@ -336,8 +336,8 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
     ],
     ["End-to-end p99 ratio, flood / no flood", r.flood.e2e_ratio, "≤ 1.5"],
     [
-      `Status capacity: highest statuses/s acknowledged in full, p99 < 250 ms, applied within 5 s (same generator on /health: ${r.flood.health_per_s} requests/s)`,
-      `${r.flood.statuses_per_s} (steps: ${r.flood.capacity_steps.map((s: { offered_per_s: number; ok: boolean }) => `${s.offered_per_s}${s.ok ? " ✓" : " ✗"}`).join(", ")})`,
+      `Status capacity: highest statuses/s acknowledged in full and applied within 5 s; of those, within 250 ms at p99 (/health on the same runtime: ${r.flood.health_per_s} requests/s)`,
+      `${r.flood.statuses_per_s}; ${r.flood.statuses_per_s_healthy} (steps, ack p99: ${r.flood.capacity_steps.map((s: { offered_per_s: number; ack_p99_ms: number; ok: boolean }) => `${s.offered_per_s} ${s.ok ? "✓" : "✗"} ${s.ack_p99_ms} ms`).join(", ")})`,
       "≥ 2,500 (aim 3,000)",
     ],
     [
