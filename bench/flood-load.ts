@@ -15,8 +15,12 @@ import { Agent, request } from "node:http";
 
 export interface FloodJob {
   url: string;
-  /** "statuses" posts status webhooks on schedule; "health" gets the worker's plain /health route as fast as it answers (the floor). */
-  mode: "statuses" | "health";
+  /**
+   * "statuses" posts status webhooks on schedule; "health" gets the worker's plain /health route as fast as it answers
+   * (the floor's rate); "health-paced" gets /health on the statuses' schedule, `statusesPerSecond` requests a second
+   * (the floor's latency at a given request rate).
+   */
+  mode: "statuses" | "health" | "health-paced";
   secret: string;
   phoneNumberId: string;
   /** Outbound messages the inbox sent: their wamids and recipients. */
@@ -159,7 +163,10 @@ export async function runFlood(job: FloodJob): Promise<FloodLoadResult> {
     return { posts: 0, acked: 0, failed: 0, timeouts: 0, statusesAcked: 0, knownAcked: 0, campaignAcked: 0, knownFurthest: {}, elapsedS: job.seconds, postsPerS: perSecond, statusesPerS: 0, ackP50Ms: NaN, ackP99Ms: NaN, ackMaxMs: NaN, mix: {}, meanStatusesPerPost: 0, cpuMs: 0 };
   }
   const url = new URL(job.url);
-  const posts = buildPosts(job);
+  const paced = job.mode === "health-paced";
+  const posts: Post[] = paced
+    ? Array.from({ length: Math.round(job.statusesPerSecond * job.seconds) }, () => ({ body: "", headers: {}, statuses: 1, known: [], label: "health" }))
+    : buildPosts(job);
   const agent = new Agent({ keepAlive: true, maxSockets: job.sockets });
   const perPostMs = (1000 * job.seconds) / posts.length;
   const cpuBefore = process.cpuUsage();
@@ -172,7 +179,7 @@ export async function runFlood(job: FloodJob): Promise<FloodLoadResult> {
   const send = (post: Post, plannedAt: number) =>
     new Promise<void>((done) => {
       const req = request(
-        { host: url.hostname, port: url.port, method: "POST", path: "/webhooks/whatsapp", headers: post.headers, agent, timeout: TIMEOUT_MS },
+        { host: url.hostname, port: url.port, method: paced ? "GET" : "POST", path: paced ? "/health" : "/webhooks/whatsapp", headers: post.headers, agent, timeout: TIMEOUT_MS },
         (res) => {
           res.resume();
           res.on("end", () => {
@@ -198,7 +205,7 @@ export async function runFlood(job: FloodJob): Promise<FloodLoadResult> {
         result.failed++;
         done();
       });
-      req.end(post.body);
+      req.end(paced ? undefined : post.body);
     });
 
   const inflight: Promise<void>[] = [];

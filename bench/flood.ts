@@ -357,6 +357,10 @@ export async function flood(smoke: boolean) {
     );
     const cpuSteady = coresUsed(cpuBefore, cpuSnapshot(), steady.result.cpuMs);
     const steadyLagMs = await drained(60_000);
+    // The floor's latency: the plain /health route of the same runtime, paced at the steady run's request rate
+    // (status POSTs and customers' webhooks), without the flood.
+    const pacedRate = steady.result.postsPerS + size.customersPerSecond;
+    const floor = await load({ ...job(pacedRate, smoke ? 2 : 15), mode: "health-paced" }, dir);
     const rssAfterSteady = Math.round(runtimeRssKb() / 1024);
 
     // Capacity: the offered rate stepped up, customers still writing, until a step fails.
@@ -405,6 +409,9 @@ export async function flood(smoke: boolean) {
       acked_per_s: steady.result.statusesPerS,
       steady_failed_posts: steady.result.failed,
       health_per_s: healthPerS,
+      health_paced_per_s: round(pacedRate),
+      health_paced_p50_ms: floor.ackP50Ms,
+      health_paced_p99_ms: floor.ackP99Ms,
       e2e_p99_ms: steady.p99,
       e2e_p50_ms: steady.p50,
       e2e_quiet_p99_ms: quiet.p99,
