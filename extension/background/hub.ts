@@ -27,6 +27,8 @@ export class LiveHub {
   private ports = new Map<Browser.runtime.Port, { looking: ConversationRef | null; viewing: Map<string, string | null> }>();
   private settings: AttentionSettings = DEFAULT_ATTENTION;
   private panelClosedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts my own agent_status events, so an older GET /me answer does not undo a newer status. */
+  private statusChanges = 0;
 
   constructor(private readonly notifier: Notifier) {}
 
@@ -40,7 +42,9 @@ export class LiveHub {
       if (next) void this.refreshMe();
       return;
     }
-    if (next?.me) this.setMe(next.me);
+    // A page stored a fresher `me` (numbers, name). The status the hub knows comes from the server itself (the
+    // socket's agent_status events, GET /me on each connect), which a page's copy may trail.
+    if (next?.me) this.setMe(this.me ? { ...next.me, agent: { ...next.me.agent, status: this.me.agent.status } } : next.me);
   }
 
   useSettings(settings: AttentionSettings): void {
@@ -52,9 +56,12 @@ export class LiveHub {
   private async refreshMe(): Promise<void> {
     const api = this.api;
     if (!api) return;
+    const before = this.statusChanges;
     try {
       const me = await api.me();
-      if (api === this.api) this.setMe(me);
+      if (api !== this.api) return;
+      // A status event that came while GET /me was on its way is newer than its answer.
+      this.setMe(before === this.statusChanges || !this.me ? me : { ...me, agent: { ...me.agent, status: this.me.agent.status } });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) await this.signOut();
       // Offline: the sockets keep trying with the numbers stored at sign-in.
@@ -104,8 +111,9 @@ export class LiveHub {
   private onEvent(phoneNumberId: string, event: SocketEvent): void {
     // Deactivated or removed by a supervisor: the server closed the socket on purpose and the token is dead.
     if (event.type === "revoked") return void this.signOut();
-    if (event.type === "agent_status" && this.me && event.agentId === this.me.agent.id) {
-      this.me = { ...this.me, agent: { ...this.me.agent, status: event.status } };
+    if (event.type === "agent_status" && this.me && event.agentId === this.me.agent.id && event.status !== this.me.agent.status) {
+      this.statusChanges++;
+      this.setMe({ ...this.me, agent: { ...this.me.agent, status: event.status } });
     }
     this.broadcast({ type: "event", phoneNumberId, event });
     this.notifier.onEvent(phoneNumberId, event);
@@ -113,6 +121,8 @@ export class LiveHub {
 
   /** Back online: replies typed meanwhile go first (each once, by its clientId), then pages and badge catch up. */
   private async onOpen(api: ApiClient, phoneNumberId: string): Promise<void> {
+    // Whatever changed while the socket was down (status set from the console, numbers added) is read again.
+    void this.refreshMe();
     await flushPending(api, () => undefined).catch(() => undefined);
     if (api !== this.api) return;
     this.broadcast({ type: "opened", phoneNumberId });
@@ -191,7 +201,7 @@ export class LiveHub {
     if (this.panelOpen() || !this.settings.awayOnPanelClose || !this.api || this.me?.agent.status !== "available") return;
     const agent = await this.api.setStatus("away").catch(() => null);
     if (!agent || !this.me) return;
-    this.me = { ...this.me, agent };
+    this.setMe({ ...this.me, agent });
     const stored = await sessionItem.getValue();
     if (stored && stored.token === this.session?.token) await sessionItem.setValue({ ...stored, me: this.me });
   }

@@ -90,7 +90,7 @@ export class Notifier {
 
   onEvent(phoneNumberId: string, event: SocketEvent): void {
     // One at a time: a notice and the message after it update the same notification in order.
-    this.queue = this.queue.then(() => this.apply(phoneNumberId, event)).catch(() => undefined);
+    this.queue = this.queue.then(() => this.apply(phoneNumberId, event)).catch((error: unknown) => console.warn("notification failed", error));
   }
 
   private async apply(phoneNumberId: string, event: SocketEvent): Promise<void> {
@@ -112,8 +112,6 @@ export class Notifier {
       if (!kind) return this.dismiss(notificationId(event.phoneNumberId, event.conversationId));
       const title = tn(event.kind === "no_reply_nudge" ? "notice.nudge" : event.kind === "transferred_in" ? "notice.transferred" : HEADLINE[kind]);
       await this.show(kind, event.phoneNumberId, event.conversationId, title, event.text, false);
-    } else if (event.type === "agent_status" && this.me && event.agentId === this.me.agent.id) {
-      this.me = { ...this.me, agent: { ...this.me.agent, status: event.status } };
     }
   }
 
