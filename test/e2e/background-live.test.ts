@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Conversation } from "../../shared/inbox";
 import type { Floor } from "../../shared/floor";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
-import { badge, launchWithExtension, openSidePanel, readyAgent, screenshot, serviceWorker, shownNotifications, waitUntil, type ChromeApi } from "./browser.ts";
+import { badge, EXTENSION_ID, launchWithExtension, openSidePanel, readyAgent, screenshot, serviceWorker, shownNotifications, waitUntil, type ChromeApi } from "./browser.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 /**
@@ -105,7 +105,6 @@ describe("the agent's settings", () => {
       (await (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get("attention")),
     );
     expect(stored.attention).toMatchObject({ sound: true, kinds: { assigned: true, message: true, mention: true, waiting: true }, awayOnPanelClose: false });
-    await page.getByRole("checkbox", { name: "Play a sound with each notification" }).uncheck();
     await page.getByRole("button", { name: "Back to the inbox" }).click();
     await page.getByRole("tab", { name: /Mine/ }).waitFor();
   });
@@ -120,6 +119,11 @@ describe("with the side panel closed", () => {
     );
     const [firstId] = first;
     expect(firstId).toMatch(new RegExp(`^conversation:${NUMBER}:\\d+$`));
+    // Sound is on (see the settings test): a service worker has no audio, so an offscreen page plays the chime.
+    const offscreen = await (await serviceWorker(browser.context)).evaluate(async () =>
+      (await (globalThis as unknown as { chrome: { runtime: { getContexts(f: object): Promise<{ documentUrl: string }[]> } } }).chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"] })).map((c) => c.documentUrl),
+    );
+    expect(offscreen).toEqual([`chrome-extension://${EXTENSION_ID}/offscreen.html`]);
     await waitUntil("the badge to count 1 unread conversation", async () => (await badge(browser.context)).text === "1");
 
     // The same customer again: the same notification, updated, not a second one.
