@@ -18,5 +18,7 @@ export default defineConfig({
     host_permissions: ["http://127.0.0.1/*", "http://localhost/*"],
     optional_host_permissions: ["https://*/*", "http://*/*"],
     action: { default_title: "Open the team inbox" },
+    // 116: a WebSocket's messages keep the background service worker (which holds the agent's connection) alive.
+    minimum_chrome_version: "116",
   },
 });
