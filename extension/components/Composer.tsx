@@ -10,6 +10,7 @@ import { CannedPicker, filterCanned } from "./CannedPicker";
 import { TemplatePicker } from "./TemplatePicker";
 import type { OutgoingRequest } from "./useInbox";
 import { windowState } from "./WindowState";
+import { Link, LoaderCircle, Lock, Paperclip, Pencil, Smile, Timer, Zap } from "./icons";
 
 const TYPING_EVERY_MS = 20_000;
 /** The emoji service chats use most; the system keyboard has the rest. */
@@ -161,7 +162,7 @@ export function Composer(props: {
   return (
     <div class="composer-area">
       <p class={`window-state ${windowInfo.open ? "open" : "closed"}`} role="status">
-        <span aria-hidden="true">{windowInfo.open ? "⏱" : "🔒"}</span> {windowInfo.label}
+        {windowInfo.open ? <Timer /> : <Lock />} {windowInfo.label}
       </p>
       <div class="composer-modes" role="tablist" aria-label={t("note.modes")}>
         {(["reply", "note"] as const).map((m) => (
@@ -204,15 +205,15 @@ export function Composer(props: {
               textarea.current?.focus();
             }}
           >
-            ⚡
+            <Zap />
           </button>
           {props.onManageCanned && (
             <button type="button" class="icon" title={t("mine.button")} aria-label={t("mine.button")} onClick={props.onManageCanned}>
-              ✎
+              <Pencil />
             </button>
           )}
           <button type="button" class="icon" title={t("emoji.button")} aria-label={t("emoji.button")} aria-expanded={emojiOpen} onClick={() => setEmojiOpen(!emojiOpen)}>
-            😊
+            <Smile />
           </button>
           {emojiOpen && (
             <div class="emoji-picker" role="group" aria-label={t("emoji.button")}>
@@ -233,10 +234,10 @@ export function Composer(props: {
             </div>
           )}
           <button type="button" class="icon" title={t("share.page")} aria-label={t("share.page")} onClick={() => void shareCurrentTab()}>
-            🔗
+            <Link />
           </button>
           <button type="button" class="icon" title={t("composer.attach")} aria-label={t("composer.attach")} onClick={() => fileInput.current?.click()} disabled={uploading}>
-            {uploading ? "⏳" : "📎"}
+            {uploading ? <LoaderCircle class="spin" /> : <Paperclip />}
           </button>
           </div>
           <label class="visually-hidden" for="composer-text">
