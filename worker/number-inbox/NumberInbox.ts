@@ -1,35 +1,32 @@
 import { DurableObject } from "cloudflare:workers";
 import { SQLSchemaMigrations } from "durable-utils/sql-migrations";
-import { clientSignalSchema, type ClientSignal } from "../../shared/inbox";
-import type { Conversation, DeliveryStatus, Message, SearchResult, SendMessageRequest, SocketEvent, Template } from "../../shared/inbox";
+import type { Conversation, DeliveryStatus, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
 import type { MessageContent } from "../../shared/message-content";
-import type { AttributeDefinition, ContactProfile, Tag } from "../../shared/catalog";
+import type { ContactProfile } from "../../shared/catalog";
 import type { AgentStatus, Role } from "../../shared/people";
-import type { NumberAgent, RoutingSettings, TransferRequest } from "../../shared/routing";
+import type { NumberAgent, TransferRequest } from "../../shared/routing";
 import type { WebhookContact, WebhookMessage } from "../../shared/webhook";
 import type { Env } from "../env";
 import { listBody, markReadBody, mediaBody, reactionBody, templateBody, textBody } from "../graph/bodies";
-import { listTemplates, postStatus, sendMessage, type GraphConfig } from "../graph/client";
+import { listTemplates, postStatus, sendMessage } from "../graph/client";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 import type { NumberBatch } from "../webhook/split";
 import { advanceDelivery, isDeliveryStatus } from "./delivery";
 import { describeInbound, previewOf } from "./message-content";
 import { classifyFailure, throughputDelay } from "./outbox-policy";
-import { DEFAULT_GRACE_MS, graceEndsAt, isPresent } from "./presence";
-import { arrayRotation, chooseAgent, describeReason, isRoutable, type AssignmentReason, type RotationMember } from "./routing";
-import { CONVERSATION_SELECT, CUSTOMER_SERVICE_WINDOW_MS, toConversation, toMessage, type Row } from "./rows";
+import { arrayRotation, chooseAgent, describeReason, isRoutable, type AssignmentReason } from "./routing";
+import { CONVERSATION_SELECT, CUSTOMER_SERVICE_WINDOW_MS, toMessage, type Row } from "./rows";
 import { decodeCursor, encodeCursor, viewQuery, type ConversationSort, type ConversationView } from "./conversation-views";
 import { numberInboxMigrations } from "./schema";
-import { planSearch, snippet } from "./search";
+import { planSearch, snippet } from "./search-plan";
 import { validateAttribute } from "./attribute-value";
 import { mentionedMembers } from "./mentions";
 import { SqlRotation } from "./sql-rotation";
 import { renderTemplate, summarizeTemplate } from "./templates";
-import { openToken } from "../lib/token-vault";
 import { numberPolicy } from "../archive/policy";
 import { beginStoreImport, finishStoreImport, importStoreRows, importUnfinished, storeInfo, storePage, type Store } from "../archive/store-archive";
 import { hasRows, type Row as ArchiveRow } from "../archive/table-dump";
-import { defaultAutomationSettings, type AutomationKind, type AutomationSettings } from "../../shared/automation";
+import type { AutomationKind } from "../../shared/automation";
 import { customerLanguage, fillAutomationText, type AutomationLanguage } from "../../shared/automation-text";
 import {
   autoResolveAt,
@@ -48,46 +45,18 @@ import {
 } from "./automation";
 import type { FloorWaiting } from "../../shared/floor";
 import type { NumberBoard, NumberReportData } from "../../shared/analytics";
-import { businessMsBetween, localDate, zonedInstant } from "../../shared/business-hours";
-import { boardFigures, countEvent, logPresence, reportData, sampleEvent, type PresenceState } from "./analytics";
+import { ActivityLog } from "./activity";
+import { Board } from "./board";
+import { Clock, inboxContext } from "./context";
+import { Conversations } from "./conversations";
+import { Health, type NumberHealth } from "./health";
+import { Messages } from "./messages";
+import { Pushes } from "./pushes";
+import { Roster } from "./roster";
+import { Settings, type NumberConfig } from "./settings";
+import { Sockets } from "./sockets";
 
-export interface NumberMember {
-  id: string;
-  name: string;
-  role: Role;
-  status: AgentStatus;
-  capacity: number | null;
-  inRotation: boolean;
-}
-
-/** What the Workspace pushes when a number, its people or its rules change; never read per message. */
-export interface NumberConfig {
-  workspaceId: string;
-  phoneNumberId: string;
-  wabaId: string | null;
-  displayName: string;
-  displayPhoneNumber: string;
-  /** Everyone who works on the number; those in rotation are in rotation order. */
-  members: NumberMember[];
-  teams: { id: string; name: string; memberIds: string[]; mode: "round_robin" | "least_loaded" }[];
-  routing: Omit<RoutingSettings, "rotation">;
-  graceMs: number;
-  /** Tag and attribute definitions: enforce single-choice groups and attribute types on this number's contacts. */
-  catalog: { tags: Tag[]; singleChoiceGroups: string[]; attributes: AttributeDefinition[] };
-  /** Meta's default per-number throughput. */
-  messagesPerSecond?: number;
-  /** False once an admin disconnects the number: nothing is sent, the history stays readable. */
-  connected: boolean;
-  /** The number's own access token, sealed with TOKEN_ENCRYPTION_KEY; null uses the deployment's token. */
-  accessTokenSealed: string | null;
-  /** Business hours and automatic messages; absent before they were ever set. */
-  automation?: AutomationSettings;
-  /** The workspace's time zone: where "today" starts on the live board. */
-  timeZone?: string;
-}
-
-/** The configuration as stored: everything but the members, which have a table of their own. */
-export type StoredConfig = Omit<NumberConfig, "members">;
+export type { NumberConfig, NumberMember, StoredConfig } from "./settings";
 
 export interface IngestResult {
   connected: boolean;
@@ -96,116 +65,82 @@ export interface IngestResult {
   statusesApplied: number;
 }
 
-interface SocketIdentity {
-  agentId: string;
-  role: Role;
-  /** The console's floor watching the number: it receives events but is not the person working here. */
-  watchOnly?: boolean;
-  /** The conversation this panel shows, and when its agent last typed in it (collision guard). */
-  viewing?: string | null;
-  typingAt?: number;
-}
-
-const TYPING_SHOWN_MS = 6_000;
-
-
 const DEFAULT_MESSAGES_PER_SECOND = 80;
-
-/** A socket may be closing while we push; the panel catches up from the API when it reconnects. */
-function sendQuietly(ws: WebSocket, data: string): void {
-  try {
-    ws.send(data);
-  } catch {
-    // closing or closed
-  }
-}
 
 export class NumberInbox extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** Guards against two overlapping outbox passes in this instance; the outbox itself lives in SQLite. */
   private draining = false;
   private readonly recentSends: number[] = [];
-  /** Parsed copy of the stored configuration; the SQLite row is the truth, reloaded after `configure`. */
-  private cachedConfig: StoredConfig | null | undefined;
-  private openedToken: { sealed: string; token: string } | null = null;
+  private readonly clock = new Clock();
+  private readonly settings: Settings;
+  private readonly sockets: Sockets;
+  private readonly roster: Roster;
+  private readonly conversations: Conversations;
+  private readonly messages: Messages;
+  private readonly analytics: Board;
+  private readonly pushes: Pushes;
+  private readonly numberHealth: Health;
+  private readonly activity: ActivityLog;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    const context = inboxContext(ctx.storage, this.clock);
+    this.settings = new Settings(this.sql, env);
+    this.sockets = new Sockets(ctx, context.now);
+    this.roster = new Roster(context, this.settings, this.sockets);
+    this.conversations = new Conversations(context, this.settings);
+    this.messages = new Messages(context);
+    this.analytics = new Board(context, this.settings, this.roster, this.sockets);
+    this.pushes = new Pushes(this.sockets, this.settings, this.conversations, this.messages, this.roster, this.analytics);
+    this.numberHealth = new Health(context, this.settings, this.pushes);
+    this.activity = new ActivityLog(context, this.messages, this.pushes);
     const migrations = new SQLSchemaMigrations({ doStorage: ctx.storage, migrations: numberInboxMigrations });
     void ctx.blockConcurrencyWhile(async () => {
       await migrations.runAll();
-      this.reconcilePresence();
+      this.roster.reconcile();
     });
     // Answered by the runtime without waking the object, so idle sockets cost nothing.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
-  /**
-   * The object's clock. Tests of time-based behaviour (analytics scenarios with hand-computed figures) stop it at
-   * an instant of their choosing through `setClockForTests`, which only a deployment with TEST_CLOCK=1 accepts.
-   */
-  private frozenAt: number | null = null;
   private now(): number {
-    return this.frozenAt ?? Date.now();
+    return this.clock.now();
   }
 
+  /** Stops the object's clock at an instant (analytics scenarios with hand-computed figures); TEST_CLOCK=1 only. */
   async setClockForTests(at: number | null): Promise<void> {
     if (this.env.TEST_CLOCK !== "1") throw new Error("the test clock is off in this deployment");
-    this.frozenAt = at;
+    this.clock.freeze(at);
   }
 
   // ---- configuration pushed by the Workspace ----
 
   async configure(config: NumberConfig): Promise<void> {
-    const { members: _, ...stored } = config;
-    const previous = this.storedConfig();
-    this.cachedConfig = undefined;
-    const staying = new Set(config.members.map((m) => m.id));
+    const { members, ...stored } = config;
+    const previous = this.settings.stored();
+    this.settings.forget();
+    const staying = new Set(members.map((m) => m.id));
     // Conversations of people who no longer work on the number go back to routing rather than waiting on them.
     const orphaned = this.sql
       .exec<{ id: number; assignee_id: string }>("SELECT id, assignee_id FROM conversations WHERE assignee_id IS NOT NULL AND status != 'resolved'")
       .toArray()
       .filter((c) => !staying.has(c.assignee_id))
-      .map((c) => ({ ...c, name: this.nameOf(c.assignee_id) }));
+      .map((c) => ({ ...c, name: this.roster.nameOf(c.assignee_id) }));
     this.ctx.storage.transactionSync(() => {
-      // Members live in their own table; the setting stays small because it is read on every message.
-      this.setSetting("config", stored);
-      // One bound JSON array rather than one variable per member: SQLite caps bound variables.
-      this.sql.exec("DELETE FROM members WHERE id NOT IN (SELECT value FROM json_each(?))", JSON.stringify(config.members.map((m) => m.id)));
-      config.members.forEach((m, position) =>
-        // Presence (disconnected_at) survives a configuration change.
-        this.sql.exec(
-          `INSERT INTO members (id, name, role, status, position, capacity, in_rotation) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, status = excluded.status,
-             position = excluded.position, capacity = excluded.capacity, in_rotation = excluded.in_rotation`,
-          m.id,
-          m.name,
-          m.role,
-          m.status,
-          position,
-          m.capacity,
-          m.inRotation ? 1 : 0,
-        ),
-      );
-      // Whoever has a socket open is present, even if they were just (re)added.
-      const connected = new Set(this.ctx.getWebSockets().map((ws) => ws.deserializeAttachment() as SocketIdentity | null).filter((i) => i && !i.watchOnly).map((i) => i!.agentId));
-      this.sql.exec("UPDATE members SET present = 1, disconnected_at = NULL WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify([...connected]));
-      this.refreshMembers(null);
+      this.settings.saveConfig(stored);
+      this.roster.replace(members, this.sockets.connectedAgentIds());
     });
     // A new token may be the fix for the one Meta refused: the held replies are tried again now.
-    if (previous && previous.accessTokenSealed !== config.accessTokenSealed && this.getSetting<string>("token_invalid")) {
-      this.sql.exec("DELETE FROM settings WHERE key = 'token_invalid'");
+    if (previous && previous.accessTokenSealed !== config.accessTokenSealed && this.numberHealth.tokenInvalid()) {
       this.sql.exec("UPDATE outbox SET next_attempt_at = ?", this.now());
-      this.pushHealth(true, "ok");
+      this.numberHealth.tokenWorks();
     }
     for (const c of orphaned) {
       this.route(c.id, { now: this.now(), exclude: [c.assignee_id], reason: { kind: "member_removed", fromName: c.name } });
     }
-    for (const ws of this.ctx.getWebSockets()) {
-      const identity = ws.deserializeAttachment() as SocketIdentity | null;
-      if (identity && identity.role === "agent" && !staying.has(identity.agentId)) this.revokeSocket(ws, "you no longer work on this number");
-    }
+    this.sockets.revokeAgentsOutside(staying, "you no longer work on this number");
     if (previous && JSON.stringify(previous.catalog) !== JSON.stringify(config.catalog)) await this.catalogChanged();
     this.drainQueue();
     void this.drainOutbox();
@@ -217,52 +152,45 @@ export class NumberInbox extends DurableObject<Env> {
    * reason shown in each conversation. Runs before the Workspace pushes the configuration without them.
    */
   async agentDeactivated(agentId: string): Promise<number> {
-    for (const ws of [...this.ctx.getWebSockets(agentId), ...this.ctx.getWebSockets(`watch:${agentId}`)]) this.revokeSocket(ws, "your account was deactivated");
-    if (!this.memberRow(agentId)) return 0;
-    this.sql.exec("UPDATE members SET status = 'away', present = 0, disconnected_at = NULL WHERE id = ?", agentId);
-    this.refreshMembers([agentId]);
+    this.sockets.revokePerson(agentId, "your account was deactivated");
+    if (!this.roster.row(agentId)) return 0;
+    this.roster.deactivate(agentId);
     const held = this.sql
       .exec<{ id: number }>("SELECT id FROM conversations WHERE assignee_id = ? AND status != 'resolved' ORDER BY id", agentId)
       .toArray();
     const now = this.now();
     for (const { id } of held) this.route(id, { now, exclude: [agentId], reason: { kind: "agent_deactivated", from: agentId } });
-    this.broadcastPresence(agentId);
+    this.presenceChanged(agentId);
     return held.length;
   }
 
   /** Tells every open panel to fetch the catalog again (a tag renamed, a canned response added…). */
   async catalogChanged(): Promise<void> {
-    const data = JSON.stringify({ type: "catalog_changed" } satisfies SocketEvent);
-    for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, data);
-  }
-
-  private revokeSocket(ws: WebSocket, reason: string): void {
-    sendQuietly(ws, JSON.stringify({ type: "revoked", reason } satisfies SocketEvent));
-    try {
-      ws.close(4003, reason.slice(0, 100));
-    } catch {
-      // Already closing.
-    }
+    this.pushes.catalogChanged();
   }
 
   async setAgentStatus(agentId: string, status: AgentStatus): Promise<void> {
-    this.sql.exec("UPDATE members SET status = ?, status_changed_at = CASE WHEN status = ? THEN status_changed_at ELSE ? END WHERE id = ?", status, status, this.now(), agentId);
-    this.refreshMembers([agentId]);
-    this.broadcastPresence(agentId);
+    this.roster.setStatus(agentId, status);
+    this.presenceChanged(agentId);
     if (status === "available") this.drainQueue();
+  }
+
+  /** An agent's status or presence changed: everyone on the number hears it, and analytics log it. */
+  private presenceChanged(agentId: string): void {
+    this.pushes.presence(agentId);
+    this.analytics.notePresence(agentId);
   }
 
   /** Counts deliveries for a number nobody connected, so an operator can see Meta is sending them. */
   async unconnectedDeliveries(): Promise<number> {
-    return this.getSetting<number>("unconnected_deliveries") ?? 0;
+    return this.numberHealth.unconnectedDeliveries();
   }
 
   // ---- webhook ingest ----
 
   async ingest(batch: NumberBatch): Promise<IngestResult> {
-    const config = this.storedConfig();
-    if (!config) {
-      this.setSetting("unconnected_deliveries", (this.getSetting<number>("unconnected_deliveries") ?? 0) + 1);
+    if (!this.settings.stored()) {
+      this.numberHealth.unconnectedDelivery();
       return { connected: false, stored: 0, duplicates: 0, statusesApplied: 0 };
     }
     const reopened = new Set<number>();
@@ -278,7 +206,7 @@ export class NumberInbox extends DurableObject<Env> {
     // Storing and routing run without an await in between, so concurrent deliveries cannot interleave:
     // a conversation is created once and assigned once.
     this.ctx.storage.transactionSync(() => {
-      this.setSetting("last_webhook_at", now);
+      this.numberHealth.webhookArrived(now);
       for (const { message, contact } of batch.messages) {
         if (this.sql.exec("SELECT 1 FROM messages WHERE wamid = ?", message.id).toArray().length > 0) {
           duplicates++;
@@ -290,7 +218,7 @@ export class NumberInbox extends DurableObject<Env> {
         if (survey) {
           // A survey answer or its comment: stored on the resolved conversation, which stays resolved and unrouted.
           if (survey === "rated") rated.add(conversationId);
-          this.broadcastConversation(conversationId);
+          this.pushes.conversation(conversationId);
           continue;
         }
         touched.add(conversationId);
@@ -301,7 +229,7 @@ export class NumberInbox extends DurableObject<Env> {
       }
       for (const status of batch.statuses) {
         if (!isDeliveryStatus(status.status)) {
-          this.recordEvent("unknown_status", status);
+          this.numberHealth.record("unknown_status", status);
           continue;
         }
         const error = status.errors?.[0];
@@ -310,7 +238,7 @@ export class NumberInbox extends DurableObject<Env> {
         statusesApplied++;
         if (applied.changed) changedMessages.add(applied.messageId);
       }
-      for (const error of batch.errors) this.recordEvent("webhook_error", error);
+      for (const error of batch.errors) this.numberHealth.record("webhook_error", error);
     });
     // Route first, then push: a new conversation's first message then goes to its assignee only, not to
     // every agent who can see the queue.
@@ -319,7 +247,7 @@ export class NumberInbox extends DurableObject<Env> {
       this.automateInbound(conversationId, firstNew.get(conversationId)!, now);
     }
     for (const conversationId of rated) this.thankForRating(conversationId, now);
-    for (const id of changedMessages) this.broadcastMessage(id);
+    for (const id of changedMessages) this.pushes.message(id);
     if (touched.size > 0 || rated.size > 0) await this.scheduleAlarm();
     return { connected: true, stored, duplicates, statusesApplied };
   }
@@ -340,11 +268,11 @@ export class NumberInbox extends DurableObject<Env> {
       team?: string;
     },
   ): Promise<Result<{ conversations: Conversation[]; nextCursor: string | null }>> {
-    const query = viewQuery(request.view, request.sort, { personId: viewer.personId, supervisor: seesEverything(viewer) }, this.config().routing, {
+    const query = viewQuery(request.view, request.sort, { personId: viewer.personId, supervisor: seesEverything(viewer) }, this.settings.config().routing, {
       tagId: request.tag,
       unreadOnly: request.unread === "true",
       status: request.status,
-      agentIds: request.team ? (this.config().teams.find((t) => t.id === request.team)?.memberIds ?? []) : undefined,
+      agentIds: request.team ? (this.settings.config().teams.find((t) => t.id === request.team)?.memberIds ?? []) : undefined,
     });
     if ("refused" in query) return refuse(403, query.refused);
     const limit = Math.min(Math.max(request.limit ?? 50, 1), 200);
@@ -364,7 +292,7 @@ export class NumberInbox extends DurableObject<Env> {
     const pageRows = rows.slice(0, limit);
     const last = pageRows[pageRows.length - 1];
     return ok({
-      conversations: pageRows.map((r) => this.conversation(r)),
+      conversations: pageRows.map((r) => this.conversations.toApi(r)),
       nextCursor: more && last ? encodeCursor(Number(last.sort_key), Number(last.id)) : null,
     });
   }
@@ -384,7 +312,7 @@ export class NumberInbox extends DurableObject<Env> {
       const visible = this.visibleConversation(viewer, String(conversationId));
       if (!visible.ok) return;
       seen.add(key);
-      results.push({ conversation: this.conversation(visible.value), message });
+      results.push({ conversation: this.conversations.toApi(visible.value), message });
     };
     const contacts = this.sql
       .exec<{ id: number }>(
@@ -453,7 +381,7 @@ export class NumberInbox extends DurableObject<Env> {
     const allowed = this.contactVisible(viewer, contactId);
     if (!allowed.ok) return allowed;
     const id = Number(contactId);
-    const { tags, singleChoiceGroups } = this.config().catalog;
+    const { tags, singleChoiceGroups } = this.settings.config().catalog;
     if (change.add) {
       const tag = tags.find((t) => t.id === change.add);
       if (!tag) return refuse(422, `add: no tag ${change.add}`);
@@ -467,14 +395,14 @@ export class NumberInbox extends DurableObject<Env> {
     } else if (change.remove) {
       this.sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id = ?", id, change.remove);
     }
-    this.broadcastContact(id);
+    this.pushes.contact(id);
     return this.contactProfile(viewer, contactId);
   }
 
   async setAttribute(viewer: Principal, contactId: string, key: string, value: unknown): Promise<Result<ContactProfile>> {
     const allowed = this.contactVisible(viewer, contactId);
     if (!allowed.ok) return allowed;
-    const def = this.config().catalog.attributes.find((a) => a.key === key);
+    const def = this.settings.config().catalog.attributes.find((a) => a.key === key);
     if (!def) return refuse(404, `no contact attribute ${key}`);
     if (!def.agentsCanEdit && !seesEverything(viewer)) return refuse(403, `${key} is edited by supervisors only`);
     const valid = validateAttribute(def, value);
@@ -505,13 +433,6 @@ export class NumberInbox extends DurableObject<Env> {
     return conversations.some((c) => this.visibleConversation(viewer, String(c.id)).ok) ? ok(true) : refuse(403, "this customer's conversations are assigned to someone else");
   }
 
-  /** After a tag change every open conversation with this customer is pushed again, so lists and filters follow. */
-  private broadcastContact(contactId: number): void {
-    for (const { id } of this.sql.exec<{ id: number }>("SELECT id FROM conversations WHERE contact_id = ? AND status = 'open'", contactId).toArray()) {
-      this.broadcastConversation(id);
-    }
-  }
-
   /** How many conversations each view holds for this person: the numbers on the panel's tabs. */
   async counts(viewer: Principal): Promise<Record<ConversationView, number>> {
     // One indexed count per tab (conversations_by_assignee, conversations_queue, conversations_by_status):
@@ -533,10 +454,10 @@ export class NumberInbox extends DurableObject<Env> {
     const id = Number(conversationId);
     if (conversation.value.assignee_id === viewer.personId && Number(conversation.value.unread) > 0) {
       this.sql.exec("UPDATE conversations SET unread = 0 WHERE id = ?", id);
-      this.broadcastConversation(id);
+      this.pushes.conversation(id);
       // The customer sees blue ticks once the assignee has opened the conversation.
-      const lastInbound = this.lastInboundWamid(id);
-      if (lastInbound) void this.graph().then((graph) => postStatus(graph, this.config().phoneNumberId, markReadBody(lastInbound))).catch(() => undefined);
+      const lastInbound = this.messages.lastInboundWamid(id);
+      if (lastInbound) void this.settings.graph().then((graph) => postStatus(graph, this.settings.config().phoneNumberId, markReadBody(lastInbound))).catch(() => undefined);
     }
     const rows = this.sql.exec("SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp, id LIMIT 1000", id).toArray();
     return ok(rows.map(toMessage));
@@ -548,7 +469,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (!conversation.ok) return conversation;
     const c = conversation.value;
     if (!this.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can reply in this conversation");
-    if (request.type !== "note" && this.config().connected === false) {
+    if (request.type !== "note" && this.settings.config().connected === false) {
       return refuse(409, "this number was disconnected: its history stays readable, but nothing can be sent from it");
     }
     const existing = this.sql.exec("SELECT * FROM messages WHERE client_id = ?", request.clientId).toArray()[0];
@@ -596,19 +517,19 @@ export class NumberInbox extends DurableObject<Env> {
         Number(conversationId),
       );
       this.sql.exec("UPDATE contacts SET last_agent_id = ?, last_served_at = ? WHERE id = ?", viewer.personId, now, c.contact_id);
-      this.recordReply(Number(conversationId), viewer.personId, now);
+      this.analytics.noteReply(Number(conversationId), viewer.personId, now);
       return id;
     });
-    this.broadcastMessage(id);
-    this.broadcastConversation(Number(conversationId));
+    this.pushes.message(id);
+    this.pushes.conversation(Number(conversationId));
     await this.drainOutbox();
-    return ok(this.messageById(id));
+    return ok(this.messages.byId(id));
   }
 
   /** A private note for colleagues: stored and pushed, never sent to WhatsApp; `@name` tells that colleague. */
   private addNote(viewer: Principal, conversation: Row, text: string, clientId: string): Message {
     const conversationId = Number(conversation.id);
-    const members = this.sql.exec<{ id: string; name: string }>("SELECT id, name FROM members").toArray();
+    const members = this.roster.names();
     const mentioned = mentionedMembers(text, members).filter((id) => id !== viewer.personId);
     const id = this.ctx.storage.transactionSync(() => {
       const { id } = this.sql
@@ -628,10 +549,10 @@ export class NumberInbox extends DurableObject<Env> {
       }
       return id;
     });
-    const message = this.messageById(id);
-    this.pushToViewers((conversation.assignee_id as string | null) ?? null, { type: "message", message }, mentioned);
+    const message = this.messages.byId(id);
+    this.pushes.toViewers((conversation.assignee_id as string | null) ?? null, { type: "message", message }, mentioned);
     const who = (conversation.contact_name as string | null) ?? `+${conversation.wa_id ?? ""}`;
-    for (const agentId of mentioned) this.notify(agentId, "mention", conversationId, `${viewer.name} @ ${who}: ${text.slice(0, 140)}`);
+    for (const agentId of mentioned) this.pushes.notice(agentId, "mention", conversationId, `${viewer.name} @ ${who}: ${text.slice(0, 140)}`);
     return message;
   }
 
@@ -639,9 +560,9 @@ export class NumberInbox extends DurableObject<Env> {
   async typing(viewer: Principal, conversationId: string): Promise<Result<{ ok: true }>> {
     const conversation = this.visibleConversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
-    const wamid = this.lastInboundWamid(Number(conversationId));
+    const wamid = this.messages.lastInboundWamid(Number(conversationId));
     if (!wamid) return refuse(422, "the customer has not written yet");
-    const result = await postStatus(await this.graph(), this.config().phoneNumberId, markReadBody(wamid, true));
+    const result = await postStatus(await this.settings.graph(), this.settings.config().phoneNumberId, markReadBody(wamid, true));
     return result.ok ? ok({ ok: true }) : refuse(502, `WhatsApp refused the typing indicator: ${result.title}`);
   }
 
@@ -653,16 +574,16 @@ export class NumberInbox extends DurableObject<Env> {
     const id = Number(conversationId);
     const now = this.now();
     this.sql.exec("UPDATE conversations SET status = 'resolved', resolved_at = ?, awaiting_reply_since = NULL WHERE id = ?", now, id);
-    this.recordResolved(id, (conversation.value.assignee_id as string | null) ?? viewer.personId, now, false);
-    if (conversation.value.assignee_id) this.refreshMembers([conversation.value.assignee_id as string]);
-    this.addActivity(id, { kind: "resolved", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
+    this.analytics.noteResolved(id, (conversation.value.assignee_id as string | null) ?? viewer.personId, now, false);
+    if (conversation.value.assignee_id) this.roster.refresh([conversation.value.assignee_id as string]);
+    this.activity.add(id, { kind: "resolved", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
     // The survey credits whoever resolved it: the agent themselves, or the assignee when a supervisor closes it.
     this.offerSurvey(id, viewer.role === "agent" ? viewer.personId : ((conversation.value.assignee_id as string | null) ?? viewer.personId), now);
-    this.broadcastConversation(id);
+    this.pushes.conversation(id);
     // A resolved conversation frees capacity: the queue moves at once.
     this.drainQueue();
     await this.scheduleAlarm();
-    return ok(this.conversationById(id));
+    return ok(this.conversations.byId(id));
   }
 
   async reopen(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
@@ -671,11 +592,11 @@ export class NumberInbox extends DurableObject<Env> {
     if (conversation.value.status === "open") return refuse(409, "this conversation is already open");
     const id = Number(conversationId);
     this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL, resolve_reason = NULL WHERE id = ?", id);
-    if (conversation.value.assignee_id) this.refreshMembers([conversation.value.assignee_id as string]);
-    this.addActivity(id, { kind: "reopened", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
+    if (conversation.value.assignee_id) this.roster.refresh([conversation.value.assignee_id as string]);
+    this.activity.add(id, { kind: "reopened", agentId: conversation.value.assignee_id as string | null, actorId: viewer.personId, reason: null, note: null });
     if (conversation.value.assignee_id === null) this.route(id, { now: this.now() });
-    this.broadcastConversation(id);
-    return ok(this.conversationById(id));
+    this.pushes.conversation(id);
+    return ok(this.conversations.byId(id));
   }
 
   /** Mark pending: out of the agent's way (and off their load) until a time or the customer's next message. */
@@ -689,18 +610,18 @@ export class NumberInbox extends DurableObject<Env> {
     if (until !== null && until <= this.now()) return refuse(400, "until: pick a time in the future");
     const id = Number(conversationId);
     this.sql.exec("UPDATE conversations SET status = 'pending', snoozed_until = ?, awaiting_reply_since = NULL WHERE id = ?", until, id);
-    this.refreshMembers([c.assignee_id as string]);
-    this.addActivity(id, {
+    this.roster.refresh([c.assignee_id as string]);
+    this.activity.add(id, {
       kind: "snoozed",
       agentId: c.assignee_id as string,
       actorId: viewer.personId,
       reason: until === null ? "until the customer writes" : `until ${new Date(until).toISOString()}`,
       note: null,
     });
-    this.broadcastConversation(id);
+    this.pushes.conversation(id);
     this.drainQueue();
     await this.scheduleAlarm();
-    return ok(this.conversationById(id));
+    return ok(this.conversations.byId(id));
   }
 
   /** "Assign to me" from the queue. One object, no await between check and write: two clicks, one owner. */
@@ -708,15 +629,15 @@ export class NumberInbox extends DurableObject<Env> {
     const id = Number(conversationId);
     const row = Number.isInteger(id) ? this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).toArray()[0] : undefined;
     if (!row) return refuse(404, `conversation ${conversationId} does not exist on this number`);
-    if (!seesEverything(viewer) && !this.config().routing.agentsSeeQueue) return refuse(403, "on this number only supervisors take from the queue");
+    if (!seesEverything(viewer) && !this.settings.config().routing.agentsSeeQueue) return refuse(403, "on this number only supervisors take from the queue");
     if (row.assignee_id !== null) {
-      const owner = row.assignee_id === viewer.personId ? "you" : this.nameOf(row.assignee_id as string);
+      const owner = row.assignee_id === viewer.personId ? "you" : this.roster.nameOf(row.assignee_id as string);
       return refuse(409, `already taken by ${owner}`);
     }
     if (row.status !== "open") return refuse(409, "this conversation is resolved");
-    if (!this.memberRow(viewer.personId)) return refuse(403, "you do not work on this number");
+    if (!this.roster.row(viewer.personId)) return refuse(403, "you do not work on this number");
     this.assign(id, viewer.personId, { kind: "claimed" }, { actorId: viewer.personId, leftQueue: true });
-    return ok(this.conversationById(id));
+    return ok(this.conversations.byId(id));
   }
 
   async transfer(viewer: Principal, conversationId: string, request: TransferRequest): Promise<Result<Conversation>> {
@@ -732,16 +653,16 @@ export class NumberInbox extends DurableObject<Env> {
     const note = request.note ?? null;
 
     if (request.toAgentId) {
-      const target = this.rotationFacts(now, { everyone: true }).find((m) => m.id === request.toAgentId);
+      const target = this.roster.facts({ everyone: true }).find((m) => m.id === request.toAgentId);
       if (!target) return refuse(422, `toAgentId: ${request.toAgentId} does not work on this number`);
       if (target.id === c.assignee_id) return refuse(409, "the conversation is already theirs");
       if (!isRoutable(target) && !request.force) {
         const why = !target.available ? "is Away" : !target.present ? "is offline" : "is at capacity";
-        return refuse(409, `${this.nameOf(target.id)} ${why}; pick someone Available${supervisor ? " or force it" : ""}`);
+        return refuse(409, `${this.roster.nameOf(target.id)} ${why}; pick someone Available${supervisor ? " or force it" : ""}`);
       }
       this.assign(id, target.id, { kind: "transfer", by: viewer.personId }, { actorId: viewer.personId, note, transfer: true });
     } else {
-      const team = this.config().teams.find((t) => t.id === request.toTeamId);
+      const team = this.settings.config().teams.find((t) => t.id === request.toTeamId);
       if (!team) return refuse(422, `toTeamId: no team ${request.toTeamId} works on this number`);
       this.sql.exec("UPDATE conversations SET team_id = ? WHERE id = ?", team.id, id);
       const agentId = this.route(id, {
@@ -753,48 +674,23 @@ export class NumberInbox extends DurableObject<Env> {
         transfer: true,
       });
       if (!agentId) {
-        this.addActivity(id, { kind: "queued", agentId: null, actorId: viewer.personId, reason: `waiting for team ${team.name}`, note });
+        this.activity.add(id, { kind: "queued", agentId: null, actorId: viewer.personId, reason: `waiting for team ${team.name}`, note });
       }
     }
     // The previous assignee's capacity is free again.
     this.drainQueue();
-    return ok(this.conversationById(id));
+    return ok(this.conversations.byId(id));
   }
 
   /** Everyone who works on the number, with live status and load: the transfer picker and the floor. */
   async agents(viewer: Principal): Promise<Result<NumberAgent[]>> {
     void viewer;
-    const now = this.now();
-    const config = this.config();
-    const rows = this.sql
-      .exec<{ id: string; name: string; role: Role; in_rotation: number; status_changed_at: number }>(
-        "SELECT id, name, role, in_rotation, status_changed_at FROM members ORDER BY position",
-      )
-      .toArray();
-    const facts = new Map(this.rotationFacts(now, { everyone: true }).map((f) => [f.id, f]));
-    return ok(
-      rows.map((m) => {
-        const f = facts.get(m.id)!;
-        return {
-          id: m.id,
-          name: m.name,
-          role: m.role,
-          status: f.available ? "available" : "away",
-          connected: this.isConnected(m.id),
-          present: f.present,
-          load: f.load,
-          capacity: f.capacity,
-          inRotation: m.in_rotation === 1,
-          teamIds: config.teams.filter((t) => t.memberIds.includes(m.id)).map((t) => t.id),
-          statusSince: m.status_changed_at,
-        };
-      }),
-    );
+    return ok(this.roster.agents());
   }
 
   /** The number's sealed token, for the media route; sealed text only, opened inside the worker. */
   async sealedAccessToken(): Promise<string | null> {
-    return this.storedConfig()?.accessTokenSealed ?? null;
+    return this.settings.stored()?.accessTokenSealed ?? null;
   }
 
   /** Whether this media id belongs to a message the viewer may see (the route then streams it). */
@@ -826,9 +722,9 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async syncTemplates(): Promise<Result<number>> {
-    const wabaId = this.config().wabaId;
+    const wabaId = this.settings.config().wabaId;
     if (!wabaId) return refuse(422, "this number has no WhatsApp Business Account id, so its templates cannot be read");
-    const result = await listTemplates(await this.graph(), wabaId);
+    const result = await listTemplates(await this.settings.graph(), wabaId);
     if (!result.ok) return refuse(502, `the Graph API refused the template list: ${result.title}`);
     const now = this.now();
     this.ctx.storage.transactionSync(() => {
@@ -869,7 +765,7 @@ export class NumberInbox extends DurableObject<Env> {
     }
     const refusal = await beginStoreImport(this.archiveStore, schemaVersion, `number ${phoneNumberId}`);
     if (refusal) return refuse(422, refusal);
-    this.cachedConfig = undefined;
+    this.settings.forget();
     return ok({ ok: true });
   }
 
@@ -879,37 +775,30 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** The search index is rebuilt from the imported messages, as the migration that introduced it built it. */
   async finishImport(): Promise<Record<string, number>> {
-    this.ctx.storage.transactionSync(() => {
-      this.sql.exec("INSERT INTO messages_fts (messages_fts) VALUES ('delete-all')");
-      this.sql.exec("INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE text IS NOT NULL AND direction != 'activity'");
-    });
-    this.cachedConfig = undefined;
+    this.messages.rebuildIndex();
+    this.settings.forget();
     return finishStoreImport(this.archiveStore);
   }
 
   /** Webhook errors and token problems of this number; `detail` is JSON text. */
   async events(viewer: Principal): Promise<Result<{ kind: string; detail: string; at: number }[]>> {
-    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins read the number's events");
-    return ok(this.sql.exec<{ kind: string; detail: string; at: number }>("SELECT kind, detail, at FROM events ORDER BY id DESC LIMIT 200").toArray());
+    return this.numberHealth.events(viewer);
   }
 
-  async health(): Promise<{ tokenValid: boolean; detail: string; outboxLength: number; lastWebhookAt: number | null; openSockets: number }> {
-    const invalid = this.getSetting<string>("token_invalid");
+  async health(): Promise<NumberHealth> {
     const outboxLength = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
     // Counted from the runtime's own list, so a socket the object forgot to let go of shows up here (the soak watches it).
-    const openSockets = this.ctx.getWebSockets().length;
-    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength, lastWebhookAt: this.getSetting<number>("last_webhook_at"), openSockets };
+    return this.numberHealth.report(outboxLength, this.sockets.all().length);
   }
 
   /** The floor's view of this number: its members' facts and who waits in its queue, longest first. */
   async floor(): Promise<{ agents: NumberAgent[]; waiting: FloorWaiting[] }> {
-    if (!this.storedConfig()) return { agents: [], waiting: [] };
+    if (!this.settings.stored()) return { agents: [], waiting: [] };
     const agents = await this.agents({ workspaceId: "", personId: "", name: "", role: "admin" });
-    const waiting = this.sql
-      .exec(`${CONVERSATION_SELECT} WHERE c.assignee_id IS NULL AND c.status = 'open' ORDER BY c.queued_at, c.id LIMIT 500`)
-      .toArray()
+    const waiting = this.conversations
+      .waitingRows()
       .map((row) => {
-        const c = this.conversation(row);
+        const c = this.conversations.toApi(row);
         return {
           conversationId: c.id,
           contactName: c.contact.name ?? (c.contact.waId ? `+${c.contact.waId}` : "customer"),
@@ -939,14 +828,14 @@ export class NumberInbox extends DurableObject<Env> {
       .exec<{ contact_id: number }>("DELETE FROM contact_tags WHERE tag_id = ? RETURNING contact_id", tagId)
       .toArray()
       .map((r) => r.contact_id);
-    for (const id of contacts) this.broadcastContact(id);
+    for (const id of contacts) this.pushes.contact(id);
     return contacts.length;
   }
 
   /** One alarm for every deadline: presence grace, no-reply timers, outbox retries. Each step is idempotent. */
   override async alarm(): Promise<void> {
     const now = this.now();
-    if (this.storedConfig()) {
+    if (this.settings.stored()) {
       this.expireGrace(now);
       this.wakeSnoozed(now);
       this.nudgeBeforeReassigning(now);
@@ -965,79 +854,26 @@ export class NumberInbox extends DurableObject<Env> {
     const agentId = request.headers.get("x-agent-id");
     const role = request.headers.get("x-agent-role") as Role | null;
     if (!agentId || !role) return new Response("missing identity", { status: 400 });
-    if (request.headers.get("x-watch-only") === "1") {
-      // Tagged apart from the agent's own sockets: it neither makes them present nor receives their notices.
-      const { 0: client, 1: server } = new WebSocketPair();
-      this.ctx.acceptWebSocket(server, [`watch:${agentId}`, `role:${role}`]);
-      server.serializeAttachment({ agentId, role, watchOnly: true } satisfies SocketIdentity);
-      server.send(JSON.stringify({ type: "ready", agentId } satisfies SocketEvent));
-      return new Response(null, { status: 101, webSocket: client });
-    }
-    const wasPresent = this.presenceOf(agentId, this.now());
-    const wasConnected = this.isConnected(agentId);
-    const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, [agentId, `role:${role}`]);
-    server.serializeAttachment({ agentId, role } satisfies SocketIdentity);
-    server.send(JSON.stringify({ type: "ready", agentId } satisfies SocketEvent));
-    // Back inside the grace period: nothing changed. Back after it: they take work again.
-    this.sql.exec("UPDATE members SET disconnected_at = NULL, present = 1 WHERE id = ?", agentId);
-    if (!wasConnected) this.sql.exec("UPDATE members SET status_changed_at = ? WHERE id = ?", this.now(), agentId);
-    this.refreshMembers([agentId]);
-    this.broadcastPresence(agentId);
+    if (request.headers.get("x-watch-only") === "1") return this.sockets.acceptWatcher(agentId, role);
+    const wasPresent = this.roster.isPresent(agentId, this.now());
+    const wasConnected = this.sockets.isConnected(agentId);
+    const response = this.sockets.acceptAgent(agentId, role);
+    this.roster.connected(agentId, wasConnected);
+    this.presenceChanged(agentId);
     if (!wasPresent) this.drainQueue();
-    return new Response(null, { status: 101, webSocket: client });
+    return response;
   }
 
   /** The only things a panel says over its socket: what it shows and that its agent types (collision guard). */
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    const identity = ws.deserializeAttachment() as SocketIdentity | null;
-    if (!identity || typeof data !== "string") return;
-    let signal: ClientSignal;
-    try {
-      const parsed = clientSignalSchema.safeParse(JSON.parse(data));
-      if (!parsed.success) return;
-      signal = parsed.data;
-    } catch {
-      return;
-    }
-    const before = identity.viewing ?? null;
-    const next: SocketIdentity =
-      signal.type === "viewing"
-        ? { ...identity, viewing: signal.conversationId, typingAt: 0 }
-        : { ...identity, viewing: signal.conversationId, typingAt: this.now() };
-    ws.serializeAttachment(next);
-    if (before && before !== next.viewing) this.pushCollision(before);
-    if (next.viewing) this.pushCollision(next.viewing);
-  }
-
-  /** Tells everyone looking at a conversation who else is looking, and who is typing. */
-  private pushCollision(conversationId: string): void {
-    const sockets = this.ctx.getWebSockets().filter((ws) => (ws.deserializeAttachment() as SocketIdentity | null)?.viewing === conversationId && ws.readyState === WebSocket.OPEN);
-    const now = this.now();
-    const viewers = new Map<string, boolean>();
-    for (const ws of sockets) {
-      const identity = ws.deserializeAttachment() as SocketIdentity;
-      viewers.set(identity.agentId, (viewers.get(identity.agentId) ?? false) || now - (identity.typingAt ?? 0) < TYPING_SHOWN_MS);
-    }
-    const data = JSON.stringify({
-      type: "collision",
-      conversationId,
-      viewers: [...viewers].map(([agentId, typing]) => ({ agentId, typing })),
-    } satisfies SocketEvent);
-    for (const ws of sockets) sendQuietly(ws, data);
+    this.sockets.signal(ws, data);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    const identity = ws.deserializeAttachment() as SocketIdentity | null;
-    try {
-      ws.close(code === 1005 ? 1000 : code, "closed");
-    } catch {
-      // already closed
-    }
-    if (identity?.viewing) this.pushCollision(identity.viewing);
-    if (!identity || identity.watchOnly || this.isConnected(identity.agentId, ws)) return;
-    this.sql.exec("UPDATE members SET disconnected_at = ?, status_changed_at = ? WHERE id = ?", this.now(), this.now(), identity.agentId);
-    this.broadcastPresence(identity.agentId);
+    const agentId = this.sockets.closed(ws, code);
+    if (!agentId) return;
+    this.roster.disconnected(agentId);
+    this.presenceChanged(agentId);
     await this.scheduleAlarm();
   }
 
@@ -1083,11 +919,11 @@ export class NumberInbox extends DurableObject<Env> {
       now,
       conversationId,
     );
-    countEvent(this.sql, "messages_in", null, now);
+    this.analytics.count("messages_in", null, now);
     if (survey?.stars !== undefined) {
       this.sql.exec("UPDATE conversations SET csat_stars = ?, csat_rated_at = ? WHERE id = ?", survey.stars, now, conversationId);
-      sampleEvent(this.sql, "csat", survey.agentId, conversationId, survey.stars, null, now);
-      this.addActivity(conversationId, { kind: "rated", agentId: survey.agentId, actorId: null, reason: `${"★".repeat(survey.stars)} ${survey.stars}/5`, note: null });
+      this.analytics.sample("csat", survey.agentId, conversationId, survey.stars, null, now);
+      this.activity.add(conversationId, { kind: "rated", agentId: survey.agentId, actorId: null, reason: `${"★".repeat(survey.stars)} ${survey.stars}/5`, note: null });
     } else if (survey?.comment !== undefined) {
       this.sql.exec("UPDATE conversations SET csat_comment = ? WHERE id = ?", survey.comment, conversationId);
     }
@@ -1196,15 +1032,15 @@ export class NumberInbox extends DurableObject<Env> {
       // Snoozed until the customer's next message (or a time that has not come): it wakes, still its agent's.
       this.sql.exec("UPDATE conversations SET status = 'open', snoozed_until = NULL WHERE id = ?", last.id);
       const assignee = this.sql.exec<{ assignee_id: string | null }>("SELECT assignee_id FROM conversations WHERE id = ?", last.id).one().assignee_id;
-      if (assignee) this.refreshMembers([assignee]);
-      this.addActivity(last.id, { kind: "reopened", agentId: assignee, actorId: null, reason: "the customer wrote again", note: null });
+      if (assignee) this.roster.refresh([assignee]);
+      this.activity.add(last.id, { kind: "reopened", agentId: assignee, actorId: null, reason: "the customer wrote again", note: null });
       return { conversationId: last.id, wasResolved: false };
     }
-    const reopenWithinMs = (this.config().routing.reopenWithinHours ?? 168) * 3600_000;
+    const reopenWithinMs = (this.settings.config().routing.reopenWithinHours ?? 168) * 3600_000;
     if (last && (last.resolved_at === null || now - last.resolved_at <= reopenWithinMs)) {
       // A reopened conversation starts a new wait for a first response, and a new resolution time.
       this.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL, resolve_reason = NULL, frt_pending_since = ?, opened_at = ? WHERE id = ?", now, now, last.id);
-      countEvent(this.sql, "conversations_reopened", null, now);
+      this.analytics.count("conversations_reopened", null, now);
       return { conversationId: last.id, wasResolved: true };
     }
     const { id } = this.sql
@@ -1218,7 +1054,7 @@ export class NumberInbox extends DurableObject<Env> {
         now,
       )
       .one();
-    countEvent(this.sql, "conversations_new", null, now);
+    this.analytics.count("conversations_new", null, now);
     return { conversationId: id, wasResolved: false };
   }
 
@@ -1230,88 +1066,27 @@ export class NumberInbox extends DurableObject<Env> {
     const row = this.sql.exec<{ assignee_id: string | null; status: string }>("SELECT assignee_id, status FROM conversations WHERE id = ?", conversationId).one();
     const assignee = row.assignee_id;
     if (reopened) {
-      if (assignee) this.refreshMembers([assignee]);
-      this.addActivity(conversationId, { kind: "reopened", agentId: assignee, actorId: null, reason: "the customer wrote again", note: null });
+      if (assignee) this.roster.refresh([assignee]);
+      this.activity.add(conversationId, { kind: "reopened", agentId: assignee, actorId: null, reason: "the customer wrote again", note: null });
     }
     if (assignee === null) {
       this.route(conversationId, { now });
     } else if (reopened) {
-      const facts = this.rotationFacts(now, { everyone: true }).find((m) => m.id === assignee);
+      const facts = this.roster.facts({ everyone: true }).find((m) => m.id === assignee);
       if (facts && isRoutable({ ...facts, load: Math.max(0, facts.load - 1) })) {
         this.recordAssignment(conversationId, assignee, assignee, { kind: "reopened" }, now);
-        this.broadcastConversation(conversationId);
+        this.pushes.conversation(conversationId);
       } else {
         this.route(conversationId, { now, exclude: [assignee] });
       }
-    } else if (!this.presenceOf(assignee, now)) {
+    } else if (!this.roster.isPresent(assignee, now)) {
       this.route(conversationId, { now, exclude: [assignee], reason: { kind: "assignee_offline", from: assignee } });
     } else {
-      this.broadcastConversation(conversationId);
+      this.pushes.conversation(conversationId);
     }
   }
 
   // ---- routing ----
-
-  private routingConfig() {
-    const config = this.config();
-    return { ...config.routing, graceMs: config.graceMs ?? DEFAULT_GRACE_MS, teams: config.teams };
-  }
-
-  /** Members with their live facts, in rotation order: a team's, the rotation's, or everyone's. O(members). */
-  private rotationFacts(now: number, options: { everyone?: boolean; teamId?: string } = {}): RotationMember[] {
-    void now;
-    const { teams } = this.routingConfig();
-    let members = this.sql
-      .exec<{ id: string; status: string; capacity: number | null; present: number; load: number; in_rotation: number }>(
-        "SELECT id, status, capacity, present, load, in_rotation FROM members ORDER BY position",
-      )
-      .toArray();
-    if (options.teamId) {
-      const team = teams.find((t) => t.id === options.teamId);
-      const order = new Map((team?.memberIds ?? []).map((id, i) => [id, i]));
-      members = members.filter((m) => order.has(m.id)).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-    } else if (!options.everyone) {
-      members = members.filter((m) => m.in_rotation === 1);
-    }
-    return members.map((m) => ({ id: m.id, available: m.status === "available", present: m.present === 1, load: m.load, capacity: m.capacity }));
-  }
-
-  /**
-   * Keeps each member's load (open conversations) and routability current: the columns the rotation index
-   * reads. `null` refreshes everyone (configuration changes); events refresh the one or two agents they touch.
-   */
-  private refreshMembers(ids: string[] | null): void {
-    const where = ids === null ? "" : "WHERE id IN (SELECT value FROM json_each(?))";
-    const args = ids === null ? [] : [JSON.stringify(ids)];
-    this.sql.exec(
-      `UPDATE members SET load = (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = members.id AND c.status = 'open') ${where}`,
-      ...args,
-    );
-    this.sql.exec(
-      `UPDATE members SET routable = CASE WHEN status = 'available' AND present = 1 AND (capacity IS NULL OR load < capacity)
-         THEN 1 ELSE 0 END ${where}`,
-      ...args,
-    );
-  }
-
-  /**
-   * On start: a member recorded as connected whose socket did not survive (a restart, a deploy) counts as just
-   * disconnected, so the grace period covers the panel's reconnect. Sockets that hibernated are still there.
-   */
-  private reconcilePresence(): void {
-    const now = this.now();
-    const stale = this.sql
-      .exec<{ id: string }>("SELECT id FROM members WHERE present = 1 AND disconnected_at IS NULL")
-      .toArray()
-      .filter((m) => !this.isConnected(m.id));
-    for (const { id } of stale) this.sql.exec("UPDATE members SET disconnected_at = ? WHERE id = ?", now, id);
-  }
-
-  private presenceOf(agentId: string, now: number): boolean {
-    const member = this.memberRow(agentId);
-    if (!member || member.present !== 1) return false;
-    return isPresent({ connected: this.isConnected(agentId), disconnectedAt: member.disconnected_at as number | null }, now, this.routingConfig().graceMs);
-  }
 
   /**
    * Picks an agent by the number's rules (or the conversation's team's) and assigns, or leaves it queued.
@@ -1331,15 +1106,15 @@ export class NumberInbox extends DurableObject<Env> {
     },
   ): string | null {
     const row = this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, conversationId).one();
-    const settings = this.routingConfig();
+    const settings = this.settings.routing();
     const teamId = (row.team_id as string | null) ?? null;
     const team = teamId ? settings.teams.find((t) => t.id === teamId) : undefined;
     const cursorKey = team ? `last_assigned:team:${team.id}` : "last_assigned";
     const decision = chooseAgent({
       // Teams are small: their members' facts are read directly. The number's rotation is answered by index.
-      rotation: team ? arrayRotation(this.rotationFacts(options.now, { teamId: team.id })) : new SqlRotation(this.sql),
+      rotation: team ? arrayRotation(this.roster.facts({ teamId: team.id })) : new SqlRotation(this.sql),
       mode: team?.mode ?? settings.mode,
-      lastAssignedId: this.getSetting<string>(cursorKey),
+      lastAssignedId: this.settings.get<string>(cursorKey),
       lastServed: row.last_agent_id && row.last_served_at ? { agentId: row.last_agent_id as string, at: row.last_served_at as number } : null,
       stickyWindowMs: settings.sticky.enabled ? settings.sticky.windowDays * 86_400_000 : null,
       now: options.now,
@@ -1350,14 +1125,14 @@ export class NumberInbox extends DurableObject<Env> {
         // Its agent is gone and nobody can take it: it waits in the queue rather than with someone absent.
         const previous = row.assignee_id as string;
         this.sql.exec("UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, queued_at = ? WHERE id = ?", options.now, conversationId);
-        this.refreshMembers([previous]);
-        const why = options.reason ? `${describeReason(options.reason, options.now, (id) => this.nameOf(id))}; ` : "";
-        this.addActivity(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, reason: `${why}nobody can take it now; waiting in the queue`, note: null });
-        this.notify(previous, "unassigned", conversationId, "A conversation went back to the queue");
-        this.broadcastConversation(conversationId, [previous]);
+        this.roster.refresh([previous]);
+        const why = options.reason ? `${describeReason(options.reason, options.now, (id) => this.roster.nameOf(id))}; ` : "";
+        this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, reason: `${why}nobody can take it now; waiting in the queue`, note: null });
+        this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue");
+        this.pushes.conversation(conversationId, [previous]);
       } else {
         this.sql.exec("UPDATE conversations SET queued_at = COALESCE(queued_at, ?) WHERE id = ?", options.now, conversationId);
-        this.broadcastConversation(conversationId);
+        this.pushes.conversation(conversationId);
       }
       return null;
     }
@@ -1392,12 +1167,12 @@ export class NumberInbox extends DurableObject<Env> {
     );
     const text = this.recordAssignment(conversationId, agentId, previous, reason, now);
     // A hand-over from one agent to another; a supervisor assigning a waiting customer is no transfer.
-    if (options.transfer && previous && previous !== agentId) countEvent(this.sql, "conversations_transferred", agentId, now);
+    if (options.transfer && previous && previous !== agentId) this.analytics.count("conversations_transferred", agentId, now);
     const touched = previous && previous !== agentId ? [agentId, previous] : [agentId];
-    this.refreshMembers(touched);
-    this.pushLoad(touched);
-    if (options.cursorKey) this.setSetting(options.cursorKey, agentId);
-    this.addActivity(conversationId, {
+    this.roster.refresh(touched);
+    this.pushes.load(touched);
+    if (options.cursorKey) this.settings.set(options.cursorKey, agentId);
+    this.activity.add(conversationId, {
       kind: options.transfer ? "transferred" : "assigned",
       agentId,
       actorId: options.actorId ?? null,
@@ -1405,21 +1180,21 @@ export class NumberInbox extends DurableObject<Env> {
       note: options.note ?? null,
     });
     // Leaving the queue is news for everyone watching it; a new conversation routed at once was never in it.
-    this.broadcastConversation(conversationId, previous && previous !== agentId ? [previous] : [], options.leftQueue === true);
-    const contact = this.conversationById(conversationId).contact;
+    this.pushes.conversation(conversationId, previous && previous !== agentId ? [previous] : [], options.leftQueue === true);
+    const contact = this.conversations.byId(conversationId).contact;
     const who = contact.name ?? (contact.waId ? `+${contact.waId}` : "a customer");
-    this.notify(
+    this.pushes.notice(
       agentId,
       options.transfer ? "transferred_in" : reason.kind === "no_reply" ? "reassigned_no_reply" : "assigned",
       conversationId,
       options.note ? `${who}: ${text} — “${options.note}”` : `${who}: ${text}`,
     );
-    if (previous && previous !== agentId) this.notify(previous, "unassigned", conversationId, `${who}: ${text}`);
+    if (previous && previous !== agentId) this.pushes.notice(previous, "unassigned", conversationId, `${who}: ${text}`);
   }
 
   /** Stores why the conversation is with this agent (on the conversation and in the history); returns the sentence. */
   private recordAssignment(conversationId: number, agentId: string, previous: string | null, reason: AssignmentReason, now: number): string {
-    const text = describeReason(reason, now, (id) => this.nameOf(id));
+    const text = describeReason(reason, now, (id) => this.roster.nameOf(id));
     this.sql.exec("UPDATE conversations SET assignment_reason = ? WHERE id = ?", text, conversationId);
     this.sql.exec(
       "INSERT INTO assignments (conversation_id, agent_id, previous_agent_id, reason_kind, reason, at, waited_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -1431,13 +1206,13 @@ export class NumberInbox extends DurableObject<Env> {
       now,
       reason.kind === "queue" ? reason.waitedMs : null,
     );
-    countEvent(this.sql, `assigned:${reason.kind}`, agentId, now);
+    this.analytics.count(`assigned:${reason.kind}`, agentId, now);
     return text;
   }
 
   /** Hands waiting conversations, longest waiting first, to whoever can take them now. Event-driven, never polled. */
   private drainQueue(): void {
-    if (!this.storedConfig()) return;
+    if (!this.settings.stored()) return;
     const now = this.now();
     const queued = this.sql
       .exec<{ id: number; team_id: string | null }>(
@@ -1454,15 +1229,9 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Agents whose grace period ended are offline for routing; supervisors see it. */
   private expireGrace(now: number): void {
-    const { graceMs } = this.routingConfig();
-    const expired = this.sql
-      .exec<{ id: string }>("SELECT id FROM members WHERE disconnected_at IS NOT NULL AND disconnected_at + ? <= ?", graceMs, now)
-      .toArray()
-      .filter((m) => !this.isConnected(m.id));
-    for (const { id } of expired) {
-      this.sql.exec("UPDATE members SET disconnected_at = NULL, present = 0 WHERE id = ?", id);
-      this.refreshMembers([id]);
-      this.broadcastPresence(id);
+    for (const id of this.roster.graceEnded(now)) {
+      this.roster.goOffline(id);
+      this.presenceChanged(id);
     }
   }
 
@@ -1476,16 +1245,16 @@ export class NumberInbox extends DurableObject<Env> {
       .toArray();
     for (const { id, assignee_id } of due) {
       this.sql.exec("UPDATE conversations SET status = 'open', snoozed_until = NULL WHERE id = ?", id);
-      if (assignee_id) this.refreshMembers([assignee_id]);
-      this.addActivity(id, { kind: "reopened", agentId: assignee_id, actorId: null, reason: "the snooze ended", note: null });
-      this.broadcastConversation(id);
-      if (assignee_id) this.notify(assignee_id, "assigned", id, `${this.conversationById(id).contact.name ?? "A customer"}: the snooze ended`);
+      if (assignee_id) this.roster.refresh([assignee_id]);
+      this.activity.add(id, { kind: "reopened", agentId: assignee_id, actorId: null, reason: "the snooze ended", note: null });
+      this.pushes.conversation(id);
+      if (assignee_id) this.pushes.notice(assignee_id, "assigned", id, `${this.conversations.byId(id).contact.name ?? "A customer"}: the snooze ended`);
     }
   }
 
   /** No-reply reassignment: the customer waited N minutes without an answer, so someone else takes it. */
   private reassignUnanswered(now: number): void {
-    const minutes = this.config().routing.noReplyMinutes;
+    const minutes = this.settings.config().routing.noReplyMinutes;
     if (!minutes) return;
     const due = this.sql
       .exec<{ id: number; assignee_id: string }>(
@@ -1502,15 +1271,14 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   private async scheduleAlarm(): Promise<void> {
-    if (!this.storedConfig()) return;
-    const { graceMs, noReplyMinutes } = this.routingConfig();
+    if (!this.settings.stored()) return;
+    const { noReplyMinutes } = this.settings.routing();
     const deadlines: number[] = [];
     const outbox = this.sql.exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox").one().at;
     if (outbox !== null) deadlines.push(outbox);
-    const snoozed = this.sql.exec<{ at: number | null }>("SELECT MIN(snoozed_until) AS at FROM conversations WHERE status = 'pending'").one().at;
+    const snoozed = this.conversations.nextWake();
     if (snoozed !== null) deadlines.push(snoozed);
-    const disconnected = this.sql.exec<{ at: number | null }>("SELECT MIN(disconnected_at) AS at FROM members WHERE disconnected_at IS NOT NULL").one().at;
-    const grace = graceEndsAt({ connected: false, disconnectedAt: disconnected }, graceMs);
+    const grace = this.roster.nextDeadline();
     if (grace !== null) deadlines.push(grace);
     if (noReplyMinutes) {
       const waiting = this.sql
@@ -1529,13 +1297,9 @@ export class NumberInbox extends DurableObject<Env> {
 
   // ---- automation: welcome, away, queue updates, nudges, auto-resolve, satisfaction survey ----
 
-  private automation(): AutomationSettings {
-    return this.storedConfig()?.automation ?? defaultAutomationSettings;
-  }
-
   /** After a customer message is stored and routed: the welcome and the away message, each once per message. */
   private automateInbound(conversationId: number, first: { wamid: string; previousInboundAt: number | null }, now: number): void {
-    const settings = this.automation();
+    const settings = this.settings.automation();
     if (welcomeDue(settings, first.previousInboundAt, now)) {
       this.sendAutomatic(conversationId, "welcome", `auto:welcome:${first.wamid}`, now, (language, names) => ({
         text: fillAutomationText(settings.welcome.text[language], names),
@@ -1553,7 +1317,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Queue updates: position among those waiting for the same queue, and a wait estimated from recent waits. */
   private sendQueueUpdates(now: number): void {
-    const settings = this.automation();
+    const settings = this.settings.automation();
     if (!settings.queueUpdate.enabled) return;
     const waiting = this.sql
       .exec<{ id: number; queued_at: number; last_queue_update_at: number | null; queue_updates: number; team_id: string | null }>(
@@ -1580,8 +1344,8 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Tells the agent shortly before the no-reply reassignment takes the conversation from them. */
   private nudgeBeforeReassigning(now: number): void {
-    const settings = this.automation();
-    const minutes = this.config().routing.noReplyMinutes;
+    const settings = this.settings.automation();
+    const minutes = this.settings.config().routing.noReplyMinutes;
     if (!settings.noReplyNudge.enabled || !minutes) return;
     const due = this.sql
       .exec<{ id: number; assignee_id: string; awaiting_reply_since: number }>(
@@ -1593,14 +1357,14 @@ export class NumberInbox extends DurableObject<Env> {
     for (const c of due) {
       this.sql.exec("UPDATE conversations SET nudged_at = ? WHERE id = ?", now, c.id);
       const left = Math.max(1, Math.round((c.awaiting_reply_since + minutes * 60_000 - now) / 60_000));
-      const who = this.conversationById(c.id).contact.name ?? "A customer";
-      this.notify(c.assignee_id, "no_reply_nudge", c.id, `${who} is waiting for your reply: it goes to a colleague in ${left} min`);
+      const who = this.conversations.byId(c.id).contact.name ?? "A customer";
+      this.pushes.notice(c.assignee_id, "no_reply_nudge", c.id, `${who} is waiting for your reply: it goes to a colleague in ${left} min`);
     }
   }
 
   /** Conversations whose customer went silent after our answer are resolved as "inactive", with a closing message. */
   private resolveInactive(now: number): void {
-    const settings = this.automation();
+    const settings = this.settings.automation();
     if (!settings.autoResolve.enabled) return;
     const due = this.sql
       .exec<{ id: number; assignee_id: string; last_inbound_at: number }>(
@@ -1616,18 +1380,18 @@ export class NumberInbox extends DurableObject<Env> {
       const minutes = settings.autoResolve.afterMinutes;
       const silence = minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
       this.sql.exec("UPDATE conversations SET status = 'resolved', resolved_at = ?, resolve_reason = 'inactive' WHERE id = ?", now, c.id);
-      this.recordResolved(c.id, c.assignee_id, now, true);
-      this.refreshMembers([c.assignee_id]);
-      this.addActivity(c.id, { kind: "resolved", agentId: c.assignee_id, actorId: null, reason: `inactive: the customer was silent for ${silence}`, note: null });
+      this.analytics.noteResolved(c.id, c.assignee_id, now, true);
+      this.roster.refresh([c.assignee_id]);
+      this.activity.add(c.id, { kind: "resolved", agentId: c.assignee_id, actorId: null, reason: `inactive: the customer was silent for ${silence}`, note: null });
       this.offerSurvey(c.id, c.assignee_id, now);
-      this.broadcastConversation(c.id);
+      this.pushes.conversation(c.id);
     }
     if (due.length) this.drainQueue();
   }
 
   /** On resolve, while the window is open: five ratings as an interactive list, credited to the resolving agent. */
   private offerSurvey(conversationId: number, agentId: string, now: number): void {
-    const settings = this.automation();
+    const settings = this.settings.automation();
     if (!settings.csat.enabled) return;
     const sent = this.sendAutomatic(conversationId, "csat", `auto:csat:${conversationId}:${now}`, now, (language, names) => {
       const question = fillAutomationText(settings.csat.question[language], names);
@@ -1650,7 +1414,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   private thankForRating(conversationId: number, now: number): void {
-    const settings = this.automation();
+    const settings = this.settings.automation();
     this.sendAutomatic(conversationId, "csat_thanks", `auto:csat_thanks:${conversationId}:${now}`, now, (language, names) => ({
       text: fillAutomationText(settings.csat.thanks[language], names),
     }));
@@ -1674,12 +1438,12 @@ export class NumberInbox extends DurableObject<Env> {
     if (this.sql.exec("SELECT 1 FROM messages WHERE client_id = ?", key).toArray().length > 0) return false;
     const c = this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, conversationId).one();
     const language = this.languageOf(c.contact_id as number);
-    const composed = compose(language, { customerName: (c.contact_name as string | null) ?? null, numberName: this.config().displayName });
+    const composed = compose(language, { customerName: (c.contact_name as string | null) ?? null, numberName: this.settings.config().displayName });
     if (!composed.text) return false;
     const to = c.wa_id as string | null;
     const windowOpen = c.last_inbound_at !== null && now < Number(c.last_inbound_at) + CUSTOMER_SERVICE_WINDOW_MS;
     const label = { welcome: "Welcome message", away: "Away message", queue_update: "Queue update", closing: "Closing message", csat: "Satisfaction survey", csat_thanks: "Thank-you for the rating" }[kind];
-    const problem = !windowOpen ? "the 24-hour window is closed" : !to ? "the customer has no phone number to write to" : this.config().connected === false ? "the number is disconnected" : null;
+    const problem = !windowOpen ? "the 24-hour window is closed" : !to ? "the customer has no phone number to write to" : this.settings.config().connected === false ? "the number is disconnected" : null;
     if (problem) {
       const { id } = this.sql
         .exec<{ id: number }>(
@@ -1691,8 +1455,8 @@ export class NumberInbox extends DurableObject<Env> {
           now,
         )
         .one();
-      this.recordEvent("automation_skipped", { conversationId, kind, reason: problem });
-      this.broadcastMessage(id);
+      this.numberHealth.record("automation_skipped", { conversationId, kind, reason: problem });
+      this.pushes.message(id);
       return false;
     }
     const content: MessageContent = { ...composed.content, automation: kind };
@@ -1712,14 +1476,14 @@ export class NumberInbox extends DurableObject<Env> {
     this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", id, composed.text);
     this.sql.exec("INSERT INTO outbox (message_id, conversation_id, body, next_attempt_at) VALUES (?, ?, ?, ?)", id, conversationId, JSON.stringify(body), now);
     this.sql.exec("UPDATE conversations SET last_message_at = ?, last_preview = ? WHERE id = ?", now, composed.text.slice(0, 120), conversationId);
-    countEvent(this.sql, "messages_auto", null, now);
-    this.broadcastMessage(id);
+    this.analytics.count("messages_auto", null, now);
+    this.pushes.message(id);
     return true;
   }
 
   /** The customer's language from the attribute the settings name (e.g. 语言), else the number's default. */
   private languageOf(contactId: number): AutomationLanguage {
-    const settings = this.automation();
+    const settings = this.settings.automation();
     if (!settings.languageAttribute) return settings.defaultLanguage;
     const row = this.sql
       .exec<{ value: string }>("SELECT value FROM contact_attributes WHERE contact_id = ? AND key = ?", contactId, settings.languageAttribute)
@@ -1729,7 +1493,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** The earliest automation deadline: queue updates, nudges, auto-resolve. */
   private automationDeadlines(): number[] {
-    const settings = this.automation();
+    const settings = this.settings.automation();
     const out: number[] = [];
     if (settings.queueUpdate.enabled) {
       const waiting = this.sql
@@ -1742,7 +1506,7 @@ export class NumberInbox extends DurableObject<Env> {
         if (at !== null) out.push(at);
       }
     }
-    const noReply = this.config().routing.noReplyMinutes;
+    const noReply = this.settings.config().routing.noReplyMinutes;
     if (settings.noReplyNudge.enabled && noReply) {
       const oldest = this.sql
         .exec<{ at: number | null }>(
@@ -1769,14 +1533,14 @@ export class NumberInbox extends DurableObject<Env> {
 
   private mayReply(viewer: Principal, conversation: Row): boolean {
     if (seesEverything(viewer) || conversation.assignee_id === viewer.personId) return true;
-    return this.config().routing.ownership === "any_member" && this.memberRow(viewer.personId) !== undefined;
+    return this.settings.config().routing.ownership === "any_member" && this.roster.row(viewer.personId) !== undefined;
   }
 
   private buildOutbound(
     request: SendMessageRequest,
     to: string,
   ): Result<{ body: unknown; kind: string; text: string | null; content: MessageContent }> {
-    const replyTo = "replyToId" in request && request.replyToId ? this.wamidOf(request.replyToId) : null;
+    const replyTo = "replyToId" in request && request.replyToId ? this.messages.wamidOf(request.replyToId) : null;
     if ("replyToId" in request && request.replyToId && !replyTo) {
       return refuse(422, `replyToId: message ${request.replyToId} has no WhatsApp id to quote`);
     }
@@ -1796,7 +1560,7 @@ export class NumberInbox extends DurableObject<Env> {
           content,
         });
       case "reaction": {
-        const target = this.wamidOf(request.targetId);
+        const target = this.messages.wamidOf(request.targetId);
         if (!target) return refuse(422, `targetId: message ${request.targetId} has no WhatsApp id to react to`);
         content.reaction = { targetWamid: target, emoji: request.emoji || null };
         return ok({ body: reactionBody(to, target, request.emoji), kind: "reaction", text: request.emoji || null, content });
@@ -1834,8 +1598,8 @@ export class NumberInbox extends DurableObject<Env> {
     this.draining = true;
     try {
       // A disconnected number keeps its queue; nothing leaves until it is connected again.
-      if (this.storedConfig()?.connected === false) return;
-      const perSecond = this.storedConfig()?.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
+      if (this.settings.stored()?.connected === false) return;
+      const perSecond = this.settings.stored()?.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
       for (let guard = 0; guard < 1000; guard++) {
         const now = this.now();
         const entry = this.sql
@@ -1857,7 +1621,7 @@ export class NumberInbox extends DurableObject<Env> {
         if (this.recentSends.length > perSecond) this.recentSends.splice(0, this.recentSends.length - perSecond);
         const attempt = entry.attempts + 1;
         this.sql.exec("UPDATE outbox SET attempts = ? WHERE id = ?", attempt, entry.id);
-        const result = await sendMessage(await this.graph(), this.config().phoneNumberId, JSON.parse(entry.body));
+        const result = await sendMessage(await this.settings.graph(), this.settings.config().phoneNumberId, JSON.parse(entry.body));
         if (result.ok) {
           this.onSent(entry.id, entry.message_id, result.value);
           continue;
@@ -1876,10 +1640,10 @@ export class NumberInbox extends DurableObject<Env> {
           if (decision.action === "pause") {
             // Nothing can be sent with a bad token: hold the whole queue, keep it, and tell the admins.
             this.sql.exec("UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?)", this.now() + decision.delayMs);
-            this.markTokenInvalid(decision.reason);
+            this.numberHealth.tokenRefused(decision.reason);
           }
         }
-        this.broadcastMessage(entry.message_id);
+        this.pushes.message(entry.message_id);
       }
     } finally {
       this.draining = false;
@@ -1898,18 +1662,11 @@ export class NumberInbox extends DurableObject<Env> {
       }
       this.sql.exec("DELETE FROM early_statuses WHERE wamid = ?", wamid);
     });
-    if (this.getSetting<string>("token_invalid")) {
+    if (this.settings.get<string>("token_invalid")) {
       this.sql.exec("DELETE FROM settings WHERE key = 'token_invalid'");
-      this.pushHealth(true, "ok");
+      this.pushes.health(true, "ok");
     }
-    this.broadcastMessage(messageId);
-  }
-
-  private markTokenInvalid(reason: string): void {
-    if (this.getSetting<string>("token_invalid")) return;
-    this.setSetting("token_invalid", reason);
-    this.recordEvent("token_invalid", { reason });
-    this.pushHealth(false, reason);
+    this.pushes.message(messageId);
   }
 
   // ---- statuses ----
@@ -1948,61 +1705,13 @@ export class NumberInbox extends DurableObject<Env> {
 
   // ---- reads ----
 
-  private storedConfig(): StoredConfig | null {
-    if (this.cachedConfig === undefined) this.cachedConfig = this.getSetting<StoredConfig>("config");
-    return this.cachedConfig;
-  }
-
-  private config(): StoredConfig {
-    const config = this.storedConfig();
-    if (!config) throw new Error("number is not connected");
-    return config;
-  }
-
-  /** The number's own token when one was saved (opened only here, in memory), else the deployment's. */
-  private async graph(): Promise<GraphConfig> {
-    const config = this.config();
-    let accessToken = this.env.WHATSAPP_ACCESS_TOKEN;
-    if (config.accessTokenSealed) {
-      if (this.openedToken?.sealed !== config.accessTokenSealed) {
-        const opened = await openToken(this.env.TOKEN_ENCRYPTION_KEY, config.phoneNumberId, config.accessTokenSealed);
-        this.openedToken = { sealed: config.accessTokenSealed, token: opened ?? "" };
-      }
-      accessToken = this.openedToken.token;
-    }
-    return { base: this.env.GRAPH_API_BASE, version: this.env.GRAPH_API_VERSION, accessToken };
-  }
-
-  private memberRow(agentId: string): Row | undefined {
-    return this.sql.exec("SELECT * FROM members WHERE id = ?", agentId).toArray()[0];
-  }
-
-  private nameOf(agentId: string): string {
-    return (this.memberRow(agentId)?.name as string | undefined) ?? "someone";
-  }
-
-  private wamidOf(messageId: string): string | null {
-    return this.sql.exec<{ wamid: string | null }>("SELECT wamid FROM messages WHERE id = ?", Number(messageId)).toArray()[0]?.wamid ?? null;
-  }
-
-  private lastInboundWamid(conversationId: number): string | null {
-    return (
-      this.sql
-        .exec<{ wamid: string }>(
-          "SELECT wamid FROM messages WHERE conversation_id = ? AND direction = 'in' ORDER BY timestamp DESC, id DESC LIMIT 1",
-          conversationId,
-        )
-        .toArray()[0]?.wamid ?? null
-    );
-  }
-
   /** Agents see their own conversations, the queue where the number allows, and everything under shared ownership. */
   private visibleConversation(viewer: Principal, conversationId: string): Result<Row> {
     const id = Number(conversationId);
     const row = Number.isInteger(id) ? this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).toArray()[0] : undefined;
     if (!row) return refuse(404, `conversation ${conversationId} does not exist on this number`);
     if (seesEverything(viewer) || row.assignee_id === viewer.personId) return ok(row);
-    const routing = this.config().routing;
+    const routing = this.settings.config().routing;
     if (routing.ownership === "any_member") return ok(row);
     if (row.assignee_id === null && row.status === "open" && routing.agentsSeeQueue) return ok(row);
     // A colleague mentioned in a private note may open the conversation to answer it.
@@ -2012,154 +1721,9 @@ export class NumberInbox extends DurableObject<Env> {
     return refuse(403, "this conversation is assigned to someone else");
   }
 
-  private isConnected(agentId: string, except?: WebSocket): boolean {
-    return this.ctx.getWebSockets(agentId).some((ws) => ws !== except && ws.readyState === WebSocket.OPEN);
-  }
-
-  private conversation(row: Row): Conversation {
-    return toConversation(row, this.storedConfig()?.phoneNumberId ?? "");
-  }
-
-  private conversationById(id: number): Conversation {
-    return this.conversation(this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).one());
-  }
-
-  private messageById(id: number): Message {
-    return toMessage(this.sql.exec("SELECT * FROM messages WHERE id = ?", id).one());
-  }
-
-  private addActivity(conversationId: number, activity: NonNullable<MessageContent["activity"]>): void {
-    const { id } = this.sql
-      .exec<{ id: number }>(
-        `INSERT INTO messages (conversation_id, direction, kind, text, content, author_id, timestamp)
-         VALUES (?, 'activity', ?, ?, ?, ?, ?) RETURNING id`,
-        conversationId,
-        activity.kind,
-        activity.reason,
-        JSON.stringify({ activity }),
-        activity.actorId,
-        this.now(),
-      )
-      .one();
-    this.broadcastMessage(id);
-  }
-
-  private recordEvent(kind: string, detail: unknown): void {
-    this.sql.exec("INSERT INTO events (kind, detail, at) VALUES (?, ?, ?)", kind, JSON.stringify(detail), this.now());
-  }
-
   // ---- pushing to side panels ----
 
-  /**
-   * Sends to the people allowed to see a conversation: its assignee, everyone named, every supervisor and admin,
-   * and every agent while it waits in a queue they may see. Sockets are found by tag, not by scanning them all.
-   */
-  private pushToViewers(assigneeId: string | null, event: SocketEvent, alsoTo: string[] = []): void {
-    const data = JSON.stringify(event);
-    const queueVisible = assigneeId === null && (this.storedConfig()?.routing.agentsSeeQueue ?? false);
-    const tags = new Set<string>(["role:admin", "role:supervisor", ...alsoTo]);
-    if (assigneeId) tags.add(assigneeId);
-    if (queueVisible) tags.add("role:agent");
-    const sent = new Set<WebSocket>();
-    for (const tag of tags) {
-      for (const ws of this.ctx.getWebSockets(tag)) {
-        if (sent.has(ws)) continue;
-        sent.add(ws);
-        sendQuietly(ws, data);
-      }
-    }
-  }
-
-  private notify(agentId: string, kind: Extract<SocketEvent, { type: "notice" }>["kind"], conversationId: number, text: string): void {
-    const event: SocketEvent = { type: "notice", kind, phoneNumberId: this.config().phoneNumberId, conversationId: String(conversationId), text };
-    const data = JSON.stringify(event);
-    for (const ws of this.ctx.getWebSockets(agentId)) sendQuietly(ws, data);
-  }
-
-  private pushHealth(tokenValid: boolean, detail: string): void {
-    const config = this.config();
-    const data = JSON.stringify({ type: "number_health", phoneNumberId: config.phoneNumberId, tokenValid, detail } satisfies SocketEvent);
-    for (const ws of this.ctx.getWebSockets()) {
-      const identity = ws.deserializeAttachment() as SocketIdentity | null;
-      if (identity && identity.role !== "agent") sendQuietly(ws, data);
-    }
-  }
-
-  private broadcastConversation(conversationId: number, alsoTo: string[] = [], toQueueWatchers = false): void {
-    this.scheduleBoardPush();
-    const row = this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, conversationId).one();
-    const watchers = toQueueWatchers && this.config().routing.agentsSeeQueue ? ["role:agent"] : [];
-    this.pushToViewers((row.assignee_id as string | null) ?? null, { type: "conversation", conversation: this.conversation(row) }, [...alsoTo, ...watchers]);
-  }
-
-  private broadcastMessage(messageId: number): void {
-    const message = this.messageById(messageId);
-    const assignee = this.sql
-      .exec<{ assignee_id: string | null }>("SELECT assignee_id FROM conversations WHERE id = ?", Number(message.conversationId))
-      .one().assignee_id;
-    this.pushToViewers(assignee, { type: "message", message });
-  }
-
-  private broadcastPresence(agentId: string): void {
-    const member = this.memberRow(agentId);
-    if (!member) return;
-    // Everyone on the number: supervisors watch the floor, agents pick whom to transfer to.
-    const data = JSON.stringify(this.presenceEvent(member));
-    for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, data);
-    logPresence(this.sql, agentId, this.presenceState(agentId), this.now());
-    this.scheduleBoardPush();
-  }
-
-  private presenceState(agentId: string): PresenceState {
-    const member = this.memberRow(agentId);
-    if (!member || !this.presenceOf(agentId, this.now())) return "offline";
-    return member.status === "available" ? "available" : "away";
-  }
-
   // ---- analytics: recorded with the event, read by the live board and reports ----
-
-  /** An agent's reply: counted, and if the customer was waiting for a first response, that response's time. */
-  private recordReply(conversationId: number, agentId: string, now: number): void {
-    countEvent(this.sql, "messages_out", agentId, now);
-    const pending = this.sql.exec<{ since: number | null }>("SELECT frt_pending_since AS since FROM conversations WHERE id = ?", conversationId).one().since;
-    if (pending === null) return;
-    this.sql.exec("UPDATE conversations SET frt_pending_since = NULL WHERE id = ?", conversationId);
-    sampleEvent(this.sql, "first_response", agentId, conversationId, now - pending, businessMsBetween(this.automation().businessHours, pending, now), now);
-  }
-
-  private recordResolved(conversationId: number, agentId: string, now: number, automatically: boolean): void {
-    countEvent(this.sql, "conversations_resolved", agentId, now);
-    if (automatically) countEvent(this.sql, "conversations_auto_resolved", agentId, now);
-    const opened = this.sql.exec<{ at: number | null }>("SELECT COALESCE(opened_at, created_at) AS at FROM conversations WHERE id = ?", conversationId).one().at ?? now;
-    sampleEvent(this.sql, "resolution", agentId, conversationId, now - opened, businessMsBetween(this.automation().businessHours, opened, now), now);
-  }
-
-  private boardTimer: ReturnType<typeof setTimeout> | null = null;
-
-  /** Supervisors' boards follow every change within a fraction of a second; bursts coalesce into one push. */
-  private scheduleBoardPush(): void {
-    if (this.boardTimer || !this.storedConfig()) return;
-    if (this.ctx.getWebSockets("role:admin").length === 0 && this.ctx.getWebSockets("role:supervisor").length === 0) return;
-    this.boardTimer = setTimeout(() => {
-      this.boardTimer = null;
-      const data = JSON.stringify({ type: "board", board: this.boardSnapshot() } satisfies SocketEvent);
-      for (const ws of [...this.ctx.getWebSockets("role:admin"), ...this.ctx.getWebSockets("role:supervisor")]) sendQuietly(ws, data);
-    }, 50);
-  }
-
-  private boardSnapshot(): NumberBoard {
-    const config = this.config();
-    const now = this.now();
-    const timeZone = config.timeZone ?? "Asia/Shanghai";
-    const todayStart = zonedInstant(localDate(now, timeZone), "00:00", timeZone);
-    const routableState = (agentId: string) => this.presenceState(agentId);
-    return {
-      phoneNumberId: config.phoneNumberId,
-      at: now,
-      ...boardFigures(this.sql, { agentIds: null, teamId: null, todayStart, routableState }),
-      teams: config.teams.map((t) => ({ id: t.id, name: t.name, ...boardFigures(this.sql, { agentIds: t.memberIds, teamId: t.id, todayStart, routableState }) })),
-    };
-  }
 
   /** A supervisor reads any conversation, resolved or not, with its whole log; nothing is marked read. */
   async review(viewer: Principal, conversationId: string): Promise<Result<{ conversation: Conversation; messages: Message[] }>> {
@@ -2168,53 +1732,15 @@ export class NumberInbox extends DurableObject<Env> {
     const row = this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).toArray()[0];
     if (!row) return refuse(404, `no conversation ${conversationId} on this number`);
     const messages = this.sql.exec("SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp, id LIMIT 2000", id).toArray();
-    return ok({ conversation: this.conversation(row), messages: messages.map(toMessage) });
+    return ok({ conversation: this.conversations.toApi(row), messages: messages.map(toMessage) });
   }
 
   async board(): Promise<NumberBoard | null> {
-    return this.storedConfig() ? this.boardSnapshot() : null;
+    return this.analytics.current();
   }
 
   async reportData(from: number, to: number, bucketStarts: number[]): Promise<NumberReportData> {
-    return reportData(this.sql, this.storedConfig()?.phoneNumberId ?? "", from, to, bucketStarts);
+    return this.analytics.report(from, to, bucketStarts);
   }
 
-  private presenceEvent(member: Row): SocketEvent {
-    const agentId = member.id as string;
-    return {
-      type: "agent_status",
-      agentId,
-      status: member.status as AgentStatus,
-      connected: this.isConnected(agentId),
-      present: this.presenceOf(agentId, this.now()),
-      statusSince: member.status_changed_at as number,
-      load: member.load as number,
-      capacity: (member.capacity as number | null) ?? null,
-    };
-  }
-
-  /** A load change is news only for the floor: supervisors' sockets get it, agents' panels do not. */
-  private pushLoad(agentIds: string[]): void {
-    const sockets = [...this.ctx.getWebSockets("role:admin"), ...this.ctx.getWebSockets("role:supervisor")];
-    if (sockets.length === 0) return;
-    for (const agentId of agentIds) {
-      const member = this.memberRow(agentId);
-      if (!member) continue;
-      const data = JSON.stringify(this.presenceEvent(member));
-      for (const ws of sockets) sendQuietly(ws, data);
-    }
-  }
-
-  private getSetting<T>(key: string): T | null {
-    const row = this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", key).toArray()[0];
-    return row ? (JSON.parse(row.value) as T) : null;
-  }
-
-  private setSetting(key: string, value: unknown): void {
-    this.sql.exec(
-      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      key,
-      JSON.stringify(value),
-    );
-  }
 }
