@@ -1,28 +1,23 @@
 import { DurableObject } from "cloudflare:workers";
 import { SQLSchemaMigrations } from "durable-utils/sql-migrations";
-import type { Conversation, DeliveryStatus, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
+import type { Conversation, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
 import type { MessageContent } from "../../shared/message-content";
 import type { ContactProfile } from "../../shared/catalog";
 import type { AgentStatus, Role } from "../../shared/people";
 import type { NumberAgent, TransferRequest } from "../../shared/routing";
 import type { WebhookContact, WebhookMessage } from "../../shared/webhook";
 import type { Env } from "../env";
-import { listBody, markReadBody, mediaBody, reactionBody, templateBody, textBody } from "../graph/bodies";
-import { listTemplates, postStatus, sendMessage } from "../graph/client";
+import { listBody, markReadBody, textBody } from "../graph/bodies";
+import { postStatus } from "../graph/client";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 import type { NumberBatch } from "../webhook/split";
-import { advanceDelivery, isDeliveryStatus } from "./delivery";
 import { describeInbound, previewOf } from "./message-content";
-import { classifyFailure, throughputDelay } from "./outbox-policy";
 import { arrayRotation, chooseAgent, describeReason, isRoutable, type AssignmentReason } from "./routing";
-import { CONVERSATION_SELECT, CUSTOMER_SERVICE_WINDOW_MS, toMessage, type Row } from "./rows";
+import { CONVERSATION_SELECT, CUSTOMER_SERVICE_WINDOW_MS, toMessage } from "./rows";
 import { decodeCursor, encodeCursor, viewQuery, type ConversationSort, type ConversationView } from "./conversation-views";
 import { numberInboxMigrations } from "./schema";
 import { planSearch, snippet } from "./search-plan";
-import { validateAttribute } from "./attribute-value";
-import { mentionedMembers } from "./mentions";
 import { SqlRotation } from "./sql-rotation";
-import { renderTemplate, summarizeTemplate } from "./templates";
 import { numberPolicy } from "../archive/policy";
 import { beginStoreImport, finishStoreImport, importStoreRows, importUnfinished, storeInfo, storePage, type Store } from "../archive/store-archive";
 import { hasRows, type Row as ArchiveRow } from "../archive/table-dump";
@@ -55,6 +50,12 @@ import { Pushes } from "./pushes";
 import { Roster } from "./roster";
 import { Settings, type NumberConfig } from "./settings";
 import { Sockets } from "./sockets";
+import { Access } from "./access";
+import { Contacts } from "./contacts";
+import { Outbox } from "./outbox";
+import { Replies } from "./replies";
+import { Statuses } from "./statuses";
+import { TemplateLibrary } from "./template-library";
 
 export type { NumberConfig, NumberMember, StoredConfig } from "./settings";
 
@@ -65,13 +66,9 @@ export interface IngestResult {
   statusesApplied: number;
 }
 
-const DEFAULT_MESSAGES_PER_SECOND = 80;
 
 export class NumberInbox extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  /** Guards against two overlapping outbox passes in this instance; the outbox itself lives in SQLite. */
-  private draining = false;
-  private readonly recentSends: number[] = [];
   private readonly clock = new Clock();
   private readonly settings: Settings;
   private readonly sockets: Sockets;
@@ -82,6 +79,12 @@ export class NumberInbox extends DurableObject<Env> {
   private readonly pushes: Pushes;
   private readonly numberHealth: Health;
   private readonly activity: ActivityLog;
+  private readonly access: Access;
+  private readonly contacts: Contacts;
+  private readonly statuses: Statuses;
+  private readonly outbox: Outbox;
+  private readonly templateLibrary: TemplateLibrary;
+  private readonly replies: Replies;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -96,6 +99,14 @@ export class NumberInbox extends DurableObject<Env> {
     this.pushes = new Pushes(this.sockets, this.settings, this.conversations, this.messages, this.roster, this.analytics);
     this.numberHealth = new Health(context, this.settings, this.pushes);
     this.activity = new ActivityLog(context, this.messages, this.pushes);
+    this.access = new Access(this.settings, this.conversations, this.messages, this.roster);
+    this.contacts = new Contacts(context, this.settings, this.access, this.conversations, this.pushes);
+    this.statuses = new Statuses(context, this.messages, this.numberHealth);
+    this.outbox = new Outbox(context, this.settings, this.statuses, this.numberHealth, this.pushes, () => this.scheduleAlarm());
+    this.templateLibrary = new TemplateLibrary(context, this.settings);
+    this.replies = new Replies(
+      context, this.settings, this.access, this.conversations, this.messages, this.contacts, this.roster, this.templateLibrary, this.outbox, this.analytics, this.pushes,
+    );
     const migrations = new SQLSchemaMigrations({ doStorage: ctx.storage, migrations: numberInboxMigrations });
     void ctx.blockConcurrencyWhile(async () => {
       await migrations.runAll();
@@ -134,7 +145,7 @@ export class NumberInbox extends DurableObject<Env> {
     });
     // A new token may be the fix for the one Meta refused: the held replies are tried again now.
     if (previous && previous.accessTokenSealed !== config.accessTokenSealed && this.numberHealth.tokenInvalid()) {
-      this.sql.exec("UPDATE outbox SET next_attempt_at = ?", this.now());
+      this.outbox.retryNow();
       this.numberHealth.tokenWorks();
     }
     for (const c of orphaned) {
@@ -143,7 +154,7 @@ export class NumberInbox extends DurableObject<Env> {
     this.sockets.revokeAgentsOutside(staying, "you no longer work on this number");
     if (previous && JSON.stringify(previous.catalog) !== JSON.stringify(config.catalog)) await this.catalogChanged();
     this.drainQueue();
-    void this.drainOutbox();
+    void this.outbox.drain();
     await this.scheduleAlarm();
   }
 
@@ -227,17 +238,9 @@ export class NumberInbox extends DurableObject<Env> {
         changedMessages.add(messageId);
         if (targetId !== null) changedMessages.add(targetId);
       }
-      for (const status of batch.statuses) {
-        if (!isDeliveryStatus(status.status)) {
-          this.numberHealth.record("unknown_status", status);
-          continue;
-        }
-        const error = status.errors?.[0];
-        const applied = this.applyStatus(status.id, status.status, error?.code ?? null, error?.title ?? error?.message ?? null);
-        if (!applied) continue;
-        statusesApplied++;
-        if (applied.changed) changedMessages.add(applied.messageId);
-      }
+      const statuses = this.statuses.applyAll(batch.statuses);
+      statusesApplied = statuses.applied;
+      for (const id of statuses.changed) changedMessages.add(id);
       for (const error of batch.errors) this.numberHealth.record("webhook_error", error);
     });
     // Route first, then push: a new conversation's first message then goes to its assignee only, not to
@@ -309,7 +312,7 @@ export class NumberInbox extends DurableObject<Env> {
     const add = (conversationId: number, message: SearchResult["message"]) => {
       const key = `${conversationId}:${message?.id ?? ""}`;
       if (seen.has(key) || results.length >= 50) return;
-      const visible = this.visibleConversation(viewer, String(conversationId));
+      const visible = this.access.conversation(viewer, String(conversationId));
       if (!visible.ok) return;
       seen.add(key);
       results.push({ conversation: this.conversations.toApi(visible.value), message });
@@ -348,89 +351,16 @@ export class NumberInbox extends DurableObject<Env> {
   // ---- the customer: profile, tags, attributes ----
 
   async contactProfile(viewer: Principal, contactId: string): Promise<Result<ContactProfile>> {
-    const allowed = this.contactVisible(viewer, contactId);
-    if (!allowed.ok) return allowed;
-    const id = Number(contactId);
-    const contact = this.sql.exec("SELECT * FROM contacts WHERE id = ?", id).one();
-    return ok({
-      id: contactId,
-      name: (contact.name as string | null) ?? null,
-      waId: (contact.wa_id as string | null) ?? null,
-      profileName: (contact.name as string | null) ?? null,
-      firstSeenAt: contact.first_seen_at as number,
-      tags: this.sql
-        .exec<{ tag_id: string; added_by: string | null; added_at: number }>("SELECT * FROM contact_tags WHERE contact_id = ? ORDER BY added_at", id)
-        .toArray()
-        .map((t) => ({ tagId: t.tag_id, addedBy: t.added_by, addedAt: t.added_at })),
-      attributes: this.sql
-        .exec<{ key: string; value: string; updated_by: string | null; updated_at: number }>("SELECT * FROM contact_attributes WHERE contact_id = ?", id)
-        .toArray()
-        .map((a) => ({ key: a.key, value: JSON.parse(a.value) as unknown, updatedBy: a.updated_by, updatedAt: a.updated_at })),
-      conversations: this.sql
-        .exec<{ id: number; status: string; created_at: number; last_preview: string; assignee_id: string | null }>(
-          "SELECT id, status, created_at, last_preview, assignee_id FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 20",
-          id,
-        )
-        .toArray()
-        .map((c) => ({ id: String(c.id), status: c.status, createdAt: c.created_at, lastMessagePreview: c.last_preview, assigneeId: c.assignee_id })),
-    });
+    return this.contacts.profile(viewer, contactId);
   }
 
   /** Adds or removes a company tag; a tag of a single-choice group replaces the group's other tag. Live for everyone. */
   async changeTag(viewer: Principal, contactId: string, change: { add?: string; remove?: string }): Promise<Result<ContactProfile>> {
-    const allowed = this.contactVisible(viewer, contactId);
-    if (!allowed.ok) return allowed;
-    const id = Number(contactId);
-    const { tags, singleChoiceGroups } = this.settings.config().catalog;
-    if (change.add) {
-      const tag = tags.find((t) => t.id === change.add);
-      if (!tag) return refuse(422, `add: no tag ${change.add}`);
-      this.ctx.storage.transactionSync(() => {
-        if (tag.groupId && singleChoiceGroups.includes(tag.groupId)) {
-          const siblings = tags.filter((t) => t.groupId === tag.groupId && t.id !== tag.id).map((t) => t.id);
-          this.sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id IN (SELECT value FROM json_each(?))", id, JSON.stringify(siblings));
-        }
-        this.sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) VALUES (?, ?, ?, ?)", id, tag.id, viewer.personId, this.now());
-      });
-    } else if (change.remove) {
-      this.sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id = ?", id, change.remove);
-    }
-    this.pushes.contact(id);
-    return this.contactProfile(viewer, contactId);
+    return this.contacts.changeTag(viewer, contactId, change);
   }
 
   async setAttribute(viewer: Principal, contactId: string, key: string, value: unknown): Promise<Result<ContactProfile>> {
-    const allowed = this.contactVisible(viewer, contactId);
-    if (!allowed.ok) return allowed;
-    const def = this.settings.config().catalog.attributes.find((a) => a.key === key);
-    if (!def) return refuse(404, `no contact attribute ${key}`);
-    if (!def.agentsCanEdit && !seesEverything(viewer)) return refuse(403, `${key} is edited by supervisors only`);
-    const valid = validateAttribute(def, value);
-    if (!valid.ok) return valid;
-    const id = Number(contactId);
-    if (valid.value === null) this.sql.exec("DELETE FROM contact_attributes WHERE contact_id = ? AND key = ?", id, key);
-    else {
-      this.sql.exec(
-        `INSERT INTO contact_attributes (contact_id, key, value, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-        id,
-        key,
-        JSON.stringify(valid.value),
-        viewer.personId,
-        this.now(),
-      );
-    }
-    return this.contactProfile(viewer, contactId);
-  }
-
-  /** A contact is the viewer's to see and edit when one of its conversations is. */
-  private contactVisible(viewer: Principal, contactId: string): Result<true> {
-    const id = Number(contactId);
-    const conversations = Number.isInteger(id)
-      ? this.sql.exec<{ id: number }>("SELECT id FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 50", id).toArray()
-      : [];
-    if (conversations.length === 0) return refuse(404, `no customer ${contactId} on this number`);
-    return conversations.some((c) => this.visibleConversation(viewer, String(c.id)).ok) ? ok(true) : refuse(403, "this customer's conversations are assigned to someone else");
+    return this.contacts.setAttribute(viewer, contactId, key, value);
   }
 
   /** How many conversations each view holds for this person: the numbers on the panel's tabs. */
@@ -449,7 +379,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async listMessages(viewer: Principal, conversationId: string): Promise<Result<Message[]>> {
-    const conversation = this.visibleConversation(viewer, conversationId);
+    const conversation = this.access.conversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const id = Number(conversationId);
     if (conversation.value.assignee_id === viewer.personId && Number(conversation.value.unread) > 0) {
@@ -465,111 +395,18 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Stores an outbound message and its outbox entry in one step, then tries to send it at once. */
   async send(viewer: Principal, conversationId: string, request: SendMessageRequest): Promise<Result<Message>> {
-    const conversation = this.visibleConversation(viewer, conversationId);
-    if (!conversation.ok) return conversation;
-    const c = conversation.value;
-    if (!this.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can reply in this conversation");
-    if (request.type !== "note" && this.settings.config().connected === false) {
-      return refuse(409, "this number was disconnected: its history stays readable, but nothing can be sent from it");
-    }
-    const existing = this.sql.exec("SELECT * FROM messages WHERE client_id = ?", request.clientId).toArray()[0];
-    if (existing) return ok(toMessage(existing));
-    if (request.type === "note") return ok(this.addNote(viewer, c, request.text, request.clientId));
-
-    const to = c.wa_id as string | null;
-    if (!to) return refuse(422, "this customer wrote with a business-scoped id only; WhatsApp gives no number to reply to");
-    const now = this.now();
-    const windowOpen = c.last_inbound_at !== null && now < Number(c.last_inbound_at) + CUSTOMER_SERVICE_WINDOW_MS;
-    if (request.type !== "template" && !windowOpen) {
-      return refuse(422, "the 24-hour customer service window is closed: only a template message can be sent now");
-    }
-    const built = this.buildOutbound(request, to);
-    if (!built.ok) return built;
-    const { body, kind, text, content } = built.value;
-
-    const id = this.ctx.storage.transactionSync(() => {
-      const { id } = this.sql
-        .exec<{ id: number }>(
-          `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, status, author_id, timestamp)
-           VALUES (?, ?, 'out', ?, ?, ?, 'pending', ?, ?) RETURNING id`,
-          request.clientId,
-          Number(conversationId),
-          kind,
-          text,
-          JSON.stringify(content),
-          viewer.personId,
-          now,
-        )
-        .one();
-      if (text) this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", id, text);
-      this.sql.exec(
-        "INSERT INTO outbox (message_id, conversation_id, body, next_attempt_at) VALUES (?, ?, ?, ?)",
-        id,
-        Number(conversationId),
-        JSON.stringify(body),
-        now,
-      );
-      // The customer has an answer: the no-reply timer stops, and this agent is the one who served them.
-      this.sql.exec(
-        "UPDATE conversations SET last_message_at = ?, last_preview = ?, awaiting_reply_since = NULL WHERE id = ?",
-        now,
-        previewOf(kind, text, content),
-        Number(conversationId),
-      );
-      this.sql.exec("UPDATE contacts SET last_agent_id = ?, last_served_at = ? WHERE id = ?", viewer.personId, now, c.contact_id);
-      this.analytics.noteReply(Number(conversationId), viewer.personId, now);
-      return id;
-    });
-    this.pushes.message(id);
-    this.pushes.conversation(Number(conversationId));
-    await this.drainOutbox();
-    return ok(this.messages.byId(id));
-  }
-
-  /** A private note for colleagues: stored and pushed, never sent to WhatsApp; `@name` tells that colleague. */
-  private addNote(viewer: Principal, conversation: Row, text: string, clientId: string): Message {
-    const conversationId = Number(conversation.id);
-    const members = this.roster.names();
-    const mentioned = mentionedMembers(text, members).filter((id) => id !== viewer.personId);
-    const id = this.ctx.storage.transactionSync(() => {
-      const { id } = this.sql
-        .exec<{ id: number }>(
-          `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, author_id, timestamp)
-           VALUES (?, ?, 'note', 'note', ?, '{}', ?, ?) RETURNING id`,
-          clientId,
-          conversationId,
-          text,
-          viewer.personId,
-          this.now(),
-        )
-        .one();
-      this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", id, text);
-      for (const agentId of mentioned) {
-        this.sql.exec("INSERT OR IGNORE INTO note_mentions (conversation_id, agent_id, message_id) VALUES (?, ?, ?)", conversationId, agentId, id);
-      }
-      return id;
-    });
-    const message = this.messages.byId(id);
-    this.pushes.toViewers((conversation.assignee_id as string | null) ?? null, { type: "message", message }, mentioned);
-    const who = (conversation.contact_name as string | null) ?? `+${conversation.wa_id ?? ""}`;
-    for (const agentId of mentioned) this.pushes.notice(agentId, "mention", conversationId, `${viewer.name} @ ${who}: ${text.slice(0, 140)}`);
-    return message;
+    return this.replies.send(viewer, conversationId, request);
   }
 
   /** WhatsApp's typing indicator (which also marks the customer's last message read); lasts 25 s. */
   async typing(viewer: Principal, conversationId: string): Promise<Result<{ ok: true }>> {
-    const conversation = this.visibleConversation(viewer, conversationId);
-    if (!conversation.ok) return conversation;
-    const wamid = this.messages.lastInboundWamid(Number(conversationId));
-    if (!wamid) return refuse(422, "the customer has not written yet");
-    const result = await postStatus(await this.settings.graph(), this.settings.config().phoneNumberId, markReadBody(wamid, true));
-    return result.ok ? ok({ ok: true }) : refuse(502, `WhatsApp refused the typing indicator: ${result.title}`);
+    return this.replies.typing(viewer, conversationId);
   }
 
   async resolve(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
-    const conversation = this.visibleConversation(viewer, conversationId);
+    const conversation = this.access.conversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
-    if (!this.mayReply(viewer, conversation.value)) return refuse(403, "only the assigned agent or a supervisor can resolve this conversation");
+    if (!this.access.mayReply(viewer, conversation.value)) return refuse(403, "only the assigned agent or a supervisor can resolve this conversation");
     if (conversation.value.status === "resolved") return refuse(409, "this conversation is already resolved");
     const id = Number(conversationId);
     const now = this.now();
@@ -587,7 +424,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async reopen(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
-    const conversation = this.visibleConversation(viewer, conversationId);
+    const conversation = this.access.conversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     if (conversation.value.status === "open") return refuse(409, "this conversation is already open");
     const id = Number(conversationId);
@@ -601,10 +438,10 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Mark pending: out of the agent's way (and off their load) until a time or the customer's next message. */
   async snooze(viewer: Principal, conversationId: string, until: number | null): Promise<Result<Conversation>> {
-    const conversation = this.visibleConversation(viewer, conversationId);
+    const conversation = this.access.conversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const c = conversation.value;
-    if (!this.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can mark this conversation pending");
+    if (!this.access.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can mark this conversation pending");
     if (c.status === "resolved") return refuse(409, "reopen the conversation before marking it pending");
     if (c.assignee_id === null) return refuse(409, "a conversation in the queue cannot be snoozed; assign it first");
     if (until !== null && until <= this.now()) return refuse(400, "until: pick a time in the future");
@@ -641,7 +478,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async transfer(viewer: Principal, conversationId: string, request: TransferRequest): Promise<Result<Conversation>> {
-    const conversation = this.visibleConversation(viewer, conversationId);
+    const conversation = this.access.conversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const c = conversation.value;
     const supervisor = seesEverything(viewer);
@@ -695,53 +532,16 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Whether this media id belongs to a message the viewer may see (the route then streams it). */
   async mediaVisible(viewer: Principal, mediaId: string): Promise<boolean> {
-    const rows = this.sql
-      .exec<{ conversation_id: number }>("SELECT conversation_id FROM messages WHERE json_extract(content, '$.media.id') = ? LIMIT 20", mediaId)
-      .toArray();
-    return rows.some((r) => this.visibleConversation(viewer, String(r.conversation_id)).ok);
+    return this.messages.conversationsWithMedia(mediaId).some((id) => this.access.conversation(viewer, String(id)).ok);
   }
 
   async templates(viewer: Principal, refresh: boolean): Promise<Result<Template[]>> {
     void viewer;
-    if (refresh || this.sql.exec("SELECT 1 FROM templates LIMIT 1").toArray().length === 0) {
-      const synced = await this.syncTemplates();
-      if (!synced.ok && refresh) return synced;
-    }
-    const rows = this.sql.exec("SELECT * FROM templates WHERE status = 'APPROVED' ORDER BY name, language").toArray();
-    return ok(
-      rows.map((r) =>
-        summarizeTemplate({
-          name: r.name as string,
-          language: r.language as string,
-          status: r.status as string,
-          category: (r.category as string | null) ?? undefined,
-          components: JSON.parse(r.components as string) as unknown[],
-        }),
-      ),
-    );
+    return this.templateLibrary.approved(refresh);
   }
 
   async syncTemplates(): Promise<Result<number>> {
-    const wabaId = this.settings.config().wabaId;
-    if (!wabaId) return refuse(422, "this number has no WhatsApp Business Account id, so its templates cannot be read");
-    const result = await listTemplates(await this.settings.graph(), wabaId);
-    if (!result.ok) return refuse(502, `the Graph API refused the template list: ${result.title}`);
-    const now = this.now();
-    this.ctx.storage.transactionSync(() => {
-      this.sql.exec("DELETE FROM templates");
-      for (const t of result.value) {
-        this.sql.exec(
-          "INSERT OR REPLACE INTO templates (name, language, status, category, components, synced_at) VALUES (?, ?, ?, ?, ?, ?)",
-          t.name,
-          t.language,
-          t.status,
-          t.category ?? null,
-          JSON.stringify(t.components ?? []),
-          now,
-        );
-      }
-    });
-    return ok(result.value.length);
+    return this.templateLibrary.sync();
   }
 
   // ---- workspace archive: this number's tables, read for an export and written by an import ----
@@ -786,9 +586,8 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async health(): Promise<NumberHealth> {
-    const outboxLength = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
     // Counted from the runtime's own list, so a socket the object forgot to let go of shows up here (the soak watches it).
-    return this.numberHealth.report(outboxLength, this.sockets.all().length);
+    return this.numberHealth.report(this.outbox.length(), this.sockets.all().length);
   }
 
   /** The floor's view of this number: its members' facts and who waits in its queue, longest first. */
@@ -812,24 +611,12 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** How many contacts and conversations carry each tag here: the console says so before a tag is deleted. */
   async tagUsage(): Promise<Record<string, { contacts: number; conversations: number }>> {
-    const rows = this.sql
-      .exec<{ tag_id: string; contacts: number; conversations: number }>(
-        `SELECT t.tag_id, COUNT(DISTINCT t.contact_id) AS contacts,
-           (SELECT COUNT(*) FROM conversations c WHERE c.contact_id IN (SELECT contact_id FROM contact_tags x WHERE x.tag_id = t.tag_id)) AS conversations
-         FROM contact_tags t GROUP BY t.tag_id`,
-      )
-      .toArray();
-    return Object.fromEntries(rows.map((r) => [r.tag_id, { contacts: r.contacts, conversations: r.conversations }]));
+    return this.contacts.tagUsage();
   }
 
   /** A deleted tag comes off every contact; returns how many carried it. */
   async removeTag(tagId: string): Promise<number> {
-    const contacts = this.sql
-      .exec<{ contact_id: number }>("DELETE FROM contact_tags WHERE tag_id = ? RETURNING contact_id", tagId)
-      .toArray()
-      .map((r) => r.contact_id);
-    for (const id of contacts) this.pushes.contact(id);
-    return contacts.length;
+    return this.contacts.removeTag(tagId);
   }
 
   /** One alarm for every deadline: presence grace, no-reply timers, outbox retries. Each step is idempotent. */
@@ -843,7 +630,7 @@ export class NumberInbox extends DurableObject<Env> {
       this.sendQueueUpdates(now);
       this.resolveInactive(now);
     }
-    await this.drainOutbox();
+    await this.outbox.drain();
     await this.scheduleAlarm();
   }
 
@@ -884,7 +671,7 @@ export class NumberInbox extends DurableObject<Env> {
   // ---- inbound internals ----
 
   private storeInbound(message: WebhookMessage, contact: WebhookContact | null, now: number) {
-    const contactId = this.upsertContact(message, contact, now);
+    const contactId = this.contacts.upsert(message, contact, now);
     const previousInboundAt = this.sql
       .exec<{ at: number | null }>("SELECT MAX(last_inbound_at) AS at FROM conversations WHERE contact_id = ?", contactId)
       .one().at;
@@ -981,42 +768,6 @@ export class NumberInbox extends DurableObject<Env> {
       if (text) this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", target.id, text);
     }
     return target.id;
-  }
-
-  /**
-   * Contacts are found by phone (wa_id) or by business-scoped user id, whichever the payload carries,
-   * and the two are linked the first time both appear, so a BSUID-only payload lands in the same conversation.
-   */
-  private upsertContact(message: WebhookMessage, contact: WebhookContact | null, now: number): number {
-    const waId = contact?.wa_id ?? message.from ?? null;
-    const userId = contact?.user_id ?? message.from_user_id ?? null;
-    const name = contact?.profile?.name ?? null;
-    const byWa = waId ? this.sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_id = ?", waId).toArray()[0] : undefined;
-    const byUser = userId ? this.sql.exec<{ id: number }>("SELECT id FROM contacts WHERE user_id = ?", userId).toArray()[0] : undefined;
-    const existing = byWa ?? byUser;
-    if (existing) {
-      this.sql.exec(
-        `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name),
-           wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?) WHERE id = ?`,
-        now,
-        name,
-        byWa ? null : waId,
-        byUser ? null : userId,
-        existing.id,
-      );
-      return existing.id;
-    }
-    return this.sql
-      .exec<{ id: number }>(
-        `INSERT INTO contacts (wa_key, wa_id, user_id, name, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-        waId ?? (userId ? `user:${userId}` : `unknown:${message.id}`),
-        waId,
-        userId,
-        name,
-        now,
-        now,
-      )
-      .one().id;
   }
 
   /** The customer's open conversation, their last one reopened if it was resolved recently, or a new one. */
@@ -1274,7 +1025,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (!this.settings.stored()) return;
     const { noReplyMinutes } = this.settings.routing();
     const deadlines: number[] = [];
-    const outbox = this.sql.exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox").one().at;
+    const outbox = this.outbox.nextDeadline();
     if (outbox !== null) deadlines.push(outbox);
     const snoozed = this.conversations.nextWake();
     if (snoozed !== null) deadlines.push(snoozed);
@@ -1474,7 +1225,7 @@ export class NumberInbox extends DurableObject<Env> {
       )
       .one();
     this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", id, composed.text);
-    this.sql.exec("INSERT INTO outbox (message_id, conversation_id, body, next_attempt_at) VALUES (?, ?, ?, ?)", id, conversationId, JSON.stringify(body), now);
+    this.outbox.enqueue(id, conversationId, body, now);
     this.sql.exec("UPDATE conversations SET last_message_at = ?, last_preview = ? WHERE id = ?", now, composed.text.slice(0, 120), conversationId);
     this.analytics.count("messages_auto", null, now);
     this.pushes.message(id);
@@ -1485,10 +1236,7 @@ export class NumberInbox extends DurableObject<Env> {
   private languageOf(contactId: number): AutomationLanguage {
     const settings = this.settings.automation();
     if (!settings.languageAttribute) return settings.defaultLanguage;
-    const row = this.sql
-      .exec<{ value: string }>("SELECT value FROM contact_attributes WHERE contact_id = ? AND key = ?", contactId, settings.languageAttribute)
-      .toArray()[0];
-    return customerLanguage(settings, row ? (JSON.parse(row.value) as unknown) : null);
+    return customerLanguage(settings, this.contacts.attribute(contactId, settings.languageAttribute));
   }
 
   /** The earliest automation deadline: queue updates, nudges, auto-resolve. */
@@ -1531,195 +1279,9 @@ export class NumberInbox extends DurableObject<Env> {
 
   // ---- outbound internals ----
 
-  private mayReply(viewer: Principal, conversation: Row): boolean {
-    if (seesEverything(viewer) || conversation.assignee_id === viewer.personId) return true;
-    return this.settings.config().routing.ownership === "any_member" && this.roster.row(viewer.personId) !== undefined;
-  }
-
-  private buildOutbound(
-    request: SendMessageRequest,
-    to: string,
-  ): Result<{ body: unknown; kind: string; text: string | null; content: MessageContent }> {
-    const replyTo = "replyToId" in request && request.replyToId ? this.messages.wamidOf(request.replyToId) : null;
-    if ("replyToId" in request && request.replyToId && !replyTo) {
-      return refuse(422, `replyToId: message ${request.replyToId} has no WhatsApp id to quote`);
-    }
-    const content: MessageContent = replyTo ? { replyToWamid: replyTo } : {};
-    switch (request.type) {
-      case "note":
-        return refuse(400, "a note is not sent to WhatsApp");
-      case "text":
-        return ok({ body: textBody({ to, replyToWamid: replyTo }, request.text), kind: "text", text: request.text, content });
-      case "media":
-        content.media = { id: request.mediaId ?? null, link: request.link ?? null, mimeType: null, filename: request.filename ?? null, voice: false, animated: false };
-        if (request.caption) content.caption = request.caption;
-        return ok({
-          body: mediaBody({ to, replyToWamid: replyTo }, request.mediaKind, request),
-          kind: request.mediaKind,
-          text: request.caption ?? request.filename ?? null,
-          content,
-        });
-      case "reaction": {
-        const target = this.messages.wamidOf(request.targetId);
-        if (!target) return refuse(422, `targetId: message ${request.targetId} has no WhatsApp id to react to`);
-        content.reaction = { targetWamid: target, emoji: request.emoji || null };
-        return ok({ body: reactionBody(to, target, request.emoji), kind: "reaction", text: request.emoji || null, content });
-      }
-      case "template": {
-        const row = this.sql.exec("SELECT * FROM templates WHERE name = ? AND language = ?", request.name, request.language).toArray()[0];
-        if (!row) return refuse(422, `template ${request.name} (${request.language}) is not approved for this number; refresh the templates`);
-        const summary = summarizeTemplate({
-          name: request.name,
-          language: request.language,
-          status: row.status as string,
-          components: JSON.parse(row.components as string) as unknown[],
-        });
-        if (request.body.length !== summary.bodyVariables || request.header.length !== summary.headerVariables) {
-          return refuse(
-            400,
-            `template ${request.name} needs ${summary.headerVariables} header and ${summary.bodyVariables} body variables; got ${request.header.length} and ${request.body.length}`,
-          );
-        }
-        content.template = { name: request.name, language: request.language };
-        const text = [summary.header && renderTemplate(summary.header, request.header), renderTemplate(summary.body, request.body)]
-          .filter(Boolean)
-          .join("\n");
-        return ok({ body: templateBody(to, request.name, request.language, request), kind: "template", text, content });
-      }
-    }
-  }
-
-  /**
-   * Sends what is due, oldest first and only the oldest unsent message of each conversation, so replies
-   * arrive in order. Every entry has one identity (its message row) from the agent's click to Meta's wamid.
-   */
-  private async drainOutbox(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      // A disconnected number keeps its queue; nothing leaves until it is connected again.
-      if (this.settings.stored()?.connected === false) return;
-      const perSecond = this.settings.stored()?.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
-      for (let guard = 0; guard < 1000; guard++) {
-        const now = this.now();
-        const entry = this.sql
-          .exec<{ id: number; message_id: number; body: string; attempts: number }>(
-            `SELECT o.id, o.message_id, o.body, o.attempts FROM outbox o
-             WHERE o.next_attempt_at <= ?
-               AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_id = o.conversation_id AND p.id < o.id)
-             ORDER BY o.id LIMIT 1`,
-            now,
-          )
-          .toArray()[0];
-        if (!entry) break;
-        const wait = throughputDelay(this.recentSends, now, perSecond);
-        if (wait > 0) {
-          await new Promise((r) => setTimeout(r, wait));
-          continue;
-        }
-        this.recentSends.push(now);
-        if (this.recentSends.length > perSecond) this.recentSends.splice(0, this.recentSends.length - perSecond);
-        const attempt = entry.attempts + 1;
-        this.sql.exec("UPDATE outbox SET attempts = ? WHERE id = ?", attempt, entry.id);
-        const result = await sendMessage(await this.settings.graph(), this.settings.config().phoneNumberId, JSON.parse(entry.body));
-        if (result.ok) {
-          this.onSent(entry.id, entry.message_id, result.value);
-          continue;
-        }
-        const decision = classifyFailure(result, attempt);
-        if (decision.action === "fail") {
-          this.sql.exec("DELETE FROM outbox WHERE id = ?", entry.id);
-          this.setDelivery(entry.message_id, "failed", result.code, decision.reason);
-        } else {
-          this.sql.exec(
-            "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?",
-            this.now() + decision.delayMs,
-            `${result.code}: ${result.title}`,
-            entry.id,
-          );
-          if (decision.action === "pause") {
-            // Nothing can be sent with a bad token: hold the whole queue, keep it, and tell the admins.
-            this.sql.exec("UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?)", this.now() + decision.delayMs);
-            this.numberHealth.tokenRefused(decision.reason);
-          }
-        }
-        this.pushes.message(entry.message_id);
-      }
-    } finally {
-      this.draining = false;
-      await this.scheduleAlarm();
-    }
-  }
-
-  private onSent(outboxId: number, messageId: number, wamid: string): void {
-    this.ctx.storage.transactionSync(() => {
-      this.sql.exec("DELETE FROM outbox WHERE id = ?", outboxId);
-      this.sql.exec("UPDATE messages SET wamid = ? WHERE id = ?", wamid, messageId);
-      this.setDelivery(messageId, "accepted", null, null);
-      // A status webhook can outrun the Graph API's answer; apply what arrived early.
-      for (const early of this.sql.exec("SELECT * FROM early_statuses WHERE wamid = ?", wamid).toArray()) {
-        this.setDelivery(messageId, early.status as DeliveryStatus, early.error_code as number | null, early.error_title as string | null);
-      }
-      this.sql.exec("DELETE FROM early_statuses WHERE wamid = ?", wamid);
-    });
-    if (this.settings.get<string>("token_invalid")) {
-      this.sql.exec("DELETE FROM settings WHERE key = 'token_invalid'");
-      this.pushes.health(true, "ok");
-    }
-    this.pushes.message(messageId);
-  }
-
   // ---- statuses ----
 
-  /** Returns the message a status belongs to, or null when it is not known (yet) and is kept for later. */
-  private applyStatus(wamid: string, status: DeliveryStatus, code: number | null, title: string | null) {
-    const row = this.sql.exec<{ id: number }>("SELECT id FROM messages WHERE wamid = ?", wamid).toArray()[0];
-    if (!row) {
-      this.sql.exec(
-        "INSERT OR IGNORE INTO early_statuses (wamid, status, error_code, error_title) VALUES (?, ?, ?, ?)",
-        wamid,
-        status,
-        code,
-        title,
-      );
-      return null;
-    }
-    return { messageId: row.id, changed: this.setDelivery(row.id, status, code, title) };
-  }
-
-  /** Moves a message's delivery status forward; returns whether it changed. */
-  private setDelivery(messageId: number, incoming: DeliveryStatus, code: number | null, title: string | null): boolean {
-    const current = this.sql.exec<{ status: string | null }>("SELECT status FROM messages WHERE id = ?", messageId).one();
-    const from = (current.status ?? "pending") as DeliveryStatus;
-    const next = advanceDelivery(from, incoming);
-    if (next === from) return false;
-    this.sql.exec(
-      "UPDATE messages SET status = ?, error_code = ?, error_title = ? WHERE id = ?",
-      next,
-      next === "failed" ? code : null,
-      next === "failed" ? title : null,
-      messageId,
-    );
-    return true;
-  }
-
   // ---- reads ----
-
-  /** Agents see their own conversations, the queue where the number allows, and everything under shared ownership. */
-  private visibleConversation(viewer: Principal, conversationId: string): Result<Row> {
-    const id = Number(conversationId);
-    const row = Number.isInteger(id) ? this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).toArray()[0] : undefined;
-    if (!row) return refuse(404, `conversation ${conversationId} does not exist on this number`);
-    if (seesEverything(viewer) || row.assignee_id === viewer.personId) return ok(row);
-    const routing = this.settings.config().routing;
-    if (routing.ownership === "any_member") return ok(row);
-    if (row.assignee_id === null && row.status === "open" && routing.agentsSeeQueue) return ok(row);
-    // A colleague mentioned in a private note may open the conversation to answer it.
-    if (this.sql.exec("SELECT 1 FROM note_mentions WHERE conversation_id = ? AND agent_id = ? LIMIT 1", id, viewer.personId).toArray().length > 0) {
-      return ok(row);
-    }
-    return refuse(403, "this conversation is assigned to someone else");
-  }
 
   // ---- pushing to side panels ----
 
