@@ -44,6 +44,8 @@ const hasGesture = () => (navigator as { userActivation?: { isActive: boolean } 
 
 /** A click that arrived too late (or none at all) to start a download: the panel offers the button again. */
 export class NeedsClick extends Error {}
+/** The browser has no model for this: a language pair it cannot translate, or no language detection at all. */
+export class Unavailable extends Error {}
 
 const translators = new Map<string, Promise<TranslatorSession>>();
 let detector: Promise<DetectorSession> | null = null;
@@ -76,8 +78,11 @@ const monitor = (onProgress: (loaded: number) => void): CreateOptions => ({
  * is a click too, so without `download` nothing is ever fetched behind the agent's back.
  */
 async function mayCreate(availability: () => Promise<Availability>, download: unknown): Promise<boolean> {
+  // Read before the first await, while the click's activation surely lasts.
   const clicked = download !== undefined && hasGesture();
-  return clicked || (await availability()) === "available";
+  const state = await availability();
+  if (state === "unavailable") throw new Unavailable();
+  return state === "available" || clicked;
 }
 
 /**

@@ -13,10 +13,13 @@ export interface FakeAiOptions {
   sentences?: Record<string, string>[];
   /** Per "from>to" pair; any other pair is "available". */
   pairs?: Record<string, FakeAvailability>;
+  /** The language detector's model; "available" unless given. */
+  detector?: FakeAvailability;
 }
 
 /** What the page's fake saw, read by the test through `window.__fakeAi`. */
 export interface FakeAiRecord {
+  /** Each create() call: a translator's "from>to", or "detector". */
   creates: { pair: string; withClick: boolean }[];
   detected: string[];
 }
@@ -31,6 +34,7 @@ export function installFakeAi(options: FakeAiOptions): void {
   }
   const sentences = options.sentences ?? [];
   const pairs: Record<string, FakeAvailability> = { ...(options.pairs ?? {}) };
+  let detector: FakeAvailability = options.detector ?? "available";
   const record: FakeAiRecord = { creates: [], detected: [] };
   g.__fakeAi = record;
   const clicked = () => (navigator as { userActivation?: { isActive: boolean } }).userActivation?.isActive === true;
@@ -87,9 +91,18 @@ export function installFakeAi(options: FakeAiOptions): void {
 
   class FakeDetector {
     static async availability(): Promise<FakeAvailability> {
-      return "available";
+      return detector;
     }
-    static async create() {
+    static async create(o: { monitor?: (m: Monitor) => void } = {}) {
+      const withClick = clicked();
+      record.creates.push({ pair: "detector", withClick });
+      if (detector === "unavailable") throw new DOMException("Model not available", "NotSupportedError");
+      if (detector !== "available") {
+        if (!withClick) throw new DOMException("Requires a user gesture.", "NotAllowedError");
+        detector = "downloading";
+        await download(o.monitor);
+        detector = "available";
+      }
       return new FakeDetector();
     }
     async detect(text: string) {

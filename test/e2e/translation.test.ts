@@ -13,15 +13,18 @@ import { startStack, type Stack } from "./stack.ts";
 const LUCIA = { waId: "34611220033", name: "Lucía Fernández" };
 const CHEN_JING = { waId: "8613833330001", name: "陈静" };
 const EMILY = { waId: "85291230001", name: "Emily Zhang" };
+const MATEO = { waId: "34622110044", name: "Mateo Ruiz" };
 
 const SPANISH_QUESTION = "Hola, ¿tienen envío a Madrid? Quiero dos tazas azules.";
 const AIR_FRYER = "你好，我上周买的空气炸锅不加热了";
+const PARCEL = "Buenas tardes, el paquete llegó abierto y falta una taza.";
 const MUGS = "Do you ship to Hong Kong? I'd like two of the blue mugs.";
 const SORRY_DRAFT = "Sorry about that. Which model is it?";
 const MADRID_DRAFT = "Yes, we ship to Madrid in 3 to 5 days.";
 const SENTENCES: Record<string, string>[] = [
   { es: SPANISH_QUESTION, en: "Hello, do you ship to Madrid? I'd like two blue mugs.", zh: "你好，你们能寄到马德里吗？我想要两个蓝色杯子。" },
   { es: "Gracias", en: "Thank you", zh: "谢谢" },
+  { es: PARCEL, en: "Good afternoon, the parcel arrived open and a mug is missing." },
   { zh: AIR_FRYER, en: "Hello, the air fryer I bought last week doesn't heat up." },
   { en: MUGS, zh: "你们能寄到香港吗？我想要两个蓝色的杯子。" },
   { en: SORRY_DRAFT, zh: "很抱歉给您添麻烦了。请问是哪个型号？" },
@@ -143,6 +146,7 @@ describe("translation on the agent's device (Translator stubbed: this Chromium c
     // The original stays as the agent wrote it.
     expect(await composer.inputValue()).toBe(SORRY_DRAFT);
     await screenshot(panel, "sidepanel/translation.png");
+    console.info("sidepanel/translation.png: English panel, 中文 customer; Chrome's Translator stubbed (this Chromium cannot download its models)");
 
     // Editing the draft makes the translation outdated: it can no longer be sent as if it matched.
     await composer.fill(`${SORRY_DRAFT}!`);
@@ -179,8 +183,24 @@ describe("translation on the agent's device (Translator stubbed: this Chromium c
     await panel.getByRole("button", { name: "将草稿翻译成英语" }).click();
     await panel.getByRole("group", { name: "英语译文 · 在本机翻译" }).getByText("OK, let me check the order").waitFor();
     await screenshot(panel, "sidepanel/translation-zh.png");
+    console.info("sidepanel/translation-zh.png: 中文 panel, English customer; Chrome's Translator stubbed (this Chromium cannot download its models)");
     await panel.getByRole("button", { name: "关闭译文" }).click();
     await panel.getByRole("textbox", { name: "回复" }).fill("");
+  });
+
+  it("a new customer's language needs the detector first: its download button, then the pair's, each fetched by its click", async () => {
+    const page = await panelWith(browser.context, { sentences: SENTENCES, pairs: { "es>en": "downloadable" }, detector: "downloadable" });
+    // A new customer: their language is known to nobody yet, so language detection comes first.
+    await stack.customerWrites(MATEO.waId, MATEO.name, PARCEL);
+    await page.locator(".conversation-row", { hasText: MATEO.name }).click();
+    await page.getByRole("button", { name: "Download language detection" }).click();
+    await page.getByRole("button", { name: "Download translation for Spanish → English" }).click();
+    await bubble(page, PARCEL).locator(".translation", { hasText: "the parcel arrived open and a mug is missing" }).waitFor({ timeout: 10_000 });
+    expect((await fakeRecord(page)).creates).toEqual([
+      { pair: "detector", withClick: true },
+      { pair: "es>en", withClick: true },
+    ]);
+    await page.close();
   });
 
   it("a language pair still to download offers a button, and only its click fetches the model, with progress", async () => {
@@ -205,6 +225,7 @@ describe("translation on the agent's device (Translator stubbed: this Chromium c
     await notice.waitFor();
     expect(await notice.count()).toBe(1);
     expect(await page.locator(".translation, .translation-bar").count()).toBe(0);
+    await screenshot(page, "sidepanel/translation-unavailable.png");
     await page.getByLabel("Reply").fill("我们马上帮您处理");
     await page.getByLabel("Reply").press("Enter");
     await waitUntil("the reply at the customer's phone", async () => (await outgoingTexts(CHEN_JING.waId)).includes("我们马上帮您处理"));

@@ -12,7 +12,7 @@ import { getLocale } from "../../lib/i18n";
 import { NeedsClick } from "../../lib/translation";
 import { languageName, sameLanguage } from "../../lib/translation-policy";
 import { icon, LoaderCircle, X } from "../icons";
-import { agentLanguage, claimNotice, scopeFor, Unavailable, type ConversationTranslation } from "./scope";
+import { agentLanguage, claimNotice, PairUnavailable, scopeFor, type ConversationTranslation } from "./scope";
 import { s } from "./strings";
 
 export { scopeFor };
@@ -145,7 +145,7 @@ export function DraftTranslation(props: { scope: Scope; draft: string; onSend: (
           setError(
             e instanceof NeedsClick
               ? s("clickAgain")
-              : e instanceof Unavailable
+              : e instanceof PairUnavailable
                 ? s("unavailable", { from: nameOf(e.from), to: nameOf(e.to) })
                 : s("downloadFailed", { reason: (e as Error).message }),
           ),

@@ -171,8 +171,8 @@ export class ConversationTranslation {
       try {
         translated = await (await device.translatorFor(from, agent)).translate(text!);
       } catch (error) {
-        // A message in a third language whose model is not on this device yet: left as it is, not marked failed.
-        if (error instanceof device.NeedsClick) continue;
+        // A message in a third language whose model is not on this device (or not to be had): left as it is, not failed.
+        if (error instanceof device.NeedsClick || error instanceof device.Unavailable) continue;
         translated = null;
       }
       this.set({ translations: new Map(this.state.translations).set(key, { from, to: agent, text: translated }) });
@@ -219,13 +219,15 @@ export class ConversationTranslation {
     const draftLanguage = session ? trustedLanguage(await session.detect(draft)) : null;
     const pair = draftPair(draftLanguage, agent, this.state.language);
     if (!pair) throw new Error("same language");
-    if ((await device.pairAvailability(pair.from, pair.to)) === "unavailable") throw new Unavailable(pair.from, pair.to);
-    const translator = await device.translatorFor(pair.from, pair.to, onProgress);
+    const translator = await device.translatorFor(pair.from, pair.to, onProgress).catch((error: unknown) => {
+      throw error instanceof device.Unavailable ? new PairUnavailable(pair.from, pair.to) : error;
+    });
     return { to: pair.to, text: await translator.translate(draft) };
   }
 }
 
-export class Unavailable extends Error {
+/** The browser cannot translate the draft's language into the customer's. */
+export class PairUnavailable extends Error {
   constructor(
     readonly from: string,
     readonly to: string,
