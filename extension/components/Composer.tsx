@@ -37,6 +37,8 @@ export function Composer(props: {
   onTyping?: () => void;
   /** Opens the editor of the agent's personal canned responses. */
   onManageCanned?: () => void;
+  /** "Translate draft" with both texts shown, and a way to send either (from the translation feature, once loaded). */
+  translateDraft?: (draft: string, send: (text: string) => void) => preact.ComponentChildren;
 }) {
   const [draft, setDraft] = useState("");
   const [active, setActive] = useState(0);
@@ -105,8 +107,9 @@ export function Composer(props: {
     if (!selectPlaceholder(text, 0)) requestAnimationFrame(() => textarea.current?.focus());
   }
 
-  async function sendText() {
-    const text = draft.trim();
+  /** Sends the draft, or the text the agent chose instead of it (its translation). */
+  async function sendText(chosen = draft) {
+    const text = chosen.trim();
     if (!text) return;
     const unfilled = unfilledPlaceholders(text);
     if (unfilled.length > 0) {
@@ -115,10 +118,11 @@ export function Composer(props: {
       selectPlaceholder(draft, 0);
       return;
     }
+    const original = draft;
     setDraft("");
     const request: OutgoingRequest =
       mode === "note" ? { type: "note", text } : { type: "text", text, ...(props.replyTo ? { replyToId: props.replyTo.id } : {}) };
-    await run(() => props.onSend(request)).catch(() => setDraft(text));
+    await run(() => props.onSend(request)).catch(() => setDraft(original));
   }
 
   async function attach(file: File) {
@@ -240,6 +244,7 @@ export function Composer(props: {
             {uploading ? <LoaderCircle class="spin" /> : <Paperclip />}
           </button>
           </div>
+          {mode === "reply" && props.translateDraft?.(draft, (text) => void sendText(text))}
           <label class="visually-hidden" for="composer-text">
             {mode === "note" ? t("note.label") : t("composer.label")}
           </label>

@@ -5,13 +5,16 @@ import { formatDay, formatTime, t } from "../lib/i18n";
 import type { Catalog } from "../../shared/catalog";
 import type { KnownValues } from "../lib/placeholders";
 import { ActivityLine } from "./ActivityLine";
-import { CustomerPanel } from "./CustomerPanel";
+import { onDemand } from "./on-demand";
 import { TagChips } from "./TagChips";
 import { Composer } from "./Composer";
 import { DeliveryTick } from "./DeliveryTick";
 import { MessageBody } from "./MessageBody";
 import type { OutgoingRequest } from "./useInbox";
 import { ArrowLeft, Bot, Lock, UserRound, Users } from "./icons";
+import { useTranslationKit } from "./useTranslationKit";
+
+const CustomerPanel = onDemand(() => import("./CustomerPanel").then((m) => m.CustomerPanel));
 
 const QUICK_REACTIONS = ["👍", "❤️", "🙏", "😂"];
 
@@ -38,6 +41,8 @@ export function ConversationView(props: {
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [reactingTo, setReactingTo] = useState<string | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
+  const kit = useTranslationKit();
+  const scope = kit && props.conversation ? kit.scopeFor(props.phoneNumberId, props.conversation.id) : null;
 
   useEffect(() => {
     const focused = props.focusMessageId ? listRef.current?.querySelector(`[data-message-id="${props.focusMessageId}"]`) : null;
@@ -61,6 +66,7 @@ export function ConversationView(props: {
               phoneNumberId={props.phoneNumberId}
               quoted={m.content.replyToWamid ? (byWamid.get(m.content.replyToWamid) ?? null) : null}
             />
+            {kit && scope && m.direction === "in" && <kit.MessageTranslation scope={scope} message={m} />}
             <small>
               {formatTime(m.timestamp)}
               {m.direction === "out" && m.status && <DeliveryTick status={m.status} />}
@@ -153,6 +159,7 @@ export function ConversationView(props: {
           onClose={() => setShowCustomer(false)}
         />
       )}
+      {kit && scope && c && <kit.TranslationBar scope={scope} conversation={c} messages={props.messages} api={props.api} />}
       <ol class="messages" ref={listRef}>
         {props.messages === null && <li class="loading">{t("conversation.loading")}</li>}
         {props.messages?.flatMap((m, i, all) => {
@@ -182,6 +189,7 @@ export function ConversationView(props: {
           onManageCanned={props.onManageCanned}
           canned={props.catalog?.canned ?? []}
           known={{ ...props.known, customerName: c.contact.name }}
+          translateDraft={kit && scope ? (draft, send) => <kit.DraftTranslation scope={scope} draft={draft} onSend={send} /> : undefined}
         />
       )}
     </section>

@@ -39,8 +39,9 @@ import {
  * Preact component. (lucide-preact draws the same shapes through a runtime of its own — context, class merging,
  * keys — that cost 2.4 KB gzip more for these 31 icons: the panel's budget is 45 KB.) Each icon is drawn in the text's
  * colour, sized by CSS (`svg.lucide`), and hidden from screen readers: the button around it carries the words.
+ * A feature loaded on demand (translation) draws its own few icons with this same function, so their shapes load with it.
  */
-function icon(node: IconNode) {
+export function icon(node: IconNode) {
   return (props: { class?: string }) =>
     h(
       "svg",
