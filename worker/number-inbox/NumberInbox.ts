@@ -2175,8 +2175,8 @@ export class NumberInbox extends DurableObject<Env> {
     return this.storedConfig() ? this.boardSnapshot() : null;
   }
 
-  async reportData(from: number, to: number, bucketStarts: number[]): Promise<NumberReportData> {
-    return reportData(this.sql, this.storedConfig()?.phoneNumberId ?? "", from, to, bucketStarts);
+  async reportData(from: number, to: number, bucketStarts: number[], businessHours = false): Promise<NumberReportData> {
+    return reportData(this.sql, this.storedConfig()?.phoneNumberId ?? "", from, to, bucketStarts, businessHours);
   }
 
   private presenceEvent(member: Row): SocketEvent {
