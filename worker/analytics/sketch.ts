@@ -1,11 +1,11 @@
 import type { CsatFigures, SketchData, Timing } from "../../shared/analytics";
 
 /**
- * A mergeable histogram of times (milliseconds) and ratings (stars), in the manner of DDSketch: each value is counted
- * in a bin whose upper end is at most γ = (1 + α) / (1 − α) times its lower end, so any value of the bin stands for
- * any other within a relative error α. Bins are integers with integer bounds, so SQLite and JavaScript agree on them
- * without floating point, the smallest values (0 to about 50: every rating, and times under 50 ms) have a bin of
- * their own and are exact, and merging is adding counts bin by bin (SUM in SQLite, a loop here).
+ * A mergeable histogram of times (milliseconds) and ratings (stars), in the manner of DDSketch: each value is
+ * counted in a bin whose upper end is at most γ = (1 + α) / (1 − α) times its lower end, so any value of the bin
+ * stands for any other within a relative error α. Bins have integer bounds, so SQLite and JavaScript agree on them
+ * without floating point; the smallest values (0 to 49: every rating, and times under 50 ms) have a bin of their
+ * own and are exact; merging is adding counts bin by bin (SUM in SQLite, a loop here).
  *
  * Each bin also keeps the smallest and largest value it holds. A bin holding one distinct value therefore reports
  * it exactly, which keeps small reports exact; otherwise a rank inside a bin is estimated between those two values,
@@ -17,15 +17,18 @@ import type { CsatFigures, SketchData, Timing } from "../../shared/analytics";
  * means a migration that rebuilds them from the samples.
  */
 export const ALPHA = 0.01;
-const GAMMA = (1 + ALPHA) / (1 - ALPHA);
 
 /**
  * Inclusive upper bound of each bin: bin 0 holds 0, bin k holds (BIN_UPPER[k − 1], BIN_UPPER[k]]. Each bin [a, b]
- * has b ≤ γa, so (b − a) / (b + a) ≤ α: the harmonic mean of its ends is within α of all of it.
+ * is as wide as (b − a) / (b + a) ≤ α allows, i.e. b ≤ a·(1 + α)/(1 − α) = 101a/99, worked out in integers so no
+ * rounding widens a bin: the harmonic mean of its ends is within α of all of it.
  */
 export const BIN_UPPER: readonly number[] = (() => {
   const upper = [0];
-  for (let a = 1; a <= Number.MAX_SAFE_INTEGER; a = upper.at(-1)! + 1) upper.push(Math.min(Number.MAX_SAFE_INTEGER, Math.max(a, Math.floor(a * GAMMA))));
+  for (let a = 1n; a <= BigInt(Number.MAX_SAFE_INTEGER); a = BigInt(upper.at(-1)!) + 1n) {
+    const b = (a * 101n) / 99n;
+    upper.push(Number(b > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : b));
+  }
   return upper;
 })();
 export const BIN_COUNT = BIN_UPPER.length;
@@ -78,6 +81,13 @@ export class SketchBuilder {
       for (let i = 0; i < sketch.bins.length; i++) this.add(sketch.bins[i]!, sketch.counts[i]!, sketch.lo[i]!, sketch.hi[i]!);
     }
     return this;
+  }
+
+  /** The occupied bins as the compact columns numbers hand over. */
+  data(): SketchData {
+    const rows: [number, number, number, number][] = [];
+    for (let b = this.first; b <= this.last; b++) if (this.counts![b]! > 0) rows.push([b, this.counts![b]!, this.lo![b]!, this.hi![b]!]);
+    return sketchData(rows);
   }
 
   /**
