@@ -355,7 +355,11 @@ export function tagsOf(sql: SqlStorage, from: number, to: number, businessHours:
     )
     .raw()) {
     if (metric === "resolution") tag(tagId as string).resolved += n as number;
-    else firstResponses.set(tagId as string, [...(firstResponses.get(tagId as string) ?? []), [b as number, n as number, lo as number, hi as number]]);
+    else {
+      const bins = firstResponses.get(tagId as string) ?? [];
+      bins.push([b as number, n as number, lo as number, hi as number]);
+      firstResponses.set(tagId as string, bins);
+    }
   }
   for (const [tagId, bins] of firstResponses) tag(tagId).firstResponse = sketchData(bins);
   return tags;
