@@ -63,7 +63,7 @@ describe("storage written by the previous release", () => {
     expect(dump.lastMigration).toBe(9);
     await runInDurableObject(env.NUMBER_INBOX.getByName(`migrated-${ids.phoneNumberId}`), async (_, state) => {
       await restore(state, dump);
-      const inbox = await upgrade(state, () => new NumberInbox(state, env), 12);
+      const inbox = await upgrade(state, () => new NumberInbox(state, env), 13);
       expectRowsKept(state, dump);
       const admin: Principal = { workspaceId: ids.workspaceId, personId: "someone", name: "Auditor", role: "admin" };
       const messages = await inbox.listMessages(admin, ids.conversations[0]!);

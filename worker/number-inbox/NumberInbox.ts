@@ -344,8 +344,8 @@ export class NumberInbox extends DurableObject<Env> {
     return this.analytics.current();
   }
 
-  async reportData(from: number, to: number, bucketStarts: number[]): Promise<NumberReportData> {
-    return this.analytics.report(from, to, bucketStarts);
+  async reportData(from: number, to: number, bucketStarts: number[], businessHours = false): Promise<NumberReportData> {
+    return this.analytics.report(from, to, bucketStarts, businessHours);
   }
 
   async health(): Promise<NumberHealth> {

@@ -12,7 +12,7 @@ const BOARD_PUSH_DELAY_MS = 50;
 
 /**
  * Analytics as the number records them (in the step that handles the event, through `analytics.ts`, which owns
- * the `rollups`, `samples` and `presence_log` tables) and the supervisors' live board read from them. The
+ * the day and 32-day rollups and sketches, `samples` and `presence_log`) and the supervisors' live board read from them. The
  * first-response clock (`frt_pending_since`, `opened_at` on the conversation) is read and stopped here.
  */
 export class Board {
@@ -86,7 +86,7 @@ export class Board {
     };
   }
 
-  report(from: number, to: number, bucketStarts: number[]): NumberReportData {
-    return reportData(this.ctx.sql, this.settings.stored()?.phoneNumberId ?? "", from, to, bucketStarts);
+  report(from: number, to: number, bucketStarts: number[], businessHours: boolean): NumberReportData {
+    return reportData(this.ctx.sql, this.settings.stored()?.phoneNumberId ?? "", from, to, bucketStarts, businessHours);
   }
 }

@@ -1,4 +1,6 @@
 import type { SQLSchemaMigration } from "durable-utils/sql-migrations";
+import { BIN_UPPER } from "../analytics/sketch";
+import { BLOCK_DAYS, DAY_MS, HOUR_COLUMNS } from "../analytics/time-cells";
 
 /** Append-only: never edit an entry that has shipped, add a new one. */
 export const numberInboxMigrations: SQLSchemaMigration[] = [
@@ -235,6 +237,85 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       -- Per-agent totals over a range read this index alone, in order, without sorting.
       CREATE INDEX IF NOT EXISTS rollups_by_agent ON rollups (metric, agent_id, hour, count);
       CREATE INDEX IF NOT EXISTS presence_by_time ON presence_log (at);
+    `,
+  },
+  {
+    idMonotonicInc: 13,
+    description: "analytics read from rollups: counts per day with a column per hour and per 32-day block, sketches of times and ratings per day and block, cumulative presence; backfilled from the hourly rollups and the samples",
+    sql: `
+      CREATE TABLE IF NOT EXISTS rollup_days (
+        metric TEXT NOT NULL, agent_id TEXT NOT NULL, day INTEGER NOT NULL, total INTEGER NOT NULL DEFAULT 0,
+        ${HOUR_COLUMNS.map((h) => `${h} INTEGER NOT NULL DEFAULT 0`).join(", ")},
+        PRIMARY KEY (metric, agent_id, day)
+      );
+      -- An agent's totals over whole days read this index alone.
+      CREATE INDEX IF NOT EXISTS rollup_days_totals ON rollup_days (metric, agent_id, day, total);
+      CREATE TABLE IF NOT EXISTS rollup_blocks (
+        metric TEXT NOT NULL, agent_id TEXT NOT NULL, block INTEGER NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (metric, agent_id, block)
+      );
+      CREATE TABLE IF NOT EXISTS sketch_days (
+        metric TEXT NOT NULL, day INTEGER NOT NULL, agent_id TEXT NOT NULL, bin INTEGER NOT NULL,
+        count INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL,
+        PRIMARY KEY (metric, day, agent_id, bin)
+      );
+      CREATE INDEX IF NOT EXISTS sketch_days_cover ON sketch_days (metric, day, agent_id, bin, count, lo, hi);
+      CREATE TABLE IF NOT EXISTS sketch_blocks (
+        metric TEXT NOT NULL, agent_id TEXT NOT NULL, bin INTEGER NOT NULL, block INTEGER NOT NULL,
+        count INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL,
+        PRIMARY KEY (metric, agent_id, bin, block)
+      );
+      -- In (metric, agent, bin) order, so a range is summed in one pass without sorting.
+      CREATE INDEX IF NOT EXISTS sketch_blocks_cover ON sketch_blocks (metric, agent_id, bin, block, count, lo, hi);
+
+      -- Counts: every event in the number's row ('*'), an agent's also in theirs and their block.
+      INSERT INTO rollup_days (metric, agent_id, day, total, ${HOUR_COLUMNS.join(", ")})
+        SELECT metric, '*', hour / 24, SUM(count), ${HOUR_COLUMNS.map((_, h) => `SUM(CASE WHEN hour % 24 = ${h} THEN count ELSE 0 END)`).join(", ")}
+        FROM rollups WHERE metric NOT LIKE 'assigned:%' GROUP BY metric, hour / 24;
+      INSERT INTO rollup_days (metric, agent_id, day, total, ${HOUR_COLUMNS.join(", ")})
+        SELECT metric, agent_id, hour / 24, SUM(count), ${HOUR_COLUMNS.map((_, h) => `SUM(CASE WHEN hour % 24 = ${h} THEN count ELSE 0 END)`).join(", ")}
+        FROM rollups WHERE agent_id != '' GROUP BY metric, agent_id, hour / 24;
+      INSERT INTO rollup_blocks (metric, agent_id, block, count)
+        SELECT metric, agent_id, hour / ${24 * BLOCK_DAYS}, SUM(count) FROM rollups WHERE agent_id != '' GROUP BY metric, agent_id, hour / ${24 * BLOCK_DAYS};
+      DROP TABLE rollups;
+
+      -- Each sample's bin, and its bin in business hours (the value itself when not measured), as binOf() finds it.
+      ALTER TABLE samples ADD COLUMN bin INTEGER;
+      ALTER TABLE samples ADD COLUMN business_bin INTEGER;
+      CREATE TABLE sketch_bounds (bin INTEGER PRIMARY KEY, upper INTEGER NOT NULL UNIQUE);
+      INSERT INTO sketch_bounds (bin, upper) VALUES ${BIN_UPPER.map((upper, bin) => `(${bin},${upper})`).join(",")};
+      UPDATE samples SET
+        bin = (SELECT b.bin FROM sketch_bounds b WHERE b.upper >= samples.value ORDER BY b.upper LIMIT 1),
+        business_bin = CASE WHEN metric = 'csat' THEN NULL ELSE
+          (SELECT b.bin FROM sketch_bounds b WHERE b.upper >= COALESCE(samples.business_value, samples.value) ORDER BY b.upper LIMIT 1) END;
+      DROP TABLE sketch_bounds;
+      -- The slowest first responses of a range, walked from the top; a tagged customer's conversations' samples.
+      CREATE INDEX IF NOT EXISTS samples_by_value ON samples (metric, value, at);
+      CREATE INDEX IF NOT EXISTS samples_by_conversation ON samples (conversation_id, metric, at, bin, value, business_bin, business_value);
+
+      INSERT INTO sketch_days (metric, day, agent_id, bin, count, lo, hi)
+        SELECT metric, at / ${DAY_MS}, agent_id, bin, COUNT(*), MIN(value), MAX(value) FROM samples GROUP BY metric, at / ${DAY_MS}, agent_id, bin;
+      INSERT INTO sketch_days (metric, day, agent_id, bin, count, lo, hi)
+        SELECT metric || ':business', at / ${DAY_MS}, agent_id, business_bin, COUNT(*), MIN(COALESCE(business_value, value)), MAX(COALESCE(business_value, value))
+        FROM samples WHERE metric != 'csat' GROUP BY metric, at / ${DAY_MS}, agent_id, business_bin;
+      INSERT INTO sketch_blocks (metric, agent_id, bin, block, count, lo, hi)
+        SELECT metric, agent_id, bin, at / ${DAY_MS * BLOCK_DAYS}, COUNT(*), MIN(value), MAX(value) FROM samples GROUP BY metric, agent_id, bin, at / ${DAY_MS * BLOCK_DAYS};
+      INSERT INTO sketch_blocks (metric, agent_id, bin, block, count, lo, hi)
+        SELECT metric || ':business', agent_id, business_bin, at / ${DAY_MS * BLOCK_DAYS}, COUNT(*), MIN(COALESCE(business_value, value)), MAX(COALESCE(business_value, value))
+        FROM samples WHERE metric != 'csat' GROUP BY metric, agent_id, business_bin, at / ${DAY_MS * BLOCK_DAYS};
+
+      -- Time in each state from the agent's first change up to this one, so any range is two lookups per agent.
+      ALTER TABLE presence_log ADD COLUMN available_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE presence_log ADD COLUMN away_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE presence_log ADD COLUMN offline_ms INTEGER NOT NULL DEFAULT 0;
+      UPDATE presence_log SET available_ms = c.available, away_ms = c.away, offline_ms = c.offline FROM (
+        SELECT id,
+          SUM(CASE WHEN previous = 'available' THEN at - since ELSE 0 END) OVER w AS available,
+          SUM(CASE WHEN previous = 'away' THEN at - since ELSE 0 END) OVER w AS away,
+          SUM(CASE WHEN previous = 'offline' THEN at - since ELSE 0 END) OVER w AS offline
+        FROM (SELECT id, agent_id, at, LAG(state) OVER w AS previous, LAG(at) OVER w AS since FROM presence_log WINDOW w AS (PARTITION BY agent_id ORDER BY at, id))
+        WINDOW w AS (PARTITION BY agent_id ORDER BY at, id)
+      ) AS c WHERE c.id = presence_log.id;
     `,
   },
 ];
