@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { NumberDetail } from "../../shared/numbers";
-import { api, BASE, conversationOfCustomer, createWorkspace, newCustomerWrites, setStatus } from "./helpers";
+import { api, BASE, connectSocket, conversationOfCustomer, createWorkspace, newCustomerWrites, setStatus } from "./helpers";
 
 /**
  * Issue #24 as a new user found it: company A's admin connects the phone number id company B has connected,
@@ -11,6 +11,7 @@ describe("one company cannot take over another company's number", () => {
   // Soft assertions: a failure lists every way A reached into B, not only the first.
   it.fails("connecting a number another company owns is refused, names nobody, and leaves the owner's inbox its own", async () => {
     const b = await createWorkspace(1);
+    const bSocket = await connectSocket(b.agents[0]!.token, b.phoneNumberId);
     await setStatus(b.agents[0]!.token, "available");
     const phone = await newCustomerWrites(b.phoneNumberId, "B 公司的客户");
     const conversation = await conversationOfCustomer(b.adminToken, b.phoneNumberId, phone);
@@ -43,5 +44,6 @@ describe("one company cannot take over another company's number", () => {
     // B keeps its number: new customers still reach B's agent.
     const later = await newCustomerWrites(b.phoneNumberId, "still B");
     expect.soft((await conversationOfCustomer(b.adminToken, b.phoneNumberId, later)).assigneeId, "B's next customer goes to B's agent").toBe(b.agents[0]!.id);
+    bSocket.close();
   });
 });
