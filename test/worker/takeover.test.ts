@@ -9,7 +9,7 @@ import { api, BASE, connectSocket, conversationOfCustomer, createWorkspace, newC
  */
 describe("one company cannot take over another company's number", () => {
   // Soft assertions: a failure lists every way A reached into B, not only the first.
-  it.fails("connecting a number another company owns is refused, names nobody, and leaves the owner's inbox its own", async () => {
+  it("connecting a number another company owns is refused, names nobody, and leaves the owner's inbox its own", async () => {
     const b = await createWorkspace(1);
     const bSocket = await connectSocket(b.agents[0]!.token, b.phoneNumberId);
     await setStatus(b.agents[0]!.token, "available");

@@ -10,7 +10,9 @@ import type { WebhookContact, WebhookMessage } from "../../shared/webhook";
 import type { Env } from "../env";
 import { listBody, markReadBody, mediaBody, reactionBody, templateBody, textBody } from "../graph/bodies";
 import { listTemplates, postStatus, sendMessage, type GraphConfig } from "../graph/client";
-import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
+import { ok, refuse, seesEverything, type Principal, type Refusal, type Result } from "../lib/result";
+import { deploymentTokenServes } from "../lib/deployment";
+import { clearTables } from "../archive/table-dump";
 import type { NumberBatch } from "../webhook/split";
 import { advanceDelivery, isDeliveryStatus } from "./delivery";
 import { describeInbound, previewOf } from "./message-content";
@@ -78,8 +80,10 @@ export interface NumberConfig {
   messagesPerSecond?: number;
   /** False once an admin disconnects the number: nothing is sent, the history stays readable. */
   connected: boolean;
-  /** The number's own access token, sealed with TOKEN_ENCRYPTION_KEY; null uses the deployment's token. */
+  /** The number's own access token, sealed with TOKEN_ENCRYPTION_KEY; null uses the deployment's token if it may. */
   accessTokenSealed: string | null;
+  /** Connected by the deployment's operator (setup token): only then may the deployment's token serve it (multi-company). */
+  operatorConnected?: boolean;
   /** Business hours and automatic messages; absent before they were ever set. */
   automation?: AutomationSettings;
   /** The workspace's time zone: where "today" starts on the live board. */
@@ -157,9 +161,10 @@ export class NumberInbox extends DurableObject<Env> {
 
   // ---- configuration pushed by the Workspace ----
 
-  async configure(config: NumberConfig): Promise<void> {
+  async configure(config: NumberConfig, handover?: { from: string }): Promise<Result<{ ok: true }>> {
     const { members: _, ...stored } = config;
     const previous = this.storedConfig();
+    if (previous && previous.workspaceId !== config.workspaceId && previous.workspaceId !== handover?.from) return refuse(409, "this number belongs to another workspace");
     this.cachedConfig = undefined;
     const staying = new Set(config.members.map((m) => m.id));
     // Conversations of people who no longer work on the number go back to routing rather than waiting on them.
@@ -204,12 +209,33 @@ export class NumberInbox extends DurableObject<Env> {
     }
     for (const ws of this.ctx.getWebSockets()) {
       const identity = ws.deserializeAttachment() as SocketIdentity | null;
-      if (identity && identity.role === "agent" && !staying.has(identity.agentId)) this.revokeSocket(ws, "you no longer work on this number");
+      // A number handed to another workspace closes every socket: they all belong to the workspace it left.
+      if (identity && ((identity.role === "agent" && !staying.has(identity.agentId)) || (previous && previous.workspaceId !== config.workspaceId))) this.revokeSocket(ws, "you no longer work on this number");
     }
     if (previous && JSON.stringify(previous.catalog) !== JSON.stringify(config.catalog)) await this.catalogChanged();
     this.drainQueue();
     void this.drainOutbox();
     await this.scheduleAlarm();
+    return ok({ ok: true });
+  }
+
+  /** Its owner gives the number up: sockets close and every row goes, so a next owner never sees this one's customers. */
+  async release(workspaceId: string): Promise<Result<{ ok: true }>> {
+    if (this.storedConfig() && this.storedConfig()!.workspaceId !== workspaceId) return refuse(409, "this number belongs to another workspace");
+    for (const ws of this.ctx.getWebSockets()) this.revokeSocket(ws, "this number was released by its workspace");
+    this.ctx.storage.transactionSync(() => {
+      clearTables(this.sql);
+      this.sql.exec("INSERT INTO messages_fts (messages_fts) VALUES ('delete-all')");
+    });
+    this.cachedConfig = undefined;
+    this.openedToken = null;
+    await this.ctx.storage.deleteAlarm();
+    return ok({ ok: true });
+  }
+
+  /** Every call made for a person must come from the workspace that owns this number, whatever route it came by. */
+  private stranger(viewer: Principal): Refusal | null {
+    return this.storedConfig()?.workspaceId === viewer.workspaceId ? null : refuse(404, "this number is not connected in your workspace");
   }
 
   /**
@@ -340,6 +366,7 @@ export class NumberInbox extends DurableObject<Env> {
       team?: string;
     },
   ): Promise<Result<{ conversations: Conversation[]; nextCursor: string | null }>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const query = viewQuery(request.view, request.sort, { personId: viewer.personId, supervisor: seesEverything(viewer) }, this.config().routing, {
       tagId: request.tag,
       unreadOnly: request.unread === "true",
@@ -374,6 +401,7 @@ export class NumberInbox extends DurableObject<Env> {
    * LIKE match). Only conversations the viewer may open are returned; history hits point at their message.
    */
   async search(viewer: Principal, query: string): Promise<Result<SearchResult[]>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const plan = planSearch(query);
     if (!plan) return refuse(400, "q: type something to search for");
     const results: SearchResult[] = [];
@@ -420,6 +448,7 @@ export class NumberInbox extends DurableObject<Env> {
   // ---- the customer: profile, tags, attributes ----
 
   async contactProfile(viewer: Principal, contactId: string): Promise<Result<ContactProfile>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const allowed = this.contactVisible(viewer, contactId);
     if (!allowed.ok) return allowed;
     const id = Number(contactId);
@@ -450,6 +479,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Adds or removes a company tag; a tag of a single-choice group replaces the group's other tag. Live for everyone. */
   async changeTag(viewer: Principal, contactId: string, change: { add?: string; remove?: string }): Promise<Result<ContactProfile>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const allowed = this.contactVisible(viewer, contactId);
     if (!allowed.ok) return allowed;
     const id = Number(contactId);
@@ -472,6 +502,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async setAttribute(viewer: Principal, contactId: string, key: string, value: unknown): Promise<Result<ContactProfile>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const allowed = this.contactVisible(viewer, contactId);
     if (!allowed.ok) return allowed;
     const def = this.config().catalog.attributes.find((a) => a.key === key);
@@ -513,21 +544,23 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   /** How many conversations each view holds for this person: the numbers on the panel's tabs. */
-  async counts(viewer: Principal): Promise<Record<ConversationView, number>> {
+  async counts(viewer: Principal): Promise<Result<Record<ConversationView, number>>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     // One indexed count per tab (conversations_by_assignee, conversations_queue, conversations_by_status):
     // panels ask after every change they hear of, so a full scan per question would not scale.
     const count = (query: string, ...args: SqlStorageValue[]) => this.sql.exec<{ n: number }>(query, ...args).one().n;
-    return {
+    return ok({
       mine: count("SELECT COUNT(*) AS n FROM conversations WHERE assignee_id = ? AND status IN ('open', 'pending')", viewer.personId),
       unassigned: count("SELECT COUNT(*) AS n FROM conversations WHERE assignee_id IS NULL AND status = 'open'"),
       all: count("SELECT COUNT(*) AS n FROM conversations WHERE status IN ('open', 'pending')"),
       resolved: seesEverything(viewer)
         ? count("SELECT COUNT(*) AS n FROM conversations WHERE status = 'resolved'")
         : count("SELECT COUNT(*) AS n FROM conversations WHERE assignee_id = ? AND status = 'resolved'", viewer.personId),
-    };
+    });
   }
 
   async listMessages(viewer: Principal, conversationId: string): Promise<Result<Message[]>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const conversation = this.visibleConversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const id = Number(conversationId);
@@ -544,6 +577,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Stores an outbound message and its outbox entry in one step, then tries to send it at once. */
   async send(viewer: Principal, conversationId: string, request: SendMessageRequest): Promise<Result<Message>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const conversation = this.visibleConversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const c = conversation.value;
@@ -637,6 +671,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** WhatsApp's typing indicator (which also marks the customer's last message read); lasts 25 s. */
   async typing(viewer: Principal, conversationId: string): Promise<Result<{ ok: true }>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const conversation = this.visibleConversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const wamid = this.lastInboundWamid(Number(conversationId));
@@ -646,6 +681,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async resolve(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const conversation = this.visibleConversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     if (!this.mayReply(viewer, conversation.value)) return refuse(403, "only the assigned agent or a supervisor can resolve this conversation");
@@ -666,6 +702,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async reopen(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const conversation = this.visibleConversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     if (conversation.value.status === "open") return refuse(409, "this conversation is already open");
@@ -680,6 +717,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Mark pending: out of the agent's way (and off their load) until a time or the customer's next message. */
   async snooze(viewer: Principal, conversationId: string, until: number | null): Promise<Result<Conversation>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const conversation = this.visibleConversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const c = conversation.value;
@@ -705,6 +743,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** "Assign to me" from the queue. One object, no await between check and write: two clicks, one owner. */
   async claim(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const id = Number(conversationId);
     const row = Number.isInteger(id) ? this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).toArray()[0] : undefined;
     if (!row) return refuse(404, `conversation ${conversationId} does not exist on this number`);
@@ -720,6 +759,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async transfer(viewer: Principal, conversationId: string, request: TransferRequest): Promise<Result<Conversation>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     const conversation = this.visibleConversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const c = conversation.value;
@@ -763,6 +803,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Everyone who works on the number, with live status and load: the transfer picker and the floor. */
   async agents(viewer: Principal): Promise<Result<NumberAgent[]>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     void viewer;
     const now = this.now();
     const config = this.config();
@@ -799,6 +840,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Whether this media id belongs to a message the viewer may see (the route then streams it). */
   async mediaVisible(viewer: Principal, mediaId: string): Promise<boolean> {
+    if (this.stranger(viewer)) return false;
     const rows = this.sql
       .exec<{ conversation_id: number }>("SELECT conversation_id FROM messages WHERE json_extract(content, '$.media.id') = ? LIMIT 20", mediaId)
       .toArray();
@@ -806,6 +848,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async templates(viewer: Principal, refresh: boolean): Promise<Result<Template[]>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     void viewer;
     if (refresh || this.sql.exec("SELECT 1 FROM templates LIMIT 1").toArray().length === 0) {
       const synced = await this.syncTemplates();
@@ -889,6 +932,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Webhook errors and token problems of this number; `detail` is JSON text. */
   async events(viewer: Principal): Promise<Result<{ kind: string; detail: string; at: number }[]>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins read the number's events");
     return ok(this.sql.exec<{ kind: string; detail: string; at: number }>("SELECT kind, detail, at FROM events ORDER BY id DESC LIMIT 200").toArray());
   }
@@ -904,7 +948,7 @@ export class NumberInbox extends DurableObject<Env> {
   /** The floor's view of this number: its members' facts and who waits in its queue, longest first. */
   async floor(): Promise<{ agents: NumberAgent[]; waiting: FloorWaiting[] }> {
     if (!this.storedConfig()) return { agents: [], waiting: [] };
-    const agents = await this.agents({ workspaceId: "", personId: "", name: "", role: "admin" });
+    const agents = await this.agents({ workspaceId: this.config().workspaceId, personId: "", name: "", role: "admin" });
     const waiting = this.sql
       .exec(`${CONVERSATION_SELECT} WHERE c.assignee_id IS NULL AND c.status = 'open' ORDER BY c.queued_at, c.id LIMIT 500`)
       .toArray()
@@ -965,6 +1009,7 @@ export class NumberInbox extends DurableObject<Env> {
     const agentId = request.headers.get("x-agent-id");
     const role = request.headers.get("x-agent-role") as Role | null;
     if (!agentId || !role) return new Response("missing identity", { status: 400 });
+    if (request.headers.get("x-workspace-id") !== this.storedConfig()?.workspaceId) return new Response("this number is not connected in your workspace", { status: 404 });
     if (request.headers.get("x-watch-only") === "1") {
       // Tagged apart from the agent's own sockets: it neither makes them present nor receives their notices.
       const { 0: client, 1: server } = new WebSocketPair();
@@ -1962,7 +2007,8 @@ export class NumberInbox extends DurableObject<Env> {
   /** The number's own token when one was saved (opened only here, in memory), else the deployment's. */
   private async graph(): Promise<GraphConfig> {
     const config = this.config();
-    let accessToken = this.env.WHATSAPP_ACCESS_TOKEN;
+    // No token at all rather than the deployment's for a number a company admin connected: Meta answers 190 and the queue holds.
+    let accessToken = deploymentTokenServes(this.env, config) ? this.env.WHATSAPP_ACCESS_TOKEN : "";
     if (config.accessTokenSealed) {
       if (this.openedToken?.sealed !== config.accessTokenSealed) {
         const opened = await openToken(this.env.TOKEN_ENCRYPTION_KEY, config.phoneNumberId, config.accessTokenSealed);
@@ -2163,6 +2209,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** A supervisor reads any conversation, resolved or not, with its whole log; nothing is marked read. */
   async review(viewer: Principal, conversationId: string): Promise<Result<{ conversation: Conversation; messages: Message[] }>> {
+    const stranger = this.stranger(viewer); if (stranger) return stranger;
     if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins review conversations");
     const id = Number(conversationId);
     const row = this.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).toArray()[0];

@@ -17,10 +17,12 @@ import type {
   WorkspaceEvent,
 } from "../../shared/people";
 import type { ConnectNumberRequest, NumberDetail, UpdateNumberRequest } from "../../shared/numbers";
+import { deploymentMode, deploymentTokenServes } from "../lib/deployment";
+import { proveControl } from "./number-proof";
 import type { AuditEntry, AuditQuery } from "../../shared/audit";
 import type { Floor, FloorAgent } from "../../shared/floor";
 import type { CannedImportResult, CannedRequest, TagUsage } from "../../shared/catalog";
-import { phoneNumberInfo, type PhoneNumberInfo } from "../graph/client";
+import { phoneNumberInfo, type GraphConfig, type GraphResult, type PhoneNumberInfo } from "../graph/client";
 import { MissingKeyError, openToken, sealToken } from "../lib/token-vault";
 import { queryAudit, recordAudit, type AuditChange } from "./audit-log";
 import { readCannedCsv, writeCannedCsv } from "./canned-csv";
@@ -57,6 +59,13 @@ interface PersonRow {
   created_at: number;
   [key: string]: SqlStorageValue;
 }
+
+/** Who the audit log names for what the deployment's operator did with the setup token. */
+const OPERATOR = { personId: "operator", name: "Deployment operator" };
+
+/** The same words whoever owns it: a company never learns which other one has a number, nor its id. */
+const numberTaken = (phoneNumberId: string) =>
+  refuse(409, `number ${phoneNumberId} is connected to another workspace of this deployment; if it is yours, ask the deployment's operator to move it`);
 
 const newId = (prefix: string) => `${prefix}${randomToken(9).replace(/[^a-zA-Z0-9]/g, "x").toLowerCase()}`;
 
@@ -202,6 +211,11 @@ export class Workspace extends DurableObject<Env> {
           description: "automation per number: business hours and automatic messages",
           sql: "CREATE TABLE IF NOT EXISTS number_automation (phone_number_id TEXT PRIMARY KEY, settings TEXT NOT NULL)",
         },
+        {
+          idMonotonicInc: 7,
+          description: "numbers the deployment's operator connected, which the deployment's token may serve",
+          sql: "ALTER TABLE numbers ADD COLUMN operator_connected INTEGER NOT NULL DEFAULT 0",
+        },
       ],
     });
     void ctx.blockConcurrencyWhile(async () => {
@@ -289,47 +303,135 @@ export class Workspace extends DurableObject<Env> {
   }
 
   /**
-   * Connects (or reconnects) a number. A token given here must work: the Graph API is asked for the number's
-   * display phone number and quality rating with it, and the token is then stored sealed, never shown again.
+   * Connects (or reconnects) a number. Ownership is exclusive and proven: a number another workspace owns is refused
+   * first, then Meta must confirm the token reads the number (and lists it in its WABA) before anything is written;
+   * the token is then stored sealed, never shown again.
    */
   async connectNumber(principal: Principal, request: ConnectNumberRequest): Promise<Result<NumberDetail>> {
     if (principal.role !== "admin") return refuse(403, "only an admin can connect a number");
+    return this.attachNumber(principal, request, { operator: false, moveFrom: null });
+  }
+
+  /** The operator's connect (setup token), or the second half of a move: the deployment's token may serve the number. */
+  async operatorConnectNumber(request: ConnectNumberRequest, moveFrom: string | null = null): Promise<Result<NumberDetail>> {
+    if (!this.exists()) return refuse(404, "no workspace with this id in this deployment");
+    return this.attachNumber(OPERATOR, request, { operator: true, moveFrom });
+  }
+
+  private async attachNumber(
+    actor: Pick<Principal, "personId" | "name">,
+    request: ConnectNumberRequest,
+    via: { operator: boolean; moveFrom: string | null },
+  ): Promise<Result<NumberDetail>> {
+    const id = request.phoneNumberId;
     const unknownMember = this.unknownPerson(request.memberIds);
     if (unknownMember) return refuse(422, `memberIds: no person with id ${unknownMember} in this workspace`);
-    const before = this.numberRow(request.phoneNumberId);
-    const sealed = await this.sealIfGiven(request.phoneNumberId, request.accessToken);
+    const directory = this.env.DIRECTORY.getByName("directory");
+    const me = this.workspaceId();
+    const owner = await directory.ownerOfNumber(id);
+    if (owner !== null && owner !== me && owner !== via.moveFrom) return numberTaken(id);
+    if (via.moveFrom && owner !== via.moveFrom) return refuse(409, `number ${id} is no longer where the move started; look it up again`);
+    const before = via.moveFrom ? undefined : this.numberRow(id);
+    const wabaId = request.wabaId ?? (before?.waba_id as string | null | undefined) ?? null;
+    const operatorConnected = via.operator || before?.operator_connected === 1;
+    const multi = deploymentMode(this.env) === "multi";
+    if (multi && !via.operator && wabaId === null) {
+      return refuse(422, "wabaId: this deployment serves several companies, so a number is connected with the id of the WhatsApp Business Account it belongs to");
+    }
+    const sealed = await this.sealIfGiven(id, request.accessToken);
     if (!sealed.ok) return sealed;
-    const check = await this.checkWithGraph(request.phoneNumberId, sealed.value ?? (before?.access_token_sealed as string | null) ?? null);
-    if (request.accessToken && !check.ok) return refuse(422, `Meta refused this access token for number ${request.phoneNumberId}: ${check.title}`);
-    const displayPhoneNumber = check.ok ? check.value.displayPhoneNumber : (request.displayPhoneNumber ?? (before?.display_phone_number as string | undefined));
-    if (!displayPhoneNumber) return refuse(422, `displayPhoneNumber: the Graph API could not describe number ${request.phoneNumberId} (${check.ok ? "" : check.title}); type it`);
+    const token = request.accessToken ?? (await this.ownToken(id, before)) ?? (deploymentTokenServes(this.env, { operatorConnected }) ? this.env.WHATSAPP_ACCESS_TOKEN : null);
+    if (!token) {
+      return refuse(422, "accessToken: this deployment serves several companies, so a company admin proves control of a number with an access token of the business's own (a system user's with whatsapp_business_management and whatsapp_business_messaging) that Meta accepts for it");
+    }
+    const proof = await proveControl(this.graphWith(token), id, wabaId);
+    if (!proof.ok) return proof;
+    const claimed = via.moveFrom ? await directory.moveNumber(id, via.moveFrom, me, wabaId) : (await directory.claimNumber(id, wabaId, me)).owner === me;
+    if (!claimed) return numberTaken(id);
+    const handedOver = via.moveFrom ? await this.env.WORKSPACE.getByName(via.moveFrom).handOverNumber(id) : null;
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
-        `INSERT INTO numbers (phone_number_id, display_name, display_phone_number, waba_id, connected_at, access_token_sealed) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO numbers (phone_number_id, display_name, display_phone_number, waba_id, connected_at, access_token_sealed, operator_connected) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (phone_number_id) DO UPDATE SET display_name = excluded.display_name,
            display_phone_number = excluded.display_phone_number, waba_id = excluded.waba_id, disconnected_at = NULL,
-           access_token_sealed = COALESCE(excluded.access_token_sealed, numbers.access_token_sealed)`,
-        request.phoneNumberId,
+           access_token_sealed = COALESCE(excluded.access_token_sealed, numbers.access_token_sealed), operator_connected = excluded.operator_connected`,
+        id,
         request.displayName,
-        displayPhoneNumber,
-        request.wabaId ?? null,
+        proof.value.displayPhoneNumber,
+        wabaId,
         now,
         sealed.value,
+        operatorConnected ? 1 : 0,
       );
-      if (check.ok) this.storeCheck(request.phoneNumberId, check.value, now);
-      this.replaceMemberships(request.phoneNumberId, request.memberIds);
-      this.audit(principal, {
-        action: before ? "number.reconnect" : "number.connect",
-        target: `number:${request.phoneNumberId}`,
+      this.storeCheck(id, proof.value, now);
+      this.replaceMemberships(id, request.memberIds);
+      this.audit(actor, {
+        action: via.moveFrom ? "number.move_in" : before ? "number.reconnect" : "number.connect",
+        target: `number:${id}`,
         targetName: request.displayName,
-        oldValue: before ? { displayName: before.display_name, connected: before.disconnected_at === null } : null,
-        newValue: { displayName: request.displayName, wabaId: request.wabaId ?? null, memberIds: request.memberIds, accessToken: request.accessToken ? "(replaced)" : "(unchanged)" },
+        oldValue: before ? { displayName: before.display_name, connected: before.disconnected_at === null } : handedOver ? { displayName: handedOver.displayName } : null,
+        newValue: { displayName: request.displayName, wabaId, memberIds: request.memberIds, accessToken: request.accessToken ? "(replaced)" : "(unchanged)", ...(via.operator ? { by: "deployment operator" } : {}) },
       });
     });
-    await this.env.DIRECTORY.getByName("directory").registerNumber(request.phoneNumberId, request.wabaId ?? null, this.workspaceId());
-    await this.pushNumberConfig(request.phoneNumberId);
-    return ok(await this.numberDetail(request.phoneNumberId));
+    const pushed = await this.pushNumberConfig(id, via.moveFrom ? { from: via.moveFrom } : undefined);
+    if (!pushed.ok) {
+      // Only a number whose object still answers to another workspace gets here (storage from before ownership was checked).
+      if (!before) {
+        this.forgetNumber(id);
+        await directory.releaseNumbers([id], me);
+      }
+      return pushed;
+    }
+    return ok(await this.numberDetail(id));
+  }
+
+  /**
+   * The owner gives a number up: audited here, then its object wipes every conversation and closes its sockets (the
+   * customers were this company's, not the number's next owner's), and the deployment forgets whose it was.
+   */
+  async releaseNumber(principal: Principal, phoneNumberId: string, confirm: string): Promise<Result<{ released: string }>> {
+    if (principal.role !== "admin") return refuse(403, "only an admin releases a number");
+    const row = this.numberRow(phoneNumberId);
+    if (!row) return refuse(404, `number ${phoneNumberId} is not connected in this workspace`);
+    if (confirm !== phoneNumberId) return refuse(400, "confirm: type the phone number id again to release it; its conversations are deleted from this deployment");
+    const wiped = await this.env.NUMBER_INBOX.getByName(phoneNumberId).release(this.workspaceId());
+    if (!wiped.ok) return wiped;
+    this.ctx.storage.transactionSync(() => {
+      this.forgetNumber(phoneNumberId);
+      this.audit(principal, { action: "number.release", target: `number:${phoneNumberId}`, targetName: row.display_name as string, oldValue: { displayName: row.display_name, wabaId: row.waba_id }, newValue: null });
+    });
+    await this.env.DIRECTORY.getByName("directory").releaseNumbers([phoneNumberId], this.workspaceId());
+    return ok({ released: phoneNumberId });
+  }
+
+  /** The first half of an operator's move: the number leaves this workspace, audited, its conversations going with it. */
+  async handOverNumber(phoneNumberId: string): Promise<{ displayName: string } | null> {
+    const row = this.numberRow(phoneNumberId);
+    if (!row) return null;
+    this.ctx.storage.transactionSync(() => {
+      this.forgetNumber(phoneNumberId);
+      this.audit(OPERATOR, { action: "number.move_out", target: `number:${phoneNumberId}`, targetName: row.display_name as string, oldValue: { displayName: row.display_name }, newValue: { movedTo: "another workspace, by the deployment operator" } });
+    });
+    return { displayName: row.display_name as string };
+  }
+
+  /** What a move needs to know of the number where it is now; for the operator's route only. */
+  async numberFacts(phoneNumberId: string): Promise<{ displayName: string; wabaId: string | null } | null> {
+    const row = this.numberRow(phoneNumberId);
+    return row ? { displayName: row.display_name as string, wabaId: (row.waba_id as string | null) ?? null } : null;
+  }
+
+  /** Whose token calls Meta for this number, for the worker's media routes: the sealed text only, opened in the worker. */
+  async numberCredentials(phoneNumberId: string): Promise<{ sealed: string | null; operatorConnected: boolean } | null> {
+    const row = this.numberRow(phoneNumberId);
+    return row ? { sealed: (row.access_token_sealed as string | null) ?? null, operatorConnected: row.operator_connected === 1 } : null;
+  }
+
+  private forgetNumber(phoneNumberId: string): void {
+    for (const table of ["numbers", "memberships", "number_members", "number_routing", "number_automation", "socket_tickets"]) {
+      this.sql.exec(`DELETE FROM ${table} WHERE phone_number_id = ?`, phoneNumberId);
+    }
   }
 
   async updateNumber(principal: Principal, phoneNumberId: string, update: UpdateNumberRequest): Promise<Result<NumberDetail>> {
@@ -342,10 +444,10 @@ export class Workspace extends DurableObject<Env> {
     }
     const sealed = await this.sealIfGiven(phoneNumberId, update.accessToken);
     if (!sealed.ok) return sealed;
-    if (sealed.value) {
-      const check = await this.checkWithGraph(phoneNumberId, sealed.value);
-      if (!check.ok) return refuse(422, `Meta refused this access token for number ${phoneNumberId}: ${check.title}`);
-      this.storeCheck(phoneNumberId, check.value, Date.now());
+    if (sealed.value && update.accessToken) {
+      const proof = await proveControl(this.graphWith(update.accessToken), phoneNumberId, (before.waba_id as string | null) ?? null);
+      if (!proof.ok) return proof;
+      this.storeCheck(phoneNumberId, proof.value, Date.now());
     }
     const oldMembers = this.explicitMembers(phoneNumberId);
     this.ctx.storage.transactionSync(() => {
@@ -369,7 +471,7 @@ export class Workspace extends DurableObject<Env> {
     if (!seesEverything(principal)) return refuse(403, "only supervisors and admins check a number's health");
     const row = this.numberRow(phoneNumberId);
     if (!row) return refuse(404, `number ${phoneNumberId} is not connected`);
-    const check = await this.checkWithGraph(phoneNumberId, (row.access_token_sealed as string | null) ?? null);
+    const check = await this.checkWithGraph(phoneNumberId, row);
     if (check.ok) this.storeCheck(phoneNumberId, check.value, Date.now());
     return ok(await this.numberDetail(phoneNumberId, check.ok ? null : check.title));
   }
@@ -615,7 +717,9 @@ export class Workspace extends DurableObject<Env> {
   // ---- sockets ----
 
   async issueSocketTicket(principal: Principal, phoneNumberId: string): Promise<Result<{ ticket: string; expiresAt: number }>> {
-    if (!this.canUseNumber(principal, phoneNumberId)) return refuse(403, `you are not a member of number ${phoneNumberId}`);
+    const access = await this.numberAccess(principal, phoneNumberId);
+    if (access === "not_here") return refuse(404, `number ${phoneNumberId} is not connected in this workspace`);
+    if (access === "not_member") return refuse(403, `you are not a member of number ${phoneNumberId}`);
     const ticket = `${this.workspaceId()}.${randomToken()}`;
     const expiresAt = Date.now() + SOCKET_TICKET_LIFETIME_MS;
     this.sql.exec("DELETE FROM socket_tickets WHERE expires_at < ?", Date.now());
@@ -646,8 +750,14 @@ export class Workspace extends DurableObject<Env> {
     return this.numbersOf(principal.personId, principal.role).some((n) => n.phoneNumberId === phoneNumberId);
   }
 
-  async assertNumberAccess(principal: Principal, phoneNumberId: string): Promise<boolean> {
-    return this.canUseNumber(principal, phoneNumberId);
+  /**
+   * The one answer to "may this person touch this number": not at all unless this workspace owns it (the Directory
+   * gave it the number, exclusively), and an agent only on the numbers they work on. The worker's number gate and
+   * the socket ticket ask it; the number's own object then refuses any other workspace's caller as well.
+   */
+  async numberAccess(principal: Principal, phoneNumberId: string): Promise<"works_here" | "not_member" | "not_here"> {
+    if (principal.workspaceId !== this.workspaceId() || !this.numberRow(phoneNumberId)) return "not_here";
+    return this.canUseNumber(principal, phoneNumberId) ? "works_here" : "not_member";
   }
 
   // ---- workspace archive: export and import into a fresh deployment ----
@@ -659,10 +769,14 @@ export class Workspace extends DurableObject<Env> {
   /** What an export reads: this object's tables and schema, and its numbers (with whether each has its own token). */
   async archiveInfo(principal: Principal): Promise<Result<{ id: string; name: string; schemaVersion: number; tables: string[]; numbers: { phoneNumberId: string; ownToken: boolean }[] }>> {
     if (principal.role !== "admin") return refuse(403, "only admins export the workspace's data");
-    const numbers = this.sql
+    const listed = this.sql
       .exec<{ phone_number_id: string; own: number }>("SELECT phone_number_id, access_token_sealed IS NOT NULL AS own FROM numbers ORDER BY connected_at")
       .toArray()
       .map((n) => ({ phoneNumberId: n.phone_number_id, ownToken: n.own === 1 }));
+    // Only numbers the deployment says are this workspace's: never another company's conversations in this file.
+    const directory = this.env.DIRECTORY.getByName("directory");
+    const owners = await Promise.all(listed.map((n) => directory.ownerOfNumber(n.phoneNumberId)));
+    const numbers = listed.filter((_, i) => owners[i] === this.workspaceId());
     const name = this.workspaceName()!;
     this.audit(principal, { action: "workspace.export", target: `workspace:${this.workspaceId()}`, targetName: name, oldValue: null, newValue: { numbers: numbers.length } });
     return ok({ id: this.workspaceId(), name, ...(await storeInfo(this.archiveStore)), numbers });
@@ -709,6 +823,11 @@ export class Workspace extends DurableObject<Env> {
   }
 
   // ---- internals ----
+
+  /** Whether this object is a finished workspace (setup or an import made it one). */
+  private exists(): boolean {
+    return this.sql.exec("SELECT 1 FROM meta WHERE key = 'id'").toArray().length > 0;
+  }
 
   /** Null only in an object an import is still filling. */
   private workspaceName(): string | null {
@@ -859,13 +978,21 @@ export class Workspace extends DurableObject<Env> {
     }
   }
 
-  /** The token is opened only for this call and never leaves the object. */
-  private async checkWithGraph(phoneNumberId: string, sealed: string | null) {
-    const own = sealed ? await openToken(this.env.TOKEN_ENCRYPTION_KEY, phoneNumberId, sealed).catch(() => null) : null;
-    return phoneNumberInfo(
-      { base: this.env.GRAPH_API_BASE, version: this.env.GRAPH_API_VERSION, accessToken: own ?? this.env.WHATSAPP_ACCESS_TOKEN },
-      phoneNumberId,
-    );
+  /** The number's own token, opened only for a call and never leaving the object; null without one. */
+  private async ownToken(phoneNumberId: string, row: Record<string, SqlStorageValue> | undefined): Promise<string | null> {
+    const sealed = (row?.access_token_sealed as string | null | undefined) ?? null;
+    return sealed ? await openToken(this.env.TOKEN_ENCRYPTION_KEY, phoneNumberId, sealed).catch(() => null) : null;
+  }
+
+  private graphWith(accessToken: string): GraphConfig {
+    return { base: this.env.GRAPH_API_BASE, version: this.env.GRAPH_API_VERSION, accessToken };
+  }
+
+  /** Asks Meta about a connected number with the token that serves it: its own, else the deployment's where that may. */
+  private async checkWithGraph(phoneNumberId: string, row: Record<string, SqlStorageValue>): Promise<GraphResult<PhoneNumberInfo>> {
+    const token = (await this.ownToken(phoneNumberId, row)) ?? (deploymentTokenServes(this.env, { operatorConnected: row.operator_connected === 1 }) ? this.env.WHATSAPP_ACCESS_TOKEN : null);
+    if (!token) return { ok: false, code: 0, title: "this number has no access token of its own; an admin enters one (the deployment's token serves only numbers its operator connected)", httpStatus: null };
+    return phoneNumberInfo(this.graphWith(token), phoneNumberId);
   }
 
   private storeCheck(phoneNumberId: string, info: PhoneNumberInfo, now: number): void {
@@ -894,6 +1021,7 @@ export class Workspace extends DurableObject<Env> {
       disconnectedAt: (r.disconnected_at as number | null) ?? null,
       memberIds: this.explicitMembers(phoneNumberId),
       hasOwnToken: r.access_token_sealed !== null,
+      deploymentToken: deploymentTokenServes(this.env, { operatorConnected: r.operator_connected === 1 }),
       health: {
         lastWebhookAt: health.lastWebhookAt,
         qualityRating: (r.quality_rating as NumberDetail["health"]["qualityRating"]) ?? "UNKNOWN",
@@ -946,7 +1074,7 @@ export class Workspace extends DurableObject<Env> {
     );
   }
 
-  private async pushNumberConfig(phoneNumberId: string): Promise<void> {
+  private async pushNumberConfig(phoneNumberId: string, handover?: { from: string }): Promise<Result<{ ok: true }>> {
     const number = this.sql.exec("SELECT * FROM numbers WHERE phone_number_id = ?", phoneNumberId).one();
     const people = new Map(
       this.sql
@@ -965,6 +1093,7 @@ export class Workspace extends DurableObject<Env> {
       },
       connected: number.disconnected_at === null,
       accessTokenSealed: (number.access_token_sealed as string | null) ?? null,
+      operatorConnected: number.operator_connected === 1,
       automation: this.storedAutomation(phoneNumberId),
       explicitMemberIds: this.sql
         .exec<{ person_id: string }>("SELECT person_id FROM memberships WHERE phone_number_id = ? ORDER BY position", phoneNumberId)
@@ -988,7 +1117,7 @@ export class Workspace extends DurableObject<Env> {
         this.sql.exec("INSERT INTO number_members (phone_number_id, person_id) VALUES (?, ?)", phoneNumberId, m.id);
       }
     });
-    await this.env.NUMBER_INBOX.getByName(phoneNumberId).configure(config);
+    return this.env.NUMBER_INBOX.getByName(phoneNumberId).configure(config, handover);
   }
 
   private async pushAllNumbers(): Promise<void> {
