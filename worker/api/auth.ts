@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { Role } from "../../shared/people";
 import { errorResponse } from "../lib/errors";
 import { carriesSetupToken } from "../lib/setup-token";
-import { workspaceIdOfToken } from "../workspace/Workspace";
+import { workspaceIdOfToken } from "../workspace/ids";
 import type { AppEnv } from "./context";
 
 /**

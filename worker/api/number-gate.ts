@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { errorResponse } from "../lib/errors";
-import { workspaceIdOfToken } from "../workspace/Workspace";
+import { workspaceIdOfToken } from "../workspace/ids";
 import { establishSession } from "./auth";
 import type { AppEnv } from "./context";
 
