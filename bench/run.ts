@@ -121,7 +121,7 @@ async function endToEnd(stack: Stack, adminToken: string) {
     const { token } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email, password: DEMO_PASSWORD });
     agents.push({ id: person.id, token, socket: null as unknown as WebSocket });
   }
-  await api(stack, "POST", "/numbers", adminToken, { phoneNumberId: E2E_NUMBER, displayName: "Bench e2e", displayPhoneNumber: "+1 555 0201", memberIds: agents.map((a) => a.id) });
+  await stack.connectNumber(adminToken, { phoneNumberId: E2E_NUMBER, displayName: "Bench e2e", memberIds: agents.map((a) => a.id) });
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const seen = new Set<string>();
@@ -167,7 +167,7 @@ async function endToEnd(stack: Stack, adminToken: string) {
 /** The agent's list of `size.panel` open conversations: time from opening the panel to the list being interactive. */
 async function sidePanel(stack: Stack, adminToken: string) {
   const lina = await api<{ token: string; agent: { id: string } }>(stack, "POST", "/sessions", null, { email: "lina@acme.test", password: DEMO_PASSWORD });
-  await api(stack, "POST", "/numbers", adminToken, { phoneNumberId: PANEL_NUMBER, displayName: "Bench panel", displayPhoneNumber: "+1 555 0202", memberIds: [lina.agent.id] });
+  await stack.connectNumber(adminToken, { phoneNumberId: PANEL_NUMBER, displayName: "Bench panel", memberIds: [lina.agent.id] });
   await api(stack, "PUT", "/me/status", lina.token, { status: "available" });
   const { ticket } = await api<{ ticket: string }>(stack, "POST", "/socket-ticket", lina.token, { phoneNumberId: PANEL_NUMBER });
   const socket = new WebSocket(`${stack.workerUrl.replace("http", "ws")}/api/numbers/${PANEL_NUMBER}/socket?ticket=${ticket}`);
@@ -224,7 +224,7 @@ async function sidePanel(stack: Stack, adminToken: string) {
  * application in `window.__boardUpdates`, hooked here to report its instant).
  */
 async function liveBoard(stack: Stack, adminToken: string) {
-  await api(stack, "POST", "/numbers", adminToken, { phoneNumberId: BOARD_NUMBER, displayName: "Bench board", displayPhoneNumber: "+1 555 0203", memberIds: [] });
+  await stack.connectNumber(adminToken, { phoneNumberId: BOARD_NUMBER, displayName: "Bench board" });
   const browser = await launchWithExtension();
   try {
     const page = await browser.context.newPage();

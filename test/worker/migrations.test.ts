@@ -83,7 +83,7 @@ describe("storage written by the previous release", () => {
     expect(dump.lastMigration).toBe(4);
     await runInDurableObject(env.WORKSPACE.getByName(`migrated-${ids.workspaceId}`), async (_, state) => {
       await restore(state, dump);
-      const workspace = await upgrade(state, () => new Workspace(state, env), 6);
+      const workspace = await upgrade(state, () => new Workspace(state, env), 7);
       expectRowsKept(state, dump);
       const admin: Principal = { workspaceId: ids.workspaceId, personId: "someone", name: "Auditor", role: "admin" };
       const people = await workspace.listPeople(admin);

@@ -18,6 +18,8 @@ const MATRIX: Record<string, Gate> = {
   "POST /setup/import/begin": "setup",
   "POST /setup/import/rows": "setup",
   "POST /setup/import/finish": "setup",
+  "POST /setup/numbers": "setup",
+  "POST /setup/numbers/{phoneNumberId}/move": "setup",
 
   "GET /me": "agent",
   "PUT /me": "agent",
@@ -93,6 +95,7 @@ const MATRIX: Record<string, Gate> = {
   "POST /numbers": "admin",
   "PUT /numbers/{phoneNumberId}": "admin",
   "POST /numbers/{phoneNumberId}/disconnect": "admin",
+  "POST /numbers/{phoneNumberId}/release": "admin",
   "GET /numbers/{phoneNumberId}/webhook-setup": "admin",
   "GET /workspace/export": "admin",
 };

@@ -8,7 +8,7 @@ import type { AgentStatus, Role } from "../../shared/people";
 import type { NumberAgent, TransferRequest } from "../../shared/routing";
 import type { Row as ArchiveRow } from "../archive/table-dump";
 import type { Env } from "../env";
-import { ok, type Principal, type Result } from "../lib/result";
+import { ok, refuse, type Principal, type Result } from "../lib/result";
 import type { NumberBatch } from "../webhook/split";
 import { Access } from "./access";
 import { ActivityLog } from "./activity";
@@ -123,9 +123,15 @@ export class NumberInbox extends DurableObject<Env> {
 
   // ---- configuration pushed by the Workspace ----
 
-  async configure(config: NumberConfig): Promise<void> {
+  /**
+   * The Workspace pushes the number's configuration. A number has one owner: a configuration from another workspace
+   * is refused unless it is the operator's explicit move (`handover.from` names the owner it leaves).
+   */
+  async configure(config: NumberConfig, handover?: { from: string }): Promise<Result<{ ok: true }>> {
     const { members, ...stored } = config;
     const previous = this.settings.stored();
+    const ownerChanges = previous !== null && previous.workspaceId !== config.workspaceId;
+    if (ownerChanges && previous.workspaceId !== handover?.from) return refuse(409, "this number belongs to another workspace");
     this.settings.forget();
     const staying = new Set(members.map((m) => m.id));
     const leaving = this.assignment.heldByLeavers(staying);
@@ -139,11 +145,33 @@ export class NumberInbox extends DurableObject<Env> {
       this.numberHealth.tokenWorks();
     }
     this.assignment.reassignFromLeavers(leaving);
-    this.sockets.revokeAgentsOutside(staying, "you no longer work on this number");
+    // A number handed to another workspace closes every socket: they all belong to the workspace it left.
+    if (ownerChanges) this.sockets.revokeAll("you no longer work on this number");
+    else this.sockets.revokeAgentsOutside(staying, "you no longer work on this number");
     if (previous && JSON.stringify(previous.catalog) !== JSON.stringify(config.catalog)) await this.catalogChanged();
     this.assignment.drainQueue();
     void this.outbox.drain();
     await this.scheduleAlarm();
+    return ok({ ok: true });
+  }
+
+  /** Its owner gives the number up: sockets close and every row goes, so a next owner never sees this one's customers. */
+  async release(workspaceId: string): Promise<Result<{ ok: true }>> {
+    const stored = this.settings.stored();
+    if (stored && stored.workspaceId !== workspaceId) return refuse(409, "this number belongs to another workspace");
+    this.sockets.revokeAll("this number was released by its workspace");
+    this.archive.clear();
+    await this.ctx.storage.deleteAlarm();
+    return ok({ ok: true });
+  }
+
+  /**
+   * The one gate inside the number: every call made for a person must come from the workspace that owns it,
+   * whatever route it came by. Another workspace learns only that the number is not theirs.
+   */
+  private forOwner<T>(viewer: Principal, work: () => Result<T> | Promise<Result<T>>): Result<T> | Promise<Result<T>> {
+    if (this.settings.stored()?.workspaceId !== viewer.workspaceId) return refuse(404, "this number is not connected in your workspace");
+    return work();
   }
 
   /**
@@ -214,43 +242,47 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** One page of a view, newest activity or longest waiting first, with the cursor of the next page. */
   async listConversations(viewer: Principal, request: ListRequest): Promise<Result<{ conversations: Conversation[]; nextCursor: string | null }>> {
-    return this.views.list(viewer, request);
+    return this.forOwner(viewer, () => this.views.list(viewer, request));
   }
 
   /** How many conversations each view holds for this person: the numbers on the panel's tabs. */
-  async counts(viewer: Principal): Promise<Record<ConversationView, number>> {
-    return this.views.counts(viewer);
+  async counts(viewer: Principal): Promise<Result<Record<ConversationView, number>>> {
+    return this.forOwner(viewer, () => ok(this.views.counts(viewer)));
   }
 
   async listMessages(viewer: Principal, conversationId: string): Promise<Result<Message[]>> {
-    return this.views.messagesOf(viewer, conversationId);
+    return this.forOwner(viewer, () => this.views.messagesOf(viewer, conversationId));
   }
 
   /** Customers by name or phone, and words in the message history; only what the viewer may open. */
   async search(viewer: Principal, query: string): Promise<Result<SearchResult[]>> {
-    return this.finder.find(viewer, query);
+    return this.forOwner(viewer, () => this.finder.find(viewer, query));
   }
 
   /** A supervisor reads any conversation, resolved or not, with its whole log; nothing is marked read. */
   async review(viewer: Principal, conversationId: string): Promise<Result<{ conversation: Conversation; messages: Message[] }>> {
-    return this.views.review(viewer, conversationId);
+    return this.forOwner(viewer, () => this.views.review(viewer, conversationId));
   }
 
   // ---- what agents write ----
 
   /** Stores an outbound message and its outbox entry in one step, then tries to send it at once. */
   async send(viewer: Principal, conversationId: string, request: SendMessageRequest): Promise<Result<Message>> {
-    return this.replies.send(viewer, conversationId, request);
+    return this.forOwner(viewer, () => this.replies.send(viewer, conversationId, request));
   }
 
   /** WhatsApp's typing indicator (which also marks the customer's last message read); lasts 25 s. */
   async typing(viewer: Principal, conversationId: string): Promise<Result<{ ok: true }>> {
-    return this.replies.typing(viewer, conversationId);
+    return this.forOwner(viewer, () => this.replies.typing(viewer, conversationId));
   }
 
   // ---- a conversation's life ----
 
   async resolve(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
+    return this.forOwner(viewer, () => this.resolveFor(viewer, conversationId));
+  }
+
+  private async resolveFor(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
     const resolved = this.lifecycle.resolve(viewer, conversationId);
     if (!resolved.ok) return resolved;
     await this.scheduleAlarm();
@@ -258,11 +290,15 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async reopen(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
-    return this.lifecycle.reopen(viewer, conversationId);
+    return this.forOwner(viewer, () => this.lifecycle.reopen(viewer, conversationId));
   }
 
   /** Mark pending: out of the agent's way (and off their load) until a time or the customer's next message. */
   async snooze(viewer: Principal, conversationId: string, until: number | null): Promise<Result<Conversation>> {
+    return this.forOwner(viewer, () => this.snoozeFor(viewer, conversationId, until));
+  }
+
+  private async snoozeFor(viewer: Principal, conversationId: string, until: number | null): Promise<Result<Conversation>> {
     const snoozed = this.lifecycle.snooze(viewer, conversationId, until);
     if (!snoozed.ok) return snoozed;
     await this.scheduleAlarm();
@@ -273,17 +309,16 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** "Assign to me" from the queue. One object, no await between check and write: two clicks, one owner. */
   async claim(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
-    return this.assignment.claim(viewer, conversationId);
+    return this.forOwner(viewer, () => this.assignment.claim(viewer, conversationId));
   }
 
   async transfer(viewer: Principal, conversationId: string, request: TransferRequest): Promise<Result<Conversation>> {
-    return this.assignment.transfer(viewer, conversationId, request);
+    return this.forOwner(viewer, () => this.assignment.transfer(viewer, conversationId, request));
   }
 
   /** Everyone who works on the number, with live status and load: the transfer picker and the floor. */
   async agents(viewer: Principal): Promise<Result<NumberAgent[]>> {
-    void viewer;
-    return ok(this.roster.agents());
+    return this.forOwner(viewer, () => ok(this.roster.agents()));
   }
 
   /** The floor's view of this number: its members' facts and who waits in its queue, longest first. */
@@ -295,16 +330,16 @@ export class NumberInbox extends DurableObject<Env> {
   // ---- the customer: profile, tags, attributes ----
 
   async contactProfile(viewer: Principal, contactId: string): Promise<Result<ContactProfile>> {
-    return this.contacts.profile(viewer, contactId);
+    return this.forOwner(viewer, () => this.contacts.profile(viewer, contactId));
   }
 
   /** Adds or removes a company tag; a tag of a single-choice group replaces the group's other tag. Live for everyone. */
   async changeTag(viewer: Principal, contactId: string, change: { add?: string; remove?: string }): Promise<Result<ContactProfile>> {
-    return this.contacts.changeTag(viewer, contactId, change);
+    return this.forOwner(viewer, () => this.contacts.changeTag(viewer, contactId, change));
   }
 
   async setAttribute(viewer: Principal, contactId: string, key: string, value: unknown): Promise<Result<ContactProfile>> {
-    return this.contacts.setAttribute(viewer, contactId, key, value);
+    return this.forOwner(viewer, () => this.contacts.setAttribute(viewer, contactId, key, value));
   }
 
   /** How many contacts and conversations carry each tag here: the console says so before a tag is deleted. */
@@ -326,12 +361,12 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Whether this media id belongs to a message the viewer may see (the route then streams it). */
   async mediaVisible(viewer: Principal, mediaId: string): Promise<boolean> {
+    if (this.settings.stored()?.workspaceId !== viewer.workspaceId) return false;
     return this.messages.conversationsWithMedia(mediaId).some((id) => this.access.conversation(viewer, String(id)).ok);
   }
 
   async templates(viewer: Principal, refresh: boolean): Promise<Result<Template[]>> {
-    void viewer;
-    return this.templateLibrary.approved(refresh);
+    return this.forOwner(viewer, () => this.templateLibrary.approved(refresh));
   }
 
   async syncTemplates(): Promise<Result<number>> {
@@ -355,7 +390,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Webhook errors and token problems of this number; `detail` is JSON text. */
   async events(viewer: Principal): Promise<Result<{ kind: string; detail: string; at: number }[]>> {
-    return this.numberHealth.events(viewer);
+    return this.forOwner(viewer, () => this.numberHealth.events(viewer));
   }
 
   // ---- workspace archive: this number's tables, read for an export and written by an import ----
@@ -430,6 +465,7 @@ export class NumberInbox extends DurableObject<Env> {
     const agentId = request.headers.get("x-agent-id");
     const role = request.headers.get("x-agent-role") as Role | null;
     if (!agentId || !role) return new Response("missing identity", { status: 400 });
+    if (request.headers.get("x-workspace-id") !== this.settings.stored()?.workspaceId) return new Response("this number is not connected in your workspace", { status: 404 });
     if (request.headers.get("x-watch-only") === "1") return this.sockets.acceptWatcher(agentId, role);
     const wasPresent = this.roster.isPresent(agentId, this.clock.now());
     const wasConnected = this.sockets.isConnected(agentId);

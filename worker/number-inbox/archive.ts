@@ -1,6 +1,6 @@
 import { numberPolicy } from "../archive/policy";
 import { beginStoreImport, finishStoreImport, importStoreRows, importUnfinished, storeInfo, storePage, type Store } from "../archive/store-archive";
-import { hasRows, type Row } from "../archive/table-dump";
+import { clearTables, hasRows, type Row } from "../archive/table-dump";
 import { ok, refuse, type Result } from "../lib/result";
 import type { Messages } from "./messages";
 import type { Settings } from "./settings";
@@ -42,6 +42,13 @@ export class NumberArchive {
 
   rows(table: string, rows: Row[]): Promise<string | null> {
     return importStoreRows(this.store, table, rows);
+  }
+
+  /** Every row goes (its owner released the number), so a next owner never sees this one's customers. */
+  clear(): void {
+    this.store.storage.transactionSync(() => clearTables(this.store.sql));
+    this.messages.rebuildIndex();
+    this.settings.forget();
   }
 
   /** The search index is rebuilt from the imported messages, as the migration that introduced it built it. */

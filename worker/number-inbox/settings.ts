@@ -3,6 +3,7 @@ import { defaultAutomationSettings, type AutomationSettings } from "../../shared
 import type { AgentStatus, Role } from "../../shared/people";
 import type { RoutingSettings } from "../../shared/routing";
 import type { Env } from "../env";
+import { deploymentTokenServes } from "../lib/deployment";
 import type { GraphConfig } from "../graph/client";
 import { openToken } from "../lib/token-vault";
 import { DEFAULT_GRACE_MS } from "./presence";
@@ -36,6 +37,8 @@ export interface NumberConfig {
   connected: boolean;
   /** The number's own access token, sealed with TOKEN_ENCRYPTION_KEY; null uses the deployment's token. */
   accessTokenSealed: string | null;
+  /** Connected by the deployment's operator (setup token): only then may the deployment's token serve it (multi-company). */
+  operatorConnected?: boolean;
   /** Business hours and automatic messages; absent before they were ever set. */
   automation?: AutomationSettings;
   /** The workspace's time zone: where "today" starts on the live board. */
@@ -95,6 +98,7 @@ export class Settings {
   /** Drops the cached copy: after a configuration change or an archive import rewrote the row. */
   forget(): void {
     this.cached = undefined;
+    this.openedToken = null;
   }
 
   routing() {
@@ -106,10 +110,11 @@ export class Settings {
     return this.stored()?.automation ?? defaultAutomationSettings;
   }
 
-  /** The number's own token when one was saved (opened only here, in memory), else the deployment's. */
+  /** The number's own token when one was saved (opened only here, in memory), else the deployment's if it may serve it. */
   async graph(): Promise<GraphConfig> {
     const config = this.config();
-    let accessToken = this.env.WHATSAPP_ACCESS_TOKEN;
+    // No token at all rather than the deployment's for a number a company admin connected: Meta answers 190 and the queue holds.
+    let accessToken = deploymentTokenServes(this.env, config) ? this.env.WHATSAPP_ACCESS_TOKEN : "";
     if (config.accessTokenSealed) {
       if (this.openedToken?.sealed !== config.accessTokenSealed) {
         const opened = await openToken(this.env.TOKEN_ENCRYPTION_KEY, config.phoneNumberId, config.accessTokenSealed);

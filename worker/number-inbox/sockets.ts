@@ -101,6 +101,11 @@ export class Sockets {
     for (const ws of [...this.tagged(agentId), ...this.tagged(`watch:${agentId}`)]) this.revoke(ws, reason);
   }
 
+  /** Every socket: the number left the workspace they belong to. */
+  revokeAll(reason: string): void {
+    for (const ws of this.all()) this.revoke(ws, reason);
+  }
+
   /** Agents' panels of people who no longer work on the number. */
   revokeAgentsOutside(staying: ReadonlySet<string>, reason: string): void {
     for (const ws of this.all()) {
