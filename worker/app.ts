@@ -13,6 +13,7 @@ import { invitePage } from "./invite-page";
 import { routingRoutes } from "./api/routing";
 import { sessionRoutes } from "./api/sessions";
 import { socketRoutes } from "./api/socket";
+import { unreadableRoutes } from "./api/unreadable";
 import { errorResponse } from "./lib/errors";
 import { webhookRoutes } from "./webhook/routes";
 
@@ -26,7 +27,8 @@ const api = new OpenAPIHono<AppEnv>()
   .route("/", catalogRoutes)
   .route("/", mediaRoutes)
   .route("/", socketRoutes)
-  .route("/", archiveRoutes);
+  .route("/", archiveRoutes)
+  .route("/", unreadableRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
 api.doc31("/openapi.json", {
