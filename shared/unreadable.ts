@@ -7,8 +7,6 @@ import { z } from "zod";
 export const unreadableReasonSchema = z.enum([
   /** An item of `messages[]` that is not a JSON object. */
   "not_an_object",
-  /** A message without a usable id (wamid): it cannot be told apart from Meta's redeliveries. */
-  "no_message_id",
   /** Neither a phone number (wa_id) nor a business-scoped user id names the sender. */
   "no_sender",
   /** Larger than a conversation's row holds: the conversation shows its start, the whole JSON is here. */

@@ -22,7 +22,7 @@ export interface Stored {
   unreadable: number;
   /** Messages to push (new ones and those an edit or revoke changed), in order. */
   changed: number[];
-  /** Conversations with new messages, in order: the first new wamid, when the customer wrote before it, whether it reopened. */
+  /** Conversations with new messages, in order: the first new message's wamid (or key), when the customer wrote before it, whether it reopened. */
   touched: Map<number, { wamid: string; previousInboundAt: number | null; reopened: boolean }>;
   /** Resolved conversations that just got a rating: the customer is thanked. */
   rated: Set<number>;
@@ -67,7 +67,7 @@ export class Inbound {
       if (read.unreadable) keep(read.unreadable);
       const message = read.message;
       if (!message) continue;
-      if (this.messages.has(message.wamid)) {
+      if (message.wamid !== null ? this.messages.has(message.wamid) : this.messages.hasClientId(message.key)) {
         out.duplicates++;
         continue;
       }
@@ -77,7 +77,7 @@ export class Inbound {
         stored = this.ctx.transaction(() => this.storeOne(message, now));
       } catch (error) {
         this.pushes.dropSince(mark);
-        console.error(`customer message ${message.wamid} could not be stored; it is kept among the unreadable deliveries`, error);
+        console.error(`customer message ${message.key} could not be stored; it is kept among the unreadable deliveries`, error);
         keep({ raw: message.raw, reason: "store_failed", detail: `storing it failed: ${String(error).slice(0, 300)}`, wamid: message.wamid });
         continue;
       }
@@ -92,7 +92,7 @@ export class Inbound {
       }
       const first = out.touched.get(conversationId);
       if (first) first.reopened ||= wasResolved;
-      else out.touched.set(conversationId, { wamid: message.wamid, previousInboundAt, reopened: wasResolved });
+      else out.touched.set(conversationId, { wamid: message.key, previousInboundAt, reopened: wasResolved });
       if (targetId !== null) out.changed.push(targetId);
     }
     return out;
@@ -102,7 +102,7 @@ export class Inbound {
     const { contactId, conflicts } = this.contacts.forSender(message.sender, now);
     for (const conflict of conflicts) {
       // Decided already (identity.ts); logged so a supervisor can see why a payload's id was not taken.
-      console.warn(`identity conflict on ${message.wamid}: ${conflict}`);
+      console.warn(`identity conflict on ${message.key}: ${conflict}`);
       this.health.record("identity_conflict", { wamid: message.wamid, conflict });
     }
     const previousInboundAt = this.conversations.previousInboundAt(contactId);

@@ -50,7 +50,7 @@ export class Messages {
     return (
       this.ctx.sql
         .exec<{ wamid: string }>(
-          "SELECT wamid FROM messages WHERE conversation_id = ? AND direction = 'in' ORDER BY timestamp DESC, id DESC LIMIT 1",
+          "SELECT wamid FROM messages WHERE conversation_id = ? AND direction = 'in' AND wamid IS NOT NULL ORDER BY timestamp DESC, id DESC LIMIT 1",
           conversationId,
         )
         .toArray()[0]?.wamid ?? null
@@ -76,9 +76,11 @@ export class Messages {
   addInbound(message: ReadMessage, conversationId: number): number {
     const { id } = this.ctx.sql
       .exec<{ id: number }>(
-        `INSERT INTO messages (wamid, conversation_id, direction, kind, text, content, timestamp, raw)
-         VALUES (?, ?, 'in', ?, ?, ?, ?, ?) RETURNING id`,
+        `INSERT INTO messages (wamid, client_id, conversation_id, direction, kind, text, content, timestamp, raw)
+         VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?) RETURNING id`,
         message.wamid,
+        // A message Meta sent without an id is known again by its fingerprint ("in:…", never a client's UUID or "auto:…").
+        message.wamid === null ? message.key : null,
         conversationId,
         message.kind,
         message.text,

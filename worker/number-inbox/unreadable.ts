@@ -1,6 +1,7 @@
 import { UNREADABLE_PREVIEW_CHARS, type UnreadableDelivery, type UnreadableList, type UnreadableReason } from "../../shared/unreadable";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 import type { InboxContext } from "./context";
+import { fingerprint } from "./fingerprint";
 import type { Settings } from "./settings";
 
 /** Newest first, this many at most, in a list answer. */
@@ -16,24 +17,7 @@ const PART_CHARS = 400_000;
 
 /** What a delivery is, to keep it once: its wamid when it has a usable one, otherwise its JSON. */
 function dedupeKey(raw: string, wamid: string | null, reason: UnreadableReason): string {
-  return wamid !== null ? `wamid:${reason}:${wamid}` : `json:${reason}:${raw.length}:${hash(raw)}`;
-}
-
-/** Two 53-bit FNV-style hashes of the text (cyrb53 with two seeds): a JSON's fingerprint, computed synchronously. */
-function hash(text: string): string {
-  const one = (seed: number) => {
-    let h1 = 0xdeadbeef ^ seed;
-    let h2 = 0x41c6ce57 ^ seed;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 2654435761);
-      h2 = Math.imul(h2 ^ c, 1597334677);
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-  };
-  return `${one(1)}${one(2)}`;
+  return wamid !== null ? `wamid:${reason}:${wamid}` : `json:${reason}:${fingerprint(raw)}`;
 }
 
 /** Cuts text into parts of at most PART_CHARS units, never inside a surrogate pair. */
