@@ -1,4 +1,4 @@
-import { webhookContactSchema, type WebhookContact, type WebhookMessage } from "../../shared/webhook";
+import { webhookContactSchema, type WebhookMessage } from "../../shared/webhook";
 import { CONTROL, storable } from "./storable-text";
 
 /**
