@@ -15,6 +15,7 @@ import { invitePage } from "./invite-page";
 import { routingRoutes } from "./api/routing";
 import { sessionRoutes } from "./api/sessions";
 import { socketRoutes } from "./api/socket";
+import { unreadableRoutes } from "./api/unreadable";
 import { errorResponse } from "./lib/errors";
 import { webhookRoutes } from "./webhook/routes";
 
@@ -33,7 +34,8 @@ api
   .route("/", mediaRoutes)
   .route("/", socketRoutes)
   .route("/", archiveRoutes)
-  .route("/", operatorRoutes);
+  .route("/", operatorRoutes)
+  .route("/", unreadableRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
 api.doc31("/openapi.json", {

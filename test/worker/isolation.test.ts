@@ -44,6 +44,8 @@ interface Company {
   personalCannedId: string;
   attributeKey: string;
   inviteId: string;
+  /** A webhook message no conversation could hold, in the number's unreadable deliveries. */
+  deliveryId: string;
   close: () => void;
 }
 
@@ -112,6 +114,9 @@ async function company(label: string): Promise<Company> {
       .status,
   ).toBe(200);
   const conversation: Conversation = await conversationOfCustomer(admin.token, phoneNumberId, phone);
+  const nobody = { id: unique("wamid.nobody."), timestamp: at, type: "text", text: { body: `${marker} from nobody` } };
+  expect((await postWebhook(messagesChange(phoneNumberId, { messages: [nobody] }))).status).toBe(200);
+  const unreadable = await ok(api<{ deliveries: { id: string }[] }>("GET", `/numbers/${phoneNumberId}/unreadable`, { token: admin.token }), "unreadable list");
   const path = `/numbers/${phoneNumberId}/conversations/${conversation.id}`;
   await ok(api("POST", `${path}/messages`, { token: agent.token, body: { type: "text", text: `${marker} reply`, clientId: crypto.randomUUID() } }), "reply");
   await ok(api("POST", `${path}/messages`, { token: agent.token, body: { type: "note", text: `${marker} note`, clientId: crypto.randomUUID() } }), "note");
@@ -141,6 +146,7 @@ async function company(label: string): Promise<Company> {
     personalCannedId: personal.id,
     attributeKey,
     inviteId: invite.id,
+    deliveryId: unreadable.deliveries[0]!.id,
     close: () => socket.close(),
   };
 }
@@ -170,6 +176,7 @@ async function snapshot(b: Company): Promise<Record<string, unknown>> {
     `${n}/routing`,
     `${n}/automation`,
     `${n}/templates`,
+    `${n}/unreadable`,
   ];
   const shot: Record<string, unknown> = {};
   for (const path of paths) shot[path] = await get(b.admin.token, path);
@@ -192,6 +199,7 @@ const FILLERS: Record<string, (path: string, ids: Ids) => string> = {
   teamId: (_, { other }) => other.teamId,
   inviteId: (_, { other }) => other.inviteId,
   key: (_, { other }) => other.attributeKey,
+  deliveryId: (_, { other }) => other.deliveryId,
   id: (path, { other }) => {
     if (path.startsWith("/tag-groups/")) return other.tagGroupId;
     if (path.startsWith("/tags/")) return other.tagId;
@@ -217,6 +225,7 @@ const OWN: Record<string, (path: string, self: Company) => string> = {
   teamId: (_, self) => self.teamId,
   inviteId: (_, self) => self.inviteId,
   key: (_, self) => self.attributeKey,
+  deliveryId: (_, self) => self.deliveryId,
   id: (path, self) => (path.startsWith("/tag-groups/") ? self.tagGroupId : path.startsWith("/tags/") ? self.tagId : self.cannedId),
   token: (_, self) => `${self.workspaceId}.${"G".repeat(43)}`,
 };
@@ -450,6 +459,9 @@ describe("tenant isolation: company A against company B", () => {
       templates: [true],
       events: [],
       review: [b.conversationId],
+      unreadableDeliveries: [],
+      unreadableDelivery: [b.deliveryId],
+      dismissUnreadable: [b.deliveryId],
     };
     expect(withPrincipal.sort()).toEqual(Object.keys(args).sort());
     const before = await snapshot(b);

@@ -90,6 +90,9 @@ const MATRIX: Record<string, Gate> = {
   "GET /numbers/{phoneNumberId}/automation": "supervisor",
   "PUT /numbers/{phoneNumberId}/automation": "supervisor",
   "PUT /workspace/settings": "supervisor",
+  "GET /numbers/{phoneNumberId}/unreadable": "supervisor",
+  "GET /numbers/{phoneNumberId}/unreadable/{deliveryId}": "supervisor",
+  "POST /numbers/{phoneNumberId}/unreadable/{deliveryId}/dismiss": "supervisor",
 
   "POST /people": "admin",
   "POST /numbers": "admin",

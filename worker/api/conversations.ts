@@ -13,6 +13,7 @@ import { socketTicketRequestSchema, socketTicketSchema, workspaceEventSchema } f
 import { transferRequestSchema } from "../../shared/routing";
 import { conversationSchema } from "../../shared/inbox";
 import { errorResponse, refusalResponse, respond } from "../lib/errors";
+import { CURSOR_PATTERN } from "../number-inbox/conversation-views";
 import { requireSession } from "./auth";
 import { apiRouter } from "./context";
 import { bearer, jsonBody, jsonResponses } from "./openapi-helpers";
@@ -50,7 +51,7 @@ const listConversations = createRoute({
       view: z.enum(["mine", "unassigned", "all", "resolved"]).default("mine"),
       /** Default: longest waiting first for the queue, newest activity for the others. */
       sort: z.enum(["newest", "waiting"]).optional(),
-      cursor: z.string().regex(/^\d+\.\d+$/, "cursor must be a nextCursor this API returned").optional(),
+      cursor: z.string().regex(CURSOR_PATTERN, "cursor must be a nextCursor this API returned").optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
       /** Only customers carrying this tag. */
       tag: z.string().min(1).max(40).optional(),

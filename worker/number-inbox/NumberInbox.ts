@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { SQLSchemaMigrations } from "durable-utils/sql-migrations";
 import type { NumberBoard, NumberReportData } from "../../shared/analytics";
 import type { ContactProfile } from "../../shared/catalog";
+import type { UnreadableDelivery, UnreadableList } from "../../shared/unreadable";
 import type { FloorWaiting } from "../../shared/floor";
 import type { Conversation, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
 import type { AgentStatus, Role } from "../../shared/people";
@@ -36,6 +37,7 @@ import { Sockets } from "./sockets";
 import { Statuses } from "./statuses";
 import { Survey } from "./survey";
 import { TemplateLibrary } from "./template-library";
+import { Unreadable } from "./unreadable";
 import { Views, type ListRequest } from "./views";
 
 export type { NumberConfig, NumberMember, StoredConfig } from "./settings";
@@ -45,6 +47,7 @@ export interface IngestResult {
   stored: number;
   duplicates: number;
   statusesApplied: number;
+  unreadable: number;
 }
 
 /**
@@ -76,6 +79,7 @@ export class NumberInbox extends DurableObject<Env> {
   private readonly views: Views;
   private readonly finder: Search;
   private readonly archive: NumberArchive;
+  private readonly unreadable: Unreadable;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -90,6 +94,7 @@ export class NumberInbox extends DurableObject<Env> {
     const pushes = (this.pushes = new Pushes(sockets, settings, conversations, messages, roster, board));
     const health = (this.numberHealth = new Health(c, settings, pushes));
     const activity = new ActivityLog(c, messages, pushes);
+    const unreadable = (this.unreadable = new Unreadable(c, settings));
     const access = (this.access = new Access(settings, conversations, messages, roster));
     const contacts = (this.contacts = new Contacts(c, settings, access, conversations, pushes));
     const statuses = (this.statuses = new Statuses(c, messages, health));
@@ -101,7 +106,7 @@ export class NumberInbox extends DurableObject<Env> {
     const survey = (this.survey = new Survey(c, settings, automatic, activity, board));
     this.autoReplies = new AutoReplies(c, settings, conversations, automatic, survey, assignment, roster, activity, board, pushes);
     this.lifecycle = new Lifecycle(c, access, conversations, roster, assignment, survey, activity, board, pushes);
-    this.inbound = new Inbound(settings, contacts, conversations, messages, roster, survey, activity, board, pushes);
+    this.inbound = new Inbound(c, settings, contacts, conversations, messages, roster, survey, activity, board, pushes, unreadable, health);
     this.views = new Views(settings, access, conversations, messages, pushes);
     this.finder = new Search(access, contacts, conversations, messages);
     this.archive = new NumberArchive(ctx.storage, settings, messages);
@@ -213,13 +218,13 @@ export class NumberInbox extends DurableObject<Env> {
   async ingest(batch: NumberBatch): Promise<IngestResult> {
     if (!this.settings.stored()) {
       this.numberHealth.unconnectedDelivery();
-      return { connected: false, stored: 0, duplicates: 0, statusesApplied: 0 };
+      return { connected: false, stored: 0, duplicates: 0, statusesApplied: 0, unreadable: 0 };
     }
     const now = this.clock.now();
     const { inbound, statuses } = this.pushes.collect(() => {
       const stored = this.ctx.storage.transactionSync(() => {
         this.numberHealth.webhookArrived(now);
-        const inbound = this.inbound.store(batch.messages, now);
+        const inbound = this.inbound.store(batch.messages, batch.unreadable, now);
         const statuses = this.statuses.applyAll(batch.statuses);
         for (const error of batch.errors) this.numberHealth.record("webhook_error", error);
         return { inbound, statuses };
@@ -235,7 +240,20 @@ export class NumberInbox extends DurableObject<Env> {
       return stored;
     });
     if (inbound.touched.size > 0 || inbound.rated.size > 0) await this.scheduleAlarm();
-    return { connected: true, stored: inbound.stored, duplicates: inbound.duplicates, statusesApplied: statuses.applied };
+    return { connected: true, stored: inbound.stored, duplicates: inbound.duplicates, statusesApplied: statuses.applied, unreadable: inbound.unreadable };
+  }
+
+  /** What webhooks carried that no conversation could hold, newest first, with why; supervisors and admins. */
+  async unreadableDeliveries(viewer: Principal): Promise<Result<UnreadableList>> {
+    return this.forOwner(viewer, () => this.unreadable.list(viewer));
+  }
+
+  async unreadableDelivery(viewer: Principal, id: string): Promise<Result<UnreadableDelivery>> {
+    return this.forOwner(viewer, () => this.unreadable.get(viewer, id));
+  }
+
+  async dismissUnreadable(viewer: Principal, id: string): Promise<Result<{ ok: true }>> {
+    return this.forOwner(viewer, () => this.unreadable.dismiss(viewer, id));
   }
 
   // ---- conversations and views ----

@@ -1,16 +1,16 @@
 import type { ContactProfile } from "../../shared/catalog";
-import type { WebhookContact, WebhookMessage } from "../../shared/webhook";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 import type { Access } from "./access";
 import { validateAttribute } from "./attribute-value";
 import type { InboxContext } from "./context";
 import type { Conversations } from "./conversations";
+import { linkSender, type KnownContact, type Sender } from "./identity";
 import type { Pushes } from "./pushes";
 import type { SearchPlan } from "./search-plan";
 import type { Settings } from "./settings";
 
 /**
- * The customers: `contacts` (found by phone or business-scoped id, with who served them last), `contact_tags`
+ * The customers: `contacts` (found by phone or business-scoped id, see `identity.ts`; with who served them last), `contact_tags`
  * (company tags, single-choice groups kept to one) and `contact_attributes` (typed values, `attribute-value.ts`
  * checks them). A change is pushed to everyone who has one of the customer's open conversations in a list.
  */
@@ -24,40 +24,45 @@ export class Contacts {
   ) {}
 
   /**
-   * Contacts are found by phone (wa_id) or by business-scoped user id, whichever the payload carries,
-   * and the two are linked the first time both appear, so a BSUID-only payload lands in the same conversation.
+   * The contact a message's sender is: found by phone (wa_id) or business-scoped user id, linked to the other id
+   * the first time both appear, or created; `identity.ts` decides which, and the disagreements it returns are the
+   * caller's to log. Name and username follow the latest payload that carries them.
    */
-  upsert(message: WebhookMessage, contact: WebhookContact | null, now: number): number {
+  forSender(sender: Sender, now: number): { contactId: number; conflicts: string[] } {
     const { sql } = this.ctx;
-    const waId = contact?.wa_id ?? message.from ?? null;
-    const userId = contact?.user_id ?? message.from_user_id ?? null;
-    const name = contact?.profile?.name ?? null;
-    const byWa = waId ? sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_id = ?", waId).toArray()[0] : undefined;
-    const byUser = userId ? sql.exec<{ id: number }>("SELECT id FROM contacts WHERE user_id = ?", userId).toArray()[0] : undefined;
-    const existing = byWa ?? byUser;
-    if (existing) {
-      sql.exec(
-        `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name),
-           wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?) WHERE id = ?`,
-        now,
-        name,
-        byWa ? null : waId,
-        byUser ? null : userId,
-        existing.id,
-      );
-      return existing.id;
+    const find = (column: "wa_id" | "user_id", value: string | null): KnownContact | undefined =>
+      value === null
+        ? undefined
+        : sql
+            .exec<{ id: number; wa_id: string | null; user_id: string | null }>(`SELECT id, wa_id, user_id FROM contacts WHERE ${column} = ?`, value)
+            .toArray()
+            .map((c) => ({ id: c.id, waId: c.wa_id, userId: c.user_id }))[0];
+    const link = linkSender(sender, find("wa_id", sender.waId), find("user_id", sender.userId));
+    if (link.contactId === null) {
+      const { id } = sql
+        .exec<{ id: number }>(
+          "INSERT INTO contacts (wa_id, user_id, username, name, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+          link.fill.waId,
+          link.fill.userId,
+          sender.username,
+          sender.name,
+          now,
+          now,
+        )
+        .one();
+      return { contactId: id, conflicts: [] };
     }
-    return sql
-      .exec<{ id: number }>(
-        `INSERT INTO contacts (wa_key, wa_id, user_id, name, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-        waId ?? (userId ? `user:${userId}` : `unknown:${message.id}`),
-        waId,
-        userId,
-        name,
-        now,
-        now,
-      )
-      .one().id;
+    sql.exec(
+      `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name), username = COALESCE(?, username),
+         wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?) WHERE id = ?`,
+      now,
+      sender.name,
+      sender.username,
+      link.fill.waId,
+      link.fill.userId,
+      link.contactId,
+    );
+    return { contactId: link.contactId, conflicts: link.conflicts };
   }
 
   /** The agent who answered, for the sticky rule. */

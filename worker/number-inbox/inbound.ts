@@ -1,36 +1,48 @@
-import type { WebhookContact, WebhookMessage } from "../../shared/webhook";
-import type { InboundMessage } from "../webhook/split";
+import type { InboundMessage, UnreadableItem } from "../webhook/split";
 import type { ActivityLog } from "./activity";
 import type { Board } from "./board";
 import type { Contacts } from "./contacts";
+import type { InboxContext } from "./context";
 import type { Conversations } from "./conversations";
-import { describeInbound, previewOf } from "./message-content";
+import type { Health } from "./health";
+import { intake, rawJson, type ReadMessage } from "./intake";
+import { previewOf } from "./message-content";
 import type { Messages } from "./messages";
 import type { Pushes } from "./pushes";
 import type { Roster } from "./roster";
 import type { Settings } from "./settings";
 import type { Survey } from "./survey";
+import type { Unreadable } from "./unreadable";
 
 /** What storing a batch's customer messages changed, for the steps after the transaction. */
 export interface Stored {
   stored: number;
   duplicates: number;
+  /** Deliveries newly kept among the unreadable ones (each kept once, however often Meta redelivers it). */
+  unreadable: number;
   /** Messages to push (new ones and those an edit or revoke changed), in order. */
   changed: number[];
-  /** Conversations with new messages, in order: the first new wamid, when the customer wrote before it, whether it reopened. */
+  /** Conversations with new messages, in order: the first new message's wamid (or key), when the customer wrote before it, whether it reopened. */
   touched: Map<number, { wamid: string; previousInboundAt: number | null; reopened: boolean }>;
   /** Resolved conversations that just got a rating: the customer is thanked. */
   rated: Set<number>;
 }
 
 /**
- * Customer messages from a webhook batch: dropped when their wamid is known, the customer found or created, the
- * conversation opened (their open one, a pending one woken, a recently resolved one reopened, or a new one), the
- * message stored and its edits and revokes applied. Survey answers go to the survey's conversation instead.
- * Runs inside the shell's transaction; routing and automation follow it.
+ * Customer messages from a webhook batch. Each is read at the edge first (`intake.ts`: its sender, time, text and
+ * content made fit to store, or the reason it cannot be filed), then dropped when its wamid is known, or stored: the
+ * customer found or created, the conversation opened (their open one, a pending one woken, a recently resolved one
+ * reopened, or a new one), the message stored and its edits and revokes applied. Survey answers go to the survey's
+ * conversation instead. What cannot be filed goes to the number's unreadable deliveries. Runs inside the shell's
+ * transaction; routing and automation follow it.
+ *
+ * Each message is stored in a nested transaction (a SQLite savepoint), so one that fails is undone alone: it is kept
+ * among the unreadable deliveries and the batch goes on. Nothing a payload carries should get there (the edge makes
+ * it storable); if keeping it fails too, storage itself is failing, and the error fails the batch (Meta retries).
  */
 export class Inbound {
   constructor(
+    private readonly ctx: InboxContext,
     private readonly settings: Settings,
     private readonly contacts: Contacts,
     private readonly conversations: Conversations,
@@ -40,16 +52,36 @@ export class Inbound {
     private readonly activity: ActivityLog,
     private readonly board: Board,
     private readonly pushes: Pushes,
+    private readonly unreadable: Unreadable,
+    private readonly health: Health,
   ) {}
 
-  store(batch: InboundMessage[], now: number): Stored {
-    const out: Stored = { stored: 0, duplicates: 0, changed: [], touched: new Map(), rated: new Set() };
-    for (const { message, contact } of batch) {
-      if (this.messages.has(message.id)) {
+  store(batch: InboundMessage[], unreadable: UnreadableItem[], now: number): Stored {
+    const out: Stored = { stored: 0, duplicates: 0, unreadable: 0, changed: [], touched: new Map(), rated: new Set() };
+    const keep = (delivery: Parameters<Unreadable["keep"]>[0]) => {
+      if (this.unreadable.keep(delivery, now)) out.unreadable++;
+    };
+    for (const item of unreadable) keep({ raw: rawJson(item.raw), reason: item.reason, detail: item.detail, wamid: null });
+    for (const item of batch) {
+      const read = intake(item, now);
+      if (read.unreadable) keep(read.unreadable);
+      const message = read.message;
+      if (!message) continue;
+      if (message.wamid !== null ? this.messages.has(message.wamid) : this.messages.hasClientId(message.key)) {
         out.duplicates++;
         continue;
       }
-      const { messageId, conversationId, targetId, wasResolved, previousInboundAt, survey } = this.storeOne(message, contact, now);
+      const mark = this.pushes.mark();
+      let stored: ReturnType<Inbound["storeOne"]>;
+      try {
+        stored = this.ctx.transaction(() => this.storeOne(message, now));
+      } catch (error) {
+        this.pushes.dropSince(mark);
+        console.error(`customer message ${message.key} could not be stored; it is kept among the unreadable deliveries`, error);
+        keep({ raw: message.raw, reason: "store_failed", detail: `storing it failed: ${String(error).slice(0, 300)}`, wamid: message.wamid });
+        continue;
+      }
+      const { messageId, conversationId, targetId, wasResolved, previousInboundAt, survey } = stored;
       out.stored++;
       out.changed.push(messageId);
       if (survey) {
@@ -60,24 +92,28 @@ export class Inbound {
       }
       const first = out.touched.get(conversationId);
       if (first) first.reopened ||= wasResolved;
-      else out.touched.set(conversationId, { wamid: message.id, previousInboundAt, reopened: wasResolved });
+      else out.touched.set(conversationId, { wamid: message.key, previousInboundAt, reopened: wasResolved });
       if (targetId !== null) out.changed.push(targetId);
     }
     return out;
   }
 
-  private storeOne(message: WebhookMessage, contact: WebhookContact | null, now: number) {
-    const contactId = this.contacts.upsert(message, contact, now);
+  private storeOne(message: ReadMessage, now: number) {
+    const { contactId, conflicts } = this.contacts.forSender(message.sender, now);
+    for (const conflict of conflicts) {
+      // Decided already (identity.ts); logged so a supervisor can see why a payload's id was not taken.
+      console.warn(`identity conflict on ${message.key}: ${conflict}`);
+      this.health.record("identity_conflict", { wamid: message.wamid, conflict });
+    }
     const previousInboundAt = this.conversations.previousInboundAt(contactId);
-    const { kind, text, content } = describeInbound(message);
+    const { kind, text, content } = message;
     const survey = this.survey.answerIn(contactId, kind, text, content, now);
     const { conversationId, wasResolved } = survey ? { conversationId: survey.conversationId, wasResolved: false } : this.conversationFor(contactId, now);
-    const timestamp = Number.isFinite(message.timestamp) && message.timestamp > 0 ? message.timestamp * 1000 : now;
-    const messageId = this.messages.addInbound(message, conversationId, kind, text, content, timestamp);
-    this.conversations.noteInbound(conversationId, timestamp, now, previewOf(kind, text, content), survey !== null);
+    const messageId = this.messages.addInbound(message, conversationId);
+    this.conversations.noteInbound(conversationId, message.at, now, previewOf(kind, text, content), survey !== null);
     this.board.count("messages_in", null, now);
     if (survey) this.survey.record(survey, now);
-    const targetId = kind === "edit" || kind === "revoke" ? this.messages.editOrRevoke(kind, content, text) : null;
+    const targetId = kind === "edit" || kind === "revoke" ? this.messages.editOrRevoke(kind, content, text, this.conversations.recentIdsOf(contactId)) : null;
     return { messageId, conversationId, targetId, wasResolved, previousInboundAt, survey: survey ? (survey.stars !== undefined ? "rated" : "comment") : null };
   }
 

@@ -1,7 +1,7 @@
 import type { Message } from "../../shared/inbox";
 import type { MessageContent } from "../../shared/message-content";
-import type { WebhookMessage } from "../../shared/webhook";
 import type { InboxContext } from "./context";
+import type { ReadMessage } from "./intake";
 import { toMessage } from "./rows";
 import type { SearchPlan } from "./search-plan";
 
@@ -50,7 +50,7 @@ export class Messages {
     return (
       this.ctx.sql
         .exec<{ wamid: string }>(
-          "SELECT wamid FROM messages WHERE conversation_id = ? AND direction = 'in' ORDER BY timestamp DESC, id DESC LIMIT 1",
+          "SELECT wamid FROM messages WHERE conversation_id = ? AND direction = 'in' AND wamid IS NOT NULL ORDER BY timestamp DESC, id DESC LIMIT 1",
           conversationId,
         )
         .toArray()[0]?.wamid ?? null
@@ -72,21 +72,24 @@ export class Messages {
 
   // ---- writes ----
 
-  addInbound(message: WebhookMessage, conversationId: number, kind: string, text: string | null, content: MessageContent, timestamp: number): number {
+  /** A customer message as the edge read it (intake.ts): its time, text, content and raw JSON are fit to store. */
+  addInbound(message: ReadMessage, conversationId: number): number {
     const { id } = this.ctx.sql
       .exec<{ id: number }>(
-        `INSERT INTO messages (wamid, conversation_id, direction, kind, text, content, timestamp, raw)
-         VALUES (?, ?, 'in', ?, ?, ?, ?, ?) RETURNING id`,
-        message.id,
+        `INSERT INTO messages (wamid, client_id, conversation_id, direction, kind, text, content, timestamp, raw)
+         VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?) RETURNING id`,
+        message.wamid,
+        // A message Meta sent without an id is known again by its fingerprint ("in:…", never a client's UUID or "auto:…").
+        message.wamid === null ? message.key : null,
         conversationId,
-        kind,
-        text,
-        JSON.stringify(content),
-        timestamp,
-        JSON.stringify(message),
+        message.kind,
+        message.text,
+        JSON.stringify(message.content),
+        message.at,
+        message.raw,
       )
       .one();
-    if (text) this.index(id, text);
+    if (message.text) this.index(id, message.text);
     return id;
   }
 
@@ -158,11 +161,19 @@ export class Messages {
       .one().id;
   }
 
-  /** An edit replaces the text of the message it edits; a revoke marks it deleted. The original stays stored. */
-  editOrRevoke(kind: "edit" | "revoke", content: MessageContent, text: string | null): number | null {
+  /**
+   * An edit replaces the text of the message it edits; a revoke marks it deleted. The original stays stored. Only a
+   * customer's own messages (in the conversations given, theirs) can be edited or deleted this way: a payload naming
+   * an agent's reply or another customer's message changes nothing.
+   */
+  editOrRevoke(kind: "edit" | "revoke", content: MessageContent, text: string | null, conversationIds: number[]): number | null {
     if (!content.targetWamid) return null;
     const target = this.ctx.sql
-      .exec<{ id: number; content: string | null; text: string | null }>("SELECT id, content, text FROM messages WHERE wamid = ?", content.targetWamid)
+      .exec<{ id: number; content: string | null; text: string | null }>(
+        "SELECT id, content, text FROM messages WHERE wamid = ? AND direction = 'in' AND conversation_id IN (SELECT value FROM json_each(?))",
+        content.targetWamid,
+        JSON.stringify(conversationIds),
+      )
       .toArray()[0];
     if (!target) return null;
     const previous = JSON.parse(target.content ?? "{}") as MessageContent;

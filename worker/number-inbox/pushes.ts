@@ -40,6 +40,15 @@ export class Pushes {
     }
   }
 
+  /** Where the held pushes end now; `dropSince` forgets what was pushed after it (a step rolled back, nothing to tell). */
+  mark(): number {
+    return this.held?.length ?? 0;
+  }
+
+  dropSince(mark: number): void {
+    this.held?.splice(mark);
+  }
+
   private deliver(sockets: WebSocket[], data: string): void {
     if (this.held) this.held.push([sockets, data]);
     else this.sockets.send(sockets, data);

@@ -318,4 +318,65 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       ) AS c WHERE c.id = presence_log.id;
     `,
   },
+  {
+    idMonotonicInc: 14,
+    description: "identities without made-up keys, usernames, unreadable deliveries, stored times brought within reason",
+    sql: `
+      -- A contact is found by its own columns (wa_id, user_id), NULL when absent, each under a unique index: no key is
+      -- made up from them any more. wa_key (the old made-up key: the phone, "user:<id>" or "unknown:<wamid>") stays as
+      -- it was for the rows that have one and is no longer read or written; the table is rebuilt so new rows need none.
+      CREATE TABLE contacts_v13 (
+        id INTEGER PRIMARY KEY,
+        wa_key TEXT,
+        wa_id TEXT,
+        name TEXT,
+        first_seen_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        user_id TEXT,
+        last_agent_id TEXT,
+        last_served_at INTEGER,
+        username TEXT
+      );
+      INSERT INTO contacts_v13 (id, wa_key, wa_id, name, first_seen_at, last_seen_at, user_id, last_agent_id, last_served_at)
+        SELECT id, wa_key, wa_id, name, first_seen_at, last_seen_at, user_id, last_agent_id, last_served_at FROM contacts;
+      DROP TABLE contacts;
+      ALTER TABLE contacts_v13 RENAME TO contacts;
+      -- An empty id was stored as if it named someone; it names nobody.
+      UPDATE contacts SET wa_id = NULL WHERE trim(wa_id) = '';
+      UPDATE contacts SET user_id = NULL WHERE trim(user_id) = '';
+      CREATE UNIQUE INDEX contacts_by_wa_id ON contacts (wa_id) WHERE wa_id IS NOT NULL;
+      CREATE UNIQUE INDEX contacts_by_user_id ON contacts (user_id) WHERE user_id IS NOT NULL;
+      CREATE INDEX contacts_by_name ON contacts (name);
+
+      CREATE TABLE IF NOT EXISTS unreadable_deliveries (
+        id INTEGER PRIMARY KEY,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        wamid TEXT,
+        reason TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        raw_chars INTEGER NOT NULL,
+        dismissed_at INTEGER,
+        dismissed_by TEXT
+      );
+      CREATE INDEX IF NOT EXISTS unreadable_listed ON unreadable_deliveries (id) WHERE dismissed_at IS NULL;
+      CREATE TABLE IF NOT EXISTS unreadable_parts (
+        delivery_id INTEGER NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL,
+        PRIMARY KEY (delivery_id, seq)
+      );
+
+      -- Times stored before the edge checked them: a fraction of a millisecond is dropped; a time before 2009, more
+      -- than five minutes ahead, or not a number (Infinity reads back as null) becomes the conversation's creation time,
+      -- and a list row's times follow its messages. 1230768000000 is 2009-01-01 (received-time.ts).
+      UPDATE messages SET timestamp = CAST(timestamp AS INTEGER)
+        WHERE typeof(timestamp) = 'real' AND timestamp BETWEEN 1230768000000 AND CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000;
+      UPDATE messages SET timestamp = COALESCE((SELECT c.created_at FROM conversations c WHERE c.id = messages.conversation_id), 1230768000000)
+        WHERE typeof(timestamp) != 'integer' OR timestamp < 1230768000000 OR timestamp > CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000;
+      UPDATE conversations SET last_message_at = MAX(created_at, COALESCE((SELECT MAX(m.timestamp) FROM messages m WHERE m.conversation_id = conversations.id), 0))
+        WHERE typeof(last_message_at) != 'integer' OR last_message_at < 1230768000000 OR last_message_at > CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000;
+      UPDATE conversations SET last_inbound_at = (SELECT MAX(m.timestamp) FROM messages m WHERE m.conversation_id = conversations.id AND m.direction = 'in')
+        WHERE last_inbound_at IS NOT NULL
+          AND (typeof(last_inbound_at) != 'integer' OR last_inbound_at < 1230768000000 OR last_inbound_at > CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000);
+    `,
+  },
 ];

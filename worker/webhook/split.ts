@@ -1,16 +1,20 @@
-import {
-  webhookValueSchema,
-  type WebhookContact,
-  type WebhookError,
-  type WebhookMessage,
-  type WebhookPayload,
-  type WebhookStatus,
-} from "../../shared/webhook";
+import type { UnreadableReason } from "../../shared/unreadable";
+import { webhookStatusSchema, webhookValueSchema, type WebhookPayload, type WebhookStatus } from "../../shared/webhook";
 
-/** One customer message as the number's object stores it. */
+/**
+ * One item of a change's `messages[]`, as Meta sent it, with the change's `contacts[]` (the same array for every
+ * message of the change). The number's object reads it (worker/number-inbox/intake.ts).
+ */
 export interface InboundMessage {
-  message: WebhookMessage;
-  contact: WebhookContact | null;
+  message: unknown;
+  contacts: unknown[];
+}
+
+/** Something of a change for this number that is neither a message nor a status the inbox can read. */
+export interface UnreadableItem {
+  raw: unknown;
+  reason: UnreadableReason;
+  detail: string;
 }
 
 /** Everything one POST carries for one business number. */
@@ -19,7 +23,10 @@ export interface NumberBatch {
   displayPhoneNumber: string | null;
   messages: InboundMessage[];
   statuses: WebhookStatus[];
-  errors: WebhookError[];
+  /** Value-level `errors[]`, as sent. */
+  errors: unknown[];
+  /** Kept raw for supervisors (the number's unreadable deliveries). */
+  unreadable: UnreadableItem[];
 }
 
 /** A change that is not a customer message or status: account, template, call, preference updates… */
@@ -37,43 +44,47 @@ export interface SplitResult {
   otherChanges: OtherChange[];
 }
 
-function contactFor(message: WebhookMessage, contacts: WebhookContact[]): WebhookContact | null {
-  const byId = contacts.find(
-    (c) => (message.from && c.wa_id === message.from) || (message.from_user_id && c.user_id === message.from_user_id),
-  );
-  return byId ?? (contacts.length === 1 ? contacts[0]! : null);
-}
+const describe = (value: unknown) => (value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : typeof value);
 
-/** Walks entry[] × changes[] and groups messages and statuses by the business number they belong to. */
+/**
+ * Walks entry[] × changes[] and groups messages and statuses by the business number they belong to. A `messages`
+ * change with a phone_number_id always reaches its number: its lists are split item by item, and a status or a list
+ * that cannot be read travels as an unreadable item instead of sending the whole change elsewhere.
+ */
 export function splitByNumber(payload: WebhookPayload): SplitResult {
   const batches = new Map<string, NumberBatch>();
   const otherChanges: OtherChange[] = [];
   for (const entry of payload.entry) {
     for (const change of entry.changes) {
       const parsed = change.field === "messages" ? webhookValueSchema.safeParse(change.value) : null;
-      const phoneNumberId = parsed?.success ? parsed.data.metadata?.phone_number_id : undefined;
-      if (!parsed?.success || !phoneNumberId) {
+      if (!parsed?.success) {
         const value = change.value as { metadata?: { phone_number_id?: unknown } } | null;
         const id = value?.metadata?.phone_number_id;
         otherChanges.push({ entryId: entry.id, phoneNumberId: typeof id === "string" ? id : null, field: change.field, value: change.value });
         continue;
       }
       const value = parsed.data;
+      const phoneNumberId = value.metadata.phone_number_id;
       let batch = batches.get(phoneNumberId);
       if (!batch) {
-        batch = {
-          phoneNumberId,
-          displayPhoneNumber: value.metadata?.display_phone_number ?? null,
-          messages: [],
-          statuses: [],
-          errors: [],
-        };
+        batch = { phoneNumberId, displayPhoneNumber: value.metadata.display_phone_number ?? null, messages: [], statuses: [], errors: [], unreadable: [] };
         batches.set(phoneNumberId, batch);
       }
-      const contacts = value.contacts ?? [];
-      for (const message of value.messages ?? []) batch.messages.push({ message, contact: contactFor(message, contacts) });
-      batch.statuses.push(...(value.statuses ?? []));
-      batch.errors.push(...(value.errors ?? []));
+      // Contacts only help name a message's sender; a contacts value that is not a list names nobody.
+      const contacts = Array.isArray(value.contacts) ? value.contacts : [];
+      if (Array.isArray(value.messages)) for (const message of value.messages) batch.messages.push({ message, contacts });
+      else if (value.messages !== undefined) batch.unreadable.push({ raw: value.messages, reason: "not_a_list", detail: `messages is ${describe(value.messages)}, not a list` });
+      if (Array.isArray(value.statuses)) {
+        for (const status of value.statuses) {
+          const read = webhookStatusSchema.safeParse(status);
+          if (read.success) batch.statuses.push(read.data);
+          else batch.unreadable.push({ raw: status, reason: "unreadable_status", detail: `a status whose ${read.error.issues[0]?.path.join(".") || "shape"} Meta's format does not describe` });
+        }
+      } else if (value.statuses !== undefined) {
+        batch.unreadable.push({ raw: value.statuses, reason: "not_a_list", detail: `statuses is ${describe(value.statuses)}, not a list` });
+      }
+      if (Array.isArray(value.errors)) batch.errors.push(...(value.errors as unknown[]));
+      else if (value.errors !== undefined) batch.errors.push(value.errors);
     }
   }
   return { batches: [...batches.values()], otherChanges };
