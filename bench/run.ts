@@ -122,7 +122,7 @@ async function endToEnd(stack: Stack, adminToken: string) {
     const { token } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email, password: DEMO_PASSWORD });
     agents.push({ id: person.id, token, socket: null as unknown as WebSocket });
   }
-  await api(stack, "POST", "/numbers", adminToken, { phoneNumberId: E2E_NUMBER, displayName: "Bench e2e", displayPhoneNumber: "+1 555 0201", memberIds: agents.map((a) => a.id) });
+  await stack.connectNumber(adminToken, { phoneNumberId: E2E_NUMBER, displayName: "Bench e2e", memberIds: agents.map((a) => a.id) });
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const seen = new Set<string>();
@@ -168,7 +168,7 @@ async function endToEnd(stack: Stack, adminToken: string) {
 /** The agent's list of `size.panel` open conversations: time from opening the panel to the list being interactive. */
 async function sidePanel(stack: Stack, adminToken: string) {
   const lina = await api<{ token: string; agent: { id: string } }>(stack, "POST", "/sessions", null, { email: "lina@acme.test", password: DEMO_PASSWORD });
-  await api(stack, "POST", "/numbers", adminToken, { phoneNumberId: PANEL_NUMBER, displayName: "Bench panel", displayPhoneNumber: "+1 555 0202", memberIds: [lina.agent.id] });
+  await stack.connectNumber(adminToken, { phoneNumberId: PANEL_NUMBER, displayName: "Bench panel", memberIds: [lina.agent.id] });
   await api(stack, "PUT", "/me/status", lina.token, { status: "available" });
   const { ticket } = await api<{ ticket: string }>(stack, "POST", "/socket-ticket", lina.token, { phoneNumberId: PANEL_NUMBER });
   const socket = new WebSocket(`${stack.workerUrl.replace("http", "ws")}/api/numbers/${PANEL_NUMBER}/socket?ticket=${ticket}`);
@@ -225,7 +225,7 @@ async function sidePanel(stack: Stack, adminToken: string) {
  * application in `window.__boardUpdates`, hooked here to report its instant).
  */
 async function liveBoard(stack: Stack, adminToken: string) {
-  await api(stack, "POST", "/numbers", adminToken, { phoneNumberId: BOARD_NUMBER, displayName: "Bench board", displayPhoneNumber: "+1 555 0203", memberIds: [] });
+  await stack.connectNumber(adminToken, { phoneNumberId: BOARD_NUMBER, displayName: "Bench board" });
   const browser = await launchWithExtension();
   try {
     const page = await browser.context.newPage();
@@ -356,7 +356,7 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
     ["Side panel JavaScript, gzip", `${r.sidepanel.js_gzip_kb} KB`, "≤ 60 KB"],
     ["Storage per message (projected at 1M messages)", `${r.storage.bytes_per_message} B (${r.storage.projected_mb_1m} MB)`, "—"],
     [`Live board: webhook → board updated in the supervisor's browser, p50 / p99 (${r.analytics.push_events} events)`, `${r.analytics.push_p50_ms} / ${r.analytics.push_p99_ms} ms`, "p99 ≤ 1000 ms (aim ≤ 200)"],
-    [`Report: one year over ${r.analytics.report_numbers} numbers, ${r.analytics.report_conversations} conversations (one number's share alone)`, `${r.analytics.report_ms_1y} ms (${r.analytics.report_ms_1y_one_number} ms)`, "≤ 1000 ms"],
+    [`Report: one year over ${r.analytics.report_numbers} numbers, ${r.analytics.report_conversations} conversations (one number's share alone)`, `${r.analytics.report_ms_1y} ms (${r.analytics.report_ms_1y_one_number} ms)`, "≤ 500 ms"],
   ];
   const survives = [
     [`Runtime SIGKILLed in the middle of ${r.reliability.crash_messages} signed webhooks, restarted on the same state`, `${r.reliability.crash_acked} acknowledged before the kill, ${r.reliability.crash_redelivered} redelivered; lost ${r.reliability.crash_lost}, doubled ${r.reliability.crash_doubled}`],

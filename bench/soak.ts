@@ -86,7 +86,7 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
     const { token } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email, password: "soak-password" });
     agents.push({ id: person.id, token, socket: null, mine: new Set() });
   }
-  await api(stack, "POST", "/numbers", adminToken, { phoneNumberId: SOAK_NUMBER, displayName: "Soak", displayPhoneNumber: "+1 555 0204", memberIds: agents.map((a) => a.id) });
+  await stack.connectNumber(adminToken, { phoneNumberId: SOAK_NUMBER, displayName: "Soak", memberIds: agents.map((a) => a.id) });
 
   const end = Date.now() + minutes * 60_000;
   const sent = new Map<string, number>();

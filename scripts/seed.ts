@@ -20,7 +20,7 @@ async function json<T>(response: Response, what: string): Promise<T> {
 export async function seedDemo(baseUrl: string, setupToken: string) {
   const probe = await call(baseUrl, "/sessions", { email: demoWorkspace.admin.email, password: DEMO_PASSWORD });
   if (probe.ok) return { created: false };
-  await json(await call(baseUrl, "/setup", demoWorkspace, setupToken), "setup");
+  const { workspaceId } = await json<{ workspaceId: string }>(await call(baseUrl, "/setup", demoWorkspace, setupToken), "setup");
   const { token } = await json<{ token: string }>(
     await call(baseUrl, "/sessions", { email: demoWorkspace.admin.email, password: DEMO_PASSWORD }),
     "admin sign-in",
@@ -33,9 +33,11 @@ export async function seedDemo(baseUrl: string, setupToken: string) {
     );
     ids[agent.key] = created.id;
   }
-  // Everyone serves the one number, which is what makes assignment among them possible.
+  // Everyone serves the one number, which is what makes assignment among them possible. The operator connects it
+  // (setup token), so the deployment's own access token serves it, as on a real deployment set up by its operator;
+  // Meta (the simulator) still has to confirm that token reads the number and lists it in its WABA.
   await json(
-    await call(baseUrl, "/numbers", { ...demoWorkspace.number, memberIds: demoWorkspace.agents.map((a) => ids[a.key]) }, token),
+    await call(baseUrl, "/setup/numbers", { workspaceId, ...demoWorkspace.number, memberIds: demoWorkspace.agents.map((a) => ids[a.key]) }, setupToken),
     "connecting the number",
   );
   const teamIds: Record<string, string> = {};

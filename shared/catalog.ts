@@ -104,6 +104,8 @@ export const contactProfileSchema = z.object({
   name: z.string().nullable(),
   waId: z.string().nullable(),
   profileName: z.string().nullable(),
+  /** As on the conversation's contact: the detected language, null when not known; optional until the server stores it. */
+  language: z.string().nullable().optional(),
   firstSeenAt: z.number(),
   tags: z.array(contactTagSchema),
   attributes: z.array(contactAttributeSchema),
@@ -115,3 +117,11 @@ export const tagChangeSchema = z
   .object({ add: z.string().min(1).optional(), remove: z.string().min(1).optional() })
   .refine((c) => Boolean(c.add) !== Boolean(c.remove), "give exactly one of add or remove");
 export const attributeValueSchema = z.object({ value: z.unknown() });
+/** Body of `PUT /api/numbers/{phoneNumberId}/contacts/{contactId}/language`: what an agent's browser detected. */
+export const contactLanguageSchema = z.object({
+  language: z
+    .string()
+    .max(15)
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "language must be a BCP 47 tag such as es, zh or zh-Hant"),
+});
+export type ContactLanguageRequest = z.infer<typeof contactLanguageSchema>;

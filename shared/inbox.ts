@@ -10,6 +10,11 @@ export const contactSchema = z.object({
   id: z.string(),
   waId: z.string().nullable(),
   name: z.string().nullable(),
+  /**
+   * The customer's language (a BCP 47 tag: "es", "zh", "zh-Hant"), as detected on an agent's device from what the
+   * customer writes (`PUT …/contacts/{id}/language`); null when not known. Optional until the server stores it.
+   */
+  language: z.string().nullable().optional(),
 });
 export type Contact = z.infer<typeof contactSchema>;
 

@@ -1,16 +1,23 @@
 import { z } from "zod";
 
-/** Connecting a WhatsApp number: what an admin copies from Meta's dashboard. */
+/**
+ * Connecting a WhatsApp number: what an admin copies from Meta's dashboard. Nothing is stored until Meta confirms
+ * the access token reads this phone number id and lists it among the WhatsApp Business Account's numbers; a number
+ * another workspace of the deployment has connected is refused (409).
+ */
 export const connectNumberRequestSchema = z.object({
   phoneNumberId: z.string().regex(/^\d{1,30}$/, "phoneNumberId must be Meta's numeric phone number id"),
   displayName: z.string().trim().min(1, "displayName must not be empty").max(80),
-  /** Read from the Graph API when the number is checked; typed only when the check cannot tell. */
-  displayPhoneNumber: z.string().trim().min(3).max(32).optional(),
-  /** The WhatsApp Business Account the number belongs to: templates and account events are read through it. */
+  /**
+   * The WhatsApp Business Account the number belongs to: templates and account events are read through it, and Meta
+   * must list the number in it. Required of a company admin on a multi-company deployment.
+   */
   wabaId: z.string().regex(/^\d{1,30}$/, "wabaId must be Meta's numeric WhatsApp Business Account id").optional(),
   /**
-   * A system-user token for this number. Write-only: stored encrypted, checked against the Graph API on save,
-   * never returned. Absent: the deployment's WHATSAPP_ACCESS_TOKEN is used (and kept if one was saved before).
+   * A system-user token of the business for this number: the proof of control, then what the number sends with.
+   * Write-only: stored encrypted, never returned. Required of a company admin on a multi-company deployment; absent
+   * on a single-company one (or a number the operator connected), the deployment's WHATSAPP_ACCESS_TOKEN is used, or
+   * the token saved before.
    */
   accessToken: z.string().trim().min(20, "accessToken looks too short for a Meta access token").max(1000).optional(),
   memberIds: z.array(z.string()).default([]),
@@ -55,8 +62,10 @@ export const numberDetailSchema = z.object({
   connectedAt: z.number(),
   disconnectedAt: z.number().nullable(),
   memberIds: z.array(z.string()),
-  /** Whether a token of its own is stored (it is never shown); false uses the deployment's token. */
+  /** Whether a token of its own is stored (it is never shown). */
   hasOwnToken: z.boolean(),
+  /** Whether the deployment's token may serve the number when it has none of its own (single company, or operator-connected). */
+  deploymentToken: z.boolean(),
   health: numberHealthSchema,
 });
 export type NumberDetail = z.infer<typeof numberDetailSchema>;
@@ -64,3 +73,25 @@ export type NumberDetail = z.infer<typeof numberDetailSchema>;
 /** What to paste into Meta's dashboard (App → WhatsApp → Configuration). */
 export const webhookSetupSchema = z.object({ callbackUrl: z.string(), verifyToken: z.string() });
 export type WebhookSetup = z.infer<typeof webhookSetupSchema>;
+
+/** Giving a number up: its conversations are deleted from this deployment, so the id must be typed again. */
+export const releaseNumberRequestSchema = z.object({
+  confirm: z.string().regex(/^\d{1,30}$/, "confirm: type the phone number id again to release it"),
+});
+export type ReleaseNumberRequest = z.infer<typeof releaseNumberRequestSchema>;
+
+const workspaceId = z.string().regex(/^w[a-z0-9]{10,40}$/, "a workspace id as POST /api/setup answered it");
+
+/** The operator connects a number to a workspace (setup token); without a token the deployment's own serves it. */
+export const operatorConnectRequestSchema = connectNumberRequestSchema.extend({ workspaceId });
+export type OperatorConnectRequest = z.infer<typeof operatorConnectRequestSchema>;
+
+/** The operator moves a number, with its conversations, to another workspace (setup token); audited in both. */
+export const moveNumberRequestSchema = z.object({
+  toWorkspaceId: workspaceId,
+  /** The name it gets there; the old one if absent. */
+  displayName: connectNumberRequestSchema.shape.displayName.optional(),
+  accessToken: connectNumberRequestSchema.shape.accessToken,
+  memberIds: z.array(z.string()).default([]),
+});
+export type MoveNumberRequest = z.infer<typeof moveNumberRequestSchema>;

@@ -1,18 +1,30 @@
 import { z } from "zod";
 
 /**
- * Meta's WhatsApp webhook body. Objects are loose on purpose: Meta adds fields without notice
- * (BSUIDs, identity hashes, media URLs…) and an unknown field must be stored, never rejected.
- * Only what routing and deduplication depend on is required.
+ * Meta's WhatsApp webhook body, parsed loosely on purpose. Meta adds fields without notice (BSUIDs, identity
+ * hashes, media URLs…), and another app on the same WhatsApp Business Account or a bug at Meta's side can send
+ * shapes nobody expects. So a change is refused only when it cannot be sent to a number (no
+ * `metadata.phone_number_id`); its messages, contacts and errors travel raw, and each message is read on its own at
+ * the number's object's edge (worker/number-inbox/intake.ts), which decides what is normal and keeps anything else
+ * raw with a reason. One odd message never costs the others of its change.
  */
 
-// Meta documents string timestamps; older payloads carry integers.
+// Meta documents string timestamps; older payloads carry integers. (Statuses only: a message's time is read at the edge.)
 const unixSeconds = z.union([z.string(), z.number()]).transform((v) => Number(v));
 
+/** A field read as text when it is text, and as absent otherwise: the edge decides what an absent field means. */
+const text = z.string().optional().catch(undefined);
+/** Ids Meta sends as strings; a number is the same id written without quotes. */
+const idText = z
+  .union([z.string(), z.number().transform(String)])
+  .optional()
+  .catch(undefined);
+
+/** One entry of `contacts[]`: who sent the messages beside it (phone `wa_id`, business-scoped `user_id`, profile). */
 export const webhookContactSchema = z.looseObject({
-  wa_id: z.string().optional(),
-  user_id: z.string().optional(),
-  profile: z.looseObject({ name: z.string().optional() }).optional(),
+  wa_id: idText,
+  user_id: idText,
+  profile: z.looseObject({ name: text, username: text }).optional().catch(undefined),
 });
 
 export const webhookErrorSchema = z.looseObject({
@@ -22,14 +34,18 @@ export const webhookErrorSchema = z.looseObject({
   error_data: z.looseObject({ details: z.string().optional() }).optional(),
 });
 
+/**
+ * One customer message as the edge reads it. Every field falls back to absent instead of failing: a message without
+ * a usable id, sender or time is still a message someone must see (intake.ts says where it goes and why).
+ * `timestamp` stays as sent; `receivedTime` reads it.
+ */
 export const webhookMessageSchema = z.looseObject({
-  id: z.string().min(1),
-  from: z.string().optional(),
-  from_user_id: z.string().optional(),
-  timestamp: unixSeconds,
-  type: z.string(),
-  text: z.looseObject({ body: z.string() }).optional(),
-  errors: z.array(webhookErrorSchema).optional(),
+  id: text,
+  from: idText,
+  from_user_id: idText,
+  timestamp: z.unknown().optional(),
+  type: text,
+  errors: z.array(z.unknown()).optional().catch(undefined),
 });
 
 export const webhookStatusSchema = z.looseObject({
@@ -40,18 +56,13 @@ export const webhookStatusSchema = z.looseObject({
   errors: z.array(webhookErrorSchema).optional(),
 });
 
+/** A `messages` change: only the number it belongs to is required; its lists are read item by item. */
 export const webhookValueSchema = z.looseObject({
-  messaging_product: z.string().optional(),
-  metadata: z
-    .looseObject({
-      display_phone_number: z.string().optional(),
-      phone_number_id: z.string().min(1),
-    })
-    .optional(),
-  contacts: z.array(webhookContactSchema).optional(),
-  messages: z.array(webhookMessageSchema).optional(),
-  statuses: z.array(webhookStatusSchema).optional(),
-  errors: z.array(webhookErrorSchema).optional(),
+  metadata: z.looseObject({ display_phone_number: text, phone_number_id: z.string().min(1) }),
+  contacts: z.unknown().optional(),
+  messages: z.unknown().optional(),
+  statuses: z.unknown().optional(),
+  errors: z.unknown().optional(),
 });
 
 export const webhookChangeSchema = z.looseObject({

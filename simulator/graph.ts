@@ -138,6 +138,10 @@ const json = (body: unknown, status = 200) =>
 const graphError = (status: number, code: number, message: string) =>
   json({ error: { message: `(#${code}) ${message}`, type: "OAuthException", code, fbtrace_id: "SIMULATOR" } }, status);
 
+/** Meta's answer for an object a token may not see: the same as for one that does not exist. */
+const noSuchObject = (method: string, objectId: string) =>
+  graphError(400, 100, `Unsupported ${method.toLowerCase()} request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation`);
+
 export class FakeGraph {
   readonly sent: SentMessage[] = [];
   readonly statusCalls: Record<string, unknown>[] = [];
@@ -147,10 +151,17 @@ export class FakeGraph {
   /** Every send attempt, including refused ones, to prove retries never duplicate. */
   attempts = 0;
   private readonly uploads = new Map<string, { bytes: Uint8Array; mimeType: string }>();
-  /** Tokens Meta accepts besides the main one: per-number tokens an admin pastes into the console. */
+  /** Tokens Meta accepts besides the main one, for everything the main one reads (another system user of the business). */
   private readonly extraTokens = new Set<string>();
   /** Templates a test approved for one WABA besides the demo ones (e.g. one with an image header). */
   private readonly extraTemplates = new Map<string, typeof demoTemplates>();
+  /**
+   * Tokens bound to some numbers and their WABA, as a company's own system-user token is: Meta answers them for those
+   * and refuses every other number and account as an object that does not exist for them.
+   */
+  private readonly boundTokens = new Map<string, { numbers: Set<string>; wabas: Set<string> }>();
+  /** The WhatsApp Business Accounts this Meta knows, with their numbers: the configured one and every one registered since. */
+  private readonly wabaNumbers = new Map<string, Set<string>>();
   /** Quality ratings set through the control API, to show a YELLOW or RED number. */
   private readonly ratings = new Map<string, string>();
   /**
@@ -163,6 +174,30 @@ export class FakeGraph {
 
   constructor(options: FakeGraphOptions) {
     this.options = options;
+    if (options.phoneNumberId !== null && options.wabaId !== null) this.register(options.phoneNumberId, options.wabaId);
+  }
+
+  private register(phoneNumberId: string, wabaId: string): void {
+    const numbers = this.wabaNumbers.get(wabaId) ?? new Set<string>();
+    numbers.add(phoneNumberId);
+    this.wabaNumbers.set(wabaId, numbers);
+  }
+
+  private accepts(bearer: string): boolean {
+    return bearer === this.options.accessToken || this.extraTokens.has(bearer) || this.boundTokens.has(bearer);
+  }
+
+  /** Whether a token may read and act for a number: a bound token its own only; the business's tokens every known one. */
+  private reads(bearer: string, phoneNumberId: string): boolean {
+    const bound = this.boundTokens.get(bearer);
+    if (bound) return bound.numbers.has(phoneNumberId);
+    return this.options.phoneNumberId === null || phoneNumberId === this.options.phoneNumberId || [...this.wabaNumbers.values()].some((n) => n.has(phoneNumberId));
+  }
+
+  private readsWaba(bearer: string, wabaId: string): boolean {
+    const bound = this.boundTokens.get(bearer);
+    if (bound) return bound.wabas.has(wabaId);
+    return this.options.wabaId === null || this.wabaNumbers.has(wabaId);
   }
 
   reset(): void {
@@ -188,7 +223,7 @@ export class FakeGraph {
     if (path.startsWith("/simulator/graph/")) return this.control(request, path.slice("/simulator/graph/".length));
     if (path.startsWith("/simulator/media-bytes/")) {
       const id = decodeURIComponent(path.slice("/simulator/media-bytes/".length));
-      if (request.headers.get("authorization") !== `Bearer ${this.options.accessToken}`) return new Response("unauthorized", { status: 401 });
+      if (!this.accepts(request.headers.get("authorization")?.replace(/^Bearer /, "") ?? "")) return new Response("unauthorized", { status: 401 });
       const upload = this.uploads.get(id);
       if (upload) return new Response(upload.bytes as unknown as BodyInit, { headers: { "content-type": upload.mimeType } });
       return new Response(placeholderPicture(id), { headers: { "content-type": "image/svg+xml" } });
@@ -198,19 +233,31 @@ export class FakeGraph {
     if (!match) return null;
     const [, , objectId, edge] = match as unknown as [string, string, string, string | undefined];
     const bearer = request.headers.get("authorization")?.replace(/^Bearer /, "") ?? "";
-    if (bearer !== this.options.accessToken && !this.extraTokens.has(bearer)) {
+    if (!this.accepts(bearer)) {
       return graphError(401, 190, "Error validating access token: The session is invalid.");
+    }
+    // A company's own token acts for its own numbers only, the way Meta answers a token without access to an object.
+    if ((edge === "messages" || edge === "media") && request.method === "POST" && this.boundTokens.has(bearer) && !this.reads(bearer, objectId)) {
+      return noSuchObject(request.method, objectId);
+    }
+    if (edge === "phone_numbers" && request.method === "GET") {
+      if (!this.readsWaba(bearer, objectId)) return noSuchObject(request.method, objectId);
+      const data = [...(this.wabaNumbers.get(objectId) ?? [])].map((id) => ({
+        id,
+        display_phone_number: simulatedDisplayNumber(id),
+        verified_name: "Acme Store",
+        quality_rating: this.ratings.get(id) ?? "GREEN",
+      }));
+      return json({ data, paging: { cursors: { before: "QVFIUk", after: "QVFIUl" } } });
     }
     if (edge === "messages" && request.method === "POST") return this.messages(objectId, request, bearer.slice(-4), path);
     if (edge === "media" && request.method === "POST") return this.upload(objectId, request);
     if (edge === "message_templates" && request.method === "GET") {
-      if (this.options.wabaId !== null && objectId !== this.options.wabaId) return graphError(400, 100, `Unsupported get request. Object with ID '${objectId}' does not exist`);
+      if (!this.readsWaba(bearer, objectId)) return noSuchObject(request.method, objectId);
       return json({ data: [...demoTemplates, ...(this.extraTemplates.get(objectId) ?? [])], paging: { cursors: { before: "MAZDZD", after: "MjQZD" } } });
     }
     if (!edge && request.method === "GET" && url.searchParams.get("fields")?.includes("display_phone_number")) {
-      if (this.options.phoneNumberId !== null && objectId !== this.options.phoneNumberId) {
-        return graphError(400, 100, `Unsupported get request. Object with ID '${objectId}' does not exist`);
-      }
+      if (!this.reads(bearer, objectId)) return noSuchObject(request.method, objectId);
       return json({
         verified_name: "Acme Store",
         display_phone_number: simulatedDisplayNumber(objectId),
@@ -314,8 +361,20 @@ export class FakeGraph {
       return json({ sent, attempts: this.attempts, statusCalls: this.statusCalls, rejected });
     }
     if (action === "tokens" && request.method === "POST") {
-      const { token } = (await request.json()) as { token?: string };
-      if (!token) return json({ error: "send {token}" }, 400);
+      // {token}: another token of the business, reading all it reads. {phoneNumberId, wabaId[, token]}: a token bound to
+      // that number and account (minted when not given), as a company's system user has for its own number.
+      const { token, phoneNumberId, wabaId } = (await request.json()) as { token?: string; phoneNumberId?: string; wabaId?: string };
+      if (phoneNumberId || wabaId) {
+        if (!phoneNumberId || !wabaId || !/^\d+$/.test(phoneNumberId) || !/^\d+$/.test(wabaId)) return json({ error: "send {phoneNumberId, wabaId} (digits), and optionally the token" }, 400);
+        const bound = token ?? `EAAGsim${[...crypto.getRandomValues(new Uint8Array(24))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+        this.register(phoneNumberId, wabaId);
+        const scope = this.boundTokens.get(bound) ?? { numbers: new Set<string>(), wabas: new Set<string>() };
+        scope.numbers.add(phoneNumberId);
+        scope.wabas.add(wabaId);
+        this.boundTokens.set(bound, scope);
+        return json({ token: bound });
+      }
+      if (!token) return json({ error: "send {token}, or {phoneNumberId, wabaId} for a token bound to that number" }, 400);
       this.extraTokens.add(token);
       return json({ ok: true });
     }
@@ -323,6 +382,13 @@ export class FakeGraph {
       const { wabaId, templates } = (await request.json()) as { wabaId?: string; templates?: typeof demoTemplates };
       if (!wabaId || !Array.isArray(templates)) return json({ error: "send {wabaId, templates}" }, 400);
       this.extraTemplates.set(wabaId, templates);
+      return json({ ok: true });
+    }
+    if (action === "numbers" && request.method === "POST") {
+      // A number the business has in a WABA: the business's own tokens (the deployment's) then read it.
+      const { phoneNumberId, wabaId } = (await request.json()) as { phoneNumberId?: string; wabaId?: string };
+      if (!phoneNumberId || !wabaId || !/^\d+$/.test(phoneNumberId) || !/^\d+$/.test(wabaId)) return json({ error: "send {phoneNumberId, wabaId} (digits)" }, 400);
+      this.register(phoneNumberId, wabaId);
       return json({ ok: true });
     }
     if (action === "quality" && request.method === "POST") {

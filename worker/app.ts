@@ -2,6 +2,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { adminRoutes } from "./api/admin";
+import { numberGate } from "./api/number-gate";
+import { operatorRoutes } from "./api/operator";
 import { archiveRoutes } from "./api/archive";
 import { catalogRoutes } from "./api/catalog";
 import type { AppEnv } from "./api/context";
@@ -13,11 +15,16 @@ import { invitePage } from "./invite-page";
 import { routingRoutes } from "./api/routing";
 import { sessionRoutes } from "./api/sessions";
 import { socketRoutes } from "./api/socket";
+import { unreadableRoutes } from "./api/unreadable";
 import { errorResponse } from "./lib/errors";
 import { webhookRoutes } from "./webhook/routes";
 import { benchProbes } from "./status-lane/probe";
 
-const api = new OpenAPIHono<AppEnv>()
+const api = new OpenAPIHono<AppEnv>();
+// Before every route: whatever names a number is checked against the caller's workspace here, once (number-gate.ts).
+// The pattern covers /numbers/{id} itself as well as everything under it.
+api.use("/numbers/:phoneNumberId/*", numberGate);
+api
   .route("/", sessionRoutes)
   .route("/", adminRoutes)
   .route("/", peopleRoutes)
@@ -27,7 +34,9 @@ const api = new OpenAPIHono<AppEnv>()
   .route("/", catalogRoutes)
   .route("/", mediaRoutes)
   .route("/", socketRoutes)
-  .route("/", archiveRoutes);
+  .route("/", archiveRoutes)
+  .route("/", operatorRoutes)
+  .route("/", unreadableRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
 api.doc31("/openapi.json", {

@@ -25,6 +25,11 @@ export interface Env {
   TEST_CLOCK?: string;
   /** "1" only in the benchmark's and tests' deployments: serves each number's status-lane tally at /bench/lane/:id. */
   BENCH_PROBES?: string;
-  /** Bearer secret for POST /api/setup, which creates a workspace and its first admin. */
+  /** Bearer secret for the operator's routes under /api/setup: workspaces, numbers, moves and imports. */
   SETUP_TOKEN?: string;
+  /**
+   * "single": the deployment serves one company (a second workspace is refused) and the deployment's access token
+   * serves all its numbers. Anything else, and unset, is "multi": see worker/lib/deployment.ts.
+   */
+  DEPLOYMENT_MODE?: string;
 }

@@ -44,11 +44,12 @@ function batch(phoneNumberId: string, n: number, text = "你好，我想问一�
     displayPhoneNumber: "15550100",
     messages: [
       {
-        contact: { profile: { name: `客户 ${n}` }, wa_id: from },
+        contacts: [{ profile: { name: `客户 ${n}` }, wa_id: from }],
         message: { from, id: `wamid.HBgNODYxMzgwMDEzODAwMBUCABIYIDNBMDk${sequence}RkE2QjQ0QjE5RDAwQjc4AA==`, timestamp: Math.floor(Date.now() / 1000), type: "text", text: { body: text } },
       },
     ],
     errors: [],
+    unreadable: [],
   };
 }
 

@@ -10,6 +10,7 @@ import { CannedPicker, filterCanned } from "./CannedPicker";
 import { TemplatePicker } from "./TemplatePicker";
 import type { OutgoingRequest } from "./useInbox";
 import { windowState } from "./WindowState";
+import { Link, LoaderCircle, Lock, Paperclip, Pencil, Smile, Timer, Zap } from "./icons";
 
 const TYPING_EVERY_MS = 20_000;
 /** The emoji service chats use most; the system keyboard has the rest. */
@@ -36,6 +37,8 @@ export function Composer(props: {
   onTyping?: () => void;
   /** Opens the editor of the agent's personal canned responses. */
   onManageCanned?: () => void;
+  /** "Translate draft" with both texts shown, and a way to send either (from the translation feature, once loaded). */
+  translateDraft?: (draft: string, send: (text: string) => void) => preact.ComponentChildren;
 }) {
   const [draft, setDraft] = useState("");
   const [active, setActive] = useState(0);
@@ -104,8 +107,9 @@ export function Composer(props: {
     if (!selectPlaceholder(text, 0)) requestAnimationFrame(() => textarea.current?.focus());
   }
 
-  async function sendText() {
-    const text = draft.trim();
+  /** Sends the draft, or the text the agent chose instead of it (its translation). */
+  async function sendText(chosen = draft) {
+    const text = chosen.trim();
     if (!text) return;
     const unfilled = unfilledPlaceholders(text);
     if (unfilled.length > 0) {
@@ -114,10 +118,11 @@ export function Composer(props: {
       selectPlaceholder(draft, 0);
       return;
     }
+    const original = draft;
     setDraft("");
     const request: OutgoingRequest =
       mode === "note" ? { type: "note", text } : { type: "text", text, ...(props.replyTo ? { replyToId: props.replyTo.id } : {}) };
-    await run(() => props.onSend(request)).catch(() => setDraft(text));
+    await run(() => props.onSend(request)).catch(() => setDraft(original));
   }
 
   async function attach(file: File) {
@@ -161,7 +166,7 @@ export function Composer(props: {
   return (
     <div class="composer-area">
       <p class={`window-state ${windowInfo.open ? "open" : "closed"}`} role="status">
-        <span aria-hidden="true">{windowInfo.open ? "⏱" : "🔒"}</span> {windowInfo.label}
+        {windowInfo.open ? <Timer /> : <Lock />} {windowInfo.label}
       </p>
       <div class="composer-modes" role="tablist" aria-label={t("note.modes")}>
         {(["reply", "note"] as const).map((m) => (
@@ -204,15 +209,15 @@ export function Composer(props: {
               textarea.current?.focus();
             }}
           >
-            ⚡
+            <Zap />
           </button>
           {props.onManageCanned && (
             <button type="button" class="icon" title={t("mine.button")} aria-label={t("mine.button")} onClick={props.onManageCanned}>
-              ✎
+              <Pencil />
             </button>
           )}
           <button type="button" class="icon" title={t("emoji.button")} aria-label={t("emoji.button")} aria-expanded={emojiOpen} onClick={() => setEmojiOpen(!emojiOpen)}>
-            😊
+            <Smile />
           </button>
           {emojiOpen && (
             <div class="emoji-picker" role="group" aria-label={t("emoji.button")}>
@@ -233,12 +238,13 @@ export function Composer(props: {
             </div>
           )}
           <button type="button" class="icon" title={t("share.page")} aria-label={t("share.page")} onClick={() => void shareCurrentTab()}>
-            🔗
+            <Link />
           </button>
           <button type="button" class="icon" title={t("composer.attach")} aria-label={t("composer.attach")} onClick={() => fileInput.current?.click()} disabled={uploading}>
-            {uploading ? "⏳" : "📎"}
+            {uploading ? <LoaderCircle class="spin" /> : <Paperclip />}
           </button>
           </div>
+          {mode === "reply" && props.translateDraft?.(draft, (text) => void sendText(text))}
           <label class="visually-hidden" for="composer-text">
             {mode === "note" ? t("note.label") : t("composer.label")}
           </label>

@@ -2,23 +2,62 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { useVirtualList } from "../lib/virtual-list";
 import type { Conversation, ConversationView } from "../../shared/inbox";
 import { formatTime, t } from "../lib/i18n";
-import { waitedFor } from "../lib/views";
+import { conversationKey, waitedFor } from "../lib/views";
 import type { Tag } from "../../shared/catalog";
 import { TagChips } from "./TagChips";
 import { windowState } from "./WindowState";
+import { Clock, Lock, Timer } from "./icons";
 
 let markedInteractive = false;
 
 /** The 24-hour window's time left, in words as well as colour. */
 function WindowLeft({ closesAt }: { closesAt: number | null }) {
   const state = windowState(closesAt);
-  return <span class={`window-left ${state.open ? "open" : "closed"}`}>{state.open ? "⏱" : "🔒"} {state.label}</span>;
+  return (
+    <span class={`window-left ${state.open ? "open" : "closed"}`}>
+      {state.open ? <Timer /> : <Lock />} {state.label}
+    </span>
+  );
 }
 
 function Waiting({ since }: { since: number }) {
   const { seconds, minutes, hours } = waitedFor(since);
   const time = hours > 0 ? t("time.hours", { n: hours }) : minutes > 0 ? t("time.minutes", { n: minutes }) : t("time.seconds", { n: seconds });
   return <span class="waiting">{t("queue.waiting", { time })}</span>;
+}
+
+/**
+ * One conversation in a list: who, when, the last words, unread, window, pending, waiting, tags. A component of its
+ * own, keyed by `conversationKey`, so a list can put a selection checkbox beside it without touching the row.
+ */
+function ConversationRow({ c, tags, numberName, onOpen }: { c: Conversation; tags: Tag[]; numberName: string | null; onOpen: (c: Conversation) => void }) {
+  return (
+    <button type="button" class="conversation-row" data-conversation-id={c.id} onClick={() => onOpen(c)}>
+      <span class="who">{c.contact.name ?? `+${c.contact.waId}`}</span>
+      <time>{formatTime(c.lastMessageAt)}</time>
+      <span class="preview">{c.lastMessagePreview}</span>
+      {c.unread > 0 && (
+        <span class="unread" aria-label={t("inbox.unread", { n: c.unread })}>
+          {c.unread}
+        </span>
+      )}
+      <span class="row-meta">
+        {numberName && <span class="number-badge">{numberName}</span>}
+        {c.status === "open" && <WindowLeft closesAt={c.windowClosesAt} />}
+        {c.status === "pending" && (
+          <span class="pending-chip">
+            <Clock /> {c.snoozedUntil ? t("snooze.until", { time: formatTime(c.snoozedUntil) }) : t("snooze.untilReply")}
+          </span>
+        )}
+      </span>
+      {c.queuedAt !== null && <Waiting since={c.queuedAt} />}
+      {c.tags.length > 0 && (
+        <span class="row-tags">
+          <TagChips ids={c.tags} tags={tags} />
+        </span>
+      )}
+    </button>
+  );
 }
 
 export function ConversationList(props: {
@@ -82,7 +121,7 @@ export function ConversationList(props: {
           const c = props.conversations[item.index]!;
           return (
             <li
-              key={`${c.phoneNumberId}:${c.id}`}
+              key={conversationKey(c)}
               class="conversation-item"
               data-index={item.index}
               ref={virtual.measureElement}
@@ -90,31 +129,7 @@ export function ConversationList(props: {
               aria-setsize={props.conversations.length}
               aria-posinset={item.index + 1}
             >
-              <button type="button" class="conversation-row" data-conversation-id={c.id} onClick={() => props.onOpen(c)}>
-                <span class="who">{c.contact.name ?? `+${c.contact.waId}`}</span>
-                <time>{formatTime(c.lastMessageAt)}</time>
-                <span class="preview">{c.lastMessagePreview}</span>
-                {c.unread > 0 && (
-                  <span class="unread" aria-label={t("inbox.unread", { n: c.unread })}>
-                    {c.unread}
-                  </span>
-                )}
-                <span class="row-meta">
-                  {props.numberNames && <span class="number-badge">{props.numberNames[c.phoneNumberId] ?? c.phoneNumberId}</span>}
-                  {c.status === "open" && <WindowLeft closesAt={c.windowClosesAt} />}
-                  {c.status === "pending" && (
-                    <span class="pending-chip">
-                      💤 {c.snoozedUntil ? t("snooze.until", { time: formatTime(c.snoozedUntil) }) : t("snooze.untilReply")}
-                    </span>
-                  )}
-                </span>
-                {c.queuedAt !== null && <Waiting since={c.queuedAt} />}
-                {c.tags.length > 0 && (
-                  <span class="row-tags">
-                    <TagChips ids={c.tags} tags={props.tags} />
-                  </span>
-                )}
-              </button>
+              <ConversationRow c={c} tags={props.tags} numberName={props.numberNames?.[c.phoneNumberId] ?? null} onOpen={props.onOpen} />
               {props.view === "unassigned" && c.assigneeId === null && (
                 <div class="claim">
                   <button type="button" onClick={() => props.onClaim(c).catch((e: Error) => setClaimError((prev) => ({ ...prev, [c.id]: e.message })))}>

@@ -5,12 +5,16 @@ import { formatDay, formatTime, t } from "../lib/i18n";
 import type { Catalog } from "../../shared/catalog";
 import type { KnownValues } from "../lib/placeholders";
 import { ActivityLine } from "./ActivityLine";
-import { CustomerPanel } from "./CustomerPanel";
+import { onDemand } from "./on-demand";
 import { TagChips } from "./TagChips";
 import { Composer } from "./Composer";
 import { DeliveryTick } from "./DeliveryTick";
 import { MessageBody } from "./MessageBody";
 import type { OutgoingRequest } from "./useInbox";
+import { ArrowLeft, Bot, Lock, UserRound, Users } from "./icons";
+import { useTranslationKit } from "./useTranslationKit";
+
+const CustomerPanel = onDemand(() => import("./CustomerPanel").then((m) => m.CustomerPanel));
 
 const QUICK_REACTIONS = ["👍", "❤️", "🙏", "😂"];
 
@@ -22,7 +26,7 @@ export function ConversationView(props: {
   onBack: () => void;
   onSend: (request: OutgoingRequest) => Promise<void>;
   nameOf: (agentId: string | null) => string;
-  /** Resolve / reopen / transfer controls for the header; absent when the viewer may not act. */
+  /** The status control and Transfer, in a row under the header. */
   actions?: preact.ComponentChildren;
   /** Scroll to and mark this message (from a search hit). */
   focusMessageId?: string | null;
@@ -37,6 +41,8 @@ export function ConversationView(props: {
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [reactingTo, setReactingTo] = useState<string | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
+  const kit = useTranslationKit();
+  const scope = kit && props.conversation ? kit.scopeFor(props.phoneNumberId, props.conversation.id) : null;
 
   useEffect(() => {
     const focused = props.focusMessageId ? listRef.current?.querySelector(`[data-message-id="${props.focusMessageId}"]`) : null;
@@ -60,14 +66,15 @@ export function ConversationView(props: {
               phoneNumberId={props.phoneNumberId}
               quoted={m.content.replyToWamid ? (byWamid.get(m.content.replyToWamid) ?? null) : null}
             />
+            {kit && scope && m.direction === "in" && <kit.MessageTranslation scope={scope} message={m} />}
             <small>
               {formatTime(m.timestamp)}
               {m.direction === "out" && m.status && <DeliveryTick status={m.status} />}
             </small>
             {m.error && <p class="error">{t("message.error", { code: m.error.code, title: m.error.title })}</p>}
-            {m.direction === "note" && <span class="note-label">🔒 {t("note.label")} · {props.nameOf(m.authorId)}</span>}
+            {m.direction === "note" && <span class="note-label"><Lock /> {t("note.label")} · {props.nameOf(m.authorId)}</span>}
             {m.content.automation && (
-              <span class="automation-label">🤖 {t("automation.label", { kind: t(`automation.${m.content.automation}`) })}</span>
+              <span class="automation-label"><Bot /> {t("automation.label", { kind: t(`automation.${m.content.automation}`) })}</span>
             )}
             {m.wamid && m.direction === "in" && (
               <div class="message-actions">
@@ -102,21 +109,19 @@ export function ConversationView(props: {
   return (
     <section class="conversation" aria-label={c?.contact.name ?? c?.contact.waId ?? ""}>
       <header class="bar">
-        <button type="button" class="back" onClick={props.onBack} aria-label={t("conversation.back")}>
-          ←
+        <button type="button" class="back icon-button" onClick={props.onBack} aria-label={t("conversation.back")}>
+          <ArrowLeft />
         </button>
         <div>
           <h2>{c?.contact.name ?? `+${c?.contact.waId ?? ""}`}</h2>
           {c?.contact.waId && <small>+{c.contact.waId}</small>}
           {c && <TagChips ids={c.tags} tags={props.catalog?.tags ?? []} />}
         </div>
-        <div class="header-actions">
-          <button type="button" class="header-button" aria-pressed={showCustomer} onClick={() => setShowCustomer(!showCustomer)}>
-            {t("customer.button")}
-          </button>
-          {props.actions}
-        </div>
+        <button type="button" class="header-button" aria-pressed={showCustomer} onClick={() => setShowCustomer(!showCustomer)}>
+          <UserRound /> {t("customer.button")}
+        </button>
       </header>
+      {props.actions && <div class="conversation-tools">{props.actions}</div>}
       {c?.csat && (
         <p class="csat" role="note" data-stars={c.csat.stars ?? undefined}>
           {c.csat.stars === null ? (
@@ -137,7 +142,7 @@ export function ConversationView(props: {
       )}
       {props.collision.length > 0 && (
         <p class="collision" role="status">
-          👥{" "}
+          <Users />{" "}
           {props.collision
             .map((v) => t(v.typing ? "collision.typing" : "collision.viewing", { name: props.nameOf(v.agentId) }))
             .join(" · ")}
@@ -154,6 +159,7 @@ export function ConversationView(props: {
           onClose={() => setShowCustomer(false)}
         />
       )}
+      {kit && scope && c && <kit.TranslationBar scope={scope} conversation={c} messages={props.messages} api={props.api} />}
       <ol class="messages" ref={listRef}>
         {props.messages === null && <li class="loading">{t("conversation.loading")}</li>}
         {props.messages?.flatMap((m, i, all) => {
@@ -183,6 +189,7 @@ export function ConversationView(props: {
           onManageCanned={props.onManageCanned}
           canned={props.catalog?.canned ?? []}
           known={{ ...props.known, customerName: c.contact.name }}
+          translateDraft={kit && scope ? (draft, send) => <kit.DraftTranslation scope={scope} draft={draft} onSend={send} /> : undefined}
         />
       )}
     </section>

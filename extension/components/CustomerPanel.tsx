@@ -3,6 +3,7 @@ import type { AttributeDefinition, Catalog, ContactProfile } from "../../shared/
 import type { ApiClient } from "../lib/api";
 import { formatTime, getLocale, t } from "../lib/i18n";
 import { TagChips } from "./TagChips";
+import { X } from "./icons";
 
 /** Who the customer is: profile, company tags (type-ahead), attributes edited in place, past conversations. */
 export function CustomerPanel(props: {
@@ -41,8 +42,8 @@ export function CustomerPanel(props: {
     <section class="customer-panel" aria-label={t("customer.title")}>
       <header>
         <h3>{t("customer.title")}</h3>
-        <button type="button" class="link dark" aria-label={t("customer.close")} onClick={props.onClose}>
-          ×
+        <button type="button" class="icon-button dark" aria-label={t("customer.close")} onClick={props.onClose}>
+          <X />
         </button>
       </header>
       {error && (

@@ -3,7 +3,9 @@ import type { ApiClient } from "../lib/api";
 import { t, type Locale } from "../lib/i18n";
 import { ConversationList } from "./ConversationList";
 import { ConversationView } from "./ConversationView";
-import { LanguageSwitch } from "./LanguageSwitch";
+import { SettingsIcon } from "./icons";
+import { Settings } from "./Settings";
+import { StatusControl, type StatusChange } from "./StatusControl";
 import { StatusToggle } from "./StatusToggle";
 import { SearchResults } from "./SearchResults";
 import { ShortcutsHelp } from "./ShortcutsHelp";
@@ -55,6 +57,11 @@ export function Inbox(props: {
   const current = inbox.openConversation;
 
   const [showKeys, setShowKeys] = useState(false);
+  const [showSettings, setShowSettings] = useState(false);
+  useEffect(() => {
+    // A notification's "Reply": the conversation is open, the cursor goes to the reply box.
+    if (inbox.replyRequested > 0) requestAnimationFrame(() => document.getElementById("composer-text")?.focus());
+  }, [inbox.replyRequested, current?.id]);
 
   // The key handler is registered once and reads the latest state from here, so a key pressed right after
   // a render never meets a handler that still sees the previous screen.
@@ -64,12 +71,13 @@ export function Inbox(props: {
     const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.isContentEditable;
     if (event.key === "Escape") {
       if (showKeys) setShowKeys(false);
+      else if (showSettings && !typing) setShowSettings(false);
       else if (transferring) setTransferring(false);
       else if (typing) target.blur();
       else if (inbox.open) inbox.openOne(null);
       return;
     }
-    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing || showSettings || event.ctrlKey || event.metaKey || event.altKey) return;
     const key = event.key;
     const handled = (() => {
       if (key === "?") return setShowKeys(true), true;
@@ -99,6 +107,20 @@ export function Inbox(props: {
     await inbox.act(props.api.conversationAction(current.phoneNumberId, current.id, action)).catch((e: Error) => setActionError(e.message));
   }
 
+  /** The status control: Open reopens, Resolved resolves, Pending snoozes (a resolved one is reopened first). */
+  async function changeConversationStatus(change: StatusChange) {
+    if (!current) return;
+    setActionError(null);
+    const { phoneNumberId, id } = current;
+    try {
+      if (change.status !== "pending") return void (await inbox.act(props.api.conversationAction(phoneNumberId, id, change.status === "open" ? "reopen" : "resolve")));
+      if (current.status === "resolved") await inbox.act(props.api.conversationAction(phoneNumberId, id, "reopen"));
+      await inbox.act(props.api.snooze(phoneNumberId, id, change.until));
+    } catch (error) {
+      setActionError((error as Error).message);
+    }
+  }
+
   async function changeStatus(status: AgentStatus) {
     const agent = await props.api.setStatus(status);
     props.onMe({ ...props.me, agent });
@@ -119,12 +141,8 @@ export function Inbox(props: {
           </span>
         </div>
         <StatusToggle status={props.me.agent.status} onChange={changeStatus} />
-        <LanguageSwitch locale={props.locale} onLocale={props.onLocale} />
-        <label class="sound-toggle">
-          <input type="checkbox" checked={inbox.sound} onChange={(e) => inbox.setSound(e.currentTarget.checked)} /> {t("sound.label")}
-        </label>
-        <button type="button" class="link" onClick={signOut}>
-          {t("signOut")}
+        <button type="button" class="icon-button" aria-label={t("settings.open")} title={t("settings.open")} aria-expanded={showSettings} onClick={() => setShowSettings(!showSettings)}>
+          <SettingsIcon />
         </button>
       </header>
       {Object.entries(inbox.unhealthy).map(([phoneNumberId, detail]) => (
@@ -132,7 +150,10 @@ export function Inbox(props: {
           {t("health.tokenInvalid", { number: props.me.numbers.find((n) => n.phoneNumberId === phoneNumberId)?.displayName ?? phoneNumberId, detail })}
         </p>
       ))}
-      {props.me.agent.status === "away" && <p class="hint">{t("status.awayHint")}</p>}
+      {showSettings && (
+        <Settings me={props.me} locale={props.locale} onLocale={props.onLocale} onBack={() => setShowSettings(false)} onSignOut={() => void signOut()} />
+      )}
+      {props.me.agent.status === "away" && !showSettings && <p class="hint">{t("status.awayHint")}</p>}
       {showKeys && <ShortcutsHelp onClose={() => setShowKeys(false)} />}
       {managingCanned && (
         <MyResponses
@@ -143,7 +164,7 @@ export function Inbox(props: {
           onClose={() => setManagingCanned(false)}
         />
       )}
-      {inbox.open ? (
+      {showSettings ? null : inbox.open ? (
         <>
           <ConversationView
             api={props.api}
@@ -169,36 +190,7 @@ export function Inbox(props: {
             actions={
               current && (
                 <>
-                  {current.status !== "resolved" ? (
-                    <button type="button" class="header-button" onClick={() => void act("resolve")}>
-                      {t("action.resolve")}
-                    </button>
-                  ) : (
-                    <button type="button" class="header-button" onClick={() => void act("reopen")}>
-                      {t("action.reopen")}
-                    </button>
-                  )}
-                  {current.status !== "resolved" && current.assigneeId !== null && (
-                    <select
-                      class="header-select"
-                      aria-label={t("snooze.title")}
-                      value=""
-                      onChange={(e) => {
-                        const choice = e.currentTarget.value;
-                        e.currentTarget.value = "";
-                        const tomorrow = new Date();
-                        tomorrow.setDate(tomorrow.getDate() + 1);
-                        tomorrow.setHours(9, 0, 0, 0);
-                        const until = choice === "hour" ? Date.now() + 3600_000 : choice === "tomorrow" ? tomorrow.getTime() : null;
-                        if (choice) void inbox.act(props.api.snooze(current.phoneNumberId, current.id, until)).catch((err: Error) => setActionError(err.message));
-                      }}
-                    >
-                      <option value="">{t("action.pending")}</option>
-                      <option value="reply">{t("snooze.reply")}</option>
-                      <option value="hour">{t("snooze.hour")}</option>
-                      <option value="tomorrow">{t("snooze.tomorrow")}</option>
-                    </select>
-                  )}
+                  <StatusControl conversation={current} onChange={(change) => void changeConversationStatus(change)} />
                   {current.status === "open" && (supervisor || current.assigneeId === props.me.agent.id) && (
                     <button type="button" class="header-button" onClick={() => setTransferring(true)}>
                       {t("action.transfer")}

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { MessageContent } from "../../shared/message-content";
 import type { ApiClient } from "../lib/api";
 import { t } from "../lib/i18n";
+import { FileText, Image, Mic } from "./icons";
 
 type Media = NonNullable<MessageContent["media"]>;
 
@@ -32,7 +33,7 @@ export function MediaView(props: { api: ApiClient; phoneNumberId: string; kind: 
   if (failed || !url) {
     return (
       <p class="media-placeholder" data-kind={kind}>
-        <span aria-hidden="true">{kind === "document" ? "📄" : kind === "audio" ? "🎤" : "🖼"}</span> {label}
+        {kind === "document" ? <FileText /> : kind === "audio" ? <Mic /> : <Image />} {label}
         {failed && ` · ${t("message.mediaUnavailable")}`}
       </p>
     );
@@ -44,14 +45,16 @@ export function MediaView(props: { api: ApiClient; phoneNumberId: string; kind: 
   if (kind === "audio") {
     return (
       <div class="audio">
-        <span class="meta-line">🎤 {label}</span>
+        <span class="meta-line">
+          <Mic /> {label}
+        </span>
         <audio class="media" src={url} controls aria-label={label} />
       </div>
     );
   }
   return (
     <a class="document" href={url} download={media.filename ?? "document"}>
-      📄 {media.filename ?? label} · {t("message.download")}
+      <FileText /> {media.filename ?? label} · {t("message.download")}
     </a>
   );
 }

@@ -2,6 +2,7 @@ import type { Message } from "../../shared/inbox";
 import type { ApiClient } from "../lib/api";
 import { t } from "../lib/i18n";
 import { MediaView } from "./MediaView";
+import { Ban, CircleDot, FileText, Forward, MapPin, Megaphone, Pencil, Receipt, ShoppingBag, TriangleAlert, UserRound } from "./icons";
 
 const MEDIA_KINDS = new Set(["image", "video", "audio", "document", "sticker"]);
 
@@ -11,16 +12,16 @@ export function MessageBody(props: { message: Message; api: ApiClient; phoneNumb
   const c = m.content;
   return (
     <>
-      {c.forwarded && <p class="meta-line">↪ {t(c.forwarded === "many" ? "message.forwardedMany" : "message.forwarded")}</p>}
-      {c.referral && <p class="meta-line">📣 {t("message.referral", { headline: c.referral.headline ?? c.referral.sourceUrl ?? "" })}</p>}
-      {c.product && <p class="meta-line">🛍 {t("message.product", { id: c.product.productId })}</p>}
+      {c.forwarded && <p class="meta-line"><Forward /> {t(c.forwarded === "many" ? "message.forwardedMany" : "message.forwarded")}</p>}
+      {c.referral && <p class="meta-line"><Megaphone /> {t("message.referral", { headline: c.referral.headline ?? c.referral.sourceUrl ?? "" })}</p>}
+      {c.product && <p class="meta-line"><ShoppingBag /> {t("message.product", { id: c.product.productId })}</p>}
       {c.replyToWamid && (
         <blockquote class="quoted">
           <small>{t("message.quoted")}</small>
           {quoted ? (quoted.text ?? `[${quoted.kind}]`) : "…"}
         </blockquote>
       )}
-      {c.deleted && <p class="meta-line deleted">🚫 {t("message.deleted")}</p>}
+      {c.deleted && <p class="meta-line deleted"><Ban /> {t("message.deleted")}</p>}
       <MessageMain message={m} api={api} phoneNumberId={phoneNumberId} />
       {c.edited && <small class="edited">({t("message.edited")})</small>}
       {c.errors?.map((e) => (
@@ -34,7 +35,7 @@ export function MessageBody(props: { message: Message; api: ApiClient; phoneNumb
 function MessageMain({ message, api, phoneNumberId }: { message: Message; api: ApiClient; phoneNumberId: string }) {
     const c = message.content;
     const text = message.text;
-    if (c.unsupportedType) return <p class="unsupported">⚠ {t("kind.unsupported", { type: c.unsupportedType })}</p>;
+    if (c.unsupportedType) return <p class="unsupported"><TriangleAlert /> {t("kind.unsupported", { type: c.unsupportedType })}</p>;
     if (MEDIA_KINDS.has(message.kind) && c.media) {
       return (
         <>
@@ -48,7 +49,7 @@ function MessageMain({ message, api, phoneNumberId }: { message: Message; api: A
       const map = `https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=16/${latitude}/${longitude}`;
       return (
         <p class="location">
-          📍 <strong>{name ?? t("kind.location")}</strong>
+          <MapPin /> <strong>{name ?? t("kind.location")}</strong>
           {address && <span> {address}</span>}
           <br />
           <a href={map} target="_blank" rel="noreferrer">
@@ -62,7 +63,7 @@ function MessageMain({ message, api, phoneNumberId }: { message: Message; api: A
         <ul class="shared-contacts" aria-label={t("kind.contacts")}>
           {c.sharedContacts.map((contact) => (
             <li>
-              👤 <strong>{contact.name}</strong> {contact.phones.join(", ")}
+              <UserRound /> <strong>{contact.name}</strong> {contact.phones.join(", ")}
             </li>
           ))}
         </ul>
@@ -73,7 +74,7 @@ function MessageMain({ message, api, phoneNumberId }: { message: Message; api: A
       return (
         <div class="order">
           <p>
-            🧾 <strong>{t("kind.order")}</strong> · {t("message.items", { n: c.order.items.length })} · {total} {c.order.items[0]?.currency}
+            <Receipt /> <strong>{t("kind.order")}</strong> · {t("message.items", { n: c.order.items.length })} · {total} {c.order.items[0]?.currency}
           </p>
           <ul>
             {c.order.items.map((i) => (
@@ -89,13 +90,13 @@ function MessageMain({ message, api, phoneNumberId }: { message: Message; api: A
     if (c.reaction && message.kind === "reaction") {
       return <p class="reaction">{c.reaction.emoji ? t("kind.reaction", { emoji: c.reaction.emoji }) : t("kind.reactionRemoved")}</p>;
     }
-    if (message.kind === "revoke") return <p class="meta-line">🚫 {t("kind.revoke")}</p>;
-    if (message.kind === "edit") return <p class="meta-line">✎ {t("kind.edit")}: {text}</p>;
+    if (message.kind === "revoke") return <p class="meta-line"><Ban /> {t("kind.revoke")}</p>;
+    if (message.kind === "edit") return <p class="meta-line"><Pencil /> {t("kind.edit")}: {text}</p>;
     if (c.system) return <p class="system">ℹ {c.system.body}</p>;
     if (c.flowResponse) {
       return (
         <div class="flow">
-          <p>📝 {t("kind.flow")}</p>
+          <p><FileText /> {t("kind.flow")}</p>
           <dl>
             {Object.entries(c.flowResponse)
               .filter(([key]) => key !== "flow_token")
@@ -109,7 +110,7 @@ function MessageMain({ message, api, phoneNumberId }: { message: Message; api: A
         </div>
       );
     }
-    if (c.choice) return <p class="choice">🔘 {t("kind.choice", { title: c.choice.title })}</p>;
+    if (c.choice) return <p class="choice"><CircleDot /> {t("kind.choice", { title: c.choice.title })}</p>;
     if (c.list) {
       return (
         <div>

@@ -1,4 +1,5 @@
 import type { Tag } from "../../shared/catalog";
+import { X } from "./icons";
 
 /** Tag names on their colour: the name is always written, so colour is never the only signal. */
 export function TagChips({ ids, tags, onRemove, removeLabel }: { ids: string[]; tags: Tag[]; onRemove?: (id: string) => void; removeLabel?: (name: string) => string }) {
@@ -11,7 +12,7 @@ export function TagChips({ ids, tags, onRemove, removeLabel }: { ids: string[]; 
           {tag.name}
           {onRemove && (
             <button type="button" class="remove" aria-label={removeLabel?.(tag.name) ?? tag.name} onClick={() => onRemove(tag.id)}>
-              ×
+              <X />
             </button>
           )}
         </span>

@@ -3,11 +3,11 @@ import type { Conversation, ConversationCounts, ConversationView, Message, SendM
 import type { Me } from "../../shared/people";
 import type { NumberAgent } from "../../shared/routing";
 import type { ApiClient } from "../lib/api";
-import { LiveConnection, type LiveState } from "../lib/live";
-import { flushPending, pendingReplies, sendOrKeep } from "../lib/outbox";
-import { notify, notifyMessage, setBadge } from "../lib/attention";
-import { pendingOpenItem, soundItem } from "../lib/session-store";
-import { belongsToView, compareInView } from "../lib/views";
+import { connectHub, type HubConnection, type HubMessage } from "../lib/live-port";
+import type { LiveState } from "../lib/number-socket";
+import { pendingReplies, sendOrKeep } from "../lib/outbox";
+import { pendingOpenItem } from "../lib/session-store";
+import { belongsToView, compareInView, conversationKey } from "../lib/views";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A send request before the panel gives it its clientId; defaults the schema fills may be left out. */
@@ -27,7 +27,7 @@ export interface OpenConversation {
   conversationId: string;
 }
 
-const keyOf = (c: { phoneNumberId: string; id: string }) => `${c.phoneNumberId}:${c.id}`;
+const keyOf = conversationKey;
 
 /** Merges a message into a list sorted by time, replacing the optimistic copy with the server's. */
 function mergeMessage(list: Message[], message: Message): Message[] {
@@ -37,8 +37,9 @@ function mergeMessage(list: Message[], message: Message): Message[] {
 }
 
 /**
- * The agent's live inbox: their conversations over every number they serve, the open conversation's
- * messages, and one socket per number. Each (re)connect refetches, so nothing missed while offline is lost.
+ * The agent's live inbox: their conversations over every number they serve and the open conversation's messages,
+ * kept live by the background's sockets (one per number, held by the service worker) through a runtime port. Each
+ * socket (re)connect refetches, so nothing missed while offline is lost.
  */
 export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onMyStatus: (status: Me["agent"]["status"]) => void = () => undefined) {
   const [view, setViewState] = useState<ConversationView>("mine");
@@ -54,7 +55,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
   const [agents, setAgents] = useState<Record<string, NumberAgent[]>>({});
   /** Colleagues looking at (or typing in) the open conversation. */
   const [collision, setCollision] = useState<{ conversationId: string; viewers: { agentId: string; typing: boolean }[] } | null>(null);
-  const connectionsRef = useRef<Record<string, LiveConnection>>({});
+  const hubRef = useRef<HubConnection | null>(null);
   /** Numbers whose WhatsApp token stopped working (admins and supervisors are told). */
   const [unhealthy, setUnhealthy] = useState<Record<string, string>>({});
   /** Bumped when a supervisor changes tags, attributes or canned responses, so the catalog is fetched again. */
@@ -97,14 +98,6 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
   const viewer = { id: me.agent.id, supervisor: me.agent.role !== "agent" };
   const meRef = useRef(me);
   meRef.current = me;
-  const [sound, setSoundState] = useState(false);
-  const soundRef = useRef(sound);
-  soundRef.current = sound;
-  useEffect(() => void soundItem.getValue().then(setSoundState), []);
-  function setSound(on: boolean) {
-    setSoundState(on);
-    void soundItem.setValue(on);
-  }
 
   function refreshCounts(phoneNumberId: string, delay = 0) {
     clearTimeout(countTimers.current[phoneNumberId]);
@@ -240,8 +233,6 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
     } else if (event.type === "revoked") {
       // Deactivated by a supervisor: the server closed the socket on purpose and the token no longer works.
       onUnauthorized();
-    } else if (event.type === "notice") {
-      void notify(event, meRef.current.agent.status === "away", soundRef.current).catch(() => undefined);
     } else if (event.type === "agent_status") {
       // A supervisor may set my status from the console: the toggle follows.
       if (event.agentId === meRef.current.agent.id && event.status !== meRef.current.agent.status) onMyStatus(event.status);
@@ -262,19 +253,6 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
       });
     } else if (event.type === "message") {
       const current = openRef.current;
-      const mine = [...conversationsRef.current.values()].find(
-        (c) => c.id === event.message.conversationId && c.assigneeId === meRef.current.agent.id,
-      );
-      const looking = current?.conversationId === event.message.conversationId && document.visibilityState === "visible";
-      if (event.message.direction === "in" && mine && !looking && meRef.current.agent.status !== "away") {
-        void notifyMessage(
-          mine.phoneNumberId,
-          mine.id,
-          mine.contact.name ?? `+${mine.contact.waId ?? ""}`,
-          event.message.text ?? `[${event.message.kind}]`,
-          soundRef.current,
-        ).catch(() => undefined);
-      }
       if (current && current.conversationId === event.message.conversationId) {
         setMessages((prev) => (prev ? mergeMessage(prev, event.message) : prev));
       }
@@ -282,40 +260,49 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
   }
 
   useEffect(() => {
-    const connections = me.numbers.map(
-      (n) =>
-        new LiveConnection(api, n.phoneNumberId, {
-          onEvent,
-          onOpen: () => {
-            const current = openRef.current;
-            if (current?.phoneNumberId === n.phoneNumberId) connectionsRef.current[n.phoneNumberId]?.signal({ type: "viewing", conversationId: current.conversationId });
-            void flushPending(api, () => undefined)
-              .finally(() => refreshNumber(n.phoneNumberId))
-              .catch(() => undefined);
-          },
-          onState: (state) => setLive((prev) => ({ ...prev, [n.phoneNumberId]: state })),
-          onUnauthorized,
-        }),
-    );
-    connections.forEach((c, i) => (connectionsRef.current[me.numbers[i]!.phoneNumberId] = c));
-    connections.forEach((c) => c.start());
+    const onHub = (message: HubMessage) => {
+      if (message.type === "event") onEvent(message.event);
+      else if (message.type === "states") setLive(message.states);
+      else if (message.type === "opened") void refreshNumber(message.phoneNumberId).catch(() => undefined);
+    };
+    // On every (re)connect the background hears again what this page shows.
+    hubRef.current = connectHub("sidepanel", onHub, (hub) => {
+      const current = openRef.current;
+      if (current) hub.post({ type: "signal", phoneNumberId: current.phoneNumberId, signal: { type: "viewing", conversationId: current.conversationId } });
+      tellLooking(hub);
+    });
     // Load the lists at once rather than after the socket handshake; each (re)connect then catches up.
     for (const n of me.numbers) void refreshNumber(n.phoneNumberId).catch(() => undefined);
-    return () => connections.forEach((c) => c.stop());
+    const onVisibility = () => hubRef.current && tellLooking(hubRef.current);
+    document.addEventListener("visibilitychange", onVisibility);
+    return () => {
+      document.removeEventListener("visibilitychange", onVisibility);
+      hubRef.current?.close();
+      hubRef.current = null;
+    };
   }, [api.serverUrl, me.agent.id]);
+
+  /** No desktop notification for the conversation the agent has in front of them. */
+  function tellLooking(hub: HubConnection) {
+    const current = openRef.current;
+    hub.post({ type: "looking", conversation: current && document.visibilityState === "visible" ? current : null });
+  }
 
   useEffect(() => {
     setMessages(null);
     setCollision(null);
     if (open) void loadMessages(open).catch(() => setMessages([]));
     // The collision guard: colleagues see that this conversation is open here.
-    for (const [number, connection] of Object.entries(connectionsRef.current)) {
-      connection.signal({ type: "viewing", conversationId: open?.phoneNumberId === number ? open.conversationId : null });
+    const hub = hubRef.current;
+    if (!hub) return;
+    for (const n of me.numbers) {
+      hub.post({ type: "signal", phoneNumberId: n.phoneNumberId, signal: { type: "viewing", conversationId: open?.phoneNumberId === n.phoneNumberId ? open.conversationId : null } });
     }
+    tellLooking(hub);
   }, [open?.phoneNumberId, open?.conversationId]);
 
   function signalTyping() {
-    if (open) connectionsRef.current[open.phoneNumberId]?.signal({ type: "typing", conversationId: open.conversationId });
+    if (open) hubRef.current?.post({ type: "signal", phoneNumberId: open.phoneNumberId, signal: { type: "typing", conversationId: open.conversationId } });
   }
 
   /** Sends anything the API accepts; text shows at once as pending, everything gets a fresh clientId. */
@@ -349,7 +336,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
     if (stored) setMessages((prev) => mergeMessage(prev ?? [], stored));
   }
 
-  const liveStates = Object.values(live);
+  const liveStates = me.numbers.map((n) => live[n.phoneNumberId] ?? "connecting");
   const overall: LiveState = liveStates.includes("offline")
     ? "offline"
     : liveStates.length > 0 && liveStates.every((s) => s === "live")
@@ -357,22 +344,28 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
       : "connecting";
 
   const sorted = [...conversations.values()].sort(compareInView(view, listOptions.sort));
-  const unreadMine = sorted.filter((c) => c.assigneeId === me.agent.id && c.unread > 0).length;
-  useEffect(() => void setBadge(unreadMine).catch(() => undefined), [unreadMine]);
   useEffect(() => {
     // A clicked notification asks for its conversation.
-    const open = (target: { phoneNumberId: string; conversationId: string } | null) => {
+    const open = async (target: { phoneNumberId: string; conversationId: string; reply?: boolean } | null) => {
       if (!target) return;
       void pendingOpenItem.setValue(null);
-      void api.conversations(target.phoneNumberId, "mine").then((page) => {
-        const found = page.conversations.find((c) => c.id === target.conversationId);
-        if (found) openOne(found);
-      });
+      // Mine first; a mention may be a colleague's conversation, a waiting customer may be in the queue.
+      const views: ConversationView[] = viewer.supervisor ? ["mine", "unassigned", "all", "resolved"] : ["mine", "unassigned", "resolved"];
+      for (const view of views) {
+        const page = await api.conversations(target.phoneNumberId, view, null, {}, 200).catch(() => null);
+        const found = page?.conversations.find((c) => c.id === target.conversationId);
+        if (!found) continue;
+        openOne(found);
+        if (target.reply) setReplyRequested((n) => n + 1);
+        return;
+      }
     };
     void pendingOpenItem.getValue().then(open);
     return pendingOpenItem.watch(open);
   }, []);
   const [opened, setOpened] = useState<Conversation | null>(null);
+  /** Bumped when a notification's "Reply" opened a conversation: the reply box takes the cursor. */
+  const [replyRequested, setReplyRequested] = useState(0);
   const openConversation = open ? (conversations.get(`${open.phoneNumberId}:${open.conversationId}`) ?? opened) : null;
   const totalCounts = Object.values(counts).reduce<ConversationCounts>(
     (sum, c) => ({ mine: sum.mine + c.mine, unassigned: sum.unassigned + c.unassigned, all: sum.all + c.all, resolved: sum.resolved + c.resolved }),
@@ -426,8 +419,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
     unhealthy,
     agents,
     nameOf,
-    sound,
-    setSound,
+    replyRequested,
     collision: collision?.conversationId === open?.conversationId ? (collision?.viewers.filter((v) => v.agentId !== me.agent.id) ?? []) : [],
     signalTyping,
   };

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Me } from "../../shared/people";
 import { ApiClient, ApiError } from "../lib/api";
 import { getLocale, setLocale, type Locale } from "../lib/i18n";
@@ -12,6 +12,8 @@ export function useSession() {
   const [session, setSession] = useState<StoredSession | null | undefined>(undefined);
   const [me, setMe] = useState<Me | null>(null);
   const [locale, setLocaleState] = useState<Locale>(getLocale());
+  /** Bumped by every local change of `me`: a slower answer to an earlier GET /me must not undo it (Available → Away). */
+  const changes = useRef(0);
 
   useEffect(() => {
     void localeItem.getValue().then((saved) => saved && changeLocale(saved));
@@ -24,9 +26,10 @@ export function useSession() {
     if (!session) return setMe(null);
     // Offline, the page opens with who signed in last time; the server's answer replaces it.
     if (session.me) setMe(session.me);
+    const asked = changes.current;
     new ApiClient(session.serverUrl, session.token)
       .me()
-      .then(updateMe)
+      .then((fresh) => asked === changes.current && updateMe(fresh))
       .catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 401) void signOut();
       });
@@ -39,6 +42,7 @@ export function useSession() {
   }
 
   function updateMe(next: Me) {
+    changes.current++;
     setMe(next);
     void sessionItem.getValue().then((stored) => stored && sessionItem.setValue({ ...stored, me: next }));
   }

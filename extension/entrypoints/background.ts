@@ -1,16 +1,45 @@
 import { browser } from "wxt/browser";
 import { defineBackground } from "wxt/utils/define-background";
-import { parseNotificationId } from "../lib/attention";
-import { composerInsertItem, pendingOpenItem, pendingSearchItem } from "../lib/session-store";
+import { LiveHub } from "../background/hub";
+import { Notifier } from "../background/notifier";
+import { ApiClient } from "../lib/api";
+import { parseNotificationId } from "../lib/attention-policy";
+import { setLocale } from "../lib/i18n";
+import { attentionItem, composerInsertItem, localeItem, pendingOpenItem, pendingSearchItem, sessionItem } from "../lib/session-store";
 
-/** Opens the side panel in this window; must run before any await, or the click's user gesture is lost. */
-function openPanel(windowId: number | undefined): void {
-  if (windowId !== undefined) void browser.sidePanel.open({ windowId });
-}
+/** Wakes the worker should Chrome ever stop it (an update, a crash): the sockets are opened again at start. */
+const WATCHDOG = "live-watchdog";
 
 export default defineBackground(() => {
+  const notifier = new Notifier();
+  const hub = new LiveHub(notifier);
+
+  // The window to open the panel in must be known before a click arrives: `sidePanel.open()` has to be the
+  // first thing its handler does, since the click's user gesture is gone after the first await.
+  let lastWindowId: number | undefined;
+  void browser.windows.getLastFocused().then((w) => (lastWindowId ??= w.id));
+  browser.windows.onFocusChanged.addListener((id) => {
+    if (id !== browser.windows.WINDOW_ID_NONE) lastWindowId = id;
+  });
+  function openPanel(windowId = lastWindowId ?? browser.windows.WINDOW_ID_CURRENT): void {
+    void browser.sidePanel.open({ windowId }).catch(() => undefined);
+  }
+
   // The toolbar button opens the inbox beside whatever page the agent is working on.
   void browser.sidePanel.setPanelBehavior({ openPanelOnActionClick: true });
+
+  void localeItem.getValue().then((locale) => locale && setLocale(locale));
+  localeItem.watch((locale) => locale && setLocale(locale));
+  void attentionItem.getValue().then((settings) => hub.useSettings(settings));
+  attentionItem.watch((settings) => hub.useSettings(settings));
+  void sessionItem.getValue().then((session) => hub.useSession(session));
+  sessionItem.watch((session) => hub.useSession(session));
+  browser.runtime.onConnect.addListener((port) => hub.connectPage(port));
+
+  void browser.alarms.create(WATCHDOG, { periodInMinutes: 1 });
+  // The waiting-past-target check rides on the same clock (the sockets' pings keep the worker up in between).
+  browser.alarms.onAlarm.addListener((alarm) => alarm.name === WATCHDOG && void notifier.review());
+  setInterval(() => void notifier.review(), 30_000);
 
   browser.runtime.onInstalled.addListener(() => {
     browser.contextMenus.create({ id: "share-selection", title: "Insert into reply / 插入回复", contexts: ["selection"] });
@@ -26,10 +55,28 @@ export default defineBackground(() => {
     if (info.menuItemId === "open-in-inbox" && info.selectionText) void pendingSearchItem.setValue({ q: info.selectionText.trim(), at });
   });
 
-  browser.notifications.onClicked.addListener((id) => {
+  /** A click, or its "Reply" button: the panel opens on that conversation (the panel reads `pendingOpen`). */
+  function onNotificationClicked(id: string, reply = false): void {
+    openPanel();
     const target = parseNotificationId(id);
-    void browser.windows.getLastFocused().then((w) => openPanel(w.id));
-    if (target) void pendingOpenItem.setValue(target);
-    void browser.notifications.clear(id);
-  });
+    if (target) void pendingOpenItem.setValue({ ...target, reply });
+    void notifier.dismiss(id);
+  }
+
+  /** "Reply" opens the conversation with the cursor in the reply box; "Mark read" reads it without opening. */
+  function onNotificationButtonClicked(id: string, button: number): void {
+    if (button === 0) return onNotificationClicked(id, true);
+    const target = parseNotificationId(id);
+    void notifier.dismiss(id);
+    void sessionItem.getValue().then((session) => {
+      // Reading the messages as their assignee marks the conversation read, as opening it in the panel does.
+      if (session && target) void new ApiClient(session.serverUrl, session.token).messages(target.phoneNumberId, target.conversationId).catch(() => undefined);
+    });
+  }
+
+  browser.notifications.onClicked.addListener((id) => onNotificationClicked(id));
+  browser.notifications.onButtonClicked.addListener(onNotificationButtonClicked);
+  // The same handlers, reachable from the worker's console and from browser tests, which cannot click a desktop
+  // notification (Chrome offers automation no way to).
+  Object.assign(globalThis, { teamInbox: { onNotificationClicked, onNotificationButtonClicked } });
 });

@@ -1,4 +1,4 @@
-import type { CannedRequest, CannedResponse, Catalog, ContactProfile } from "../../shared/catalog";
+import type { CannedRequest, CannedResponse, Catalog, ContactLanguageRequest, ContactProfile } from "../../shared/catalog";
 import type { Conversation, ConversationCounts, ConversationView, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
 import type { Agent, AgentStatus, Me, Session } from "../../shared/people";
 import type { NumberAgent, Team, TransferRequest } from "../../shared/routing";
@@ -111,6 +111,10 @@ export class ApiClient {
   }
   setAttribute(phoneNumberId: string, contactId: string, key: string, value: unknown) {
     return this.call<ContactProfile>("PUT", `/numbers/${phoneNumberId}/contacts/${contactId}/attributes/${encodeURIComponent(key)}`, { value });
+  }
+  /** The customer's language as detected on this device, for supervisors to filter and report by (404 until the server has the route). */
+  setContactLanguage(phoneNumberId: string, contactId: string, language: string) {
+    return this.call<ContactProfile>("PUT", `/numbers/${phoneNumberId}/contacts/${contactId}/language`, { language } satisfies ContactLanguageRequest);
   }
   counts(phoneNumberId: string) {
     return this.call<ConversationCounts>("GET", `/numbers/${phoneNumberId}/counts`);

@@ -22,6 +22,7 @@ import type { ConnectNumberRequest, NumberDetail, UpdateNumberRequest, WebhookSe
 import type { AgentStatus, Invite, InviteRequest, Me, Person, PersonUpdate } from "../../shared/people";
 import type { ReportTable } from "../../shared/report-csv";
 import type { RoutingSettings, Team, teamRequestSchema, WorkspaceSettings } from "../../shared/routing";
+import type { UnreadableDelivery, UnreadableList } from "../../shared/unreadable";
 import { ApiClient, refusal } from "./api";
 
 /** What a form sends: the schema's input, so fields the server defaults may be left out. */
@@ -74,6 +75,16 @@ export class ConsoleClient extends ApiClient {
   }
   numbers() {
     return this.call<{ numbers: NumberDetail[] }>("GET", "/numbers");
+  }
+  /** What a number's webhooks carried that no conversation could hold (issue #19). */
+  unreadable(phoneNumberId: string) {
+    return this.call<UnreadableList>("GET", `/numbers/${phoneNumberId}/unreadable`);
+  }
+  unreadableDelivery(phoneNumberId: string, id: string) {
+    return this.call<UnreadableDelivery>("GET", `/numbers/${phoneNumberId}/unreadable/${id}`);
+  }
+  dismissUnreadable(phoneNumberId: string, id: string) {
+    return this.call<{ ok: true }>("POST", `/numbers/${phoneNumberId}/unreadable/${id}/dismiss`);
   }
   connectNumber(request: ConnectNumberRequest) {
     return this.call<NumberDetail>("POST", "/numbers", request);

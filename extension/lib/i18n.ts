@@ -104,7 +104,6 @@ const en = {
   "csat.rated": "Rated {stars} of 5 for {agent}",
   "csat.comment": "“{comment}”",
   "csat.waiting": "Satisfaction survey sent; no answer yet",
-  "notice.nudge": "Reply soon",
   "action.pending": "Pending",
   "snooze.title": "Mark pending",
   "snooze.reply": "Until the customer replies",
@@ -140,7 +139,6 @@ const en = {
   "transfer.loadCapacity": "{load}/{capacity} open",
   "transfer.offline": "offline",
   "transfer.pick": "Pick an agent or a team.",
-  "notice.assigned": "New conversation",
   "search.label": "Search conversations",
   "search.placeholder": "Search name, phone or words in messages",
   "search.searching": "Searching…",
@@ -181,7 +179,6 @@ const en = {
   "keys.close": "Close",
   "share.page": "Insert this page's link",
   "share.unavailable": "This page's link is not available; use the right-click menu on the page instead.",
-  "notice.mention": "You were mentioned",
   "note.modes": "Send as",
   "note.mode.reply": "Reply",
   "note.mode.note": "Private note",
@@ -211,12 +208,33 @@ const en = {
   "mine.body": "Text ({customer name} fills itself; [brackets] are for you to fill)",
   "mine.add": "Add",
   "mine.saveEdit": "Save changes",
-  "sound.label": "Sound",
+  "settings.open": "Settings",
+  "settings.back": "Back to the inbox",
+  "settings.language": "Language",
+  "settings.notifications": "Notifications",
+  "settings.notificationsHint": "They arrive with the side panel closed too, while the browser runs. While you are Away, only mentions do.",
+  "settings.kind.assigned": "A conversation assigned or transferred to me",
+  "settings.kind.message": "A new customer message in my conversations",
+  "settings.kind.mention": "A colleague mentions me",
+  "settings.kind.waiting": "A customer waits longer than {minutes} min",
+  "settings.sound": "Play a sound with each notification",
+  "settings.quiet": "Quiet hours",
+  "settings.quietOn": "No notifications from",
+  "settings.quietTo": "to",
+  "settings.presence": "Presence",
+  "settings.awayOnClose": "Go Away when I close the side panel",
+  "settings.awayOnCloseHint": "Otherwise you stay Available while the browser runs, panel open or not; quitting the browser or sleep ends it after the grace period.",
+  "settings.account": "Signed in as {email}",
+  "conversation.status": "Conversation status",
+  "conversation.status.open": "Open",
+  "conversation.status.pending": "Pending",
+  "conversation.status.resolved": "Resolved",
+  "conversation.pendingUntil": "Pending until",
   signOut: "Sign out",
   language: "语言 / Language",
 };
 
-type Key = keyof typeof en;
+export type Key = keyof typeof en;
 
 const zh: Record<Key, string> = {
   appName: "团队收件箱",
@@ -320,7 +338,6 @@ const zh: Record<Key, string> = {
   "csat.rated": "客户为 {agent} 打了 {stars}/5 分",
   "csat.comment": "“{comment}”",
   "csat.waiting": "已发送满意度调查，尚未评分",
-  "notice.nudge": "请尽快回复",
   "action.pending": "挂起",
   "snooze.title": "挂起会话",
   "snooze.reply": "直到客户回复",
@@ -356,7 +373,6 @@ const zh: Record<Key, string> = {
   "transfer.loadCapacity": "进行中 {load}/{capacity}",
   "transfer.offline": "离线",
   "transfer.pick": "请选择一位客服或一个团队。",
-  "notice.assigned": "新会话",
   "search.label": "搜索会话",
   "search.placeholder": "搜索姓名、电话或消息内容",
   "search.searching": "正在搜索…",
@@ -397,7 +413,6 @@ const zh: Record<Key, string> = {
   "keys.close": "关闭",
   "share.page": "插入当前网页链接",
   "share.unavailable": "无法读取此网页的链接，请在网页上右键使用菜单。",
-  "notice.mention": "有人提到了您",
   "note.modes": "发送方式",
   "note.mode.reply": "回复",
   "note.mode.note": "内部备注",
@@ -427,7 +442,28 @@ const zh: Record<Key, string> = {
   "mine.body": "内容（{客户姓名} 会自动填入；[方括号] 由您填写）",
   "mine.add": "添加",
   "mine.saveEdit": "保存修改",
-  "sound.label": "提示音",
+  "settings.open": "设置",
+  "settings.back": "返回收件箱",
+  "settings.language": "语言",
+  "settings.notifications": "通知",
+  "settings.notificationsHint": "浏览器运行时，即使关闭侧边栏也会收到通知。离开状态下只通知提到您的消息。",
+  "settings.kind.assigned": "分配或转给我的会话",
+  "settings.kind.message": "我的会话中有客户新消息",
+  "settings.kind.mention": "同事提到我",
+  "settings.kind.waiting": "客户等待超过 {minutes} 分钟",
+  "settings.sound": "通知时播放提示音",
+  "settings.quiet": "免打扰时段",
+  "settings.quietOn": "不发通知，从",
+  "settings.quietTo": "到",
+  "settings.presence": "在线状态",
+  "settings.awayOnClose": "关闭侧边栏时切换为离开",
+  "settings.awayOnCloseHint": "否则只要浏览器在运行，无论侧边栏是否打开，您都保持在线；退出浏览器或电脑休眠后，超过宽限时间即为离线。",
+  "settings.account": "已登录：{email}",
+  "conversation.status": "会话状态",
+  "conversation.status.open": "进行中",
+  "conversation.status.pending": "已挂起",
+  "conversation.status.resolved": "已解决",
+  "conversation.pendingUntil": "挂起至",
   signOut: "退出登录",
   language: "语言 / Language",
 };
@@ -440,7 +476,8 @@ let current: Locale = navigator.language.toLowerCase().startsWith("zh") ? "zh" :
 export const getLocale = (): Locale => current;
 export function setLocale(next: Locale): void {
   current = next;
-  document.documentElement.lang = next === "zh" ? "zh-CN" : "en";
+  // The background's service worker has no document; its notifications follow the same language.
+  if (typeof document !== "undefined") document.documentElement.lang = next === "zh" ? "zh-CN" : "en";
 }
 
 function fill(text: string, vars: Record<string, string | number>): string {

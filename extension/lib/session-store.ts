@@ -1,6 +1,7 @@
 import { storage } from "wxt/utils/storage";
 import type { Me } from "../../shared/people";
-import type { Locale } from "./i18n";
+import { DEFAULT_ATTENTION, type AttentionSettings } from "./attention-policy";
+import type { Locale } from "./locale";
 
 export interface StoredSession {
   serverUrl: string;
@@ -14,8 +15,8 @@ export const sessionItem = storage.defineItem<StoredSession | null>("local:sessi
 export const lastServerItem = storage.defineItem<string>("local:lastServer", { fallback: "http://127.0.0.1:8787" });
 export const localeItem = storage.defineItem<Locale | null>("local:locale", { fallback: null });
 
-/** A conversation to open when the panel is (re)opened, e.g. from a clicked notification. */
-export const pendingOpenItem = storage.defineItem<{ phoneNumberId: string; conversationId: string } | null>("local:pendingOpen", {
+/** A conversation to open when the panel is (re)opened, e.g. from a clicked notification; `reply` focuses the reply box. */
+export const pendingOpenItem = storage.defineItem<{ phoneNumberId: string; conversationId: string; reply?: boolean } | null>("local:pendingOpen", {
   fallback: null,
 });
 
@@ -24,5 +25,5 @@ export const composerInsertItem = storage.defineItem<{ text: string; at: number 
 /** A phone number or words selected on a page, to search the inbox for. */
 export const pendingSearchItem = storage.defineItem<{ q: string; at: number } | null>("local:pendingSearch", { fallback: null });
 
-/** Whether a notification also plays a short sound (off by default). */
-export const soundItem = storage.defineItem<boolean>("local:sound", { fallback: false });
+/** The agent's notification settings (kinds, sound, quiet hours, Away when the panel closes), read by the background. */
+export const attentionItem = storage.defineItem<AttentionSettings>("local:attention", { fallback: DEFAULT_ATTENTION });

@@ -1,5 +1,8 @@
 import type { Conversation, ConversationView } from "../../shared/inbox";
 
+/** A conversation's key across numbers (ids are per number): the list's keys, a future selection's members. */
+export const conversationKey = (c: { phoneNumberId: string; id: string }): string => `${c.phoneNumberId}:${c.id}`;
+
 /** Whether a conversation belongs in a view for this person; mirrors the server's view queries. */
 export function belongsToView(view: ConversationView, c: Conversation, me: { id: string; supervisor: boolean }): boolean {
   switch (view) {

@@ -1,4 +1,4 @@
-import type { LiveState } from "../lib/live";
+import type { LiveState } from "../lib/number-socket";
 import { tr } from "./strings";
 
 /** Worst first: a page fed by several numbers' sockets is only as live as its least connected number. */

@@ -24,6 +24,7 @@ import { resolveSection, routePath, sectionPart, sectionsFor, type Section } fro
 import { tr } from "./strings";
 import { TagsPage } from "./TagsPage";
 import { TeamsPage } from "./TeamsPage";
+import { UnreadablePage } from "./UnreadablePage";
 
 /** The options page: the supervisors' console (and, for an agent, their own profile and canned responses). */
 export function OptionsApp() {
@@ -113,6 +114,7 @@ function Console(props: { api: ConsoleClient; me: Me; locale: Locale; onLocale: 
           {section === "reports" && <ReportsPage {...page} locale={props.locale} />}
           {section === "review" && <ReviewPage key={path.join("/")} {...page} phoneNumberId={path[0]} conversationId={path[1]} />}
           {section === "numbers" && <NumbersPage {...page} />}
+          {section === "unreadable" && <UnreadablePage {...page} />}
           {section === "people" && <PeoplePage {...page} />}
           {section === "teams" && <TeamsPage {...page} />}
           {section === "rules" && <RulesPage {...page} locale={props.locale} />}

@@ -6,6 +6,7 @@ import { ReviewHeader } from "./ReviewHeader";
 import { ReviewTimeline } from "./ReviewTimeline";
 import { tr } from "./strings";
 import { useLoad } from "./useLoad";
+import { ArrowLeft } from "../components/icons";
 
 /** One conversation, read-only, for quality review (#review/<number>/<conversation>): its header and whole timeline. */
 export function ReviewPage(props: { api: ConsoleClient; me: Me; phoneNumberId: string | undefined; conversationId: string | undefined }) {
@@ -24,7 +25,7 @@ export function ReviewPage(props: { api: ConsoleClient; me: Me; phoneNumberId: s
     <>
       <p class="back-line">
         <a href={lastReportHash()}>
-          <span aria-hidden="true">← </span>
+          <ArrowLeft /> 
           {tr("options.review.back")}
         </a>
       </p>

@@ -1,5 +1,6 @@
 import { ActivityLine } from "../components/ActivityLine";
 import { DeliveryTick } from "../components/DeliveryTick";
+import { Bot, Lock } from "../components/icons";
 import { MessageBody } from "../components/MessageBody";
 import type { Message } from "../../shared/inbox";
 import type { ApiClient } from "../lib/api";
@@ -15,10 +16,10 @@ import { tr } from "./strings";
 export function ReviewTimeline(props: { api: ApiClient; phoneNumberId: string; messages: Message[]; customer: string; nameOf: (id: string | null) => string }) {
   const byWamid = new Map(props.messages.filter((m) => m.wamid).map((m) => [m.wamid!, m]));
 
-  function author(m: Message): string {
+  function author(m: Message) {
     if (m.direction === "in") return props.customer;
-    if (m.direction === "note") return `🔒 ${t("note.label")} · ${props.nameOf(m.authorId)}`;
-    if (m.content.automation) return `🤖 ${t("automation.label", { kind: t(`automation.${m.content.automation}`) })}`;
+    if (m.direction === "note") return <><Lock /> {t("note.label")} · {props.nameOf(m.authorId)}</>;
+    if (m.content.automation) return <><Bot /> {t("automation.label", { kind: t(`automation.${m.content.automation}`) })}</>;
     return props.nameOf(m.authorId) || "—";
   }
 

@@ -3,6 +3,7 @@ import type { Role } from "../../shared/people";
 /** The console's sections; each is also the page's location hash (#people), so a link or a test opens one directly. */
 export type Section =
   | "numbers"
+  | "unreadable"
   | "people"
   | "teams"
   | "rules"
@@ -19,7 +20,7 @@ export type Section =
   | "profile"
   | "mine";
 
-const SUPERVISOR: Section[] = ["floor", "live", "reports", "numbers", "people", "teams", "rules", "automation", "tags", "attributes", "canned", "audit", "profile", "mine"];
+const SUPERVISOR: Section[] = ["floor", "live", "reports", "numbers", "unreadable", "people", "teams", "rules", "automation", "tags", "attributes", "canned", "audit", "profile", "mine"];
 /** Exporting the whole workspace is an admin's alone, as the server decides too. */
 const ADMIN: Section[] = [...SUPERVISOR.slice(0, SUPERVISOR.indexOf("audit") + 1), "data", ...SUPERVISOR.slice(SUPERVISOR.indexOf("audit") + 1)];
 /** Opened from a link (#review/<number>/<conversation>), not listed in the navigation. */

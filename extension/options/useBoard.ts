@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { NumberBoard } from "../../shared/analytics";
 import type { SocketEvent } from "../../shared/inbox";
 import type { ConsoleClient } from "../lib/console-api";
-import type { LiveState } from "../lib/live";
+import type { LiveState } from "../lib/number-socket";
 import { watchNumbers } from "./watch-numbers";
 import { applyNumberBoard, boardChanges, fromBoard, type BoardState } from "./board-state";
 import { messageOf } from "./ErrorAlert";

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Conversation, SocketEvent } from "../../shared/inbox";
 import type { ConsoleClient } from "../lib/console-api";
-import type { LiveState } from "../lib/live";
+import type { LiveState } from "../lib/number-socket";
 import { watchNumbers } from "./watch-numbers";
 import { messageOf } from "./ErrorAlert";
 import { applyAgentStatus, applyConversation, applyNumberAgents, fromFloor, type FloorState } from "./floor-state";

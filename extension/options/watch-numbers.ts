@@ -1,10 +1,11 @@
 import type { SocketEvent } from "../../shared/inbox";
 import type { ApiClient } from "../lib/api";
-import { LiveConnection, type LiveState } from "../lib/live";
+import { openNumberSocket, type LiveState } from "../lib/number-socket";
 
 /**
- * The console's live pages follow every number over a watch-only socket each (never counted as the supervisor
- * being online); returns the function that closes them all.
+ * The console's live pages follow every number of the workspace over a watch-only socket each (never counted as
+ * the supervisor being online, and for numbers they do not work on too, which the background's sockets do not
+ * cover); returns the function that closes them all.
  */
 export function watchNumbers(
   api: ApiClient,
@@ -16,18 +17,16 @@ export function watchNumbers(
     onUnauthorized: () => void;
   },
 ): () => void {
-  const connections = phoneNumberIds.map((phoneNumberId) => {
-    const connection = new LiveConnection(api, phoneNumberId, {
+  const sockets = phoneNumberIds.map((phoneNumberId) =>
+    openNumberSocket(api, phoneNumberId, {
       onEvent: (event) => handlers.onEvent(phoneNumberId, event),
       onOpen: () => handlers.onOpen(phoneNumberId),
       onState: (state) => handlers.onState(phoneNumberId, state),
       onUnauthorized: handlers.onUnauthorized,
       watchOnly: true,
-    });
-    connection.start();
-    return connection;
-  });
+    }),
+  );
   return () => {
-    for (const connection of connections) connection.stop();
+    for (const socket of sockets) socket.close();
   };
 }

@@ -66,7 +66,7 @@ describe("accessibility and the two languages", () => {
     expect(await panel.evaluate(() => document.activeElement?.id)).toBe("composer-text");
     await panel.keyboard.press("Escape");
     await panel.keyboard.press("e");
-    await panel.getByRole("button", { name: "Reopen" }).waitFor();
+    await panel.locator('.status-control button[aria-pressed="true"]', { hasText: "Resolved" }).waitFor();
     await panel.keyboard.press("Escape");
     await panel.keyboard.press("3");
     await panel.locator(".conversation-row", { hasText: opened }).waitFor();
@@ -83,7 +83,11 @@ describe("accessibility and the two languages", () => {
   it("switches to 中文 for every string, and back", async () => {
     await panel.getByLabel("Search conversations").fill("");
     await panel.locator(".conversation-row", { hasText: "陈静" }).click();
-    await panel.getByLabel("语言 / Language").first().selectOption("zh");
+    // The language lives in the agent's settings, not in the header.
+    await panel.getByRole("button", { name: "Settings" }).click();
+    expect(await seriousViolations(panel)).toEqual([]);
+    await panel.getByRole("radio", { name: "中文" }).check();
+    await panel.getByRole("button", { name: "返回收件箱" }).click();
     await panel.getByRole("button", { name: "客户", exact: true }).waitFor();
     expect(await panel.getByRole("textbox", { name: "回复" }).getAttribute("placeholder")).toBe("输入回复。Enter 发送，Shift+Enter 换行");
     await screenshot(panel, "sidepanel/conversation-zh.png");
@@ -92,7 +96,9 @@ describe("accessibility and the two languages", () => {
     expect(await panel.locator(".conversation-row").count()).toBe(2);
     await screenshot(panel, "sidepanel/inbox-zh.png");
     expect(await seriousViolations(panel)).toEqual([]);
-    await panel.getByLabel("语言 / Language").first().selectOption("en");
+    await panel.getByRole("button", { name: "设置" }).click();
+    await panel.getByRole("radio", { name: "English" }).check();
+    await panel.getByRole("button", { name: "Back to the inbox" }).click();
     await panel.getByRole("tab", { name: /Mine/ }).waitFor();
   });
 });

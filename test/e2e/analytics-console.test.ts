@@ -202,7 +202,7 @@ describe("live board, reports and conversation review in the console", () => {
     await lina.locator(".conversation-row", { hasText: "赵雪" }).click();
     await lina.getByLabel("Reply").fill("您好，粉色还有现货，今天下单明天就能发货。");
     await lina.getByLabel("Reply").press("Enter");
-    await lina.getByRole("button", { name: "Resolve" }).click();
+    await lina.getByRole("group", { name: "Conversation status" }).getByRole("button", { name: "Resolved" }).click();
     await expect.poll(() => figureText(admin, "resolved"), { timeout: 5_000 }).toBe("3");
     await rate("8613900003004", "赵雪", 4, "很耐心，谢谢。");
     await expect.poll(() => figureText(admin, "csat"), { timeout: 5_000 }).toBe("3.7 ★ 3 ratings");

@@ -111,7 +111,7 @@ describe("automation", () => {
     await lina.locator(".conversation-row", { hasText: "郑丽" }).click();
     await lina.getByLabel("Reply").fill("可以的，下单时在备注里写上要刻的字就行。");
     await lina.getByLabel("Reply").press("Enter");
-    await lina.getByRole("button", { name: "Resolve" }).click();
+    await lina.getByRole("group", { name: "Conversation status" }).getByRole("button", { name: "Resolved" }).click();
 
     await expect.poll(async () => (await simulatorLines(phone)).some((l) => l.body?.type === "interactive"), { timeout: 10_000 }).toBe(true);
     const survey = (await simulatorLines(phone)).find((l) => l.body?.type === "interactive")!;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Page, type Worker } from "playwright-core";
 
 const root = resolve(import.meta.dirname, "../..");
 export const EXTENSION_ID = "dogfkfociadkkieogbinadpicgbjkaoh";
@@ -69,4 +69,55 @@ export async function readyAgent(page: Page, serverUrl: string, email: string, p
   await page.getByRole("button", { name: "Away" }).waitFor();
   if (status === "Available") await page.getByRole("button", { name: "Available" }).click();
   await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
+}
+
+/** The few extension APIs the tests read inside the extension's pages and worker (no @types/chrome here). */
+export interface ChromeApi {
+  notifications: { getAll(): Promise<Record<string, boolean>> };
+  storage: { session: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> } };
+  action: { getBadgeText(details: object): Promise<string>; getBadgeBackgroundColor(details: object): Promise<number[]> };
+  sidePanel: { open(options: { windowId?: number; tabId?: number }): Promise<void> };
+}
+
+/** The extension's background service worker (it holds the live sockets and raises notifications). */
+export async function serviceWorker(context: BrowserContext): Promise<Worker> {
+  const isOurs = (w: Worker) => w.url().startsWith(`chrome-extension://${EXTENSION_ID}/`);
+  return context.serviceWorkers().find(isOurs) ?? (await context.waitForEvent("serviceworker", { predicate: isOurs }));
+}
+
+/** What the background shows now: each notification's id, and what its record in session storage says. */
+export interface ShownNotification {
+  kind: string;
+  title: string;
+  message: string;
+  messages: number;
+}
+export async function shownNotifications(context: BrowserContext): Promise<Record<string, ShownNotification | undefined>> {
+  const worker = await serviceWorker(context);
+  return worker.evaluate(async () => {
+    const chrome = (globalThis as unknown as { chrome: ChromeApi }).chrome;
+    const ids = Object.keys(await chrome.notifications.getAll());
+    const { notifications = {} } = (await chrome.storage.session.get("notifications")) as { notifications?: Record<string, ShownNotification> };
+    return Object.fromEntries(ids.map((id) => [id, notifications[id.replace(/^conversation:/, "")]]));
+  });
+}
+
+/** The toolbar badge's text and colour, as the agent sees them. */
+export async function badge(context: BrowserContext): Promise<{ text: string; color: number[] }> {
+  const worker = await serviceWorker(context);
+  return worker.evaluate(async () => {
+    const chrome = (globalThis as unknown as { chrome: ChromeApi }).chrome;
+    return { text: await chrome.action.getBadgeText({}), color: await chrome.action.getBadgeBackgroundColor({}) };
+  });
+}
+
+/** Polls until `probe` gives a truthy value. */
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

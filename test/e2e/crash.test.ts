@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "../../simulator/server.ts";
 import { freePort } from "./stack.ts";
 
 /**
@@ -18,10 +19,12 @@ const MESSAGES = Number(process.env.CRASH_MESSAGES ?? 300);
 const state = mkdtempSync(join(tmpdir(), "inbox-crash-"));
 let child: ChildProcess | null = null;
 let url = "";
+/** Meta, for the check it makes when the number is connected; nothing is sent in this test. */
+let meta: Simulator | null = null;
 
 async function startRuntime(port: number): Promise<void> {
   const envFile = join(state, "secrets.env");
-  writeFileSync(envFile, `WHATSAPP_APP_SECRET=${SECRET}\nWHATSAPP_VERIFY_TOKEN=crash\nWHATSAPP_ACCESS_TOKEN=crash-access-token\nSETUP_TOKEN=crash-setup-token\nGRAPH_API_BASE=http://127.0.0.1:9\n`);
+  writeFileSync(envFile, `WHATSAPP_APP_SECRET=${SECRET}\nWHATSAPP_VERIFY_TOKEN=crash\nWHATSAPP_ACCESS_TOKEN=crash-access-token\nSETUP_TOKEN=crash-setup-token\nGRAPH_API_BASE=${meta?.url ?? "http://127.0.0.1:9"}\n`);
   child = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", join(state, "data"), "--env-file", envFile, "--log-level", "warn", "--inspector-port", "0"], {
     cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
@@ -92,14 +95,26 @@ async function api<T>(method: string, path: string, token: string | null, body?:
   return (await response.json()) as T;
 }
 
-afterAll(() => {
+afterAll(async () => {
   killHard();
+  await meta?.close();
   rmSync(state, { recursive: true, force: true });
 });
 
 describe("crash under load", () => {
   it(`SIGKILL in the middle of ${MESSAGES} webhooks: every acknowledged message stored exactly once, the rest accepted on redelivery`, async () => {
     const port = await freePort();
+    meta = await startSimulator({
+      port: 0,
+      host: "127.0.0.1",
+      workerUrl: `http://127.0.0.1:${port}`,
+      appSecret: SECRET,
+      accessToken: "crash-access-token",
+      phoneNumberId: NUMBER,
+      displayPhoneNumber: "15550777",
+      wabaId: "205550777",
+      statusDelaysMs: [200, 500, 900],
+    });
     await startRuntime(port);
     await fetch(`${url}/api/setup`, {
       method: "POST",
@@ -107,7 +122,8 @@ describe("crash under load", () => {
       body: JSON.stringify({ workspaceName: "Crash", admin: { name: "Admin", email: "crash@example.test", password: "crash-password" } }),
     });
     const { token } = await api<{ token: string }>("POST", "/sessions", null, { email: "crash@example.test", password: "crash-password" });
-    await api("POST", "/numbers", token, { phoneNumberId: NUMBER, displayName: "Crash", displayPhoneNumber: "+1 555 0777" });
+    // The operator connects it: the deployment's token serves it once Meta confirms it reads the number and its WABA.
+    await api("POST", "/setup/numbers", "crash-setup-token", { workspaceId: token.split(".")[0], phoneNumberId: NUMBER, wabaId: "205550777", displayName: "Crash" });
 
     // 16 at a time, as fast as the runtime answers; the kill lands once a third of them are acknowledged.
     const acked = new Set<number>();

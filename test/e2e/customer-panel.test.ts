@@ -130,7 +130,10 @@ describe("pending and filters", () => {
   it("marks a conversation pending until the customer replies, filters by status, and wakes it when they write", async () => {
     await lina.getByLabel("Search conversations").fill("");
     await lina.locator(".conversation-row", { hasText: "王芳" }).click();
-    await lina.getByLabel("Mark pending").selectOption("reply");
+    // The status control: Pending asks how long, in a small menu.
+    await lina.getByRole("group", { name: "Conversation status" }).getByRole("button", { name: "Pending" }).click();
+    await lina.getByRole("menuitem", { name: "Until the customer replies" }).click();
+    await lina.locator('.status-control button[aria-pressed="true"]', { hasText: "Pending" }).waitFor();
     await lina.getByRole("button", { name: "Back to the list" }).click();
     const row = lina.locator(".conversation-row", { hasText: "王芳" });
     await row.locator(".pending-chip", { hasText: "pending until the customer replies" }).waitFor();

@@ -74,6 +74,22 @@ export async function startStack(options: { seed?: boolean; simulatorStatuses?: 
   return {
     workerUrl,
     simulator,
+    /**
+     * A company admin connects a number as this deployment (multi-company) asks: with the number's WABA and an access
+     * token Meta accepts for both; the simulator mints one bound to that number, as a business's system user has.
+     */
+    async connectNumber(adminToken: string, number: { phoneNumberId: string; displayName: string; memberIds?: string[]; wabaId?: string }) {
+      const wabaId = number.wabaId ?? `2${number.phoneNumberId.slice(1)}`;
+      const minted = await fetch(`${simulator.url}/simulator/graph/tokens`, { method: "POST", body: JSON.stringify({ phoneNumberId: number.phoneNumberId, wabaId }) });
+      const { token: accessToken } = (await minted.json()) as { token: string };
+      const response = await fetch(`${workerUrl}/api/numbers`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ phoneNumberId: number.phoneNumberId, displayName: number.displayName, wabaId, accessToken, memberIds: number.memberIds ?? [] }),
+      });
+      if (!response.ok) throw new Error(`connecting ${number.phoneNumberId}: ${response.status} ${await response.text()}`);
+      return response.json();
+    },
     /** Stops the worker and starts it again on the same port and state, as after a deploy or crash. */
     async restartWorker(downtimeMs = 0) {
       await worker.dispose();

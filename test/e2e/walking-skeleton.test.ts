@@ -1,22 +1,12 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
-import { launchWithExtension, openSidePanel, screenshot, signIn } from "./browser.ts";
+import { launchWithExtension, openSidePanel, screenshot, shownNotifications, signIn, waitUntil } from "./browser.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof launchWithExtension>>;
 let panel: Page;
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   stack = await startStack();
@@ -48,18 +38,18 @@ describe("walking skeleton: customer → Available agent's side panel → reply 
     const arrivalMs = Date.now() - sentAt;
     expect(arrivalMs).toBeLessThan(2_000);
     await expect(row.textContent()).resolves.toContain("订单 #1024");
-    // A desktop notification was raised for the new assignment (its id names the conversation).
-    const notifications = async () =>
-      panel.evaluate(
-        () => new Promise<Record<string, boolean>>((done) => (globalThis as unknown as { chrome: { notifications: { getAll: (cb: (n: Record<string, boolean>) => void) => void } } }).chrome.notifications.getAll(done)),
-      );
-    for (let i = 0; i < 20 && Object.keys(await notifications()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(Object.keys(await notifications()).some((id) => id.startsWith("conversation:105550100:"))).toBe(true);
-    // A further message in that conversation, while the agent looks at the list, raises another.
-    const before = Object.keys(await notifications()).length;
+    // The background raised one desktop notification for the new conversation (its id names it)...
+    const id = await waitUntil("a notification for the new conversation", async () =>
+      Object.keys(await shownNotifications(browser.context)).find((n) => n.startsWith("conversation:105550100:")),
+    );
+    // ...and a further message while the agent looks at the list updates that same one instead of stacking another.
     await stack.customerWrites("8613800138000", "赵磊", "麻烦尽快，谢谢");
-    for (let i = 0; i < 30 && Object.keys(await notifications()).length <= before; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(Object.keys(await notifications()).length).toBeGreaterThan(before);
+    const updated = await waitUntil("the notification to show the new message", async () => {
+      const shown = (await shownNotifications(browser.context))[id];
+      return shown?.message === "麻烦尽快，谢谢" && shown;
+    });
+    expect(updated.title).toContain("赵磊");
+    expect(Object.keys(await shownNotifications(browser.context)).filter((n) => n.startsWith("conversation:105550100:"))).toEqual([id]);
 
     await row.click();
     await panel.locator(".message.in", { hasText: "麻烦尽快" }).waitFor();

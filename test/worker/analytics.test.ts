@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Board, Report } from "../../shared/analytics";
 import type { Conversation } from "../../shared/inbox";
 import { parseCsv } from "../../shared/csv";
-import { api, BASE, connectSocket, createWorkspace, messagesChange, postWebhook, setStatus, tick, unique, uniqueNumberId, type TestWorkspace } from "./helpers";
+import { api, BASE, connectNumber, connectSocket, createWorkspace, messagesChange, postWebhook, setStatus, tick, unique, uniqueNumberId, type TestWorkspace } from "./helpers";
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -207,7 +207,7 @@ describe("analytics: buckets on the workspace's clock", () => {
   it("two numbers, New York then Shanghai, across the 1 November 2026 daylight-saving change", async () => {
     const ws = await createWorkspace(0);
     const second = uniqueNumberId();
-    expect((await api("POST", "/numbers", { token: ws.adminToken, body: { phoneNumberId: second, displayName: "Returns", displayPhoneNumber: "+1 555 0200" } })).status).toBe(200);
+    expect((await connectNumber(ws.adminToken, second, { displayName: "Returns" })).status).toBe(200);
     const clock = new Clock([ws.phoneNumberId, second]);
     await api("PUT", "/workspace/settings", { token: ws.adminToken, body: { timeZone: "America/New_York" } });
     // 00:30 EDT on 1 November, 23:30 EST the same local day (25 hours long), 00:30 EST on 2 November.

@@ -129,8 +129,9 @@ describe("roles and membership", () => {
   it("keeps agents to their own numbers and their own conversations", async () => {
     const { ws, b, conversation, socket } = await workspaceWithConversation();
     const other = await createWorkspace(1);
-    expect((await api("GET", `/numbers/${ws.phoneNumberId}/conversations`, { token: other.agents[0]!.token })).status).toBe(403);
-    expect((await api("POST", "/socket-ticket", { token: other.agents[0]!.token, body: { phoneNumberId: ws.phoneNumberId } })).status).toBe(403);
+    // Another company's number answers as one nobody connected: its existence is not theirs to learn.
+    expect((await api("GET", `/numbers/${ws.phoneNumberId}/conversations`, { token: other.agents[0]!.token })).status).toBe(404);
+    expect((await api("POST", "/socket-ticket", { token: other.agents[0]!.token, body: { phoneNumberId: ws.phoneNumberId } })).status).toBe(404);
     // B serves the number but the conversation is A's.
     const read = await api("GET", `/numbers/${ws.phoneNumberId}/conversations/${conversation.id}/messages`, { token: b.token });
     expect(read.status).toBe(403);

@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { Report } from "../../shared/analytics";
 import { archiveSchema, type Archive, type ImportResult } from "../../shared/archive";
 import type { Catalog, ContactProfile } from "../../shared/catalog";
 import type { Message } from "../../shared/inbox";
@@ -154,6 +155,18 @@ describe("workspace import", () => {
     const found = await api<{ results: unknown[] }>("GET", `/numbers/${moved.phoneNumberId}/search?q=${encodeURIComponent("订单还没到")}`, { token: admin });
     expect(found.body.results).toHaveLength(1);
     expect(phone).toBe(after!.contact.waId);
+    // Reports read the rollups and sketches, which travel with the rest: the same figures after the move.
+    const range = `/reports?from=${Date.now() - 86_400_000}&to=${Date.now() + 60_000}&bucket=hour`;
+    const figures = (r: Report) => ({
+      totals: r.totals,
+      series: r.series,
+      times: [r.firstResponse, r.resolution, r.csat],
+      agents: r.agents.map(({ availableMs: _, awayMs: __, offlineMs: ___, ...rest }) => rest),
+      tags: r.tags,
+    });
+    const reportBefore = (await api<Report>("GET", range, { token: ws.adminToken })).body;
+    expect(reportBefore.totals.conversations_resolved).toBeGreaterThan(0);
+    expect(figures((await api<Report>("GET", range, { token: admin })).body)).toEqual(figures(reportBefore));
   });
 
   it("refuses without the setup token, a file that is not an archive, or a schema this deployment does not run", async () => {

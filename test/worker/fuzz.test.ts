@@ -1,9 +1,22 @@
-import { env, SELF } from "cloudflare:test";
+import { env, runInDurableObject, SELF } from "cloudflare:test";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Conversation, SocketEvent } from "../../shared/inbox";
+import { boardSchema, reportSchema } from "../../shared/analytics";
+import { contactProfileSchema } from "../../shared/catalog";
+import {
+  conversationListSchema,
+  conversationSchema,
+  messageListSchema,
+  messageSchema,
+  searchResultsSchema,
+  type Conversation,
+  type SocketEvent,
+} from "../../shared/inbox";
 import type { Session } from "../../shared/people";
+import { unreadableListSchema } from "../../shared/unreadable";
 import { webhookPayloadSchema } from "../../shared/webhook";
+import type { Principal } from "../../worker/lib/result";
+import { CONVERSATION_SELECT, toConversation, toMessage } from "../../worker/number-inbox/rows";
 import { MAX_WEBHOOK_BYTES, MAX_WEBHOOK_DEPTH } from "../../worker/webhook/routes";
 import {
   api,
@@ -18,12 +31,15 @@ import {
   setStatus,
   sign,
   tick,
+  unique,
   uniqueNumberId,
   type TestWorkspace,
 } from "./helpers";
 
 /**
- * Fuzzing the worker's two doors: Meta's webhook (mutated real payloads, signed and not) and every API route
+ * Fuzzing the worker's two doors: Meta's webhook (mutated real payloads, signed and not; and signed POSTs mixing
+ * ordinary messages with odd ones of every class issue #19 names, after each of which every ordinary message must be
+ * stored once and routed, every odd one visible, and every list, search, panel and report valid) and every API route
  * (the OpenAPI document's paths plus the few outside it), with random bodies, queries, headers and credentials,
  * and once more with every documented bound at its largest. Whatever arrives: never a 5xx, never a stack trace,
  * every refusal a 4xx whose message names the problem, and afterwards the worker still stores and routes a real
@@ -570,7 +586,7 @@ function patternArb(pattern: string): fc.Arbitrary<string> {
   if (pattern.includes("\\d{4}-\\d{2}-\\d{2}")) return fc.oneof(fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), fc.stringMatching(/^\d{4}-\d{2}-\d{2}$/));
   if (pattern.includes("[01]\\d|2[0-3]")) return fc.stringMatching(/^([01]\d|2[0-3]):[0-5]\d$/);
   if (pattern.includes("#[0-9a-fA-F]")) return fc.stringMatching(/^#[0-9a-fA-F]{6}$/);
-  if (pattern.includes("\\d+\\.\\d+")) return fc.stringMatching(/^\d{1,16}\.\d{1,6}$/);
+  if (pattern.includes("\\d+\\.\\d+") || pattern.includes("\\.(\\d")) return fc.stringMatching(/^\d{1,16}\.\d{1,6}$/);
   if (pattern.includes("\\p{L}")) return fc.oneof(fc.stringMatching(/^[a-z0-9_-]{1,30}$/), fc.constantFrom("问候", "Ünïcödé", "a".repeat(30)));
   if (pattern.includes("\\d")) return digitsArb;
   return fc.string({ maxLength: 40 });
@@ -950,6 +966,317 @@ async function loadRoutes(): Promise<Route[]> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Odd but signed webhooks (issue #19): messages of every odd class mixed with ordinary ones
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What a generated odd message is made of: one class from each axis ("normal" where the axis is left alone). */
+const ODD_AXES = {
+  identity: ["normal", "empty", "blank", "huge", "unicode", "control", "lookalike", "numberTyped", "disagreeing", "fromNotContact", "bsuidOnly", "none"],
+  timestamp: ["normal", "missing", "future", "huge", "beyondDouble", "negative", "fraction", "digitsText", "garbage", "object", "milliseconds", "beforeWhatsApp"],
+  content: ["normal", "textString", "textNested", "textHuge", "surrogateNul", "unknownType", "noType", "interactiveWrong", "locationWrong", "orderWrong", "errorsWrong", "contextWrong", "editOther", "revokeOther"],
+  fields: ["normal", "noId", "emptyId", "hugeId", "notObject", "duplicate", "statusSameWamid", "contactsOnly", "severalContacts"],
+} as const;
+type OddAxis = keyof typeof ODD_AXES;
+type OddSpec = { [A in OddAxis]: (typeof ODD_AXES)[A][number] };
+const oddSpecArb: fc.Arbitrary<OddSpec> = fc.record(
+  Object.fromEntries(Object.entries(ODD_AXES).map(([axis, classes]) => [axis, fc.constantFrom(...classes)])) as { [A in OddAxis]: fc.Arbitrary<OddSpec[A]> },
+);
+const oddTally: Record<string, number> = {};
+
+/** A few phones and business-scoped ids shared by the odd messages of every run, so identities meet and disagree. */
+const SHARED_PHONES = ["8619900000001", "8619900000002", "8619900000003"];
+const SHARED_USERS = ["US.1000000000000000001", "US.1000000000000000002", "US.1000000000000000003"];
+const LOOKALIKES = ["user:US.1000000000000000001", "unknown:wamid.odd", "user:", "unknown:", "#1", "null"];
+
+interface OddPost {
+  body: string;
+  /** Ordinary messages: each must be stored once, in its customer's conversation, and routed. */
+  good: { wamid: string; phone: string; text: string }[];
+  /** Every odd item as sent: each must be visible (in a conversation or among the unreadable deliveries). */
+  odd: unknown[];
+}
+
+function buildOddPost(phoneNumberId: string, goodCount: number, specs: OddSpec[], picks: number[], twoChanges: boolean): OddPost {
+  const pick = (i: number, list: readonly string[]) => list[(picks[i % picks.length] ?? 0) % list.length]!;
+  const seconds = Math.floor(Date.now() / 1000);
+  const good = Array.from({ length: goodCount }, () => ({ wamid: `wamid.good.${unique("")}`, phone: `86${uniqueNumberId()}`, text: `ordinary ${unique("t")}` }));
+  const contacts: unknown[] = good.map((g) => ({ profile: { name: `Good ${g.phone}` }, wa_id: g.phone }));
+  const messages: unknown[] = good.map((g) => ({ from: g.phone, id: g.wamid, timestamp: String(seconds), type: "text", text: { body: g.text } }));
+  const statuses: unknown[] = [];
+  const odd: unknown[] = [];
+  const onlyContacts: unknown[] = [];
+  specs.forEach((spec, i) => {
+    for (const [axis, value] of Object.entries(spec)) oddTally[`${axis}.${value}`] = (oddTally[`${axis}.${value}`] ?? 0) + 1;
+    const message: Record<string, unknown> = { id: `wamid.odd.${unique("")}`, timestamp: String(seconds), type: "text", text: { body: `odd ${i}` } };
+    const phone = pick(i, SHARED_PHONES);
+    const user = pick(i + 1, SHARED_USERS);
+    let contact: Record<string, unknown> | null = { wa_id: phone, profile: { name: `Odd ${i}` } };
+    message.from = phone;
+    switch (spec.identity) {
+      case "empty":
+        message.from = "";
+        contact = { wa_id: "", user_id: "", profile: { name: "" } };
+        break;
+      case "blank":
+        message.from = "   ";
+        contact = { wa_id: "\t" };
+        break;
+      case "huge":
+        message.from = "9".repeat(10_000);
+        contact = { wa_id: "9".repeat(10_000), user_id: "U".repeat(5_000) };
+        break;
+      case "unicode":
+        message.from = pick(i, ["客户😀", "עברית", "\u202e8613", "Ünïcödé"]);
+        contact = { wa_id: message.from, profile: { name: "😀".repeat(300), username: "用户名" } };
+        break;
+      case "control":
+        message.from = pick(i, ["86\u00001", "86\ud8001", "86\n1"]);
+        contact = null;
+        break;
+      case "lookalike":
+        message.from = pick(i, LOOKALIKES);
+        contact = { wa_id: message.from, user_id: pick(i + 2, LOOKALIKES) };
+        break;
+      case "numberTyped":
+        message.from = 8619900000009;
+        contact = { wa_id: 8619900000009 };
+        break;
+      case "disagreeing":
+        contact = { wa_id: phone, user_id: user };
+        message.from_user_id = pick(i + 3, SHARED_USERS);
+        break;
+      case "fromNotContact":
+        contact = { wa_id: pick(i + 1, SHARED_PHONES) };
+        break;
+      case "bsuidOnly":
+        delete message.from;
+        contact = { user_id: user, profile: { username: `u${i}` } };
+        break;
+      case "none":
+        delete message.from;
+        contact = null;
+        break;
+    }
+    switch (spec.timestamp) {
+      case "missing":
+        delete message.timestamp;
+        break;
+      case "future":
+        message.timestamp = "4102444800";
+        break;
+      case "huge":
+        message.timestamp = 1e21;
+        break;
+      case "beyondDouble":
+        message.timestamp = "9007199254740993";
+        break;
+      case "negative":
+        message.timestamp = -seconds;
+        break;
+      case "fraction":
+        message.timestamp = seconds - 0.5;
+        break;
+      case "digitsText":
+        message.timestamp = String(seconds - 3600);
+        break;
+      case "garbage":
+        message.timestamp = pick(i, ["soon", "", "1e400", "NaN", " 1700000000"]);
+        break;
+      case "object":
+        message.timestamp = { seconds };
+        break;
+      case "milliseconds":
+        message.timestamp = Date.now();
+        break;
+      case "beforeWhatsApp":
+        message.timestamp = 915148800;
+        break;
+    }
+    const target = good[i % Math.max(1, good.length)]?.wamid ?? "wamid.none";
+    switch (spec.content) {
+      case "textString":
+        message.text = "just a string";
+        break;
+      case "textNested":
+        message.text = { body: { body: [{ body: "deep" }] } };
+        break;
+      case "textHuge":
+        message.text = { body: pick(i, ["长", "x", "😀"]).repeat([70_000, 120_000, 150_000][(picks[i % picks.length] ?? 0) % 3]!) };
+        break;
+      case "surrogateNul":
+        message.text = { body: "a\ud800b\u0000c\udfff" };
+        break;
+      case "unknownType":
+        message.type = pick(i, ["hologram", "x".repeat(500), "TEXT", "text "]);
+        break;
+      case "noType":
+        delete message.type;
+        break;
+      case "interactiveWrong":
+        message.type = "interactive";
+        message.interactive = pick(i, ["a", "b"]) === "a" ? { type: 7, button_reply: "x" } : { type: "nfm_reply", nfm_reply: { response_json: "[[[[", body: 5 } };
+        break;
+      case "locationWrong":
+        message.type = "location";
+        message.location = { latitude: "north", longitude: null, name: 42 };
+        break;
+      case "orderWrong":
+        message.type = "order";
+        message.order = { product_items: [{ quantity: "many", item_price: "1e400" }, null, "x"], catalog_id: {} };
+        break;
+      case "errorsWrong":
+        message.type = "unsupported";
+        message.errors = [{ code: "131051" }, "oops", null, { code: 1e400 }];
+        break;
+      case "contextWrong":
+        message.context = { id: 12, forwarded: "yes", referred_product: "p" };
+        break;
+      case "editOther":
+        message.type = "edit";
+        message.edit = { original_message_id: target, message: { type: "text", text: { body: "edited by someone else" } } };
+        break;
+      case "revokeOther":
+        message.type = "revoke";
+        message.revoke = { original_message_id: target };
+        break;
+    }
+    let item: unknown = message;
+    switch (spec.fields) {
+      case "noId":
+        delete message.id;
+        break;
+      case "emptyId":
+        message.id = "";
+        break;
+      case "hugeId":
+        message.id = `wamid.${"x".repeat(2_000)}`;
+        break;
+      case "notObject":
+        item = (["a message that is a string", 42, null, [1, 2], true] as unknown[])[(picks[i % picks.length] ?? 0) % 5];
+        break;
+      case "duplicate":
+        messages.push(message);
+        odd.push(message);
+        break;
+      case "statusSameWamid":
+        statuses.push({ id: message.id, status: "read", timestamp: String(seconds), recipient_id: phone });
+        break;
+      case "contactsOnly":
+        onlyContacts.push({ wa_id: `86${uniqueNumberId()}`, profile: { name: "no message" } });
+        break;
+      case "severalContacts":
+        if (contact) contacts.push({ ...contact, profile: { name: "a second entry for the same sender" } });
+        break;
+    }
+    if (contact) contacts.push(contact);
+    messages.push(item);
+    odd.push(item);
+  });
+  // Ordinary and odd messages interleaved, the same order for the same picks.
+  const order = messages.map((m, i) => [m, (picks[i % picks.length] ?? 0) * 31 + i] as const).sort((a, b) => a[1] - b[1]).map(([m]) => m);
+  const value = (list: unknown[], withStatuses: boolean) => ({
+    messaging_product: "whatsapp",
+    metadata: { display_phone_number: "15550100", phone_number_id: phoneNumberId },
+    contacts,
+    messages: list,
+    ...(withStatuses && statuses.length > 0 ? { statuses } : {}),
+  });
+  const half = twoChanges ? Math.ceil(order.length / 2) : order.length;
+  const changes = [{ field: "messages", value: value(order.slice(0, half), true) }];
+  if (twoChanges) changes.push({ field: "messages", value: value(order.slice(half), false) });
+  if (onlyContacts.length > 0) changes.push({ field: "messages", value: { ...value([], false), contacts: onlyContacts } });
+  return { body: JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA", changes }] }), good, odd };
+}
+
+const FUZZ_ADMIN = (workspaceId: string): Principal => ({ workspaceId, personId: "fuzz-reader", name: "Fuzz", role: "admin" });
+
+/**
+ * Every row the number's object holds, read back through the API's own conversions and checked against the shared
+ * schemas: conversations, messages, each contact's profile, the unreadable deliveries. Returns how many rows.
+ */
+async function readEveryRowBack(phoneNumberId: string, workspaceId: string): Promise<number> {
+  return runInDurableObject(env.NUMBER_INBOX.getByName(phoneNumberId), async (instance, state) => {
+    const sql = state.storage.sql;
+    let rows = 0;
+    for (const row of sql.exec(`${CONVERSATION_SELECT} ORDER BY c.id`)) {
+      const parsed = conversationSchema.safeParse(toConversation(row, phoneNumberId));
+      expect(parsed.success, `conversation ${String(row.id)}: ${JSON.stringify(parsed.error?.issues[0])}`).toBe(true);
+      rows++;
+    }
+    for (const row of sql.exec("SELECT * FROM messages ORDER BY id")) {
+      const parsed = messageSchema.safeParse(toMessage(row));
+      expect(parsed.success, `message ${String(row.id)}: ${JSON.stringify(parsed.error?.issues[0])}`).toBe(true);
+      rows++;
+    }
+    for (const { id } of sql.exec<{ id: number }>("SELECT id FROM contacts ORDER BY id").toArray()) {
+      const profile = await instance.contactProfile(FUZZ_ADMIN(workspaceId), String(id));
+      expect(profile.ok && contactProfileSchema.safeParse(profile.value).success, `contact ${id}`).toBe(true);
+      rows++;
+    }
+    const unreadable = await instance.unreadableDeliveries(FUZZ_ADMIN(workspaceId));
+    expect(unreadable.ok && unreadableListSchema.safeParse(unreadable.value).success).toBe(true);
+    return rows + (unreadable.ok ? unreadable.value.total : 0);
+  });
+}
+
+/** A view paged to the end through the API's own cursor; every page valid; returns the conversations. */
+async function pageToTheEnd(token: string, phoneNumberId: string, view: string, limit: number): Promise<Conversation[]> {
+  const seen: Conversation[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 1_000; page++) {
+    const query = `view=${view}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const answer = await api<unknown>("GET", `/numbers/${phoneNumberId}/conversations?${query}`, { token });
+    expect(answer.status, `${view} page ${page} (cursor ${cursor}): ${JSON.stringify(answer.body)}`).toBe(200);
+    const parsed = conversationListSchema.safeParse(answer.body);
+    expect(parsed.success, `${view} page ${page}: ${JSON.stringify(parsed.error?.issues[0])}`).toBe(true);
+    seen.push(...parsed.data!.conversations);
+    cursor = parsed.data!.nextCursor;
+    if (!cursor) {
+      expect(new Set(seen.map((c) => c.id)).size, `${view}: a conversation listed twice`).toBe(seen.length);
+      return seen;
+    }
+  }
+  throw new Error(`${view} did not end`);
+}
+
+/**
+ * What people read about a number loads and is valid: every view paged to the end, search, the customer panel, a
+ * supervisor's review, the board, the reports, the unreadable deliveries.
+ */
+async function everythingLoads(ws: TestWorkspace, limit: number, probes: { search: string[]; contactIds: string[]; conversationIds: string[] }): Promise<void> {
+  const agent = ws.agents[0]!;
+  const all = await pageToTheEnd(ws.adminToken, ws.phoneNumberId, "all", limit);
+  const open = await runInDurableObject(env.NUMBER_INBOX.getByName(ws.phoneNumberId), (_, state) =>
+    state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM conversations WHERE status IN ('open', 'pending')").one().n,
+  );
+  expect(all.length).toBe(open);
+  await pageToTheEnd(ws.adminToken, ws.phoneNumberId, "resolved", limit);
+  await pageToTheEnd(ws.adminToken, ws.phoneNumberId, "unassigned", limit);
+  await pageToTheEnd(agent.token, ws.phoneNumberId, "mine", limit);
+  for (const q of probes.search) {
+    // (encodeURIComponent throws on a lone surrogate; a browser sends U+FFFD.)
+    const answer = await api<unknown>("GET", `/numbers/${ws.phoneNumberId}/search?q=${encodeSegment(q)}`, { token: ws.adminToken });
+    if (q.trim() === "" || q.trim().length > 200) expect(answer.status).toBe(400);
+    else expect(searchResultsSchema.safeParse(answer.body).success, `search ${JSON.stringify(q.slice(0, 40))} → ${answer.status}`).toBe(true);
+  }
+  for (const id of probes.contactIds) {
+    const answer = await api<unknown>("GET", `/numbers/${ws.phoneNumberId}/contacts/${id}`, { token: ws.adminToken });
+    expect(contactProfileSchema.safeParse(answer.body).success, `contact ${id} → ${answer.status}`).toBe(true);
+  }
+  for (const id of probes.conversationIds) {
+    const answer = await api<{ conversation: unknown; messages: unknown }>("GET", `/numbers/${ws.phoneNumberId}/conversations/${id}/review`, { token: ws.adminToken });
+    expect(answer.status).toBe(200);
+    expect(conversationSchema.safeParse(answer.body.conversation).success && messageListSchema.safeParse({ messages: answer.body.messages }).success, `review ${id}`).toBe(true);
+  }
+  const board = await api<unknown>("GET", "/board", { token: ws.adminToken });
+  expect(boardSchema.safeParse(board.body).success, JSON.stringify(board.body).slice(0, 300)).toBe(true);
+  const report = await api<unknown>("GET", `/reports?from=${Date.now() - 86_400_000}&to=${Date.now() + 3_600_000}&bucket=hour`, { token: ws.adminToken });
+  expect(reportSchema.safeParse(report.body).success, JSON.stringify(report.body).slice(0, 300)).toBe(true);
+  const unreadable = await api<unknown>("GET", `/numbers/${ws.phoneNumberId}/unreadable`, { token: ws.adminToken });
+  expect(unreadableListSchema.safeParse(unreadable.body).success).toBe(true);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The tests
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -1024,6 +1351,104 @@ describe("fuzzing the webhook and every API route", () => {
       expect([...reasons].sort()).toEqual(["acknowledged", "nested too deep", "not JSON", "not a webhook", "not signed by Meta", "too large"]);
     },
     budget(2),
+  );
+
+  it(
+    "POST /webhooks/whatsapp: odd but signed messages of every class mixed with ordinary ones — 200, each ordinary one stored once and routed, each odd one visible, every list, search, panel, review, board and report valid",
+    async () => {
+      const started = Date.now();
+      /** A fresh number every so many runs keeps its lists (paged to the end after every run) short. */
+      const ROTATE = 15;
+      let ws: TestWorkspace | null = null;
+      let workspaceId = "";
+      let socket: Awaited<ReturnType<typeof connectSocket>> | null = null;
+      let runsHere = 0;
+      let runsDone = 0;
+      let rowsReadBack = 0;
+      const fresh = async () => {
+        if (ws) rowsReadBack += await readEveryRowBack(ws.phoneNumberId, workspaceId);
+        socket?.close();
+        ws = await createWorkspace(1);
+        workspaceId = ws.adminToken.split(".")[0]!;
+        socket = await connectSocket(ws.agents[0]!.token, ws.phoneNumberId);
+        await setStatus(ws.agents[0]!.token, "available");
+        runsHere = 0;
+      };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: 4 }),
+          fc.array(oddSpecArb, { maxLength: 5 }),
+          fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+          fc.boolean(),
+          fc.integer({ min: 5, max: 60 }),
+          fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom(...oddStrings)),
+          async (goodCount, specs, picks, twoChanges, limit, randomQuery) => {
+            if (!ws || runsHere++ >= ROTATE) await fresh();
+            const number = ws!;
+            const agentId = number.agents[0]!.id;
+            const post = buildOddPost(number.phoneNumberId, goodCount, specs, picks, twoChanges);
+            const sent: Sent = { method: "POST", url: `${BASE}/webhooks/whatsapp`, headers: { "content-type": "application/json", "x-hub-signature-256": await sign(post.body) }, body: post.body };
+            const answer = await exchange("oddWebhook", sent);
+            checkAnswer(sent, answer);
+            expect(answer.status, describeExchange(sent, answer)).toBe(200);
+
+            const found = await runInDurableObject(env.NUMBER_INBOX.getByName(number.phoneNumberId), (_, state) => {
+              const sql = state.storage.sql;
+              const where = `FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id`;
+              return {
+                good: post.good.map((g) =>
+                  sql
+                    .exec<{ text: string; content: string; wa_id: string; conversation_id: number; assignee_id: string | null; contact_id: number }>(
+                      `SELECT m.text, m.content, k.wa_id, c.id AS conversation_id, c.assignee_id, k.id AS contact_id ${where} WHERE m.wamid = ?`,
+                      g.wamid,
+                    )
+                    .toArray(),
+                ),
+                odd: post.odd.map((item) => {
+                  const raw = JSON.stringify(item) ?? "null";
+                  const stored = sql.exec<{ conversation_id: number; contact_id: number }>(`SELECT c.id AS conversation_id, k.id AS contact_id ${where} WHERE m.raw = ? LIMIT 1`, raw).toArray()[0];
+                  const kept = sql.exec("SELECT 1 FROM unreadable_parts WHERE seq = 0 AND text = ? LIMIT 1", raw).toArray().length > 0;
+                  return { stored, kept };
+                }),
+              };
+            });
+            post.good.forEach((g, i) => {
+              const rows = found.good[i]!;
+              expect(rows.length, `ordinary ${g.wamid} stored ${rows.length} times`).toBe(1);
+              expect(rows[0]).toMatchObject({ text: g.text, wa_id: g.phone, assignee_id: agentId });
+              // Nobody else's edit or revoke reached it.
+              expect(JSON.parse(rows[0]!.content)).not.toHaveProperty("deleted");
+            });
+            post.odd.forEach((item, i) => {
+              const where = found.odd[i]!;
+              expect(where.stored !== undefined || where.kept, `odd item nowhere to be seen: ${(JSON.stringify(item) ?? "undefined").slice(0, 300)}`).toBe(true);
+            });
+
+            const goodConversation = found.good[0]?.[0];
+            const oddStored = found.odd.find((o) => o.stored)?.stored;
+            await everythingLoads(number, limit, {
+              search: [...post.good.slice(0, 1).map((g) => g.text), randomQuery],
+              contactIds: [goodConversation?.contact_id, oddStored?.contact_id].filter((id): id is number => id !== undefined).map(String),
+              conversationIds: [oddStored?.conversation_id].filter((id): id is number => id !== undefined).map(String),
+            });
+            if (goodConversation) {
+              const hits = await api<{ results: { conversation: { id: string } }[] }>("GET", `/numbers/${number.phoneNumberId}/search?q=${encodeURIComponent(post.good[0]!.text)}`, { token: number.adminToken });
+              expect(hits.body.results.map((r) => r.conversation.id)).toContain(String(goodConversation.conversation_id));
+            }
+            runsDone++;
+          },
+        ),
+        runs(RUNS),
+      );
+      if (ws) rowsReadBack += await readEveryRowBack((ws as TestWorkspace).phoneNumberId, workspaceId);
+      (socket as { close: () => void } | null)?.close();
+      report("oddWebhook", started, RUNS);
+      const classes = Object.entries(ODD_AXES).map(([axis, list]) => `${axis} ${list.map((c) => `${c}×${oddTally[`${axis}.${c}`] ?? 0}`).join(" ")}`);
+      console.log(`fuzz oddWebhook: ${runsDone} runs; ${rowsReadBack} rows read back through the API schemas; classes — ${classes.join("; ")}`);
+      // With enough runs, every class of every axis was sent at least once.
+      if (RUNS >= 150) for (const [axis, list] of Object.entries(ODD_AXES)) for (const c of list) expect(oddTally[`${axis}.${c}`] ?? 0, `${axis}.${c}`).toBeGreaterThan(0);
+    },
+    budget(25),
   );
 
   it(
@@ -1286,6 +1711,11 @@ describe("fuzzing the webhook and every API route", () => {
     const pushed = socket.events.some((e: SocketEvent) => e.type === "conversation" && e.conversation.id === conversation.id && e.conversation.assigneeId === a.id);
     expect(pushed).toBe(true);
     socket.close();
+
+    // Whatever the mutated payloads stored on this number reads back valid, and everything people read of it loads.
+    const rows = await readEveryRowBack(inbox.phoneNumberId, inbox.adminToken.split(".")[0]!);
+    await everythingLoads(inbox, 50, { search: ["还在吗", "MESSAGE_BODY", "Body Text"], contactIds: [conversation.contact.id], conversationIds: [conversation.id] });
+    console.log(`fuzz webhook: ${rows} rows of the fuzzed number read back through the API schemas`);
 
     // The API-fuzzed workspace, whatever the fuzzer did to it, still signs in and answers.
     world = await keepWorldUsable(world);

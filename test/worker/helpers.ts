@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import type { Conversation, Message, SocketEvent } from "../../shared/inbox";
+import type { NumberDetail } from "../../shared/numbers";
 import type { AgentStatus, Session } from "../../shared/people";
 
 export const APP_SECRET = "test-app-secret";
@@ -71,15 +72,33 @@ export async function createWorkspace(agentCount: number, phoneNumberId = unique
     });
     agents.push({ id: created.body.id, token: "", email });
   }
-  const connected = await api("POST", "/numbers", {
-    token: adminToken,
-    body: { phoneNumberId, wabaId, displayName: "Shop", displayPhoneNumber: "+1 555 0100", memberIds: agents.map((a) => a.id) },
-  });
+  const connected = await connectNumber(adminToken, phoneNumberId, { wabaId, memberIds: agents.map((a) => a.id) });
   if (connected.status !== 200) throw new Error(`connect failed: ${JSON.stringify(connected.body)}`);
   for (const agent of agents) {
     agent.token = (await api<Session>("POST", "/sessions", { body: { email: agent.email, password: "password-1" } })).body.token;
   }
   return { adminToken, phoneNumberId, agents };
+}
+
+export const GRAPH_CONTROL = "http://graph.test/simulator/graph";
+
+/**
+ * An access token Meta (the simulator) answers for this number and WhatsApp Business Account only, as a company's own
+ * system user has: what an admin pastes to connect a number on a multi-company deployment.
+ */
+export async function tokenForNumber(phoneNumberId: string, wabaId: string): Promise<string> {
+  const response = await fetch(`${GRAPH_CONTROL}/tokens`, { method: "POST", body: JSON.stringify({ phoneNumberId, wabaId }) });
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** An admin connects a number the way a company must here: with the number's WABA and a token Meta accepts for both. */
+export async function connectNumber(adminToken: string, phoneNumberId: string, options: { wabaId?: string; memberIds?: string[]; displayName?: string } = {}) {
+  const wabaId = options.wabaId ?? uniqueNumberId();
+  const accessToken = await tokenForNumber(phoneNumberId, wabaId);
+  return api<NumberDetail & { error?: { message: string } }>("POST", "/numbers", {
+    token: adminToken,
+    body: { phoneNumberId, wabaId, accessToken, displayName: options.displayName ?? "Shop", memberIds: options.memberIds ?? [] },
+  });
 }
 
 export async function setStatus(token: string, status: AgentStatus): Promise<void> {

@@ -1,9 +1,14 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { conversationSchema, messageListSchema } from "../../shared/inbox";
+import { CURSOR_PATTERN } from "../../worker/number-inbox/conversation-views";
 import { NumberInbox } from "../../worker/number-inbox/NumberInbox";
 import { Workspace } from "../../worker/workspace/Workspace";
 import type { Principal } from "../../worker/lib/result";
 import fixture from "../fixtures/storage/release-87d4b91.json";
+import { numberInboxMigrations } from "../../worker/number-inbox/schema";
+
+const LATEST_NUMBER_MIGRATION = numberInboxMigrations[numberInboxMigrations.length - 1]!.idMonotonicInc;
 
 /**
  * The storage of a workspace and a number exactly as the previous release (commit 87d4b91) wrote it, dumped by
@@ -63,7 +68,7 @@ describe("storage written by the previous release", () => {
     expect(dump.lastMigration).toBe(9);
     await runInDurableObject(env.NUMBER_INBOX.getByName(`migrated-${ids.phoneNumberId}`), async (_, state) => {
       await restore(state, dump);
-      const inbox = await upgrade(state, () => new NumberInbox(state, env), 13);
+      const inbox = await upgrade(state, () => new NumberInbox(state, env), LATEST_NUMBER_MIGRATION);
       expectRowsKept(state, dump);
       const admin: Principal = { workspaceId: ids.workspaceId, personId: "someone", name: "Auditor", role: "admin" };
       const messages = await inbox.listMessages(admin, ids.conversations[0]!);
@@ -78,12 +83,55 @@ describe("storage written by the previous release", () => {
     });
   });
 
+  it("identities and times stored before the edge checked them: made-up keys no longer collide, times come within reason, every list pages", async () => {
+    const dump = fixture.number as unknown as Dump;
+    await runInDurableObject(env.NUMBER_INBOX.getByName(`migrated-odd-${ids.phoneNumberId}`), async (_, state) => {
+      await restore(state, dump);
+      // What the previous release could store from a signed webhook: an empty phone, a BSUID-only customer under the
+      // made-up key "user:…", and times of 1e24 ms, Infinity and a fraction.
+      const sql = state.storage.sql;
+      const now = Date.now();
+      sql.exec("INSERT INTO contacts (id, wa_key, wa_id, name, first_seen_at, last_seen_at) VALUES (90, '', '', 'Empty', ?, ?)", now, now);
+      sql.exec("INSERT INTO contacts (id, wa_key, wa_id, user_id, name, first_seen_at, last_seen_at) VALUES (91, 'user:US.Q', NULL, 'US.Q', 'BSUID', ?, ?)", now, now);
+      for (const [id, contact, at] of [[90, 90, 1e24], [91, 91, Infinity], [92, 91, 1_700_000_000_000.5]] as const) {
+        sql.exec("INSERT INTO conversations (id, contact_id, status, created_at, last_message_at, last_inbound_at) VALUES (?, ?, 'open', ?, ?, ?)", id, contact, now, at, at);
+        sql.exec("INSERT INTO messages (conversation_id, direction, kind, text, content, timestamp) VALUES (?, 'in', 'text', 'old', '{}', ?)", id, at);
+      }
+      const inbox = await upgrade(state, () => new NumberInbox(state, env), LATEST_NUMBER_MIGRATION);
+      const admin: Principal = { workspaceId: ids.workspaceId, personId: "someone", name: "Auditor", role: "admin" };
+      const seen: string[] = [];
+      for (const view of ["all", "resolved"] as const) {
+        let cursor: string | undefined;
+        do {
+          const page = await inbox.listConversations(admin, { view, limit: 1, cursor });
+          expect(page.ok).toBe(true);
+          if (!page.ok) return;
+          for (const c of page.value.conversations) seen.push(conversationSchema.parse(c).id);
+          cursor = page.value.nextCursor ?? undefined;
+          if (cursor) expect(cursor).toMatch(CURSOR_PATTERN);
+        } while (cursor && seen.length < 20);
+      }
+      expect(seen.sort()).toEqual(["1", "2", "3", "90", "91", "92"]);
+      for (const id of ["90", "91", "92"]) {
+        const messages = await inbox.listMessages(admin, id);
+        expect(messages.ok && messageListSchema.parse({ messages: messages.value }).messages[0]!.timestamp).toBe(id === "92" ? 1_700_000_000_000 : now);
+      }
+      expect(sql.exec("SELECT wa_id FROM contacts WHERE id = 90").one().wa_id).toBeNull();
+
+      // A customer whose phone is literally "user:US.Q" is someone else than the BSUID-only customer US.Q.
+      const message = { from: "user:US.Q", id: "wamid.lookalike", timestamp: String(Math.floor(now / 1000)), type: "text", text: { body: "hello" } };
+      const result = await inbox.ingest({ phoneNumberId: ids.phoneNumberId, displayPhoneNumber: null, messages: [{ message, contacts: [] }], errors: [], unreadable: [] });
+      expect(result).toMatchObject({ connected: true, stored: 1 });
+      expect(sql.exec("SELECT c.wa_id, c.user_id FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id WHERE m.wamid = 'wamid.lookalike'").one()).toEqual({ wa_id: "user:US.Q", user_id: null });
+    });
+  });
+
   it("a workspace's database upgrades in place: people, teams, rules, catalog and sessions kept, new settings defaulted", async () => {
     const dump = fixture.workspace as unknown as Dump;
     expect(dump.lastMigration).toBe(4);
     await runInDurableObject(env.WORKSPACE.getByName(`migrated-${ids.workspaceId}`), async (_, state) => {
       await restore(state, dump);
-      const workspace = await upgrade(state, () => new Workspace(state, env), 6);
+      const workspace = await upgrade(state, () => new Workspace(state, env), 7);
       expectRowsKept(state, dump);
       const admin: Principal = { workspaceId: ids.workspaceId, personId: "someone", name: "Auditor", role: "admin" };
       const people = await workspace.listPeople(admin);

@@ -18,6 +18,8 @@ const MATRIX: Record<string, Gate> = {
   "POST /setup/import/begin": "setup",
   "POST /setup/import/rows": "setup",
   "POST /setup/import/finish": "setup",
+  "POST /setup/numbers": "setup",
+  "POST /setup/numbers/{phoneNumberId}/move": "setup",
 
   "GET /me": "agent",
   "PUT /me": "agent",
@@ -88,11 +90,15 @@ const MATRIX: Record<string, Gate> = {
   "GET /numbers/{phoneNumberId}/automation": "supervisor",
   "PUT /numbers/{phoneNumberId}/automation": "supervisor",
   "PUT /workspace/settings": "supervisor",
+  "GET /numbers/{phoneNumberId}/unreadable": "supervisor",
+  "GET /numbers/{phoneNumberId}/unreadable/{deliveryId}": "supervisor",
+  "POST /numbers/{phoneNumberId}/unreadable/{deliveryId}/dismiss": "supervisor",
 
   "POST /people": "admin",
   "POST /numbers": "admin",
   "PUT /numbers/{phoneNumberId}": "admin",
   "POST /numbers/{phoneNumberId}/disconnect": "admin",
+  "POST /numbers/{phoneNumberId}/release": "admin",
   "GET /numbers/{phoneNumberId}/webhook-setup": "admin",
   "GET /workspace/export": "admin",
 };

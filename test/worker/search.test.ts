@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SearchResult } from "../../shared/inbox";
-import { planSearch } from "../../worker/number-inbox/search";
+import { planSearch } from "../../worker/number-inbox/search-plan";
 import { api, connectSocket, createWorkspace, customerMessage, postWebhook, setStatus } from "./helpers";
 
 async function search(token: string, phoneNumberId: string, q: string) {

@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, connectSocket, createWorkspace, customerMessage, postWebhook, setStatus, uniqueNumberId } from "./helpers";
+import { api, connectNumber, connectSocket, createWorkspace, customerMessage, postWebhook, setStatus, uniqueNumberId } from "./helpers";
 
 /** A seeded shuffle, so a failure can be replayed. */
 function shuffle<T>(items: T[], seed: number): T[] {
@@ -19,7 +19,7 @@ describe("redelivery storm", () => {
     const ws = await createWorkspace(10);
     const numbers = [ws.phoneNumberId, uniqueNumberId(), uniqueNumberId(), uniqueNumberId(), uniqueNumberId()];
     for (const id of numbers.slice(1)) {
-      const connected = await api("POST", "/numbers", { token: ws.adminToken, body: { phoneNumberId: id, displayName: `Shop ${id.slice(-3)}`, displayPhoneNumber: "+1 555 0100", memberIds: ws.agents.map((a) => a.id) } });
+      const connected = await connectNumber(ws.adminToken, id, { displayName: `Shop ${id.slice(-3)}`, memberIds: ws.agents.map((a) => a.id) });
       expect(connected.status).toBe(200);
     }
     const sockets: Awaited<ReturnType<typeof connectSocket>>[] = [];

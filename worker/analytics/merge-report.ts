@@ -7,9 +7,10 @@ import {
   type NumberReportData,
   type Report,
   type ReportQuery,
+  type SampleMetric,
 } from "../../shared/analytics";
 import { bucketLabel } from "../../shared/report-buckets";
-import { csatFigures, timing } from "../../shared/stats";
+import { SketchBuilder } from "./sketch";
 
 export interface ReportContext {
   timeZone: string;
@@ -22,8 +23,8 @@ export interface ReportContext {
 const zeroCounts = (): Counts => Object.fromEntries(countMetrics.map((m) => [m, 0])) as Counts;
 
 /**
- * Merges what each number object reported into one report. Counts add up; times and ratings are merged from the
- * samples themselves, so a median over two numbers is the median of all their conversations, not of two medians.
+ * Merges what each number object reported into one report. Counts add up; times and ratings merge as sketches, so a
+ * median over two numbers is the median of all their conversations (within the sketch's 1 %), not of two medians.
  */
 export function mergeReport(context: ReportContext, query: ReportQuery, starts: number[], parts: NumberReportData[]): Report {
   const businessHours = query.businessHours === "true";
@@ -49,39 +50,30 @@ export function mergeReport(context: ReportContext, query: ReportQuery, starts: 
     }
   }
 
-  // One pass over the samples, grouped by what the tables ask for; each group keeps its values for exact percentiles.
-  type Groups = { first_response: number[]; resolution: number[]; csat: number[] };
-  const newGroups = (): Groups => ({ first_response: [], resolution: [], csat: [] });
-  const all = newGroups();
+  // Sketches merge bin by bin: per agent across numbers, per number across its agents; teams and the whole report
+  // from those. Each figure is read from a merged sketch, never from other figures.
+  type Groups = Record<SampleMetric, SketchBuilder>;
+  const newGroups = (): Groups => ({ first_response: new SketchBuilder(), resolution: new SketchBuilder(), csat: new SketchBuilder() });
   const byAgent = new Map<string, Groups>();
   const byNumber = new Map<string, Groups>();
-  const firstResponseByConversation = new Map<string, number>();
   for (const part of parts) {
-    const numberGroups = byNumber.get(part.phoneNumberId) ?? newGroups();
+    const numberGroups = newGroups();
     byNumber.set(part.phoneNumberId, numberGroups);
-    const s = part.samples;
-    for (let i = 0; i < s.metric.length; i++) {
-      const metric = sampleMetrics[s.metric[i]!]!;
-      const agentId = s.agents[s.agent[i]!]!;
-      const conversationId = s.conversation[i]!;
-      const business = s.business[i]!;
-      const value = businessHours && !Number.isNaN(business) ? business : s.value[i]!;
-      all[metric].push(value);
-      numberGroups[metric].push(value);
+    for (const [metric, agentId, sketch] of part.sketches) {
+      numberGroups[metric].merge(sketch);
       let agentGroups = byAgent.get(agentId);
       if (!agentGroups) byAgent.set(agentId, (agentGroups = newGroups()));
-      agentGroups[metric].push(value);
-      if (metric === "first_response") firstResponseByConversation.set(`${part.phoneNumberId}:${conversationId}`, value);
+      agentGroups[metric].merge(sketch);
     }
   }
   const figures = (g: Groups | undefined) => ({
-    firstResponse: timing(g?.first_response ?? []),
-    resolution: timing(g?.resolution ?? []),
-    csat: csatFigures(g?.csat ?? []),
+    firstResponse: (g?.first_response ?? new SketchBuilder()).timing(),
+    resolution: (g?.resolution ?? new SketchBuilder()).timing(),
+    csat: (g?.csat ?? new SketchBuilder()).csat(),
   });
-  const merged = (groups: (Groups | undefined)[]): Groups => {
+  const merged = (groups: Iterable<Groups | undefined>): Groups => {
     const out = newGroups();
-    for (const g of groups) if (g) for (const metric of ["first_response", "resolution", "csat"] as const) out[metric].push(...g[metric]);
+    for (const g of groups) if (g) for (const metric of sampleMetrics) out[metric].merge(g[metric]);
     return out;
   };
 
@@ -95,13 +87,13 @@ export function mergeReport(context: ReportContext, query: ReportQuery, starts: 
     return best;
   };
 
-  const tagTotals = new Map<string, { conversations: number; resolved: number; conversationIds: Set<string> }>();
+  const tagTotals = new Map<string, { conversations: number; resolved: number; firstResponse: SketchBuilder }>();
   for (const p of parts) {
     for (const [tagId, t] of Object.entries(p.tags)) {
-      const sum = tagTotals.get(tagId) ?? { conversations: 0, resolved: 0, conversationIds: new Set<string>() };
+      const sum = tagTotals.get(tagId) ?? { conversations: 0, resolved: 0, firstResponse: new SketchBuilder() };
       sum.conversations += t.conversations;
       sum.resolved += t.resolved;
-      for (const id of t.conversationIds) sum.conversationIds.add(`${p.phoneNumberId}:${id}`);
+      sum.firstResponse.merge(t.firstResponse);
       tagTotals.set(tagId, sum);
     }
   }
@@ -115,7 +107,7 @@ export function mergeReport(context: ReportContext, query: ReportQuery, starts: 
     buckets: starts.map((start) => ({ start, label: bucketLabel(start, query.bucket, context.timeZone) })),
     series,
     totals,
-    ...figures(all),
+    ...figures(merged(byNumber.values())),
     agents: context.people.map((person) => {
       const counts = perAgentCounts.get(person.id) ?? new Map<string, number>();
       const time = presence(person.id);
@@ -152,14 +144,7 @@ export function mergeReport(context: ReportContext, query: ReportQuery, starts: 
     tags: context.tags
       .map((tag) => {
         const t = tagTotals.get(tag.id);
-        const ids = t?.conversationIds ?? new Set<string>();
-        return {
-          id: tag.id,
-          name: tag.name,
-          conversations: t?.conversations ?? 0,
-          resolved: t?.resolved ?? 0,
-          firstResponse: timing([...ids].flatMap((key) => (firstResponseByConversation.has(key) ? [firstResponseByConversation.get(key)!] : []))),
-        };
+        return { id: tag.id, name: tag.name, conversations: t?.conversations ?? 0, resolved: t?.resolved ?? 0, firstResponse: (t?.firstResponse ?? new SketchBuilder()).timing() };
       })
       .filter((t) => t.conversations > 0 || t.resolved > 0),
     notable: [

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { auditListSchema, auditQuerySchema } from "../../shared/audit";
 import { floorSchema } from "../../shared/floor";
-import { connectNumberRequestSchema, numberDetailSchema, updateNumberRequestSchema, webhookSetupSchema } from "../../shared/numbers";
+import { connectNumberRequestSchema, numberDetailSchema, releaseNumberRequestSchema, updateNumberRequestSchema, webhookSetupSchema } from "../../shared/numbers";
 import { agentSchema, createAgentRequestSchema } from "../../shared/people";
 import { auditCsv } from "../workspace/audit-log";
 import { respond } from "../lib/errors";
@@ -33,7 +33,7 @@ const listNumbers = createRoute({
 const connectNumber = createRoute({
   method: "post",
   path: "/numbers",
-  summary: "Connect a WhatsApp number; a given access token is checked with the Graph API and stored sealed, never returned (admin only)",
+  summary: "Connect a WhatsApp number (admin only). Refused (409) if another workspace has it. Meta must confirm the access token reads the number and lists it in wabaId's account; on a multi-company deployment both are required. The token is stored sealed, never returned",
   security: bearer,
   middleware: [requireSession, requireRole("admin")] as const,
   request: jsonBody(connectNumberRequestSchema),
@@ -68,6 +68,16 @@ const disconnectNumber = createRoute({
   middleware: [requireSession, requireRole("admin")] as const,
   request: { params: numberParams },
   responses: jsonResponses(numberDetailSchema, "Number disconnected"),
+});
+
+const releaseNumber = createRoute({
+  method: "post",
+  path: "/numbers/{phoneNumberId}/release",
+  summary: "Give the number up: its conversations are deleted from this deployment and any company may connect it after (admin only; audited)",
+  security: bearer,
+  middleware: [requireSession, requireRole("admin")] as const,
+  request: { params: numberParams, ...jsonBody(releaseNumberRequestSchema) },
+  responses: jsonResponses(z.object({ released: z.string() }), "Number released"),
 });
 
 const webhookSetup = createRoute({
@@ -136,13 +146,13 @@ export const adminRoutes = apiRouter()
     const principal = c.get("principal");
     return respond(c, await c.env.WORKSPACE.getByName(principal.workspaceId).disconnectNumber(principal, c.req.valid("param").phoneNumberId));
   })
-  .openapi(webhookSetup, async (c) => {
+  .openapi(releaseNumber, async (c) => {
     const principal = c.get("principal");
     const { phoneNumberId } = c.req.valid("param");
-    if (!(await c.env.WORKSPACE.getByName(principal.workspaceId).assertNumberAccess(principal, phoneNumberId))) {
-      return respond(c, { ok: false, status: 404, message: `number ${phoneNumberId} is not connected` });
-    }
-    // The verify token only proves to Meta that the callback is ours; admins must see it to paste it.
+    return respond(c, await c.env.WORKSPACE.getByName(principal.workspaceId).releaseNumber(principal, phoneNumberId, c.req.valid("json").confirm));
+  })
+  .openapi(webhookSetup, async (c) => {
+    // The number gate let only this number's own workspace through. The verify token only proves to Meta that the callback is ours; admins must see it to paste it.
     return c.json({ callbackUrl: `${new URL(c.req.url).origin}/webhooks/whatsapp`, verifyToken: c.env.WHATSAPP_VERIFY_TOKEN }, 200);
   })
   .openapi(floor, async (c) => {

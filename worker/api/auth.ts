@@ -1,20 +1,30 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Role } from "../../shared/people";
 import { errorResponse } from "../lib/errors";
 import { carriesSetupToken } from "../lib/setup-token";
-import { workspaceIdOfToken } from "../workspace/Workspace";
+import { workspaceIdOfToken } from "../workspace/ids";
 import type { AppEnv } from "./context";
 
-/** Resolves `Authorization: Bearer <token>` to a person of a workspace, or answers 401. */
-export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header("authorization") ?? "";
-  const token = /^Bearer (\S+)$/i.exec(header)?.[1];
+/**
+ * Sets the request's principal from `Authorization: Bearer <token>`, or answers why not (401). Once per request:
+ * the number gate may have done it already.
+ */
+export async function establishSession(c: Context<AppEnv>): Promise<Response | null> {
+  if (c.get("principal")) return null;
+  const token = /^Bearer (\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
   if (!token) return errorResponse(c, 401, "sign in first: send Authorization: Bearer <token>");
   const workspaceId = workspaceIdOfToken(token);
   const principal = workspaceId ? await c.env.WORKSPACE.getByName(workspaceId).authenticate(token) : null;
   if (!principal) return errorResponse(c, 401, "your session has expired or was revoked; sign in again");
   c.set("principal", principal);
   c.set("token", token);
+  return null;
+}
+
+export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
+  const refused = await establishSession(c);
+  if (refused) return refused;
   await next();
 });
 

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createMiddleware } from "hono/factory";
 import {
   conversationCountsSchema,
   searchResultsSchema,
@@ -14,19 +13,10 @@ import { socketTicketRequestSchema, socketTicketSchema, workspaceEventSchema } f
 import { transferRequestSchema } from "../../shared/routing";
 import { conversationSchema } from "../../shared/inbox";
 import { errorResponse, refusalResponse, respond } from "../lib/errors";
+import { CURSOR_PATTERN } from "../number-inbox/conversation-views";
 import { requireSession } from "./auth";
-import { apiRouter, type AppEnv } from "./context";
+import { apiRouter } from "./context";
 import { bearer, jsonBody, jsonResponses } from "./openapi-helpers";
-
-/** An agent works only on the numbers they belong to; supervisors and admins on all of the workspace's. */
-export const requireNumberAccess = createMiddleware<AppEnv>(async (c, next) => {
-  const principal = c.get("principal");
-  const phoneNumberId = c.req.param("phoneNumberId") ?? "";
-  if (!(await c.env.WORKSPACE.getByName(principal.workspaceId).assertNumberAccess(principal, phoneNumberId))) {
-    return errorResponse(c, 403, `you do not work on number ${phoneNumberId}`);
-  }
-  await next();
-});
 
 /**
  * How far ahead a conversation may be snoozed. Its wake-up is a Durable Object alarm, and an alarm after 2189 is
@@ -54,14 +44,14 @@ const listConversations = createRoute({
   path: "/numbers/{phoneNumberId}/conversations",
   summary: "My open conversations, the unassigned queue (longest waiting first), all, or resolved",
   security: bearer,
-  middleware: [requireSession, requireNumberAccess] as const,
+  middleware: [requireSession] as const,
   request: {
     params: numberParams,
     query: z.object({
       view: z.enum(["mine", "unassigned", "all", "resolved"]).default("mine"),
       /** Default: longest waiting first for the queue, newest activity for the others. */
       sort: z.enum(["newest", "waiting"]).optional(),
-      cursor: z.string().regex(/^\d+\.\d+$/, "cursor must be a nextCursor this API returned").optional(),
+      cursor: z.string().regex(CURSOR_PATTERN, "cursor must be a nextCursor this API returned").optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
       /** Only customers carrying this tag. */
       tag: z.string().min(1).max(40).optional(),
@@ -80,7 +70,7 @@ const counts = createRoute({
   path: "/numbers/{phoneNumberId}/counts",
   summary: "How many conversations each view holds for me (the panel's tab counts)",
   security: bearer,
-  middleware: [requireSession, requireNumberAccess] as const,
+  middleware: [requireSession] as const,
   request: { params: numberParams },
   responses: jsonResponses(conversationCountsSchema, "Counts"),
 });
@@ -90,7 +80,7 @@ const search = createRoute({
   path: "/numbers/{phoneNumberId}/search",
   summary: "Search by name, phone and words in the message history (Chinese and English)",
   security: bearer,
-  middleware: [requireSession, requireNumberAccess] as const,
+  middleware: [requireSession] as const,
   request: { params: numberParams, query: z.object({ q: z.string().trim().min(1, "q: type something to search for").max(200) }) },
   responses: jsonResponses(searchResultsSchema, "Matches, conversations you can open only"),
 });
@@ -100,7 +90,7 @@ const listMessages = createRoute({
   path: "/numbers/{phoneNumberId}/conversations/{conversationId}/messages",
   summary: "A conversation's messages, oldest first; opening it marks it read",
   security: bearer,
-  middleware: [requireSession, requireNumberAccess] as const,
+  middleware: [requireSession] as const,
   request: { params: conversationParams },
   responses: jsonResponses(messageListSchema, "Messages"),
 });
@@ -113,7 +103,7 @@ const send = createRoute({
     "Free-form messages need the 24-hour customer service window to be open (422 otherwise: send a template). " +
     "The message is stored with its outbox entry before the Graph API is called; failures are retried with backoff.",
   security: bearer,
-  middleware: [requireSession, requireNumberAccess] as const,
+  middleware: [requireSession] as const,
   request: { params: conversationParams, ...jsonBody(sendMessageRequestSchema) },
   responses: jsonResponses(messageSchema, "The stored message with its delivery status"),
 });
@@ -123,7 +113,7 @@ const typing = createRoute({
   path: "/numbers/{phoneNumberId}/conversations/{conversationId}/typing",
   summary: "Show the customer a typing indicator (25 s, and marks their last message read)",
   security: bearer,
-  middleware: [requireSession, requireNumberAccess] as const,
+  middleware: [requireSession] as const,
   request: { params: conversationParams },
   responses: jsonResponses(z.object({ ok: z.literal(true) }), "Indicator shown"),
 });
@@ -133,7 +123,7 @@ const templates = createRoute({
   path: "/numbers/{phoneNumberId}/templates",
   summary: "Approved message templates of the number's WhatsApp Business Account (refresh=true re-reads Meta)",
   security: bearer,
-  middleware: [requireSession, requireNumberAccess] as const,
+  middleware: [requireSession] as const,
   request: { params: numberParams, query: z.object({ refresh: z.enum(["true", "false"]).default("false") }) },
   responses: jsonResponses(templateListSchema, "Templates"),
 });
@@ -153,7 +143,7 @@ const conversationAction = (action: "resolve" | "reopen" | "claim", summary: str
     path: `/numbers/{phoneNumberId}/conversations/{conversationId}/${action}`,
     summary,
     security: bearer,
-    middleware: [requireSession, requireNumberAccess] as const,
+    middleware: [requireSession] as const,
     request: { params: conversationParams },
     responses: jsonResponses(conversationSchema, "The conversation after the action"),
   });
@@ -167,7 +157,7 @@ const snooze = createRoute({
   path: "/numbers/{phoneNumberId}/conversations/{conversationId}/snooze",
   summary: "Mark pending until a time or the customer's next message; it leaves the agent's load meanwhile",
   security: bearer,
-  middleware: [requireSession, requireNumberAccess] as const,
+  middleware: [requireSession] as const,
   request: { params: conversationParams, ...jsonBody(snoozeRequestSchema) },
   responses: jsonResponses(conversationSchema, "The pending conversation"),
 });
@@ -177,7 +167,7 @@ const transfer = createRoute({
   path: "/numbers/{phoneNumberId}/conversations/{conversationId}/transfer",
   summary: "Transfer to an agent (who must be able to take it, unless a supervisor forces) or to a team (routed inside it)",
   security: bearer,
-  middleware: [requireSession, requireNumberAccess] as const,
+  middleware: [requireSession] as const,
   request: { params: conversationParams, ...jsonBody(transferRequestSchema) },
   responses: jsonResponses(conversationSchema, "The conversation after the transfer"),
 });
@@ -221,7 +211,7 @@ export const conversationRoutes = apiRouter()
     return respond(c, result);
   })
   .openapi(counts, async (c) => {
-    return c.json(await c.env.NUMBER_INBOX.getByName(c.req.valid("param").phoneNumberId).counts(c.get("principal")), 200);
+    return respond(c, await c.env.NUMBER_INBOX.getByName(c.req.valid("param").phoneNumberId).counts(c.get("principal")));
   })
   .openapi(search, async (c) => {
     const result = await c.env.NUMBER_INBOX.getByName(c.req.valid("param").phoneNumberId).search(c.get("principal"), c.req.valid("query").q);

@@ -13,7 +13,7 @@ import {
 } from "../../shared/people";
 import { respond } from "../lib/errors";
 import { refuse } from "../lib/result";
-import { workspaceIdOfToken } from "../workspace/Workspace";
+import { workspaceIdOfToken } from "../workspace/ids";
 import { requireRole, requireSession } from "./auth";
 import { apiRouter, type AppEnv } from "./context";
 import type { Context } from "hono";

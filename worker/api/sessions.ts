@@ -8,6 +8,7 @@ import {
   signInRequestSchema,
 } from "../../shared/people";
 import { randomToken } from "../lib/bytes";
+import { deploymentMode } from "../lib/deployment";
 import { errorResponse, refusalResponse } from "../lib/errors";
 import { requireSession, requireSetupToken } from "./auth";
 import { apiRouter } from "./context";
@@ -63,9 +64,11 @@ export const sessionRoutes = apiRouter()
     const body = c.req.valid("json");
     const workspaceId = `w${randomToken(12).replace(/[^a-zA-Z0-9]/g, "").toLowerCase().padEnd(12, "0")}`;
     const directory = c.env.DIRECTORY.getByName("directory");
-    if (!(await directory.claimEmail(body.admin.email, workspaceId))) {
-      return errorResponse(c, 409, `${body.admin.email} already has an account`) as never;
+    const claimed = await directory.claimFirstAdmin(body.admin.email, workspaceId, deploymentMode(c.env) === "single");
+    if (claimed === "single_company") {
+      return errorResponse(c, 409, "this deployment serves a single company (DEPLOYMENT_MODE=single) and has its workspace; set DEPLOYMENT_MODE=multi to serve several") as never;
     }
+    if (claimed === "email_taken") return errorResponse(c, 409, `${body.admin.email} already has an account`) as never;
     const result = await c.env.WORKSPACE.getByName(workspaceId).initialize(workspaceId, body.workspaceName, body.admin);
     if (!result.ok) {
       await directory.releaseEmail(body.admin.email);

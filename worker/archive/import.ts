@@ -1,5 +1,6 @@
 import { archiveStores, manifestOf, type Archive, type ImportManifest, type ImportResult } from "../../shared/archive";
 import type { Env } from "../env";
+import { deploymentMode } from "../lib/deployment";
 import { ok, refuse, type Result } from "../lib/result";
 import type { Row } from "./table-dump";
 
@@ -12,24 +13,37 @@ const PAGE_ROWS = 500;
  * begin (every check that refuses the whole archive), rows, finish. Running it again after a failure is safe:
  * begin wipes what an unfinished import left.
  */
-export async function beginImport(env: Env, manifest: ImportManifest): Promise<Result<{ claimed: string[] }>> {
+export async function beginImport(env: Env, manifest: ImportManifest): Promise<Result<{ claimed: { emails: string[]; numbers: string[] } }>> {
   const { workspace } = manifest;
   const directory = env.DIRECTORY.getByName("directory");
-  const elsewhere = await directory.numbersElsewhere(workspace.numbers.map((n) => n.phoneNumberId), workspace.id);
-  if (elsewhere.length > 0) return refuse(409, `number ${elsewhere.join(", ")} already belongs to another workspace in this deployment`);
   // Before any account is claimed: refused here if the workspace exists, so its own accounts are never touched.
   const began = await env.WORKSPACE.getByName(workspace.id).beginImport(workspace.schemaVersion);
   if (!began.ok) return began;
-  const { taken, claimed } = await directory.claimEmailsFor(workspace.emails, workspace.id);
-  if (taken.length > 0) return refuse(409, `${taken.join(", ")} already ${taken.length === 1 ? "has an account" : "have accounts"} in this deployment`);
+  // Numbers first, claimed all or none and never taken from their owner: an archive cannot bring another company's number.
+  const numbers = await directory.claimNumbersFor(workspace.numbers, workspace.id);
+  if (numbers.taken.length > 0) return refuse(409, `number ${numbers.taken.join(", ")} already belongs to another workspace in this deployment`);
+  const accounts = await directory.claimEmailsFor(workspace.emails, workspace.id, deploymentMode(env) === "single");
+  const claimed = { emails: accounts.claimed, numbers: numbers.claimed };
+  if (accounts.singleCompany || accounts.taken.length > 0) {
+    await directory.releaseNumbers(claimed.numbers, workspace.id);
+    if (accounts.singleCompany) return refuse(409, "this deployment serves a single company (DEPLOYMENT_MODE=single) and has its workspace; import into a fresh deployment");
+    return refuse(409, `${accounts.taken.join(", ")} already ${accounts.taken.length === 1 ? "has an account" : "have accounts"} in this deployment`);
+  }
   for (const number of manifest.numbers) {
     const opened = await env.NUMBER_INBOX.getByName(number.phoneNumberId).beginImport(number.phoneNumberId, number.schemaVersion);
     if (!opened.ok) {
-      await directory.releaseEmailsOf(claimed, workspace.id);
+      await giveBack(env, workspace.id, claimed);
       return opened;
     }
   }
   return ok({ claimed });
+}
+
+/** What a failed import claimed goes back, so running it again (or another workspace) finds everything free. */
+async function giveBack(env: Env, workspaceId: string, claimed: { emails: string[]; numbers: string[] }): Promise<void> {
+  const directory = env.DIRECTORY.getByName("directory");
+  await directory.releaseEmailsOf(claimed.emails, workspaceId);
+  await directory.releaseNumbers(claimed.numbers, workspaceId);
 }
 
 /** One page of one table; only into objects whose import has begun. */
@@ -48,14 +62,13 @@ export async function finishImport(env: Env, manifest: ImportManifest, origin: s
   }
   const finished = await env.WORKSPACE.getByName(manifest.workspace.id).finishImport(manifest.workspace.id, origin);
   if (!finished.ok) return finished;
-  const directory = env.DIRECTORY.getByName("directory");
-  for (const number of manifest.workspace.numbers) await directory.registerNumber(number.phoneNumberId, number.wabaId, manifest.workspace.id);
   return ok({
     workspaceId: manifest.workspace.id,
     workspaceName: finished.value.name,
     rows: { ...finished.value.rows, ...rows },
     people: finished.value.people,
-    numbersNeedingToken: manifest.numbers.filter((n) => n.ownToken).map((n) => n.phoneNumberId),
+    // No token travels in an archive; where the deployment's own may not serve a number, its admin enters one.
+    numbersNeedingToken: manifest.numbers.filter((n) => n.ownToken || deploymentMode(env) === "multi").map((n) => n.phoneNumberId),
   });
 }
 
@@ -71,7 +84,7 @@ export async function importArchive(env: Env, archive: Archive, origin: string):
       for (let start = 0; start < tableRows.length; start += PAGE_ROWS) {
         const written = await importRows(env, manifest.workspace.id, store, table, tableRows.slice(start, start + PAGE_ROWS));
         if (!written.ok) {
-          await env.DIRECTORY.getByName("directory").releaseEmailsOf(began.value.claimed, manifest.workspace.id);
+          await giveBack(env, manifest.workspace.id, began.value.claimed);
           return written;
         }
       }

@@ -24,8 +24,9 @@ export const workspacePolicy: ArchivePolicy = {
   scrub: {
     // Nobody's password hash moves; the import hands each person a link to set one.
     people: (row) => ({ ...row, password_hash: "", sign_in_throttle: null }),
-    // Sealed under this deployment's TOKEN_ENCRYPTION_KEY, which the other deployment does not have (nor should).
-    numbers: (row) => ({ ...row, access_token_sealed: null }),
+    // Sealed under this deployment's TOKEN_ENCRYPTION_KEY, which the other deployment does not have (nor should). And
+    // which numbers this deployment's operator vouched for is no promise from the other one's: its operator decides.
+    numbers: (row) => ({ ...row, access_token_sealed: null, ...("operator_connected" in row ? { operator_connected: 0 } : {}) }),
     // The id is written last by the import, as the sign that it finished.
     meta: (row) => (row.key === "id" ? null : row),
   },

@@ -42,6 +42,19 @@ export class Directory extends DurableObject<Env> {
     });
   }
 
+  /**
+   * A new workspace's first admin. On a single-company deployment only the first workspace ever gets one: the
+   * check and the claim are one synchronous step, so two setups at once cannot both pass.
+   */
+  async claimFirstAdmin(email: string, workspaceId: string, singleCompany: boolean): Promise<"claimed" | "email_taken" | "single_company"> {
+    if (singleCompany && this.otherWorkspaceExists(workspaceId)) return "single_company";
+    return (await this.claimEmail(email, workspaceId)) ? "claimed" : "email_taken";
+  }
+
+  private otherWorkspaceExists(workspaceId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM accounts WHERE workspace_id != ? LIMIT 1", workspaceId).toArray().length > 0;
+  }
+
   /** Reserves an email for a workspace; false if another account already uses it. */
   async claimEmail(email: string, workspaceId: string): Promise<boolean> {
     const cursor = this.sql.exec(
@@ -57,7 +70,8 @@ export class Directory extends DurableObject<Env> {
    * `claimed`: emails newly claimed now, which a failed import gives back; ones this workspace already held (an
    * import that stopped half-way and runs again) count as its own.
    */
-  async claimEmailsFor(emails: string[], workspaceId: string): Promise<{ taken: string[]; claimed: string[] }> {
+  async claimEmailsFor(emails: string[], workspaceId: string, singleCompany = false): Promise<{ taken: string[]; claimed: string[]; singleCompany?: true }> {
+    if (singleCompany && this.otherWorkspaceExists(workspaceId)) return { taken: [], claimed: [], singleCompany: true };
     const owners = emails.map((email) => ({ email, owner: this.sql.exec<{ workspace_id: string }>("SELECT workspace_id FROM accounts WHERE email = ?", email).toArray()[0]?.workspace_id }));
     const taken = owners.filter((o) => o.owner !== undefined && o.owner !== workspaceId).map((o) => o.email);
     if (taken.length > 0) return { taken, claimed: [] };
@@ -72,26 +86,64 @@ export class Directory extends DurableObject<Env> {
     for (const email of emails) this.sql.exec("DELETE FROM accounts WHERE email = ? AND workspace_id = ?", email, workspaceId);
   }
 
-  /** Numbers another workspace of this deployment already serves. */
-  async numbersElsewhere(phoneNumberIds: string[], workspaceId: string): Promise<string[]> {
-    return phoneNumberIds.filter((id) => {
-      const owner = this.sql.exec<{ workspace_id: string }>("SELECT workspace_id FROM numbers WHERE phone_number_id = ?", id).toArray()[0];
-      return owner !== undefined && owner.workspace_id !== workspaceId;
-    });
-  }
-
   async releaseEmail(email: string): Promise<void> {
     this.sql.exec("DELETE FROM accounts WHERE email = ?", email);
   }
 
-  async registerNumber(phoneNumberId: string, wabaId: string | null, workspaceId: string): Promise<void> {
+  // ---- numbers: each belongs to at most one workspace ----
+
+  /**
+   * Claims a number for a workspace, insert-if-absent: an owner is never overwritten here. Answers who owns it now;
+   * the caller refuses unless it is itself. Synchronous from the read to the write, so two claims cannot both win.
+   * (Its WABA needs no claim of its own: the connecting token had to prove Meta lists the number in it.)
+   */
+  async claimNumber(phoneNumberId: string, wabaId: string | null, workspaceId: string): Promise<{ owner: string }> {
+    const owner = this.ownerRow(phoneNumberId);
+    if (owner && owner !== workspaceId) return { owner };
     this.sql.exec(
       `INSERT INTO numbers (phone_number_id, waba_id, workspace_id) VALUES (?, ?, ?)
-       ON CONFLICT (phone_number_id) DO UPDATE SET waba_id = excluded.waba_id, workspace_id = excluded.workspace_id`,
+       ON CONFLICT (phone_number_id) DO UPDATE SET waba_id = COALESCE(excluded.waba_id, numbers.waba_id) WHERE numbers.workspace_id = excluded.workspace_id`,
       phoneNumberId,
       wabaId,
       workspaceId,
     );
+    return { owner: workspaceId };
+  }
+
+  /** An import's numbers, all or none, as `claimEmailsFor` does for its accounts. */
+  async claimNumbersFor(numbers: { phoneNumberId: string; wabaId: string | null }[], workspaceId: string): Promise<{ taken: string[]; claimed: string[] }> {
+    const taken = numbers
+      .filter((n) => {
+        const owner = this.ownerRow(n.phoneNumberId);
+        return owner !== null && owner !== workspaceId;
+      })
+      .map((n) => n.phoneNumberId);
+    if (taken.length > 0) return { taken, claimed: [] };
+    const claimed = numbers.filter((n) => this.ownerRow(n.phoneNumberId) === null);
+    this.ctx.storage.transactionSync(() => {
+      for (const n of claimed) this.sql.exec("INSERT INTO numbers (phone_number_id, waba_id, workspace_id) VALUES (?, ?, ?)", n.phoneNumberId, n.wabaId, workspaceId);
+    });
+    return { taken: [], claimed: claimed.map((n) => n.phoneNumberId) };
+  }
+
+  /** Only its owner's release counts: a stale or foreign one changes nothing. */
+  async releaseNumbers(phoneNumberIds: string[], workspaceId: string): Promise<void> {
+    for (const id of phoneNumberIds) this.sql.exec("DELETE FROM numbers WHERE phone_number_id = ? AND workspace_id = ?", id, workspaceId);
+  }
+
+  /** The operator's move: compare-and-set from the owner the operator saw to the new one. */
+  async moveNumber(phoneNumberId: string, from: string, to: string, wabaId: string | null): Promise<boolean> {
+    const moved = this.sql.exec("UPDATE numbers SET workspace_id = ?, waba_id = COALESCE(?, waba_id) WHERE phone_number_id = ? AND workspace_id = ?", to, wabaId, phoneNumberId, from);
+    return moved.rowsWritten > 0;
+  }
+
+  /** Who owns a number; for the operator's routes only (a company never learns another's id). */
+  async ownerOfNumber(phoneNumberId: string): Promise<string | null> {
+    return this.ownerRow(phoneNumberId);
+  }
+
+  private ownerRow(phoneNumberId: string): string | null {
+    return this.sql.exec<{ workspace_id: string }>("SELECT workspace_id FROM numbers WHERE phone_number_id = ?", phoneNumberId).toArray()[0]?.workspace_id ?? null;
   }
 
   /**

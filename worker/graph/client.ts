@@ -128,3 +128,18 @@ export async function phoneNumberInfo(graph: GraphConfig, phoneNumberId: string)
     },
   };
 }
+
+/** The phone number ids of a WhatsApp Business Account, as the given token may read them (GET /{waba}/phone_numbers). */
+export async function wabaPhoneNumberIds(graph: GraphConfig, wabaId: string): Promise<GraphResult<string[]>> {
+  const ids: string[] = [];
+  let path: string | null = `${encodeURIComponent(wabaId)}/phone_numbers?fields=id&limit=100`;
+  // Bounded: a WABA holds a handful of numbers (Meta allows a few dozen at most).
+  for (let page = 0; path && page < 10; page++) {
+    const result: GraphResult<{ data?: { id?: string }[]; paging?: { cursors?: { after?: string }; next?: string } }> = await call(graph, path);
+    if (!result.ok) return result;
+    ids.push(...(result.value.data ?? []).flatMap((n) => (n.id ? [n.id] : [])));
+    const after: string | undefined = result.value.paging?.next ? result.value.paging.cursors?.after : undefined;
+    path = after ? `${encodeURIComponent(wabaId)}/phone_numbers?fields=id&limit=100&after=${encodeURIComponent(after)}` : null;
+  }
+  return { ok: true, value: ids };
+}

@@ -1,10 +1,15 @@
 import type { Env } from "../env";
+import { deploymentTokenServes } from "../lib/deployment";
 import { openToken } from "../lib/token-vault";
 import type { GraphConfig } from "./client";
 
-/** The Graph API as one number calls it: with its own access token if an admin saved one, else the deployment's. */
-export async function graphForNumber(env: Env, phoneNumberId: string): Promise<GraphConfig> {
-  const sealed = await env.NUMBER_INBOX.getByName(phoneNumberId).sealedAccessToken();
-  const own = sealed ? await openToken(env.TOKEN_ENCRYPTION_KEY, phoneNumberId, sealed) : null;
-  return { base: env.GRAPH_API_BASE, version: env.GRAPH_API_VERSION, accessToken: own ?? env.WHATSAPP_ACCESS_TOKEN };
+/**
+ * The Graph API as one number calls it, asked of the workspace that owns it: with its own access token if one was
+ * saved, else the deployment's where that may serve it (lib/deployment.ts), else none (Meta then refuses).
+ */
+export async function graphForNumber(env: Env, workspaceId: string, phoneNumberId: string): Promise<GraphConfig> {
+  const credentials = await env.WORKSPACE.getByName(workspaceId).numberCredentials(phoneNumberId);
+  const own = credentials?.sealed ? await openToken(env.TOKEN_ENCRYPTION_KEY, phoneNumberId, credentials.sealed) : null;
+  const fallback = credentials && deploymentTokenServes(env, credentials) ? env.WHATSAPP_ACCESS_TOKEN : "";
+  return { base: env.GRAPH_API_BASE, version: env.GRAPH_API_VERSION, accessToken: own ?? fallback };
 }

@@ -1,166 +1,410 @@
-import { sampleMetrics, type BoardFigures, type CountMetric, type NumberReportData, type SampleMetric } from "../../shared/analytics";
+import { countMetrics, sampleMetrics, type BoardFigures, type CountMetric, type NumberReportData, type SampleMetric, type SketchData } from "../../shared/analytics";
+import { binOf, sketchData } from "../analytics/sketch";
+import { BLOCK_DAYS, DAY_MS, HOUR_COLUMNS, HOUR_MS, daysAndBlocks, hoursSum, splitRange } from "../analytics/time-cells";
 
 /**
- * What a number object records for analytics, always inside the step that handles the event: hourly counts per
- * agent, one sample per conversation for times and ratings, and each agent's presence changes. Reads answer the
- * live board and reports. Plain functions over the object's SQLite.
+ * What a number object records for analytics, always inside the step that handles the event, and how reports read
+ * it. Every write is a few one-row upserts; every read is bounded by the cells a range covers, not by the traffic
+ * in it (see worker/analytics/time-cells.ts):
+ * - rollup_days: counts per metric per UTC day, one column per hour, in the number's row ('*') and, for an agent's
+ *   events, the agent's row; rollup_blocks: an agent's counts per 32-day block.
+ * - samples: one row per conversation per time or rating (kept for the live board, notable conversations, tags and
+ *   rebuilding), with its sketch bin; sketch_days and sketch_blocks: per agent and metric, a mergeable histogram
+ *   (worker/analytics/sketch.ts) of those values, in all hours and in business hours.
+ * - presence_log: each agent's state changes, each with the time spent in every state so far.
+ * Plain functions over the object's SQLite.
  */
 
-const HOUR_MS = 3600_000;
 export type PresenceState = "available" | "away" | "offline";
 
+/** The number's own row in rollup_days: every event, whoever's it was. */
+const NUMBER_ROW = "*";
+
 export function countEvent(sql: SqlStorage, metric: CountMetric | `assigned:${string}`, agentId: string | null, at: number): void {
+  const hour = Math.floor(at / HOUR_MS);
+  const day = Math.floor(hour / 24);
+  const column = HOUR_COLUMNS[hour - day * 24]!;
+  const upsertDay = `INSERT INTO rollup_days (metric, agent_id, day, total, ${column}) VALUES (?, ?, ?, 1, 1)
+     ON CONFLICT (metric, agent_id, day) DO UPDATE SET total = total + 1, ${column} = ${column} + 1`;
+  // Assignments are read per agent only; every other count also makes the number's series.
+  if (!metric.startsWith("assigned:")) sql.exec(upsertDay, metric, NUMBER_ROW, day);
+  if (!agentId) return;
+  sql.exec(upsertDay, metric, agentId, day);
   sql.exec(
-    `INSERT INTO rollups (hour, metric, agent_id, count) VALUES (?, ?, ?, 1)
-     ON CONFLICT (hour, metric, agent_id) DO UPDATE SET count = count + 1`,
-    Math.floor(at / HOUR_MS),
+    "INSERT INTO rollup_blocks (metric, agent_id, block, count) VALUES (?, ?, ?, 1) ON CONFLICT (metric, agent_id, block) DO UPDATE SET count = count + 1",
     metric,
-    agentId ?? "",
+    agentId,
+    Math.floor(day / BLOCK_DAYS),
   );
 }
 
 export function sampleEvent(sql: SqlStorage, metric: SampleMetric, agentId: string | null, conversationId: number, value: number, businessValue: number | null, at: number): void {
+  const agent = agentId ?? "";
+  // In business hours a time not measured that way counts as it is; ratings have no business-hours value.
+  const business = metric === "csat" ? null : (businessValue ?? value);
+  const bin = binOf(value);
+  const businessBin = business === null ? null : binOf(business);
   sql.exec(
-    "INSERT INTO samples (at, metric, agent_id, conversation_id, value, business_value) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO samples (at, metric, agent_id, conversation_id, value, business_value, bin, business_bin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     at,
     metric,
-    agentId ?? "",
+    agent,
     conversationId,
     value,
     businessValue,
+    bin,
+    businessBin,
+  );
+  addToSketches(sql, metric, agent, at, bin, value);
+  if (business !== null) addToSketches(sql, `${metric}:business`, agent, at, businessBin!, business);
+}
+
+function addToSketches(sql: SqlStorage, metric: string, agent: string, at: number, bin: number, value: number): void {
+  const day = Math.floor(at / DAY_MS);
+  sql.exec(
+    `INSERT INTO sketch_days (metric, day, agent_id, bin, count, lo, hi) VALUES (?, ?, ?, ?, 1, ?, ?)
+     ON CONFLICT (metric, day, agent_id, bin) DO UPDATE SET count = count + 1, lo = MIN(lo, excluded.lo), hi = MAX(hi, excluded.hi)`,
+    metric,
+    day,
+    agent,
+    bin,
+    value,
+    value,
+  );
+  sql.exec(
+    `INSERT INTO sketch_blocks (metric, agent_id, bin, block, count, lo, hi) VALUES (?, ?, ?, ?, 1, ?, ?)
+     ON CONFLICT (metric, agent_id, bin, block) DO UPDATE SET count = count + 1, lo = MIN(lo, excluded.lo), hi = MAX(hi, excluded.hi)`,
+    metric,
+    agent,
+    bin,
+    Math.floor(day / BLOCK_DAYS),
+    value,
+    value,
   );
 }
 
-/** Appends a presence change; repeated states are not stored, so the log holds transitions only. */
+/**
+ * Appends a presence change with the agent's running time in each state; repeated states are not stored, so the
+ * log holds transitions only.
+ */
 export function logPresence(sql: SqlStorage, agentId: string, state: PresenceState, at: number): void {
-  const last = sql.exec<{ state: string }>("SELECT state FROM presence_log WHERE agent_id = ? ORDER BY id DESC LIMIT 1", agentId).toArray()[0];
+  const last = sql
+    .exec<{ state: PresenceState; at: number; available_ms: number; away_ms: number; offline_ms: number }>(
+      "SELECT state, at, available_ms, away_ms, offline_ms FROM presence_log WHERE agent_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+      agentId,
+    )
+    .toArray()[0];
   if (last?.state === state) return;
-  sql.exec("INSERT INTO presence_log (agent_id, state, at) VALUES (?, ?, ?)", agentId, state, at);
+  const spent = { available: last?.available_ms ?? 0, away: last?.away_ms ?? 0, offline: last?.offline_ms ?? 0 };
+  if (last) spent[last.state] += Math.max(0, at - last.at);
+  sql.exec(
+    "INSERT INTO presence_log (agent_id, state, at, available_ms, away_ms, offline_ms) VALUES (?, ?, ?, ?, ?, ?)",
+    agentId,
+    state,
+    at,
+    spent.available,
+    spent.away,
+    spent.offline,
+  );
 }
 
-/** Time spent in each state within [from, to), replaying the log from the state in force at `from`. */
+/**
+ * Time spent in each state within [from, to): the running totals at `to` minus those at `from`, each read from the
+ * last change at or before that instant. Time before an agent's first change counts in no state.
+ */
 export function presenceDurations(sql: SqlStorage, from: number, to: number): NumberReportData["presence"] {
+  type At = [state: PresenceState, at: number, available: number, away: number, offline: number] | null;
+  const rows = sql
+    .exec<{ agent_id: string; at_from: string | null; at_to: string | null }>(
+      // Each agent once, by hopping through the index rather than reading every change.
+      `WITH RECURSIVE agents(agent_id) AS (
+         SELECT MIN(agent_id) FROM presence_log
+         UNION ALL SELECT (SELECT MIN(agent_id) FROM presence_log WHERE agent_id > agents.agent_id) FROM agents WHERE agents.agent_id IS NOT NULL
+       )
+       SELECT agent_id,
+         (SELECT json_array(state, at, available_ms, away_ms, offline_ms) FROM presence_log p WHERE p.agent_id = agents.agent_id AND p.at <= ? ORDER BY p.at DESC, p.id DESC LIMIT 1) AS at_from,
+         (SELECT json_array(state, at, available_ms, away_ms, offline_ms) FROM presence_log p WHERE p.agent_id = agents.agent_id AND p.at <= ? ORDER BY p.at DESC, p.id DESC LIMIT 1) AS at_to
+       FROM agents WHERE agent_id IS NOT NULL`,
+      from,
+      to,
+    )
+    .toArray();
+  const spentBy = (row: At, t: number) => {
+    const spent = { available: 0, away: 0, offline: 0 };
+    if (!row) return spent;
+    [spent.available, spent.away, spent.offline] = [row[2], row[3], row[4]];
+    spent[row[0]] += t - row[1];
+    return spent;
+  };
   const out: NumberReportData["presence"] = {};
-  const agents = [...sql.exec("SELECT DISTINCT agent_id FROM presence_log").raw()].map((r) => r[0] as string);
-  const changes = [...sql.exec("SELECT agent_id, state, at FROM presence_log WHERE at > ? AND at < ? ORDER BY agent_id, at, id", from, to).raw()];
-  let next = 0;
-  for (const agentId of agents.sort()) {
-    const before = [...sql.exec("SELECT state FROM presence_log WHERE agent_id = ? AND at <= ? ORDER BY at DESC, id DESC LIMIT 1", agentId, from).raw()][0];
-    const totals = { available: 0, away: 0, offline: 0 };
-    let state = (before?.[0] as PresenceState | undefined) ?? null;
-    let since = from;
-    // The changes are sorted by agent: this agent's are the run starting at `next`.
-    while (next < changes.length && (changes[next]![0] as string) < agentId) next++;
-    for (; next < changes.length && changes[next]![0] === agentId; next++) {
-      const at = changes[next]![2] as number;
-      if (state) totals[state] += at - since;
-      state = changes[next]![1] as PresenceState;
-      since = at;
-    }
-    if (state) totals[state] += to - since;
-    out[agentId] = totals;
+  for (const row of rows) {
+    const start = spentBy(row.at_from ? (JSON.parse(row.at_from) as At) : null, from);
+    const end = spentBy(row.at_to ? (JSON.parse(row.at_to) as At) : null, to);
+    out[row.agent_id] = { available: end.available - start.available, away: end.away - start.away, offline: end.offline - start.offline };
   }
   return out;
 }
 
-/** A report's share from this number: counts bucketed here (so only buckets cross the wire), samples as they are. */
-export function reportData(sql: SqlStorage, phoneNumberId: string, from: number, to: number, starts: number[]): NumberReportData {
-  // Summed inside SQLite: per bucket for the series, per agent for the tables; an hour belongs to the bucket its
-  // start falls in. Only the sums cross to the worker.
+/**
+ * A report's share from this number, read from the rollups: counts bucketed here and per agent, and per agent and
+ * metric a sketch of the range's times and ratings (business-hours values when asked), so only buckets and bins
+ * cross the wire.
+ */
+export function reportData(sql: SqlStorage, phoneNumberId: string, from: number, to: number, starts: number[], businessHours = false): NumberReportData {
+  // Counts are kept by UTC hour: an hour belongs to the bucket its start falls in.
   const fromHour = Math.floor(from / HOUR_MS);
   const toHour = Math.ceil(to / HOUR_MS);
-  const bounds = starts.map((start, i) => [i === 0 ? fromHour : Math.ceil(start / HOUR_MS), i + 1 < starts.length ? Math.ceil(starts[i + 1]! / HOUR_MS) : toHour]);
-  const series = [
+  const series = seriesOf(sql, fromHour, toHour, starts);
+  const sketches = sketchesOf(sql, from, to, businessHours);
+  const rangeRows =
+    series.reduce((sum, [, metric, n]) => sum + (metric === "conversations_new" ? n : 0), 0) +
+    sketches.reduce((sum, [metric, , s]) => sum + (metric === "csat" ? 0 : s.counts.reduce((a, b) => a + b, 0)), 0);
+  return {
+    phoneNumberId,
+    series,
+    agentTotals: agentTotalsOf(sql, fromHour, toHour),
+    sketches,
+    presence: presenceDurations(sql, from, to),
+    tags: tagsOf(sql, from, to, businessHours, rangeRows),
+    notable: notableOf(sql, from, to),
+  };
+}
+
+/** [bucket, metric, count] for every count metric with events in the bucket. */
+function seriesOf(sql: SqlStorage, fromHour: number, toHour: number, starts: number[]): NumberReportData["series"] {
+  const bucketOfHour = new Int32Array(Math.max(0, toHour - fromHour)).fill(-1);
+  starts.forEach((start, i) => {
+    const lo = i === 0 ? fromHour : Math.ceil(start / HOUR_MS);
+    const hi = i + 1 < starts.length ? Math.ceil(starts[i + 1]! / HOUR_MS) : toHour;
+    bucketOfHour.fill(i, Math.max(0, lo - fromHour), Math.max(0, Math.min(hi, toHour) - fromHour));
+  });
+  const sums = new Map<string, Float64Array>();
+  // One row per metric, its days as JSON: far cheaper to hand over than a row per day.
+  const rows = sql.exec<{ metric: string; days: string }>(
+    `SELECT metric, json_group_array(json_array(day, ${HOUR_COLUMNS.join(", ")})) AS days FROM rollup_days
+     WHERE metric IN (${countMetrics.map(() => "?").join(", ")}) AND agent_id = '${NUMBER_ROW}' AND day >= ? AND day < ? GROUP BY metric`,
+    ...countMetrics,
+    Math.floor(fromHour / 24),
+    Math.ceil(toHour / 24),
+  );
+  for (const row of rows) {
+    const sum = new Float64Array(starts.length);
+    sums.set(row.metric, sum);
+    for (const day of JSON.parse(row.days) as number[][]) {
+      const first = day[0]! * 24 - fromHour;
+      for (let h = 0; h < 24; h++) {
+        const count = day[h + 1]!;
+        const bucket = count > 0 ? bucketOfHour[first + h] : undefined;
+        if (bucket !== undefined && bucket >= 0) sum[bucket]! += count;
+      }
+    }
+  }
+  const series: NumberReportData["series"] = [];
+  for (const [metric, sum] of sums) sum.forEach((count, bucket) => count > 0 && series.push([bucket, metric, count]));
+  return series;
+}
+
+/** [metric, agent, count] over [fromHour, toHour): whole blocks, whole days, then the hours at either end. */
+function agentTotalsOf(sql: SqlStorage, fromHour: number, toHour: number): NumberReportData["agentTotals"] {
+  const { cells, head, tail } = splitRange(fromHour, toHour, 24);
+  const { blocks, days } = daysAndBlocks(cells[0], cells[1]);
+  const terms: string[] = [];
+  const args: number[] = [];
+  if (blocks[0] < blocks[1]) {
+    terms.push("(SELECT SUM(count) FROM rollup_blocks b WHERE b.metric = p.metric AND b.agent_id = p.agent_id AND b.block >= ? AND b.block < ?)");
+    args.push(...blocks);
+  }
+  for (const range of days) {
+    terms.push("(SELECT SUM(total) FROM rollup_days d WHERE d.metric = p.metric AND d.agent_id = p.agent_id AND d.day >= ? AND d.day < ?)");
+    args.push(...range);
+  }
+  for (const [a, b] of [head, tail].filter((r): r is [number, number] => r !== null)) {
+    const day = Math.floor(a / 24);
+    terms.push(`(SELECT ${hoursSum(a - day * 24, b - day * 24)} FROM rollup_days d WHERE d.metric = p.metric AND d.agent_id = p.agent_id AND d.day = ?)`);
+    args.push(day);
+  }
+  if (terms.length === 0) return [];
+  // Every (metric, agent) that ever counted has a block row; each is then a few index lookups.
+  return [
     ...sql
       .exec(
-        `WITH b AS (SELECT CAST(key AS INTEGER) AS i, json_extract(value, '$[0]') AS lo, json_extract(value, '$[1]') AS hi FROM json_each(?))
-         SELECT b.i, r.metric, SUM(r.count) FROM b JOIN rollups r ON r.hour >= b.lo AND r.hour < b.hi GROUP BY b.i, r.metric`,
-        JSON.stringify(bounds),
+        `SELECT metric, agent_id, n FROM (
+           SELECT p.metric, p.agent_id, ${terms.map((t) => `COALESCE(${t}, 0)`).join(" + ")} AS n FROM (SELECT DISTINCT metric, agent_id FROM rollup_blocks) p
+         ) WHERE n > 0`,
+        ...args,
       )
       .raw(),
-  ] as NumberReportData["series"];
-  const agentTotals = [
-    ...sql.exec("SELECT metric, agent_id, SUM(count) FROM rollups WHERE hour >= ? AND hour < ? AND agent_id != '' GROUP BY metric, agent_id", fromHour, toHour).raw(),
   ] as NumberReportData["agentTotals"];
-  const rows = [...sql.exec("SELECT metric, agent_id, conversation_id, value, business_value FROM samples WHERE at >= ? AND at < ?", from, to).raw()];
-  const agentIndex = new Map<string, number>();
-  const samples: NumberReportData["samples"] = {
-    agents: [],
-    metric: new Uint8Array(rows.length),
-    agent: new Uint16Array(rows.length),
-    conversation: new Float64Array(rows.length),
-    value: new Float64Array(rows.length),
-    business: new Float64Array(rows.length),
+}
+
+/**
+ * Per agent and metric, the sketch of [from, to): whole blocks and whole days from the sketches, the partial days
+ * at either end from the samples themselves (so the range's edges are exact to the millisecond).
+ */
+function sketchesOf(sql: SqlStorage, from: number, to: number, businessHours: boolean): NumberReportData["sketches"] {
+  const stored = (metric: SampleMetric) => (businessHours && metric !== "csat" ? `${metric}:business` : metric);
+  const metricOf = new Map(sampleMetrics.map((m) => [stored(m), m]));
+  const names = [...metricOf.keys()];
+  const inList = names.map(() => "?").join(", ");
+  const { cells, head, tail } = splitRange(from, to, DAY_MS);
+  const { blocks, days } = daysAndBlocks(cells[0], cells[1]);
+  // Each source is summed per bin inside SQLite and leaves it as one row per (metric, agent) holding its bins.
+  const groups = new Map<string, { metric: SampleMetric; agentId: string; parts: Bins[] }>();
+  const gather = (rows: SqlStorageValue[][] | Iterable<SqlStorageValue[]>) => {
+    for (const [name, agentId, bins] of rows) {
+      const key = `${name as string}\u0000${agentId as string}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { metric: metricOf.get(name as string)!, agentId: agentId as string, parts: [] }));
+      group.parts.push(JSON.parse(bins as string) as Bins);
+    }
   };
-  rows.forEach(([metric, agentId, conversationId, value, business], i) => {
-    let index = agentIndex.get(agentId as string);
-    if (index === undefined) {
-      index = samples.agents.push(agentId as string) - 1;
-      agentIndex.set(agentId as string, index);
-    }
-    samples.metric[i] = sampleMetrics.indexOf(metric as SampleMetric);
-    samples.agent[i] = index;
-    samples.conversation[i] = conversationId as number;
-    samples.value[i] = value as number;
-    samples.business[i] = business === null ? Number.NaN : (business as number);
-  });
-  const tags: NumberReportData["tags"] = {};
-  const tagged = sql
-    .exec<{ tag_id: string; id: number; created_at: number; resolved_at: number | null; status: string }>(
-      `SELECT t.tag_id, c.id, c.created_at, c.resolved_at, c.status FROM conversations c JOIN contact_tags t ON t.contact_id = c.contact_id
-       WHERE (c.created_at >= ? AND c.created_at < ?) OR (c.resolved_at >= ? AND c.resolved_at < ?)`,
-      from,
-      to,
-      from,
-      to,
-    )
-    .toArray();
-  for (const row of tagged) {
-    const tag = (tags[row.tag_id] ??= { conversations: 0, resolved: 0, conversationIds: [] });
-    if (row.created_at >= from && row.created_at < to) {
-      tag.conversations++;
-      tag.conversationIds.push(row.id);
-    }
-    if (row.status === "resolved" && row.resolved_at !== null && row.resolved_at >= from && row.resolved_at < to) tag.resolved++;
+  const asBins = (source: string, ...args: SqlStorageValue[]) =>
+    sql
+      .exec(
+        `SELECT metric, agent_id, json_group_array(json_array(bin, n, lo, hi)) FROM (
+           SELECT metric, agent_id, bin, SUM(n) AS n, MIN(lo) AS lo, MAX(hi) AS hi FROM (${source}) GROUP BY metric, agent_id, bin
+         ) GROUP BY metric, agent_id`,
+        ...args,
+      )
+      .raw();
+  if (blocks[0] < blocks[1]) {
+    gather(asBins(`SELECT metric, agent_id, bin, count AS n, lo, hi FROM sketch_blocks WHERE metric IN (${inList}) AND block >= ? AND block < ?`, ...names, ...blocks));
   }
-  const notable = sql
-    .exec<{ conversation_id: number; metric: string; agent_id: string; value: number; name: string | null; wa_id: string | null }>(
-      `SELECT * FROM (
-         SELECT s.conversation_id, s.metric, s.agent_id, s.value FROM samples s WHERE s.metric = 'first_response' AND s.at >= ? AND s.at < ? ORDER BY s.value DESC LIMIT 10
-       ) UNION ALL SELECT * FROM (
-         SELECT s.conversation_id, s.metric, s.agent_id, s.value FROM samples s WHERE s.metric = 'csat' AND s.value <= 3 AND s.at >= ? AND s.at < ? ORDER BY s.value, s.at DESC LIMIT 10
-       )`,
+  if (days.length > 0) {
+    // One term per range (an OR of ranges would read every day of the metric).
+    gather(
+      asBins(
+        days.map(() => `SELECT metric, agent_id, bin, count AS n, lo, hi FROM sketch_days WHERE metric IN (${inList}) AND day >= ? AND day < ?`).join(" UNION ALL "),
+        ...days.flatMap((range) => [...names, ...range]),
+      ),
+    );
+  }
+  const edges = [head, tail].filter((r): r is [number, number] => r !== null);
+  if (edges.length > 0) {
+    // The partial days come from the samples themselves, in business hours where asked (ratings have none).
+    const [metric, bin, value] = businessHours
+      ? [
+          "CASE WHEN metric = 'csat' THEN metric ELSE metric || ':business' END",
+          "CASE WHEN metric = 'csat' THEN bin ELSE business_bin END",
+          "CASE WHEN metric = 'csat' THEN value ELSE COALESCE(business_value, value) END",
+        ]
+      : ["metric", "bin", "value"];
+    gather(
+      asBins(
+        edges
+          .map(
+            () => `SELECT ${metric} AS metric, agent_id, ${bin} AS bin, 1 AS n, ${value} AS lo, ${value} AS hi FROM samples INDEXED BY samples_by_metric
+                   WHERE metric IN (${sampleMetrics.map((m) => `'${m}'`).join(", ")}) AND at >= ? AND at < ?`,
+          )
+          .join(" UNION ALL "),
+        ...edges.flat(),
+      ),
+    );
+  }
+  return [...groups.values()].map((g) => [g.metric, g.agentId, sketchData(g.parts.length === 1 ? g.parts[0]! : mergeBins(g.parts))]);
+}
+
+type Bins = [bin: number, count: number, lo: number, hi: number][];
+
+/** The same bin from several sources: counts add, the smallest and largest values carry over. */
+function mergeBins(parts: Bins[]): Bins {
+  const byBin = new Map<number, [number, number, number, number]>();
+  for (const part of parts) {
+    for (const t of part) {
+      const seen = byBin.get(t[0]);
+      byBin.set(t[0], seen ? [t[0], seen[1] + t[1], Math.min(seen[2], t[2]), Math.max(seen[3], t[3])] : t);
+    }
+  }
+  return [...byBin.values()];
+}
+
+/**
+ * Per tag the customers carry now (so a tag added after the conversation still counts): conversations created in
+ * the range, resolutions recorded in it, and a sketch of the first responses recorded in it. Tags belong to
+ * customers and change after the fact, so this is read from the conversations and samples rather than rolled up;
+ * of the two ways to it, from the range's conversations and samples or from the tagged customers, the one with
+ * less to walk is taken (`rangeRows`: the conversations and samples the range holds), so its cost is the smaller of
+ * the range's traffic and the tagged customers' history.
+ */
+export function tagsOf(sql: SqlStorage, from: number, to: number, businessHours: boolean, rangeRows: number, plan?: "range" | "customers"): NumberReportData["tags"] {
+  // A tagged customer costs about four steps (the tag, their conversation, its two samples).
+  const limit = Math.ceil(rangeRows / 4) + 1;
+  const byCustomers = plan ? plan === "customers" : sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM (SELECT 1 FROM contact_tags LIMIT ?)", limit).one().n < limit;
+  const join = byCustomers
+    ? "contact_tags t CROSS JOIN conversations c ON c.contact_id = t.contact_id"
+    : "conversations c JOIN contact_tags t ON t.contact_id = c.contact_id";
+  const tags: NumberReportData["tags"] = {};
+  const tag = (id: string) => (tags[id] ??= { conversations: 0, resolved: 0, firstResponse: sketchData([]) });
+  for (const row of sql
+    .exec<{ tag_id: string; n: number }>(`SELECT t.tag_id, COUNT(*) AS n FROM ${join} WHERE c.created_at >= ? AND c.created_at < ? GROUP BY t.tag_id`, from, to)
+    .toArray()) {
+    tag(row.tag_id).conversations = row.n;
+  }
+  const [bin, value] = businessHours ? ["s.business_bin", "COALESCE(s.business_value, s.value)"] : ["s.bin", "s.value"];
+  // Pinned: without statistics SQLite would rather walk the range's samples once per customer.
+  const samples = byCustomers
+    ? `${join} CROSS JOIN samples s INDEXED BY samples_by_conversation ON s.conversation_id = c.id`
+    : `samples s INDEXED BY samples_by_metric CROSS JOIN conversations c ON c.id = s.conversation_id CROSS JOIN contact_tags t ON t.contact_id = c.contact_id`;
+  const firstResponses = new Map<string, [number, number, number, number][]>();
+  for (const [tagId, metric, b, n, lo, hi] of sql
+    .exec(
+      `SELECT t.tag_id, s.metric, CASE WHEN s.metric = 'first_response' THEN ${bin} END AS b, COUNT(*), MIN(${value}), MAX(${value})
+       FROM ${samples} WHERE s.metric IN ('first_response', 'resolution') AND s.at >= ? AND s.at < ? GROUP BY t.tag_id, s.metric, b`,
       from,
       to,
+    )
+    .raw()) {
+    if (metric === "resolution") tag(tagId as string).resolved += n as number;
+    else {
+      const bins = firstResponses.get(tagId as string) ?? [];
+      bins.push([b as number, n as number, lo as number, hi as number]);
+      firstResponses.set(tagId as string, bins);
+    }
+  }
+  for (const [tagId, bins] of firstResponses) tag(tagId).firstResponse = sketchData(bins);
+  return tags;
+}
+
+/** The range's ten slowest first responses and its ten most recent ratings of 3 ★ or less, with the customer's name. */
+function notableOf(sql: SqlStorage, from: number, to: number): NumberReportData["notable"] {
+  type Row = { conversation_id: number; agent_id: string; value: number; at: number };
+  // Walked down from the slowest of all time, stopping at the tenth inside the range.
+  const slowest = sql
+    .exec<Row>(
+      "SELECT conversation_id, agent_id, value, at FROM samples INDEXED BY samples_by_value WHERE metric = 'first_response' AND at >= ? AND at < ? ORDER BY value DESC LIMIT 10",
       from,
       to,
     )
     .toArray();
+  const low = [1, 2, 3]
+    .flatMap((stars) =>
+      sql
+        .exec<Row>(
+          "SELECT conversation_id, agent_id, value, at FROM samples INDEXED BY samples_by_value WHERE metric = 'csat' AND value = ? AND at >= ? AND at < ? ORDER BY at DESC LIMIT 10",
+          stars,
+          from,
+          to,
+        )
+        .toArray(),
+    )
+    .slice(0, 10);
   const names = new Map(
     sql
       .exec<{ id: number; name: string | null; wa_id: string | null }>(
         "SELECT c.id, k.name, k.wa_id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE c.id IN (SELECT value FROM json_each(?))",
-        JSON.stringify([...new Set(notable.map((n) => n.conversation_id))]),
+        JSON.stringify([...new Set([...slowest, ...low].map((n) => n.conversation_id))]),
       )
       .toArray()
       .map((r) => [r.id, r.name ?? (r.wa_id ? `+${r.wa_id}` : "customer")]),
   );
-  const presence = presenceDurations(sql, from, to);
-  return {
-    phoneNumberId,
-    presence,
-    series,
-    agentTotals,
-    samples,
-    tags,
-    notable: notable.map((n) => ({
-      conversationId: String(n.conversation_id),
-      contactName: names.get(n.conversation_id) ?? "customer",
-      agentId: n.agent_id || null,
-      firstResponseMs: n.metric === "first_response" ? n.value : null,
-      csatStars: n.metric === "csat" ? n.value : null,
-    })),
-  };
+  const notable = (n: Row, kind: "first_response" | "csat") => ({
+    conversationId: String(n.conversation_id),
+    contactName: names.get(n.conversation_id) ?? "customer",
+    agentId: n.agent_id || null,
+    firstResponseMs: kind === "first_response" ? n.value : null,
+    csatStars: kind === "csat" ? n.value : null,
+  });
+  return [...slowest.map((n) => notable(n, "first_response")), ...low.map((n) => notable(n, "csat"))];
 }
 
 /** The live figures of a set of agents (the number's members, or a team's) and the conversations they cover. */
@@ -186,25 +430,29 @@ export function boardFigures(
     .toArray();
   const byState = { available: 0, away: 0, offline: 0 };
   for (const m of members) byState[options.routableState(m.id)]++;
+  // Today's counts: from the hour of midnight in the first day's row, whole rows after it.
   const hour = Math.floor(options.todayStart / HOUR_MS);
+  const day = Math.floor(hour / 24);
+  const rows = agents ? "agent_id IN (SELECT value FROM json_each(?))" : `agent_id = '${NUMBER_ROW}'`;
+  const countSince = (metrics: string[]) =>
+    sql
+      .exec<{ n: number | null }>(
+        `SELECT SUM(CASE WHEN day = ? THEN ${hoursSum(hour - day * 24, 24)} ELSE total END) AS n FROM rollup_days
+         WHERE metric IN (SELECT value FROM json_each(?)) AND ${rows} AND day >= ?`,
+        day,
+        JSON.stringify(metrics),
+        ...(agents ? [agents] : []),
+        day,
+      )
+      .one().n ?? 0;
   const agentFilter = agents ? "AND agent_id IN (SELECT value FROM json_each(?))" : "";
-  const countSince = (metric: string) =>
-    sql.exec<{ n: number | null }>(`SELECT SUM(count) AS n FROM rollups WHERE hour >= ? AND metric = ? ${agentFilter}`, hour, metric, ...(agents ? [agents] : [])).one().n ?? 0;
   const samples = (metric: SampleMetric) =>
     sql
       .exec<{ value: number }>(`SELECT value FROM samples WHERE at >= ? AND metric = ? ${agentFilter}`, options.todayStart, metric, ...(agents ? [agents] : []))
       .toArray()
       .map((r) => r.value);
   // A team's "new" are the conversations its members took today; the number's are those customers started.
-  const taken = agents
-    ? sql
-        .exec<{ n: number | null }>(
-          `SELECT SUM(count) AS n FROM rollups WHERE hour >= ? AND metric IN ('assigned:round_robin', 'assigned:sticky', 'assigned:queue', 'assigned:team', 'assigned:claimed') ${agentFilter}`,
-          hour,
-          agents,
-        )
-        .one().n ?? 0
-    : countSince("conversations_new");
+  const taken = agents ? countSince(["assigned:round_robin", "assigned:sticky", "assigned:queue", "assigned:team", "assigned:claimed"]) : countSince(["conversations_new"]);
   return {
     open,
     waiting: waiting.n,
@@ -212,6 +460,6 @@ export function boardFigures(
     agents: byState,
     load: members.reduce((sum, m) => sum + m.load, 0),
     capacity: members.some((m) => m.capacity === null) ? null : members.reduce((sum, m) => sum + (m.capacity ?? 0), 0),
-    today: { new: taken, resolved: countSince("conversations_resolved"), firstResponsesMs: samples("first_response"), csatStars: samples("csat") },
+    today: { new: taken, resolved: countSince(["conversations_resolved"]), firstResponsesMs: samples("first_response"), csatStars: samples("csat") },
   };
 }

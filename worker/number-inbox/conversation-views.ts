@@ -72,12 +72,20 @@ function viewBase(
   }
 }
 
-/** Keyset paging: the cursor is the last row's sort value and id, so pages stay stable while rows arrive. */
+/**
+ * Keyset paging: the cursor is the last row's sort value and id, so pages stay stable while rows arrive. Sort values
+ * are whole, non-negative milliseconds (times are checked at the edge, received-time.ts) or the "never waited" key;
+ * the value is clamped into that range all the same, so every cursor the API hands out is one it accepts
+ * (test/unit/cursor.test.ts). The route validates with this pattern.
+ */
+export const CURSOR_PATTERN = /^(\d{1,16})\.(\d{1,16})$/;
+
 export function encodeCursor(value: number, id: number): string {
-  return `${value}.${id}`;
+  const whole = (n: number) => (Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 0), Number.MAX_SAFE_INTEGER) : n > 0 ? Number.MAX_SAFE_INTEGER : 0);
+  return `${whole(value)}.${whole(id)}`;
 }
 
 export function decodeCursor(cursor: string | undefined): { value: number; id: number } | null {
-  const match = cursor ? /^(\d+)\.(\d+)$/.exec(cursor) : null;
+  const match = cursor ? CURSOR_PATTERN.exec(cursor) : null;
   return match ? { value: Number(match[1]), id: Number(match[2]) } : null;
 }

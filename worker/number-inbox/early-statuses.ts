@@ -1,4 +1,5 @@
 import type { DeliveryStatus } from "../../shared/inbox";
+import type { InboxContext } from "./context";
 import { mayBelongToFlight, overCap, unclaimableBefore, type Flight } from "./early-status-policy";
 
 /**
@@ -40,7 +41,7 @@ export type StatusTally = Record<TallyName, number> & {
 };
 
 export class EarlyStatuses {
-  constructor(private readonly sql: SqlStorage) {}
+  constructor(private readonly ctx: InboxContext) {}
 
   /**
    * Statuses whose wamid the number does not know: kept while a send in flight may turn out to be theirs, dropped on
@@ -52,16 +53,16 @@ export class EarlyStatuses {
     const dropped = statuses.length - keep.length;
     let kept = 0;
     for (const s of keep) {
-      kept += this.sql
+      kept += this.ctx.sql
         .exec("INSERT OR IGNORE INTO early_statuses (wamid, status, error_code, error_title, kept_at) VALUES (?, ?, ?, ?, ?) RETURNING 1", s.wamid, s.status, s.code, s.title, now)
         .toArray().length;
     }
     if (kept > 0) {
       const held = this.held();
       const capped = overCap(held);
-      if (capped > 0) this.sql.exec("DELETE FROM early_statuses WHERE rowid IN (SELECT rowid FROM early_statuses ORDER BY kept_at, rowid LIMIT ?)", capped);
+      if (capped > 0) this.ctx.sql.exec("DELETE FROM early_statuses WHERE rowid IN (SELECT rowid FROM early_statuses ORDER BY kept_at, rowid LIMIT ?)", capped);
       this.tally({ kept, capped });
-      this.sql.exec(
+      this.ctx.sql.exec(
         "INSERT INTO status_tally (name, n) VALUES ('held_max', ?) ON CONFLICT (name) DO UPDATE SET n = MAX(n, excluded.n)",
         held - capped,
       );
@@ -73,7 +74,7 @@ export class EarlyStatuses {
 
   /** The statuses that arrived for this wamid before its send was answered, removed as they are handed over. */
   take(wamid: string): EarlyStatus[] {
-    const rows = this.sql
+    const rows = this.ctx.sql
       .exec<{ status: string; error_code: number | null; error_title: string | null }>(
         "DELETE FROM early_statuses WHERE wamid = ? RETURNING status, error_code, error_title",
         wamid,
@@ -86,19 +87,19 @@ export class EarlyStatuses {
   /** Removes (and counts) rows that no send in flight can claim; called as each send ends and with each batch. */
   forgetUnclaimable(flights: readonly Flight[], now: number): number {
     // Counted from RETURNING: the cursor's rowsWritten also counts index entries.
-    const expired = this.sql.exec("DELETE FROM early_statuses WHERE kept_at < ? RETURNING 1", unclaimableBefore(flights, now)).toArray().length;
+    const expired = this.ctx.sql.exec("DELETE FROM early_statuses WHERE kept_at < ? RETURNING 1", unclaimableBefore(flights, now)).toArray().length;
     if (expired > 0) this.tally({ expired });
     return expired;
   }
 
   tally(counts: Partial<Record<TallyName, number>>): void {
     for (const [name, n] of Object.entries(counts)) {
-      if (n) this.sql.exec("INSERT INTO status_tally (name, n) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET n = n + excluded.n", name, n);
+      if (n) this.ctx.sql.exec("INSERT INTO status_tally (name, n) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET n = n + excluded.n", name, n);
     }
   }
 
   stats(): StatusTally {
-    const counts = Object.fromEntries(this.sql.exec<{ name: string; n: number }>("SELECT name, n FROM status_tally").toArray().map((r) => [r.name, r.n]));
+    const counts = Object.fromEntries(this.ctx.sql.exec<{ name: string; n: number }>("SELECT name, n FROM status_tally").toArray().map((r) => [r.name, r.n]));
     const of = (name: string) => (counts[name] as number | undefined) ?? 0;
     return {
       applied: of("applied"),
@@ -113,6 +114,6 @@ export class EarlyStatuses {
   }
 
   private held(): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM early_statuses").one().n;
+    return this.ctx.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM early_statuses").one().n;
   }
 }

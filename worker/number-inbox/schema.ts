@@ -1,4 +1,6 @@
 import type { SQLSchemaMigration } from "durable-utils/sql-migrations";
+import { BIN_UPPER } from "../analytics/sketch";
+import { BLOCK_DAYS, DAY_MS, HOUR_COLUMNS } from "../analytics/time-cells";
 
 /** Append-only: never edit an entry that has shipped, add a new one. */
 export const numberInboxMigrations: SQLSchemaMigration[] = [
@@ -239,6 +241,146 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
   },
   {
     idMonotonicInc: 13,
+    description: "analytics read from rollups: counts per day with a column per hour and per 32-day block, sketches of times and ratings per day and block, cumulative presence; backfilled from the hourly rollups and the samples",
+    sql: `
+      CREATE TABLE IF NOT EXISTS rollup_days (
+        metric TEXT NOT NULL, agent_id TEXT NOT NULL, day INTEGER NOT NULL, total INTEGER NOT NULL DEFAULT 0,
+        ${HOUR_COLUMNS.map((h) => `${h} INTEGER NOT NULL DEFAULT 0`).join(", ")},
+        PRIMARY KEY (metric, agent_id, day)
+      );
+      -- An agent's totals over whole days read this index alone.
+      CREATE INDEX IF NOT EXISTS rollup_days_totals ON rollup_days (metric, agent_id, day, total);
+      CREATE TABLE IF NOT EXISTS rollup_blocks (
+        metric TEXT NOT NULL, agent_id TEXT NOT NULL, block INTEGER NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (metric, agent_id, block)
+      );
+      CREATE TABLE IF NOT EXISTS sketch_days (
+        metric TEXT NOT NULL, day INTEGER NOT NULL, agent_id TEXT NOT NULL, bin INTEGER NOT NULL,
+        count INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL,
+        PRIMARY KEY (metric, day, agent_id, bin)
+      );
+      CREATE INDEX IF NOT EXISTS sketch_days_cover ON sketch_days (metric, day, agent_id, bin, count, lo, hi);
+      CREATE TABLE IF NOT EXISTS sketch_blocks (
+        metric TEXT NOT NULL, agent_id TEXT NOT NULL, bin INTEGER NOT NULL, block INTEGER NOT NULL,
+        count INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL,
+        PRIMARY KEY (metric, agent_id, bin, block)
+      );
+      -- In (metric, agent, bin) order, so a range is summed in one pass without sorting.
+      CREATE INDEX IF NOT EXISTS sketch_blocks_cover ON sketch_blocks (metric, agent_id, bin, block, count, lo, hi);
+
+      -- Counts: every event in the number's row ('*'), an agent's also in theirs and their block.
+      INSERT INTO rollup_days (metric, agent_id, day, total, ${HOUR_COLUMNS.join(", ")})
+        SELECT metric, '*', hour / 24, SUM(count), ${HOUR_COLUMNS.map((_, h) => `SUM(CASE WHEN hour % 24 = ${h} THEN count ELSE 0 END)`).join(", ")}
+        FROM rollups WHERE metric NOT LIKE 'assigned:%' GROUP BY metric, hour / 24;
+      INSERT INTO rollup_days (metric, agent_id, day, total, ${HOUR_COLUMNS.join(", ")})
+        SELECT metric, agent_id, hour / 24, SUM(count), ${HOUR_COLUMNS.map((_, h) => `SUM(CASE WHEN hour % 24 = ${h} THEN count ELSE 0 END)`).join(", ")}
+        FROM rollups WHERE agent_id != '' GROUP BY metric, agent_id, hour / 24;
+      INSERT INTO rollup_blocks (metric, agent_id, block, count)
+        SELECT metric, agent_id, hour / ${24 * BLOCK_DAYS}, SUM(count) FROM rollups WHERE agent_id != '' GROUP BY metric, agent_id, hour / ${24 * BLOCK_DAYS};
+      DROP TABLE rollups;
+
+      -- Each sample's bin, and its bin in business hours (the value itself when not measured), as binOf() finds it.
+      ALTER TABLE samples ADD COLUMN bin INTEGER;
+      ALTER TABLE samples ADD COLUMN business_bin INTEGER;
+      CREATE TABLE sketch_bounds (bin INTEGER PRIMARY KEY, upper INTEGER NOT NULL UNIQUE);
+      INSERT INTO sketch_bounds (bin, upper) VALUES ${BIN_UPPER.map((upper, bin) => `(${bin},${upper})`).join(",")};
+      UPDATE samples SET
+        bin = (SELECT b.bin FROM sketch_bounds b WHERE b.upper >= samples.value ORDER BY b.upper LIMIT 1),
+        business_bin = CASE WHEN metric = 'csat' THEN NULL ELSE
+          (SELECT b.bin FROM sketch_bounds b WHERE b.upper >= COALESCE(samples.business_value, samples.value) ORDER BY b.upper LIMIT 1) END;
+      DROP TABLE sketch_bounds;
+      -- The slowest first responses of a range, walked from the top; a tagged customer's conversations' samples.
+      CREATE INDEX IF NOT EXISTS samples_by_value ON samples (metric, value, at);
+      CREATE INDEX IF NOT EXISTS samples_by_conversation ON samples (conversation_id, metric, at, bin, value, business_bin, business_value);
+
+      INSERT INTO sketch_days (metric, day, agent_id, bin, count, lo, hi)
+        SELECT metric, at / ${DAY_MS}, agent_id, bin, COUNT(*), MIN(value), MAX(value) FROM samples GROUP BY metric, at / ${DAY_MS}, agent_id, bin;
+      INSERT INTO sketch_days (metric, day, agent_id, bin, count, lo, hi)
+        SELECT metric || ':business', at / ${DAY_MS}, agent_id, business_bin, COUNT(*), MIN(COALESCE(business_value, value)), MAX(COALESCE(business_value, value))
+        FROM samples WHERE metric != 'csat' GROUP BY metric, at / ${DAY_MS}, agent_id, business_bin;
+      INSERT INTO sketch_blocks (metric, agent_id, bin, block, count, lo, hi)
+        SELECT metric, agent_id, bin, at / ${DAY_MS * BLOCK_DAYS}, COUNT(*), MIN(value), MAX(value) FROM samples GROUP BY metric, agent_id, bin, at / ${DAY_MS * BLOCK_DAYS};
+      INSERT INTO sketch_blocks (metric, agent_id, bin, block, count, lo, hi)
+        SELECT metric || ':business', agent_id, business_bin, at / ${DAY_MS * BLOCK_DAYS}, COUNT(*), MIN(COALESCE(business_value, value)), MAX(COALESCE(business_value, value))
+        FROM samples WHERE metric != 'csat' GROUP BY metric, agent_id, business_bin, at / ${DAY_MS * BLOCK_DAYS};
+
+      -- Time in each state from the agent's first change up to this one, so any range is two lookups per agent.
+      ALTER TABLE presence_log ADD COLUMN available_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE presence_log ADD COLUMN away_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE presence_log ADD COLUMN offline_ms INTEGER NOT NULL DEFAULT 0;
+      UPDATE presence_log SET available_ms = c.available, away_ms = c.away, offline_ms = c.offline FROM (
+        SELECT id,
+          SUM(CASE WHEN previous = 'available' THEN at - since ELSE 0 END) OVER w AS available,
+          SUM(CASE WHEN previous = 'away' THEN at - since ELSE 0 END) OVER w AS away,
+          SUM(CASE WHEN previous = 'offline' THEN at - since ELSE 0 END) OVER w AS offline
+        FROM (SELECT id, agent_id, at, LAG(state) OVER w AS previous, LAG(at) OVER w AS since FROM presence_log WINDOW w AS (PARTITION BY agent_id ORDER BY at, id))
+        WINDOW w AS (PARTITION BY agent_id ORDER BY at, id)
+      ) AS c WHERE c.id = presence_log.id;
+    `,
+  },
+  {
+    idMonotonicInc: 14,
+    description: "identities without made-up keys, usernames, unreadable deliveries, stored times brought within reason",
+    sql: `
+      -- A contact is found by its own columns (wa_id, user_id), NULL when absent, each under a unique index: no key is
+      -- made up from them any more. wa_key (the old made-up key: the phone, "user:<id>" or "unknown:<wamid>") stays as
+      -- it was for the rows that have one and is no longer read or written; the table is rebuilt so new rows need none.
+      CREATE TABLE contacts_v13 (
+        id INTEGER PRIMARY KEY,
+        wa_key TEXT,
+        wa_id TEXT,
+        name TEXT,
+        first_seen_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        user_id TEXT,
+        last_agent_id TEXT,
+        last_served_at INTEGER,
+        username TEXT
+      );
+      INSERT INTO contacts_v13 (id, wa_key, wa_id, name, first_seen_at, last_seen_at, user_id, last_agent_id, last_served_at)
+        SELECT id, wa_key, wa_id, name, first_seen_at, last_seen_at, user_id, last_agent_id, last_served_at FROM contacts;
+      DROP TABLE contacts;
+      ALTER TABLE contacts_v13 RENAME TO contacts;
+      -- An empty id was stored as if it named someone; it names nobody.
+      UPDATE contacts SET wa_id = NULL WHERE trim(wa_id) = '';
+      UPDATE contacts SET user_id = NULL WHERE trim(user_id) = '';
+      CREATE UNIQUE INDEX contacts_by_wa_id ON contacts (wa_id) WHERE wa_id IS NOT NULL;
+      CREATE UNIQUE INDEX contacts_by_user_id ON contacts (user_id) WHERE user_id IS NOT NULL;
+      CREATE INDEX contacts_by_name ON contacts (name);
+
+      CREATE TABLE IF NOT EXISTS unreadable_deliveries (
+        id INTEGER PRIMARY KEY,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        wamid TEXT,
+        reason TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        raw_chars INTEGER NOT NULL,
+        dismissed_at INTEGER,
+        dismissed_by TEXT
+      );
+      CREATE INDEX IF NOT EXISTS unreadable_listed ON unreadable_deliveries (id) WHERE dismissed_at IS NULL;
+      CREATE TABLE IF NOT EXISTS unreadable_parts (
+        delivery_id INTEGER NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL,
+        PRIMARY KEY (delivery_id, seq)
+      );
+
+      -- Times stored before the edge checked them: a fraction of a millisecond is dropped; a time before 2009, more
+      -- than five minutes ahead, or not a number (Infinity reads back as null) becomes the conversation's creation time,
+      -- and a list row's times follow its messages. 1230768000000 is 2009-01-01 (received-time.ts).
+      UPDATE messages SET timestamp = CAST(timestamp AS INTEGER)
+        WHERE typeof(timestamp) = 'real' AND timestamp BETWEEN 1230768000000 AND CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000;
+      UPDATE messages SET timestamp = COALESCE((SELECT c.created_at FROM conversations c WHERE c.id = messages.conversation_id), 1230768000000)
+        WHERE typeof(timestamp) != 'integer' OR timestamp < 1230768000000 OR timestamp > CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000;
+      UPDATE conversations SET last_message_at = MAX(created_at, COALESCE((SELECT MAX(m.timestamp) FROM messages m WHERE m.conversation_id = conversations.id), 0))
+        WHERE typeof(last_message_at) != 'integer' OR last_message_at < 1230768000000 OR last_message_at > CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000;
+      UPDATE conversations SET last_inbound_at = (SELECT MAX(m.timestamp) FROM messages m WHERE m.conversation_id = conversations.id AND m.direction = 'in')
+        WHERE last_inbound_at IS NOT NULL
+          AND (typeof(last_inbound_at) != 'integer' OR last_inbound_at < 1230768000000 OR last_inbound_at > CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000);
+    `,
+  },
+  {
+    idMonotonicInc: 15,
     description: "status lane: early statuses kept with their time (bounded by sends in flight, a time-to-live and a cap), and the tally of every status",
     sql: `
       -- Rows an older release kept get 0: nothing can claim them, and the first batch or send removes them (counted).

@@ -1,35 +1,44 @@
+import type { SearchResult } from "../../shared/inbox";
+import { ok, refuse, type Principal, type Result } from "../lib/result";
+import type { Access } from "./access";
+import type { Contacts } from "./contacts";
+import type { Conversations } from "./conversations";
+import type { Messages } from "./messages";
+import { planSearch, snippet } from "./search-plan";
+
+const MAX_RESULTS = 50;
+
 /**
- * How a search box query becomes SQL. Pure. FTS5's trigram tokenizer needs three characters; shorter
- * queries fall back to a LIKE match (slower, bounded by LIMIT). Phone numbers match on digits alone.
+ * Search by customer name, phone, and words in the message history (FTS5 trigram; under three characters a
+ * LIKE match, as `search-plan.ts` plans it). Only conversations the viewer may open are returned; history hits
+ * point at their message.
  */
-export interface SearchPlan {
-  /** The query with its whitespace collapsed, for substring matches (instr) that have no pattern-length limit. */
-  text: string;
-  /** An FTS5 MATCH expression (a quoted phrase), or null when the query is too short for trigrams. */
-  ftsPhrase: string | null;
-  /** A LIKE pattern for short queries, with % and _ escaped (ESCAPE '\\'); SQLite refuses patterns over 50 bytes. */
-  likePattern: string;
-  /** Digits only, for matching phone numbers however they were typed ("+86 138-0013 8000"). */
-  digits: string | null;
-}
+export class Search {
+  constructor(
+    private readonly access: Access,
+    private readonly contacts: Contacts,
+    private readonly conversations: Conversations,
+    private readonly messages: Messages,
+  ) {}
 
-export function planSearch(query: string): SearchPlan | null {
-  const text = query.trim().replace(/\s+/g, " ");
-  if (!text) return null;
-  const digits = text.replace(/[^\d]/g, "");
-  return {
-    text,
-    ftsPhrase: [...text].length >= 3 ? `"${text.replace(/"/g, '""')}"` : null,
-    likePattern: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-    digits: digits.length >= 3 && /^[\d\s+()-]+$/.test(text) ? digits : null,
-  };
-}
-
-/** A short excerpt around the first match, for the result row. */
-export function snippet(text: string, query: string, radius = 30): string {
-  const at = text.toLowerCase().indexOf(query.trim().toLowerCase());
-  if (at < 0) return text.length > radius * 2 ? `${text.slice(0, radius * 2)}…` : text;
-  const start = Math.max(0, at - radius);
-  const end = Math.min(text.length, at + query.trim().length + radius);
-  return `${start > 0 ? "…" : ""}${text.slice(start, end)}${end < text.length ? "…" : ""}`;
+  find(viewer: Principal, query: string): Result<SearchResult[]> {
+    const plan = planSearch(query);
+    if (!plan) return refuse(400, "q: type something to search for");
+    const results: SearchResult[] = [];
+    const seen = new Set<string>();
+    const add = (conversationId: number, message: SearchResult["message"]) => {
+      const key = `${conversationId}:${message?.id ?? ""}`;
+      if (seen.has(key) || results.length >= MAX_RESULTS) return;
+      const visible = this.access.conversation(viewer, String(conversationId));
+      if (!visible.ok) return;
+      seen.add(key);
+      results.push({ conversation: this.conversations.toApi(visible.value), message });
+    };
+    for (const contactId of this.contacts.matching(plan)) {
+      const latest = this.conversations.latestIdOf(contactId);
+      if (latest !== undefined) add(latest, null);
+    }
+    for (const m of this.messages.matching(plan)) add(m.conversation_id, { id: String(m.id), snippet: snippet(m.text, query), timestamp: m.timestamp });
+    return ok(results);
+  }
 }

@@ -1,24 +1,35 @@
-import {
-  webhookValueSchema,
-  type WebhookContact,
-  type WebhookError,
-  type WebhookMessage,
-  type WebhookPayload,
-} from "../../shared/webhook";
+import type { UnreadableReason } from "../../shared/unreadable";
+import { webhookStatusSchema, webhookValueSchema, type WebhookPayload } from "../../shared/webhook";
 import { toLaneStatus, type LaneStatus } from "../status-lane/lane-message";
 
-/** One customer message as the number's object stores it. */
+/**
+ * One item of a change's `messages[]`, as Meta sent it, with the change's `contacts[]` (the same array for every
+ * message of the change). The number's object reads it (worker/number-inbox/intake.ts).
+ */
 export interface InboundMessage {
-  message: WebhookMessage;
-  contact: WebhookContact | null;
+  message: unknown;
+  contacts: unknown[];
 }
 
-/** The customer messages and value-level errors one POST carries for one business number: stored synchronously. */
+/** Something of a change for this number that is neither a message nor a status the inbox can read. */
+export interface UnreadableItem {
+  raw: unknown;
+  reason: UnreadableReason;
+  detail: string;
+}
+
+/**
+ * What one POST carries for one business number that is stored before the answer: customer messages, value-level
+ * errors and unreadable items. Readable statuses go to the status lane instead (`SplitResult.statuses`).
+ */
 export interface NumberBatch {
   phoneNumberId: string;
   displayPhoneNumber: string | null;
   messages: InboundMessage[];
-  errors: WebhookError[];
+  /** Value-level `errors[]`, as sent. */
+  errors: unknown[];
+  /** Kept raw for supervisors (the number's unreadable deliveries). */
+  unreadable: UnreadableItem[];
 }
 
 /** A change that is not a customer message or status: account, template, call, preference updates… */
@@ -31,22 +42,21 @@ export interface OtherChange {
 }
 
 export interface SplitResult {
-  /** Per number, what is stored synchronously; a change carrying only statuses makes no batch. */
+  /** Per number, what is stored synchronously; a change carrying only readable statuses makes no batch. */
   batches: NumberBatch[];
-  /** Status updates by number, for the status lane (worker/status-lane). */
+  /** Readable status updates by number, for the status lane (worker/status-lane). */
   statuses: Map<string, LaneStatus[]>;
   /** Recorded as workspace events for supervisors; never refused. */
   otherChanges: OtherChange[];
 }
 
-function contactFor(message: WebhookMessage, contacts: WebhookContact[]): WebhookContact | null {
-  const byId = contacts.find(
-    (c) => (message.from && c.wa_id === message.from) || (message.from_user_id && c.user_id === message.from_user_id),
-  );
-  return byId ?? (contacts.length === 1 ? contacts[0]! : null);
-}
+const describe = (value: unknown) => (value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : typeof value);
 
-/** Walks entry[] × changes[] and groups messages and statuses by the business number they belong to. */
+/**
+ * Walks entry[] × changes[] and groups messages and statuses by the business number they belong to. A `messages`
+ * change with a phone_number_id always reaches its number: its lists are split item by item, and a status or a list
+ * that cannot be read travels as an unreadable item instead of sending the whole change elsewhere.
+ */
 export function splitByNumber(payload: WebhookPayload): SplitResult {
   const batches = new Map<string, NumberBatch>();
   const statuses = new Map<string, LaneStatus[]>();
@@ -54,29 +64,46 @@ export function splitByNumber(payload: WebhookPayload): SplitResult {
   for (const entry of payload.entry) {
     for (const change of entry.changes) {
       const parsed = change.field === "messages" ? webhookValueSchema.safeParse(change.value) : null;
-      const phoneNumberId = parsed?.success ? parsed.data.metadata?.phone_number_id : undefined;
-      if (!parsed?.success || !phoneNumberId) {
+      if (!parsed?.success) {
         const value = change.value as { metadata?: { phone_number_id?: unknown } } | null;
         const id = value?.metadata?.phone_number_id;
         otherChanges.push({ entryId: entry.id, phoneNumberId: typeof id === "string" ? id : null, field: change.field, value: change.value });
         continue;
       }
       const value = parsed.data;
-      if (value.statuses?.length) {
-        const list = statuses.get(phoneNumberId) ?? [];
-        for (const status of value.statuses) list.push(toLaneStatus(status));
-        statuses.set(phoneNumberId, list);
+      const phoneNumberId = value.metadata.phone_number_id;
+      const part: NumberBatch = { phoneNumberId, displayPhoneNumber: value.metadata.display_phone_number ?? null, messages: [], errors: [], unreadable: [] };
+      // Contacts only help name a message's sender; a contacts value that is not a list names nobody.
+      const contacts = Array.isArray(value.contacts) ? value.contacts : [];
+      if (Array.isArray(value.messages)) for (const message of value.messages) part.messages.push({ message, contacts });
+      else if (value.messages !== undefined) part.unreadable.push({ raw: value.messages, reason: "not_a_list", detail: `messages is ${describe(value.messages)}, not a list` });
+      let readableStatuses = 0;
+      if (Array.isArray(value.statuses)) {
+        for (const status of value.statuses) {
+          const read = webhookStatusSchema.safeParse(status);
+          if (read.success) {
+            const list = statuses.get(phoneNumberId) ?? [];
+            list.push(toLaneStatus(read.data));
+            statuses.set(phoneNumberId, list);
+            readableStatuses++;
+          } else {
+            part.unreadable.push({ raw: status, reason: "unreadable_status", detail: `a status whose ${read.error.issues[0]?.path.join(".") || "shape"} Meta's format does not describe` });
+          }
+        }
+      } else if (value.statuses !== undefined) {
+        part.unreadable.push({ raw: value.statuses, reason: "not_a_list", detail: `statuses is ${describe(value.statuses)}, not a list` });
       }
-      // Statuses alone never wait on the number's object; anything else (even an empty change) is delivered to it.
-      if (value.statuses?.length && !value.messages?.length && !value.errors?.length) continue;
-      let batch = batches.get(phoneNumberId);
-      if (!batch) {
-        batch = { phoneNumberId, displayPhoneNumber: value.metadata?.display_phone_number ?? null, messages: [], errors: [] };
-        batches.set(phoneNumberId, batch);
+      if (Array.isArray(value.errors)) part.errors.push(...(value.errors as unknown[]));
+      else if (value.errors !== undefined) part.errors.push(value.errors);
+      // Readable statuses alone never wait on the number's object; anything else (even an empty change) reaches it.
+      if (readableStatuses > 0 && part.messages.length === 0 && part.errors.length === 0 && part.unreadable.length === 0) continue;
+      const batch = batches.get(phoneNumberId);
+      if (!batch) batches.set(phoneNumberId, part);
+      else {
+        batch.messages.push(...part.messages);
+        batch.errors.push(...part.errors);
+        batch.unreadable.push(...part.unreadable);
       }
-      const contacts = value.contacts ?? [];
-      for (const message of value.messages ?? []) batch.messages.push({ message, contact: contactFor(message, contacts) });
-      batch.errors.push(...(value.errors ?? []));
     }
   }
   return { batches: [...batches.values()], statuses, otherChanges };

@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditQuery } from "../../shared/audit";
 import { formatCsv } from "../../shared/csv";
-import type { Principal } from "../lib/result";
+import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 
 /** Who changed which setting, when, from what to what. Written in the same step as the change it records. */
 export interface AuditChange {
@@ -60,4 +60,18 @@ export function auditCsv(entries: AuditEntry[]): string {
     ["time", "actor", "action", "target", "target name", "old value", "new value"],
     ...entries.map((e) => [new Date(e.at).toISOString(), e.actorName, e.action, e.target, e.targetName, e.oldValue ?? "", e.newValue ?? ""]),
   ]);
+}
+
+/** The audit_log table: written in the same step as each change, read by supervisors and admins. */
+export class AuditLog {
+  constructor(private readonly sql: SqlStorage) {}
+
+  record(actor: Pick<Principal, "personId" | "name">, change: AuditChange): void {
+    recordAudit(this.sql, actor, change);
+  }
+
+  list(principal: Principal, query: AuditQuery): Result<AuditEntry[]> {
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins read the audit log");
+    return ok(queryAudit(this.sql, query));
+  }
 }

@@ -37,6 +37,7 @@ export function buildNumberConfig(input: {
   catalog?: NumberConfig["catalog"];
   connected?: boolean;
   accessTokenSealed?: string | null;
+  operatorConnected?: boolean;
   automation?: AutomationSettings;
   timeZone?: string;
 }): NumberConfig {
@@ -60,6 +61,7 @@ export function buildNumberConfig(input: {
     graceMs: (routing.graceSeconds ?? input.graceSeconds) * 1000,
     connected: input.connected ?? true,
     accessTokenSealed: input.accessTokenSealed ?? null,
+    operatorConnected: input.operatorConnected ?? false,
     automation: input.automation ?? defaultAutomationSettings,
     timeZone: input.timeZone ?? "Asia/Shanghai",
     catalog: input.catalog ?? { tags: [], singleChoiceGroups: [], attributes: [] },

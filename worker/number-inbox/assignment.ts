@@ -1,0 +1,323 @@
+import type { Conversation } from "../../shared/inbox";
+import type { TransferRequest } from "../../shared/routing";
+import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
+import type { Access } from "./access";
+import type { ActivityLog } from "./activity";
+import type { Board } from "./board";
+import type { InboxContext } from "./context";
+import type { Conversations } from "./conversations";
+import type { Pushes } from "./pushes";
+import type { Roster } from "./roster";
+import { arrayRotation, chooseAgent, describeReason, isRoutable, type AssignmentReason } from "./routing";
+import type { Settings } from "./settings";
+
+export interface RouteOptions {
+  now: number;
+  exclude?: string[];
+  reason?: AssignmentReason;
+  actorId?: string;
+  note?: string | null;
+  transfer?: boolean;
+  /** Taken from the queue: the reason says how long it waited. */
+  fromQueue?: boolean;
+}
+
+/**
+ * Who has each conversation: routing (decided by `routing.ts` over the roster), the queue and its draining, the
+ * no-reply reassignment, claims and transfers. Owns the `assignments` table (the history of every assignment and
+ * why) and the conversation's routing columns: `assignee_id`, `assignment_reason`, `queued_at`, `team_id` and the
+ * no-reply timer `awaiting_reply_since`. The round-robin cursors are settings rows (`last_assigned…`).
+ */
+export class Assignment {
+  constructor(
+    private readonly ctx: InboxContext,
+    private readonly settings: Settings,
+    private readonly access: Access,
+    private readonly roster: Roster,
+    private readonly conversations: Conversations,
+    private readonly activity: ActivityLog,
+    private readonly board: Board,
+    private readonly pushes: Pushes,
+  ) {}
+
+  /**
+   * After a customer message: a new or queued conversation is routed; a reopened one stays with its agent only
+   * if they can take it now; one whose agent went offline (past the grace period) goes to someone who is here.
+   */
+  afterInbound(conversationId: number, reopened: boolean, now: number): void {
+    const assignee = this.conversations.assigneeOf(conversationId);
+    if (reopened) {
+      if (assignee) this.roster.refresh([assignee]);
+      this.activity.add(conversationId, { kind: "reopened", agentId: assignee, actorId: null, reason: "the customer wrote again", note: null });
+    }
+    if (assignee === null) {
+      this.route(conversationId, { now });
+    } else if (reopened) {
+      const facts = this.roster.facts({ everyone: true }).find((m) => m.id === assignee);
+      if (facts && isRoutable({ ...facts, load: Math.max(0, facts.load - 1) })) {
+        this.record(conversationId, assignee, assignee, { kind: "reopened" }, now);
+        this.pushes.conversation(conversationId);
+      } else {
+        this.route(conversationId, { now, exclude: [assignee] });
+      }
+    } else if (!this.roster.isPresent(assignee, now)) {
+      this.route(conversationId, { now, exclude: [assignee], reason: { kind: "assignee_offline", from: assignee } });
+    } else {
+      this.pushes.conversation(conversationId);
+    }
+  }
+
+  /**
+   * Picks an agent by the number's rules (or the conversation's team's) and assigns, or leaves it queued.
+   * Returns who got it.
+   */
+  route(conversationId: number, options: RouteOptions): string | null {
+    const row = this.conversations.row(conversationId);
+    const settings = this.settings.routing();
+    const teamId = (row.team_id as string | null) ?? null;
+    const team = teamId ? settings.teams.find((t) => t.id === teamId) : undefined;
+    const cursorKey = team ? `last_assigned:team:${team.id}` : "last_assigned";
+    const decision = chooseAgent({
+      // Teams are small: their members' facts are read directly. The number's rotation is answered by index.
+      rotation: team ? arrayRotation(this.roster.facts({ teamId: team.id })) : this.roster.rotation(),
+      mode: team?.mode ?? settings.mode,
+      lastAssignedId: this.settings.get<string>(cursorKey),
+      lastServed: row.last_agent_id && row.last_served_at ? { agentId: row.last_agent_id as string, at: row.last_served_at as number } : null,
+      stickyWindowMs: settings.sticky.enabled ? settings.sticky.windowDays * 86_400_000 : null,
+      now: options.now,
+      exclude: options.exclude ?? [],
+    });
+    if (!decision) {
+      if (row.assignee_id !== null) {
+        // Its agent is gone and nobody can take it: it waits in the queue rather than with someone absent.
+        const previous = row.assignee_id as string;
+        this.ctx.sql.exec("UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, queued_at = ? WHERE id = ?", options.now, conversationId);
+        this.roster.refresh([previous]);
+        const why = options.reason ? `${describeReason(options.reason, options.now, (id) => this.roster.nameOf(id))}; ` : "";
+        this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, reason: `${why}nobody can take it now; waiting in the queue`, note: null });
+        this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue");
+        this.pushes.conversation(conversationId, [previous]);
+      } else {
+        this.ctx.sql.exec("UPDATE conversations SET queued_at = COALESCE(queued_at, ?) WHERE id = ?", options.now, conversationId);
+        this.pushes.conversation(conversationId);
+      }
+      return null;
+    }
+    const queuedAt = row.queued_at as number | null;
+    const waited = row.assignee_id === null && queuedAt !== null ? options.now - queuedAt : 0;
+    const reason: AssignmentReason =
+      options.reason ?? (decision.reason.kind === "round_robin" && options.fromQueue ? { kind: "queue", waitedMs: waited } : decision.reason);
+    this.assign(conversationId, decision.agentId, reason, {
+      actorId: options.actorId ?? null,
+      note: options.note ?? null,
+      transfer: options.transfer,
+      cursorKey: decision.reason.kind === "round_robin" ? cursorKey : null,
+      leftQueue: options.fromQueue === true,
+    });
+    return decision.agentId;
+  }
+
+  private assign(
+    conversationId: number,
+    agentId: string,
+    reason: AssignmentReason,
+    options: { actorId?: string | null; note?: string | null; transfer?: boolean; cursorKey?: string | null; leftQueue?: boolean } = {},
+  ): void {
+    const now = this.ctx.now();
+    const previous = this.conversations.assigneeOf(conversationId);
+    this.ctx.sql.exec(
+      `UPDATE conversations SET assignee_id = ?, queued_at = NULL, team_id = NULL,
+         awaiting_reply_since = CASE WHEN awaiting_reply_since IS NULL THEN NULL ELSE ? END WHERE id = ?`,
+      agentId,
+      now,
+      conversationId,
+    );
+    const text = this.record(conversationId, agentId, previous, reason, now);
+    // A hand-over from one agent to another; a supervisor assigning a waiting customer is no transfer.
+    if (options.transfer && previous && previous !== agentId) this.board.count("conversations_transferred", agentId, now);
+    const touched = previous && previous !== agentId ? [agentId, previous] : [agentId];
+    this.roster.refresh(touched);
+    this.pushes.load(touched);
+    if (options.cursorKey) this.settings.set(options.cursorKey, agentId);
+    this.activity.add(conversationId, {
+      kind: options.transfer ? "transferred" : "assigned",
+      agentId,
+      actorId: options.actorId ?? null,
+      reason: text,
+      note: options.note ?? null,
+    });
+    // Leaving the queue is news for everyone watching it; a new conversation routed at once was never in it.
+    this.pushes.conversation(conversationId, previous && previous !== agentId ? [previous] : [], options.leftQueue === true);
+    const contact = this.conversations.byId(conversationId).contact;
+    const who = contact.name ?? (contact.waId ? `+${contact.waId}` : "a customer");
+    this.pushes.notice(
+      agentId,
+      options.transfer ? "transferred_in" : reason.kind === "no_reply" ? "reassigned_no_reply" : "assigned",
+      conversationId,
+      options.note ? `${who}: ${text} — “${options.note}”` : `${who}: ${text}`,
+    );
+    if (previous && previous !== agentId) this.pushes.notice(previous, "unassigned", conversationId, `${who}: ${text}`);
+  }
+
+  /** Stores why the conversation is with this agent (on the conversation and in the history); returns the sentence. */
+  private record(conversationId: number, agentId: string, previous: string | null, reason: AssignmentReason, now: number): string {
+    const text = describeReason(reason, now, (id) => this.roster.nameOf(id));
+    this.ctx.sql.exec("UPDATE conversations SET assignment_reason = ? WHERE id = ?", text, conversationId);
+    this.ctx.sql.exec(
+      "INSERT INTO assignments (conversation_id, agent_id, previous_agent_id, reason_kind, reason, at, waited_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      conversationId,
+      agentId,
+      previous,
+      reason.kind,
+      text,
+      now,
+      reason.kind === "queue" ? reason.waitedMs : null,
+    );
+    this.board.count(`assigned:${reason.kind}`, agentId, now);
+    return text;
+  }
+
+  /** Hands waiting conversations, longest waiting first, to whoever can take them now. Event-driven, never polled. */
+  drainQueue(): void {
+    if (!this.settings.stored()) return;
+    const now = this.ctx.now();
+    const queued = this.ctx.sql
+      .exec<{ id: number; team_id: string | null }>(
+        "SELECT id, team_id FROM conversations WHERE assignee_id IS NULL AND status = 'open' ORDER BY queued_at, id",
+      )
+      .toArray();
+    const blocked = new Set<string>();
+    for (const { id, team_id } of queued) {
+      const queue = team_id ?? "";
+      if (blocked.has(queue)) continue;
+      if (!this.route(id, { now, fromQueue: true })) blocked.add(queue);
+    }
+  }
+
+  /** How long the last customers taken from the queue waited: the queue update's estimate. */
+  recentQueueWaits(): number[] {
+    return this.ctx.sql
+      .exec<{ waited_ms: number }>("SELECT waited_ms FROM assignments WHERE waited_ms IS NOT NULL ORDER BY id DESC LIMIT 50")
+      .toArray()
+      .map((r) => r.waited_ms);
+  }
+
+  // ---- people leaving ----
+
+  /** Open conversations held by people about to leave the number, with their names (read while they are members). */
+  heldByLeavers(staying: ReadonlySet<string>): { id: number; assignee_id: string; name: string }[] {
+    return this.ctx.sql
+      .exec<{ id: number; assignee_id: string }>("SELECT id, assignee_id FROM conversations WHERE assignee_id IS NOT NULL AND status != 'resolved'")
+      .toArray()
+      .filter((c) => !staying.has(c.assignee_id))
+      .map((c) => ({ ...c, name: this.roster.nameOf(c.assignee_id) }));
+  }
+
+  /** Conversations of people who no longer work on the number go back to routing rather than waiting on them. */
+  reassignFromLeavers(held: { id: number; assignee_id: string; name: string }[]): void {
+    for (const c of held) {
+      this.route(c.id, { now: this.ctx.now(), exclude: [c.assignee_id], reason: { kind: "member_removed", fromName: c.name } });
+    }
+  }
+
+  /** A deactivated agent's conversations go to someone else; returns how many they held. */
+  reassignFromDeactivated(agentId: string): number {
+    const held = this.ctx.sql
+      .exec<{ id: number }>("SELECT id FROM conversations WHERE assignee_id = ? AND status != 'resolved' ORDER BY id", agentId)
+      .toArray();
+    const now = this.ctx.now();
+    for (const { id } of held) this.route(id, { now, exclude: [agentId], reason: { kind: "agent_deactivated", from: agentId } });
+    return held.length;
+  }
+
+  // ---- no-reply reassignment ----
+
+  /** The customer waited N minutes without an answer, so someone else takes it. */
+  reassignUnanswered(now: number): void {
+    const minutes = this.settings.config().routing.noReplyMinutes;
+    if (!minutes) return;
+    const due = this.ctx.sql
+      .exec<{ id: number; assignee_id: string }>(
+        `SELECT id, assignee_id FROM conversations WHERE status = 'open' AND assignee_id IS NOT NULL
+           AND awaiting_reply_since IS NOT NULL AND awaiting_reply_since <= ?`,
+        now - minutes * 60_000,
+      )
+      .toArray();
+    for (const { id, assignee_id } of due) {
+      const next = this.route(id, { now, exclude: [assignee_id], reason: { kind: "no_reply", minutes, from: assignee_id } });
+      // Nobody else can take it: the timer restarts so the current agent is not reassigned in a loop.
+      if (!next) this.ctx.sql.exec("UPDATE conversations SET awaiting_reply_since = ? WHERE id = ? AND assignee_id IS NOT NULL", now, id);
+    }
+  }
+
+  nextDeadline(): number | null {
+    const { noReplyMinutes } = this.settings.routing();
+    if (!noReplyMinutes) return null;
+    const waiting = this.ctx.sql
+      .exec<{ at: number | null }>(
+        "SELECT MIN(awaiting_reply_since) AS at FROM conversations WHERE awaiting_reply_since IS NOT NULL AND assignee_id IS NOT NULL AND status = 'open'",
+      )
+      .one().at;
+    return waiting === null ? null : waiting + noReplyMinutes * 60_000;
+  }
+
+  // ---- what people do ----
+
+  /** "Assign to me" from the queue. One object, no await between check and write: two clicks, one owner. */
+  claim(viewer: Principal, conversationId: string): Result<Conversation> {
+    const id = Number(conversationId);
+    const row = this.conversations.find(id);
+    if (!row) return refuse(404, `conversation ${conversationId} does not exist on this number`);
+    if (!seesEverything(viewer) && !this.settings.config().routing.agentsSeeQueue) return refuse(403, "on this number only supervisors take from the queue");
+    if (row.assignee_id !== null) {
+      const owner = row.assignee_id === viewer.personId ? "you" : this.roster.nameOf(row.assignee_id as string);
+      return refuse(409, `already taken by ${owner}`);
+    }
+    if (row.status !== "open") return refuse(409, "this conversation is resolved");
+    if (!this.roster.row(viewer.personId)) return refuse(403, "you do not work on this number");
+    this.assign(id, viewer.personId, { kind: "claimed" }, { actorId: viewer.personId, leftQueue: true });
+    return ok(this.conversations.byId(id));
+  }
+
+  transfer(viewer: Principal, conversationId: string, request: TransferRequest): Result<Conversation> {
+    const conversation = this.access.conversation(viewer, conversationId);
+    if (!conversation.ok) return conversation;
+    const c = conversation.value;
+    const supervisor = seesEverything(viewer);
+    if (!supervisor && c.assignee_id !== viewer.personId) return refuse(403, "only the assigned agent or a supervisor can transfer this conversation");
+    if (request.force && !supervisor) return refuse(403, "only a supervisor can force a transfer to someone who cannot take it");
+    if (c.status !== "open") return refuse(409, "reopen the conversation before transferring it");
+    const id = Number(conversationId);
+    const now = this.ctx.now();
+    const note = request.note ?? null;
+
+    if (request.toAgentId) {
+      const target = this.roster.facts({ everyone: true }).find((m) => m.id === request.toAgentId);
+      if (!target) return refuse(422, `toAgentId: ${request.toAgentId} does not work on this number`);
+      if (target.id === c.assignee_id) return refuse(409, "the conversation is already theirs");
+      if (!isRoutable(target) && !request.force) {
+        const why = !target.available ? "is Away" : !target.present ? "is offline" : "is at capacity";
+        return refuse(409, `${this.roster.nameOf(target.id)} ${why}; pick someone Available${supervisor ? " or force it" : ""}`);
+      }
+      this.assign(id, target.id, { kind: "transfer", by: viewer.personId }, { actorId: viewer.personId, note, transfer: true });
+    } else {
+      const team = this.settings.config().teams.find((t) => t.id === request.toTeamId);
+      if (!team) return refuse(422, `toTeamId: no team ${request.toTeamId} works on this number`);
+      this.ctx.sql.exec("UPDATE conversations SET team_id = ? WHERE id = ?", team.id, id);
+      const agentId = this.route(id, {
+        now,
+        exclude: c.assignee_id ? [c.assignee_id as string] : [],
+        reason: { kind: "team", teamName: team.name, by: viewer.personId },
+        actorId: viewer.personId,
+        note,
+        transfer: true,
+      });
+      if (!agentId) {
+        this.activity.add(id, { kind: "queued", agentId: null, actorId: viewer.personId, reason: `waiting for team ${team.name}`, note });
+      }
+    }
+    // The previous assignee's capacity is free again.
+    this.drainQueue();
+    return ok(this.conversations.byId(id));
+  }
+}

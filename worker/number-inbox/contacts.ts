@@ -1,0 +1,183 @@
+import type { ContactProfile } from "../../shared/catalog";
+import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
+import type { Access } from "./access";
+import { validateAttribute } from "./attribute-value";
+import type { InboxContext } from "./context";
+import type { Conversations } from "./conversations";
+import { linkSender, type KnownContact, type Sender } from "./identity";
+import type { Pushes } from "./pushes";
+import type { SearchPlan } from "./search-plan";
+import type { Settings } from "./settings";
+
+/**
+ * The customers: `contacts` (found by phone or business-scoped id, see `identity.ts`; with who served them last), `contact_tags`
+ * (company tags, single-choice groups kept to one) and `contact_attributes` (typed values, `attribute-value.ts`
+ * checks them). A change is pushed to everyone who has one of the customer's open conversations in a list.
+ */
+export class Contacts {
+  constructor(
+    private readonly ctx: InboxContext,
+    private readonly settings: Settings,
+    private readonly access: Access,
+    private readonly conversations: Conversations,
+    private readonly pushes: Pushes,
+  ) {}
+
+  /**
+   * The contact a message's sender is: found by phone (wa_id) or business-scoped user id, linked to the other id
+   * the first time both appear, or created; `identity.ts` decides which, and the disagreements it returns are the
+   * caller's to log. Name and username follow the latest payload that carries them.
+   */
+  forSender(sender: Sender, now: number): { contactId: number; conflicts: string[] } {
+    const { sql } = this.ctx;
+    const find = (column: "wa_id" | "user_id", value: string | null): KnownContact | undefined =>
+      value === null
+        ? undefined
+        : sql
+            .exec<{ id: number; wa_id: string | null; user_id: string | null }>(`SELECT id, wa_id, user_id FROM contacts WHERE ${column} = ?`, value)
+            .toArray()
+            .map((c) => ({ id: c.id, waId: c.wa_id, userId: c.user_id }))[0];
+    const link = linkSender(sender, find("wa_id", sender.waId), find("user_id", sender.userId));
+    if (link.contactId === null) {
+      const { id } = sql
+        .exec<{ id: number }>(
+          "INSERT INTO contacts (wa_id, user_id, username, name, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+          link.fill.waId,
+          link.fill.userId,
+          sender.username,
+          sender.name,
+          now,
+          now,
+        )
+        .one();
+      return { contactId: id, conflicts: [] };
+    }
+    sql.exec(
+      `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name), username = COALESCE(?, username),
+         wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?) WHERE id = ?`,
+      now,
+      sender.name,
+      sender.username,
+      link.fill.waId,
+      link.fill.userId,
+      link.contactId,
+    );
+    return { contactId: link.contactId, conflicts: link.conflicts };
+  }
+
+  /** The agent who answered, for the sticky rule. */
+  served(contactId: number, agentId: string, now: number): void {
+    this.ctx.sql.exec("UPDATE contacts SET last_agent_id = ?, last_served_at = ? WHERE id = ?", agentId, now, contactId);
+  }
+
+  /** An attribute's stored value (e.g. the customer's language), or null. */
+  attribute(contactId: number, key: string): unknown {
+    const row = this.ctx.sql.exec<{ value: string }>("SELECT value FROM contact_attributes WHERE contact_id = ? AND key = ?", contactId, key).toArray()[0];
+    return row ? (JSON.parse(row.value) as unknown) : null;
+  }
+
+  /** Customers whose name, or phone number however typed, contains the query. */
+  matching(plan: SearchPlan): number[] {
+    return this.ctx.sql
+      .exec<{ id: number }>(
+        // instr, not LIKE: the query may be 200 characters long and SQLite refuses LIKE patterns over 50 bytes.
+        `SELECT id FROM contacts WHERE instr(lower(name), lower(?)) > 0 ${plan.digits ? "OR instr(wa_id, ?) > 0" : ""} LIMIT 50`,
+        plan.text,
+        ...(plan.digits ? [plan.digits] : []),
+      )
+      .toArray()
+      .map((c) => c.id);
+  }
+
+  async profile(viewer: Principal, contactId: string): Promise<Result<ContactProfile>> {
+    const allowed = this.access.contact(viewer, contactId);
+    if (!allowed.ok) return allowed;
+    const id = Number(contactId);
+    const contact = this.ctx.sql.exec("SELECT * FROM contacts WHERE id = ?", id).one();
+    return ok({
+      id: contactId,
+      name: (contact.name as string | null) ?? null,
+      waId: (contact.wa_id as string | null) ?? null,
+      profileName: (contact.name as string | null) ?? null,
+      firstSeenAt: contact.first_seen_at as number,
+      tags: this.ctx.sql
+        .exec<{ tag_id: string; added_by: string | null; added_at: number }>("SELECT * FROM contact_tags WHERE contact_id = ? ORDER BY added_at", id)
+        .toArray()
+        .map((t) => ({ tagId: t.tag_id, addedBy: t.added_by, addedAt: t.added_at })),
+      attributes: this.ctx.sql
+        .exec<{ key: string; value: string; updated_by: string | null; updated_at: number }>("SELECT * FROM contact_attributes WHERE contact_id = ?", id)
+        .toArray()
+        .map((a) => ({ key: a.key, value: JSON.parse(a.value) as unknown, updatedBy: a.updated_by, updatedAt: a.updated_at })),
+      conversations: this.conversations.historyOf(id),
+    });
+  }
+
+  /** Adds or removes a company tag; a tag of a single-choice group replaces the group's other tag. Live for everyone. */
+  async changeTag(viewer: Principal, contactId: string, change: { add?: string; remove?: string }): Promise<Result<ContactProfile>> {
+    const allowed = this.access.contact(viewer, contactId);
+    if (!allowed.ok) return allowed;
+    const id = Number(contactId);
+    const { tags, singleChoiceGroups } = this.settings.config().catalog;
+    if (change.add) {
+      const tag = tags.find((t) => t.id === change.add);
+      if (!tag) return refuse(422, `add: no tag ${change.add}`);
+      this.ctx.transaction(() => {
+        if (tag.groupId && singleChoiceGroups.includes(tag.groupId)) {
+          const siblings = tags.filter((t) => t.groupId === tag.groupId && t.id !== tag.id).map((t) => t.id);
+          this.ctx.sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id IN (SELECT value FROM json_each(?))", id, JSON.stringify(siblings));
+        }
+        this.ctx.sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) VALUES (?, ?, ?, ?)", id, tag.id, viewer.personId, this.ctx.now());
+      });
+    } else if (change.remove) {
+      this.ctx.sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id = ?", id, change.remove);
+    }
+    this.pushes.contact(id);
+    return this.profile(viewer, contactId);
+  }
+
+  async setAttribute(viewer: Principal, contactId: string, key: string, value: unknown): Promise<Result<ContactProfile>> {
+    const allowed = this.access.contact(viewer, contactId);
+    if (!allowed.ok) return allowed;
+    const def = this.settings.config().catalog.attributes.find((a) => a.key === key);
+    if (!def) return refuse(404, `no contact attribute ${key}`);
+    if (!def.agentsCanEdit && !seesEverything(viewer)) return refuse(403, `${key} is edited by supervisors only`);
+    const valid = validateAttribute(def, value);
+    if (!valid.ok) return valid;
+    const id = Number(contactId);
+    if (valid.value === null) this.ctx.sql.exec("DELETE FROM contact_attributes WHERE contact_id = ? AND key = ?", id, key);
+    else {
+      this.ctx.sql.exec(
+        `INSERT INTO contact_attributes (contact_id, key, value, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+        id,
+        key,
+        JSON.stringify(valid.value),
+        viewer.personId,
+        this.ctx.now(),
+      );
+    }
+    return this.profile(viewer, contactId);
+  }
+
+  /** How many contacts and conversations carry each tag here: the console says so before a tag is deleted. */
+  tagUsage(): Record<string, { contacts: number; conversations: number }> {
+    const rows = this.ctx.sql
+      .exec<{ tag_id: string; contacts: number; conversations: number }>(
+        `SELECT t.tag_id, COUNT(DISTINCT t.contact_id) AS contacts,
+           (SELECT COUNT(*) FROM conversations c WHERE c.contact_id IN (SELECT contact_id FROM contact_tags x WHERE x.tag_id = t.tag_id)) AS conversations
+         FROM contact_tags t GROUP BY t.tag_id`,
+      )
+      .toArray();
+    return Object.fromEntries(rows.map((r) => [r.tag_id, { contacts: r.contacts, conversations: r.conversations }]));
+  }
+
+  /** A deleted tag comes off every contact; returns how many carried it. */
+  removeTag(tagId: string): number {
+    const contacts = this.ctx.sql
+      .exec<{ contact_id: number }>("DELETE FROM contact_tags WHERE tag_id = ? RETURNING contact_id", tagId)
+      .toArray()
+      .map((r) => r.contact_id);
+    for (const id of contacts) this.pushes.contact(id);
+    return contacts.length;
+  }
+}

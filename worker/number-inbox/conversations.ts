@@ -1,0 +1,210 @@
+import type { Conversation } from "../../shared/inbox";
+import { seesEverything, type Principal } from "../lib/result";
+import type { InboxContext } from "./context";
+import type { ConversationView, ViewQuery } from "./conversation-views";
+import { CONVERSATION_SELECT, toConversation, type Row } from "./rows";
+import type { Settings } from "./settings";
+
+/**
+ * The `conversations` table: a conversation's life (new, reopened, pending, resolved), what its list row shows,
+ * and the reads every view makes. Column groups that one concern alone decides are written there: the assignee,
+ * queue and no-reply timer by `assignment.ts`, the automation throttles by `auto-replies.ts`, the survey by
+ * `survey.ts`, the first-response clock by `board.ts`.
+ */
+export class Conversations {
+  constructor(
+    private readonly ctx: InboxContext,
+    private readonly settings: Settings,
+  ) {}
+
+  /** The list row (with its contact and tags); throws when it does not exist. */
+  row(id: number): Row {
+    return this.ctx.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).one();
+  }
+
+  find(id: number): Row | undefined {
+    return Number.isInteger(id) ? this.ctx.sql.exec(`${CONVERSATION_SELECT} WHERE c.id = ?`, id).toArray()[0] : undefined;
+  }
+
+  toApi(row: Row): Conversation {
+    return toConversation(row, this.settings.stored()?.phoneNumberId ?? "");
+  }
+
+  byId(id: number): Conversation {
+    return this.toApi(this.row(id));
+  }
+
+  assigneeOf(id: number): string | null {
+    return this.ctx.sql.exec<{ assignee_id: string | null }>("SELECT assignee_id FROM conversations WHERE id = ?", id).one().assignee_id;
+  }
+
+  // ---- a customer's conversations ----
+
+  latestOf(contactId: number): { id: number; status: string; resolved_at: number | null } | undefined {
+    return this.ctx.sql
+      .exec<{ id: number; status: string; resolved_at: number | null }>(
+        "SELECT id, status, resolved_at FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 1",
+        contactId,
+      )
+      .toArray()[0];
+  }
+
+  latestIdOf(contactId: number): number | undefined {
+    return this.ctx.sql.exec<{ id: number }>("SELECT id FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 1", contactId).toArray()[0]?.id;
+  }
+
+  recentIdsOf(contactId: number): number[] {
+    return this.ctx.sql
+      .exec<{ id: number }>("SELECT id FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 50", contactId)
+      .toArray()
+      .map((c) => c.id);
+  }
+
+  openIdsOf(contactId: number): number[] {
+    return this.ctx.sql
+      .exec<{ id: number }>("SELECT id FROM conversations WHERE contact_id = ? AND status = 'open'", contactId)
+      .toArray()
+      .map((c) => c.id);
+  }
+
+  /** The customer panel's past conversations. */
+  historyOf(contactId: number) {
+    return this.ctx.sql
+      .exec<{ id: number; status: string; created_at: number; last_preview: string; assignee_id: string | null }>(
+        "SELECT id, status, created_at, last_preview, assignee_id FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 20",
+        contactId,
+      )
+      .toArray()
+      .map((c) => ({ id: String(c.id), status: c.status, createdAt: c.created_at, lastMessagePreview: c.last_preview, assigneeId: c.assignee_id }));
+  }
+
+  /** When the customer last wrote on any of their conversations (the welcome message asks). */
+  previousInboundAt(contactId: number): number | null {
+    return this.ctx.sql.exec<{ at: number | null }>("SELECT MAX(last_inbound_at) AS at FROM conversations WHERE contact_id = ?", contactId).one().at;
+  }
+
+  // ---- life ----
+
+  create(contactId: number, now: number): number {
+    return this.ctx.sql
+      .exec<{ id: number }>(
+        `INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at, frt_pending_since, opened_at) VALUES (?, 'open', ?, ?, ?, ?, ?) RETURNING id`,
+        contactId,
+        now,
+        now,
+        now,
+        now,
+        now,
+      )
+      .one().id;
+  }
+
+  /** A customer writing into a recently resolved conversation: it starts a new wait for a first response, and a new resolution time. */
+  reopenByCustomer(id: number, now: number): void {
+    this.ctx.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL, resolve_reason = NULL, frt_pending_since = ?, opened_at = ? WHERE id = ?", now, now, id);
+  }
+
+  /** Out of pending: the snooze ended or the customer wrote. */
+  wake(id: number): void {
+    this.ctx.sql.exec("UPDATE conversations SET status = 'open', snoozed_until = NULL WHERE id = ?", id);
+  }
+
+  resolve(id: number, now: number): void {
+    this.ctx.sql.exec("UPDATE conversations SET status = 'resolved', resolved_at = ?, awaiting_reply_since = NULL WHERE id = ?", now, id);
+  }
+
+  resolveInactive(id: number, now: number): void {
+    this.ctx.sql.exec("UPDATE conversations SET status = 'resolved', resolved_at = ?, resolve_reason = 'inactive' WHERE id = ?", now, id);
+  }
+
+  reopen(id: number): void {
+    this.ctx.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL, resolve_reason = NULL WHERE id = ?", id);
+  }
+
+  snooze(id: number, until: number | null): void {
+    this.ctx.sql.exec("UPDATE conversations SET status = 'pending', snoozed_until = ?, awaiting_reply_since = NULL WHERE id = ?", until, id);
+  }
+
+  dueSnoozes(now: number): { id: number; assignee_id: string | null }[] {
+    return this.ctx.sql
+      .exec<{ id: number; assignee_id: string | null }>(
+        "SELECT id, assignee_id FROM conversations WHERE status = 'pending' AND snoozed_until IS NOT NULL AND snoozed_until <= ?",
+        now,
+      )
+      .toArray();
+  }
+
+  nextWake(): number | null {
+    return this.ctx.sql.exec<{ at: number | null }>("SELECT MIN(snoozed_until) AS at FROM conversations WHERE status = 'pending'").one().at;
+  }
+
+  // ---- what the list row shows ----
+
+  /** A customer message: the preview, the unread count, the 24-hour window and the no-reply timer move. */
+  noteInbound(id: number, timestamp: number, now: number, preview: string, survey: boolean): void {
+    this.ctx.sql.exec(
+      `UPDATE conversations SET last_message_at = MAX(last_message_at, ?), last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?),
+         last_preview = ?, unread = unread + ?, awaiting_reply_since = CASE WHEN ? THEN awaiting_reply_since ELSE COALESCE(awaiting_reply_since, ?) END
+       WHERE id = ?`,
+      timestamp,
+      // The window runs from when the customer wrote, even if Meta delivers it late.
+      Math.min(timestamp, now),
+      preview,
+      survey ? 0 : 1,
+      survey ? 1 : 0,
+      now,
+      id,
+    );
+  }
+
+  /** The customer has an answer: the no-reply timer stops. */
+  noteReply(id: number, now: number, preview: string): void {
+    this.ctx.sql.exec("UPDATE conversations SET last_message_at = ?, last_preview = ?, awaiting_reply_since = NULL WHERE id = ?", now, preview, id);
+  }
+
+  /** An automatic message is no answer from an agent: the no-reply timer keeps running. */
+  noteAutomatic(id: number, now: number, preview: string): void {
+    this.ctx.sql.exec("UPDATE conversations SET last_message_at = ?, last_preview = ? WHERE id = ?", now, preview, id);
+  }
+
+  markRead(id: number): void {
+    this.ctx.sql.exec("UPDATE conversations SET unread = 0 WHERE id = ?", id);
+  }
+
+  // ---- views ----
+
+  /** One page of a view (see conversation-views.ts for which rows and which order), keyset-paged. */
+  page(query: ViewQuery, cursor: { value: number; id: number } | null, limit: number): Row[] {
+    const comparison = query.direction === "DESC" ? "<" : ">";
+    const page = cursor ? ` AND (${query.key} ${comparison} ? OR (${query.key} = ? AND c.id ${comparison} ?))` : "";
+    const select = CONVERSATION_SELECT.replace("SELECT", `SELECT ${query.key} AS sort_key,`);
+    return this.ctx.sql
+      .exec(
+        `${select} WHERE ${query.where}${page} ORDER BY ${query.key} ${query.direction}, c.id ${query.direction} LIMIT ?`,
+        ...query.args,
+        ...(cursor ? [cursor.value, cursor.value, cursor.id] : []),
+        limit,
+      )
+      .toArray();
+  }
+
+  /** How many conversations each view holds for this person: the numbers on the panel's tabs. */
+  counts(viewer: Principal): Record<ConversationView, number> {
+    // One indexed count per tab (conversations_by_assignee, conversations_queue, conversations_by_status):
+    // panels ask after every change they hear of, so a full scan per question would not scale.
+    const count = (query: string, ...args: SqlStorageValue[]) => this.ctx.sql.exec<{ n: number }>(query, ...args).one().n;
+    return {
+      mine: count("SELECT COUNT(*) AS n FROM conversations WHERE assignee_id = ? AND status IN ('open', 'pending')", viewer.personId),
+      unassigned: count("SELECT COUNT(*) AS n FROM conversations WHERE assignee_id IS NULL AND status = 'open'"),
+      all: count("SELECT COUNT(*) AS n FROM conversations WHERE status IN ('open', 'pending')"),
+      resolved: seesEverything(viewer)
+        ? count("SELECT COUNT(*) AS n FROM conversations WHERE status = 'resolved'")
+        : count("SELECT COUNT(*) AS n FROM conversations WHERE assignee_id = ? AND status = 'resolved'", viewer.personId),
+    };
+  }
+
+  /** The queue as the floor shows it, longest waiting first. */
+  waitingRows(): Row[] {
+    return this.ctx.sql.exec(`${CONVERSATION_SELECT} WHERE c.assignee_id IS NULL AND c.status = 'open' ORDER BY c.queued_at, c.id LIMIT 500`).toArray();
+  }
+}

@@ -1,0 +1,142 @@
+import type { InboundMessage, UnreadableItem } from "../webhook/split";
+import type { ActivityLog } from "./activity";
+import type { Board } from "./board";
+import type { Contacts } from "./contacts";
+import type { InboxContext } from "./context";
+import type { Conversations } from "./conversations";
+import type { Health } from "./health";
+import { intake, rawJson, type ReadMessage } from "./intake";
+import { previewOf } from "./message-content";
+import type { Messages } from "./messages";
+import type { Pushes } from "./pushes";
+import type { Roster } from "./roster";
+import type { Settings } from "./settings";
+import type { Survey } from "./survey";
+import type { Unreadable } from "./unreadable";
+
+/** What storing a batch's customer messages changed, for the steps after the transaction. */
+export interface Stored {
+  stored: number;
+  duplicates: number;
+  /** Deliveries newly kept among the unreadable ones (each kept once, however often Meta redelivers it). */
+  unreadable: number;
+  /** Messages to push (new ones and those an edit or revoke changed), in order. */
+  changed: number[];
+  /** Conversations with new messages, in order: the first new message's wamid (or key), when the customer wrote before it, whether it reopened. */
+  touched: Map<number, { wamid: string; previousInboundAt: number | null; reopened: boolean }>;
+  /** Resolved conversations that just got a rating: the customer is thanked. */
+  rated: Set<number>;
+}
+
+/**
+ * Customer messages from a webhook batch. Each is read at the edge first (`intake.ts`: its sender, time, text and
+ * content made fit to store, or the reason it cannot be filed), then dropped when its wamid is known, or stored: the
+ * customer found or created, the conversation opened (their open one, a pending one woken, a recently resolved one
+ * reopened, or a new one), the message stored and its edits and revokes applied. Survey answers go to the survey's
+ * conversation instead. What cannot be filed goes to the number's unreadable deliveries. Runs inside the shell's
+ * transaction; routing and automation follow it.
+ *
+ * Each message is stored in a nested transaction (a SQLite savepoint), so one that fails is undone alone: it is kept
+ * among the unreadable deliveries and the batch goes on. Nothing a payload carries should get there (the edge makes
+ * it storable); if keeping it fails too, storage itself is failing, and the error fails the batch (Meta retries).
+ */
+export class Inbound {
+  constructor(
+    private readonly ctx: InboxContext,
+    private readonly settings: Settings,
+    private readonly contacts: Contacts,
+    private readonly conversations: Conversations,
+    private readonly messages: Messages,
+    private readonly roster: Roster,
+    private readonly survey: Survey,
+    private readonly activity: ActivityLog,
+    private readonly board: Board,
+    private readonly pushes: Pushes,
+    private readonly unreadable: Unreadable,
+    private readonly health: Health,
+  ) {}
+
+  store(batch: InboundMessage[], unreadable: UnreadableItem[], now: number): Stored {
+    const out: Stored = { stored: 0, duplicates: 0, unreadable: 0, changed: [], touched: new Map(), rated: new Set() };
+    const keep = (delivery: Parameters<Unreadable["keep"]>[0]) => {
+      if (this.unreadable.keep(delivery, now)) out.unreadable++;
+    };
+    for (const item of unreadable) keep({ raw: rawJson(item.raw), reason: item.reason, detail: item.detail, wamid: null });
+    for (const item of batch) {
+      const read = intake(item, now);
+      if (read.unreadable) keep(read.unreadable);
+      const message = read.message;
+      if (!message) continue;
+      if (message.wamid !== null ? this.messages.has(message.wamid) : this.messages.hasClientId(message.key)) {
+        out.duplicates++;
+        continue;
+      }
+      const mark = this.pushes.mark();
+      let stored: ReturnType<Inbound["storeOne"]>;
+      try {
+        stored = this.ctx.transaction(() => this.storeOne(message, now));
+      } catch (error) {
+        this.pushes.dropSince(mark);
+        console.error(`customer message ${message.key} could not be stored; it is kept among the unreadable deliveries`, error);
+        keep({ raw: message.raw, reason: "store_failed", detail: `storing it failed: ${String(error).slice(0, 300)}`, wamid: message.wamid });
+        continue;
+      }
+      const { messageId, conversationId, targetId, wasResolved, previousInboundAt, survey } = stored;
+      out.stored++;
+      out.changed.push(messageId);
+      if (survey) {
+        // A survey answer or its comment: stored on the resolved conversation, which stays resolved and unrouted.
+        if (survey === "rated") out.rated.add(conversationId);
+        this.pushes.conversation(conversationId);
+        continue;
+      }
+      const first = out.touched.get(conversationId);
+      if (first) first.reopened ||= wasResolved;
+      else out.touched.set(conversationId, { wamid: message.key, previousInboundAt, reopened: wasResolved });
+      if (targetId !== null) out.changed.push(targetId);
+    }
+    return out;
+  }
+
+  private storeOne(message: ReadMessage, now: number) {
+    const { contactId, conflicts } = this.contacts.forSender(message.sender, now);
+    for (const conflict of conflicts) {
+      // Decided already (identity.ts); logged so a supervisor can see why a payload's id was not taken.
+      console.warn(`identity conflict on ${message.key}: ${conflict}`);
+      this.health.record("identity_conflict", { wamid: message.wamid, conflict });
+    }
+    const previousInboundAt = this.conversations.previousInboundAt(contactId);
+    const { kind, text, content } = message;
+    const survey = this.survey.answerIn(contactId, kind, text, content, now);
+    const { conversationId, wasResolved } = survey ? { conversationId: survey.conversationId, wasResolved: false } : this.conversationFor(contactId, now);
+    const messageId = this.messages.addInbound(message, conversationId);
+    this.conversations.noteInbound(conversationId, message.at, now, previewOf(kind, text, content), survey !== null);
+    this.board.count("messages_in", null, now);
+    if (survey) this.survey.record(survey, now);
+    const targetId = kind === "edit" || kind === "revoke" ? this.messages.editOrRevoke(kind, content, text, this.conversations.recentIdsOf(contactId)) : null;
+    return { messageId, conversationId, targetId, wasResolved, previousInboundAt, survey: survey ? (survey.stars !== undefined ? "rated" : "comment") : null };
+  }
+
+  /** The customer's open conversation, their last one reopened if it was resolved recently, or a new one. */
+  private conversationFor(contactId: number, now: number): { conversationId: number; wasResolved: boolean } {
+    const last = this.conversations.latestOf(contactId);
+    if (last?.status === "open") return { conversationId: last.id, wasResolved: false };
+    if (last?.status === "pending") {
+      // Snoozed until the customer's next message (or a time that has not come): it wakes, still its agent's.
+      this.conversations.wake(last.id);
+      const assignee = this.conversations.assigneeOf(last.id);
+      if (assignee) this.roster.refresh([assignee]);
+      this.activity.add(last.id, { kind: "reopened", agentId: assignee, actorId: null, reason: "the customer wrote again", note: null });
+      return { conversationId: last.id, wasResolved: false };
+    }
+    const reopenWithinMs = (this.settings.config().routing.reopenWithinHours ?? 168) * 3600_000;
+    if (last && (last.resolved_at === null || now - last.resolved_at <= reopenWithinMs)) {
+      this.conversations.reopenByCustomer(last.id, now);
+      this.board.count("conversations_reopened", null, now);
+      return { conversationId: last.id, wasResolved: true };
+    }
+    const id = this.conversations.create(contactId, now);
+    this.board.count("conversations_new", null, now);
+    return { conversationId: id, wasResolved: false };
+  }
+}

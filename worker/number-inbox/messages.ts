@@ -1,0 +1,229 @@
+import type { Message } from "../../shared/inbox";
+import type { MessageContent } from "../../shared/message-content";
+import type { InboxContext } from "./context";
+import type { ReadMessage } from "./intake";
+import { toMessage } from "./rows";
+import type { SearchPlan } from "./search-plan";
+
+type Activity = NonNullable<MessageContent["activity"]>;
+
+/**
+ * The `messages` table (every message in, out, note and activity line), its full-text index `messages_fts`
+ * (kept in step with every text written or edited) and `note_mentions`. A message's delivery status columns are
+ * moved by `statuses.ts`.
+ */
+export class Messages {
+  constructor(private readonly ctx: InboxContext) {}
+
+  /** Meta redelivers: a wamid already stored is a duplicate. */
+  has(wamid: string): boolean {
+    return this.ctx.sql.exec("SELECT 1 FROM messages WHERE wamid = ?", wamid).toArray().length > 0;
+  }
+
+  hasClientId(clientId: string): boolean {
+    return this.ctx.sql.exec("SELECT 1 FROM messages WHERE client_id = ?", clientId).toArray().length > 0;
+  }
+
+  byClientId(clientId: string): Message | undefined {
+    const row = this.ctx.sql.exec("SELECT * FROM messages WHERE client_id = ?", clientId).toArray()[0];
+    return row ? toMessage(row) : undefined;
+  }
+
+  byId(id: number): Message {
+    return toMessage(this.ctx.sql.exec("SELECT * FROM messages WHERE id = ?", id).one());
+  }
+
+  /** A conversation's history, oldest first. */
+  list(conversationId: number, limit: number): Message[] {
+    return this.ctx.sql.exec("SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp, id LIMIT ?", conversationId, limit).toArray().map(toMessage);
+  }
+
+  wamidOf(messageId: string): string | null {
+    return this.ctx.sql.exec<{ wamid: string | null }>("SELECT wamid FROM messages WHERE id = ?", Number(messageId)).toArray()[0]?.wamid ?? null;
+  }
+
+  idByWamid(wamid: string): number | undefined {
+    return this.ctx.sql.exec<{ id: number }>("SELECT id FROM messages WHERE wamid = ?", wamid).toArray()[0]?.id;
+  }
+
+  lastInboundWamid(conversationId: number): string | null {
+    return (
+      this.ctx.sql
+        .exec<{ wamid: string }>(
+          "SELECT wamid FROM messages WHERE conversation_id = ? AND direction = 'in' AND wamid IS NOT NULL ORDER BY timestamp DESC, id DESC LIMIT 1",
+          conversationId,
+        )
+        .toArray()[0]?.wamid ?? null
+    );
+  }
+
+  /** The conversations a media id was sent or received in (the media route asks before streaming it). */
+  conversationsWithMedia(mediaId: string): number[] {
+    return this.ctx.sql
+      .exec<{ conversation_id: number }>("SELECT conversation_id FROM messages WHERE json_extract(content, '$.media.id') = ? LIMIT 20", mediaId)
+      .toArray()
+      .map((r) => r.conversation_id);
+  }
+
+  /** A colleague mentioned in a private note may open the conversation to answer it. */
+  mentions(conversationId: number, agentId: string): boolean {
+    return this.ctx.sql.exec("SELECT 1 FROM note_mentions WHERE conversation_id = ? AND agent_id = ? LIMIT 1", conversationId, agentId).toArray().length > 0;
+  }
+
+  // ---- writes ----
+
+  /** A customer message as the edge read it (intake.ts): its time, text, content and raw JSON are fit to store. */
+  addInbound(message: ReadMessage, conversationId: number): number {
+    const { id } = this.ctx.sql
+      .exec<{ id: number }>(
+        `INSERT INTO messages (wamid, client_id, conversation_id, direction, kind, text, content, timestamp, raw)
+         VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?) RETURNING id`,
+        message.wamid,
+        // A message Meta sent without an id is known again by its fingerprint ("in:…", never a client's UUID or "auto:…").
+        message.wamid === null ? message.key : null,
+        conversationId,
+        message.kind,
+        message.text,
+        JSON.stringify(message.content),
+        message.at,
+        message.raw,
+      )
+      .one();
+    if (message.text) this.index(id, message.text);
+    return id;
+  }
+
+  /** A reply or an automatic message, pending until the outbox sends it; `authorId` null for automatic ones. */
+  addOutbound(clientId: string, conversationId: number, kind: string, text: string | null, content: MessageContent, authorId: string | null, now: number): number {
+    const { id } = this.ctx.sql
+      .exec<{ id: number }>(
+        `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, status, author_id, timestamp)
+         VALUES (?, ?, 'out', ?, ?, ?, 'pending', ?, ?) RETURNING id`,
+        clientId,
+        conversationId,
+        kind,
+        text,
+        JSON.stringify(content),
+        authorId,
+        now,
+      )
+      .one();
+    if (text) this.index(id, text);
+    return id;
+  }
+
+  addNote(clientId: string, conversationId: number, text: string, authorId: string, mentioned: string[], now: number): number {
+    const { id } = this.ctx.sql
+      .exec<{ id: number }>(
+        `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, author_id, timestamp)
+         VALUES (?, ?, 'note', 'note', ?, '{}', ?, ?) RETURNING id`,
+        clientId,
+        conversationId,
+        text,
+        authorId,
+        now,
+      )
+      .one();
+    this.index(id, text);
+    for (const agentId of mentioned) {
+      this.ctx.sql.exec("INSERT OR IGNORE INTO note_mentions (conversation_id, agent_id, message_id) VALUES (?, ?, ?)", conversationId, agentId, id);
+    }
+    return id;
+  }
+
+  /** A line in the conversation's log ("Assigned to 李娜 · round robin"); not searchable. */
+  addActivity(conversationId: number, activity: Activity, now: number): number {
+    return this.ctx.sql
+      .exec<{ id: number }>(
+        `INSERT INTO messages (conversation_id, direction, kind, text, content, author_id, timestamp)
+         VALUES (?, 'activity', ?, ?, ?, ?, ?) RETURNING id`,
+        conversationId,
+        activity.kind,
+        activity.reason,
+        JSON.stringify({ activity }),
+        activity.actorId,
+        now,
+      )
+      .one().id;
+  }
+
+  /** An automatic message that was not sent, kept under its key so it is not tried again. */
+  addSkipped(clientId: string, conversationId: number, text: string, content: MessageContent, now: number): number {
+    return this.ctx.sql
+      .exec<{ id: number }>(
+        `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, author_id, timestamp) VALUES (?, ?, 'activity', 'automation_skipped', ?, ?, NULL, ?) RETURNING id`,
+        clientId,
+        conversationId,
+        text,
+        JSON.stringify(content),
+        now,
+      )
+      .one().id;
+  }
+
+  /**
+   * An edit replaces the text of the message it edits; a revoke marks it deleted. The original stays stored. Only a
+   * customer's own messages (in the conversations given, theirs) can be edited or deleted this way: a payload naming
+   * an agent's reply or another customer's message changes nothing.
+   */
+  editOrRevoke(kind: "edit" | "revoke", content: MessageContent, text: string | null, conversationIds: number[]): number | null {
+    if (!content.targetWamid) return null;
+    const target = this.ctx.sql
+      .exec<{ id: number; content: string | null; text: string | null }>(
+        "SELECT id, content, text FROM messages WHERE wamid = ? AND direction = 'in' AND conversation_id IN (SELECT value FROM json_each(?))",
+        content.targetWamid,
+        JSON.stringify(conversationIds),
+      )
+      .toArray()[0];
+    if (!target) return null;
+    const previous = JSON.parse(target.content ?? "{}") as MessageContent;
+    if (kind === "revoke") {
+      this.ctx.sql.exec("UPDATE messages SET content = ? WHERE id = ?", JSON.stringify({ ...previous, deleted: true }), target.id);
+    } else {
+      const { targetWamid: _, ...edited } = content;
+      this.ctx.sql.exec("UPDATE messages SET text = ?, content = ? WHERE id = ?", text, JSON.stringify({ ...previous, ...edited, edited: true }), target.id);
+      // The search index follows the edit: the old words out, the new ones in.
+      if (target.text) this.ctx.sql.exec("INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', ?, ?)", target.id, target.text);
+      if (text) this.index(target.id, text);
+    }
+    return target.id;
+  }
+
+  /** Meta's id for a sent message, from the Graph API's answer. */
+  setWamid(id: number, wamid: string): void {
+    this.ctx.sql.exec("UPDATE messages SET wamid = ? WHERE id = ?", wamid, id);
+  }
+
+  // ---- search ----
+
+  private index(id: number, text: string): void {
+    this.ctx.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", id, text);
+  }
+
+  /** Messages whose words match, newest first: FTS5 trigrams, or LIKE under three characters. */
+  matching(plan: SearchPlan): { id: number; conversation_id: number; text: string; timestamp: number }[] {
+    return plan.ftsPhrase
+      ? this.ctx.sql
+          .exec<{ id: number; conversation_id: number; text: string; timestamp: number }>(
+            `SELECT m.id, m.conversation_id, m.text, m.timestamp FROM messages_fts f JOIN messages m ON m.id = f.rowid
+             WHERE messages_fts MATCH ? ORDER BY m.timestamp DESC LIMIT 100`,
+            plan.ftsPhrase,
+          )
+          .toArray()
+      : this.ctx.sql
+          .exec<{ id: number; conversation_id: number; text: string; timestamp: number }>(
+            `SELECT id, conversation_id, text, timestamp FROM messages WHERE direction != 'activity' AND text LIKE ? ESCAPE '\\'
+             ORDER BY timestamp DESC LIMIT 100`,
+            plan.likePattern,
+          )
+          .toArray();
+  }
+
+  /** After an archive import: the index is rebuilt from the messages, as the migration that introduced it built it. */
+  rebuildIndex(): void {
+    this.ctx.transaction(() => {
+      this.ctx.sql.exec("INSERT INTO messages_fts (messages_fts) VALUES ('delete-all')");
+      this.ctx.sql.exec("INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE text IS NOT NULL AND direction != 'activity'");
+    });
+  }
+}

@@ -1,0 +1,145 @@
+import type { AgentStatus } from "../../shared/people";
+import type { SocketEvent } from "../../shared/inbox";
+import type { Board } from "./board";
+import type { Conversations } from "./conversations";
+import type { Messages } from "./messages";
+import type { Roster } from "./roster";
+import type { Row } from "./rows";
+import type { Settings } from "./settings";
+import type { Sockets } from "./sockets";
+
+type NoticeKind = Extract<SocketEvent, { type: "notice" }>["kind"];
+
+/**
+ * Who hears of a change over the sockets, and what they hear. Each event is composed (and serialised) when it is
+ * pushed; inside `collect` the sends are held and go out together when the step ends, in the order pushed, so a
+ * transaction's fan-out leaves after it (and a later change can coalesce them in one place).
+ */
+export class Pushes {
+  private held: [WebSocket[], string][] | null = null;
+
+  constructor(
+    private readonly sockets: Sockets,
+    private readonly settings: Settings,
+    private readonly conversations: Conversations,
+    private readonly messages: Messages,
+    private readonly roster: Roster,
+    private readonly board: Board,
+  ) {}
+
+  /** Runs `step`, holding every push it makes until it returns (or throws). Nested steps join the outer one. */
+  collect<T>(step: () => T): T {
+    if (this.held) return step();
+    this.held = [];
+    try {
+      return step();
+    } finally {
+      const held = this.held;
+      this.held = null;
+      for (const [sockets, data] of held) this.sockets.send(sockets, data);
+    }
+  }
+
+  /** Where the held pushes end now; `dropSince` forgets what was pushed after it (a step rolled back, nothing to tell). */
+  mark(): number {
+    return this.held?.length ?? 0;
+  }
+
+  dropSince(mark: number): void {
+    this.held?.splice(mark);
+  }
+
+  private deliver(sockets: WebSocket[], data: string): void {
+    if (this.held) this.held.push([sockets, data]);
+    else this.sockets.send(sockets, data);
+  }
+
+  /**
+   * Sends to the people allowed to see a conversation: its assignee, everyone named, every supervisor and admin,
+   * and every agent while it waits in a queue they may see. Sockets are found by tag, not by scanning them all.
+   */
+  toViewers(assigneeId: string | null, event: SocketEvent, alsoTo: string[] = []): void {
+    const data = JSON.stringify(event);
+    const queueVisible = assigneeId === null && (this.settings.stored()?.routing.agentsSeeQueue ?? false);
+    const tags = new Set<string>(["role:admin", "role:supervisor", ...alsoTo]);
+    if (assigneeId) tags.add(assigneeId);
+    if (queueVisible) tags.add("role:agent");
+    const sent = new Set<WebSocket>();
+    for (const tag of tags) {
+      for (const ws of this.sockets.tagged(tag)) sent.add(ws);
+    }
+    this.deliver([...sent], data);
+  }
+
+  conversation(conversationId: number, alsoTo: string[] = [], toQueueWatchers = false): void {
+    this.board.schedulePush();
+    const row = this.conversations.row(conversationId);
+    const watchers = toQueueWatchers && this.settings.config().routing.agentsSeeQueue ? ["role:agent"] : [];
+    this.toViewers((row.assignee_id as string | null) ?? null, { type: "conversation", conversation: this.conversations.toApi(row) }, [...alsoTo, ...watchers]);
+  }
+
+  message(messageId: number): void {
+    const message = this.messages.byId(messageId);
+    this.toViewers(this.conversations.assigneeOf(Number(message.conversationId)), { type: "message", message });
+  }
+
+  /** After a tag change every open conversation with this customer is pushed again, so lists and filters follow. */
+  contact(contactId: number): void {
+    for (const id of this.conversations.openIdsOf(contactId)) this.conversation(id);
+  }
+
+  notice(agentId: string, kind: NoticeKind, conversationId: number, text: string): void {
+    const event: SocketEvent = { type: "notice", kind, phoneNumberId: this.settings.config().phoneNumberId, conversationId: String(conversationId), text };
+    this.deliver(this.sockets.tagged(agentId), JSON.stringify(event));
+  }
+
+  /** An agent's status or presence: everyone on the number hears it (the floor, and the transfer picker). */
+  presence(agentId: string): void {
+    const member = this.roster.row(agentId);
+    if (!member) return;
+    this.deliver(this.sockets.all(), JSON.stringify(this.presenceEvent(member)));
+  }
+
+  /** A load change is news only for the floor: supervisors' sockets get it, agents' panels do not. */
+  load(agentIds: string[]): void {
+    const sockets = this.sockets.supervisors();
+    if (sockets.length === 0) return;
+    for (const agentId of agentIds) {
+      const member = this.roster.row(agentId);
+      if (!member) continue;
+      this.deliver(sockets, JSON.stringify(this.presenceEvent(member)));
+    }
+  }
+
+  /** The access token's state, for supervisors and admins. */
+  health(tokenValid: boolean, detail: string): void {
+    const config = this.settings.config();
+    const data = JSON.stringify({ type: "number_health", phoneNumberId: config.phoneNumberId, tokenValid, detail } satisfies SocketEvent);
+    this.deliver(
+      this.sockets.all().filter((ws) => {
+        const identity = this.sockets.identity(ws);
+        return identity && identity.role !== "agent";
+      }),
+      data,
+    );
+  }
+
+  /** Tells every open panel to fetch the catalog again (a tag renamed, a canned response added…). */
+  catalogChanged(): void {
+    this.deliver(this.sockets.all(), JSON.stringify({ type: "catalog_changed" } satisfies SocketEvent));
+  }
+
+  private presenceEvent(member: Row): SocketEvent {
+    const agentId = member.id as string;
+    return {
+      type: "agent_status",
+      agentId,
+      status: member.status as AgentStatus,
+      connected: this.sockets.isConnected(agentId),
+      present: this.roster.presentNow(agentId),
+      statusSince: member.status_changed_at as number,
+      load: member.load as number,
+      capacity: (member.capacity as number | null) ?? null,
+    };
+  }
+}

@@ -1,0 +1,171 @@
+import { clientSignalSchema, type ClientSignal, type SocketEvent } from "../../shared/inbox";
+import type { Role } from "../../shared/people";
+
+/** Stored in each socket's attachment, so it survives hibernation. */
+export interface SocketIdentity {
+  agentId: string;
+  role: Role;
+  /** The console's floor watching the number: it receives events but is not the person working here. */
+  watchOnly?: boolean;
+  /** The conversation this panel shows, and when its agent last typed in it (collision guard). */
+  viewing?: string | null;
+  typingAt?: number;
+}
+
+const TYPING_SHOWN_MS = 6_000;
+
+/** A socket may be closing while we push; the panel catches up from the API when it reconnects. */
+function sendQuietly(ws: WebSocket, data: string): void {
+  try {
+    ws.send(data);
+  } catch {
+    // closing or closed
+  }
+}
+
+/**
+ * The number's hibernatable sockets as the runtime keeps them: accepting them with their tags (the agent's id,
+ * `role:<role>`, or `watch:<id>` for the console's floor), who is connected, revoking, and the collision guard
+ * (who has a conversation open and who types in it), which panels signal over the socket itself.
+ */
+export class Sockets {
+  constructor(
+    private readonly state: DurableObjectState,
+    private readonly now: () => number,
+  ) {}
+
+  all(): WebSocket[] {
+    return this.state.getWebSockets();
+  }
+
+  tagged(tag: string): WebSocket[] {
+    return this.state.getWebSockets(tag);
+  }
+
+  /** Supervisors' and admins' sockets: the floor and the live board. */
+  supervisors(): WebSocket[] {
+    return [...this.tagged("role:admin"), ...this.tagged("role:supervisor")];
+  }
+
+  identity(ws: WebSocket): SocketIdentity | null {
+    return ws.deserializeAttachment() as SocketIdentity | null;
+  }
+
+  send(sockets: Iterable<WebSocket>, data: string): void {
+    for (const ws of sockets) sendQuietly(ws, data);
+  }
+
+  isConnected(agentId: string, except?: WebSocket): boolean {
+    return this.tagged(agentId).some((ws) => ws !== except && ws.readyState === WebSocket.OPEN);
+  }
+
+  /** Whoever has a panel open (the console's floor does not count). */
+  connectedAgentIds(): Set<string> {
+    return new Set(
+      this.all()
+        .map((ws) => this.identity(ws))
+        .filter((i) => i && !i.watchOnly)
+        .map((i) => i!.agentId),
+    );
+  }
+
+  /** An agent's panel: tagged with their id, so it makes them present and receives their notices. */
+  acceptAgent(agentId: string, role: Role): Response {
+    return this.accept([agentId, `role:${role}`], { agentId, role });
+  }
+
+  /** Tagged apart from the agent's own sockets: it neither makes them present nor receives their notices. */
+  acceptWatcher(agentId: string, role: Role): Response {
+    return this.accept([`watch:${agentId}`, `role:${role}`], { agentId, role, watchOnly: true });
+  }
+
+  private accept(tags: string[], identity: SocketIdentity): Response {
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.state.acceptWebSocket(server, tags);
+    server.serializeAttachment(identity);
+    server.send(JSON.stringify({ type: "ready", agentId: identity.agentId } satisfies SocketEvent));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  revoke(ws: WebSocket, reason: string): void {
+    sendQuietly(ws, JSON.stringify({ type: "revoked", reason } satisfies SocketEvent));
+    try {
+      ws.close(4003, reason.slice(0, 100));
+    } catch {
+      // Already closing.
+    }
+  }
+
+  /** Every socket of this person, their panels and their floor alike. */
+  revokePerson(agentId: string, reason: string): void {
+    for (const ws of [...this.tagged(agentId), ...this.tagged(`watch:${agentId}`)]) this.revoke(ws, reason);
+  }
+
+  /** Every socket: the number left the workspace they belong to. */
+  revokeAll(reason: string): void {
+    for (const ws of this.all()) this.revoke(ws, reason);
+  }
+
+  /** Agents' panels of people who no longer work on the number. */
+  revokeAgentsOutside(staying: ReadonlySet<string>, reason: string): void {
+    for (const ws of this.all()) {
+      const identity = this.identity(ws);
+      if (identity && identity.role === "agent" && !staying.has(identity.agentId)) this.revoke(ws, reason);
+    }
+  }
+
+  /** The only things a panel says over its socket: what it shows and that its agent types (collision guard). */
+  signal(ws: WebSocket, data: string | ArrayBuffer): void {
+    const identity = this.identity(ws);
+    if (!identity || typeof data !== "string") return;
+    let signal: ClientSignal;
+    try {
+      const parsed = clientSignalSchema.safeParse(JSON.parse(data));
+      if (!parsed.success) return;
+      signal = parsed.data;
+    } catch {
+      return;
+    }
+    const before = identity.viewing ?? null;
+    const next: SocketIdentity =
+      signal.type === "viewing"
+        ? { ...identity, viewing: signal.conversationId, typingAt: 0 }
+        : { ...identity, viewing: signal.conversationId, typingAt: this.now() };
+    ws.serializeAttachment(next);
+    if (before && before !== next.viewing) this.pushCollision(before);
+    if (next.viewing) this.pushCollision(next.viewing);
+  }
+
+  /**
+   * A socket closed: it is closed on our side too and its viewers hear it left. Returns the agent who now has no
+   * panel open on the number, or null (a floor, an unknown socket, or another panel of theirs is still open).
+   */
+  closed(ws: WebSocket, code: number): string | null {
+    const identity = this.identity(ws);
+    try {
+      ws.close(code === 1005 ? 1000 : code, "closed");
+    } catch {
+      // already closed
+    }
+    if (identity?.viewing) this.pushCollision(identity.viewing);
+    if (!identity || identity.watchOnly || this.isConnected(identity.agentId, ws)) return null;
+    return identity.agentId;
+  }
+
+  /** Tells everyone looking at a conversation who else is looking, and who is typing. */
+  private pushCollision(conversationId: string): void {
+    const sockets = this.all().filter((ws) => this.identity(ws)?.viewing === conversationId && ws.readyState === WebSocket.OPEN);
+    const now = this.now();
+    const viewers = new Map<string, boolean>();
+    for (const ws of sockets) {
+      const identity = this.identity(ws)!;
+      viewers.set(identity.agentId, (viewers.get(identity.agentId) ?? false) || now - (identity.typingAt ?? 0) < TYPING_SHOWN_MS);
+    }
+    const data = JSON.stringify({
+      type: "collision",
+      conversationId,
+      viewers: [...viewers].map(([agentId, typing]) => ({ agentId, typing })),
+    } satisfies SocketEvent);
+    this.send(sockets, data);
+  }
+}
