@@ -6,7 +6,7 @@ import worker from "../../worker/index";
 import type { Env } from "../../worker/env";
 import { EARLY_STATUS_CAP } from "../../worker/number-inbox/early-status-policy";
 import type { LaneMessage, LaneStatus } from "../../worker/status-lane/lane-message";
-import { BASE, GRAPH, messagesChange, messagesOf, openConversation, sentTo, sign, statusUpdate, tick, uniqueNumberId, postWebhook } from "./helpers";
+import { api, BASE, GRAPH, messagesChange, messagesOf, openConversation, sentTo, sign, statusUpdate, tick, uniqueNumberId, postWebhook } from "./helpers";
 
 /**
  * The status lane end to end in the Workers runtime: the webhook puts statuses on the local queue (wrangler.toml's
@@ -98,6 +98,22 @@ describe("the status lane", () => {
     // Stored: the answer meant it.
     expect((await messagesOf(a.token, ws.phoneNumberId, conversation.id)).map((m) => m.text)).toContain("好的谢谢");
     await expect.poll(() => statusOf(a.token, ws.phoneNumberId, conversation.id, reply.body.id), { timeout: 3_000 }).toBe("read");
+  });
+
+  it("a status Meta's format does not describe is kept among the unreadable deliveries before the answer; its readable neighbour ticks through the lane", async () => {
+    const { ws, a, customer, send, conversation } = await openConversation();
+    const reply = await send({ type: "text", text: "马上为您处理" });
+    const wamid = await wamidOfSend(customer);
+    const odd = { id: wamid, status: "delivered" };
+    const body = messagesChange(ws.phoneNumberId, {
+      statuses: [odd, { id: wamid, status: "delivered", timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: customer }],
+    });
+    expect((await postWebhook(body)).status).toBe(200);
+    const listed = (await api<{ deliveries: { reason: string; raw: string }[] }>("GET", `/numbers/${ws.phoneNumberId}/unreadable`, { token: ws.adminToken })).body;
+    expect(listed.deliveries.map((d) => [d.reason, JSON.parse(d.raw)])).toEqual([["unreadable_status", odd]]);
+    await expect.poll(() => statusOf(a.token, ws.phoneNumberId, conversation.id, reply.body.id), { timeout: 3_000 }).toBe("delivered");
+    // The lane applied the readable one, once.
+    expect(await tally(ws.phoneNumberId)).toMatchObject({ applied: 1, dropped: 0, kept: 0 });
   });
 
   it("answers 500 when the queue refuses the statuses, having stored the POST's message once; Meta's retry then loses nothing and doubles nothing", async () => {
