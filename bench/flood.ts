@@ -200,7 +200,8 @@ export async function flood(smoke: boolean) {
       const { token } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email, password: PASSWORD });
       agents.push({ id: person.id, token, socket: null as unknown as WebSocket });
     }
-    await api(stack, "POST", "/numbers", adminToken, { phoneNumberId: NUMBER, displayName: "Flood", displayPhoneNumber: "+1 555 0100", memberIds: agents.map((a) => a.id) });
+    // Connected as a multi-company deployment asks: with its WABA and a token the simulator minted for the number.
+    await stack.connectNumber(adminToken, { phoneNumberId: NUMBER, displayName: "Flood", memberIds: agents.map((a) => a.id) });
 
     // Each customer's new conversation, as its assignee's socket hears of it.
     const writtenAt = new Map<string, number>();
