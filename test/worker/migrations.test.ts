@@ -126,6 +126,23 @@ describe("storage written by the previous release", () => {
     });
   });
 
+  it("early statuses an older release kept for ever go on upgrade, counted as expired; the bounded store works on the new table", async () => {
+    const dump = fixture.number as unknown as Dump;
+    await runInDurableObject(env.NUMBER_INBOX.getByName(`migrated-early-${ids.phoneNumberId}`), async (_, state) => {
+      await restore(state, dump);
+      const sql = state.storage.sql;
+      // What the previous release kept for any unknown wamid, with nothing ever removing it.
+      for (let i = 0; i < 3; i++) sql.exec("INSERT INTO early_statuses (wamid, status) VALUES (?, 'delivered')", `wamid.campaign.${i}`);
+      const inbox = await upgrade(state, () => new NumberInbox(state, env), LATEST_NUMBER_MIGRATION);
+      expect(sql.exec("SELECT COUNT(*) AS n FROM early_statuses").one().n).toBe(0);
+      expect((await inbox.health()).statuses).toMatchObject({ expired: 3, held: 0 });
+      // With no send in flight, a status for an unknown wamid is dropped on sight and the table stays empty.
+      const applied = await inbox.applyStatuses([{ id: "wamid.campaign.9", status: "read", at: Math.floor(Date.now() / 1000), to: "8613700000000", code: null, title: null }], Date.now());
+      expect(applied).toMatchObject({ connected: true, kept: 0, dropped: 1 });
+      expect((await inbox.health()).statuses).toMatchObject({ dropped: 1, held: 0 });
+    });
+  });
+
   it("a workspace's database upgrades in place: people, teams, rules, catalog and sessions kept, new settings defaulted", async () => {
     const dump = fixture.workspace as unknown as Dump;
     expect(dump.lastMigration).toBe(4);
