@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { Stack } from "../test/e2e/stack.ts";
 
 /**
@@ -32,8 +32,18 @@ function random(seed: number) {
   return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
 }
 
-/** Resident memory of the workerd processes this benchmark started: its own descendants, not another run's or a test's. */
-function runtimeRssKb(): number {
+/**
+ * The workerd processes this benchmark started: its own descendants, not another run's or a test's. Found once per
+ * runtime (pgrep blocks this process for a while, which would show up in what it measures), again if one ended.
+ */
+let knownPids: number[] = [];
+export function runtimePids(): number[] {
+  if (knownPids.length > 0 && knownPids.every((pid) => existsSync(`/proc/${pid}`))) return knownPids;
+  knownPids = findRuntimePids();
+  return knownPids;
+}
+
+function findRuntimePids(): number[] {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -49,8 +59,12 @@ function runtimeRssKb(): number {
     for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) if (p === process.pid) return true;
     return false;
   };
-  const pids = execFileSync("pgrep", ["-f", "workerd serve"]).toString().trim().split("\n").filter(Boolean).map(Number).filter(descends);
-  return pids.reduce((sum, pid) => {
+  return execFileSync("pgrep", ["-f", "workerd serve"]).toString().trim().split("\n").filter(Boolean).map(Number).filter(descends);
+}
+
+/** Resident memory of the workerd processes this benchmark started. */
+export function runtimeRssKb(): number {
+  return runtimePids().reduce((sum, pid) => {
     try {
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
       return sum + Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);

@@ -61,7 +61,8 @@ const simulator = await startSimulator({
   appSecret: vars.WHATSAPP_APP_SECRET ?? "",
   accessToken: vars.WHATSAPP_ACCESS_TOKEN ?? "",
   ...demoNumber,
-  statusDelaysMs: [300, 900, 1800],
+  // Seconds apart, as Meta's come, and further apart than the status lane's 1 s batch window: each tick shows in turn.
+  statusDelaysMs: [500, 2_000, 4_000],
 });
 
 const worker = spawn(

@@ -164,6 +164,11 @@ export class FakeGraph {
   private readonly wabaNumbers = new Map<string, Set<string>>();
   /** Quality ratings set through the control API, to show a YELLOW or RED number. */
   private readonly ratings = new Map<string, string>();
+  /**
+   * Recipients whose sends are accepted (the wamid is given and recorded) but answered only when released: at Meta a
+   * status webhook can outrun the answer to the send, and tests need that moment to last.
+   */
+  private readonly held = new Map<string, { released: Promise<void>; release: () => void }>();
 
   private readonly options: FakeGraphOptions;
 
@@ -201,6 +206,8 @@ export class FakeGraph {
     this.failures.length = 0;
     this.rejected.length = 0;
     this.attempts = 0;
+    for (const hold of this.held.values()) hold.release();
+    this.held.clear();
   }
 
   /** A file the business uploaded, as the customer's phone downloads it once a message carries its id. */
@@ -313,6 +320,7 @@ export class FakeGraph {
     const message: SentMessage = { wamid: wamid(), to: to.replace(/^\+/, ""), body, at: Date.now(), tokenTail };
     this.sent.push(message);
     this.options.onSent?.(message);
+    await this.held.get(message.to)?.released;
     return json({ messaging_product: "whatsapp", contacts: [{ input: to, wa_id: message.to }], messages: [{ id: message.wamid }] });
   }
 
@@ -388,6 +396,21 @@ export class FakeGraph {
       if (!phoneNumberId || !rating) return json({ error: "send {phoneNumberId, rating}" }, 400);
       this.ratings.set(phoneNumberId, rating);
       return json({ ok: true });
+    }
+    if ((action === "hold" || action === "release") && request.method === "POST") {
+      const { to } = (await request.json()) as { to?: string };
+      if (!to) return json({ error: "send {to}" }, 400);
+      const key = to.replace(/^\+/, "");
+      if (action === "hold" && !this.held.has(key)) {
+        let release = () => {};
+        const released = new Promise<void>((done) => (release = done));
+        this.held.set(key, { released, release });
+      }
+      if (action === "release") {
+        this.held.get(key)?.release();
+        this.held.delete(key);
+      }
+      return json({ held: [...this.held.keys()] });
     }
     if (action === "reset" && request.method === "POST") {
       this.reset();

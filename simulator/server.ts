@@ -24,8 +24,8 @@ export interface SimulatorOptions {
   phoneNumberId: string;
   displayPhoneNumber: string;
   wabaId: string;
-  /** Delays of the sent, delivered and read status webhooks after a send, in ms. */
-  statusDelaysMs: [number, number, number];
+  /** Delays of the sent, delivered and read status webhooks after a send, in ms; null sends none. */
+  statusDelaysMs: [number, number, number] | null;
 }
 
 export interface ChatLine {
@@ -144,13 +144,15 @@ export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
       at: message.at,
     };
     lines.push(line);
+    const delays = options.statusDelaysMs;
+    if (!delays) return;
     (["sent", "delivered", "read"] as const).forEach((status, i) => {
       setTimeout(() => {
         line.status = status;
         void postSigned(
           envelope({ statuses: [{ id: message.wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: message.to }] }),
         );
-      }, options.statusDelaysMs[i]);
+      }, delays[i]);
     });
   }
 
@@ -267,7 +269,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     appSecret: process.env.WHATSAPP_APP_SECRET ?? "dev-app-secret-change-me",
     accessToken: process.env.WHATSAPP_ACCESS_TOKEN ?? "dev-access-token",
     ...demoNumber,
-    statusDelaysMs: [300, 900, 1800],
+    statusDelaysMs: [500, 2_000, 4_000],
   });
   console.log(`Meta simulator on ${simulator.url}`);
 }

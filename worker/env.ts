@@ -1,11 +1,14 @@
 import type { NumberInbox } from "./number-inbox/NumberInbox";
 import type { Workspace } from "./workspace/Workspace";
 import type { Directory } from "./directory/Directory";
+import type { LaneMessage } from "./status-lane/lane-message";
 
 export interface Env {
   NUMBER_INBOX: DurableObjectNamespace<NumberInbox>;
   WORKSPACE: DurableObjectNamespace<Workspace>;
   DIRECTORY: DurableObjectNamespace<Directory>;
+  /** The status lane: webhook statuses wait here to be applied to their number's object in batches. */
+  STATUS_LANE: Queue<LaneMessage>;
   /** Meta app secret: the key of X-Hub-Signature-256. */
   WHATSAPP_APP_SECRET: string;
   /** The string typed into Meta's dashboard for the GET verification handshake. */
@@ -20,6 +23,8 @@ export interface Env {
   TOKEN_ENCRYPTION_KEY?: string;
   /** "1" only in tests: lets them move a number's clock forward (analytics scenarios). */
   TEST_CLOCK?: string;
+  /** "1" only in the benchmark's and tests' deployments: serves each number's status-lane tally at /bench/lane/:id. */
+  BENCH_PROBES?: string;
   /** Bearer secret for the operator's routes under /api/setup: workspaces, numbers, moves and imports. */
   SETUP_TOKEN?: string;
   /**

@@ -48,7 +48,6 @@ function batch(phoneNumberId: string, n: number, text = "你好，我想问一�
         message: { from, id: `wamid.HBgNODYxMzgwMDEzODAwMBUCABIYIDNBMDk${sequence}RkE2QjQ0QjE5RDAwQjc4AA==`, timestamp: Math.floor(Date.now() / 1000), type: "text", text: { body: text } },
       },
     ],
-    statuses: [],
     errors: [],
     unreadable: [],
   };

@@ -35,7 +35,7 @@ export async function freePort(): Promise<number> {
  * Objects persisted to a temp folder so a restart keeps state), the Meta simulator, and the demo workspace
  * unless asked for an empty deployment.
  */
-export async function startStack(options: { seed?: boolean } = {}) {
+export async function startStack(options: { seed?: boolean; simulatorStatuses?: boolean } = {}) {
   const persistTo = mkdtempSync(join(tmpdir(), "inbox-e2e-"));
   const workerPort = await freePort();
   const workerUrl = `http://127.0.0.1:${workerPort}`;
@@ -46,7 +46,9 @@ export async function startStack(options: { seed?: boolean } = {}) {
     appSecret: secrets.WHATSAPP_APP_SECRET,
     accessToken: secrets.WHATSAPP_ACCESS_TOKEN,
     ...demoNumber,
-    statusDelaysMs: [200, 500, 900],
+    // Further apart than the status lane's 1 s batch window, so the panel shows each tick in turn. The flood
+    // benchmark sends its own status webhooks and turns the simulator's off.
+    statusDelaysMs: options.simulatorStatuses === false ? null : [300, 1_600, 2_900],
   };
   const simulator = await startSimulator(simulatorOptions);
 
@@ -56,6 +58,8 @@ export async function startStack(options: { seed?: boolean } = {}) {
       bindings: {
         ...Object.fromEntries(Object.entries(secrets).map(([k, value]) => [k, { type: "secret_text" as const, value }])),
         GRAPH_API_BASE: { type: "plain_text", value: simulator.url },
+        // The benchmark reads each number's status-lane tally (worker/status-lane/probe.ts).
+        BENCH_PROBES: { type: "plain_text", value: "1" },
       },
       dev: { server: { hostname: "127.0.0.1", port: workerPort }, inspector: false, persist: persistTo, watch: false },
     });

@@ -169,8 +169,10 @@ describe("replying", () => {
     for (const status of ["sent", "read", "delivered"]) {
       expect((await postWebhook(statusUpdate(ws.phoneNumberId, wamid, status, "8613812345678"))).status).toBe(200);
     }
-    const [reply] = (await messagesOf(a.token, ws.phoneNumberId, conversation.id)).filter((m) => m.direction === "out");
-    expect(reply?.status).toBe("read");
+    // Statuses travel the status lane (a queue): applied within its batch timeout, not before the webhook's answer.
+    await expect
+      .poll(async () => (await messagesOf(a.token, ws.phoneNumberId, conversation.id)).find((m) => m.direction === "out")?.status, { timeout: 3_000 })
+      .toBe("read");
     await tick();
     const pushed = socket.events.filter((e) => e.type === "message" && e.message.id === first.body.id).map((e) => (e.type === "message" ? e.message.status : null));
     expect(pushed).toContain("read");

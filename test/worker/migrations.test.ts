@@ -120,9 +120,26 @@ describe("storage written by the previous release", () => {
 
       // A customer whose phone is literally "user:US.Q" is someone else than the BSUID-only customer US.Q.
       const message = { from: "user:US.Q", id: "wamid.lookalike", timestamp: String(Math.floor(now / 1000)), type: "text", text: { body: "hello" } };
-      const result = await inbox.ingest({ phoneNumberId: ids.phoneNumberId, displayPhoneNumber: null, messages: [{ message, contacts: [] }], statuses: [], errors: [], unreadable: [] });
+      const result = await inbox.ingest({ phoneNumberId: ids.phoneNumberId, displayPhoneNumber: null, messages: [{ message, contacts: [] }], errors: [], unreadable: [] });
       expect(result).toMatchObject({ connected: true, stored: 1 });
       expect(sql.exec("SELECT c.wa_id, c.user_id FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id WHERE m.wamid = 'wamid.lookalike'").one()).toEqual({ wa_id: "user:US.Q", user_id: null });
+    });
+  });
+
+  it("early statuses an older release kept for ever go on upgrade, counted as expired; the bounded store works on the new table", async () => {
+    const dump = fixture.number as unknown as Dump;
+    await runInDurableObject(env.NUMBER_INBOX.getByName(`migrated-early-${ids.phoneNumberId}`), async (_, state) => {
+      await restore(state, dump);
+      const sql = state.storage.sql;
+      // What the previous release kept for any unknown wamid, with nothing ever removing it.
+      for (let i = 0; i < 3; i++) sql.exec("INSERT INTO early_statuses (wamid, status) VALUES (?, 'delivered')", `wamid.campaign.${i}`);
+      const inbox = await upgrade(state, () => new NumberInbox(state, env), LATEST_NUMBER_MIGRATION);
+      expect(sql.exec("SELECT COUNT(*) AS n FROM early_statuses").one().n).toBe(0);
+      expect((await inbox.health()).statuses).toMatchObject({ expired: 3, held: 0 });
+      // With no send in flight, a status for an unknown wamid is dropped on sight and the table stays empty.
+      const applied = await inbox.applyStatuses([{ id: "wamid.campaign.9", status: "read", at: Math.floor(Date.now() / 1000), to: "8613700000000", code: null, title: null }], Date.now());
+      expect(applied).toMatchObject({ connected: true, kept: 0, dropped: 1 });
+      expect((await inbox.health()).statuses).toMatchObject({ dropped: 1, held: 0 });
     });
   });
 

@@ -1,9 +1,9 @@
 import type { Row } from "./table-dump";
 
 /**
- * What an archive leaves out and what it blanks, per kind of stored object. Two reasons only: the row signs
- * someone in or sends as the business (a credential never leaves its deployment), or the row is derived and the
- * importing deployment recomputes it.
+ * What an archive leaves out and what it blanks, per kind of stored object. Three reasons only: the row signs
+ * someone in or sends as the business (a credential never leaves its deployment), the row is derived and the
+ * importing deployment recomputes it, or the row only means something to the running instance that wrote it.
  */
 export interface ArchivePolicy {
   /** Tables not carried at all. */
@@ -36,6 +36,9 @@ export const numberPolicy: ArchivePolicy = {
   skip: new Set([
     // Who works on the number, their presence and load: pushed by the workspace and recomputed from conversations.
     "members",
+    // Statuses waiting for a send in flight in the instance that kept them (number-inbox/early-statuses.ts): nothing
+    // in another deployment can claim them, and they enter a number through that bounded store only.
+    "early_statuses",
   ]),
   scrub: {
     // The pushed configuration (it holds the sealed token); the workspace pushes it again after the import.

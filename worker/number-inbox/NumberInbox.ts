@@ -10,6 +10,7 @@ import type { NumberAgent, TransferRequest } from "../../shared/routing";
 import type { Row as ArchiveRow } from "../archive/table-dump";
 import type { Env } from "../env";
 import { ok, refuse, type Principal, type Result } from "../lib/result";
+import type { LaneStatus } from "../status-lane/lane-message";
 import type { NumberBatch } from "../webhook/split";
 import { Access } from "./access";
 import { ActivityLog } from "./activity";
@@ -22,6 +23,7 @@ import { Contacts } from "./contacts";
 import { Clock, inboxContext } from "./context";
 import type { ConversationView } from "./conversation-views";
 import { Conversations } from "./conversations";
+import { EarlyStatuses } from "./early-statuses";
 import { Health, type NumberHealth } from "./health";
 import { Inbound } from "./inbound";
 import { Lifecycle } from "./lifecycle";
@@ -46,9 +48,23 @@ export interface IngestResult {
   connected: boolean;
   stored: number;
   duplicates: number;
-  statusesApplied: number;
   unreadable: number;
 }
+
+/** What one batch of the status lane did for this number. */
+export interface StatusBatchResult {
+  connected: boolean;
+  /** Statuses whose message was found (whether or not they moved its tick). */
+  applied: number;
+  /** Messages whose tick moved, each pushed to the panels once. */
+  changed: number;
+  /** Unknown wamids kept for a send in flight, and dropped. */
+  kept: number;
+  dropped: number;
+}
+
+/** Ticks pushed between two chances for other calls to run, when a status batch moved many. */
+const PUSH_SLICE = 32;
 
 /**
  * One WhatsApp business number (one object per phone_number_id, SQLite storage). This class is the shell: the
@@ -97,7 +113,7 @@ export class NumberInbox extends DurableObject<Env> {
     const unreadable = (this.unreadable = new Unreadable(c, settings));
     const access = (this.access = new Access(settings, conversations, messages, roster));
     const contacts = (this.contacts = new Contacts(c, settings, access, conversations, pushes));
-    const statuses = (this.statuses = new Statuses(c, messages, health));
+    const statuses = (this.statuses = new Statuses(c, messages, new EarlyStatuses(c), health));
     const outbox = (this.outbox = new Outbox(c, settings, statuses, health, pushes, () => this.scheduleAlarm()));
     const templates = (this.templateLibrary = new TemplateLibrary(c, settings));
     this.replies = new Replies(c, settings, access, conversations, messages, contacts, roster, templates, outbox, board, pushes);
@@ -211,23 +227,37 @@ export class NumberInbox extends DurableObject<Env> {
   // ---- the webhook ----
 
   /**
-   * One webhook batch for this number: customer messages, statuses and errors are stored in one transaction;
-   * routing and automation follow without an await in between, so concurrent deliveries cannot interleave (a
-   * conversation is created once and assigned once); what the sockets hear goes out once the step is done.
+   * What Meta's webhook hands this number, by `ingest` (synchronously) and `applyStatuses` (through the status lane).
+   * No person stands behind either: the worker checked Meta's signature before splitting the POST by
+   * phone_number_id, and the queue carries only what that check let through. So the guard here is the number's own
+   * state, not a workspace: a number nobody connected stores nothing and counts the delivery for the operator.
    */
-  async ingest(batch: NumberBatch): Promise<IngestResult> {
+  private fromMeta<T>(unconnected: T, work: () => T | Promise<T>): T | Promise<T> {
     if (!this.settings.stored()) {
       this.numberHealth.unconnectedDelivery();
-      return { connected: false, stored: 0, duplicates: 0, statusesApplied: 0, unreadable: 0 };
+      return unconnected;
     }
+    return work();
+  }
+
+  /**
+   * One webhook batch for this number: customer messages, errors and unreadable items are stored in one
+   * transaction; routing and automation follow without an await in between, so concurrent deliveries cannot
+   * interleave (a conversation is created once and assigned once); what the sockets hear goes out once the step is
+   * done. Statuses come by `applyStatuses`.
+   */
+  async ingest(batch: NumberBatch): Promise<IngestResult> {
+    return this.fromMeta<IngestResult>({ connected: false, stored: 0, duplicates: 0, unreadable: 0 }, () => this.store(batch));
+  }
+
+  private async store(batch: NumberBatch): Promise<IngestResult> {
     const now = this.clock.now();
-    const { inbound, statuses } = this.pushes.collect(() => {
+    const { inbound } = this.pushes.collect(() => {
       const stored = this.ctx.storage.transactionSync(() => {
         this.numberHealth.webhookArrived(now);
         const inbound = this.inbound.store(batch.messages, batch.unreadable, now);
-        const statuses = this.statuses.applyAll(batch.statuses);
         for (const error of batch.errors) this.numberHealth.record("webhook_error", error);
-        return { inbound, statuses };
+        return { inbound };
       });
       // Route first, then push: a new conversation's first message then goes to its assignee only, not to
       // every agent who can see the queue.
@@ -236,11 +266,31 @@ export class NumberInbox extends DurableObject<Env> {
         this.autoReplies.afterInbound(conversationId, first, now);
       }
       for (const conversationId of stored.inbound.rated) this.survey.thank(conversationId, now);
-      for (const id of new Set([...stored.inbound.changed, ...stored.statuses.changed])) this.pushes.message(id);
+      for (const id of stored.inbound.changed) this.pushes.message(id);
       return stored;
     });
     if (inbound.touched.size > 0 || inbound.rated.size > 0) await this.scheduleAlarm();
-    return { connected: true, stored: inbound.stored, duplicates: inbound.duplicates, statusesApplied: statuses.applied, unreadable: inbound.unreadable };
+    return { connected: true, stored: inbound.stored, duplicates: inbound.duplicates, unreadable: inbound.unreadable };
+  }
+
+  /**
+   * Every status one queue batch of the status lane (worker/status-lane) holds for this number, in one transaction.
+   * A tick moves only forward, so a batch applied twice or out of order changes nothing more; a status for a wamid
+   * not stored yet is kept only while a send may still turn out to be it (statuses.ts).
+   */
+  async applyStatuses(statuses: LaneStatus[], receivedAt: number): Promise<StatusBatchResult> {
+    return this.fromMeta<StatusBatchResult>({ connected: false, applied: 0, changed: 0, kept: 0, dropped: statuses.length }, async () => {
+      const batch = this.ctx.storage.transactionSync(() => {
+        this.numberHealth.webhookArrived(receivedAt);
+        return this.statuses.applyBatch(statuses);
+      });
+      // Pushed in slices, letting other calls in between: a customer's message must not wait behind a big batch's ticks.
+      for (let i = 0; i < batch.changed.length; i++) {
+        this.pushes.message(batch.changed[i]!);
+        if ((i + 1) % PUSH_SLICE === 0) await new Promise((r) => setTimeout(r, 0));
+      }
+      return { connected: true, applied: batch.applied, changed: batch.changed.length, kept: batch.kept, dropped: batch.dropped };
+    });
   }
 
   /** What webhooks carried that no conversation could hold, newest first, with why; supervisors and admins. */
@@ -403,7 +453,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   async health(): Promise<NumberHealth> {
     // Counted from the runtime's own list, so a socket the object forgot to let go of shows up here (the soak watches it).
-    return this.numberHealth.report(this.outbox.length(), this.sockets.all().length);
+    return this.numberHealth.report(this.outbox.length(), this.sockets.all().length, this.statuses.tally());
   }
 
   /** Webhook errors and token problems of this number; `detail` is JSON text. */

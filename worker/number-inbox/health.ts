@@ -2,6 +2,7 @@ import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/
 import type { InboxContext } from "./context";
 import type { Pushes } from "./pushes";
 import type { Settings } from "./settings";
+import type { StatusTally } from "./early-statuses";
 
 export interface NumberHealth {
   tokenValid: boolean;
@@ -9,6 +10,8 @@ export interface NumberHealth {
   outboxLength: number;
   lastWebhookAt: number | null;
   openSockets: number;
+  /** What became of every status the number received (the status lane's tally). */
+  statuses: StatusTally;
 }
 
 /**
@@ -33,8 +36,9 @@ export class Health {
     return ok(this.ctx.sql.exec<{ kind: string; detail: string; at: number }>("SELECT kind, detail, at FROM events ORDER BY id DESC LIMIT 200").toArray());
   }
 
-  webhookArrived(now: number): void {
-    this.settings.set("last_webhook_at", now);
+  /** A webhook's part reached the number; the status lane's batches can arrive after a later POST, so the latest wins. */
+  webhookArrived(at: number): void {
+    if (at > (this.settings.get<number>("last_webhook_at") ?? 0)) this.settings.set("last_webhook_at", at);
   }
 
   /** Counts deliveries for a number nobody connected, so an operator can see Meta is sending them. */
@@ -65,8 +69,8 @@ export class Health {
     this.pushes.health(true, "ok");
   }
 
-  report(outboxLength: number, openSockets: number): NumberHealth {
+  report(outboxLength: number, openSockets: number, statuses: StatusTally): NumberHealth {
     const invalid = this.tokenInvalid();
-    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength, lastWebhookAt: this.settings.get<number>("last_webhook_at"), openSockets };
+    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength, lastWebhookAt: this.settings.get<number>("last_webhook_at"), openSockets, statuses };
   }
 }

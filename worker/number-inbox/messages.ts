@@ -42,10 +42,6 @@ export class Messages {
     return this.ctx.sql.exec<{ wamid: string | null }>("SELECT wamid FROM messages WHERE id = ?", Number(messageId)).toArray()[0]?.wamid ?? null;
   }
 
-  idByWamid(wamid: string): number | undefined {
-    return this.ctx.sql.exec<{ id: number }>("SELECT id FROM messages WHERE wamid = ?", wamid).toArray()[0]?.id;
-  }
-
   lastInboundWamid(conversationId: number): string | null {
     return (
       this.ctx.sql

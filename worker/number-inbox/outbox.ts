@@ -84,11 +84,17 @@ export class Outbox {
         if (this.recentSends.length > perSecond) this.recentSends.splice(0, this.recentSends.length - perSecond);
         const attempt = entry.attempts + 1;
         this.ctx.sql.exec("UPDATE outbox SET attempts = ? WHERE id = ?", attempt, entry.id);
-        const result = await sendMessage(await this.settings.graph(), this.settings.config().phoneNumberId, JSON.parse(entry.body));
-        if (result.ok) {
-          this.sent(entry.id, entry.message_id, result.value);
-          continue;
+        const body = JSON.parse(entry.body);
+        // While this send is awaited, a status for an unknown wamid to the same recipient may be its (statuses.ts).
+        const flight = this.statuses.sendStarted(body);
+        let result: Awaited<ReturnType<typeof sendMessage>>;
+        try {
+          result = await sendMessage(await this.settings.graph(), this.settings.config().phoneNumberId, body);
+          if (result.ok) this.sent(entry.id, entry.message_id, result.value);
+        } finally {
+          this.statuses.sendEnded(flight);
         }
+        if (result.ok) continue;
         const decision = classifyFailure(result, attempt);
         if (decision.action === "fail") {
           this.ctx.sql.exec("DELETE FROM outbox WHERE id = ?", entry.id);

@@ -379,4 +379,26 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
           AND (typeof(last_inbound_at) != 'integer' OR last_inbound_at < 1230768000000 OR last_inbound_at > CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000);
     `,
   },
+  {
+    idMonotonicInc: 15,
+    description: "status lane: early statuses kept with their time (bounded by sends in flight, a time-to-live and a cap), and the tally of every status",
+    sql: `
+      CREATE TABLE IF NOT EXISTS status_tally (name TEXT PRIMARY KEY, n INTEGER NOT NULL);
+      -- The rows an older release kept for ever can never be claimed: the sends they waited for ended with the
+      -- instance that made them, and deploying restarts it. They go, counted as expired; the table is made anew with
+      -- the time each row is kept (so this step also runs again cleanly on a table it already made).
+      INSERT INTO status_tally (name, n) SELECT 'expired', COUNT(*) FROM early_statuses WHERE true
+        ON CONFLICT (name) DO UPDATE SET n = n + excluded.n;
+      DROP TABLE early_statuses;
+      CREATE TABLE early_statuses (
+        wamid TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error_code INTEGER,
+        error_title TEXT,
+        kept_at INTEGER NOT NULL,
+        PRIMARY KEY (wamid, status)
+      );
+      CREATE INDEX early_statuses_by_age ON early_statuses (kept_at);
+    `,
+  },
 ];

@@ -1,54 +1,63 @@
 import type { DeliveryStatus } from "../../shared/inbox";
-import type { WebhookStatus } from "../../shared/webhook";
+import type { LaneStatus } from "../status-lane/lane-message";
 import type { InboxContext } from "./context";
-import { advanceDelivery, isDeliveryStatus } from "./delivery";
+import { advanceDelivery } from "./delivery";
+import type { EarlyStatuses, StatusTally } from "./early-statuses";
+import { recipientOf } from "./early-status-policy";
 import type { Health } from "./health";
 import type { Messages } from "./messages";
+import { SendsInFlight } from "./sends-in-flight";
+import { foldStatuses } from "./status-batch";
+
+/** What one batch of the status lane did. */
+export interface StatusBatch {
+  /** Statuses whose message was found (whether or not they moved its tick). */
+  applied: number;
+  /** Messages whose tick moved: each written once and pushed once. */
+  changed: number[];
+  /** Unknown wamids kept for a send in flight, and dropped. */
+  kept: number;
+  dropped: number;
+}
 
 /**
  * Where Meta's status webhooks are applied: a message's delivery status (`status`, `error_code`, `error_title` on
- * `messages`) only moves forward (`delivery.ts` decides), and a status that outruns the Graph API's answer waits
- * in `early_statuses` until the message has its wamid.
+ * `messages`) only moves forward (`delivery.ts` decides; `status-batch.ts` folds a batch). A status for a wamid
+ * this number does not know is handed to `early-statuses.ts`, which keeps it only while one of the sends this
+ * instance awaits (`sends-in-flight.ts`, started and ended by the outbox) may turn out to be its message.
  */
 export class Statuses {
+  private readonly flights = new SendsInFlight();
+
   constructor(
     private readonly ctx: InboxContext,
     private readonly messages: Messages,
+    private readonly early: EarlyStatuses,
     private readonly health: Health,
   ) {}
 
-  /** A batch's statuses in order; returns how many belonged to a known message and the messages that changed. */
-  applyAll(statuses: WebhookStatus[]): { applied: number; changed: number[] } {
-    let applied = 0;
-    const changed: number[] = [];
-    for (const status of statuses) {
-      if (!isDeliveryStatus(status.status)) {
-        this.health.record("unknown_status", status);
-        continue;
-      }
-      const error = status.errors?.[0];
-      const result = this.apply(status.id, status.status, error?.code ?? null, error?.title ?? error?.message ?? null);
-      if (!result) continue;
-      applied++;
-      if (result.changed) changed.push(result.messageId);
+  /**
+   * One batch of the status lane, inside the caller's transaction: one indexed lookup of the batch's wamids, each
+   * message's tick decided in memory and written once. A batch applied twice or out of order changes nothing more.
+   */
+  applyBatch(statuses: readonly LaneStatus[]): StatusBatch {
+    const known = new Map(
+      this.ctx.sql
+        .exec<{ id: number; wamid: string; status: string | null }>(
+          "SELECT id, wamid, status FROM messages WHERE wamid IN (SELECT value FROM json_each(?))",
+          JSON.stringify(statuses.map((s) => s.id)),
+        )
+        .toArray()
+        .map((r) => [r.wamid, { id: r.id, status: (r.status ?? "pending") as DeliveryStatus }]),
+    );
+    const folded = foldStatuses(statuses, known);
+    for (const t of folded.changes) {
+      this.ctx.sql.exec("UPDATE messages SET status = ?, error_code = ?, error_title = ? WHERE id = ?", t.status, t.code, t.title, t.id);
     }
-    return { applied, changed };
-  }
-
-  /** Returns the message a status belongs to, or null when it is not known (yet) and is kept for later. */
-  private apply(wamid: string, status: DeliveryStatus, code: number | null, title: string | null) {
-    const messageId = this.messages.idByWamid(wamid);
-    if (messageId === undefined) {
-      this.ctx.sql.exec(
-        "INSERT OR IGNORE INTO early_statuses (wamid, status, error_code, error_title) VALUES (?, ?, ?, ?)",
-        wamid,
-        status,
-        code,
-        title,
-      );
-      return null;
-    }
-    return { messageId, changed: this.advance(messageId, status, code, title) };
+    for (const s of folded.otherKinds) this.health.record("unknown_status", s);
+    const early = this.early.receive(folded.unknown, this.flights.list(), this.ctx.now());
+    this.early.tally({ applied: folded.applied });
+    return { applied: folded.applied, changed: folded.changes.map((t) => t.id), ...early };
   }
 
   /** Moves a message's delivery status forward; returns whether it changed. */
@@ -67,14 +76,27 @@ export class Statuses {
     return true;
   }
 
+  /** The outbox is about to await the Graph API with this body; returns the flight to end when it answers. */
+  sendStarted(body: unknown): number {
+    return this.flights.start(recipientOf(body), this.ctx.now());
+  }
+
+  /** The send was answered (or threw): early rows no send in flight can claim any more go now, counted. */
+  sendEnded(flight: number): void {
+    this.flights.end(flight);
+    this.early.forgetUnclaimable(this.flights.list(), this.ctx.now());
+  }
+
   /** The Graph API accepted a message: it has its wamid now, and what arrived for it early applies. */
   accepted(messageId: number, wamid: string): void {
     this.messages.setWamid(messageId, wamid);
     this.advance(messageId, "accepted", null, null);
-    // A status webhook can outrun the Graph API's answer; apply what arrived early.
-    for (const early of this.ctx.sql.exec("SELECT * FROM early_statuses WHERE wamid = ?", wamid).toArray()) {
-      this.advance(messageId, early.status as DeliveryStatus, early.error_code as number | null, early.error_title as string | null);
-    }
-    this.ctx.sql.exec("DELETE FROM early_statuses WHERE wamid = ?", wamid);
+    // A status webhook can outrun the Graph API's answer.
+    for (const early of this.early.take(wamid)) this.advance(messageId, early.status, early.code, early.title);
+  }
+
+  /** What became of every status the number received (applied, dropped, kept, claimed, expired, capped). */
+  tally(): StatusTally {
+    return this.early.stats();
   }
 }

@@ -5,6 +5,7 @@ import { describeZodError, errorResponse } from "../lib/errors";
 import { nestsDeeperThan } from "../lib/json-depth";
 import { hasValidSignature } from "./signature";
 import { splitByNumber, type OtherChange } from "./split";
+import { enqueueStatuses } from "../status-lane/producer";
 import type { Env } from "../env";
 
 /** Account-level fields are rare; each goes to its workspace's event log, found through the directory. */
@@ -55,10 +56,24 @@ export const webhookRoutes = new Hono<AppEnv>()
     const parsed = webhookPayloadSchema.safeParse(json);
     if (!parsed.success) return errorResponse(c, 400, `not a WhatsApp webhook: ${describeZodError(parsed.error)}`);
 
-    const { batches, otherChanges } = splitByNumber(parsed.data);
-    // 200 only once every number's object has stored its part; a failure answers 500 and Meta retries,
-    // which is safe because each object drops the wamids it already has.
-    const results = await Promise.all(batches.map((b) => c.env.NUMBER_INBOX.getByName(b.phoneNumberId).ingest(b)));
+    const { batches, statuses, otherChanges } = splitByNumber(parsed.data);
+    const receivedAt = Date.now();
+    // Customer messages are stored before the answer, so a 200 still means "stored"; statuses go to the status lane
+    // and a 200 means the queue holds them. Either failing answers 500 and Meta retries the whole POST, which is safe:
+    // the object drops wamids it already stored and a status applied twice changes nothing.
+    const [results, queued] = await Promise.all([
+      Promise.all(batches.map((b) => c.env.NUMBER_INBOX.getByName(b.phoneNumberId).ingest(b))),
+      statuses.size === 0
+        ? Promise.resolve(true)
+        : enqueueStatuses(c.env.STATUS_LANE, statuses, receivedAt).then(
+            () => true,
+            (error: unknown) => {
+              console.error("status lane: the queue refused statuses; answering 500 so Meta retries", error);
+              return false;
+            },
+          ),
+    ]);
+    if (!queued) return errorResponse(c, 500, "statuses could not be queued; Meta retries the delivery");
     await recordOtherChanges(c.env, otherChanges);
     const unconnected = batches.filter((_, i) => !results[i]!.connected).map((b) => b.phoneNumberId);
     if (unconnected.length > 0) console.warn(`webhook for unconnected number(s) ${unconnected.join(", ")} acknowledged`);

@@ -1,5 +1,6 @@
 import type { UnreadableReason } from "../../shared/unreadable";
-import { webhookStatusSchema, webhookValueSchema, type WebhookPayload, type WebhookStatus } from "../../shared/webhook";
+import { webhookStatusSchema, webhookValueSchema, type WebhookPayload } from "../../shared/webhook";
+import { toLaneStatus, type LaneStatus } from "../status-lane/lane-message";
 
 /**
  * One item of a change's `messages[]`, as Meta sent it, with the change's `contacts[]` (the same array for every
@@ -17,12 +18,14 @@ export interface UnreadableItem {
   detail: string;
 }
 
-/** Everything one POST carries for one business number. */
+/**
+ * What one POST carries for one business number that is stored before the answer: customer messages, value-level
+ * errors and unreadable items. Readable statuses go to the status lane instead (`SplitResult.statuses`).
+ */
 export interface NumberBatch {
   phoneNumberId: string;
   displayPhoneNumber: string | null;
   messages: InboundMessage[];
-  statuses: WebhookStatus[];
   /** Value-level `errors[]`, as sent. */
   errors: unknown[];
   /** Kept raw for supervisors (the number's unreadable deliveries). */
@@ -39,7 +42,10 @@ export interface OtherChange {
 }
 
 export interface SplitResult {
+  /** Per number, what is stored synchronously; a change carrying only readable statuses makes no batch. */
   batches: NumberBatch[];
+  /** Readable status updates by number, for the status lane (worker/status-lane). */
+  statuses: Map<string, LaneStatus[]>;
   /** Recorded as workspace events for supervisors; never refused. */
   otherChanges: OtherChange[];
 }
@@ -53,6 +59,7 @@ const describe = (value: unknown) => (value === null ? "null" : Array.isArray(va
  */
 export function splitByNumber(payload: WebhookPayload): SplitResult {
   const batches = new Map<string, NumberBatch>();
+  const statuses = new Map<string, LaneStatus[]>();
   const otherChanges: OtherChange[] = [];
   for (const entry of payload.entry) {
     for (const change of entry.changes) {
@@ -65,27 +72,39 @@ export function splitByNumber(payload: WebhookPayload): SplitResult {
       }
       const value = parsed.data;
       const phoneNumberId = value.metadata.phone_number_id;
-      let batch = batches.get(phoneNumberId);
-      if (!batch) {
-        batch = { phoneNumberId, displayPhoneNumber: value.metadata.display_phone_number ?? null, messages: [], statuses: [], errors: [], unreadable: [] };
-        batches.set(phoneNumberId, batch);
-      }
+      const part: NumberBatch = { phoneNumberId, displayPhoneNumber: value.metadata.display_phone_number ?? null, messages: [], errors: [], unreadable: [] };
       // Contacts only help name a message's sender; a contacts value that is not a list names nobody.
       const contacts = Array.isArray(value.contacts) ? value.contacts : [];
-      if (Array.isArray(value.messages)) for (const message of value.messages) batch.messages.push({ message, contacts });
-      else if (value.messages !== undefined) batch.unreadable.push({ raw: value.messages, reason: "not_a_list", detail: `messages is ${describe(value.messages)}, not a list` });
+      if (Array.isArray(value.messages)) for (const message of value.messages) part.messages.push({ message, contacts });
+      else if (value.messages !== undefined) part.unreadable.push({ raw: value.messages, reason: "not_a_list", detail: `messages is ${describe(value.messages)}, not a list` });
+      let readableStatuses = 0;
       if (Array.isArray(value.statuses)) {
         for (const status of value.statuses) {
           const read = webhookStatusSchema.safeParse(status);
-          if (read.success) batch.statuses.push(read.data);
-          else batch.unreadable.push({ raw: status, reason: "unreadable_status", detail: `a status whose ${read.error.issues[0]?.path.join(".") || "shape"} Meta's format does not describe` });
+          if (read.success) {
+            const list = statuses.get(phoneNumberId) ?? [];
+            list.push(toLaneStatus(read.data));
+            statuses.set(phoneNumberId, list);
+            readableStatuses++;
+          } else {
+            part.unreadable.push({ raw: status, reason: "unreadable_status", detail: `a status whose ${read.error.issues[0]?.path.join(".") || "shape"} Meta's format does not describe` });
+          }
         }
       } else if (value.statuses !== undefined) {
-        batch.unreadable.push({ raw: value.statuses, reason: "not_a_list", detail: `statuses is ${describe(value.statuses)}, not a list` });
+        part.unreadable.push({ raw: value.statuses, reason: "not_a_list", detail: `statuses is ${describe(value.statuses)}, not a list` });
       }
-      if (Array.isArray(value.errors)) batch.errors.push(...(value.errors as unknown[]));
-      else if (value.errors !== undefined) batch.errors.push(value.errors);
+      if (Array.isArray(value.errors)) part.errors.push(...(value.errors as unknown[]));
+      else if (value.errors !== undefined) part.errors.push(value.errors);
+      // Readable statuses alone never wait on the number's object; anything else (even an empty change) reaches it.
+      if (readableStatuses > 0 && part.messages.length === 0 && part.errors.length === 0 && part.unreadable.length === 0) continue;
+      const batch = batches.get(phoneNumberId);
+      if (!batch) batches.set(phoneNumberId, part);
+      else {
+        batch.messages.push(...part.messages);
+        batch.errors.push(...part.errors);
+        batch.unreadable.push(...part.unreadable);
+      }
     }
   }
-  return { batches: [...batches.values()], otherChanges };
+  return { batches: [...batches.values()], statuses, otherChanges };
 }
