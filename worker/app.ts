@@ -18,6 +18,7 @@ import { socketRoutes } from "./api/socket";
 import { unreadableRoutes } from "./api/unreadable";
 import { errorResponse } from "./lib/errors";
 import { webhookRoutes } from "./webhook/routes";
+import { benchFloorRoutes } from "./bench-probes/floor-routes";
 
 const api = new OpenAPIHono<AppEnv>();
 // Before every route: whatever names a number is checked against the caller's workspace here, once (number-gate.ts).
@@ -59,6 +60,7 @@ app.use(
 app.get("/", (c) => c.text("WhatsApp team inbox: API under /api, Meta webhooks at /webhooks/whatsapp"));
 app.get("/health", (c) => c.text("ok"));
 app.route("/webhooks", webhookRoutes);
+app.route("/bench", benchFloorRoutes);
 // The page an invitation or reset link opens: plain HTML from the worker, so it works in any browser.
 app.get("/invite/:token", (c) => c.html(invitePage()));
 app.route("/api", api);

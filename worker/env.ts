@@ -1,11 +1,14 @@
 import type { NumberInbox } from "./number-inbox/NumberInbox";
 import type { Workspace } from "./workspace/Workspace";
 import type { Directory } from "./directory/Directory";
+import type { BenchFloor } from "./bench-probes/BenchFloor";
 
 export interface Env {
   NUMBER_INBOX: DurableObjectNamespace<NumberInbox>;
   WORKSPACE: DurableObjectNamespace<Workspace>;
   DIRECTORY: DurableObjectNamespace<Directory>;
+  /** The benchmark's floor object (worker/bench-probes/); inert unless BENCH_PROBES is "1". */
+  BENCH_FLOOR: DurableObjectNamespace<BenchFloor>;
   /** Meta app secret: the key of X-Hub-Signature-256. */
   WHATSAPP_APP_SECRET: string;
   /** The string typed into Meta's dashboard for the GET verification handshake. */
@@ -27,4 +30,6 @@ export interface Env {
    * serves all its numbers. Anything else, and unset, is "multi": see worker/lib/deployment.ts.
    */
   DEPLOYMENT_MODE?: string;
+  /** "1" only on the benchmark's own deployment: answers its probe routes under /bench. */
+  BENCH_PROBES?: string;
 }

@@ -57,6 +57,8 @@ export interface IngestResult {
  */
 export class NumberInbox extends DurableObject<Env> {
   private readonly clock = new Clock();
+  /** The alarm as this object last set it; undefined until read from storage (after a restart, or once it fired). */
+  private alarmAt: number | null | undefined = undefined;
   private readonly settings: Settings;
   private readonly sockets: Sockets;
   private readonly roster: Roster;
@@ -167,6 +169,7 @@ export class NumberInbox extends DurableObject<Env> {
     this.sockets.revokeAll("this number was released by its workspace");
     this.archive.clear();
     await this.ctx.storage.deleteAlarm();
+    this.alarmAt = null;
     return ok({ ok: true });
   }
 
@@ -437,6 +440,8 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** One alarm for every deadline: presence grace, snoozes, no-reply timers, automation, outbox retries. Each step is idempotent. */
   override async alarm(): Promise<void> {
+    // Fired (or run by hand in a test): whatever was set is gone.
+    this.alarmAt = undefined;
     const now = this.clock.now();
     if (this.settings.stored()) {
       this.pushes.collect(() => {
@@ -464,8 +469,13 @@ export class NumberInbox extends DurableObject<Env> {
     ].filter((at): at is number => at !== null);
     if (deadlines.length === 0) return;
     const next = Math.max(Math.min(...deadlines), this.clock.now() + 10);
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next || current < this.clock.now()) await this.ctx.storage.setAlarm(next);
+    // The alarm this object set is remembered, so a webhook batch does not ask storage for it each time.
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    const current = this.alarmAt;
+    if (current === null || current > next || current < this.clock.now()) {
+      this.alarmAt = next;
+      await this.ctx.storage.setAlarm(next);
+    }
   }
 
   /** Agents whose grace period ended are offline for routing; supervisors see it. */

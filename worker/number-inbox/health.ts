@@ -16,7 +16,14 @@ export interface NumberHealth {
  * problems, skipped automatic messages) and the settings rows `token_invalid`, `last_webhook_at` and
  * `unconnected_deliveries`.
  */
+/** How stale the stored `last_webhook_at` may be: a console reading minutes needs no write per webhook. */
+const LAST_WEBHOOK_WRITE_EVERY_MS = 10_000;
+
 export class Health {
+  /** The latest webhook's time, newer than the stored one by at most LAST_WEBHOOK_WRITE_EVERY_MS. */
+  private lastWebhookAt: number | null = null;
+  private lastWebhookStoredAt = 0;
+
   constructor(
     private readonly ctx: InboxContext,
     private readonly settings: Settings,
@@ -34,7 +41,10 @@ export class Health {
   }
 
   webhookArrived(now: number): void {
+    this.lastWebhookAt = now;
+    if (now - this.lastWebhookStoredAt < LAST_WEBHOOK_WRITE_EVERY_MS) return;
     this.settings.set("last_webhook_at", now);
+    this.lastWebhookStoredAt = now;
   }
 
   /** Counts deliveries for a number nobody connected, so an operator can see Meta is sending them. */
@@ -67,6 +77,6 @@ export class Health {
 
   report(outboxLength: number, openSockets: number): NumberHealth {
     const invalid = this.tokenInvalid();
-    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength, lastWebhookAt: this.settings.get<number>("last_webhook_at"), openSockets };
+    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength, lastWebhookAt: this.lastWebhookAt ?? this.settings.get<number>("last_webhook_at"), openSockets };
   }
 }
