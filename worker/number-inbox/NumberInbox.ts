@@ -39,6 +39,7 @@ import { Survey } from "./survey";
 import { TemplateLibrary } from "./template-library";
 import { Unreadable } from "./unreadable";
 import { Views, type ListRequest } from "./views";
+import { countedEnv } from "../bench-probes/call-count";
 
 export type { NumberConfig, NumberMember, StoredConfig } from "./settings";
 
@@ -84,7 +85,8 @@ export class NumberInbox extends DurableObject<Env> {
   private readonly unreadable: Unreadable;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    // The benchmark counts this object's calls to others (BENCH_PROBES=1 only; otherwise the env itself).
+    super(ctx, (env = countedEnv(env, "NumberInbox")));
     const c = inboxContext(ctx.storage, this.clock);
     // Tables and the runtime first, then the concerns that use them; no module reaches back up this list.
     const settings = (this.settings = new Settings(ctx.storage.sql, env));

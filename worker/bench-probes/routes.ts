@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../api/context";
 import { errorResponse } from "../lib/errors";
 import { hasValidSignature } from "../webhook/signature";
+import { callCounts, resetCallCounts } from "./call-count";
 
 type Floor = "rpc" | "insert";
 
@@ -18,8 +19,18 @@ function firstMessage(json: unknown): { phoneNumberId: string; wamid: string } {
  * or one row (insert). The benchmark compares the real webhook route with these, in the same run. Answered only
  * on a deployment with BENCH_PROBES=1 (the benchmark's own); 404 everywhere else.
  */
-export const benchFloorRoutes = new Hono<AppEnv>().post("/floor/:floor{rpc|insert}", async (c) => {
-  if (c.env.BENCH_PROBES !== "1") return errorResponse(c, 404, `no route for POST ${new URL(c.req.url).pathname}`);
+export const benchProbeRoutes = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    if (c.env.BENCH_PROBES !== "1") return errorResponse(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+    await next();
+  })
+  // The scale simulation's count of calls between objects since the last reset (call-count.ts).
+  .get("/calls", (c) => c.json(callCounts()))
+  .delete("/calls", (c) => {
+    resetCallCounts();
+    return c.json({ reset: true });
+  })
+  .post("/floor/:floor{rpc|insert}", async (c) => {
   const raw = await c.req.arrayBuffer();
   if (!(await hasValidSignature(raw, c.req.header("x-hub-signature-256"), c.env.WHATSAPP_APP_SECRET))) {
     return errorResponse(c, 401, "X-Hub-Signature-256 is missing or does not match the body");
