@@ -19,12 +19,13 @@ import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const smoke = process.argv.includes("--smoke");
-const WORKSPACES = smoke ? 2 : 10;
-const NUMBERS_EACH = smoke ? 3 : 10;
+const WORKSPACES = Number(process.env.WORKSPACES ?? (smoke ? 2 : 10));
+const NUMBERS_EACH = Number(process.env.NUMBERS_EACH ?? (smoke ? 3 : 10));
 const QUIET_RATE = Number(process.env.QUIET_RATE ?? 1);
 const HOT_STATUSES_PER_S = Number(process.env.HOT_STATUSES_PER_S ?? (smoke ? 100 : 500));
 const PHASE_SECONDS = smoke ? 4 : 20;
 const LOAD_SECONDS = smoke ? 2 : 8;
+const WARM_UP_SECONDS = smoke ? 1 : 5;
 const PASSWORD = "scale-password-1";
 
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
@@ -150,11 +151,11 @@ async function post(stack: Stack, message: { body: string; headers: Record<strin
 }
 
 /** Quiet numbers at QUIET_RATE each for PHASE_SECONDS, the hot number flooded alongside when asked. */
-async function phase(stack: Stack, quiet: string[], hot: string | null, sentAt: Map<string, { numberId: string; at: number }>, latencies: Map<string, number[]>) {
+async function phase(stack: Stack, quiet: string[], hot: string | null, sentAt: Map<string, { numberId: string; at: number }>, latencies: Map<string, number[]>, seconds = PHASE_SECONDS) {
   let customer = 0;
   const prefix = `86${String(Math.floor(Math.random() * 90) + 10)}`;
   const started = performance.now();
-  const end = started + PHASE_SECONDS * 1000;
+  const end = started + seconds * 1000;
   const inflight: Promise<void>[] = [];
   let statusesSent = 0;
   const statusAcks: number[] = [];
@@ -247,6 +248,10 @@ try {
   const webhookDirectoryCalls = Object.entries(hops.customer_webhook).concat(Object.entries(hops.status_post)).filter(([k]) => k.includes("DIRECTORY"));
   if (webhookDirectoryCalls.length > 0) throw new Error(`the webhook path called the Directory: ${JSON.stringify(webhookDirectoryCalls)}`);
 
+  // Warm-up, not measured: every number's object has compiled its statements and met its agents' sockets.
+  console.log("scale: warming up…");
+  await phase(stack, quiet, null, sentAt, new Map(), WARM_UP_SECONDS);
+  sentAt.clear();
   console.log(`scale: ${quiet.length} quiet numbers at ${QUIET_RATE}/s each, ${PHASE_SECONDS} s…`);
   const quietRun = await phase(stack, quiet, null, sentAt, latencies);
   const without = summarise(latencies);
