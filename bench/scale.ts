@@ -250,8 +250,9 @@ try {
 
   // Warm-up, not measured: every number's object has compiled its statements and met its agents' sockets.
   console.log("scale: warming up…");
-  await phase(stack, quiet, null, sentAt, new Map(), WARM_UP_SECONDS);
+  await phase(stack, quiet, null, sentAt, latencies, WARM_UP_SECONDS);
   sentAt.clear();
+  latencies = new Map();
   console.log(`scale: ${quiet.length} quiet numbers at ${QUIET_RATE}/s each, ${PHASE_SECONDS} s…`);
   const quietRun = await phase(stack, quiet, null, sentAt, latencies);
   const without = summarise(latencies);
