@@ -11,6 +11,7 @@ declare module "autocannon" {
       url: string;
       connections?: number;
       amount?: number;
+      duration?: number;
       timeout?: number;
       overallRate?: number;
       /** Each request's `setupRequest` builds it afresh every time it is sent. */

@@ -19,6 +19,8 @@ import { unreadableRoutes } from "./api/unreadable";
 import { errorResponse } from "./lib/errors";
 import { webhookRoutes } from "./webhook/routes";
 import { benchProbes } from "./status-lane/probe";
+import { benchProbeRoutes } from "./bench-probes/routes";
+import { countedEnv } from "./bench-probes/call-count";
 
 const api = new OpenAPIHono<AppEnv>();
 // Before every route: whatever names a number is checked against the caller's workspace here, once (number-gate.ts).
@@ -46,6 +48,12 @@ api.doc31("/openapi.json", {
 
 export const app = new OpenAPIHono<AppEnv>();
 
+// The benchmark counts the worker's calls into objects (BENCH_PROBES=1 only; otherwise the env is left as it is).
+app.use(async (c, next) => {
+  if (c.env.BENCH_PROBES === "1") c.env = countedEnv(c.env, "worker");
+  await next();
+});
+
 app.use(
   "/api/*",
   cors({
@@ -61,6 +69,7 @@ app.get("/", (c) => c.text("WhatsApp team inbox: API under /api, Meta webhooks a
 app.get("/health", (c) => c.text("ok"));
 app.route("/webhooks", webhookRoutes);
 app.route("/bench", benchProbes);
+app.route("/bench", benchProbeRoutes);
 // The page an invitation or reset link opens: plain HTML from the worker, so it works in any browser.
 app.get("/invite/:token", (c) => c.html(invitePage()));
 app.route("/api", api);

@@ -2,6 +2,7 @@ import type { NumberInbox } from "./number-inbox/NumberInbox";
 import type { Workspace } from "./workspace/Workspace";
 import type { Directory } from "./directory/Directory";
 import type { LaneMessage } from "./status-lane/lane-message";
+import type { BenchFloor } from "./bench-probes/BenchFloor";
 
 export interface Env {
   NUMBER_INBOX: DurableObjectNamespace<NumberInbox>;
@@ -9,6 +10,8 @@ export interface Env {
   DIRECTORY: DurableObjectNamespace<Directory>;
   /** The status lane: webhook statuses wait here to be applied to their number's object in batches. */
   STATUS_LANE: Queue<LaneMessage>;
+  /** The benchmark's floor object (worker/bench-probes/); inert unless BENCH_PROBES is "1". */
+  BENCH_FLOOR: DurableObjectNamespace<BenchFloor>;
   /** Meta app secret: the key of X-Hub-Signature-256. */
   WHATSAPP_APP_SECRET: string;
   /** The string typed into Meta's dashboard for the GET verification handshake. */
@@ -23,7 +26,10 @@ export interface Env {
   TOKEN_ENCRYPTION_KEY?: string;
   /** "1" only in tests: lets them move a number's clock forward (analytics scenarios). */
   TEST_CLOCK?: string;
-  /** "1" only in the benchmark's and tests' deployments: serves each number's status-lane tally at /bench/lane/:id. */
+  /**
+   * "1" only in the benchmark's and the end-to-end tests' deployments: serves the probes under /bench (each number's
+   * status-lane tally, the ingest floors, the count of calls between objects); anywhere else they do not exist.
+   */
   BENCH_PROBES?: string;
   /** Bearer secret for the operator's routes under /api/setup: workspaces, numbers, moves and imports. */
   SETUP_TOKEN?: string;

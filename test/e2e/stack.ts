@@ -35,7 +35,7 @@ export async function freePort(): Promise<number> {
  * Objects persisted to a temp folder so a restart keeps state), the Meta simulator, and the demo workspace
  * unless asked for an empty deployment.
  */
-export async function startStack(options: { seed?: boolean; simulatorStatuses?: boolean } = {}) {
+export async function startStack(options: { seed?: boolean; simulatorStatuses?: boolean; inspectorPort?: number } = {}) {
   const persistTo = mkdtempSync(join(tmpdir(), "inbox-e2e-"));
   const workerPort = await freePort();
   const workerUrl = `http://127.0.0.1:${workerPort}`;
@@ -58,10 +58,10 @@ export async function startStack(options: { seed?: boolean; simulatorStatuses?: 
       bindings: {
         ...Object.fromEntries(Object.entries(secrets).map(([k, value]) => [k, { type: "secret_text" as const, value }])),
         GRAPH_API_BASE: { type: "plain_text", value: simulator.url },
-        // The benchmark reads each number's status-lane tally (worker/status-lane/probe.ts).
+        // The benchmark's probes: status-lane tallies (worker/status-lane/probe.ts), floors and call counts (worker/bench-probes/).
         BENCH_PROBES: { type: "plain_text", value: "1" },
       },
-      dev: { server: { hostname: "127.0.0.1", port: workerPort }, inspector: false, persist: persistTo, watch: false },
+      dev: { server: { hostname: "127.0.0.1", port: workerPort }, inspector: options.inspectorPort ? { port: options.inspectorPort } : false, persist: persistTo, watch: false },
     });
     await worker.ready;
     return worker;

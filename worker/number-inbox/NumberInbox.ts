@@ -41,6 +41,7 @@ import { Survey } from "./survey";
 import { TemplateLibrary } from "./template-library";
 import { Unreadable } from "./unreadable";
 import { Views, type ListRequest } from "./views";
+import { countedEnv } from "../bench-probes/call-count";
 
 export type { NumberConfig, NumberMember, StoredConfig } from "./settings";
 
@@ -73,6 +74,8 @@ const PUSH_SLICE = 32;
  */
 export class NumberInbox extends DurableObject<Env> {
   private readonly clock = new Clock();
+  /** The alarm as this object last set it; undefined until read from storage (after a restart, or once it fired). */
+  private alarmAt: number | null | undefined = undefined;
   private readonly settings: Settings;
   private readonly sockets: Sockets;
   private readonly roster: Roster;
@@ -98,7 +101,8 @@ export class NumberInbox extends DurableObject<Env> {
   private readonly unreadable: Unreadable;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    // The benchmark counts this object's calls to others (BENCH_PROBES=1 only; otherwise the env itself).
+    super(ctx, (env = countedEnv(env, "NumberInbox")));
     const c = inboxContext(ctx.storage, this.clock);
     // Tables and the runtime first, then the concerns that use them; no module reaches back up this list.
     const settings = (this.settings = new Settings(ctx.storage.sql, env));
@@ -183,6 +187,7 @@ export class NumberInbox extends DurableObject<Env> {
     this.sockets.revokeAll("this number was released by its workspace");
     this.archive.clear();
     await this.ctx.storage.deleteAlarm();
+    this.alarmAt = null;
     return ok({ ok: true });
   }
 
@@ -487,6 +492,8 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** One alarm for every deadline: presence grace, snoozes, no-reply timers, automation, outbox retries. Each step is idempotent. */
   override async alarm(): Promise<void> {
+    // Fired (or run by hand in a test): whatever was set is gone.
+    this.alarmAt = undefined;
     const now = this.clock.now();
     if (this.settings.stored()) {
       this.pushes.collect(() => {
@@ -514,8 +521,13 @@ export class NumberInbox extends DurableObject<Env> {
     ].filter((at): at is number => at !== null);
     if (deadlines.length === 0) return;
     const next = Math.max(Math.min(...deadlines), this.clock.now() + 10);
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next || current < this.clock.now()) await this.ctx.storage.setAlarm(next);
+    // The alarm this object set is remembered, so a webhook batch does not ask storage for it each time.
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    const current = this.alarmAt;
+    if (current === null || current > next || current < this.clock.now()) {
+      this.alarmAt = next;
+      await this.ctx.storage.setAlarm(next);
+    }
   }
 
   /** Agents whose grace period ended are offline for routing; supervisors see it. */

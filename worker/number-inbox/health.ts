@@ -19,7 +19,14 @@ export interface NumberHealth {
  * problems, skipped automatic messages) and the settings rows `token_invalid`, `last_webhook_at` and
  * `unconnected_deliveries`.
  */
+/** How stale the stored `last_webhook_at` may be: a console reading minutes needs no write per webhook. */
+const LAST_WEBHOOK_WRITE_EVERY_MS = 10_000;
+
 export class Health {
+  /** The latest webhook's time, newer than the stored one by at most LAST_WEBHOOK_WRITE_EVERY_MS. */
+  private lastWebhookAt: number | null = null;
+  private lastWebhookStoredAt = 0;
+
   constructor(
     private readonly ctx: InboxContext,
     private readonly settings: Settings,
@@ -36,9 +43,17 @@ export class Health {
     return ok(this.ctx.sql.exec<{ kind: string; detail: string; at: number }>("SELECT kind, detail, at FROM events ORDER BY id DESC LIMIT 200").toArray());
   }
 
-  /** A webhook's part reached the number; the status lane's batches can arrive after a later POST, so the latest wins. */
+  /**
+   * A webhook's part reached the number; the status lane's batches can arrive after a later POST, so the latest
+   * wins. Kept in memory, and written at most every LAST_WEBHOOK_WRITE_EVERY_MS: a console reading minutes needs no
+   * write per batch.
+   */
   webhookArrived(at: number): void {
-    if (at > (this.settings.get<number>("last_webhook_at") ?? 0)) this.settings.set("last_webhook_at", at);
+    if (at <= (this.lastWebhookAt ?? this.settings.get<number>("last_webhook_at") ?? 0)) return;
+    this.lastWebhookAt = at;
+    if (at - this.lastWebhookStoredAt < LAST_WEBHOOK_WRITE_EVERY_MS) return;
+    this.settings.set("last_webhook_at", at);
+    this.lastWebhookStoredAt = at;
   }
 
   /** Counts deliveries for a number nobody connected, so an operator can see Meta is sending them. */
@@ -71,6 +86,6 @@ export class Health {
 
   report(outboxLength: number, openSockets: number, statuses: StatusTally): NumberHealth {
     const invalid = this.tokenInvalid();
-    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength, lastWebhookAt: this.settings.get<number>("last_webhook_at"), openSockets, statuses };
+    return { tokenValid: !invalid, detail: invalid ?? "ok", outboxLength, lastWebhookAt: this.lastWebhookAt ?? this.settings.get<number>("last_webhook_at"), openSockets, statuses };
   }
 }

@@ -29,6 +29,7 @@ import { Settings } from "./settings";
 import { SocketTickets } from "./socket-tickets";
 import { Teams } from "./teams";
 import { WorkspaceArchive } from "./workspace-archive";
+import { countedEnv } from "../bench-probes/call-count";
 
 export { workspaceIdOfToken } from "./ids";
 
@@ -53,7 +54,8 @@ export class Workspace extends DurableObject<Env> {
   private readonly w: Parts;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    // The benchmark counts this object's calls to others (BENCH_PROBES=1 only; otherwise the env itself).
+    super(ctx, (env = countedEnv(env, "Workspace")));
     this.w = assemble(ctx, env);
     const migrations = new SQLSchemaMigrations({ doStorage: ctx.storage, migrations: workspaceMigrations });
     void ctx.blockConcurrencyWhile(async () => {

@@ -1,0 +1,337 @@
+/**
+ * Many numbers, nothing global (issue #21): `npm run bench:scale` (`-- --smoke` for a tiny run). In one local runtime:
+ * WORKSPACES companies × NUMBERS_EACH numbers, two agents per company with a socket on each of their numbers;
+ * every quiet number receives customers at QUIET_RATE messages/s (new customers, so each message is a new
+ * conversation routed to an agent); one hot number receives a campaign's status flood (HOT_STATUSES_PER_S, in POSTs
+ * of 1–50 statuses, most small). It reports the quiet numbers' end-to-end latency (webhook → assignee's socket)
+ * without and with the hot number, every call between objects per webhook, status POST, API request and sign-in
+ * (asserting none reaches the global Directory on the webhook path), and what one Workspace object and the Directory
+ * sustain under load. Writes bench/results/scale.json and the table docs/scale.md and the README quote.
+ * Traffic goes to 127.0.0.1 only, bounded in count and time.
+ */
+import { createHmac } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { resolve } from "node:path";
+import { execFileSync } from "node:child_process";
+import autocannon from "autocannon";
+import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const smoke = process.argv.includes("--smoke");
+const WORKSPACES = Number(process.env.WORKSPACES ?? (smoke ? 2 : 10));
+const NUMBERS_EACH = Number(process.env.NUMBERS_EACH ?? (smoke ? 3 : 10));
+const QUIET_RATE = Number(process.env.QUIET_RATE ?? 1);
+const HOT_STATUSES_PER_S = Number(process.env.HOT_STATUSES_PER_S ?? (smoke ? 100 : 500));
+const PHASE_SECONDS = smoke ? 4 : 20;
+const LOAD_SECONDS = smoke ? 2 : 8;
+const WARM_UP_SECONDS = smoke ? 1 : 5;
+const PASSWORD = "scale-password-1";
+
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+interface Company {
+  workspaceId: string;
+  adminToken: string;
+  agents: { id: string; token: string }[];
+  numbers: string[];
+}
+
+async function api<T>(stack: Stack, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const response = await fetch(`${stack.workerUrl}/api${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+function sign(body: string) {
+  return { "content-type": "application/json", "x-hub-signature-256": `sha256=${createHmac("sha256", secrets.WHATSAPP_APP_SECRET).update(body).digest("hex")}` };
+}
+
+let sequence = 0;
+function customerWebhook(numberId: string, phone: string) {
+  sequence++;
+  const body = JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [{ id: `w${numberId}`, changes: [{ field: "messages", value: {
+      messaging_product: "whatsapp",
+      metadata: { display_phone_number: numberId, phone_number_id: numberId },
+      contacts: [{ profile: { name: `客户 ${phone.slice(-4)}` }, wa_id: phone }],
+      messages: [{ from: phone, id: `wamid.SCALE${process.pid}x${sequence}`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "你好，请问订单什么时候发货？" } }],
+    } }] }],
+  });
+  return { body, headers: sign(body) };
+}
+
+/** Meta batches statuses under load: mostly one to a few per POST, sometimes up to 50. */
+function statusCount(): number {
+  const r = Math.random();
+  return r < 0.6 ? 1 : r < 0.85 ? 1 + Math.ceil(Math.random() * 4) : r < 0.97 ? 5 + Math.ceil(Math.random() * 15) : 20 + Math.ceil(Math.random() * 30);
+}
+
+function statusWebhook(numberId: string, count: number) {
+  const kinds = ["sent", "delivered", "read"];
+  const statuses = Array.from({ length: count }, () => {
+    sequence++;
+    return { id: `wamid.CAMPAIGN${process.pid}x${sequence}`, status: kinds[sequence % 3], timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: `8613${String(sequence).padStart(9, "0")}` };
+  });
+  const body = JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: `w${numberId}`, changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: numberId, phone_number_id: numberId }, statuses } }] }] });
+  return { body, headers: sign(body) };
+}
+
+async function setUp(stack: Stack): Promise<Company[]> {
+  const companies: Company[] = [];
+  for (let w = 0; w < WORKSPACES; w++) {
+    const email = `scale-admin-${w}@shop${w}.test`;
+    await api(stack, "POST", "/setup", secrets.SETUP_TOKEN, { workspaceName: `Shop ${w}`, admin: { name: `Admin ${w}`, email, password: PASSWORD } });
+    const { token: adminToken } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email, password: PASSWORD });
+    const agents: Company["agents"] = [];
+    for (let a = 0; a < 2; a++) {
+      const agentEmail = `scale-agent-${w}-${a}@shop${w}.test`;
+      const person = await api<{ id: string }>(stack, "POST", "/people", adminToken, { name: `Agent ${w}.${a}`, email: agentEmail, password: PASSWORD, role: "agent" });
+      const { token } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email: agentEmail, password: PASSWORD });
+      agents.push({ id: person.id, token });
+    }
+    const numbers: string[] = [];
+    for (let n = 0; n < NUMBERS_EACH; n++) {
+      const numberId = `1077${String(w).padStart(2, "0")}${String(n).padStart(3, "0")}`;
+      await stack.connectNumber(adminToken, { phoneNumberId: numberId, displayName: `Shop ${w} line ${n}`, memberIds: agents.map((a) => a.id) });
+      numbers.push(numberId);
+    }
+    companies.push({ workspaceId: adminToken.split(".")[0]!, adminToken, agents, numbers });
+  }
+  return companies;
+}
+
+/** Each agent's socket on each of their company's numbers; conversation events assigned to them are timed. */
+async function connectAgents(stack: Stack, companies: Company[], onAssigned: (numberId: string, phone: string) => void) {
+  const sockets: WebSocket[] = [];
+  for (const company of companies) {
+    for (const agent of company.agents) {
+      for (const numberId of company.numbers) {
+        const { ticket } = await api<{ ticket: string }>(stack, "POST", "/socket-ticket", agent.token, { phoneNumberId: numberId });
+        const socket = new WebSocket(`${stack.workerUrl.replace("http", "ws")}/api/numbers/${numberId}/socket?ticket=${ticket}`);
+        await new Promise((ready, fail) => ((socket.onopen = ready), (socket.onerror = fail)));
+        socket.onmessage = (message) => {
+          const event = JSON.parse(String(message.data));
+          if (event.type === "conversation" && event.conversation.assigneeId === agent.id) onAssigned(numberId, event.conversation.contact.waId);
+        };
+        sockets.push(socket);
+      }
+      await api(stack, "PUT", "/me/status", agent.token, { status: "available" });
+    }
+  }
+  return sockets;
+}
+
+async function callCounts(stack: Stack): Promise<Record<string, number>> {
+  return (await fetch(`${stack.workerUrl}/bench/calls`)).json() as Promise<Record<string, number>>;
+}
+async function resetCalls(stack: Stack) {
+  await fetch(`${stack.workerUrl}/bench/calls`, { method: "DELETE" });
+}
+
+/** Calls between objects per unit of work: `run` does `units` of it; counts are divided by that. */
+async function hopsPer(stack: Stack, units: number, run: () => Promise<void>) {
+  await resetCalls(stack);
+  await run();
+  await new Promise((r) => setTimeout(r, 300));
+  const counts = await callCounts(stack);
+  return Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, round(v / units, 2)]));
+}
+
+async function post(stack: Stack, message: { body: string; headers: Record<string, string> }) {
+  const response = await fetch(`${stack.workerUrl}/webhooks/whatsapp`, { method: "POST", headers: message.headers, body: message.body });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+}
+
+/** Quiet numbers at QUIET_RATE each for PHASE_SECONDS, the hot number flooded alongside when asked. */
+async function phase(stack: Stack, quiet: string[], hot: string | null, sentAt: Map<string, { numberId: string; at: number }>, latencies: Map<string, number[]>, seconds = PHASE_SECONDS) {
+  let customer = 0;
+  const prefix = `86${String(Math.floor(Math.random() * 90) + 10)}`;
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  const inflight: Promise<void>[] = [];
+  let statusesSent = 0;
+  const statusAcks: number[] = [];
+  // Customers: each quiet number at QUIET_RATE, offsets spread so the arrivals are even.
+  const interval = 1000 / (QUIET_RATE * quiet.length);
+  let nextCustomer = started;
+  let nextStatus = started;
+  while (performance.now() < end) {
+    const now = performance.now();
+    while (nextCustomer <= now) {
+      const numberId = quiet[customer % quiet.length]!;
+      const phone = `${prefix}${String(customer++).padStart(9, "0")}`;
+      sentAt.set(phone, { numberId, at: performance.now() });
+      latencies.set(numberId, latencies.get(numberId) ?? []);
+      inflight.push(post(stack, customerWebhook(numberId, phone)));
+      nextCustomer += interval;
+    }
+    if (hot) {
+      while (nextStatus <= now) {
+        const count = statusCount();
+        const t0 = performance.now();
+        inflight.push(post(stack, statusWebhook(hot, count)).then(() => void statusAcks.push(performance.now() - t0)));
+        statusesSent += count;
+        nextStatus += (1000 * count) / HOT_STATUSES_PER_S;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await Promise.all(inflight);
+  const deadline = Date.now() + 10_000;
+  while ([...latencies.values()].reduce((n, l) => n + l.length, 0) < customer && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const acks = statusAcks.sort((a, b) => a - b);
+  return { customers: customer, statusesSent, statusAckP99: acks.length ? round(percentile(acks, 99)) : null };
+}
+
+function summarise(latencies: Map<string, number[]>) {
+  const perNumber = [...latencies.values()].filter((l) => l.length > 0).map((l) => l.sort((a, b) => a - b));
+  const all = perNumber.flat().sort((a, b) => a - b);
+  const p50s = perNumber.map((l) => percentile(l, 50)).sort((a, b) => a - b);
+  const p99s = perNumber.map((l) => percentile(l, 99)).sort((a, b) => a - b);
+  return {
+    numbers: perNumber.length,
+    messages: all.length,
+    p50_ms: round(percentile(all, 50)),
+    p99_ms: round(percentile(all, 99)),
+    median_number_p50_ms: round(percentile(p50s, 50)),
+    worst_number_p99_ms: round(p99s[p99s.length - 1] ?? NaN),
+  };
+}
+
+async function throughput(stack: Stack, options: Partial<autocannon.Options>) {
+  const result = await autocannon({ url: stack.workerUrl, connections: 16, duration: LOAD_SECONDS, timeout: 10, ...options });
+  return { per_s: round(result.requests.average), p99_ms: result.latency.p99, non2xx: result.non2xx };
+}
+
+const stack = await startStack({ seed: false });
+try {
+  console.log(`scale${smoke ? " (smoke)" : ""}: ${WORKSPACES} workspaces × ${NUMBERS_EACH} numbers…`);
+  const companies = await setUp(stack);
+  const allNumbers = companies.flatMap((c) => c.numbers);
+  const hot = allNumbers[0]!;
+  const quiet = allNumbers.slice(1);
+  const sentAt = new Map<string, { numberId: string; at: number }>();
+  let latencies = new Map<string, number[]>();
+  const sockets = await connectAgents(stack, companies, (_numberId, phone) => {
+    const sent = sentAt.get(phone);
+    if (!sent) return;
+    sentAt.delete(phone);
+    latencies.get(sent.numberId)?.push(performance.now() - sent.at);
+  });
+
+  // The hops: per customer webhook, per status POST, per API request, per sign-in.
+  console.log("scale: calls between objects…");
+  const calibration = 50;
+  const hops = {
+    customer_webhook: await hopsPer(stack, calibration, async () => {
+      for (let i = 0; i < calibration; i++) await post(stack, customerWebhook(quiet[i % quiet.length]!, `8699${String(i).padStart(9, "0")}`));
+    }),
+    status_post: await hopsPer(stack, calibration, async () => {
+      for (let i = 0; i < calibration; i++) await post(stack, statusWebhook(hot, 5));
+    }),
+    api_list_conversations: await hopsPer(stack, calibration, async () => {
+      const company = companies[0]!;
+      for (let i = 0; i < calibration; i++) await api(stack, "GET", `/numbers/${company.numbers[1]}/conversations?view=all`, company.adminToken);
+    }),
+    sign_in: await hopsPer(stack, 10, async () => {
+      for (let i = 0; i < 10; i++) await api(stack, "POST", "/sessions", null, { email: "scale-agent-0-0@shop0.test", password: PASSWORD });
+    }),
+  };
+  const webhookDirectoryCalls = Object.entries(hops.customer_webhook).concat(Object.entries(hops.status_post)).filter(([k]) => k.includes("DIRECTORY"));
+  if (webhookDirectoryCalls.length > 0) throw new Error(`the webhook path called the Directory: ${JSON.stringify(webhookDirectoryCalls)}`);
+
+  // Warm-up, not measured: every number's object has compiled its statements and met its agents' sockets.
+  console.log("scale: warming up…");
+  await phase(stack, quiet, null, sentAt, latencies, WARM_UP_SECONDS);
+  sentAt.clear();
+  latencies = new Map();
+  console.log(`scale: ${quiet.length} quiet numbers at ${QUIET_RATE}/s each, ${PHASE_SECONDS} s…`);
+  const quietRun = await phase(stack, quiet, null, sentAt, latencies);
+  const without = summarise(latencies);
+  latencies = new Map();
+  console.log(`scale: the same with ${hot} flooded at ${HOT_STATUSES_PER_S} statuses/s…`);
+  const floodRun = await phase(stack, quiet, hot, sentAt, latencies);
+  const withHot = summarise(latencies);
+  sockets.forEach((s) => s.close());
+
+  console.log("scale: one Workspace object and the Directory under load…");
+  const company = companies[1] ?? companies[0]!;
+  const workspaceLoad = await throughput(stack, { requests: [{ method: "GET", path: "/api/me", headers: { authorization: `Bearer ${company.adminToken}` } }] });
+  const signInBody = JSON.stringify({ email: "scale-agent-0-1@shop0.test", password: PASSWORD });
+  const signIns = await throughput(stack, { requests: [{ method: "POST", path: "/api/sessions", headers: { "content-type": "application/json" }, body: signInBody }] });
+  // An address no company has: the Directory alone answers (and counts the failed attempt), no password is hashed.
+  const strangerBody = JSON.stringify({ email: "nobody@nowhere.test", password: PASSWORD });
+  const directoryOnly = await throughput(stack, { requests: [{ method: "POST", path: "/api/sessions", headers: { "content-type": "application/json" }, body: strangerBody }] });
+  const health = await throughput(stack, { requests: [{ method: "GET", path: "/health" }] });
+
+  const results = {
+    numbers: allNumbers.length,
+    workspaces: WORKSPACES,
+    agents: WORKSPACES * 2,
+    sockets: sockets.length,
+    quiet_rate_per_number: QUIET_RATE,
+    hot_statuses_per_s: HOT_STATUSES_PER_S,
+    phase_seconds: PHASE_SECONDS,
+    quiet_without_hot: { ...without, offered: quietRun.customers },
+    quiet_with_hot: { ...withHot, offered: floodRun.customers, statuses_sent: floodRun.statusesSent, status_ack_p99_ms: floodRun.statusAckP99 },
+    hops,
+    workspace_api_per_s: workspaceLoad,
+    directory_sign_ins_per_s: signIns,
+    directory_lookups_per_s: directoryOnly,
+    health_per_s: health,
+    meta: {
+      date: new Date().toISOString(),
+      commit: execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim(),
+      cpu: cpus()[0]?.model ?? "unknown",
+      cores: cpus().length,
+      smoke,
+    },
+  };
+  mkdirSync(resolve(root, "bench/results"), { recursive: true });
+  writeFileSync(resolve(root, `bench/results/${smoke ? "scale-smoke" : "scale"}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  const table = scaleTable(results);
+  if (!smoke) {
+    for (const file of ["docs/scale.md", "README.md"]) {
+      const path = resolve(root, file);
+      const text = readFileSync(path, "utf8");
+      writeFileSync(path, text.replace(/<!-- scale:start -->[\s\S]*<!-- scale:end -->/, `<!-- scale:start -->\n${table}<!-- scale:end -->`));
+    }
+  }
+  console.log(table);
+} finally {
+  await stack.dispose();
+}
+
+function scaleTable(r: any): string {
+  const hopRows = Object.entries(r.hops as Record<string, Record<string, number>>).map(
+    ([kind, calls]) => `| ${kind.replaceAll("_", " ")} | ${Object.entries(calls).map(([k, v]) => `${k}: ${v}`).join("; ") || "none"} |`,
+  );
+  return [
+    `Measured ${r.meta.date} on ${r.meta.cpu} (${r.meta.cores} cores), commit ${r.meta.commit}, with \`npm run bench:scale\`: ${r.numbers} numbers in ${r.workspaces} workspaces, ${r.agents} agents holding ${r.sockets} sockets; ${r.numbers - 1} quiet numbers at ${r.quiet_rate_per_number} new customer/s each, ${r.phase_seconds} s per phase.`,
+    "",
+    "| quiet numbers, webhook → assignee's socket | messages | p50 | p99 | median number's p50 | worst number's p99 |",
+    "|---|---|---|---|---|---|",
+    `| without the hot number | ${r.quiet_without_hot.messages} | ${r.quiet_without_hot.p50_ms} ms | ${r.quiet_without_hot.p99_ms} ms | ${r.quiet_without_hot.median_number_p50_ms} ms | ${r.quiet_without_hot.worst_number_p99_ms} ms |`,
+    `| with one number flooded at ${r.hot_statuses_per_s} statuses/s (status POST ack p99 ${r.quiet_with_hot.status_ack_p99_ms} ms) | ${r.quiet_with_hot.messages} | ${r.quiet_with_hot.p50_ms} ms | ${r.quiet_with_hot.p99_ms} ms | ${r.quiet_with_hot.median_number_p50_ms} ms | ${r.quiet_with_hot.worst_number_p99_ms} ms |`,
+    "",
+    "| calls between objects, per | caller → object.method: calls |",
+    "|---|---|",
+    ...hopRows,
+    "",
+    "| shared object under load (16 connections) | sustained | p99 |",
+    "|---|---|---|",
+    `| one Workspace: \`GET /api/me\` (the session checked in the company's object) | ${r.workspace_api_per_s.per_s}/s | ${r.workspace_api_per_s.p99_ms} ms |`,
+    `| sign-ins: \`POST /api/sessions\` (the Directory finds the company, the Workspace checks the password) | ${r.directory_sign_ins_per_s.per_s}/s | ${r.directory_sign_ins_per_s.p99_ms} ms |`,
+    `| the Directory alone: sign-ins for an address no company has (401, the attempt counted) | ${r.directory_lookups_per_s.per_s}/s | ${r.directory_lookups_per_s.p99_ms} ms |`,
+    `| the runtime's \`GET /health\`, same generator | ${r.health_per_s.per_s}/s | ${r.health_per_s.p99_ms} ms |`,
+    "",
+  ].join("\n");
+}
