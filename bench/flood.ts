@@ -13,13 +13,13 @@
  *   of the runtime's processes before, during and after.
  */
 import { spawn } from "node:child_process";
-import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { demoNumber } from "../simulator/server.ts";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
 import type { FloodJob, FloodLoadResult } from "./flood-load.ts";
+import { api, customerWebhook, percentile, round } from "./harness.ts";
 import { runtimePids, runtimeRssKb } from "./soak.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -71,38 +71,10 @@ const ACK_P99_LIMIT_MS = 250;
 /** A capacity step must be applied, not only acknowledged: the lane drains within this after the step. */
 const DRAIN_LIMIT_MS = 5_000;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function api<T>(stack: Stack, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const response = await fetch(`${stack.workerUrl}/api${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-let sequence = 0;
-/** A real text-message webhook (pywa's fixture) from a customer, signed like Meta signs it. */
-function customerWebhook(customer: string): { body: string; headers: Record<string, string> } {
-  sequence++;
-  const payload = JSON.parse(readFileSync(resolve(root, "test/fixtures/whatsapp/pywa__message__text.json"), "utf8"));
-  const value = payload.entry[0].changes[0].value;
-  value.metadata.phone_number_id = NUMBER;
-  value.contacts[0].wa_id = customer;
-  value.contacts[0].profile.name = `客户 ${customer.slice(-4)}`;
-  delete value.contacts[0].user_id;
-  value.messages[0].from = customer;
-  value.messages[0].id = `wamid.FLOOD${process.pid}x${sequence}`;
-  value.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
-  value.messages[0].text.body = "你好，我的快递到哪了？";
-  const body = JSON.stringify(payload);
-  const signature = createHmac("sha256", secrets.WHATSAPP_APP_SECRET).update(body).digest("hex");
-  return { body, headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${signature}` } };
-}
+/** A customer's text to the flooded number, signed like Meta signs it. */
+const customerText = (customer: string) => customerWebhook(NUMBER, customer, "你好，我的快递到哪了？", "FLOOD");
 
 interface Tally {
   applied: number;
@@ -239,7 +211,7 @@ export async function flood(smoke: boolean) {
         if (wait > 1) await sleep(wait);
         const phone = `86150${String(customerCount++).padStart(8, "0")}`;
         phones.push(phone);
-        const { body, headers } = customerWebhook(phone);
+        const { body, headers } = customerText(phone);
         writtenAt.set(phone, performance.now());
         inflight.push(fetch(`${stack.workerUrl}/webhooks/whatsapp`, { method: "POST", headers, body }).then((r) => r.arrayBuffer()));
       }

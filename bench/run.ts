@@ -6,7 +6,6 @@
  * load generator, in the same run, because absolute numbers drift on a shared 2-core machine.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { createHmac } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
@@ -15,7 +14,8 @@ import autocannon from "autocannon";
 import { DEMO_PASSWORD, demoWorkspace } from "../scripts/demo-data.ts";
 import { describeViolations, metaConformance } from "../simulator/graph.ts";
 import { EXTENSION_ID, launchWithExtension, openSidePanel, signIn } from "../test/e2e/browser.ts";
-import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
+import { startStack, type Stack } from "../test/e2e/stack.ts";
+import { api, customerWebhook, percentile, round } from "./harness.ts";
 import { moveWorkspace } from "./archive.ts";
 import { flood } from "./flood.ts";
 import { soak } from "./soak.ts";
@@ -46,42 +46,14 @@ function bounded<T>(name: string, work: Promise<T>, limitMs = SECTION_TIMEOUT_MS
   ]);
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const round = (n: number, digits = 1) => Number(n.toFixed(digits));
-
 let sequence = 0;
-/** A real text-message webhook (pywa's fixture) from a new customer, signed like Meta signs it. */
-function webhook(customer: string, toNumber: string = phoneNumberId): { body: string; headers: Record<string, string> } {
-  sequence++;
-  const payload = JSON.parse(readFileSync(resolve(root, "test/fixtures/whatsapp/pywa__message__text.json"), "utf8"));
-  const value = payload.entry[0].changes[0].value;
-  value.metadata.phone_number_id = toNumber;
-  value.contacts[0].wa_id = customer;
-  value.contacts[0].profile.name = `客户 ${customer.slice(-4)}`;
-  delete value.contacts[0].user_id;
-  value.messages[0].from = customer;
-  value.messages[0].id = `wamid.BENCH${process.pid}x${sequence}`;
-  value.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
-  value.messages[0].text.body = "你好，请问订单什么时候发货？";
-  const body = JSON.stringify(payload);
-  const signature = createHmac("sha256", secrets.WHATSAPP_APP_SECRET).update(body).digest("hex");
-  return { body, headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${signature}` } };
-}
+/** A new customer's text to the demo number (or `toNumber`), signed like Meta signs it. */
+const webhook = (customer: string, toNumber: string = phoneNumberId) => (sequence++, customerWebhook(toNumber, customer, "你好，请问订单什么时候发货？"));
 
 async function load(url: string, options: Partial<autocannon.Options> & { amount: number }) {
   const result = await autocannon({ url, connections: size.connections, timeout: 10, ...options });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   return result;
-}
-
-async function api<T>(stack: Stack, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const response = await fetch(`${stack.workerUrl}/api${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
 }
 
 /** Signed webhooks, each from a new customer, at `path` (the real route or a floor probe) as fast as they are answered, or at `rate`. */

@@ -9,13 +9,13 @@
  * sustain under load. Writes bench/results/scale.json and the table docs/scale.md and the README quote.
  * Traffic goes to 127.0.0.1 only, bounded in count and time.
  */
-import { createHmac } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { execFileSync } from "node:child_process";
 import autocannon from "autocannon";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
+import { api, customerWebhook, percentile, round, signedHeaders } from "./harness.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const smoke = process.argv.includes("--smoke");
@@ -28,8 +28,6 @@ const LOAD_SECONDS = smoke ? 2 : 8;
 const WARM_UP_SECONDS = smoke ? 1 : 5;
 const PASSWORD = "scale-password-1";
 
-const round = (n: number, digits = 1) => Number(n.toFixed(digits));
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 interface Company {
   workspaceId: string;
@@ -38,34 +36,8 @@ interface Company {
   numbers: string[];
 }
 
-async function api<T>(stack: Stack, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const response = await fetch(`${stack.workerUrl}/api${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-function sign(body: string) {
-  return { "content-type": "application/json", "x-hub-signature-256": `sha256=${createHmac("sha256", secrets.WHATSAPP_APP_SECRET).update(body).digest("hex")}` };
-}
-
 let sequence = 0;
-function customerWebhook(numberId: string, phone: string) {
-  sequence++;
-  const body = JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [{ id: `w${numberId}`, changes: [{ field: "messages", value: {
-      messaging_product: "whatsapp",
-      metadata: { display_phone_number: numberId, phone_number_id: numberId },
-      contacts: [{ profile: { name: `客户 ${phone.slice(-4)}` }, wa_id: phone }],
-      messages: [{ from: phone, id: `wamid.SCALE${process.pid}x${sequence}`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "你好，请问订单什么时候发货？" } }],
-    } }] }],
-  });
-  return { body, headers: sign(body) };
-}
+const customerText = (numberId: string, phone: string) => customerWebhook(numberId, phone, "你好，请问订单什么时候发货？", "SCALE");
 
 /** Meta batches statuses under load: mostly one to a few per POST, sometimes up to 50. */
 function statusCount(): number {
@@ -80,7 +52,7 @@ function statusWebhook(numberId: string, count: number) {
     return { id: `wamid.CAMPAIGN${process.pid}x${sequence}`, status: kinds[sequence % 3], timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: `8613${String(sequence).padStart(9, "0")}` };
   });
   const body = JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: `w${numberId}`, changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: numberId, phone_number_id: numberId }, statuses } }] }] });
-  return { body, headers: sign(body) };
+  return { body, headers: signedHeaders(body) };
 }
 
 async function setUp(stack: Stack): Promise<Company[]> {
@@ -170,7 +142,7 @@ async function phase(stack: Stack, quiet: string[], hot: string | null, sentAt: 
       const phone = `${prefix}${String(customer++).padStart(9, "0")}`;
       sentAt.set(phone, { numberId, at: performance.now() });
       latencies.set(numberId, latencies.get(numberId) ?? []);
-      inflight.push(post(stack, customerWebhook(numberId, phone)));
+      inflight.push(post(stack, customerText(numberId, phone)));
       nextCustomer += interval;
     }
     if (hot) {
@@ -232,7 +204,7 @@ try {
   const calibration = 50;
   const hops = {
     customer_webhook: await hopsPer(stack, calibration, async () => {
-      for (let i = 0; i < calibration; i++) await post(stack, customerWebhook(quiet[i % quiet.length]!, `8699${String(i).padStart(9, "0")}`));
+      for (let i = 0; i < calibration; i++) await post(stack, customerText(quiet[i % quiet.length]!, `8699${String(i).padStart(9, "0")}`));
     }),
     status_post: await hopsPer(stack, calibration, async () => {
       for (let i = 0; i < calibration; i++) await post(stack, statusWebhook(hot, 5));

@@ -17,7 +17,8 @@ import { unreadableListSchema } from "../../shared/unreadable";
 import { webhookPayloadSchema } from "../../shared/webhook";
 import type { Principal } from "../../worker/lib/result";
 import { CONVERSATION_SELECT, toConversation, toMessage } from "../../worker/number-inbox/rows";
-import { MAX_WEBHOOK_BYTES, MAX_WEBHOOK_DEPTH } from "../../worker/webhook/routes";
+import { MAX_WEBHOOK_DEPTH } from "../../worker/webhook/routes";
+import { MAX_WEBHOOK_BYTES } from "../../worker/webhook/signed-body";
 import {
   api,
   BASE,

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../api/context";
 import { errorResponse } from "../lib/errors";
-import { hasValidSignature } from "../webhook/signature";
+import { readSignedJson } from "../webhook/signed-body";
 import { callCounts, resetCallCounts } from "./call-count";
 
 type Floor = "rpc" | "insert";
@@ -31,16 +31,9 @@ export const benchProbeRoutes = new Hono<AppEnv>()
     return c.json({ reset: true });
   })
   .post("/floor/:floor{rpc|insert}", async (c) => {
-  const raw = await c.req.arrayBuffer();
-  if (!(await hasValidSignature(raw, c.req.header("x-hub-signature-256"), c.env.WHATSAPP_APP_SECRET))) {
-    return errorResponse(c, 401, "X-Hub-Signature-256 is missing or does not match the body");
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(raw));
-  } catch {
-    return errorResponse(c, 400, "body is not valid JSON");
-  }
+  const read = await readSignedJson(c);
+  if ("refused" in read) return read.refused;
+  const { json } = read;
   const { phoneNumberId, wamid } = firstMessage(json);
   const floor = c.req.param("floor") as Floor;
   const object = c.env.BENCH_FLOOR.getByName(phoneNumberId);

@@ -3,7 +3,7 @@ import { webhookPayloadSchema } from "../../shared/webhook";
 import type { AppEnv } from "../api/context";
 import { describeZodError, errorResponse } from "../lib/errors";
 import { nestsDeeperThan } from "../lib/json-depth";
-import { hasValidSignature } from "./signature";
+import { readSignedJson } from "./signed-body";
 import { splitByNumber, type OtherChange } from "./split";
 import { enqueueStatuses } from "../status-lane/producer";
 import type { Env } from "../env";
@@ -21,9 +21,6 @@ async function recordOtherChanges(env: Env, changes: OtherChange[]): Promise<voi
   await Promise.all([...byWorkspace].map(([id, list]) => env.WORKSPACE.getByName(id).recordEvents(list)));
 }
 
-/** Meta's documented maximum webhook payload. */
-export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
-
 /** Meta's payloads nest about ten levels; far deeper JSON cannot be handed to a number's object (see nestsDeeperThan). */
 export const MAX_WEBHOOK_DEPTH = 64;
 
@@ -39,19 +36,9 @@ export const webhookRoutes = new Hono<AppEnv>()
     return c.text("verification refused: hub.mode must be subscribe and hub.verify_token must match", 403);
   })
   .post("/whatsapp", async (c) => {
-    const declared = Number(c.req.header("content-length") ?? 0);
-    if (declared > MAX_WEBHOOK_BYTES) return errorResponse(c, 413, "webhook body is larger than Meta's 3 MB maximum");
-    const raw = await c.req.arrayBuffer();
-    if (raw.byteLength > MAX_WEBHOOK_BYTES) return errorResponse(c, 413, "webhook body is larger than Meta's 3 MB maximum");
-    if (!(await hasValidSignature(raw, c.req.header("x-hub-signature-256"), c.env.WHATSAPP_APP_SECRET))) {
-      return errorResponse(c, 401, "X-Hub-Signature-256 is missing or does not match the body");
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(raw));
-    } catch {
-      return errorResponse(c, 400, "body is not valid JSON");
-    }
+    const read = await readSignedJson(c);
+    if ("refused" in read) return read.refused;
+    const { json } = read;
     if (nestsDeeperThan(json, MAX_WEBHOOK_DEPTH)) return errorResponse(c, 400, `not a WhatsApp webhook: the JSON nests deeper than ${MAX_WEBHOOK_DEPTH} levels`);
     const parsed = webhookPayloadSchema.safeParse(json);
     if (!parsed.success) return errorResponse(c, 400, `not a WhatsApp webhook: ${describeZodError(parsed.error)}`);
