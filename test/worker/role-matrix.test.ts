@@ -49,6 +49,8 @@ const MATRIX: Record<string, Gate> = {
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/claim": "agent",
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/snooze": "agent",
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/transfer": "agent",
+  "POST /numbers/{phoneNumberId}/conversations/bulk": "agent",
+  "POST /numbers/{phoneNumberId}/conversations/bulk/{undoId}/undo": "agent",
   "DELETE /sessions/current": "agent",
 
   "GET /events": "supervisor",

@@ -11,6 +11,7 @@ import {
 } from "../../shared/inbox";
 import { socketTicketRequestSchema, socketTicketSchema, workspaceEventSchema } from "../../shared/people";
 import { transferRequestSchema } from "../../shared/routing";
+import { bulkRequestSchema, bulkResultSchema, bulkUndoResultSchema } from "../../shared/bulk";
 import { conversationSchema } from "../../shared/inbox";
 import { errorResponse, refusalResponse, respond } from "../lib/errors";
 import { CURSOR_PATTERN } from "../number-inbox/conversation-views";
@@ -172,7 +173,38 @@ const transfer = createRoute({
   responses: jsonResponses(conversationSchema, "The conversation after the transfer"),
 });
 
+const bulk = createRoute({
+  method: "post",
+  path: "/numbers/{phoneNumberId}/conversations/bulk",
+  summary: "Assign, transfer, tag, mark pending or resolve up to 200 conversations in one step",
+  description:
+    "Each conversation is done or refused by exactly the rules of the single action, and reported in the order given " +
+    "(refusals carry the single action's code and English message). The undoId undoes what was done, for the same person, until undoUntil.",
+  security: bearer,
+  middleware: [requireSession] as const,
+  request: { params: numberParams, ...jsonBody(bulkRequestSchema) },
+  responses: jsonResponses(bulkResultSchema, "What was done and refused, per conversation, and the undo"),
+});
+
+const bulkUndo = createRoute({
+  method: "post",
+  path: "/numbers/{phoneNumberId}/conversations/bulk/{undoId}/undo",
+  summary: "Undo a bulk action: each conversation back as it was, unless someone changed it since",
+  security: bearer,
+  middleware: [requireSession] as const,
+  request: { params: numberParams.extend({ undoId: z.uuid("undoId must be the undoId a bulk action returned") }) },
+  responses: jsonResponses(bulkUndoResultSchema, "What was put back and what was left, per conversation"),
+});
+
 export const conversationRoutes = apiRouter()
+  .openapi(bulk, async (c) => {
+    const { phoneNumberId } = c.req.valid("param");
+    return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).bulk(c.get("principal"), c.req.valid("json")));
+  })
+  .openapi(bulkUndo, async (c) => {
+    const { phoneNumberId, undoId } = c.req.valid("param");
+    return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).undoBulk(c.get("principal"), undoId));
+  })
   .openapi(resolve, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");
     const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).resolve(c.get("principal"), conversationId);

@@ -36,6 +36,8 @@ export const numberPolicy: ArchivePolicy = {
   skip: new Set([
     // Who works on the number, their presence and load: pushed by the workspace and recomputed from conversations.
     "members",
+    // A bulk action's undo lives seconds and belongs to the session that acted.
+    "bulk_undo",
   ]),
   scrub: {
     // The pushed configuration (it holds the sealed token); the workspace pushes it again after the import.

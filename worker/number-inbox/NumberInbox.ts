@@ -4,6 +4,7 @@ import type { NumberBoard, NumberReportData } from "../../shared/analytics";
 import type { ContactProfile } from "../../shared/catalog";
 import type { UnreadableDelivery, UnreadableList } from "../../shared/unreadable";
 import type { FloorWaiting } from "../../shared/floor";
+import type { BulkRequest, BulkResult, BulkUndoResult } from "../../shared/bulk";
 import type { Conversation, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
 import type { AgentStatus, Role } from "../../shared/people";
 import type { NumberAgent, TransferRequest } from "../../shared/routing";
@@ -18,6 +19,7 @@ import { Assignment } from "./assignment";
 import { AutoReplies } from "./auto-replies";
 import { AutomaticMessages } from "./automatic-messages";
 import { Board } from "./board";
+import { Bulk } from "./bulk";
 import { Contacts } from "./contacts";
 import { Clock, inboxContext } from "./context";
 import type { ConversationView } from "./conversation-views";
@@ -75,6 +77,7 @@ export class NumberInbox extends DurableObject<Env> {
   private readonly survey: Survey;
   private readonly autoReplies: AutoReplies;
   private readonly lifecycle: Lifecycle;
+  private readonly bulkActions: Bulk;
   private readonly inbound: Inbound;
   private readonly views: Views;
   private readonly finder: Search;
@@ -105,7 +108,8 @@ export class NumberInbox extends DurableObject<Env> {
     const automatic = new AutomaticMessages(settings, conversations, messages, contacts, outbox, health, board, pushes);
     const survey = (this.survey = new Survey(c, settings, automatic, activity, board));
     this.autoReplies = new AutoReplies(c, settings, conversations, automatic, survey, assignment, roster, activity, board, pushes);
-    this.lifecycle = new Lifecycle(c, access, conversations, roster, assignment, survey, activity, board, pushes);
+    const lifecycle = (this.lifecycle = new Lifecycle(c, access, conversations, roster, assignment, survey, activity, board, pushes));
+    this.bulkActions = new Bulk(c, conversations, contacts, assignment, lifecycle);
     this.inbound = new Inbound(c, settings, contacts, conversations, messages, roster, survey, activity, board, pushes, unreadable, health);
     this.views = new Views(settings, access, conversations, messages, pushes);
     this.finder = new Search(access, contacts, conversations, messages);
@@ -321,6 +325,27 @@ export class NumberInbox extends DurableObject<Env> {
     if (!snoozed.ok) return snoozed;
     await this.scheduleAlarm();
     return ok(this.conversations.byId(snoozed.value));
+  }
+
+  /**
+   * One action on many conversations (assign, transfer, tag, pending, resolve), each by the single action's rules,
+   * in one step with its undo record: per conversation done or refused with a code.
+   */
+  async bulk(viewer: Principal, request: BulkRequest): Promise<Result<BulkResult>> {
+    return this.forOwner(viewer, async () => {
+      const result = this.pushes.collect(() => this.ctx.storage.transactionSync(() => this.bulkActions.run(viewer, request)));
+      await this.scheduleAlarm();
+      return ok(result);
+    });
+  }
+
+  /** Undoes a bulk action for whoever did it, within its window; conversations changed since are left alone. */
+  async undoBulk(viewer: Principal, undoId: string): Promise<Result<BulkUndoResult>> {
+    return this.forOwner(viewer, async () => {
+      const result = this.pushes.collect(() => this.ctx.storage.transactionSync(() => this.bulkActions.undo(viewer, undoId)));
+      await this.scheduleAlarm();
+      return result;
+    });
   }
 
   // ---- who has what: routing, the queue, the floor ----

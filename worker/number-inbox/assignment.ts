@@ -267,16 +267,44 @@ export class Assignment {
   claim(viewer: Principal, conversationId: string): Result<Conversation> {
     const id = Number(conversationId);
     const row = this.conversations.find(id);
-    if (!row) return refuse(404, `conversation ${conversationId} does not exist on this number`);
-    if (!seesEverything(viewer) && !this.settings.config().routing.agentsSeeQueue) return refuse(403, "on this number only supervisors take from the queue");
+    if (!row) return refuse(404, `conversation ${conversationId} does not exist on this number`, "conversation_not_found");
+    if (!seesEverything(viewer) && !this.settings.config().routing.agentsSeeQueue) return refuse(403, "on this number only supervisors take from the queue", "queue_supervisors_only");
     if (row.assignee_id !== null) {
       const owner = row.assignee_id === viewer.personId ? "you" : this.roster.nameOf(row.assignee_id as string);
-      return refuse(409, `already taken by ${owner}`);
+      return row.assignee_id === viewer.personId ? refuse(409, "already taken by you", "already_yours") : refuse(409, `already taken by ${owner}`, "taken", { name: owner });
     }
-    if (row.status !== "open") return refuse(409, "this conversation is resolved");
-    if (!this.roster.row(viewer.personId)) return refuse(403, "you do not work on this number");
+    if (row.status !== "open") return refuse(409, "this conversation is resolved", "resolved");
+    if (!this.roster.row(viewer.personId)) return refuse(403, "you do not work on this number", "not_member");
     this.assign(id, viewer.personId, { kind: "claimed" }, { actorId: viewer.personId, leftQueue: true });
     return ok(this.conversations.byId(id));
+  }
+
+  /**
+   * An undo of a bulk assign or transfer: the conversation goes back to whoever had it (a transfer back, by the
+   * person undoing), or back to the queue, with the team it waited for. The queue is not drained here: what was
+   * waiting before waits again, as it did.
+   */
+  restore(viewer: Principal, conversationId: number, before: { assigneeId: string | null; teamId: string | null; queuedAt: number | null }): void {
+    const now = this.ctx.now();
+    if (before.assigneeId) {
+      this.assign(conversationId, before.assigneeId, { kind: "transfer", by: viewer.personId }, { actorId: viewer.personId, transfer: true });
+      if (before.teamId) this.ctx.sql.exec("UPDATE conversations SET team_id = ? WHERE id = ?", before.teamId, conversationId);
+      return;
+    }
+    const previous = this.conversations.assigneeOf(conversationId);
+    this.ctx.sql.exec(
+      "UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, team_id = ?, queued_at = ? WHERE id = ?",
+      before.teamId,
+      before.queuedAt ?? now,
+      conversationId,
+    );
+    if (previous) {
+      this.roster.refresh([previous]);
+      this.pushes.load([previous]);
+      this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue");
+    }
+    this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: viewer.personId, reason: "undone", note: null });
+    this.pushes.conversation(conversationId, previous ? [previous] : []);
   }
 
   transfer(viewer: Principal, conversationId: string, request: TransferRequest): Result<Conversation> {
@@ -284,25 +312,26 @@ export class Assignment {
     if (!conversation.ok) return conversation;
     const c = conversation.value;
     const supervisor = seesEverything(viewer);
-    if (!supervisor && c.assignee_id !== viewer.personId) return refuse(403, "only the assigned agent or a supervisor can transfer this conversation");
-    if (request.force && !supervisor) return refuse(403, "only a supervisor can force a transfer to someone who cannot take it");
-    if (c.status !== "open") return refuse(409, "reopen the conversation before transferring it");
+    if (!supervisor && c.assignee_id !== viewer.personId) return refuse(403, "only the assigned agent or a supervisor can transfer this conversation", "not_assignee");
+    if (request.force && !supervisor) return refuse(403, "only a supervisor can force a transfer to someone who cannot take it", "force_supervisors_only");
+    if (c.status !== "open") return refuse(409, "reopen the conversation before transferring it", "not_open");
     const id = Number(conversationId);
     const now = this.ctx.now();
     const note = request.note ?? null;
 
     if (request.toAgentId) {
       const target = this.roster.facts({ everyone: true }).find((m) => m.id === request.toAgentId);
-      if (!target) return refuse(422, `toAgentId: ${request.toAgentId} does not work on this number`);
-      if (target.id === c.assignee_id) return refuse(409, "the conversation is already theirs");
+      if (!target) return refuse(422, `toAgentId: ${request.toAgentId} does not work on this number`, "unknown_agent");
+      if (target.id === c.assignee_id) return refuse(409, "the conversation is already theirs", "already_theirs");
       if (!isRoutable(target) && !request.force) {
         const why = !target.available ? "is Away" : !target.present ? "is offline" : "is at capacity";
-        return refuse(409, `${this.roster.nameOf(target.id)} ${why}; pick someone Available${supervisor ? " or force it" : ""}`);
+        const code = !target.available ? "target_away" : !target.present ? "target_offline" : "target_full";
+        return refuse(409, `${this.roster.nameOf(target.id)} ${why}; pick someone Available${supervisor ? " or force it" : ""}`, code, { name: this.roster.nameOf(target.id) });
       }
       this.assign(id, target.id, { kind: "transfer", by: viewer.personId }, { actorId: viewer.personId, note, transfer: true });
     } else {
       const team = this.settings.config().teams.find((t) => t.id === request.toTeamId);
-      if (!team) return refuse(422, `toTeamId: no team ${request.toTeamId} works on this number`);
+      if (!team) return refuse(422, `toTeamId: no team ${request.toTeamId} works on this number`, "unknown_team");
       this.ctx.sql.exec("UPDATE conversations SET team_id = ? WHERE id = ?", team.id, id);
       const agentId = this.route(id, {
         now,

@@ -31,8 +31,8 @@ export class Lifecycle {
   resolve(viewer: Principal, conversationId: string): Result<number> {
     const conversation = this.access.conversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
-    if (!this.access.mayReply(viewer, conversation.value)) return refuse(403, "only the assigned agent or a supervisor can resolve this conversation");
-    if (conversation.value.status === "resolved") return refuse(409, "this conversation is already resolved");
+    if (!this.access.mayReply(viewer, conversation.value)) return refuse(403, "only the assigned agent or a supervisor can resolve this conversation", "not_assignee");
+    if (conversation.value.status === "resolved") return refuse(409, "this conversation is already resolved", "already_resolved");
     const id = Number(conversationId);
     const now = this.ctx.now();
     const assignee = (conversation.value.assignee_id as string | null) ?? null;
@@ -51,7 +51,7 @@ export class Lifecycle {
   reopen(viewer: Principal, conversationId: string): Result<Conversation> {
     const conversation = this.access.conversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
-    if (conversation.value.status === "open") return refuse(409, "this conversation is already open");
+    if (conversation.value.status === "open") return refuse(409, "this conversation is already open", "already_open");
     const id = Number(conversationId);
     const assignee = (conversation.value.assignee_id as string | null) ?? null;
     this.conversations.reopen(id);
@@ -67,10 +67,10 @@ export class Lifecycle {
     const conversation = this.access.conversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const c = conversation.value;
-    if (!this.access.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can mark this conversation pending");
-    if (c.status === "resolved") return refuse(409, "reopen the conversation before marking it pending");
-    if (c.assignee_id === null) return refuse(409, "a conversation in the queue cannot be snoozed; assign it first");
-    if (until !== null && until <= this.ctx.now()) return refuse(400, "until: pick a time in the future");
+    if (!this.access.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can mark this conversation pending", "not_assignee");
+    if (c.status === "resolved") return refuse(409, "reopen the conversation before marking it pending", "resolved");
+    if (c.assignee_id === null) return refuse(409, "a conversation in the queue cannot be snoozed; assign it first", "queued");
+    if (until !== null && until <= this.ctx.now()) return refuse(400, "until: pick a time in the future", "until_past");
     const id = Number(conversationId);
     this.conversations.snooze(id, until);
     this.roster.refresh([c.assignee_id as string]);
@@ -83,6 +83,21 @@ export class Lifecycle {
     });
     this.pushes.conversation(id);
     this.assignment.drainQueue();
+    return ok(id);
+  }
+
+  /** An undo of "mark pending": open again with its agent, by the same rules as marking it pending. */
+  unsnooze(viewer: Principal, conversationId: string): Result<number> {
+    const conversation = this.access.conversation(viewer, conversationId);
+    if (!conversation.ok) return conversation;
+    if (!this.access.mayReply(viewer, conversation.value)) return refuse(403, "only the assigned agent or a supervisor can reopen this conversation", "not_assignee");
+    if (conversation.value.status !== "pending") return refuse(409, "this conversation is no longer pending", "changed_since");
+    const id = Number(conversationId);
+    const assignee = (conversation.value.assignee_id as string | null) ?? null;
+    this.conversations.wake(id);
+    if (assignee) this.roster.refresh([assignee]);
+    this.activity.add(id, { kind: "reopened", agentId: assignee, actorId: viewer.personId, reason: "undone", note: null });
+    this.pushes.conversation(id);
     return ok(id);
   }
 

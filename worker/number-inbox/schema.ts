@@ -379,4 +379,17 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
           AND (typeof(last_inbound_at) != 'integer' OR last_inbound_at < 1230768000000 OR last_inbound_at > CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000);
     `,
   },
+  {
+    idMonotonicInc: 15,
+    description: "a bulk action's undo, kept a few seconds for the person who acted (bulk.ts)",
+    sql: `
+      CREATE TABLE IF NOT EXISTS bulk_undo (
+        id TEXT PRIMARY KEY,
+        actor_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entries TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
