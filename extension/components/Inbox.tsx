@@ -19,6 +19,11 @@ import { ViewTabs } from "./ViewTabs";
 import { useState } from "preact/hooks";
 import type { ConversationView as InboxView } from "../../shared/inbox";
 import type { Team } from "../../shared/routing";
+import { conversationKey } from "../lib/views";
+import { onDemand } from "./on-demand";
+
+/** Loaded with the first selection: the panel's first load does not carry the bulk actions. */
+const BulkBar = onDemand(() => import("./bulk/BulkBar").then((m) => m.default));
 
 export function Inbox(props: {
   api: ApiClient;
@@ -56,6 +61,10 @@ export function Inbox(props: {
   const views: InboxView[] = supervisor ? ["mine", "unassigned", "all", "resolved"] : ["mine", "unassigned", "resolved"];
   const current = inbox.openConversation;
 
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  const [bulkActive, setBulkActive] = useState(false);
+  useEffect(() => setSelected(new Set()), [inbox.view]);
+  const picked = inbox.conversations.filter((c) => selected.has(conversationKey(c)));
   const [showKeys, setShowKeys] = useState(false);
   const [showSettings, setShowSettings] = useState(false);
   useEffect(() => {
@@ -74,6 +83,7 @@ export function Inbox(props: {
       else if (showSettings && !typing) setShowSettings(false);
       else if (transferring) setTransferring(false);
       else if (typing) target.blur();
+      else if (selected.size && !inbox.open) setSelected(new Set());
       else if (inbox.open) inbox.openOne(null);
       return;
     }
@@ -313,7 +323,22 @@ export function Inbox(props: {
             onLoadMore={() => void inbox.loadMore()}
             tags={catalog?.tags ?? []}
             numberNames={props.me.numbers.length > 1 ? Object.fromEntries(props.me.numbers.map((n) => [n.phoneNumberId, n.displayName])) : null}
+            selected={selected}
+            onSelect={setSelected}
           />
+          {(picked.length > 0 || bulkActive) && (
+            <BulkBar
+              api={props.api}
+              selected={picked}
+              agents={inbox.agents}
+              teams={teams}
+              tags={catalog?.tags ?? []}
+              me={{ id: props.me.agent.id, name: props.me.agent.name }}
+              supervisor={supervisor}
+              onClear={() => setSelected(new Set())}
+              onActive={setBulkActive}
+            />
+          )}
           </>
           )}
         </>
