@@ -4,12 +4,9 @@ import { t, type Locale } from "../lib/i18n";
 import { ConversationList } from "./ConversationList";
 import { ConversationView } from "./ConversationView";
 import { SettingsIcon } from "./icons";
-import { Settings } from "./Settings";
 import { StatusControl, type StatusChange } from "./StatusControl";
 import { StatusToggle } from "./StatusToggle";
 import { SearchResults } from "./SearchResults";
-import { ShortcutsHelp } from "./ShortcutsHelp";
-import { MyResponses } from "./MyResponses";
 import { pendingSearchItem } from "../lib/session-store";
 import { useEffect, useRef } from "preact/hooks";
 import { TransferDialog } from "./TransferDialog";
@@ -22,8 +19,11 @@ import type { Team } from "../../shared/routing";
 import { conversationKey } from "../lib/views";
 import { onDemand } from "./on-demand";
 
-/** Loaded with the first selection: the panel's first load does not carry the bulk actions. */
+// Loaded when first shown (a selection, a click), so the panel's first load carries none of them.
 const BulkBar = onDemand(() => import("./bulk/BulkBar").then((m) => m.default));
+const Settings = onDemand(() => import("./Settings").then((m) => m.Settings));
+const ShortcutsHelp = onDemand(() => import("./ShortcutsHelp").then((m) => m.ShortcutsHelp));
+const MyResponses = onDemand(() => import("./MyResponses").then((m) => m.MyResponses));
 
 export function Inbox(props: {
   api: ApiClient;
