@@ -76,15 +76,20 @@ export function ConversationList(props: {
   onSelect: (next: Set<string>) => void;
 }) {
   const anchor = useRef(-1);
+  const moving = useRef<number | null>(null);
+  // Keys held down come faster than renders: each builds on the last one's selection, not on the last render's.
+  const selection = useRef(props.selected);
+  selection.current = props.selected;
   /** A click or x toggles one row; shift extends from the last one picked, as in a file list. */
   function pick(index: number, range: boolean) {
-    const next = new Set(props.selected);
+    const next = new Set(selection.current);
     const key = conversationKey(props.conversations[index]!);
     if (range && anchor.current >= 0) {
       const [from, to] = anchor.current < index ? [anchor.current, index] : [index, anchor.current];
       for (const c of props.conversations.slice(from, to + 1)) next.add(conversationKey(c));
     } else if (!next.delete(key)) next.add(key);
     anchor.current = index;
+    selection.current = next;
     props.onSelect(next);
   }
   const [claimError, setClaimError] = useState<Record<string, string>>({});
@@ -117,18 +122,23 @@ export function ConversationList(props: {
 
   /** Up and down move through the rows, even those not drawn yet. */
   function onKeyDown(event: KeyboardEvent) {
-    const current = Number((document.activeElement as HTMLElement | null)?.closest("li")?.dataset.index ?? -1);
+    // A key repeated before the focus moved (it moves on the next frame) goes on from where the last one went.
+    const current = moving.current ?? Number((document.activeElement as HTMLElement | null)?.closest("li")?.dataset.index ?? -1);
     if (event.key === "x" && current >= 0 && !event.ctrlKey && !event.metaKey && !event.altKey) return void pick(current, event.shiftKey);
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
     const next = Math.min(props.conversations.length - 1, Math.max(0, current + (event.key === "ArrowDown" ? 1 : -1)));
     event.preventDefault();
     // Shift+arrows extend the selection over the rows passed.
     if (event.shiftKey && current >= 0) {
-      if (anchor.current < 0 || !props.selected.has(conversationKey(props.conversations[anchor.current]!))) anchor.current = current;
+      if (anchor.current < 0 || !selection.current.has(conversationKey(props.conversations[anchor.current]!))) anchor.current = current;
       pick(next, true);
     }
     virtual.scrollToIndex(next, { align: "auto" });
-    requestAnimationFrame(() => scroller.current?.querySelector<HTMLButtonElement>(`li[data-index="${next}"] .conversation-row`)?.focus());
+    moving.current = next;
+    requestAnimationFrame(() => {
+      moving.current = null;
+      scroller.current?.querySelector<HTMLButtonElement>(`li[data-index="${next}"] .conversation-row`)?.focus();
+    });
   }
 
   if (props.error) return <p class="error" role="alert">{props.error}</p>;

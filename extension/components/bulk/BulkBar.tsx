@@ -61,6 +61,8 @@ export default function BulkBar(props: BulkBarProps) {
   async function run(action: BulkAction) {
     const byNumber = new Map<string, string[]>();
     for (const c of props.selected) byNumber.set(c.phoneNumberId, [...(byNumber.get(c.phoneNumberId) ?? []), c.id]);
+    // The live pushes may take the rows out of the list before the answer comes: the bar stays until it shows it.
+    props.onActive(true);
     setBusy(true);
     try {
       const answers = await Promise.all([...byNumber].map(async ([phoneNumberId, ids]) => ({ phoneNumberId, ...(await props.api.bulk(phoneNumberId, { ids, action })) })));
@@ -81,7 +83,8 @@ export default function BulkBar(props: BulkBarProps) {
 
   async function undo() {
     const undos = toast?.undo ?? [];
-    show(null);
+    // The toast stays (saying it works) rather than closing: closing it would unmount this bar with no selection.
+    show({ text: bt("bulk.busy"), undo: [] });
     setBusy(true);
     try {
       const results = (await Promise.all(undos.map((u) => props.api.undoBulk(u.phoneNumberId, u.undoId)))).flatMap((a) => a.results);
