@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { numberBoardSchema } from "./analytics";
-import { messageContentSchema } from "./message-content";
+import { messageContentSchema, reasonCodeSchema } from "./message-content";
 import { agentStatusSchema } from "./people";
 
 /** `pending`: snoozed by its agent until a time or the customer's next message; it does not count as load. */
@@ -24,7 +24,10 @@ export const conversationSchema = z.object({
   contact: contactSchema,
   status: conversationStatusSchema,
   assigneeId: z.string().nullable(),
+  /** Why it is with its assignee, in English (for API users). */
   assignmentReason: z.string().nullable(),
+  /** The same as a code with parameters; null before codes were stored, or with nobody assigned. */
+  assignmentReasonCode: reasonCodeSchema.nullable().optional(),
   /** When it entered the queue (unassigned and open); null otherwise. */
   queuedAt: z.number().nullable(),
   /** A team it was transferred to and waits for, if any. */

@@ -96,7 +96,7 @@ export class NumberInbox extends DurableObject<Env> {
     const board = (this.analytics = new Board(c, settings, roster, sockets));
     const pushes = (this.pushes = new Pushes(sockets, settings, conversations, messages, roster, board));
     const health = (this.numberHealth = new Health(c, settings, pushes));
-    const activity = new ActivityLog(c, messages, pushes);
+    const activity = new ActivityLog(c, messages, pushes, (id) => roster.nameOf(id));
     const unreadable = (this.unreadable = new Unreadable(c, settings));
     const access = (this.access = new Access(settings, conversations, messages, roster));
     const contacts = (this.contacts = new Contacts(c, settings, access, conversations, pushes));

@@ -8,7 +8,9 @@ import type { InboxContext } from "./context";
 import type { Conversations } from "./conversations";
 import type { Pushes } from "./pushes";
 import type { Roster } from "./roster";
-import { arrayRotation, chooseAgent, describeReason, isRoutable, type AssignmentReason } from "./routing";
+import { arrayRotation, chooseAgent, describeReason, isRoutable, reasonCodeOf, type AssignmentReason } from "./routing";
+import { because } from "./reasons";
+import type { ReasonCode } from "../../shared/message-content";
 import type { Settings } from "./settings";
 
 export interface RouteOptions {
@@ -25,7 +27,7 @@ export interface RouteOptions {
 /**
  * Who has each conversation: routing (decided by `routing.ts` over the roster), the queue and its draining, the
  * no-reply reassignment, claims and transfers. Owns the `assignments` table (the history of every assignment and
- * why) and the conversation's routing columns: `assignee_id`, `assignment_reason`, `queued_at`, `team_id` and the
+ * why) and the conversation's routing columns: `assignee_id`, `assignment_reason`, `assignment_reason_code`, `queued_at`, `team_id` and the
  * no-reply timer `awaiting_reply_since`. The round-robin cursors are settings rows (`last_assigned…`).
  */
 export class Assignment {
@@ -48,7 +50,7 @@ export class Assignment {
     const assignee = this.conversations.assigneeOf(conversationId);
     if (reopened) {
       if (assignee) this.roster.refresh([assignee]);
-      this.activity.add(conversationId, { kind: "reopened", agentId: assignee, actorId: null, reason: "the customer wrote again", note: null });
+      this.activity.add(conversationId, { kind: "reopened", agentId: assignee, actorId: null, why: because("customer_wrote"), note: null });
     }
     if (assignee === null) {
       this.route(conversationId, { now });
@@ -91,10 +93,11 @@ export class Assignment {
       if (row.assignee_id !== null) {
         // Its agent is gone and nobody can take it: it waits in the queue rather than with someone absent.
         const previous = row.assignee_id as string;
-        this.ctx.sql.exec("UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, queued_at = ? WHERE id = ?", options.now, conversationId);
+        this.ctx.sql.exec("UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, assignment_reason_code = NULL, queued_at = ? WHERE id = ?", options.now, conversationId);
         this.roster.refresh([previous]);
-        const why = options.reason ? `${describeReason(options.reason, options.now, (id) => this.roster.nameOf(id))}; ` : "";
-        this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, reason: `${why}nobody can take it now; waiting in the queue`, note: null });
+        const cause = options.reason ? reasonCodeOf(options.reason, options.now) : null;
+        const why = because("nobody_free", cause ? { ...cause.params, cause: cause.code } : {});
+        this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, why, note: null });
         this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue");
         this.pushes.conversation(conversationId, [previous]);
       } else {
@@ -132,7 +135,7 @@ export class Assignment {
       now,
       conversationId,
     );
-    const text = this.record(conversationId, agentId, previous, reason, now);
+    const { text, code } = this.record(conversationId, agentId, previous, reason, now);
     // A hand-over from one agent to another; a supervisor assigning a waiting customer is no transfer.
     if (options.transfer && previous && previous !== agentId) this.board.count("conversations_transferred", agentId, now);
     const touched = previous && previous !== agentId ? [agentId, previous] : [agentId];
@@ -143,7 +146,7 @@ export class Assignment {
       kind: options.transfer ? "transferred" : "assigned",
       agentId,
       actorId: options.actorId ?? null,
-      reason: text,
+      why: code,
       note: options.note ?? null,
     });
     // Leaving the queue is news for everyone watching it; a new conversation routed at once was never in it.
@@ -159,10 +162,11 @@ export class Assignment {
     if (previous && previous !== agentId) this.pushes.notice(previous, "unassigned", conversationId, `${who}: ${text}`);
   }
 
-  /** Stores why the conversation is with this agent (on the conversation and in the history); returns the sentence. */
-  private record(conversationId: number, agentId: string, previous: string | null, reason: AssignmentReason, now: number): string {
+  /** Stores why the conversation is with this agent (on the conversation and in the history), as a code and in English. */
+  private record(conversationId: number, agentId: string, previous: string | null, reason: AssignmentReason, now: number): { text: string; code: ReasonCode } {
+    const code = reasonCodeOf(reason, now);
     const text = describeReason(reason, now, (id) => this.roster.nameOf(id));
-    this.ctx.sql.exec("UPDATE conversations SET assignment_reason = ? WHERE id = ?", text, conversationId);
+    this.ctx.sql.exec("UPDATE conversations SET assignment_reason = ?, assignment_reason_code = ? WHERE id = ?", text, JSON.stringify(code), conversationId);
     this.ctx.sql.exec(
       "INSERT INTO assignments (conversation_id, agent_id, previous_agent_id, reason_kind, reason, at, waited_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
       conversationId,
@@ -174,7 +178,7 @@ export class Assignment {
       reason.kind === "queue" ? reason.waitedMs : null,
     );
     this.board.count(`assigned:${reason.kind}`, agentId, now);
-    return text;
+    return { text, code };
   }
 
   /** Hands waiting conversations, longest waiting first, to whoever can take them now. Event-driven, never polled. */
@@ -293,7 +297,7 @@ export class Assignment {
     }
     const previous = this.conversations.assigneeOf(conversationId);
     this.ctx.sql.exec(
-      "UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, team_id = ?, queued_at = ? WHERE id = ?",
+      "UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, assignment_reason_code = NULL, team_id = ?, queued_at = ? WHERE id = ?",
       before.teamId,
       before.queuedAt ?? now,
       conversationId,
@@ -303,7 +307,7 @@ export class Assignment {
       this.pushes.load([previous]);
       this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue");
     }
-    this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: viewer.personId, reason: "undone", note: null });
+    this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: viewer.personId, why: because("undone"), note: null });
     this.pushes.conversation(conversationId, previous ? [previous] : []);
   }
 
@@ -342,7 +346,7 @@ export class Assignment {
         transfer: true,
       });
       if (!agentId) {
-        this.activity.add(id, { kind: "queued", agentId: null, actorId: viewer.personId, reason: `waiting for team ${team.name}`, note });
+        this.activity.add(id, { kind: "queued", agentId: null, actorId: viewer.personId, why: because("waiting_team", { team: team.name }), note });
       }
     }
     // The previous assignee's capacity is free again.

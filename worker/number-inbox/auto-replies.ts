@@ -115,7 +115,7 @@ export class AutoReplies {
       this.conversations.resolveInactive(c.id, now);
       this.board.noteResolved(c.id, c.assignee_id, now, true);
       this.roster.refresh([c.assignee_id]);
-      this.activity.add(c.id, { kind: "resolved", agentId: c.assignee_id, actorId: null, reason: `inactive: the customer was silent for ${silence}`, note: null });
+      this.activity.add(c.id, { kind: "resolved", agentId: c.assignee_id, actorId: null, why: `inactive: the customer was silent for ${silence}`, note: null });
       this.survey.offer(c.id, c.assignee_id, now);
       this.pushes.conversation(c.id);
     }

@@ -9,6 +9,7 @@ import type { Conversations } from "./conversations";
 import type { Pushes } from "./pushes";
 import type { Roster } from "./roster";
 import type { Survey } from "./survey";
+import { because } from "./reasons";
 
 /**
  * A conversation's life at an agent's hand: resolve (with the survey), reopen, snooze, and the alarm waking
@@ -39,7 +40,7 @@ export class Lifecycle {
     this.conversations.resolve(id, now);
     this.board.noteResolved(id, assignee ?? viewer.personId, now, false);
     if (assignee) this.roster.refresh([assignee]);
-    this.activity.add(id, { kind: "resolved", agentId: assignee, actorId: viewer.personId, reason: null, note: null });
+    this.activity.add(id, { kind: "resolved", agentId: assignee, actorId: viewer.personId, why: null, note: null });
     // The survey credits whoever resolved it: the agent themselves, or the assignee when a supervisor closes it.
     this.survey.offer(id, viewer.role === "agent" ? viewer.personId : (assignee ?? viewer.personId), now);
     this.pushes.conversation(id);
@@ -56,7 +57,7 @@ export class Lifecycle {
     const assignee = (conversation.value.assignee_id as string | null) ?? null;
     this.conversations.reopen(id);
     if (assignee) this.roster.refresh([assignee]);
-    this.activity.add(id, { kind: "reopened", agentId: assignee, actorId: viewer.personId, reason: null, note: null });
+    this.activity.add(id, { kind: "reopened", agentId: assignee, actorId: viewer.personId, why: null, note: null });
     if (assignee === null) this.assignment.route(id, { now: this.ctx.now() });
     this.pushes.conversation(id);
     return ok(this.conversations.byId(id));
@@ -78,7 +79,7 @@ export class Lifecycle {
       kind: "snoozed",
       agentId: c.assignee_id as string,
       actorId: viewer.personId,
-      reason: until === null ? "until the customer writes" : `until ${new Date(until).toISOString()}`,
+      why: until === null ? because("until_reply") : because("until", { at: until }),
       note: null,
     });
     this.pushes.conversation(id);
@@ -96,7 +97,7 @@ export class Lifecycle {
     const assignee = (conversation.value.assignee_id as string | null) ?? null;
     this.conversations.wake(id);
     if (assignee) this.roster.refresh([assignee]);
-    this.activity.add(id, { kind: "reopened", agentId: assignee, actorId: viewer.personId, reason: "undone", note: null });
+    this.activity.add(id, { kind: "reopened", agentId: assignee, actorId: viewer.personId, why: because("undone"), note: null });
     this.pushes.conversation(id);
     return ok(id);
   }
@@ -106,7 +107,7 @@ export class Lifecycle {
     for (const { id, assignee_id } of this.conversations.dueSnoozes(now)) {
       this.conversations.wake(id);
       if (assignee_id) this.roster.refresh([assignee_id]);
-      this.activity.add(id, { kind: "reopened", agentId: assignee_id, actorId: null, reason: "the snooze ended", note: null });
+      this.activity.add(id, { kind: "reopened", agentId: assignee_id, actorId: null, why: because("snooze_ended"), note: null });
       this.pushes.conversation(id);
       if (assignee_id) this.pushes.notice(assignee_id, "assigned", id, `${this.conversations.byId(id).contact.name ?? "A customer"}: the snooze ended`);
     }

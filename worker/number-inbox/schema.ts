@@ -392,4 +392,12 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       );
     `,
   },
+  {
+    idMonotonicInc: 16,
+    description: "why a conversation is with its assignee, as a code the reader's panel translates (reasons.ts)",
+    sql: `
+      -- Rows assigned before keep their English sentence in assignment_reason and read with a null code.
+      ALTER TABLE conversations ADD COLUMN assignment_reason_code TEXT;
+    `,
+  },
 ];
