@@ -9,7 +9,6 @@ import { StatusToggle } from "./StatusToggle";
 import { SearchResults } from "./SearchResults";
 import { pendingSearchItem } from "../lib/session-store";
 import { useEffect, useRef } from "preact/hooks";
-import { TransferDialog } from "./TransferDialog";
 import { useCatalog } from "./useCatalog";
 import { useInbox } from "./useInbox";
 import { ViewTabs } from "./ViewTabs";
@@ -22,6 +21,7 @@ import { onDemand } from "./on-demand";
 // Loaded when first shown (a selection, a click), so the panel's first load carries none of them.
 const BulkBar = onDemand(() => import("./bulk/BulkBar").then((m) => m.default));
 const Settings = onDemand(() => import("./Settings").then((m) => m.Settings));
+const TransferDialog = onDemand(() => import("./TransferDialog").then((m) => m.TransferDialog));
 const ShortcutsHelp = onDemand(() => import("./ShortcutsHelp").then((m) => m.ShortcutsHelp));
 const MyResponses = onDemand(() => import("./MyResponses").then((m) => m.MyResponses));
 
