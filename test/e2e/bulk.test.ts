@@ -143,12 +143,21 @@ describe("bulk work in the side panel", () => {
     expect((await serverState()).filter((c) => c.status === "pending")).toHaveLength(2);
   }, 120_000);
 
-  it("中文: the selection bar and its words in Chinese (screenshot)", async () => {
+  it("中文: the selection bar and its words in Chinese (screenshot), and the activity lines' reasons", async () => {
     const zhou = await panelFor("zhou@acme.test", "zh-CN");
     await zhou.getByRole("tab", { name: /全部/ }).click();
     await zhou.locator(".conversation-row", { hasText: "顾客48" }).waitFor();
     await selectAll(zhou, 6, (n) => `已选 ${n} 个`);
     await zhou.getByRole("region", { name: "批量操作" }).getByRole("button", { name: "解决" }).waitFor();
     await screenshot(zhou, "sidepanel/bulk-select-zh.png");
+
+    // The reasons in a conversation's log come as codes and read in Chinese, the bulk assignment and its undo too.
+    await zhou.keyboard.press("Escape");
+    await zhou.getByText("已选 6 个", { exact: true }).waitFor({ state: "detached" });
+    await zhou.locator(".conversation-row", { hasText: "顾客47" }).click();
+    const lines = zhou.locator(".activity-line");
+    await lines.filter({ hasText: "已分配给 李娜 · 轮流分配" }).waitFor();
+    await lines.filter({ hasText: "已转接给 陈伟 · 周主管 转接" }).waitFor();
+    for (const text of await lines.allInnerTexts()) expect(text).not.toMatch(/[A-Za-z]{2,}\s+[A-Za-z]{2,}/);
   }, 120_000);
 });
