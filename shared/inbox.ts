@@ -208,6 +208,8 @@ export const socketEventSchema = z.discriminatedUnion("type", [
     /** Open conversations against their capacity, for the floor. */
     load: z.number(),
     capacity: z.number().nullable(),
+    /** Connected with no side panel open in any of their browsers ("Available · panel closed" on the floor). */
+    panelOpen: z.boolean().optional(),
   }),
   /** The number's object closed this socket on purpose: the person was deactivated or removed from the number. */
   z.object({ type: z.literal("revoked"), reason: z.string() }),
@@ -245,6 +247,8 @@ export const searchResultsSchema = z.object({ results: z.array(searchResultSchem
 export const clientSignalSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("viewing"), conversationId: z.string().max(20).nullable() }),
   z.object({ type: z.literal("typing"), conversationId: z.string().max(20) }),
+  /** Whether this browser has its agent's side panel open (the background holds the socket either way). */
+  z.object({ type: z.literal("panel"), open: z.boolean() }),
 ]);
 export type ClientSignal = z.infer<typeof clientSignalSchema>;
 

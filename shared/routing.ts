@@ -83,6 +83,8 @@ export const numberAgentSchema = z.object({
   teamIds: z.array(z.string()),
   /** When their status last changed (Available/Away or online/offline), for "time in status". */
   statusSince: z.number(),
+  /** Some browser of theirs has the side panel open; false when connected with every panel closed. */
+  panelOpen: z.boolean().optional(),
 });
 export type NumberAgent = z.infer<typeof numberAgentSchema>;
 

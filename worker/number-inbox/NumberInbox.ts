@@ -519,9 +519,11 @@ export class NumberInbox extends DurableObject<Env> {
     return response;
   }
 
-  /** The only things a panel says over its socket: what it shows and that its agent types (collision guard). */
+  /** The only things a browser says over its socket: what its panel shows, that its agent types, and whether the panel is open. */
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    this.sockets.signal(ws, data);
+    const panelChanged = this.sockets.signal(ws, data);
+    // The floor shows who is Available with the panel closed; routing does not change (the socket is what counts).
+    if (panelChanged) this.pushes.presence(panelChanged);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

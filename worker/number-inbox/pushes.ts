@@ -136,6 +136,7 @@ export class Pushes {
       agentId,
       status: member.status as AgentStatus,
       connected: this.sockets.isConnected(agentId),
+      panelOpen: this.sockets.panelOpen(agentId),
       present: this.roster.presentNow(agentId),
       statusSince: member.status_changed_at as number,
       load: member.load as number,
