@@ -40,6 +40,10 @@ export const conversationSchema = z.object({
   windowClosesAt: z.number().nullable(),
   /** For a pending conversation: when it wakes by itself (null: at the customer's next message). */
   snoozedUntil: z.number().nullable(),
+  /** Since when the customer's oldest unanswered message waits for a reply (null: answered, or not open). */
+  awaitingReplySince: z.number().nullable().optional(),
+  /** Its team's wait target (the conversation's team, else its assignee's first team, else the default), in minutes. */
+  waitTargetMinutes: z.number().optional(),
   /** The customer's tag ids (tags belong to the contact, so every conversation with them shows them). */
   tags: z.array(z.string()),
   /** Why it was resolved when automation did it ("inactive"); null when an agent did. */

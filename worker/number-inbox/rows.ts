@@ -37,6 +37,7 @@ export function toConversation(row: Row, phoneNumberId: string): Conversation {
     unread: row.unread as number,
     windowClosesAt: lastInbound ? lastInbound + CUSTOMER_SERVICE_WINDOW_MS : null,
     snoozedUntil: row.status === "pending" ? ((row.snoozed_until as number | null) ?? null) : null,
+    awaitingReplySince: row.status === "open" ? ((row.awaiting_reply_since as number | null) ?? null) : null,
     tags: row.tag_ids ? (JSON.parse(row.tag_ids as string) as string[]) : [],
     resolveReason: (row.resolve_reason as string | null) ?? null,
     csat:
