@@ -132,6 +132,9 @@ export class ApiClient {
   agents(phoneNumberId: string) {
     return this.call<{ agents: NumberAgent[] }>("GET", `/numbers/${phoneNumberId}/agents`);
   }
+  markRead(phoneNumberId: string, conversationId: string) {
+    return this.call<Conversation>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/read`);
+  }
   bulk(phoneNumberId: string, request: BulkRequest) {
     return this.call<BulkResult>("POST", `/numbers/${phoneNumberId}/conversations/bulk`, request);
   }

@@ -472,6 +472,7 @@ describe("tenant isolation: company A against company B", () => {
       claim: [b.conversationId],
       transfer: [b.conversationId, { toAgentId: b.agent2.id, force: true }],
       bulk: [{ ids: [b.conversationId], action: { kind: "resolve" } }],
+      markRead: [b.conversationId],
       undoBulk: [b.undoId],
       agents: [],
       mediaVisible: [b.mediaId],

@@ -138,7 +138,7 @@ const numberEvents = createRoute({
   responses: jsonResponses(z.object({ events: z.array(workspaceEventSchema) }), "Events"),
 });
 
-const conversationAction = (action: "resolve" | "reopen" | "claim", summary: string) =>
+const conversationAction = (action: "resolve" | "reopen" | "claim" | "read", summary: string) =>
   createRoute({
     method: "post",
     path: `/numbers/{phoneNumberId}/conversations/{conversationId}/${action}`,
@@ -150,6 +150,7 @@ const conversationAction = (action: "resolve" | "reopen" | "claim", summary: str
   });
 
 const resolve = conversationAction("resolve", "Resolve: frees the agent's capacity, so the queue moves");
+const read = conversationAction("read", "Mark read without opening (the assignee's unread count goes to 0; the customer sees blue ticks)");
 const reopen = conversationAction("reopen", "Reopen a resolved conversation");
 const claim = conversationAction("claim", "Assign to me from the queue; when two click at once, one wins and the other gets 409");
 
@@ -209,6 +210,10 @@ export const conversationRoutes = apiRouter()
     const { phoneNumberId, conversationId } = c.req.valid("param");
     const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).resolve(c.get("principal"), conversationId);
     return respond(c, result);
+  })
+  .openapi(read, async (c) => {
+    const { phoneNumberId, conversationId } = c.req.valid("param");
+    return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).markRead(c.get("principal"), conversationId));
   })
   .openapi(reopen, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");

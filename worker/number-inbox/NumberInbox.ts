@@ -276,6 +276,11 @@ export class NumberInbox extends DurableObject<Env> {
     return this.forOwner(viewer, () => this.views.messagesOf(viewer, conversationId));
   }
 
+  /** "Mark read" without opening: the assignee's unread count goes to 0 and the customer sees blue ticks. */
+  async markRead(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
+    return this.forOwner(viewer, () => this.views.markRead(viewer, conversationId));
+  }
+
   /** Customers by name or phone, and words in the message history; only what the viewer may open. */
   async search(viewer: Principal, query: string): Promise<Result<SearchResult[]>> {
     return this.forOwner(viewer, () => this.finder.find(viewer, query));
