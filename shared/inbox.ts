@@ -234,7 +234,10 @@ export const socketEventSchema = z.discriminatedUnion("type", [
     kind: z.enum(["assigned", "unassigned", "transferred_in", "reassigned_no_reply", "mention", "no_reply_nudge"]),
     phoneNumberId: z.string(),
     conversationId: z.string(),
+    /** The body in English, for clients that do not render `body`. */
     text: z.string(),
+    /** The body as a code with parameters (names included, as a notification has no roster to look them up). */
+    body: reasonCodeSchema.optional(),
   }),
 ]);
 export type SocketEvent = z.infer<typeof socketEventSchema>;

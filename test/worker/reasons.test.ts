@@ -27,6 +27,15 @@ describe("reasons as codes", () => {
       ["snoozed", { code: "until_reply", params: {} }],
     ]);
     expect(lines.map((l) => l?.reason)).toEqual(["round robin", moved.body.assignmentReason, "until the customer writes"]);
+    // The notification's body comes as a code too, with the names it mentions (the browser's background has no roster).
+    const receiver = sockets[moved.body.assigneeId === a.id ? 0 : 1]!;
+    expect(receiver.events).toContainEqual(
+      expect.objectContaining({
+        type: "notice",
+        kind: "transferred_in",
+        body: { code: "assigned", params: expect.objectContaining({ cause: "transfer", byId: conversation.assigneeId, byName: expect.stringMatching(/^Agent [AB]$/), customer: expect.any(String) }) },
+      }),
+    );
     for (const s of sockets) s.close();
   });
 });

@@ -98,7 +98,7 @@ export class Assignment {
         const cause = options.reason ? reasonCodeOf(options.reason, options.now) : null;
         const why = because("nobody_free", cause ? { ...cause.params, cause: cause.code } : {});
         this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, why, note: null });
-        this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue");
+        this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue", because("back_to_queue"));
         this.pushes.conversation(conversationId, [previous]);
       } else {
         this.ctx.sql.exec("UPDATE conversations SET queued_at = COALESCE(queued_at, ?) WHERE id = ?", options.now, conversationId);
@@ -136,6 +136,7 @@ export class Assignment {
       conversationId,
     );
     const { text, code } = this.record(conversationId, agentId, previous, reason, now);
+    const names = { ...(code.params.byId ? { byName: this.roster.nameOf(String(code.params.byId)) } : {}), ...(code.params.fromId ? { fromName: this.roster.nameOf(String(code.params.fromId)) } : {}) };
     // A hand-over from one agent to another; a supervisor assigning a waiting customer is no transfer.
     if (options.transfer && previous && previous !== agentId) this.board.count("conversations_transferred", agentId, now);
     const touched = previous && previous !== agentId ? [agentId, previous] : [agentId];
@@ -153,13 +154,16 @@ export class Assignment {
     this.pushes.conversation(conversationId, previous && previous !== agentId ? [previous] : [], options.leftQueue === true);
     const contact = this.conversations.byId(conversationId).contact;
     const who = contact.name ?? (contact.waId ? `+${contact.waId}` : "a customer");
+    // The body as a code: the reason's own code and parameters, the customer, the note, and the names it mentions.
+    const body = because("assigned", { ...code.params, ...names, cause: code.code, customer: who, ...(options.note ? { note: options.note } : {}) });
     this.pushes.notice(
       agentId,
       options.transfer ? "transferred_in" : reason.kind === "no_reply" ? "reassigned_no_reply" : "assigned",
       conversationId,
       options.note ? `${who}: ${text} — “${options.note}”` : `${who}: ${text}`,
+      body,
     );
-    if (previous && previous !== agentId) this.pushes.notice(previous, "unassigned", conversationId, `${who}: ${text}`);
+    if (previous && previous !== agentId) this.pushes.notice(previous, "unassigned", conversationId, `${who}: ${text}`, { ...body, params: { ...body.params, note: "" } });
   }
 
   /** Stores why the conversation is with this agent (on the conversation and in the history), as a code and in English. */
@@ -305,7 +309,7 @@ export class Assignment {
     if (previous) {
       this.roster.refresh([previous]);
       this.pushes.load([previous]);
-      this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue");
+      this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue", because("back_to_queue"));
     }
     this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: viewer.personId, why: because("undone"), note: null });
     this.pushes.conversation(conversationId, previous ? [previous] : []);

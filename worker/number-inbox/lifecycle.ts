@@ -109,7 +109,8 @@ export class Lifecycle {
       if (assignee_id) this.roster.refresh([assignee_id]);
       this.activity.add(id, { kind: "reopened", agentId: assignee_id, actorId: null, why: because("snooze_ended"), note: null });
       this.pushes.conversation(id);
-      if (assignee_id) this.pushes.notice(assignee_id, "assigned", id, `${this.conversations.byId(id).contact.name ?? "A customer"}: the snooze ended`);
+      const customer = this.conversations.byId(id).contact.name ?? "A customer";
+      if (assignee_id) this.pushes.notice(assignee_id, "assigned", id, `${customer}: the snooze ended`, because("assigned", { cause: "snooze_ended", customer }));
     }
   }
 
