@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, demoWorkspace } from "../../scripts/demo-data.ts";
 import type { Conversation } from "../../shared/inbox";
-import { launchWithExtension, openSidePanel, readyAgent, screenshot, signIn, waitUntil } from "./browser.ts";
+import { launchWithExtension, openSidePanel, readyAgent, screenshot, shownNotifications, signIn, waitUntil } from "./browser.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 /**
@@ -44,7 +44,9 @@ async function panelFor(email: string, locale?: string): Promise<Page> {
   const panel = await openSidePanel(browser.context);
   if (locale) {
     await signIn(panel, stack.workerUrl, email, DEMO_PASSWORD);
-    await panel.getByRole("status").filter({ hasText: /Live|实时|已连接/ }).waitFor();
+    await panel.getByRole("button", { name: "离开" }).waitFor();
+    await panel.getByRole("button", { name: "在线" }).click();
+    await panel.getByRole("status").filter({ hasText: "实时" }).waitFor();
   } else await readyAgent(panel, stack.workerUrl, email, DEMO_PASSWORD);
   return panel;
 }
@@ -159,5 +161,11 @@ describe("bulk work in the side panel", () => {
     await lines.filter({ hasText: "已分配给 李娜 · 轮流分配" }).waitFor();
     await lines.filter({ hasText: "已转接给 陈伟 · 周主管 转接" }).waitFor();
     for (const text of await lines.allInnerTexts()) expect(text).not.toMatch(/[A-Za-z]{2,}\s+[A-Za-z]{2,}/);
+
+    // A conversation transferred to her: the desktop notification's title and body are in Chinese too.
+    const target = (await serverState()).find((c) => c.contact.name === "顾客46")!;
+    await api("admin", "POST", `/numbers/${NUMBER}/conversations/${target.id}/transfer`, { toAgentId: ids.zhou, force: true });
+    const shown = await waitUntil("her notification", async () => (await shownNotifications(browsers[browsers.length - 1]!.context))[`conversation:${NUMBER}:${target.id}`]);
+    expect({ title: shown.title, message: shown.message }).toEqual({ title: "转给您的会话", message: "顾客46：王经理 转接" });
   }, 120_000);
 });

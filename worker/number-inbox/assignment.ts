@@ -18,6 +18,8 @@ export interface RouteOptions {
   exclude?: string[];
   reason?: AssignmentReason;
   actorId?: string;
+  /** The actor's name as their session gives it: a supervisor or admin who is not on the number's roster too. */
+  actorName?: string;
   note?: string | null;
   transfer?: boolean;
   /** Taken from the queue: the reason says how long it waited. */
@@ -112,6 +114,7 @@ export class Assignment {
       options.reason ?? (decision.reason.kind === "round_robin" && options.fromQueue ? { kind: "queue", waitedMs: waited } : decision.reason);
     this.assign(conversationId, decision.agentId, reason, {
       actorId: options.actorId ?? null,
+      actorName: options.actorName,
       note: options.note ?? null,
       transfer: options.transfer,
       cursorKey: decision.reason.kind === "round_robin" ? cursorKey : null,
@@ -124,7 +127,7 @@ export class Assignment {
     conversationId: number,
     agentId: string,
     reason: AssignmentReason,
-    options: { actorId?: string | null; note?: string | null; transfer?: boolean; cursorKey?: string | null; leftQueue?: boolean } = {},
+    options: { actorId?: string | null; actorName?: string; note?: string | null; transfer?: boolean; cursorKey?: string | null; leftQueue?: boolean } = {},
   ): void {
     const now = this.ctx.now();
     const previous = this.conversations.assigneeOf(conversationId);
@@ -135,8 +138,9 @@ export class Assignment {
       now,
       conversationId,
     );
-    const { text, code } = this.record(conversationId, agentId, previous, reason, now);
-    const names = { ...(code.params.byId ? { byName: this.roster.nameOf(String(code.params.byId)) } : {}), ...(code.params.fromId ? { fromName: this.roster.nameOf(String(code.params.fromId)) } : {}) };
+    const nameOf = (id: string) => (id === options.actorId && options.actorName ? options.actorName : this.roster.nameOf(id));
+    const { text, code } = this.record(conversationId, agentId, previous, reason, now, nameOf);
+    const names = { ...(code.params.byId ? { byName: nameOf(String(code.params.byId)) } : {}), ...(code.params.fromId ? { fromName: nameOf(String(code.params.fromId)) } : {}) };
     // A hand-over from one agent to another; a supervisor assigning a waiting customer is no transfer.
     if (options.transfer && previous && previous !== agentId) this.board.count("conversations_transferred", agentId, now);
     const touched = previous && previous !== agentId ? [agentId, previous] : [agentId];
@@ -167,9 +171,16 @@ export class Assignment {
   }
 
   /** Stores why the conversation is with this agent (on the conversation and in the history), as a code and in English. */
-  private record(conversationId: number, agentId: string, previous: string | null, reason: AssignmentReason, now: number): { text: string; code: ReasonCode } {
+  private record(
+    conversationId: number,
+    agentId: string,
+    previous: string | null,
+    reason: AssignmentReason,
+    now: number,
+    nameOf = (id: string) => this.roster.nameOf(id),
+  ): { text: string; code: ReasonCode } {
     const code = reasonCodeOf(reason, now);
-    const text = describeReason(reason, now, (id) => this.roster.nameOf(id));
+    const text = describeReason(reason, now, nameOf);
     this.ctx.sql.exec("UPDATE conversations SET assignment_reason = ?, assignment_reason_code = ? WHERE id = ?", text, JSON.stringify(code), conversationId);
     this.ctx.sql.exec(
       "INSERT INTO assignments (conversation_id, agent_id, previous_agent_id, reason_kind, reason, at, waited_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -295,7 +306,7 @@ export class Assignment {
   restore(viewer: Principal, conversationId: number, before: { assigneeId: string | null; teamId: string | null; queuedAt: number | null }): void {
     const now = this.ctx.now();
     if (before.assigneeId) {
-      this.assign(conversationId, before.assigneeId, { kind: "transfer", by: viewer.personId }, { actorId: viewer.personId, transfer: true });
+      this.assign(conversationId, before.assigneeId, { kind: "transfer", by: viewer.personId }, { actorId: viewer.personId, actorName: viewer.name, transfer: true });
       if (before.teamId) this.ctx.sql.exec("UPDATE conversations SET team_id = ? WHERE id = ?", before.teamId, conversationId);
       return;
     }
@@ -336,7 +347,7 @@ export class Assignment {
         const code = !target.available ? "target_away" : !target.present ? "target_offline" : "target_full";
         return refuse(409, `${this.roster.nameOf(target.id)} ${why}; pick someone Available${supervisor ? " or force it" : ""}`, code, { name: this.roster.nameOf(target.id) });
       }
-      this.assign(id, target.id, { kind: "transfer", by: viewer.personId }, { actorId: viewer.personId, note, transfer: true });
+      this.assign(id, target.id, { kind: "transfer", by: viewer.personId }, { actorId: viewer.personId, actorName: viewer.name, note, transfer: true });
     } else {
       const team = this.settings.config().teams.find((t) => t.id === request.toTeamId);
       if (!team) return refuse(422, `toTeamId: no team ${request.toTeamId} works on this number`, "unknown_team");
@@ -346,6 +357,7 @@ export class Assignment {
         exclude: c.assignee_id ? [c.assignee_id as string] : [],
         reason: { kind: "team", teamName: team.name, by: viewer.personId },
         actorId: viewer.personId,
+        actorName: viewer.name,
         note,
         transfer: true,
       });
