@@ -380,7 +380,7 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
     `,
   },
   {
-    idMonotonicInc: 15,
+    idMonotonicInc: 16,
     description: "a bulk action's undo, kept a few seconds for the person who acted (bulk.ts)",
     sql: `
       CREATE TABLE IF NOT EXISTS bulk_undo (
@@ -393,7 +393,7 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
     `,
   },
   {
-    idMonotonicInc: 16,
+    idMonotonicInc: 17,
     description: "why a conversation is with its assignee, as a code the reader's panel translates (reasons.ts)",
     sql: `
       -- Rows assigned before keep their English sentence in assignment_reason and read with a null code.
