@@ -8,8 +8,10 @@ export const floorAgentSchema = z.object({
   role: roleSchema,
   status: agentStatusSchema,
   statusSince: z.number(),
-  /** A side panel is open on at least one number. */
+  /** The browser is connected (its background holds the socket) on at least one number. */
   connected: z.boolean(),
+  /** Connected with a side panel open; false when every panel of theirs is closed. */
+  panelOpen: z.boolean().optional(),
   /** Open conversations, all numbers together. */
   load: z.number(),
   capacity: z.number().nullable(),

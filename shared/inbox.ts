@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { numberBoardSchema } from "./analytics";
-import { messageContentSchema } from "./message-content";
+import { messageContentSchema, reasonCodeSchema } from "./message-content";
 import { agentStatusSchema } from "./people";
 
 /** `pending`: snoozed by its agent until a time or the customer's next message; it does not count as load. */
@@ -24,7 +24,10 @@ export const conversationSchema = z.object({
   contact: contactSchema,
   status: conversationStatusSchema,
   assigneeId: z.string().nullable(),
+  /** Why it is with its assignee, in English (for API users). */
   assignmentReason: z.string().nullable(),
+  /** The same as a code with parameters; null before codes were stored, or with nobody assigned. */
+  assignmentReasonCode: reasonCodeSchema.nullable().optional(),
   /** When it entered the queue (unassigned and open); null otherwise. */
   queuedAt: z.number().nullable(),
   /** A team it was transferred to and waits for, if any. */
@@ -37,6 +40,10 @@ export const conversationSchema = z.object({
   windowClosesAt: z.number().nullable(),
   /** For a pending conversation: when it wakes by itself (null: at the customer's next message). */
   snoozedUntil: z.number().nullable(),
+  /** Since when the customer's oldest unanswered message waits for a reply (null: answered, or not open). */
+  awaitingReplySince: z.number().nullable().optional(),
+  /** Its team's wait target (the conversation's team, else its assignee's first team, else the default), in minutes. */
+  waitTargetMinutes: z.number().optional(),
   /** The customer's tag ids (tags belong to the contact, so every conversation with them shows them). */
   tags: z.array(z.string()),
   /** Why it was resolved when automation did it ("inactive"); null when an agent did. */
@@ -205,6 +212,8 @@ export const socketEventSchema = z.discriminatedUnion("type", [
     /** Open conversations against their capacity, for the floor. */
     load: z.number(),
     capacity: z.number().nullable(),
+    /** Connected with no side panel open in any of their browsers ("Available · panel closed" on the floor). */
+    panelOpen: z.boolean().optional(),
   }),
   /** The number's object closed this socket on purpose: the person was deactivated or removed from the number. */
   z.object({ type: z.literal("revoked"), reason: z.string() }),
@@ -225,7 +234,10 @@ export const socketEventSchema = z.discriminatedUnion("type", [
     kind: z.enum(["assigned", "unassigned", "transferred_in", "reassigned_no_reply", "mention", "no_reply_nudge"]),
     phoneNumberId: z.string(),
     conversationId: z.string(),
+    /** The body in English, for clients that do not render `body`. */
     text: z.string(),
+    /** The body as a code with parameters (names included, as a notification has no roster to look them up). */
+    body: reasonCodeSchema.optional(),
   }),
 ]);
 export type SocketEvent = z.infer<typeof socketEventSchema>;
@@ -242,6 +254,8 @@ export const searchResultsSchema = z.object({ results: z.array(searchResultSchem
 export const clientSignalSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("viewing"), conversationId: z.string().max(20).nullable() }),
   z.object({ type: z.literal("typing"), conversationId: z.string().max(20) }),
+  /** Whether this browser has its agent's side panel open (the background holds the socket either way). */
+  z.object({ type: z.literal("panel"), open: z.boolean() }),
 ]);
 export type ClientSignal = z.infer<typeof clientSignalSchema>;
 

@@ -4,6 +4,16 @@ import { z } from "zod";
  * What an agent needs to see of a message, extracted from Meta's payload (the raw payload is kept too).
  * Every part is optional: a message has the parts its kind carries.
  */
+/**
+ * Why something happened to a conversation, as a code and its parameters (`…Id` parameters name people; `at` and
+ * `…Ms` are times and durations), so each reader sees it in their own language. See worker/number-inbox/reasons.ts.
+ */
+export const reasonCodeSchema = z.object({
+  code: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type ReasonCode = z.infer<typeof reasonCodeSchema>;
+
 export const messageContentSchema = z.object({
   media: z
     .object({
@@ -58,7 +68,10 @@ export const messageContentSchema = z.object({
       kind: z.enum(["assigned", "transferred", "resolved", "reopened", "queued", "unassigned", "snoozed", "automation_skipped", "rated"]),
       agentId: z.string().nullable(),
       actorId: z.string().nullable(),
+      /** The reason as an English sentence, for API users; rows stored before codes have only this. */
       reason: z.string().nullable(),
+      /** The reason as a code with parameters, which the panel renders in its reader's language. */
+      reasonCode: reasonCodeSchema.optional(),
       note: z.string().nullable(),
     })
     .optional(),

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { agentStatusSchema, roleSchema } from "./people";
 import { isValidTimeZone } from "./business-hours";
 
+/** A customer waiting longer than this for an answer is late, unless their team says otherwise. */
+export const DEFAULT_WAIT_TARGET_MINUTES = 5;
+
 export const rotationEntrySchema = z.object({ type: z.enum(["agent", "team"]), id: z.string().min(1) });
 export type RotationEntry = z.infer<typeof rotationEntrySchema>;
 
@@ -58,6 +61,8 @@ export const teamSchema = z.object({
   /** Team supervisors: who answers for the team; they see its conversations like any supervisor. */
   supervisorIds: z.array(z.string()).default([]),
   mode: routingModeSchema,
+  /** How long a customer of this team may wait for an answer before the badge turns amber and the agent is told. */
+  waitTargetMinutes: z.number().int().default(DEFAULT_WAIT_TARGET_MINUTES),
 });
 export type Team = z.infer<typeof teamSchema>;
 
@@ -66,6 +71,7 @@ export const teamRequestSchema = z.object({
   memberIds: z.array(z.string()).max(500).default([]),
   supervisorIds: z.array(z.string()).max(50).default([]),
   mode: routingModeSchema.default("round_robin"),
+  waitTargetMinutes: z.number().int().min(1, "waitTargetMinutes is at least 1").max(1440, "waitTargetMinutes is at most 1440 (a day)").default(DEFAULT_WAIT_TARGET_MINUTES),
 });
 
 /** An agent as seen from one number: for the transfer picker and the supervisors' floor. */
@@ -83,6 +89,8 @@ export const numberAgentSchema = z.object({
   teamIds: z.array(z.string()),
   /** When their status last changed (Available/Away or online/offline), for "time in status". */
   statusSince: z.number(),
+  /** Some browser of theirs has the side panel open; false when connected with every panel closed. */
+  panelOpen: z.boolean().optional(),
 });
 export type NumberAgent = z.infer<typeof numberAgentSchema>;
 

@@ -95,6 +95,8 @@ export class LiveHub {
             // A fresh socket knows nothing of what is on screen: the collision guard is told again.
             const viewing = this.viewingOn(phoneNumberId);
             if (viewing) this.sockets.get(phoneNumberId)?.signal({ type: "viewing", conversationId: viewing });
+            // And whether a side panel is open: the floor shows "Available · panel closed".
+            this.sockets.get(phoneNumberId)?.signal({ type: "panel", open: this.panelOpen() });
             void this.onOpen(api, phoneNumberId);
           },
           onState: (state) => {
@@ -148,7 +150,10 @@ export class LiveHub {
     // Only this extension's own pages may listen (runtime.connect from elsewhere needs externally_connectable).
     if (port.sender?.id !== browser.runtime.id) return port.disconnect();
     this.ports.set(port, { looking: null, viewing: new Map() });
-    if (port.name === "sidepanel") clearTimeout(this.panelClosedTimer);
+    if (port.name === "sidepanel") {
+      clearTimeout(this.panelClosedTimer);
+      this.tellPanel(true);
+    }
     port.postMessage({ type: "states", states: this.states } satisfies HubMessage);
     port.onMessage.addListener((message) => this.fromPage(port, message as PageMessage));
     port.onDisconnect.addListener(() => {
@@ -196,9 +201,16 @@ export class LiveHub {
     return [...this.ports.keys()].some((p) => p.name === "sidepanel");
   }
 
-  /** The agent's own rule: closing the last side panel sets them Away, through the same API as the toggle. */
+  /** Every number's socket says whether a side panel is open; the server keeps it per agent for the floor. */
+  private tellPanel(open: boolean): void {
+    for (const socket of this.sockets.values()) socket.signal({ type: "panel", open });
+  }
+
+  /** The last side panel closed (not a reload): the floor is told, and the agent's own rule may set them Away. */
   private async panelClosed(): Promise<void> {
-    if (this.panelOpen() || !this.settings.awayOnPanelClose || !this.api || this.me?.agent.status !== "available") return;
+    if (this.panelOpen()) return;
+    this.tellPanel(false);
+    if (!this.settings.awayOnPanelClose || !this.api || this.me?.agent.status !== "available") return;
     const agent = await this.api.setStatus("away").catch(() => null);
     if (!agent || !this.me) return;
     this.setMe({ ...this.me, agent });

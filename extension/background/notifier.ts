@@ -15,7 +15,7 @@ import {
   type AttentionSettings,
 } from "../lib/attention-policy";
 import { t, type Key } from "../lib/i18n";
-import { tn } from "./strings";
+import { noticeBody, tn } from "./strings";
 import { chime } from "./chime";
 
 /** What a conversation's one notification says now; kept in session storage so a restarted worker updates it. */
@@ -111,7 +111,8 @@ export class Notifier {
       const kind = kindOfNotice(event.kind);
       if (!kind) return this.dismiss(notificationId(event.phoneNumberId, event.conversationId));
       const title = tn(event.kind === "no_reply_nudge" ? "notice.nudge" : event.kind === "transferred_in" ? "notice.transferred" : HEADLINE[kind]);
-      await this.show(kind, event.phoneNumberId, event.conversationId, title, event.text, false);
+      const body = (event.body && noticeBody(event.body)) ?? event.text;
+      await this.show(kind, event.phoneNumberId, event.conversationId, title, body, false);
     }
   }
 

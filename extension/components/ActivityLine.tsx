@@ -1,5 +1,6 @@
 import type { Message } from "../../shared/inbox";
 import { formatTime, t } from "../lib/i18n";
+import { reasonText } from "../lib/reason-text";
 
 /** One line of the conversation's own log: who got it and why, transfers with their note, resolves, reopens. */
 export function ActivityLine({ message, nameOf }: { message: Message; nameOf: (agentId: string | null) => string }) {
@@ -8,7 +9,8 @@ export function ActivityLine({ message, nameOf }: { message: Message; nameOf: (a
   const vars = {
     agent: nameOf(activity.agentId),
     actor: nameOf(activity.actorId) || "—",
-    reason: activity.reason ?? "",
+    // Lines stored before reasons were codes keep the server's English sentence.
+    reason: activity.reasonCode ? reasonText(activity.reasonCode, (id) => nameOf(id), activity.reason) : (activity.reason ?? ""),
   };
   return (
     <li class="activity-line" data-activity={activity.kind} data-message-id={message.id}>

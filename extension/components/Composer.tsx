@@ -7,7 +7,10 @@ import { t } from "../lib/i18n";
 import type { CannedResponse } from "../../shared/catalog";
 import { fillKnown, nextPlaceholder, unfilledPlaceholders, type KnownValues } from "../lib/placeholders";
 import { CannedPicker, filterCanned } from "./CannedPicker";
-import { TemplatePicker } from "./TemplatePicker";
+import { onDemand } from "./on-demand";
+
+/** Shown only once the 24-hour window has closed: loaded then. */
+const TemplatePicker = onDemand(() => import("./TemplatePicker").then((m) => m.TemplatePicker));
 import type { OutgoingRequest } from "./useInbox";
 import { windowState } from "./WindowState";
 import { Link, LoaderCircle, Lock, Paperclip, Pencil, Smile, Timer, Zap } from "./icons";

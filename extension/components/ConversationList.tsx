@@ -71,7 +71,27 @@ export function ConversationList(props: {
   tags: Tag[];
   /** Shown on each row when the agent serves more than one number. */
   numberNames: Record<string, string> | null;
+  /** The rows picked for a bulk action, by `conversationKey`. */
+  selected: ReadonlySet<string>;
+  onSelect: (next: Set<string>) => void;
 }) {
+  const anchor = useRef(-1);
+  const moving = useRef<number | null>(null);
+  // Keys held down come faster than renders: each builds on the last one's selection, not on the last render's.
+  const selection = useRef(props.selected);
+  selection.current = props.selected;
+  /** A click or x toggles one row; shift extends from the last one picked, as in a file list. */
+  function pick(index: number, range: boolean) {
+    const next = new Set(selection.current);
+    const key = conversationKey(props.conversations[index]!);
+    if (range && anchor.current >= 0) {
+      const [from, to] = anchor.current < index ? [anchor.current, index] : [index, anchor.current];
+      for (const c of props.conversations.slice(from, to + 1)) next.add(conversationKey(c));
+    } else if (!next.delete(key)) next.add(key);
+    anchor.current = index;
+    selection.current = next;
+    props.onSelect(next);
+  }
   const [claimError, setClaimError] = useState<Record<string, string>>({});
   const [, tick] = useState(0);
   useEffect(() => {
@@ -102,12 +122,23 @@ export function ConversationList(props: {
 
   /** Up and down move through the rows, even those not drawn yet. */
   function onKeyDown(event: KeyboardEvent) {
+    // A key repeated before the focus moved (it moves on the next frame) goes on from where the last one went.
+    const current = moving.current ?? Number((document.activeElement as HTMLElement | null)?.closest("li")?.dataset.index ?? -1);
+    if (event.key === "x" && current >= 0 && !event.ctrlKey && !event.metaKey && !event.altKey) return void pick(current, event.shiftKey);
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
-    const current = Number((document.activeElement as HTMLElement | null)?.closest("li")?.dataset.index ?? -1);
     const next = Math.min(props.conversations.length - 1, Math.max(0, current + (event.key === "ArrowDown" ? 1 : -1)));
     event.preventDefault();
+    // Shift+arrows extend the selection over the rows passed.
+    if (event.shiftKey && current >= 0) {
+      if (anchor.current < 0 || !selection.current.has(conversationKey(props.conversations[anchor.current]!))) anchor.current = current;
+      pick(next, true);
+    }
     virtual.scrollToIndex(next, { align: "auto" });
-    requestAnimationFrame(() => scroller.current?.querySelector<HTMLButtonElement>(`li[data-index="${next}"] .conversation-row`)?.focus());
+    moving.current = next;
+    requestAnimationFrame(() => {
+      moving.current = null;
+      scroller.current?.querySelector<HTMLButtonElement>(`li[data-index="${next}"] .conversation-row`)?.focus();
+    });
   }
 
   if (props.error) return <p class="error" role="alert">{props.error}</p>;
@@ -116,7 +147,7 @@ export function ConversationList(props: {
   }
   return (
     <div class="list-scroll" ref={scroller} onKeyDown={onKeyDown}>
-      <ul class="conversation-list" aria-label={t(`view.${props.view}`)} style={{ height: `${virtual.getTotalSize()}px` }}>
+      <ul class={`conversation-list${props.selected.size ? " picking" : ""}`} aria-label={t(`view.${props.view}`)} style={{ height: `${virtual.getTotalSize()}px` }}>
         {items.map((item) => {
           const c = props.conversations[item.index]!;
           return (
@@ -129,6 +160,14 @@ export function ConversationList(props: {
               aria-setsize={props.conversations.length}
               aria-posinset={item.index + 1}
             >
+              <input
+                type="checkbox"
+                class="pick"
+                tabIndex={-1}
+                aria-label={t("bulk.select", { name: c.contact.name ?? `+${c.contact.waId}` })}
+                checked={props.selected.has(conversationKey(c))}
+                onClick={(e) => pick(item.index, e.shiftKey)}
+              />
               <ConversationRow c={c} tags={props.tags} numberName={props.numberNames?.[c.phoneNumberId] ?? null} onOpen={props.onOpen} />
               {props.view === "unassigned" && c.assigneeId === null && (
                 <div class="claim">

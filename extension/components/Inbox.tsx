@@ -4,21 +4,26 @@ import { t, type Locale } from "../lib/i18n";
 import { ConversationList } from "./ConversationList";
 import { ConversationView } from "./ConversationView";
 import { SettingsIcon } from "./icons";
-import { Settings } from "./Settings";
 import { StatusControl, type StatusChange } from "./StatusControl";
 import { StatusToggle } from "./StatusToggle";
 import { SearchResults } from "./SearchResults";
-import { ShortcutsHelp } from "./ShortcutsHelp";
-import { MyResponses } from "./MyResponses";
 import { pendingSearchItem } from "../lib/session-store";
 import { useEffect, useRef } from "preact/hooks";
-import { TransferDialog } from "./TransferDialog";
 import { useCatalog } from "./useCatalog";
 import { useInbox } from "./useInbox";
 import { ViewTabs } from "./ViewTabs";
 import { useState } from "preact/hooks";
 import type { ConversationView as InboxView } from "../../shared/inbox";
 import type { Team } from "../../shared/routing";
+import { conversationKey } from "../lib/views";
+import { onDemand } from "./on-demand";
+
+// Loaded when first shown (a selection, a click), so the panel's first load carries none of them.
+const BulkBar = onDemand(() => import("./bulk/BulkBar").then((m) => m.default));
+const Settings = onDemand(() => import("./Settings").then((m) => m.Settings));
+const TransferDialog = onDemand(() => import("./TransferDialog").then((m) => m.TransferDialog));
+const ShortcutsHelp = onDemand(() => import("./ShortcutsHelp").then((m) => m.ShortcutsHelp));
+const MyResponses = onDemand(() => import("./MyResponses").then((m) => m.MyResponses));
 
 export function Inbox(props: {
   api: ApiClient;
@@ -56,6 +61,10 @@ export function Inbox(props: {
   const views: InboxView[] = supervisor ? ["mine", "unassigned", "all", "resolved"] : ["mine", "unassigned", "resolved"];
   const current = inbox.openConversation;
 
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  const [bulkActive, setBulkActive] = useState(false);
+  useEffect(() => setSelected(new Set()), [inbox.view]);
+  const picked = inbox.conversations.filter((c) => selected.has(conversationKey(c)));
   const [showKeys, setShowKeys] = useState(false);
   const [showSettings, setShowSettings] = useState(false);
   useEffect(() => {
@@ -74,6 +83,7 @@ export function Inbox(props: {
       else if (showSettings && !typing) setShowSettings(false);
       else if (transferring) setTransferring(false);
       else if (typing) target.blur();
+      else if (selected.size && !inbox.open) setSelected(new Set());
       else if (inbox.open) inbox.openOne(null);
       return;
     }
@@ -313,7 +323,22 @@ export function Inbox(props: {
             onLoadMore={() => void inbox.loadMore()}
             tags={catalog?.tags ?? []}
             numberNames={props.me.numbers.length > 1 ? Object.fromEntries(props.me.numbers.map((n) => [n.phoneNumberId, n.displayName])) : null}
+            selected={selected}
+            onSelect={setSelected}
           />
+          {(picked.length > 0 || bulkActive) && (
+            <BulkBar
+              api={props.api}
+              selected={picked}
+              agents={inbox.agents}
+              teams={teams}
+              tags={catalog?.tags ?? []}
+              me={{ id: props.me.agent.id, name: props.me.agent.name }}
+              supervisor={supervisor}
+              onClear={() => setSelected(new Set())}
+              onActive={setBulkActive}
+            />
+          )}
           </>
           )}
         </>

@@ -4,6 +4,8 @@ export const SHORTCUTS: [keys: string, what: Parameters<typeof t>[0]][] = [
   ["↑ ↓", "keys.move"],
   ["Enter", "keys.open"],
   ["Esc", "keys.back"],
+  ["x", "keys.select"],
+  ["Shift + ↑ ↓", "keys.extend"],
   ["r", "keys.reply"],
   ["e", "keys.resolve"],
   ["t", "keys.transfer"],

@@ -69,8 +69,7 @@ export default defineBackground(() => {
     const target = parseNotificationId(id);
     void notifier.dismiss(id);
     void sessionItem.getValue().then((session) => {
-      // Reading the messages as their assignee marks the conversation read, as opening it in the panel does.
-      if (session && target) void new ApiClient(session.serverUrl, session.token).messages(target.phoneNumberId, target.conversationId).catch(() => undefined);
+      if (session && target) void new ApiClient(session.serverUrl, session.token).markRead(target.phoneNumberId, target.conversationId).catch(() => undefined);
     });
   }
 

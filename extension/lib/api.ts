@@ -1,3 +1,4 @@
+import type { BulkRequest, BulkResult, BulkUndoResult } from "../../shared/bulk";
 import type { CannedRequest, CannedResponse, Catalog, ContactLanguageRequest, ContactProfile } from "../../shared/catalog";
 import type { Conversation, ConversationCounts, ConversationView, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
 import type { Agent, AgentStatus, Me, Session } from "../../shared/people";
@@ -130,6 +131,15 @@ export class ApiClient {
   }
   agents(phoneNumberId: string) {
     return this.call<{ agents: NumberAgent[] }>("GET", `/numbers/${phoneNumberId}/agents`);
+  }
+  markRead(phoneNumberId: string, conversationId: string) {
+    return this.call<Conversation>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/read`);
+  }
+  bulk(phoneNumberId: string, request: BulkRequest) {
+    return this.call<BulkResult>("POST", `/numbers/${phoneNumberId}/conversations/bulk`, request);
+  }
+  undoBulk(phoneNumberId: string, undoId: string) {
+    return this.call<BulkUndoResult>("POST", `/numbers/${phoneNumberId}/conversations/bulk/${undoId}/undo`);
   }
   conversationAction(phoneNumberId: string, conversationId: string, action: "resolve" | "reopen" | "claim") {
     return this.call<Conversation>("POST", `/numbers/${phoneNumberId}/conversations/${conversationId}/${action}`);

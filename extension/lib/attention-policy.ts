@@ -85,15 +85,21 @@ export function mayInterrupt(
   return !inQuietHours(context.settings.quietHours, context.now);
 }
 
-/** Since when the customer waits for us: in the queue, or with an unread message in an open conversation. */
+/**
+ * Since when the customer waits for us: in the queue, or since their oldest unanswered message (the server's
+ * `awaitingReplySince`; a server without it: their last message while it is unread).
+ */
 export function waitingSince(c: Conversation): number | null {
   if (c.status !== "open") return null;
   if (c.assigneeId === null) return c.queuedAt;
+  if (c.awaitingReplySince !== undefined) return c.awaitingReplySince;
   return c.unread > 0 ? c.lastMessageAt : null;
 }
 
-export function waitsPastTarget(c: Conversation, now: number, targetMs = WAIT_TARGET_MS): boolean {
+/** Past the conversation's team's wait target (the server says which), or the default one. */
+export function waitsPastTarget(c: Conversation, now: number): boolean {
   const since = waitingSince(c);
+  const targetMs = c.waitTargetMinutes !== undefined ? c.waitTargetMinutes * 60_000 : WAIT_TARGET_MS;
   return since !== null && now - since >= targetMs;
 }
 

@@ -41,7 +41,7 @@ export function FloorAgents(props: { api: ConsoleClient; state: FloorState; now:
             </thead>
             <tbody>
               {props.state.agents.map((agent) => {
-                const { load, connected } = liveFigures(props.state, agent);
+                const { load, connected, panelOpen } = liveFigures(props.state, agent);
                 const share = agent.capacity ? Math.min(1, load / agent.capacity) : 0;
                 const expanded = open.has(agent.id);
                 const panelId = `agent-conversations-${agent.id}`;
@@ -70,7 +70,7 @@ export function FloorAgents(props: { api: ConsoleClient; state: FloorState; now:
                       <td>
                         <span class={`connection ${connected ? "online" : "offline"}`}>
                           <span class="dot" aria-hidden="true" />
-                          {tr(connected ? "options.floor.online" : "options.floor.offline")}
+                          {tr(connected ? (panelOpen ? "options.floor.online" : "options.floor.panelClosed") : "options.floor.offline")}
                         </span>
                       </td>
                       <td>{duration(props.now - agent.statusSince)}</td>

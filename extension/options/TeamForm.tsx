@@ -1,17 +1,22 @@
 import { useState } from "preact/hooks";
 import type { Person } from "../../shared/people";
-import type { Team } from "../../shared/routing";
+import { DEFAULT_WAIT_TARGET_MINUTES, type Team } from "../../shared/routing";
 import type { ConsoleClient } from "../lib/console-api";
 import { CheckboxList } from "./CheckboxList";
 import { ErrorAlert, messageOf } from "./ErrorAlert";
+import { NumberField } from "./NumberField";
 import { tr } from "./strings";
 
 type Mode = Team["mode"];
 
 /** Creates a team, or edits one when given it. */
 export function TeamForm(props: { api: ConsoleClient; team: Team | null; people: Person[]; onSaved: () => void; onCancel?: () => void }) {
-  const blank = { name: "", memberIds: [] as string[], supervisorIds: [] as string[], mode: "round_robin" as Mode };
-  const [form, setForm] = useState(props.team ? { name: props.team.name, memberIds: props.team.memberIds, supervisorIds: props.team.supervisorIds, mode: props.team.mode } : blank);
+  const blank = { name: "", memberIds: [] as string[], supervisorIds: [] as string[], mode: "round_robin" as Mode, waitTargetMinutes: DEFAULT_WAIT_TARGET_MINUTES };
+  const [form, setForm] = useState(
+    props.team
+      ? { name: props.team.name, memberIds: props.team.memberIds, supervisorIds: props.team.supervisorIds, mode: props.team.mode, waitTargetMinutes: props.team.waitTargetMinutes }
+      : blank,
+  );
   const [error, setError] = useState<string | null>(null);
   const everyone = props.people.map((p) => ({ id: p.id, label: p.name }));
 
@@ -44,6 +49,13 @@ export function TeamForm(props: { api: ConsoleClient; team: Team | null; people:
           </label>
         ))}
       </fieldset>
+      <NumberField
+        label={tr("options.teams.waitTarget")}
+        value={form.waitTargetMinutes}
+        min={1}
+        max={1440}
+        onChange={(value) => setForm({ ...form, waitTargetMinutes: value ?? DEFAULT_WAIT_TARGET_MINUTES })}
+      />
       <div class="form-grid">
         <CheckboxList legend={tr("options.teams.members")} items={everyone} selected={form.memberIds} onChange={(memberIds) => setForm({ ...form, memberIds })} />
         <CheckboxList

@@ -9,11 +9,17 @@ type AgentStatusEvent = Extract<SocketEvent, { type: "agent_status" }>;
  * load and connection for that number only, so those are kept per number and added up; the floor's own
  * total stands until a number has reported.
  */
+interface NumberReport {
+  load: number;
+  connected: boolean;
+  panelOpen: boolean;
+}
+
 export interface FloorState {
   agents: FloorAgent[];
   queues: FloorQueue[];
   /** agentId → phoneNumberId → what that number's socket last said. */
-  perNumber: Record<string, Record<string, { load: number; connected: boolean }>>;
+  perNumber: Record<string, Record<string, NumberReport>>;
   /** phoneNumberId → who works on it, as GET /numbers/:id/agents last answered (on each socket (re)connect). */
   numberAgents: Record<string, NumberAgent[]>;
 }
@@ -29,13 +35,17 @@ export function fromFloor(floor: Floor, previous: FloorState | null = null): Flo
 }
 
 /** Load over all numbers, and whether a side panel is open on any of them. */
-export function liveFigures(state: FloorState, agent: FloorAgent): { load: number; connected: boolean } {
+export function liveFigures(state: FloorState, agent: FloorAgent): NumberReport {
   const reports = Object.values(state.perNumber[agent.id] ?? {});
-  if (reports.length === 0) return { load: agent.load, connected: agent.connected };
-  return { load: reports.reduce((sum, r) => sum + r.load, 0), connected: reports.some((r) => r.connected) };
+  if (reports.length === 0) return { load: agent.load, connected: agent.connected, panelOpen: agent.panelOpen ?? agent.connected };
+  return {
+    load: reports.reduce((sum, r) => sum + r.load, 0),
+    connected: reports.some((r) => r.connected),
+    panelOpen: reports.some((r) => r.connected && r.panelOpen),
+  };
 }
 
-function withNumber(state: FloorState, agentId: string, phoneNumberId: string, report: { load: number; connected: boolean }): FloorState["perNumber"] {
+function withNumber(state: FloorState, agentId: string, phoneNumberId: string, report: NumberReport): FloorState["perNumber"] {
   return { ...state.perNumber, [agentId]: { ...state.perNumber[agentId], [phoneNumberId]: report } };
 }
 
@@ -47,7 +57,7 @@ export function applyAgentStatus(state: FloorState, phoneNumberId: string, event
         ...state.numberAgents,
         [phoneNumberId]: members.map((a) =>
           a.id === event.agentId
-            ? { ...a, status: event.status, connected: event.connected, present: event.present, statusSince: event.statusSince, load: event.load, capacity: event.capacity }
+            ? { ...a, status: event.status, connected: event.connected, panelOpen: event.panelOpen, present: event.present, statusSince: event.statusSince, load: event.load, capacity: event.capacity }
             : a,
         ),
       }
@@ -59,7 +69,8 @@ export function applyAgentStatus(state: FloorState, phoneNumberId: string, event
     agents: state.agents.map((a) =>
       a.id === event.agentId ? { ...a, status: event.status, statusSince: event.statusSince, capacity: event.capacity } : a,
     ),
-    perNumber: withNumber(state, event.agentId, phoneNumberId, { load: event.load, connected: event.connected }),
+    // A report without the field comes from before the signal existed: its panel counts as open.
+    perNumber: withNumber(state, event.agentId, phoneNumberId, { load: event.load, connected: event.connected, panelOpen: event.panelOpen ?? true }),
   };
 }
 
@@ -72,6 +83,7 @@ export function applyNumberAgents(state: FloorState, phoneNumberId: string, agen
       agentId: agent.id,
       status: agent.status,
       connected: agent.connected,
+      panelOpen: agent.panelOpen,
       present: agent.present,
       statusSince: agent.statusSince,
       load: agent.load,

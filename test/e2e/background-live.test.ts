@@ -161,8 +161,8 @@ describe("with the side panel closed", () => {
   it("an Available agent with the panel closed stays present past the grace period and receives a round-robin assignment", async () => {
     await closePanel();
     await new Promise((r) => setTimeout(r, (GRACE_S + 2) * 1000));
-    // Her browser still holds the connection: the floor shows her connected and Available.
-    expect(await lina()).toMatchObject({ status: "available", connected: true });
+    // Her browser still holds the connection: the floor shows her connected and Available, with the panel closed.
+    expect(await lina()).toMatchObject({ status: "available", connected: true, panelOpen: false });
     await stack.customerWrites("8613855550003", "郑爽", "I'd like to return the blue mug");
     const conversation = await waitUntil("郑爽's conversation to be assigned", async () => {
       const c = await conversationOf("郑爽");
@@ -177,6 +177,7 @@ describe("with the side panel closed", () => {
     expect((await clickNotification(id, 0)).openedSynchronously).toHaveLength(1);
     const page = await reopenPanel();
     await page.locator(".conversation h2", { hasText: "郑爽" }).waitFor();
+    await waitUntil("the floor to see her panel open again", async () => (await lina()).panelOpen === true);
     await page.waitForFunction(() => document.activeElement?.id === "composer-text");
     await screenshot(page, "sidepanel/toolbar-icons.png");
   });

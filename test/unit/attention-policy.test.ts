@@ -130,6 +130,20 @@ describe("waiting past the target", () => {
       }),
     );
   });
+
+  it("uses the team's target the server sends, and the server's awaitingReplySince over the unread count", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 120 * 60_000 }), (minutes, elapsed) => {
+        const since = 1_000_000;
+        const now = since + elapsed;
+        const assigned = { ...base, assigneeId: "lina", queuedAt: null, waitTargetMinutes: minutes };
+        expect(waitsPastTarget({ ...assigned, awaitingReplySince: since, unread: 0 }, now)).toBe(elapsed >= minutes * 60_000);
+        // Answered: nobody waits, whatever is unread.
+        expect(waitsPastTarget({ ...assigned, awaitingReplySince: null, unread: 3, lastMessageAt: since }, now)).toBe(false);
+        expect(waitsPastTarget({ ...base, queuedAt: since, waitTargetMinutes: minutes }, now)).toBe(elapsed >= minutes * 60_000);
+      }),
+    );
+  });
 });
 
 describe("notification ids", () => {

@@ -51,19 +51,22 @@ function conversation(change: Partial<Conversation>): Conversation {
 describe("the live floor", () => {
   it("keeps the floor's total until a number reports, then adds the numbers' loads", () => {
     const state = fromFloor(floor);
-    expect(liveFigures(state, state.agents[0]!)).toEqual({ load: 3, connected: false });
+    expect(liveFigures(state, state.agents[0]!)).toEqual({ load: 3, connected: false, panelOpen: false });
     const one = applyAgentStatus(state, "A", status(2));
     expect(one.agents[0]).toMatchObject({ status: "available", statusSince: 9_000 });
-    expect(liveFigures(one, one.agents[0]!)).toEqual({ load: 2, connected: true });
+    expect(liveFigures(one, one.agents[0]!)).toEqual({ load: 2, connected: true, panelOpen: true });
     const both = applyAgentStatus(one, "B", status(1, false));
-    expect(liveFigures(both, both.agents[0]!)).toEqual({ load: 3, connected: true });
+    expect(liveFigures(both, both.agents[0]!)).toEqual({ load: 3, connected: true, panelOpen: true });
+    // Her browser closes the side panel: still connected, the floor says the panel is closed.
+    const closed = applyAgentStatus(both, "A", { ...status(2), panelOpen: false });
+    expect(liveFigures(closed, closed.agents[0]!)).toEqual({ load: 3, connected: true, panelOpen: false });
   });
 
   it("takes a number's agent list as that number's starting point", () => {
     const state = applyNumberAgents(fromFloor(floor), "A", [
       { id: "lina", name: "李娜", role: "agent", status: "away", connected: false, present: false, load: 4, capacity: 5, inRotation: true, teamIds: [], statusSince: 8_000 },
     ]);
-    expect(liveFigures(state, state.agents[0]!)).toEqual({ load: 4, connected: false });
+    expect(liveFigures(state, state.agents[0]!)).toEqual({ load: 4, connected: false, panelOpen: false });
   });
 
   it("keeps what the sockets said when the floor is read again", () => {
@@ -113,7 +116,7 @@ const member = (change: Partial<NumberAgent>): NumberAgent => ({
 describe("whom a supervisor can hand a conversation to", () => {
   it("uses the floor's membership until the number lists its agents, with the floor's live figures", () => {
     const state = applyAgentStatus(fromFloor(floor), "A", status(2));
-    expect(candidates(state, "A")).toEqual([{ id: "lina", name: "李娜", status: "available", connected: true, load: 2, capacity: 5 }]);
+    expect(candidates(state, "A")).toEqual([{ id: "lina", name: "李娜", status: "available", connected: true, panelOpen: true, load: 2, capacity: 5 }]);
     expect(candidates(state, "Z")).toEqual([]);
   });
 

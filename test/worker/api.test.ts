@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../shared/inbox";
+import type { Conversation, Message } from "../../shared/inbox";
 import {
   api,
   BASE,
@@ -184,6 +184,19 @@ describe("replying", () => {
     expect(conversation.unread).toBe(1);
     await messagesOf(a.token, ws.phoneNumberId, conversation.id);
     expect((await conversationsOf(a.token, ws.phoneNumberId))[0]?.unread).toBe(0);
+    socket.close();
+  });
+
+  it("mark read without opening: the assignee's unread goes to 0, a colleague's read changes nothing", async () => {
+    const { ws, a, conversation, socket } = await workspaceWithConversation();
+    const path = `/numbers/${ws.phoneNumberId}/conversations/${conversation.id}/read`;
+    const byAdmin = await api<Conversation>("POST", path, { token: ws.adminToken });
+    expect(byAdmin.status).toBe(200);
+    expect(byAdmin.body.unread).toBe(1);
+    const byAssignee = await api<Conversation>("POST", path, { token: a.token });
+    expect(byAssignee.body).toMatchObject({ id: conversation.id, unread: 0 });
+    expect((await conversationsOf(a.token, ws.phoneNumberId))[0]?.unread).toBe(0);
+    expect((await api("POST", `/numbers/${ws.phoneNumberId}/conversations/999999/read`, { token: a.token })).status).toBe(404);
     socket.close();
   });
 });

@@ -46,6 +46,8 @@ interface Company {
   inviteId: string;
   /** A webhook message no conversation could hold, in the number's unreadable deliveries. */
   deliveryId: string;
+  /** The undo of a bulk action B's agent took (tagging its customer again). */
+  undoId: string;
   close: () => void;
 }
 
@@ -123,6 +125,10 @@ async function company(label: string): Promise<Company> {
   const contactPath = `/numbers/${phoneNumberId}/contacts/${conversation.contact.id}`;
   await ok(api("POST", `${contactPath}/tags`, { token: agent.token, body: { add: tag.id } }), "tagging");
   await ok(api("PUT", `${contactPath}/attributes/${attributeKey}`, { token: agent.token, body: { value: `${marker} value` } }), "attribute value");
+  const bulk = await ok(
+    api<{ undoId: string }>("POST", `/numbers/${phoneNumberId}/conversations/bulk`, { token: agent.token, body: { ids: [conversation.id], action: { kind: "tag", tagId: tag.id } } }),
+    "bulk tag",
+  );
 
   return {
     label,
@@ -146,6 +152,7 @@ async function company(label: string): Promise<Company> {
     personalCannedId: personal.id,
     attributeKey,
     inviteId: invite.id,
+    undoId: bulk.undoId,
     deliveryId: unreadable.deliveries[0]!.id,
     close: () => socket.close(),
   };
@@ -200,6 +207,7 @@ const FILLERS: Record<string, (path: string, ids: Ids) => string> = {
   inviteId: (_, { other }) => other.inviteId,
   key: (_, { other }) => other.attributeKey,
   deliveryId: (_, { other }) => other.deliveryId,
+  undoId: (_, { other }) => other.undoId,
   id: (path, { other }) => {
     if (path.startsWith("/tag-groups/")) return other.tagGroupId;
     if (path.startsWith("/tags/")) return other.tagId;
@@ -226,6 +234,7 @@ const OWN: Record<string, (path: string, self: Company) => string> = {
   inviteId: (_, self) => self.inviteId,
   key: (_, self) => self.attributeKey,
   deliveryId: (_, self) => self.deliveryId,
+  undoId: (_, self) => self.undoId,
   id: (path, self) => (path.startsWith("/tag-groups/") ? self.tagGroupId : path.startsWith("/tags/") ? self.tagId : self.cannedId),
   token: (_, self) => `${self.workspaceId}.${"G".repeat(43)}`,
 };
@@ -254,6 +263,8 @@ const BODIES: Record<string, (ids: Ids) => unknown> = {
   "PUT /numbers/{phoneNumberId}/contacts/{contactId}/attributes/{key}": () => ({ value: "overwritten" }),
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/messages": () => ({ type: "text", text: "hello from elsewhere", clientId: crypto.randomUUID() }),
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/snooze": () => ({ until: null }),
+  // Conversation ids are the number's own (the path names it), like the single actions' {conversationId}.
+  "POST /numbers/{phoneNumberId}/conversations/bulk": ({ other }) => ({ ids: [other.conversationId], action: { kind: "tag", tagId: other.tagId } }),
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/transfer": ({ other }) => ({ toAgentId: other.agent2.id, force: true, note: "mine now" }),
   "PUT /people/{personId}": () => ({ capacity: 1 }),
   "PUT /people/{personId}/status": () => ({ status: "away" }),
@@ -390,6 +401,12 @@ describe("tenant isolation: company A against company B", () => {
     }
   });
 
+  it("a bulk action's undo: B's undo id on A's own number finds nothing, and B's action stays done", async () => {
+    const undo = await api<{ error: { code: string } }>("POST", `/numbers/${a.phoneNumberId}/conversations/bulk/${b.undoId}/undo`, { token: a.agent.token });
+    expect(undo.status).toBe(404);
+    expect(undo.body.error.code).toBe("undo_gone");
+  });
+
   it("media: B's media id is not served to A, on B's number or on A's own", async () => {
     const onB = await SELF.fetch(`${BASE}/api/numbers/${b.phoneNumberId}/media/${b.mediaId}`, { headers: { authorization: `Bearer ${a.admin.token}` } });
     expect(onB.status).toBe(404);
@@ -454,6 +471,9 @@ describe("tenant isolation: company A against company B", () => {
       snooze: [b.conversationId, null],
       claim: [b.conversationId],
       transfer: [b.conversationId, { toAgentId: b.agent2.id, force: true }],
+      bulk: [{ ids: [b.conversationId], action: { kind: "resolve" } }],
+      markRead: [b.conversationId],
+      undoBulk: [b.undoId],
       agents: [],
       mediaVisible: [b.mediaId],
       templates: [true],

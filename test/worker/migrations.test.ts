@@ -7,8 +7,10 @@ import { Workspace } from "../../worker/workspace/Workspace";
 import type { Principal } from "../../worker/lib/result";
 import fixture from "../fixtures/storage/release-87d4b91.json";
 import { numberInboxMigrations } from "../../worker/number-inbox/schema";
+import { workspaceMigrations } from "../../worker/workspace/schema";
 
 const LATEST_NUMBER_MIGRATION = numberInboxMigrations[numberInboxMigrations.length - 1]!.idMonotonicInc;
+const LATEST_WORKSPACE_MIGRATION = workspaceMigrations[workspaceMigrations.length - 1]!.idMonotonicInc;
 
 /**
  * The storage of a workspace and a number exactly as the previous release (commit 87d4b91) wrote it, dumped by
@@ -148,7 +150,7 @@ describe("storage written by the previous release", () => {
     expect(dump.lastMigration).toBe(4);
     await runInDurableObject(env.WORKSPACE.getByName(`migrated-${ids.workspaceId}`), async (_, state) => {
       await restore(state, dump);
-      const workspace = await upgrade(state, () => new Workspace(state, env), 7);
+      const workspace = await upgrade(state, () => new Workspace(state, env), LATEST_WORKSPACE_MIGRATION);
       expectRowsKept(state, dump);
       const admin: Principal = { workspaceId: ids.workspaceId, personId: "someone", name: "Auditor", role: "admin" };
       const people = await workspace.listPeople(admin);
@@ -160,7 +162,8 @@ describe("storage written by the previous release", () => {
       const catalog = await workspace.catalog(admin);
       expect(catalog.tags.map((t) => t.name)).toEqual(["黄金客户"]);
       expect(catalog.canned.map((c) => [c.shortcode, c.teamIds])).toEqual([["thanks", []]]);
-      expect((await workspace.listTeams()).map((t) => [t.name, t.supervisorIds])).toEqual([["售前", []]]);
+      // A team from before wait targets gets the default one.
+      expect((await workspace.listTeams()).map((t) => [t.name, t.supervisorIds, t.waitTargetMinutes])).toEqual([["售前", [], 5]]);
       expect(await workspace.workspaceSettings()).toMatchObject({ timeZone: "Asia/Shanghai", sessionDays: 30 });
     });
   });

@@ -46,9 +46,12 @@ const MATRIX: Record<string, Gate> = {
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/typing": "agent",
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/resolve": "agent",
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/reopen": "agent",
+  "POST /numbers/{phoneNumberId}/conversations/{conversationId}/read": "agent",
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/claim": "agent",
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/snooze": "agent",
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/transfer": "agent",
+  "POST /numbers/{phoneNumberId}/conversations/bulk": "agent",
+  "POST /numbers/{phoneNumberId}/conversations/bulk/{undoId}/undo": "agent",
   "DELETE /sessions/current": "agent",
 
   "GET /events": "supervisor",

@@ -11,6 +11,7 @@ import {
 } from "../../shared/inbox";
 import { socketTicketRequestSchema, socketTicketSchema, workspaceEventSchema } from "../../shared/people";
 import { transferRequestSchema } from "../../shared/routing";
+import { bulkRequestSchema, bulkResultSchema, bulkUndoResultSchema } from "../../shared/bulk";
 import { conversationSchema } from "../../shared/inbox";
 import { errorResponse, refusalResponse, respond } from "../lib/errors";
 import { CURSOR_PATTERN } from "../number-inbox/conversation-views";
@@ -137,7 +138,7 @@ const numberEvents = createRoute({
   responses: jsonResponses(z.object({ events: z.array(workspaceEventSchema) }), "Events"),
 });
 
-const conversationAction = (action: "resolve" | "reopen" | "claim", summary: string) =>
+const conversationAction = (action: "resolve" | "reopen" | "claim" | "read", summary: string) =>
   createRoute({
     method: "post",
     path: `/numbers/{phoneNumberId}/conversations/{conversationId}/${action}`,
@@ -149,6 +150,7 @@ const conversationAction = (action: "resolve" | "reopen" | "claim", summary: str
   });
 
 const resolve = conversationAction("resolve", "Resolve: frees the agent's capacity, so the queue moves");
+const read = conversationAction("read", "Mark read without opening (the assignee's unread count goes to 0; the customer sees blue ticks)");
 const reopen = conversationAction("reopen", "Reopen a resolved conversation");
 const claim = conversationAction("claim", "Assign to me from the queue; when two click at once, one wins and the other gets 409");
 
@@ -172,11 +174,46 @@ const transfer = createRoute({
   responses: jsonResponses(conversationSchema, "The conversation after the transfer"),
 });
 
+const bulk = createRoute({
+  method: "post",
+  path: "/numbers/{phoneNumberId}/conversations/bulk",
+  summary: "Assign, transfer, tag, mark pending or resolve up to 200 conversations in one step",
+  description:
+    "Each conversation is done or refused by exactly the rules of the single action, and reported in the order given " +
+    "(refusals carry the single action's code and English message). The undoId undoes what was done, for the same person, until undoUntil.",
+  security: bearer,
+  middleware: [requireSession] as const,
+  request: { params: numberParams, ...jsonBody(bulkRequestSchema) },
+  responses: jsonResponses(bulkResultSchema, "What was done and refused, per conversation, and the undo"),
+});
+
+const bulkUndo = createRoute({
+  method: "post",
+  path: "/numbers/{phoneNumberId}/conversations/bulk/{undoId}/undo",
+  summary: "Undo a bulk action: each conversation back as it was, unless someone changed it since",
+  security: bearer,
+  middleware: [requireSession] as const,
+  request: { params: numberParams.extend({ undoId: z.uuid("undoId must be the undoId a bulk action returned") }) },
+  responses: jsonResponses(bulkUndoResultSchema, "What was put back and what was left, per conversation"),
+});
+
 export const conversationRoutes = apiRouter()
+  .openapi(bulk, async (c) => {
+    const { phoneNumberId } = c.req.valid("param");
+    return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).bulk(c.get("principal"), c.req.valid("json")));
+  })
+  .openapi(bulkUndo, async (c) => {
+    const { phoneNumberId, undoId } = c.req.valid("param");
+    return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).undoBulk(c.get("principal"), undoId));
+  })
   .openapi(resolve, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");
     const result = await c.env.NUMBER_INBOX.getByName(phoneNumberId).resolve(c.get("principal"), conversationId);
     return respond(c, result);
+  })
+  .openapi(read, async (c) => {
+    const { phoneNumberId, conversationId } = c.req.valid("param");
+    return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).markRead(c.get("principal"), conversationId));
   })
   .openapi(reopen, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");

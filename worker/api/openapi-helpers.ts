@@ -2,7 +2,13 @@ import { z } from "@hono/zod-openapi";
 import type { ZodType } from "zod";
 
 export const errorSchema = z.object({
-  error: z.object({ status: z.number(), message: z.string() }),
+  error: z.object({
+    status: z.number(),
+    message: z.string(),
+    /** Stable, for clients that show the refusal in their reader's language; `message` is its English sentence. */
+    code: z.string().optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  }),
 });
 
 const errorResponses = Object.fromEntries(

@@ -39,6 +39,8 @@ export const numberPolicy: ArchivePolicy = {
     // Statuses waiting for a send in flight in the instance that kept them (number-inbox/early-statuses.ts): nothing
     // in another deployment can claim them, and they enter a number through that bounded store only.
     "early_statuses",
+    // A bulk action's undo lives seconds and belongs to the session that acted.
+    "bulk_undo",
   ]),
   scrub: {
     // The pushed configuration (it holds the sealed token); the workspace pushes it again after the import.

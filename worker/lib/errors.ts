@@ -9,12 +9,13 @@ export function describeZodError(error: ZodError): string {
     .join("; ");
 }
 
-export function errorResponse(c: Context, status: Refusal["status"] | 413 | 415 | 500, message: string) {
-  return c.json({ error: { status, message } }, status);
+export function errorResponse(c: Context, status: Refusal["status"] | 413 | 415 | 500, message: string, code?: Pick<Refusal, "code" | "params">) {
+  return c.json({ error: { status, message, ...(code?.code ? { code: code.code, ...(code.params ? { params: code.params } : {}) } : {}) } }, status);
 }
 
+/** The refusal's sentence for API users, and its code and parameters (when it has them) for clients that translate. */
 export function refusalResponse(c: Context, refusal: Refusal) {
-  return errorResponse(c, refusal.status, refusal.message);
+  return errorResponse(c, refusal.status, refusal.message, refusal);
 }
 
 /**

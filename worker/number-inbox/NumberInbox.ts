@@ -4,6 +4,7 @@ import type { NumberBoard, NumberReportData } from "../../shared/analytics";
 import type { ContactProfile } from "../../shared/catalog";
 import type { UnreadableDelivery, UnreadableList } from "../../shared/unreadable";
 import type { FloorWaiting } from "../../shared/floor";
+import type { BulkRequest, BulkResult, BulkUndoResult } from "../../shared/bulk";
 import type { Conversation, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
 import type { AgentStatus, Role } from "../../shared/people";
 import type { NumberAgent, TransferRequest } from "../../shared/routing";
@@ -19,6 +20,7 @@ import { Assignment } from "./assignment";
 import { AutoReplies } from "./auto-replies";
 import { AutomaticMessages } from "./automatic-messages";
 import { Board } from "./board";
+import { Bulk } from "./bulk";
 import { Contacts } from "./contacts";
 import { Clock, inboxContext } from "./context";
 import type { ConversationView } from "./conversation-views";
@@ -94,6 +96,7 @@ export class NumberInbox extends DurableObject<Env> {
   private readonly survey: Survey;
   private readonly autoReplies: AutoReplies;
   private readonly lifecycle: Lifecycle;
+  private readonly bulkActions: Bulk;
   private readonly inbound: Inbound;
   private readonly views: Views;
   private readonly finder: Search;
@@ -113,7 +116,7 @@ export class NumberInbox extends DurableObject<Env> {
     const board = (this.analytics = new Board(c, settings, roster, sockets));
     const pushes = (this.pushes = new Pushes(sockets, settings, conversations, messages, roster, board));
     const health = (this.numberHealth = new Health(c, settings, pushes));
-    const activity = new ActivityLog(c, messages, pushes);
+    const activity = new ActivityLog(c, messages, pushes, (id) => roster.nameOf(id));
     const unreadable = (this.unreadable = new Unreadable(c, settings));
     const access = (this.access = new Access(settings, conversations, messages, roster));
     const contacts = (this.contacts = new Contacts(c, settings, access, conversations, pushes));
@@ -125,7 +128,8 @@ export class NumberInbox extends DurableObject<Env> {
     const automatic = new AutomaticMessages(settings, conversations, messages, contacts, outbox, health, board, pushes);
     const survey = (this.survey = new Survey(c, settings, automatic, activity, board));
     this.autoReplies = new AutoReplies(c, settings, conversations, automatic, survey, assignment, roster, activity, board, pushes);
-    this.lifecycle = new Lifecycle(c, access, conversations, roster, assignment, survey, activity, board, pushes);
+    const lifecycle = (this.lifecycle = new Lifecycle(c, access, conversations, roster, assignment, survey, activity, board, pushes));
+    this.bulkActions = new Bulk(c, conversations, contacts, assignment, lifecycle);
     this.inbound = new Inbound(c, settings, contacts, conversations, messages, roster, survey, activity, board, pushes, unreadable, health);
     this.views = new Views(settings, access, conversations, messages, pushes);
     this.finder = new Search(access, contacts, conversations, messages);
@@ -327,6 +331,11 @@ export class NumberInbox extends DurableObject<Env> {
     return this.forOwner(viewer, () => this.views.messagesOf(viewer, conversationId));
   }
 
+  /** "Mark read" without opening: the assignee's unread count goes to 0 and the customer sees blue ticks. */
+  async markRead(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
+    return this.forOwner(viewer, () => this.views.markRead(viewer, conversationId));
+  }
+
   /** Customers by name or phone, and words in the message history; only what the viewer may open. */
   async search(viewer: Principal, query: string): Promise<Result<SearchResult[]>> {
     return this.forOwner(viewer, () => this.finder.find(viewer, query));
@@ -376,6 +385,27 @@ export class NumberInbox extends DurableObject<Env> {
     if (!snoozed.ok) return snoozed;
     await this.scheduleAlarm();
     return ok(this.conversations.byId(snoozed.value));
+  }
+
+  /**
+   * One action on many conversations (assign, transfer, tag, pending, resolve), each by the single action's rules,
+   * in one step with its undo record: per conversation done or refused with a code.
+   */
+  async bulk(viewer: Principal, request: BulkRequest): Promise<Result<BulkResult>> {
+    return this.forOwner(viewer, async () => {
+      const result = this.pushes.collect(() => this.ctx.storage.transactionSync(() => this.bulkActions.run(viewer, request)));
+      await this.scheduleAlarm();
+      return ok(result);
+    });
+  }
+
+  /** Undoes a bulk action for whoever did it, within its window; conversations changed since are left alone. */
+  async undoBulk(viewer: Principal, undoId: string): Promise<Result<BulkUndoResult>> {
+    return this.forOwner(viewer, async () => {
+      const result = this.pushes.collect(() => this.ctx.storage.transactionSync(() => this.bulkActions.undo(viewer, undoId)));
+      await this.scheduleAlarm();
+      return result;
+    });
   }
 
   // ---- who has what: routing, the queue, the floor ----
@@ -556,9 +586,11 @@ export class NumberInbox extends DurableObject<Env> {
     return response;
   }
 
-  /** The only things a panel says over its socket: what it shows and that its agent types (collision guard). */
+  /** The only things a browser says over its socket: what its panel shows, that its agent types, and whether the panel is open. */
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    this.sockets.signal(ws, data);
+    const panelChanged = this.sockets.signal(ws, data);
+    // The floor shows who is Available with the panel closed; routing does not change (the socket is what counts).
+    if (panelChanged) this.pushes.presence(panelChanged);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

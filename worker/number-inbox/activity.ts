@@ -1,17 +1,27 @@
-import type { MessageContent } from "../../shared/message-content";
+import type { MessageContent, ReasonCode } from "../../shared/message-content";
 import type { InboxContext } from "./context";
 import type { Messages } from "./messages";
 import type { Pushes } from "./pushes";
+import { englishReason } from "./reasons";
 
-/** A conversation's activity log ("assigned to 李娜 · round robin", "resolved"…): a line in its history, pushed like a message. */
+type Activity = NonNullable<MessageContent["activity"]>;
+
+/** A line in a conversation's log ("assigned to 李娜 · round robin", "resolved"…), pushed like a message. */
 export class ActivityLog {
   constructor(
     private readonly ctx: InboxContext,
     private readonly messages: Messages,
     private readonly pushes: Pushes,
+    private readonly names: (id: string) => string,
   ) {}
 
-  add(conversationId: number, activity: NonNullable<MessageContent["activity"]>): void {
-    this.pushes.message(this.messages.addActivity(conversationId, activity, this.ctx.now()));
+  /**
+   * `why` is a code the reader's panel translates (its English sentence is stored beside it for API users), or, for
+   * the few lines still written as text, that text.
+   */
+  add(conversationId: number, activity: Omit<Activity, "reason" | "reasonCode"> & { why: ReasonCode | string | null }): void {
+    const { why, ...line } = activity;
+    const reason = why === null || typeof why === "string" ? { reason: why } : { reason: englishReason(why, this.names), reasonCode: why };
+    this.pushes.message(this.messages.addActivity(conversationId, { ...line, ...reason }, this.ctx.now()));
   }
 }

@@ -8,7 +8,9 @@ import type { InboxContext } from "./context";
 import type { Conversations } from "./conversations";
 import type { Pushes } from "./pushes";
 import type { Roster } from "./roster";
-import { arrayRotation, chooseAgent, describeReason, isRoutable, type AssignmentReason } from "./routing";
+import { arrayRotation, chooseAgent, describeReason, isRoutable, reasonCodeOf, type AssignmentReason } from "./routing";
+import { because } from "./reasons";
+import type { ReasonCode } from "../../shared/message-content";
 import type { Settings } from "./settings";
 
 export interface RouteOptions {
@@ -16,6 +18,8 @@ export interface RouteOptions {
   exclude?: string[];
   reason?: AssignmentReason;
   actorId?: string;
+  /** The actor's name as their session gives it: a supervisor or admin who is not on the number's roster too. */
+  actorName?: string;
   note?: string | null;
   transfer?: boolean;
   /** Taken from the queue: the reason says how long it waited. */
@@ -25,7 +29,7 @@ export interface RouteOptions {
 /**
  * Who has each conversation: routing (decided by `routing.ts` over the roster), the queue and its draining, the
  * no-reply reassignment, claims and transfers. Owns the `assignments` table (the history of every assignment and
- * why) and the conversation's routing columns: `assignee_id`, `assignment_reason`, `queued_at`, `team_id` and the
+ * why) and the conversation's routing columns: `assignee_id`, `assignment_reason`, `assignment_reason_code`, `queued_at`, `team_id` and the
  * no-reply timer `awaiting_reply_since`. The round-robin cursors are settings rows (`last_assigned…`).
  */
 export class Assignment {
@@ -48,7 +52,7 @@ export class Assignment {
     const assignee = this.conversations.assigneeOf(conversationId);
     if (reopened) {
       if (assignee) this.roster.refresh([assignee]);
-      this.activity.add(conversationId, { kind: "reopened", agentId: assignee, actorId: null, reason: "the customer wrote again", note: null });
+      this.activity.add(conversationId, { kind: "reopened", agentId: assignee, actorId: null, why: because("customer_wrote"), note: null });
     }
     if (assignee === null) {
       this.route(conversationId, { now });
@@ -91,11 +95,12 @@ export class Assignment {
       if (row.assignee_id !== null) {
         // Its agent is gone and nobody can take it: it waits in the queue rather than with someone absent.
         const previous = row.assignee_id as string;
-        this.ctx.sql.exec("UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, queued_at = ? WHERE id = ?", options.now, conversationId);
+        this.ctx.sql.exec("UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, assignment_reason_code = NULL, queued_at = ? WHERE id = ?", options.now, conversationId);
         this.roster.refresh([previous]);
-        const why = options.reason ? `${describeReason(options.reason, options.now, (id) => this.roster.nameOf(id))}; ` : "";
-        this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, reason: `${why}nobody can take it now; waiting in the queue`, note: null });
-        this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue");
+        const cause = options.reason ? reasonCodeOf(options.reason, options.now) : null;
+        const why = because("nobody_free", cause ? { ...cause.params, cause: cause.code } : {});
+        this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, why, note: null });
+        this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue", because("back_to_queue"));
         this.pushes.conversation(conversationId, [previous]);
       } else {
         this.ctx.sql.exec("UPDATE conversations SET queued_at = COALESCE(queued_at, ?) WHERE id = ?", options.now, conversationId);
@@ -109,6 +114,7 @@ export class Assignment {
       options.reason ?? (decision.reason.kind === "round_robin" && options.fromQueue ? { kind: "queue", waitedMs: waited } : decision.reason);
     this.assign(conversationId, decision.agentId, reason, {
       actorId: options.actorId ?? null,
+      actorName: options.actorName,
       note: options.note ?? null,
       transfer: options.transfer,
       cursorKey: decision.reason.kind === "round_robin" ? cursorKey : null,
@@ -121,7 +127,7 @@ export class Assignment {
     conversationId: number,
     agentId: string,
     reason: AssignmentReason,
-    options: { actorId?: string | null; note?: string | null; transfer?: boolean; cursorKey?: string | null; leftQueue?: boolean } = {},
+    options: { actorId?: string | null; actorName?: string; note?: string | null; transfer?: boolean; cursorKey?: string | null; leftQueue?: boolean } = {},
   ): void {
     const now = this.ctx.now();
     const previous = this.conversations.assigneeOf(conversationId);
@@ -132,7 +138,9 @@ export class Assignment {
       now,
       conversationId,
     );
-    const text = this.record(conversationId, agentId, previous, reason, now);
+    const nameOf = (id: string) => (id === options.actorId && options.actorName ? options.actorName : this.roster.nameOf(id));
+    const { text, code } = this.record(conversationId, agentId, previous, reason, now, nameOf);
+    const names = { ...(code.params.byId ? { byName: nameOf(String(code.params.byId)) } : {}), ...(code.params.fromId ? { fromName: nameOf(String(code.params.fromId)) } : {}) };
     // A hand-over from one agent to another; a supervisor assigning a waiting customer is no transfer.
     if (options.transfer && previous && previous !== agentId) this.board.count("conversations_transferred", agentId, now);
     const touched = previous && previous !== agentId ? [agentId, previous] : [agentId];
@@ -143,26 +151,37 @@ export class Assignment {
       kind: options.transfer ? "transferred" : "assigned",
       agentId,
       actorId: options.actorId ?? null,
-      reason: text,
+      why: code,
       note: options.note ?? null,
     });
     // Leaving the queue is news for everyone watching it; a new conversation routed at once was never in it.
     this.pushes.conversation(conversationId, previous && previous !== agentId ? [previous] : [], options.leftQueue === true);
     const contact = this.conversations.byId(conversationId).contact;
     const who = contact.name ?? (contact.waId ? `+${contact.waId}` : "a customer");
+    // The body as a code: the reason's own code and parameters, the customer, the note, and the names it mentions.
+    const body = because("assigned", { ...code.params, ...names, cause: code.code, customer: who, ...(options.note ? { note: options.note } : {}) });
     this.pushes.notice(
       agentId,
       options.transfer ? "transferred_in" : reason.kind === "no_reply" ? "reassigned_no_reply" : "assigned",
       conversationId,
       options.note ? `${who}: ${text} — “${options.note}”` : `${who}: ${text}`,
+      body,
     );
-    if (previous && previous !== agentId) this.pushes.notice(previous, "unassigned", conversationId, `${who}: ${text}`);
+    if (previous && previous !== agentId) this.pushes.notice(previous, "unassigned", conversationId, `${who}: ${text}`, { ...body, params: { ...body.params, note: "" } });
   }
 
-  /** Stores why the conversation is with this agent (on the conversation and in the history); returns the sentence. */
-  private record(conversationId: number, agentId: string, previous: string | null, reason: AssignmentReason, now: number): string {
-    const text = describeReason(reason, now, (id) => this.roster.nameOf(id));
-    this.ctx.sql.exec("UPDATE conversations SET assignment_reason = ? WHERE id = ?", text, conversationId);
+  /** Stores why the conversation is with this agent (on the conversation and in the history), as a code and in English. */
+  private record(
+    conversationId: number,
+    agentId: string,
+    previous: string | null,
+    reason: AssignmentReason,
+    now: number,
+    nameOf = (id: string) => this.roster.nameOf(id),
+  ): { text: string; code: ReasonCode } {
+    const code = reasonCodeOf(reason, now);
+    const text = describeReason(reason, now, nameOf);
+    this.ctx.sql.exec("UPDATE conversations SET assignment_reason = ?, assignment_reason_code = ? WHERE id = ?", text, JSON.stringify(code), conversationId);
     this.ctx.sql.exec(
       "INSERT INTO assignments (conversation_id, agent_id, previous_agent_id, reason_kind, reason, at, waited_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
       conversationId,
@@ -174,7 +193,7 @@ export class Assignment {
       reason.kind === "queue" ? reason.waitedMs : null,
     );
     this.board.count(`assigned:${reason.kind}`, agentId, now);
-    return text;
+    return { text, code };
   }
 
   /** Hands waiting conversations, longest waiting first, to whoever can take them now. Event-driven, never polled. */
@@ -267,16 +286,44 @@ export class Assignment {
   claim(viewer: Principal, conversationId: string): Result<Conversation> {
     const id = Number(conversationId);
     const row = this.conversations.find(id);
-    if (!row) return refuse(404, `conversation ${conversationId} does not exist on this number`);
-    if (!seesEverything(viewer) && !this.settings.config().routing.agentsSeeQueue) return refuse(403, "on this number only supervisors take from the queue");
+    if (!row) return refuse(404, `conversation ${conversationId} does not exist on this number`, "conversation_not_found");
+    if (!seesEverything(viewer) && !this.settings.config().routing.agentsSeeQueue) return refuse(403, "on this number only supervisors take from the queue", "queue_supervisors_only");
     if (row.assignee_id !== null) {
       const owner = row.assignee_id === viewer.personId ? "you" : this.roster.nameOf(row.assignee_id as string);
-      return refuse(409, `already taken by ${owner}`);
+      return row.assignee_id === viewer.personId ? refuse(409, "already taken by you", "already_yours") : refuse(409, `already taken by ${owner}`, "taken", { name: owner });
     }
-    if (row.status !== "open") return refuse(409, "this conversation is resolved");
-    if (!this.roster.row(viewer.personId)) return refuse(403, "you do not work on this number");
+    if (row.status !== "open") return refuse(409, "this conversation is resolved", "resolved");
+    if (!this.roster.row(viewer.personId)) return refuse(403, "you do not work on this number", "not_member");
     this.assign(id, viewer.personId, { kind: "claimed" }, { actorId: viewer.personId, leftQueue: true });
     return ok(this.conversations.byId(id));
+  }
+
+  /**
+   * An undo of a bulk assign or transfer: the conversation goes back to whoever had it (a transfer back, by the
+   * person undoing), or back to the queue, with the team it waited for. The queue is not drained here: what was
+   * waiting before waits again, as it did.
+   */
+  restore(viewer: Principal, conversationId: number, before: { assigneeId: string | null; teamId: string | null; queuedAt: number | null }): void {
+    const now = this.ctx.now();
+    if (before.assigneeId) {
+      this.assign(conversationId, before.assigneeId, { kind: "transfer", by: viewer.personId }, { actorId: viewer.personId, actorName: viewer.name, transfer: true });
+      if (before.teamId) this.ctx.sql.exec("UPDATE conversations SET team_id = ? WHERE id = ?", before.teamId, conversationId);
+      return;
+    }
+    const previous = this.conversations.assigneeOf(conversationId);
+    this.ctx.sql.exec(
+      "UPDATE conversations SET assignee_id = NULL, assignment_reason = NULL, assignment_reason_code = NULL, team_id = ?, queued_at = ? WHERE id = ?",
+      before.teamId,
+      before.queuedAt ?? now,
+      conversationId,
+    );
+    if (previous) {
+      this.roster.refresh([previous]);
+      this.pushes.load([previous]);
+      this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue", because("back_to_queue"));
+    }
+    this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: viewer.personId, why: because("undone"), note: null });
+    this.pushes.conversation(conversationId, previous ? [previous] : []);
   }
 
   transfer(viewer: Principal, conversationId: string, request: TransferRequest): Result<Conversation> {
@@ -284,36 +331,38 @@ export class Assignment {
     if (!conversation.ok) return conversation;
     const c = conversation.value;
     const supervisor = seesEverything(viewer);
-    if (!supervisor && c.assignee_id !== viewer.personId) return refuse(403, "only the assigned agent or a supervisor can transfer this conversation");
-    if (request.force && !supervisor) return refuse(403, "only a supervisor can force a transfer to someone who cannot take it");
-    if (c.status !== "open") return refuse(409, "reopen the conversation before transferring it");
+    if (!supervisor && c.assignee_id !== viewer.personId) return refuse(403, "only the assigned agent or a supervisor can transfer this conversation", "not_assignee");
+    if (request.force && !supervisor) return refuse(403, "only a supervisor can force a transfer to someone who cannot take it", "force_supervisors_only");
+    if (c.status !== "open") return refuse(409, "reopen the conversation before transferring it", "not_open");
     const id = Number(conversationId);
     const now = this.ctx.now();
     const note = request.note ?? null;
 
     if (request.toAgentId) {
       const target = this.roster.facts({ everyone: true }).find((m) => m.id === request.toAgentId);
-      if (!target) return refuse(422, `toAgentId: ${request.toAgentId} does not work on this number`);
-      if (target.id === c.assignee_id) return refuse(409, "the conversation is already theirs");
+      if (!target) return refuse(422, `toAgentId: ${request.toAgentId} does not work on this number`, "unknown_agent");
+      if (target.id === c.assignee_id) return refuse(409, "the conversation is already theirs", "already_theirs");
       if (!isRoutable(target) && !request.force) {
         const why = !target.available ? "is Away" : !target.present ? "is offline" : "is at capacity";
-        return refuse(409, `${this.roster.nameOf(target.id)} ${why}; pick someone Available${supervisor ? " or force it" : ""}`);
+        const code = !target.available ? "target_away" : !target.present ? "target_offline" : "target_full";
+        return refuse(409, `${this.roster.nameOf(target.id)} ${why}; pick someone Available${supervisor ? " or force it" : ""}`, code, { name: this.roster.nameOf(target.id) });
       }
-      this.assign(id, target.id, { kind: "transfer", by: viewer.personId }, { actorId: viewer.personId, note, transfer: true });
+      this.assign(id, target.id, { kind: "transfer", by: viewer.personId }, { actorId: viewer.personId, actorName: viewer.name, note, transfer: true });
     } else {
       const team = this.settings.config().teams.find((t) => t.id === request.toTeamId);
-      if (!team) return refuse(422, `toTeamId: no team ${request.toTeamId} works on this number`);
+      if (!team) return refuse(422, `toTeamId: no team ${request.toTeamId} works on this number`, "unknown_team");
       this.ctx.sql.exec("UPDATE conversations SET team_id = ? WHERE id = ?", team.id, id);
       const agentId = this.route(id, {
         now,
         exclude: c.assignee_id ? [c.assignee_id as string] : [],
         reason: { kind: "team", teamName: team.name, by: viewer.personId },
         actorId: viewer.personId,
+        actorName: viewer.name,
         note,
         transfer: true,
       });
       if (!agentId) {
-        this.activity.add(id, { kind: "queued", agentId: null, actorId: viewer.personId, reason: `waiting for team ${team.name}`, note });
+        this.activity.add(id, { kind: "queued", agentId: null, actorId: viewer.personId, why: because("waiting_team", { team: team.name }), note });
       }
     }
     // The previous assignee's capacity is free again.

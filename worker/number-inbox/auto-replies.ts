@@ -1,4 +1,5 @@
 import { fillAutomationText } from "../../shared/automation-text";
+import { because } from "./reasons";
 import type { ActivityLog } from "./activity";
 import type { Assignment } from "./assignment";
 import { autoResolveAt, awayDue, backAtPhrase, describeWait, estimateWaitMs, nextQueueUpdateAt, nudgeAt, queueUpdateDue, welcomeDue } from "./automation";
@@ -91,7 +92,7 @@ export class AutoReplies {
       this.ctx.sql.exec("UPDATE conversations SET nudged_at = ? WHERE id = ?", now, c.id);
       const left = Math.max(1, Math.round((c.awaiting_reply_since + minutes * 60_000 - now) / 60_000));
       const who = this.conversations.byId(c.id).contact.name ?? "A customer";
-      this.pushes.notice(c.assignee_id, "no_reply_nudge", c.id, `${who} is waiting for your reply: it goes to a colleague in ${left} min`);
+      this.pushes.notice(c.assignee_id, "no_reply_nudge", c.id, `${who} is waiting for your reply: it goes to a colleague in ${left} min`, because("nudge", { customer: who, minutes: left }));
     }
   }
 
@@ -115,7 +116,7 @@ export class AutoReplies {
       this.conversations.resolveInactive(c.id, now);
       this.board.noteResolved(c.id, c.assignee_id, now, true);
       this.roster.refresh([c.assignee_id]);
-      this.activity.add(c.id, { kind: "resolved", agentId: c.assignee_id, actorId: null, reason: `inactive: the customer was silent for ${silence}`, note: null });
+      this.activity.add(c.id, { kind: "resolved", agentId: c.assignee_id, actorId: null, why: `inactive: the customer was silent for ${silence}`, note: null });
       this.survey.offer(c.id, c.assignee_id, now);
       this.pushes.conversation(c.id);
     }

@@ -114,25 +114,55 @@ export class Contacts {
 
   /** Adds or removes a company tag; a tag of a single-choice group replaces the group's other tag. Live for everyone. */
   async changeTag(viewer: Principal, contactId: string, change: { add?: string; remove?: string }): Promise<Result<ContactProfile>> {
+    const changed = this.applyTagChange(viewer, contactId, change);
+    if (!changed.ok) return changed;
+    return this.profile(viewer, contactId);
+  }
+
+  /**
+   * The tag change itself, with the same permission as the single action; answers which tags it could have touched
+   * (the tag and its single-choice siblings) and which of those the customer had before, so a bulk action can undo it.
+   */
+  applyTagChange(viewer: Principal, contactId: string, change: { add?: string; remove?: string }): Result<{ touched: string[]; before: string[] }> {
     const allowed = this.access.contact(viewer, contactId);
     if (!allowed.ok) return allowed;
     const id = Number(contactId);
     const { tags, singleChoiceGroups } = this.settings.config().catalog;
+    let touched: string[] = [];
+    const before = this.tagIdsOf(id);
     if (change.add) {
       const tag = tags.find((t) => t.id === change.add);
-      if (!tag) return refuse(422, `add: no tag ${change.add}`);
+      if (!tag) return refuse(422, `add: no tag ${change.add}`, "unknown_tag");
+      const siblings = tag.groupId && singleChoiceGroups.includes(tag.groupId) ? tags.filter((t) => t.groupId === tag.groupId && t.id !== tag.id).map((t) => t.id) : [];
+      touched = [tag.id, ...siblings];
       this.ctx.transaction(() => {
-        if (tag.groupId && singleChoiceGroups.includes(tag.groupId)) {
-          const siblings = tags.filter((t) => t.groupId === tag.groupId && t.id !== tag.id).map((t) => t.id);
+        if (siblings.length > 0) {
           this.ctx.sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id IN (SELECT value FROM json_each(?))", id, JSON.stringify(siblings));
         }
         this.ctx.sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) VALUES (?, ?, ?, ?)", id, tag.id, viewer.personId, this.ctx.now());
       });
     } else if (change.remove) {
+      touched = [change.remove];
       this.ctx.sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id = ?", id, change.remove);
     }
     this.pushes.contact(id);
-    return this.profile(viewer, contactId);
+    return ok({ touched, before: before.filter((t) => touched.includes(t)) });
+  }
+
+  /** An undo: of the tags a change touched, the customer carries again exactly those they had before it. */
+  restoreTags(actorId: string, contactId: number, touched: string[], before: string[]): void {
+    this.ctx.transaction(() => {
+      const dropped = touched.filter((t) => !before.includes(t));
+      this.ctx.sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id IN (SELECT value FROM json_each(?))", contactId, JSON.stringify(dropped));
+      for (const tagId of before) {
+        this.ctx.sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) VALUES (?, ?, ?, ?)", contactId, tagId, actorId, this.ctx.now());
+      }
+    });
+    this.pushes.contact(contactId);
+  }
+
+  private tagIdsOf(contactId: number): string[] {
+    return this.ctx.sql.exec<{ tag_id: string }>("SELECT tag_id FROM contact_tags WHERE contact_id = ?", contactId).toArray().map((t) => t.tag_id);
   }
 
   async setAttribute(viewer: Principal, contactId: string, key: string, value: unknown): Promise<Result<ContactProfile>> {

@@ -1,4 +1,5 @@
 import type { Conversation } from "../../shared/inbox";
+import { DEFAULT_WAIT_TARGET_MINUTES } from "../../shared/routing";
 import { seesEverything, type Principal } from "../lib/result";
 import type { InboxContext } from "./context";
 import type { ConversationView, ViewQuery } from "./conversation-views";
@@ -27,7 +28,14 @@ export class Conversations {
   }
 
   toApi(row: Row): Conversation {
-    return toConversation(row, this.settings.stored()?.phoneNumberId ?? "");
+    return { ...toConversation(row, this.settings.stored()?.phoneNumberId ?? ""), waitTargetMinutes: this.waitTargetOf(row) };
+  }
+
+  /** The conversation's team's wait target: the team it waits for, else its assignee's first team, else the default. */
+  private waitTargetOf(row: Row): number {
+    const teams = this.settings.stored()?.teams ?? [];
+    const team = teams.find((t) => t.id === row.team_id) ?? teams.find((t) => t.memberIds.includes(row.assignee_id as string));
+    return team?.waitTargetMinutes ?? DEFAULT_WAIT_TARGET_MINUTES;
   }
 
   byId(id: number): Conversation {

@@ -1,5 +1,6 @@
 import type { InboundMessage, UnreadableItem } from "../webhook/split";
 import type { ActivityLog } from "./activity";
+import { because } from "./reasons";
 import type { Board } from "./board";
 import type { Contacts } from "./contacts";
 import type { InboxContext } from "./context";
@@ -126,7 +127,7 @@ export class Inbound {
       this.conversations.wake(last.id);
       const assignee = this.conversations.assigneeOf(last.id);
       if (assignee) this.roster.refresh([assignee]);
-      this.activity.add(last.id, { kind: "reopened", agentId: assignee, actorId: null, reason: "the customer wrote again", note: null });
+      this.activity.add(last.id, { kind: "reopened", agentId: assignee, actorId: null, why: because("customer_wrote"), note: null });
       return { conversationId: last.id, wasResolved: false };
     }
     const reopenWithinMs = (this.settings.config().routing.reopenWithinHours ?? 168) * 3600_000;

@@ -1,3 +1,4 @@
+import type { ReasonCode } from "../../shared/message-content";
 import type { AgentStatus } from "../../shared/people";
 import type { SocketEvent } from "../../shared/inbox";
 import type { Board } from "./board";
@@ -88,8 +89,15 @@ export class Pushes {
     for (const id of this.conversations.openIdsOf(contactId)) this.conversation(id);
   }
 
-  notice(agentId: string, kind: NoticeKind, conversationId: number, text: string): void {
-    const event: SocketEvent = { type: "notice", kind, phoneNumberId: this.settings.config().phoneNumberId, conversationId: String(conversationId), text };
+  notice(agentId: string, kind: NoticeKind, conversationId: number, text: string, body?: ReasonCode): void {
+    const event: SocketEvent = {
+      type: "notice",
+      kind,
+      phoneNumberId: this.settings.config().phoneNumberId,
+      conversationId: String(conversationId),
+      text,
+      ...(body ? { body } : {}),
+    };
     this.deliver(this.sockets.tagged(agentId), JSON.stringify(event));
   }
 
@@ -136,6 +144,7 @@ export class Pushes {
       agentId,
       status: member.status as AgentStatus,
       connected: this.sockets.isConnected(agentId),
+      panelOpen: this.sockets.panelOpen(agentId),
       present: this.roster.presentNow(agentId),
       statusSince: member.status_changed_at as number,
       load: member.load as number,

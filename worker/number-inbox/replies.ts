@@ -1,4 +1,5 @@
 import type { Message, SendMessageRequest } from "../../shared/inbox";
+import { because } from "./reasons";
 import { typingIndicatorBody } from "../graph/bodies";
 import { postStatus } from "../graph/client";
 import { ok, refuse, type Principal, type Result } from "../lib/result";
@@ -82,7 +83,8 @@ export class Replies {
     const message = this.messages.byId(id);
     this.pushes.toViewers((conversation.assignee_id as string | null) ?? null, { type: "message", message }, mentioned);
     const who = (conversation.contact_name as string | null) ?? `+${conversation.wa_id ?? ""}`;
-    for (const agentId of mentioned) this.pushes.notice(agentId, "mention", conversationId, `${viewer.name} @ ${who}: ${text.slice(0, 140)}`);
+    const body = because("mention", { author: viewer.name, customer: who, text: text.slice(0, 140) });
+    for (const agentId of mentioned) this.pushes.notice(agentId, "mention", conversationId, `${viewer.name} @ ${who}: ${text.slice(0, 140)}`, body);
     return message;
   }
 

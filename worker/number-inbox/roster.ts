@@ -197,6 +197,7 @@ export class Roster {
         role: m.role,
         status: f.available ? "available" : "away",
         connected: this.sockets.isConnected(m.id),
+        panelOpen: this.sockets.panelOpen(m.id),
         present: f.present,
         load: f.load,
         capacity: f.capacity,

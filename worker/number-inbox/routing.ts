@@ -1,3 +1,6 @@
+import type { ReasonCode } from "../../shared/message-content";
+import { englishReason } from "./reasons";
+
 /**
  * Who gets a conversation. Pure: the NumberInbox gathers the facts, these functions decide, and the
  * decision carries its reason so the conversation (and analytics) can say why.
@@ -113,38 +116,33 @@ export function chooseAgent(request: RoutingRequest): { agentId: string; reason:
   return agentId ? { agentId, reason: { kind: "round_robin" } } : null;
 }
 
-function ago(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return `${Math.max(1, minutes)} min ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.round(hours / 24)} days ago`;
-}
-
-/** The sentence shown in the conversation ("sticky: served 2 days ago", "queued 3 min, capacity freed"…). */
-export function describeReason(reason: AssignmentReason, now: number, names: (id: string) => string): string {
+/**
+ * Why an agent got the conversation, as a code and its parameters (people by id, durations in ms): what is stored
+ * and sent, so each reader sees it in their language. `reasons.ts` writes the English sentence for API users.
+ */
+export function reasonCodeOf(reason: AssignmentReason, now: number): ReasonCode {
   switch (reason.kind) {
     case "sticky":
-      return `sticky: served ${ago(now - reason.servedAt)}`;
-    case "round_robin":
-      return "round robin";
+      return { code: "sticky", params: { agoMs: Math.max(0, now - reason.servedAt) } };
     case "queue":
-      return `queued ${reason.waitedMs < 60_000 ? `${Math.max(1, Math.round(reason.waitedMs / 1000))} s` : `${Math.round(reason.waitedMs / 60_000)} min`}, an agent became free`;
-    case "reopened":
-      return "reopened by the customer, same agent";
+      return { code: "queue", params: { waitedMs: reason.waitedMs } };
     case "transfer":
-      return `transfer by ${names(reason.by)}`;
+      return { code: "transfer", params: { byId: reason.by } };
     case "team":
-      return reason.by ? `transfer to team ${reason.teamName} by ${names(reason.by)}` : `team ${reason.teamName}`;
+      return { code: reason.by ? "team_transfer" : "team", params: { team: reason.teamName, ...(reason.by ? { byId: reason.by } : {}) } };
     case "no_reply":
-      return `no reply from ${names(reason.from)} in ${reason.minutes} min`;
+      return { code: "no_reply", params: { minutes: reason.minutes, fromId: reason.from } };
     case "assignee_offline":
-      return `${names(reason.from)} went offline`;
     case "agent_deactivated":
-      return `agent deactivated: ${names(reason.from)}`;
+      return { code: reason.kind, params: { fromId: reason.from } };
     case "member_removed":
-      return `${reason.fromName} no longer works on this number`;
-    case "claimed":
-      return "claimed from the queue";
+      return { code: "member_removed", params: { name: reason.fromName } };
+    default:
+      return { code: reason.kind, params: {} };
   }
+}
+
+/** The English sentence of an assignment reason ("sticky: served 2 days ago", "queued 3 min, an agent became free"…). */
+export function describeReason(reason: AssignmentReason, now: number, names: (id: string) => string): string {
+  return englishReason(reasonCodeOf(reason, now), names);
 }

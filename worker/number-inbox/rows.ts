@@ -1,5 +1,5 @@
 import type { Conversation, DeliveryStatus, Message } from "../../shared/inbox";
-import type { MessageContent } from "../../shared/message-content";
+import type { MessageContent, ReasonCode } from "../../shared/message-content";
 
 /** Row shapes of the number's SQLite tables and their conversion to the API's types. */
 export type Row = Record<string, SqlStorageValue>;
@@ -7,7 +7,7 @@ export type Row = Record<string, SqlStorageValue>;
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 3600_000;
 
 export const CONVERSATION_SELECT = `
-  SELECT c.id, c.status, c.assignee_id, c.assignment_reason, c.created_at, c.last_message_at, c.last_preview,
+  SELECT c.id, c.status, c.assignee_id, c.assignment_reason, c.assignment_reason_code, c.created_at, c.last_message_at, c.last_preview,
          c.unread, c.queued_at, c.contact_id, c.last_inbound_at, c.team_id, c.awaiting_reply_since, c.snoozed_until,
          c.resolve_reason, c.csat_stars, c.csat_comment, c.csat_agent_id, c.csat_rated_at, c.csat_sent_at,
          k.wa_id, k.user_id, k.name AS contact_name, k.last_agent_id, k.last_served_at,
@@ -27,6 +27,8 @@ export function toConversation(row: Row, phoneNumberId: string): Conversation {
     status: row.status as Conversation["status"],
     assigneeId: (row.assignee_id as string | null) ?? null,
     assignmentReason: (row.assignment_reason as string | null) ?? null,
+    // Rows assigned before codes were stored keep their English sentence only.
+    assignmentReasonCode: row.assignment_reason_code ? (JSON.parse(row.assignment_reason_code as string) as ReasonCode) : null,
     queuedAt: row.assignee_id === null && row.status === "open" ? ((row.queued_at as number | null) ?? null) : null,
     teamId: (row.team_id as string | null) ?? null,
     createdAt: row.created_at as number,
@@ -35,6 +37,7 @@ export function toConversation(row: Row, phoneNumberId: string): Conversation {
     unread: row.unread as number,
     windowClosesAt: lastInbound ? lastInbound + CUSTOMER_SERVICE_WINDOW_MS : null,
     snoozedUntil: row.status === "pending" ? ((row.snoozed_until as number | null) ?? null) : null,
+    awaitingReplySince: row.status === "open" ? ((row.awaiting_reply_since as number | null) ?? null) : null,
     tags: row.tag_ids ? (JSON.parse(row.tag_ids as string) as string[]) : [],
     resolveReason: (row.resolve_reason as string | null) ?? null,
     csat:

@@ -401,4 +401,25 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       CREATE INDEX early_statuses_by_age ON early_statuses (kept_at);
     `,
   },
+  {
+    idMonotonicInc: 16,
+    description: "a bulk action's undo, kept a few seconds for the person who acted (bulk.ts)",
+    sql: `
+      CREATE TABLE IF NOT EXISTS bulk_undo (
+        id TEXT PRIMARY KEY,
+        actor_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entries TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    idMonotonicInc: 17,
+    description: "why a conversation is with its assignee, as a code the reader's panel translates (reasons.ts)",
+    sql: `
+      -- Rows assigned before keep their English sentence in assignment_reason and read with a null code.
+      ALTER TABLE conversations ADD COLUMN assignment_reason_code TEXT;
+    `,
+  },
 ];

@@ -26,7 +26,8 @@ export interface NumberConfig {
   displayPhoneNumber: string;
   /** Everyone who works on the number; those in rotation are in rotation order. */
   members: NumberMember[];
-  teams: { id: string; name: string; memberIds: string[]; mode: "round_robin" | "least_loaded" }[];
+  /** `waitTargetMinutes` is absent in configurations pushed before teams had one (the default then applies). */
+  teams: { id: string; name: string; memberIds: string[]; mode: "round_robin" | "least_loaded"; waitTargetMinutes?: number }[];
   routing: Omit<RoutingSettings, "rotation">;
   graceMs: number;
   /** Tag and attribute definitions: enforce single-choice groups and attribute types on this number's contacts. */

@@ -10,6 +10,8 @@ export interface SocketIdentity {
   /** The conversation this panel shows, and when its agent last typed in it (collision guard). */
   viewing?: string | null;
   typingAt?: number;
+  /** The browser's side panel is open; absent until its background says (then counted as open). */
+  panelOpen?: boolean;
 }
 
 const TYPING_SHOWN_MS = 6_000;
@@ -57,6 +59,11 @@ export class Sockets {
 
   isConnected(agentId: string, except?: WebSocket): boolean {
     return this.tagged(agentId).some((ws) => ws !== except && ws.readyState === WebSocket.OPEN);
+  }
+
+  /** Whether any of the agent's connected browsers has its side panel open. */
+  panelOpen(agentId: string): boolean {
+    return this.tagged(agentId).some((ws) => ws.readyState === WebSocket.OPEN && this.identity(ws)?.panelOpen !== false && !this.identity(ws)?.watchOnly);
   }
 
   /** Whoever has a panel open (the console's floor does not count). */
@@ -115,16 +122,22 @@ export class Sockets {
   }
 
   /** The only things a panel says over its socket: what it shows and that its agent types (collision guard). */
-  signal(ws: WebSocket, data: string | ArrayBuffer): void {
+  /** Returns the agent whose panel opened or closed, so the shell tells the floor; null for the other signals. */
+  signal(ws: WebSocket, data: string | ArrayBuffer): string | null {
     const identity = this.identity(ws);
-    if (!identity || typeof data !== "string") return;
+    if (!identity || typeof data !== "string") return null;
     let signal: ClientSignal;
     try {
       const parsed = clientSignalSchema.safeParse(JSON.parse(data));
-      if (!parsed.success) return;
+      if (!parsed.success) return null;
       signal = parsed.data;
     } catch {
-      return;
+      return null;
+    }
+    if (signal.type === "panel") {
+      if (identity.watchOnly || identity.panelOpen === signal.open) return null;
+      ws.serializeAttachment({ ...identity, panelOpen: signal.open });
+      return identity.agentId;
     }
     const before = identity.viewing ?? null;
     const next: SocketIdentity =
@@ -134,6 +147,7 @@ export class Sockets {
     ws.serializeAttachment(next);
     if (before && before !== next.viewing) this.pushCollision(before);
     if (next.viewing) this.pushCollision(next.viewing);
+    return null;
   }
 
   /**

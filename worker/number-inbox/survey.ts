@@ -87,7 +87,7 @@ export class Survey {
     if (answer.stars !== undefined) {
       this.ctx.sql.exec("UPDATE conversations SET csat_stars = ?, csat_rated_at = ? WHERE id = ?", answer.stars, now, conversationId);
       this.board.sample("csat", answer.agentId, conversationId, answer.stars, null, now);
-      this.activity.add(conversationId, { kind: "rated", agentId: answer.agentId, actorId: null, reason: `${"★".repeat(answer.stars)} ${answer.stars}/5`, note: null });
+      this.activity.add(conversationId, { kind: "rated", agentId: answer.agentId, actorId: null, why: `${"★".repeat(answer.stars)} ${answer.stars}/5`, note: null });
     } else if (answer.comment !== undefined) {
       this.ctx.sql.exec("UPDATE conversations SET csat_comment = ? WHERE id = ?", answer.comment, conversationId);
     }

@@ -63,17 +63,26 @@ export class Views {
 
   /** A conversation's history; its assignee opening it marks it read, here and (blue ticks) for the customer. */
   messagesOf(viewer: Principal, conversationId: string): Result<Message[]> {
+    const read = this.markRead(viewer, conversationId);
+    if (!read.ok) return read;
+    return ok(this.messages.list(Number(conversationId), 1000));
+  }
+
+  /**
+   * The assignee has read it (opened it, or "Mark read" on a notification): unread goes to 0 for every panel, and
+   * the customer sees blue ticks. Anyone else who may open it reads without changing that.
+   */
+  markRead(viewer: Principal, conversationId: string): Result<Conversation> {
     const conversation = this.access.conversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const id = Number(conversationId);
     if (conversation.value.assignee_id === viewer.personId && Number(conversation.value.unread) > 0) {
       this.conversations.markRead(id);
       this.pushes.conversation(id);
-      // The customer sees blue ticks once the assignee has opened the conversation.
       const lastInbound = this.messages.lastInboundWamid(id);
       if (lastInbound) void this.settings.graph().then((graph) => postStatus(graph, this.settings.config().phoneNumberId, markReadBody(lastInbound))).catch(() => undefined);
     }
-    return ok(this.messages.list(id, 1000));
+    return ok(this.conversations.byId(id));
   }
 
   /** A supervisor reads any conversation, resolved or not, with its whole log; nothing is marked read. */

@@ -182,7 +182,7 @@ export class Workspace extends DurableObject<Env> {
   async listTeams(): Promise<Team[]> {
     return this.w.teams.list();
   }
-  async saveTeam(principal: Principal, teamId: string | null, request: { name: string; memberIds: string[]; supervisorIds: string[]; mode: Team["mode"] }): Promise<Result<Team>> {
+  async saveTeam(principal: Principal, teamId: string | null, request: { name: string; memberIds: string[]; supervisorIds: string[]; mode: Team["mode"]; waitTargetMinutes: number }): Promise<Result<Team>> {
     return this.w.teams.save(principal, teamId, request);
   }
   async deleteTeam(principal: Principal, teamId: string): Promise<Result<{ ok: true }>> {

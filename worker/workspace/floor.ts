@@ -21,6 +21,7 @@ export class FloorView {
         status: p.status,
         statusSince: p.status_changed_at || p.created_at,
         connected: false,
+        panelOpen: false,
         load: 0,
         capacity: p.capacity ?? null,
         numberIds: [],
@@ -31,6 +32,7 @@ export class FloorView {
         const agent = agents.get(a.id);
         if (!agent) continue;
         agent.connected ||= a.connected;
+        agent.panelOpen ||= a.connected && a.panelOpen !== false;
         agent.load += a.load;
         agent.numberIds.push(numbers[i]!.phoneNumberId);
         // Connecting or dropping also starts a new "time in status".

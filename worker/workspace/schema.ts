@@ -137,4 +137,9 @@ export const workspaceMigrations: SQLSchemaMigration[] = [
     description: "numbers the deployment's operator connected, which the deployment's token may serve",
     sql: "ALTER TABLE numbers ADD COLUMN operator_connected INTEGER NOT NULL DEFAULT 0",
   },
+  {
+    idMonotonicInc: 8,
+    description: "each team's wait target: how long its customers may wait for an answer",
+    sql: "ALTER TABLE teams ADD COLUMN wait_target_minutes INTEGER NOT NULL DEFAULT 5",
+  },
 ];

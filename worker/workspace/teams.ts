@@ -3,7 +3,7 @@ import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/
 import { newId } from "./ids";
 import type { Parts } from "./parts";
 
-type TeamRequest = { name: string; memberIds: string[]; supervisorIds: string[]; mode: Team["mode"] };
+type TeamRequest = { name: string; memberIds: string[]; supervisorIds: string[]; mode: Team["mode"]; waitTargetMinutes: number };
 
 /** The teams, team_members and number_routing tables: teams, and each number's assignment rules (its rotation). */
 export class Teams {
@@ -12,7 +12,9 @@ export class Teams {
   list(): Team[] {
     const members = this.w.sql.exec<{ team_id: string; person_id: string }>("SELECT team_id, person_id FROM team_members ORDER BY position").toArray();
     return this.w.sql
-      .exec<{ id: string; name: string; mode: Team["mode"]; supervisor_ids: string }>("SELECT id, name, mode, supervisor_ids FROM teams ORDER BY created_at")
+      .exec<{ id: string; name: string; mode: Team["mode"]; supervisor_ids: string; wait_target_minutes: number }>(
+        "SELECT id, name, mode, supervisor_ids, wait_target_minutes FROM teams ORDER BY created_at",
+      )
       .toArray()
       .map((t) => ({
         id: t.id,
@@ -20,6 +22,7 @@ export class Teams {
         mode: t.mode,
         memberIds: members.filter((m) => m.team_id === t.id).map((m) => m.person_id),
         supervisorIds: JSON.parse(t.supervisor_ids) as string[],
+        waitTargetMinutes: t.wait_target_minutes,
       }));
   }
 
@@ -42,13 +45,15 @@ export class Teams {
     const id = teamId ?? newId("t");
     this.w.ctx.storage.transactionSync(() => {
       this.w.sql.exec(
-        `INSERT INTO teams (id, name, mode, created_at, supervisor_ids) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode, supervisor_ids = excluded.supervisor_ids`,
+        `INSERT INTO teams (id, name, mode, created_at, supervisor_ids, wait_target_minutes) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode, supervisor_ids = excluded.supervisor_ids,
+           wait_target_minutes = excluded.wait_target_minutes`,
         id,
         request.name,
         request.mode,
         Date.now(),
         JSON.stringify(request.supervisorIds),
+        request.waitTargetMinutes,
       );
       this.w.sql.exec("DELETE FROM team_members WHERE team_id = ?", id);
       request.memberIds.forEach((personId, position) =>
