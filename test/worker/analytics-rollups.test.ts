@@ -8,7 +8,6 @@ import { csatFigures, timing } from "../../shared/stats";
 import { mergeReport, type ReportContext } from "../../worker/analytics/merge-report";
 import { ALPHA } from "../../worker/analytics/sketch";
 import { countEvent, logPresence, presenceDurations, reportData, sampleEvent, tagsOf, type PresenceState } from "../../worker/number-inbox/analytics";
-import { NumberInbox } from "../../worker/number-inbox/NumberInbox";
 import { unique } from "./helpers";
 
 /**
@@ -288,7 +287,7 @@ describe("presence from running totals", () => {
 });
 
 /** The last migration: 13 derives the analytics, and the ones after it run over the same store. */
-const LATEST_MIGRATION = numberInboxMigrations[numberInboxMigrations.length - 1]!.idMonotonicInc;
+const MIGRATION_13 = numberInboxMigrations.find((m) => m.idMonotonicInc === 13)!;
 
 describe("migration 13 on stored data", () => {
   it("the rollups, sketches and running totals it backfills equal those kept event by event", async () => {
@@ -309,10 +308,8 @@ describe("migration 13 on stored data", () => {
           const sql = state.storage.sql;
           dropAnalytics(sql);
           writeAsRelease12(sql, single, presence);
-          await state.storage.put("__sql_migrations_lastID", 12);
-          new NumberInbox(state, env);
-          for (let i = 0; i < 100 && (await state.storage.get("__sql_migrations_lastID")) !== LATEST_MIGRATION; i++) await new Promise((r) => setTimeout(r, 10));
-          expect(await state.storage.get("__sql_migrations_lastID")).toBe(LATEST_MIGRATION);
+          // Migration 13 itself, as the runner applies it; the later ones touch other tables, which are already current.
+          sql.exec(MIGRATION_13.sql!);
           return derived(sql);
         });
         expect(backfilled).toEqual(kept);
