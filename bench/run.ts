@@ -115,6 +115,11 @@ async function benchAgents(stack: Stack, adminToken: string): Promise<BenchAgent
 
 let e2eNumber = 0;
 /**
+ * The agents' sockets stay open until every end-to-end run is done: a number whose agents all hung up takes their
+ * conversations back once the grace period ends, and that work would land in a later run's measurement.
+ */
+const e2eSockets: WebSocket[] = [];
+/**
  * The agents' sockets open on a fresh number, Available; `events` webhooks from new customers at `rate`/s; for each, the
  * time from sending it until its assignee's socket hears of the conversation.
  */
@@ -124,7 +129,7 @@ async function endToEnd(stack: Stack, adminToken: string, agents: BenchAgent[], 
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const seen = new Set<string>();
-  const sockets: WebSocket[] = [];
+  const sockets = e2eSockets;
   for (const agent of agents) {
     const { ticket } = await api<{ ticket: string }>(stack, "POST", "/socket-ticket", agent.token, { phoneNumberId: numberId });
     const socket = new WebSocket(`${stack.workerUrl.replace("http", "ws")}/api/numbers/${numberId}/socket?ticket=${ticket}`);
@@ -160,7 +165,6 @@ async function endToEnd(stack: Stack, adminToken: string, agents: BenchAgent[], 
   await Promise.all(inflight);
   const deadline = Date.now() + 10_000;
   while (latencies.length < events && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  sockets.forEach((s) => s.close());
   if (latencies.length < events) throw new Error(`only ${latencies.length} of ${events} conversations reached an agent at ${rate}/s`);
   const sorted = latencies.sort((a, b) => a - b);
   return { p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)), events: sorted.length, rate_per_s: rate, agents: agents.length };
@@ -432,6 +436,7 @@ try {
   const at200 = await bounded("end to end", endToEnd(stack, adminToken, agents, size.rate, size.e2eEvents));
   console.log("bench: end to end, rising rates…");
   const e2e = { ...at200, ...(await bounded("knee", knee(stack, adminToken, agents, at200, ingestResult.floor_insert_per_s), SECTION_TIMEOUT_MS * 2)) };
+  e2eSockets.forEach((s) => s.close());
   console.log("bench: side panel…");
   const sidepanel = await bounded("side panel", sidePanel(stack, adminToken));
   console.log("bench: reliability (crash under load, redelivery storm)…");
