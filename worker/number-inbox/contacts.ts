@@ -76,13 +76,14 @@ export class Contacts {
     return row ? (JSON.parse(row.value) as unknown) : null;
   }
 
-  /** Customers whose name, or phone number however typed, contains the query. */
+  /** Customers whose name, WhatsApp username (with or without its "@"), or phone number however typed, contains the query. */
   matching(plan: SearchPlan): number[] {
     return this.ctx.sql
       .exec<{ id: number }>(
         // instr, not LIKE: the query may be 200 characters long and SQLite refuses LIKE patterns over 50 bytes.
-        `SELECT id FROM contacts WHERE instr(lower(name), lower(?)) > 0 ${plan.digits ? "OR instr(wa_id, ?) > 0" : ""} LIMIT 50`,
+        `SELECT id FROM contacts WHERE instr(lower(name), lower(?)) > 0 OR instr(lower(username), lower(?)) > 0 ${plan.digits ? "OR instr(wa_id, ?) > 0" : ""} LIMIT 50`,
         plan.text,
+        plan.text.replace(/^@/, ""),
         ...(plan.digits ? [plan.digits] : []),
       )
       .toArray()
