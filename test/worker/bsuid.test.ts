@@ -116,6 +116,25 @@ describe("a customer known by a business-scoped user id only", () => {
     socket.close();
   });
 
+  it("a phone-only contact and a BSUID-only one meeting in one payload merge: one contact, one live conversation with every message", async () => {
+    const { ws, a, socket } = await readyAgent();
+    const userId = bsuid();
+    const phone = `86${uniqueNumberId()}`;
+    await inbound(ws.phoneNumberId, { phone, name: "Chen" }, "from the phone");
+    await inbound(ws.phoneNumberId, { userId, username: "chen.w" }, "from the username");
+    expect(await contactRows(ws.phoneNumberId)).toHaveLength(2);
+    await inbound(ws.phoneNumberId, { phone, userId, username: "chen.w", name: "Chen" }, "both at last");
+
+    expect(await contactRows(ws.phoneNumberId)).toEqual([expect.objectContaining({ wa_id: phone, user_id: userId, username: "chen.w" })]);
+    const live = (await conversationsOf(ws.adminToken, ws.phoneNumberId, "all")).filter((c) => c.status !== "resolved");
+    expect(live).toHaveLength(1);
+    const history = (await api<{ messages: Message[] }>("GET", `/numbers/${ws.phoneNumberId}/conversations/${live[0]!.id}/messages`, { token: ws.adminToken })).body.messages;
+    expect(history.filter((m) => m.direction === "in").map((m) => m.text)).toEqual(["from the phone", "from the username", "both at last"]);
+    expect((await send(a.token, ws.phoneNumberId, live[0]!.id, { type: "text", text: "您好" })).status).toBe(200);
+    expect((await sentTo(phone)).sent.map((s) => s.body.to)).toEqual([phone]);
+    socket.close();
+  });
+
   it("search finds the customer by username, with or without the @", async () => {
     const { ws, a, socket } = await readyAgent();
     await inbound(ws.phoneNumberId, { userId: bsuid(), username: "teapot_lover" }, "hello");
@@ -142,10 +161,10 @@ describe("who a message is addressed to (pure)", () => {
 describe("identity shapes (property)", () => {
   /**
    * One customer with a phone, a BSUID and a username that changes, writing several times. Each message shows
-   * some of the ids; the first one that shows a BSUID alongside anything else already seen links them. Generated
-   * orders never show phone-only and BSUID-only before any message carrying both (nothing could tell those are one
-   * person; that merge is not built yet). Whatever the order: one contact, one conversation, every message in it,
-   * and a reply reaches Meta addressed to the phone when one was ever seen, else to the BSUID, in a valid body.
+   * some of the ids. Until a message carries both, phone-only and BSUID-only messages may make two contacts (nothing
+   * tells they are one person); so every generated order ends with one carrying both when it ever showed each alone.
+   * Whatever the order: one contact, one live conversation holding every message, and a reply reaches Meta
+   * addressed to the phone when one was ever seen, else to the BSUID, in a valid body.
    */
   const shapes = fc
     .array(
@@ -157,10 +176,9 @@ describe("identity shapes (property)", () => {
       { minLength: 1, maxLength: 5 },
     )
     .map((list) => list.map((s): Shape => (s.phone || s.bsuid ? s : { ...s, bsuid: true })))
-    .filter((list) => {
-      const firstBoth = list.findIndex((s) => s.phone && s.bsuid);
-      const before = firstBoth === -1 ? list : list.slice(0, firstBoth);
-      return !(before.some((s) => s.phone && !s.bsuid) && before.some((s) => s.bsuid && !s.phone));
+    .map((list) => {
+      const split = list.some((s) => s.phone && !s.bsuid) && list.some((s) => s.bsuid && !s.phone);
+      return split ? [...list, { phone: true, bsuid: true, username: null }] : list;
     });
 
   it("a customer is one contact and every send has a valid recipient", async () => {
@@ -177,8 +195,10 @@ describe("identity shapes (property)", () => {
         expect(contacts).toHaveLength(1);
         const lastUsername = [...list].reverse().find((s) => s.username !== null)?.username ?? null;
         if (lastUsername) expect(contacts[0]!.username).toBe(lastUsername);
-        const conversations: Conversation[] = await conversationsOf(ws.adminToken, ws.phoneNumberId, "all");
+        const conversations: Conversation[] = (await conversationsOf(ws.adminToken, ws.phoneNumberId, "all")).filter((c) => c.status !== "resolved");
         expect(conversations).toHaveLength(1);
+        const history = (await api<{ messages: Message[] }>("GET", `/numbers/${ws.phoneNumberId}/conversations/${conversations[0]!.id}/messages`, { token: ws.adminToken })).body.messages;
+        expect(history.filter((m) => m.direction === "in").map((m) => m.text)).toEqual(list.map((_, i) => `m${i}`));
 
         const reply = await send(a.token, ws.phoneNumberId, conversations[0]!.id, { type: "text", text: "好的" });
         expect(reply.status, JSON.stringify(reply.body)).toBe(200);

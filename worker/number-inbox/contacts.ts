@@ -28,7 +28,7 @@ export class Contacts {
    * the first time both appear, or created; `identity.ts` decides which, and the disagreements it returns are the
    * caller's to log. Name and username follow the latest payload that carries them.
    */
-  forSender(sender: Sender, now: number): { contactId: number; conflicts: string[] } {
+  forSender(sender: Sender, now: number): { contactId: number; conflicts: string[]; absorbed: number | null } {
     const { sql } = this.ctx;
     const find = (column: "wa_id" | "user_id", value: string | null): KnownContact | undefined =>
       value === null
@@ -50,8 +50,9 @@ export class Contacts {
           now,
         )
         .one();
-      return { contactId: id, conflicts: [] };
+      return { contactId: id, conflicts: [], absorbed: null };
     }
+    if (link.absorb !== null) this.absorb(link.absorb, link.contactId);
     sql.exec(
       `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name), username = COALESCE(?, username),
          wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?) WHERE id = ?`,
@@ -62,7 +63,41 @@ export class Contacts {
       link.fill.userId,
       link.contactId,
     );
-    return { contactId: link.contactId, conflicts: link.conflicts };
+    return { contactId: link.contactId, conflicts: link.conflicts, absorbed: link.absorb };
+  }
+
+  /**
+   * Merges contact `from` into `into` (the same customer, known by phone on one and BSUID on the other): ids,
+   * name and username the kept one lacks, tags and attributes it does not have, then `from` is gone. Its
+   * conversations are the caller's to move (`conversations.absorbContact`), in the same step.
+   */
+  private absorb(from: number, into: number): void {
+    const { sql } = this.ctx;
+    const other = sql
+      .exec<{ user_id: string | null; username: string | null; name: string | null; first_seen_at: number; last_seen_at: number }>(
+        "SELECT user_id, username, name, first_seen_at, last_seen_at FROM contacts WHERE id = ?",
+        from,
+      )
+      .one();
+    sql.exec("DELETE FROM contacts WHERE id = ?", from);
+    // Name and username: the more recently seen half's, as they follow the latest payload.
+    sql.exec(
+      `UPDATE contacts SET user_id = COALESCE(user_id, ?),
+         username = CASE WHEN ? >= last_seen_at THEN COALESCE(?, username) ELSE COALESCE(username, ?) END,
+         name = CASE WHEN ? >= last_seen_at THEN COALESCE(?, name) ELSE COALESCE(name, ?) END,
+         first_seen_at = MIN(first_seen_at, ?), last_seen_at = MAX(last_seen_at, ?) WHERE id = ?`,
+      other.user_id,
+      other.last_seen_at, other.username, other.username,
+      other.last_seen_at, other.name, other.name,
+      other.first_seen_at, other.last_seen_at, into,
+    );
+    sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) SELECT ?, tag_id, added_by, added_at FROM contact_tags WHERE contact_id = ?", into, from);
+    sql.exec("DELETE FROM contact_tags WHERE contact_id = ?", from);
+    sql.exec(
+      "INSERT OR IGNORE INTO contact_attributes (contact_id, key, value, updated_by, updated_at) SELECT ?, key, value, updated_by, updated_at FROM contact_attributes WHERE contact_id = ?",
+      into, from,
+    );
+    sql.exec("DELETE FROM contact_attributes WHERE contact_id = ?", from);
   }
 
   /** The agent who answered, for the sticky rule. */

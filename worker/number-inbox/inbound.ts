@@ -99,7 +99,13 @@ export class Inbound {
   }
 
   private storeOne(message: ReadMessage, now: number) {
-    const { contactId, conflicts } = this.contacts.forSender(message.sender, now);
+    const { contactId, conflicts, absorbed } = this.contacts.forSender(message.sender, now);
+    if (absorbed !== null) {
+      // The phone's contact and the BSUID's were one customer: one contact, and one live conversation.
+      const { changed, merged } = this.conversations.absorbContact(absorbed, contactId, now);
+      if (merged) this.messages.moveAll(merged.from, merged.into);
+      for (const id of changed) this.pushes.conversation(id);
+    }
     for (const conflict of conflicts) {
       // Decided already (identity.ts); logged so a supervisor can see why a payload's id was not taken.
       console.warn(`identity conflict on ${message.key}: ${conflict}`);
