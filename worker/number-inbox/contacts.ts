@@ -134,6 +134,7 @@ export class Contacts {
       id: contactId,
       name: (contact.name as string | null) ?? null,
       waId: (contact.wa_id as string | null) ?? null,
+      language: (contact.language as string | null) ?? null,
       profileName: (contact.name as string | null) ?? null,
       firstSeenAt: contact.first_seen_at as number,
       tags: this.ctx.sql
@@ -192,6 +193,19 @@ export class Contacts {
         this.ctx.now(),
       );
     }
+    return this.profile(viewer, contactId);
+  }
+
+  /**
+   * The customer's language as an agent's device detected it (the panel sends it once per detection). Anyone who
+   * may open the customer may say it; the same value again changes nothing and pushes nothing.
+   */
+  async setLanguage(viewer: Principal, contactId: string, language: string): Promise<Result<ContactProfile>> {
+    const allowed = this.access.contact(viewer, contactId);
+    if (!allowed.ok) return allowed;
+    const id = Number(contactId);
+    const changed = this.ctx.sql.exec("UPDATE contacts SET language = ? WHERE id = ? AND language IS NOT ?", language, id, language).rowsWritten > 0;
+    if (changed) this.pushes.contact(id);
     return this.profile(viewer, contactId);
   }
 

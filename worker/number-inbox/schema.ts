@@ -379,4 +379,10 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
           AND (typeof(last_inbound_at) != 'integer' OR last_inbound_at < 1230768000000 OR last_inbound_at > CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000);
     `,
   },
+  {
+    // 16, not 15: another change (a status lane) takes 15; this one touches only contacts and stands alone.
+    idMonotonicInc: 16,
+    description: "the customer's language, as detected on an agent's device",
+    sql: `ALTER TABLE contacts ADD COLUMN language TEXT;`,
+  },
 ];
