@@ -29,4 +29,24 @@ describe("PUT /numbers/{id}/contacts/{contactId}/language", () => {
     expect(missing.status).toBe(404);
     socket.close();
   });
+
+  it("supervisors filter the conversation list by language; a primary tag finds its variants", async () => {
+    const ws = await createWorkspace(1);
+    const spanish = await newCustomerWrites(ws.phoneNumberId, "Hola");
+    const taiwan = await newCustomerWrites(ws.phoneNumberId, "您好");
+    await newCustomerWrites(ws.phoneNumberId, "no language known");
+    const all = await conversationsOf(ws.adminToken, ws.phoneNumberId, "all");
+    const contactOf = (phone: string) => all.find((c) => c.contact.waId === phone)!.contact.id;
+    for (const [phone, language] of [[spanish, "es"], [taiwan, "zh-Hant"]] as const) {
+      const put = await api("PUT", `/numbers/${ws.phoneNumberId}/contacts/${contactOf(phone)}/language`, { token: ws.adminToken, body: { language } });
+      expect(put.status).toBe(200);
+    }
+    const filtered = async (language: string) =>
+      (await api<{ conversations: { contact: { waId: string | null } }[] } & ErrorBody>("GET", `/numbers/${ws.phoneNumberId}/conversations?view=all&language=${encodeURIComponent(language)}`, { token: ws.adminToken }));
+    expect((await filtered("es")).body.conversations.map((c) => c.contact.waId)).toEqual([spanish]);
+    expect((await filtered("zh")).body.conversations.map((c) => c.contact.waId)).toEqual([taiwan]);
+    expect((await filtered("fr")).body.conversations).toEqual([]);
+    const bad = await filtered("'; --");
+    expect(bad.status).toBe(400);
+  });
 });
