@@ -135,6 +135,27 @@ describe("a customer known by a business-scoped user id only", () => {
     socket.close();
   });
 
+  it("a customer who changes number (Meta's user_changed_number notice) stays one contact, and replies go to the new number", async () => {
+    const { ws, a, socket } = await readyAgent();
+    const [oldPhone, newPhone] = [`86${uniqueNumberId()}`, `86${uniqueNumberId()}`];
+    await inbound(ws.phoneNumberId, { phone: oldPhone, name: "Zhao" }, "hello");
+    // As in Meta's System messages webhook reference (and pywa's tests/data/updates/system.json "phone_number_change").
+    const notice = {
+      from: oldPhone,
+      id: unique("wamid.S"),
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      type: "system",
+      system: { body: `User Zhao changed from ${oldPhone} to ${newPhone}`, wa_id: newPhone, type: "user_changed_number" },
+    };
+    expect((await postWebhook(messagesChange(ws.phoneNumberId, { messages: [notice] }))).status).toBe(200);
+    expect(await contactRows(ws.phoneNumberId)).toEqual([expect.objectContaining({ wa_id: newPhone })]);
+    const [conversation] = await conversationsOf(a.token, ws.phoneNumberId);
+    expect((await send(a.token, ws.phoneNumberId, conversation!.id, { type: "text", text: "noted" })).status).toBe(200);
+    expect((await sentTo(newPhone)).sent.map((s) => s.body.to)).toEqual([newPhone]);
+    expect((await sentTo(oldPhone)).sent).toEqual([]);
+    socket.close();
+  });
+
   it("search finds the customer by username, with or without the @", async () => {
     const { ws, a, socket } = await readyAgent();
     await inbound(ws.phoneNumberId, { userId: bsuid(), username: "teapot_lover" }, "hello");

@@ -100,6 +100,17 @@ export class Contacts {
     sql.exec("DELETE FROM contact_attributes WHERE contact_id = ?", from);
   }
 
+  /**
+   * The customer changed their phone number (a `user_changed_number` notice): the contact takes the new one, unless
+   * another contact holds it already, which is returned as a conflict to log (never two contacts with one phone).
+   */
+  changeNumber(contactId: number, phone: string): string | null {
+    const holder = this.ctx.sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_id = ?", phone).toArray()[0];
+    if (holder && holder.id !== contactId) return `contact ${contactId} changed number to ${phone}, which contact ${holder.id} holds; kept apart`;
+    this.ctx.sql.exec("UPDATE contacts SET wa_id = ? WHERE id = ?", phone, contactId);
+    return null;
+  }
+
   /** The agent who answered, for the sticky rule. */
   served(contactId: number, agentId: string, now: number): void {
     this.ctx.sql.exec("UPDATE contacts SET last_agent_id = ?, last_served_at = ? WHERE id = ?", agentId, now, contactId);

@@ -129,3 +129,21 @@ export function linkSender(sender: Pick<Sender, "waId" | "userId">, byWa: KnownC
     absorb: null,
   };
 }
+
+/**
+ * The new phone number a `system` message of type `user_changed_number` announces (`system.wa_id`; Meta's
+ * "System messages webhook reference", and pywa's and netflie's fixtures), or null for any other message. The
+ * customer stays one contact: their phone is replaced, their BSUID and history kept.
+ */
+export function changedNumberOf(raw: string): string | null {
+  let message: unknown;
+  try {
+    message = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const system = (message as { type?: unknown; system?: { type?: unknown; wa_id?: unknown } } | null)?.system;
+  if ((message as { type?: unknown }).type !== "system" || system?.type !== "user_changed_number") return null;
+  const phone = usableId(system.wa_id);
+  return phone !== null && /^\d{5,20}$/.test(phone) ? phone : null;
+}

@@ -5,6 +5,7 @@ import type { Contacts } from "./contacts";
 import type { InboxContext } from "./context";
 import type { Conversations } from "./conversations";
 import type { Health } from "./health";
+import { changedNumberOf } from "./identity";
 import { intake, rawJson, type ReadMessage } from "./intake";
 import { previewOf } from "./message-content";
 import type { Messages } from "./messages";
@@ -110,6 +111,11 @@ export class Inbound {
       // Decided already (identity.ts); logged so a supervisor can see why a payload's id was not taken.
       console.warn(`identity conflict on ${message.key}: ${conflict}`);
       this.health.record("identity_conflict", { wamid: message.wamid, conflict });
+    }
+    const newPhone = message.kind === "system" ? changedNumberOf(message.raw) : null;
+    if (newPhone !== null) {
+      const conflict = this.contacts.changeNumber(contactId, newPhone);
+      if (conflict) this.health.record("identity_conflict", { wamid: message.wamid, conflict });
     }
     const previousInboundAt = this.conversations.previousInboundAt(contactId);
     const { kind, text, content } = message;
