@@ -9,6 +9,10 @@ export const conversationStatusSchema = z.enum(["open", "pending", "resolved"]);
 export const contactSchema = z.object({
   id: z.string(),
   waId: z.string().nullable(),
+  /** The business-scoped user id (BSUID, "US.1349…") Meta gives a customer; replies go to it when there is no phone. */
+  userId: z.string().nullable().optional(),
+  /** The WhatsApp username the customer chose, without "@"; it may change, so it finds nobody by itself. */
+  username: z.string().nullable().optional(),
   name: z.string().nullable(),
   /**
    * The customer's language (a BCP 47 tag: "es", "zh", "zh-Hant"), as detected on an agent's device from what the
@@ -17,6 +21,7 @@ export const contactSchema = z.object({
   language: z.string().nullable().optional(),
 });
 export type Contact = z.infer<typeof contactSchema>;
+
 
 export const conversationSchema = z.object({
   id: z.string(),

@@ -308,7 +308,8 @@ export class FakeGraph {
       return json({ success: true });
     }
     this.attempts++;
-    const to = String(body.to ?? "");
+    // A phone number in `to`, or a business-scoped user id in `recipient` (Meta: `to` wins when both are given).
+    const to = String(body.to ?? body.recipient ?? "");
     const index = this.failures.findIndex((f) => !f.to || f.to === to.replace(/^\+/, ""));
     const failure = this.failures[index];
     if (failure) {
@@ -316,12 +317,15 @@ export class FakeGraph {
       if (failure.network) throw new SimulatedNetworkFailure();
       return graphError(failure.httpStatus, failure.code, failure.title ?? `Simulated error ${failure.code}`);
     }
-    if (!/^\+?\d{5,20}$/.test(to)) return graphError(400, 100, "Invalid parameter: to must be a phone number");
+    const isPhone = body.to !== undefined;
+    if (isPhone ? !/^\+?\d{5,20}$/.test(to) : !/^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/.test(to)) {
+      return graphError(400, 100, isPhone ? "Invalid parameter: to must be a phone number" : "Invalid parameter: recipient must be a business-scoped user id");
+    }
     const message: SentMessage = { wamid: wamid(), to: to.replace(/^\+/, ""), body, at: Date.now(), tokenTail };
     this.sent.push(message);
     this.options.onSent?.(message);
     await this.held.get(message.to)?.released;
-    return json({ messaging_product: "whatsapp", contacts: [{ input: to, wa_id: message.to }], messages: [{ id: message.wamid }] });
+    return json({ messaging_product: "whatsapp", contacts: [{ input: to, ...(isPhone ? { wa_id: message.to } : { user_id: message.to }) }], messages: [{ id: message.wamid }] });
   }
 
   private async upload(phoneNumberId: string, request: Request): Promise<Response> {

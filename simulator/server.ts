@@ -150,7 +150,17 @@ export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
       setTimeout(() => {
         line.status = status;
         void postSigned(
-          envelope({ statuses: [{ id: message.wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: message.to }] }),
+          envelope({
+            statuses: [
+              {
+                id: message.wamid,
+                status,
+                timestamp: String(Math.floor(Date.now() / 1000)),
+                // A message sent to a BSUID is reported with the BSUID in recipient_user_id (no phone to name).
+                ...(message.body.to !== undefined ? { recipient_id: message.to } : { recipient_user_id: message.to }),
+              },
+            ],
+          }),
         );
       }, delays[i]);
     });

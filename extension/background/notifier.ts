@@ -1,4 +1,5 @@
 import { browser } from "wxt/browser";
+import { contactLabel } from "../../shared/contact-label";
 import { storage } from "wxt/utils/storage";
 import type { Conversation, Message, SocketEvent } from "../../shared/inbox";
 import type { Me } from "../../shared/people";
@@ -41,7 +42,7 @@ function describe(message: Message): string {
 /** The first line of a notification that is about more than a customer's message. */
 const HEADLINE: Record<Exclude<AttentionKind, "message">, Parameters<typeof tn>[0]> = { assigned: "notice.assigned", mention: "notice.mention", waiting: "notice.waiting" };
 
-const contactName = (c: Conversation | undefined) => c?.contact.name ?? (c?.contact.waId ? `+${c.contact.waId}` : "");
+const contactName = (c: Conversation | undefined) => contactLabel(c?.contact) ?? "";
 
 /**
  * Desktop notifications, sound and the toolbar badge, fed by the background's sockets whether or not a panel is

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { contactLabel } from "../../shared/contact-label";
 import { useVirtualList } from "../lib/virtual-list";
 import type { Conversation, ConversationView } from "../../shared/inbox";
 import { formatTime, t } from "../lib/i18n";
@@ -33,7 +34,7 @@ function Waiting({ since }: { since: number }) {
 function ConversationRow({ c, tags, numberName, onOpen }: { c: Conversation; tags: Tag[]; numberName: string | null; onOpen: (c: Conversation) => void }) {
   return (
     <button type="button" class="conversation-row" data-conversation-id={c.id} onClick={() => onOpen(c)}>
-      <span class="who">{c.contact.name ?? `+${c.contact.waId}`}</span>
+      <span class="who">{contactLabel(c.contact) ?? t("contact.unnamed")}</span>
       <time>{formatTime(c.lastMessageAt)}</time>
       <span class="preview">{c.lastMessagePreview}</span>
       {c.unread > 0 && (

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { contactLabel } from "../../shared/contact-label";
 import type { Conversation, Message } from "../../shared/inbox";
 import type { ApiClient } from "../lib/api";
 import { formatDay, formatTime, t } from "../lib/i18n";
@@ -107,13 +108,14 @@ export function ConversationView(props: {
   const byWamid = new Map((props.messages ?? []).filter((m) => m.wamid).map((m) => [m.wamid!, m]));
   const c = props.conversation;
   return (
-    <section class="conversation" aria-label={c?.contact.name ?? c?.contact.waId ?? ""}>
+    <section class="conversation" aria-label={contactLabel(c?.contact) ?? ""}>
       <header class="bar">
         <button type="button" class="back icon-button" onClick={props.onBack} aria-label={t("conversation.back")}>
           <ArrowLeft />
         </button>
         <div>
-          <h2>{c?.contact.name ?? `+${c?.contact.waId ?? ""}`}</h2>
+          <h2>{contactLabel(c?.contact) ?? t("contact.unnamed")}</h2>
+          {c?.contact.username && (c.contact.name || c.contact.waId) && <small>@{c.contact.username}</small>}
           {c?.contact.waId && <small>+{c.contact.waId}</small>}
           {c && <TagChips ids={c.tags} tags={props.catalog?.tags ?? []} />}
         </div>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { contactLabel } from "../../shared/contact-label";
 import type { SearchResult } from "../../shared/inbox";
 import type { Me } from "../../shared/people";
 import type { ApiClient } from "../lib/api";
@@ -29,9 +30,9 @@ export function SearchResults(props: { api: ApiClient; me: Me; query: string; on
       {results.map((r) => (
         <li key={`${r.conversation.phoneNumberId}:${r.conversation.id}:${r.message?.id ?? ""}`}>
           <button type="button" class="conversation-row" onClick={() => props.onOpen(r)}>
-            <span class="who">{r.conversation.contact.name ?? `+${r.conversation.contact.waId}`}</span>
+            <span class="who">{contactLabel(r.conversation.contact) ?? t("contact.unnamed")}</span>
             <time>{formatTime(r.message?.timestamp ?? r.conversation.lastMessageAt)}</time>
-            <span class="preview">{r.message ? r.message.snippet : `+${r.conversation.contact.waId ?? ""}`}</span>
+            <span class="preview">{r.message ? r.message.snippet : (r.conversation.contact.username ? `@${r.conversation.contact.username}` : `+${r.conversation.contact.waId ?? ""}`)}</span>
           </button>
         </li>
       ))}

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { contactLabel } from "../../shared/contact-label";
 import type { FloorAgent } from "../../shared/floor";
 import type { Conversation } from "../../shared/inbox";
 import type { ConsoleClient } from "../lib/console-api";
@@ -20,7 +21,7 @@ export interface AgentConversationsProps {
 }
 
 function contactName(conversation: Conversation): string {
-  return conversation.contact.name ?? conversation.contact.waId ?? tr("options.floor.unknownCustomer");
+  return contactLabel(conversation.contact) ?? tr("options.floor.unknownCustomer");
 }
 
 /** One agent's open conversations on every number, live, each with a way to hand it to someone else now. */

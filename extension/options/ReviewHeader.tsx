@@ -1,4 +1,5 @@
 import type { Conversation, Message } from "../../shared/inbox";
+import { contactLabel } from "../../shared/contact-label";
 import { dateTime } from "./format";
 import { tr } from "./strings";
 
@@ -15,7 +16,7 @@ function resolution(conversation: Conversation, messages: Message[], nameOf: (id
 /** The conversation at a glance: customer, number, status, assignee, how it was resolved and what the customer rated. */
 export function ReviewHeader(props: { conversation: Conversation; messages: Message[]; numberName: string; nameOf: (id: string | null) => string }) {
   const c = props.conversation;
-  const customer = c.contact.name ?? (c.contact.waId ? `+${c.contact.waId}` : tr("options.floor.unknownCustomer"));
+  const customer = contactLabel(c.contact) ?? tr("options.floor.unknownCustomer");
   const csat = c.csat;
   return (
     <section class="panel review-head" aria-labelledby="review-customer">

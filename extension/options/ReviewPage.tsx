@@ -1,4 +1,5 @@
 import type { Me } from "../../shared/people";
+import { contactLabel } from "../../shared/contact-label";
 import type { ConsoleClient } from "../lib/console-api";
 import { ErrorAlert } from "./ErrorAlert";
 import { lastReportHash } from "./report-query";
@@ -19,7 +20,7 @@ export function ReviewPage(props: { api: ConsoleClient; me: Me; phoneNumberId: s
   const numbers = useLoad(() => props.api.numbers().then((r) => r.numbers));
   const nameOf = (id: string | null) => (id ? (people.data?.find((p) => p.id === id)?.name ?? id) : "");
   const data = review.data;
-  const customer = data ? (data.conversation.contact.name ?? (data.conversation.contact.waId ? `+${data.conversation.contact.waId}` : tr("options.floor.unknownCustomer"))) : "";
+  const customer = data ? (contactLabel(data.conversation.contact) ?? tr("options.floor.unknownCustomer")) : "";
 
   return (
     <>

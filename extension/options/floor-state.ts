@@ -1,4 +1,5 @@
 import type { Floor, FloorAgent, FloorQueue, FloorWaiting } from "../../shared/floor";
+import { contactLabel } from "../../shared/contact-label";
 import type { Conversation, SocketEvent } from "../../shared/inbox";
 import type { NumberAgent } from "../../shared/routing";
 
@@ -109,7 +110,7 @@ export function applyConversation(state: FloorState, conversation: Conversation)
         ...others,
         {
           conversationId: conversation.id,
-          contactName: conversation.contact.name ?? conversation.contact.waId ?? "",
+          contactName: contactLabel(conversation.contact) ?? "",
           waitingSince: conversation.queuedAt ?? conversation.lastMessageAt,
           teamId: conversation.teamId,
           preview: conversation.lastMessagePreview,

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { contactLabel } from "../../shared/contact-label";
 import type { Conversation, SocketEvent } from "../../shared/inbox";
 import type { ConsoleClient } from "../lib/console-api";
 import type { LiveState } from "../lib/number-socket";
@@ -115,7 +116,7 @@ function agentNews([before, after]: [FloorState, FloorState], agentId: string): 
 
 function queueNews([before, after]: [FloorState, FloorState], conversation: Conversation): string {
   const waitingIn = (state: FloorState) => state.queues.find((q) => q.phoneNumberId === conversation.phoneNumberId)?.waiting.some((w) => w.conversationId === conversation.id);
-  const name = conversation.contact.name ?? conversation.contact.waId ?? "";
+  const name = contactLabel(conversation.contact) ?? "";
   const wasWaiting = waitingIn(before);
   const isWaiting = waitingIn(after);
   if (!wasWaiting && isWaiting) {

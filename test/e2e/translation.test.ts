@@ -103,17 +103,17 @@ describe("translation on the agent's device (Translator stubbed: this Chromium c
     expect(await panel.locator(".translation-bar").innerText()).toContain("Spanish → English · on this device");
     expect((await fakeRecord(panel)).detected).not.toContain("Gracias");
 
-    // The detected language goes to the server for the contact; this server has no such route yet (404), and the panel
-    // carries on without a word of error.
+    // The detected language goes to the server once for the contact, which stores it.
     await waitUntil("the language sent to the server", async () => languageCalls.find((c) => JSON.stringify(c.body) === '{"language":"es"}'));
-    expect(languageCalls.map((c) => c.status)).toEqual([404]);
+    expect(languageCalls.map((c) => c.status)).toEqual([200]);
     expect(await panel.getByRole("alert").count()).toBe(0);
 
     await openConversation(panel, CHEN_JING.name);
     await bubble(panel, AIR_FRYER).locator(".translation", { hasText: "Hello, the air fryer I bought last week doesn't heat up." }).waitFor();
     expect(await bubble(panel, AIR_FRYER).locator(".translation small").innerText()).toBe("Translated from Chinese · on this device");
-    // The route is known to be missing: the panel does not ask again for the second customer.
-    expect(languageCalls).toHaveLength(1);
+    // The second customer's language is stored too, once.
+    await waitUntil("the second customer's language", async () => languageCalls.find((c) => JSON.stringify(c.body) === '{"language":"zh"}'));
+    expect(languageCalls.map((c) => [c.body, c.status])).toEqual([[{ language: "es" }, 200], [{ language: "zh" }, 200]]);
   });
 
   it("the switch hides translations in that conversation only, and the panel remembers it", async () => {

@@ -208,21 +208,29 @@ describe("linkSender: one contact per identity", () => {
     .record({ waId: fc.constantFrom<string | null>(...phones, null), userId: fc.constantFrom<string | null>(...users, null) })
     .filter((s) => s.waId !== null || s.userId !== null);
 
-  it("never gives a phone or a user id to two contacts; the message goes to a contact holding one of its ids; the same history decides the same way", () => {
+  it("never gives a phone or a user id to two contacts; halves of one customer merge; the message goes to a contact holding one of its ids; the same history decides the same way", () => {
     fc.assert(
       fc.property(fc.array(senderArb, { maxLength: 30 }), (senders) => {
         const run = () => {
           const contacts: KnownContact[] = [];
           const landed: number[] = [];
+          let nextId = 1;
           for (const sender of senders) {
             const byWa = contacts.find((c) => sender.waId !== null && c.waId === sender.waId);
             const byUser = contacts.find((c) => sender.userId !== null && c.userId === sender.userId);
             const link = linkSender(sender, byWa, byUser);
+            const halves = !!byWa && !!byUser && byWa.id !== byUser.id && byWa.userId === null && byUser.waId === null;
             let contact: KnownContact;
             if (link.contactId === null) {
-              contact = { id: contacts.length + 1, waId: link.fill.waId, userId: link.fill.userId };
+              contact = { id: nextId++, waId: link.fill.waId, userId: link.fill.userId };
               contacts.push(contact);
             } else {
+              if (link.absorb !== null) {
+                // The phone's contact and the BSUID's halves of one customer: the absorbed one is gone, its id moves.
+                const gone = contacts.findIndex((c) => c.id === link.absorb);
+                expect(contacts[gone]!.waId).toBeNull();
+                contacts.splice(gone, 1);
+              }
               contact = contacts.find((c) => c.id === link.contactId)!;
               contact.waId ??= link.fill.waId;
               contact.userId ??= link.fill.userId;
@@ -230,8 +238,10 @@ describe("linkSender: one contact per identity", () => {
             expect((sender.waId !== null && contact.waId === sender.waId) || (sender.userId !== null && contact.userId === sender.userId)).toBe(true);
             // The phone decides first: a contact holding the phone is always the one.
             if (byWa) expect(contact.id).toBe(byWa.id);
-            // Disagreements are reported, never silently taken.
-            if ((byWa && byUser && byWa.id !== byUser.id) || (sender.waId && contact.waId !== sender.waId) || (sender.userId && contact.userId !== sender.userId)) {
+            // Two contacts that are halves of one customer merge; other disagreements are reported, never silently taken.
+            if (halves) {
+              expect(link.absorb).toBe(byUser!.id);
+            } else if ((byWa && byUser && byWa.id !== byUser.id) || (sender.waId && contact.waId !== sender.waId) || (sender.userId && contact.userId !== sender.userId)) {
               expect(link.conflicts.length).toBeGreaterThan(0);
             }
             landed.push(contact.id);

@@ -61,7 +61,10 @@ describe("every real webhook fixture is accepted and stored meaningfully", () =>
       const row = stored.messages.find((m) => m.wamid === message.wamid);
       expect(row, `message ${message.wamid}`).toBeDefined();
       expect(row!.kind).toBe(message.kind);
-      expect({ waId: row!.wa_id, userId: row!.user_id }).toEqual({ waId: message.waId, userId: message.userId });
+      // A user_changed_number notice moves its customer to the new number it names (system.wa_id).
+      const moved = (JSON.parse(row!.raw) as { system?: { type?: string; wa_id?: string } }).system;
+      const waId = moved?.type === "user_changed_number" && /^\d{5,20}$/.test(moved.wa_id ?? "") ? moved.wa_id : message.waId;
+      expect({ waId: row!.wa_id, userId: row!.user_id }).toEqual({ waId, userId: message.userId });
       if (message.name) expect(row!.name).toBe(message.name);
       // Nothing Meta sent is lost: the raw message is kept beside what the inbox extracted.
       expect(JSON.parse(row!.raw)).toMatchObject({ id: message.wamid, type: expect.any(String) });

@@ -261,6 +261,7 @@ const BODIES: Record<string, (ids: Ids) => unknown> = {
   "POST /socket-ticket": ({ other }) => ({ phoneNumberId: other.phoneNumberId }),
   "POST /numbers/{phoneNumberId}/contacts/{contactId}/tags": ({ other }) => ({ add: other.tagId }),
   "PUT /numbers/{phoneNumberId}/contacts/{contactId}/attributes/{key}": () => ({ value: "overwritten" }),
+  "PUT /numbers/{phoneNumberId}/contacts/{contactId}/language": () => ({ language: "fr" }),
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/messages": () => ({ type: "text", text: "hello from elsewhere", clientId: crypto.randomUUID() }),
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/snooze": () => ({ until: null }),
   // Conversation ids are the number's own (the path names it), like the single actions' {conversationId}.
@@ -462,6 +463,7 @@ describe("tenant isolation: company A against company B", () => {
       contactProfile: [b.contactId],
       changeTag: [b.contactId, { remove: b.tagId }],
       setAttribute: [b.contactId, b.attributeKey, "overwritten"],
+      setContactLanguage: [b.contactId, "fr"],
       counts: [],
       listMessages: [b.conversationId],
       send: [b.conversationId, { type: "text", text: "x", clientId: crypto.randomUUID() }],

@@ -6,6 +6,7 @@ import {
   cannedRequestSchema,
   cannedResponseSchema,
   catalogSchema,
+  contactLanguageSchema,
   contactProfileSchema,
   tagChangeSchema,
   tagGroupRequestSchema,
@@ -123,6 +124,16 @@ const setAttribute = createRoute({
   security: bearer,
   middleware: [requireSession] as const,
   request: { params: contactParams.extend({ key: z.string().min(1).max(40) }), ...jsonBody(attributeValueSchema) },
+  responses: jsonResponses(contactProfileSchema, "Customer after the change"),
+});
+
+const setContactLanguage = createRoute({
+  method: "put",
+  path: "/numbers/{phoneNumberId}/contacts/{contactId}/language",
+  summary: "The customer's language as detected on an agent's device (a BCP 47 tag); supervisors filter and report by it",
+  security: bearer,
+  middleware: [requireSession] as const,
+  request: { params: contactParams, ...jsonBody(contactLanguageSchema) },
   responses: jsonResponses(contactProfileSchema, "Customer after the change"),
 });
 
@@ -305,4 +316,8 @@ export const catalogRoutes = apiRouter()
     const { value } = c.req.valid("json");
     if (nestsDeeperThan(value, 4)) return errorResponse(c, 400, `${key}: expected text, a number, true or false, a list of options, or null`) as never;
     return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).setAttribute(c.get("principal"), contactId, key, value));
+  })
+  .openapi(setContactLanguage, async (c) => {
+    const { phoneNumberId, contactId } = c.req.valid("param");
+    return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).setContactLanguage(c.get("principal"), contactId, c.req.valid("json").language));
   });

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { contactLanguageSchema } from "../../shared/catalog";
 import {
   conversationCountsSchema,
   searchResultsSchema,
@@ -61,6 +62,8 @@ const listConversations = createRoute({
       status: z.enum(["open", "pending"]).optional(),
       /** Conversations assigned to a member of this team. */
       team: z.string().min(1).max(40).optional(),
+      /** Customers whose detected language is this one ("zh" also finds "zh-Hant"). */
+      language: contactLanguageSchema.shape.language.optional(),
     }),
   },
   responses: jsonResponses(conversationListSchema, "One page of conversations and the cursor of the next"),

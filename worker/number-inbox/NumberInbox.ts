@@ -445,6 +445,10 @@ export class NumberInbox extends DurableObject<Env> {
     return this.forOwner(viewer, () => this.contacts.setAttribute(viewer, contactId, key, value));
   }
 
+  async setContactLanguage(viewer: Principal, contactId: string, language: string): Promise<Result<ContactProfile>> {
+    return this.forOwner(viewer, () => this.contacts.setLanguage(viewer, contactId, language));
+  }
+
   /** How many contacts and conversations carry each tag here: the console says so before a tag is deleted. */
   async tagUsage(): Promise<Record<string, { contacts: number; conversations: number }>> {
     return this.contacts.tagUsage();

@@ -9,6 +9,7 @@ import type { Health } from "./health";
 import type { Messages } from "./messages";
 import type { Outbox } from "./outbox";
 import type { Pushes } from "./pushes";
+import { recipientOf } from "./recipient";
 import { CUSTOMER_SERVICE_WINDOW_MS } from "./rows";
 import type { Settings } from "./settings";
 
@@ -51,10 +52,10 @@ export class AutomaticMessages {
     const language = this.languageOf(c.contact_id as number);
     const composed = compose(language, { customerName: (c.contact_name as string | null) ?? null, numberName: this.settings.config().displayName });
     if (!composed.text) return false;
-    const to = c.wa_id as string | null;
+    const to = recipientOf(c);
     const windowOpen = c.last_inbound_at !== null && now < Number(c.last_inbound_at) + CUSTOMER_SERVICE_WINDOW_MS;
     const label = LABELS[kind];
-    const problem = !windowOpen ? "the 24-hour window is closed" : !to ? "the customer has no phone number to write to" : this.settings.config().connected === false ? "the number is disconnected" : null;
+    const problem = !windowOpen ? "the 24-hour window is closed" : !to.ok ? to.why : this.settings.config().connected === false ? "the number is disconnected" : null;
     if (problem) {
       const reason = `${label} not sent: ${problem}`;
       const id = this.messages.addSkipped(key, conversationId, reason, { activity: { kind: "automation_skipped", agentId: null, actorId: null, reason, note: null }, automation: kind }, now);
@@ -63,7 +64,8 @@ export class AutomaticMessages {
       return false;
     }
     const content: MessageContent = { ...composed.content, automation: kind };
-    const recipient: Recipient = { phone: to! };
+    if (!to.ok) return false;
+    const recipient = to.recipient;
     const body = composed.body ? composed.body(recipient) : textBody(recipient, { text: composed.text });
     const id = this.messages.addOutbound(key, conversationId, composed.body ? "interactive" : "text", composed.text, content, null, now);
     this.outbox.enqueue(id, conversationId, body, now);

@@ -28,7 +28,7 @@ export class Contacts {
    * the first time both appear, or created; `identity.ts` decides which, and the disagreements it returns are the
    * caller's to log. Name and username follow the latest payload that carries them.
    */
-  forSender(sender: Sender, now: number): { contactId: number; conflicts: string[] } {
+  forSender(sender: Sender, now: number): { contactId: number; conflicts: string[]; absorbed: number | null } {
     const { sql } = this.ctx;
     const find = (column: "wa_id" | "user_id", value: string | null): KnownContact | undefined =>
       value === null
@@ -50,8 +50,9 @@ export class Contacts {
           now,
         )
         .one();
-      return { contactId: id, conflicts: [] };
+      return { contactId: id, conflicts: [], absorbed: null };
     }
+    if (link.absorb !== null) this.absorb(link.absorb, link.contactId);
     sql.exec(
       `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name), username = COALESCE(?, username),
          wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?) WHERE id = ?`,
@@ -62,7 +63,52 @@ export class Contacts {
       link.fill.userId,
       link.contactId,
     );
-    return { contactId: link.contactId, conflicts: link.conflicts };
+    return { contactId: link.contactId, conflicts: link.conflicts, absorbed: link.absorb };
+  }
+
+  /**
+   * Merges contact `from` into `into` (the same customer, known by phone on one and BSUID on the other): ids,
+   * name and username the kept one lacks, tags and attributes it does not have, then `from` is gone. Its
+   * conversations are the caller's to move (`conversations.absorbContact`), in the same step.
+   */
+  private absorb(from: number, into: number): void {
+    const { sql } = this.ctx;
+    const other = sql
+      .exec<{ user_id: string | null; username: string | null; name: string | null; first_seen_at: number; last_seen_at: number }>(
+        "SELECT user_id, username, name, first_seen_at, last_seen_at FROM contacts WHERE id = ?",
+        from,
+      )
+      .one();
+    sql.exec("DELETE FROM contacts WHERE id = ?", from);
+    // Name and username: the more recently seen half's, as they follow the latest payload.
+    sql.exec(
+      `UPDATE contacts SET user_id = COALESCE(user_id, ?),
+         username = CASE WHEN ? >= last_seen_at THEN COALESCE(?, username) ELSE COALESCE(username, ?) END,
+         name = CASE WHEN ? >= last_seen_at THEN COALESCE(?, name) ELSE COALESCE(name, ?) END,
+         first_seen_at = MIN(first_seen_at, ?), last_seen_at = MAX(last_seen_at, ?) WHERE id = ?`,
+      other.user_id,
+      other.last_seen_at, other.username, other.username,
+      other.last_seen_at, other.name, other.name,
+      other.first_seen_at, other.last_seen_at, into,
+    );
+    sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) SELECT ?, tag_id, added_by, added_at FROM contact_tags WHERE contact_id = ?", into, from);
+    sql.exec("DELETE FROM contact_tags WHERE contact_id = ?", from);
+    sql.exec(
+      "INSERT OR IGNORE INTO contact_attributes (contact_id, key, value, updated_by, updated_at) SELECT ?, key, value, updated_by, updated_at FROM contact_attributes WHERE contact_id = ?",
+      into, from,
+    );
+    sql.exec("DELETE FROM contact_attributes WHERE contact_id = ?", from);
+  }
+
+  /**
+   * The customer changed their phone number (a `user_changed_number` notice): the contact takes the new one, unless
+   * another contact holds it already, which is returned as a conflict to log (never two contacts with one phone).
+   */
+  changeNumber(contactId: number, phone: string): string | null {
+    const holder = this.ctx.sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_id = ?", phone).toArray()[0];
+    if (holder && holder.id !== contactId) return `contact ${contactId} changed number to ${phone}, which contact ${holder.id} holds; kept apart`;
+    this.ctx.sql.exec("UPDATE contacts SET wa_id = ? WHERE id = ?", phone, contactId);
+    return null;
   }
 
   /** The agent who answered, for the sticky rule. */
@@ -76,13 +122,14 @@ export class Contacts {
     return row ? (JSON.parse(row.value) as unknown) : null;
   }
 
-  /** Customers whose name, or phone number however typed, contains the query. */
+  /** Customers whose name, WhatsApp username (with or without its "@"), or phone number however typed, contains the query. */
   matching(plan: SearchPlan): number[] {
     return this.ctx.sql
       .exec<{ id: number }>(
         // instr, not LIKE: the query may be 200 characters long and SQLite refuses LIKE patterns over 50 bytes.
-        `SELECT id FROM contacts WHERE instr(lower(name), lower(?)) > 0 ${plan.digits ? "OR instr(wa_id, ?) > 0" : ""} LIMIT 50`,
+        `SELECT id FROM contacts WHERE instr(lower(name), lower(?)) > 0 OR instr(lower(username), lower(?)) > 0 ${plan.digits ? "OR instr(wa_id, ?) > 0" : ""} LIMIT 50`,
         plan.text,
+        plan.text.replace(/^@/, ""),
         ...(plan.digits ? [plan.digits] : []),
       )
       .toArray()
@@ -98,6 +145,7 @@ export class Contacts {
       id: contactId,
       name: (contact.name as string | null) ?? null,
       waId: (contact.wa_id as string | null) ?? null,
+      language: (contact.language as string | null) ?? null,
       profileName: (contact.name as string | null) ?? null,
       firstSeenAt: contact.first_seen_at as number,
       tags: this.ctx.sql
@@ -186,6 +234,19 @@ export class Contacts {
         this.ctx.now(),
       );
     }
+    return this.profile(viewer, contactId);
+  }
+
+  /**
+   * The customer's language as an agent's device detected it (the panel sends it once per detection). Anyone who
+   * may open the customer may say it; the same value again changes nothing and pushes nothing.
+   */
+  async setLanguage(viewer: Principal, contactId: string, language: string): Promise<Result<ContactProfile>> {
+    const allowed = this.access.contact(viewer, contactId);
+    if (!allowed.ok) return allowed;
+    const id = Number(contactId);
+    const changed = this.ctx.sql.exec("UPDATE contacts SET language = ? WHERE id = ? AND language IS NOT ?", language, id, language).rowsWritten > 0;
+    if (changed) this.pushes.contact(id);
     return this.profile(viewer, contactId);
   }
 

@@ -24,7 +24,7 @@ export function viewQuery(
   sort: ConversationSort | undefined,
   viewer: { personId: string; supervisor: boolean },
   routing: Pick<RoutingSettings, "agentsSeeQueue" | "ownership">,
-  filters: { tagId?: string; unreadOnly?: boolean; status?: "open" | "pending"; agentIds?: string[] } = {},
+  filters: { tagId?: string; unreadOnly?: boolean; status?: "open" | "pending"; agentIds?: string[]; language?: string } = {},
 ): ViewQuery | { refused: string } {
   const base = viewBase(view, sort, viewer, routing);
   if ("refused" in base) return base;
@@ -34,6 +34,11 @@ export function viewQuery(
     args = [...args, filters.tagId];
   }
   if (filters.unreadOnly) where += " AND c.unread > 0";
+  if (filters.language) {
+    // A primary tag finds its regional and script variants too ("zh" finds "zh-Hant").
+    where += " AND EXISTS (SELECT 1 FROM contacts k2 WHERE k2.id = c.contact_id AND (k2.language = ? OR k2.language LIKE ? || '-%'))";
+    args = [...args, filters.language, filters.language];
+  }
   if (filters.status) {
     where += " AND c.status = ?";
     args = [...args, filters.status];

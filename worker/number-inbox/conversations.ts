@@ -48,6 +48,30 @@ export class Conversations {
 
   // ---- a customer's conversations ----
 
+  /**
+   * Contact `from` was merged into `into`: its conversations become `into`'s. When both had one not yet
+   * resolved, the older one's history moves into the newer (where the customer's next message lands) and the older
+   * is closed as `merged`; returns the conversations whose rows changed, to push, and that pair when it happened.
+   */
+  absorbContact(from: number, into: number, now: number): { changed: number[]; merged: { from: number; into: number } | null } {
+    const { sql } = this.ctx;
+    const moved = sql.exec<{ id: number }>("UPDATE conversations SET contact_id = ? WHERE contact_id = ? RETURNING id", into, from).toArray().map((r) => r.id);
+    const live = sql
+      .exec<{ id: number }>("SELECT id FROM conversations WHERE contact_id = ? AND status != 'resolved' ORDER BY id DESC LIMIT 2", into)
+      .toArray()
+      .map((r) => r.id);
+    if (live.length < 2) return { changed: moved, merged: null };
+    const [newer, older] = live as [number, number];
+    sql.exec(
+      `UPDATE conversations SET unread = unread + (SELECT unread FROM conversations WHERE id = ?),
+         last_inbound_at = MAX(COALESCE(last_inbound_at, 0), COALESCE((SELECT last_inbound_at FROM conversations WHERE id = ?), 0)),
+         created_at = MIN(created_at, (SELECT created_at FROM conversations WHERE id = ?)) WHERE id = ?`,
+      older, older, older, newer,
+    );
+    sql.exec("UPDATE conversations SET status = 'resolved', resolved_at = ?, resolve_reason = 'merged', unread = 0 WHERE id = ?", now, older);
+    return { changed: [...new Set([...moved, newer, older])], merged: { from: older, into: newer } };
+  }
+
   latestOf(contactId: number): { id: number; status: string; resolved_at: number | null } | undefined {
     return this.ctx.sql
       .exec<{ id: number; status: string; resolved_at: number | null }>(

@@ -85,8 +85,13 @@ export interface KnownContact {
 export interface Link {
   /** The contact the message belongs to; null: a new one with the sender's ids. */
   contactId: number | null;
-  /** Ids to add to that contact (each held by no other contact). */
+  /** Ids to add to that contact (each held by no other contact once `absorb` has been merged into it). */
   fill: { waId: string | null; userId: string | null };
+  /**
+   * A second contact that is the same customer, to merge into `contactId`: the phone-only contact and the
+   * BSUID-only one, met for the first time in a payload carrying both ids.
+   */
+  absorb: number | null;
   /** Where the payload and the stored contacts disagree: logged as `identity_conflict`, never split. */
   conflicts: string[];
 }
@@ -100,7 +105,11 @@ export interface Link {
  */
 export function linkSender(sender: Pick<Sender, "waId" | "userId">, byWa: KnownContact | undefined, byUser: KnownContact | undefined): Link {
   const chosen = byWa ?? byUser;
-  if (!chosen) return { contactId: null, fill: { waId: sender.waId, userId: sender.userId }, conflicts: [] };
+  if (!chosen) return { contactId: null, fill: { waId: sender.waId, userId: sender.userId }, conflicts: [], absorb: null };
+  // Two halves of one customer: the phone's contact has no BSUID and the BSUID's has no phone. Linked, not split.
+  if (byWa && byUser && byWa.id !== byUser.id && byWa.userId === null && byUser.waId === null) {
+    return { contactId: byWa.id, fill: { waId: null, userId: sender.userId }, conflicts: [], absorb: byUser.id };
+  }
   const conflicts: string[] = [];
   if (byWa && byUser && byWa.id !== byUser.id) {
     conflicts.push(`wa_id ${sender.waId} is contact ${byWa.id}'s and user_id ${sender.userId} is contact ${byUser.id}'s; the message went to contact ${byWa.id} (the phone decides)`);
@@ -117,5 +126,24 @@ export function linkSender(sender: Pick<Sender, "waId" | "userId">, byWa: KnownC
       userId: !byUser && chosen.userId === null ? sender.userId : null,
     },
     conflicts,
+    absorb: null,
   };
+}
+
+/**
+ * The new phone number a `system` message of type `user_changed_number` announces (`system.wa_id`; Meta's
+ * "System messages webhook reference", and pywa's and netflie's fixtures), or null for any other message. The
+ * customer stays one contact: their phone is replaced, their BSUID and history kept.
+ */
+export function changedNumberOf(raw: string): string | null {
+  let message: unknown;
+  try {
+    message = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const system = (message as { type?: unknown; system?: { type?: unknown; wa_id?: unknown } } | null)?.system;
+  if ((message as { type?: unknown }).type !== "system" || system?.type !== "user_changed_number") return null;
+  const phone = usableId(system.wa_id);
+  return phone !== null && /^\d{5,20}$/.test(phone) ? phone : null;
 }

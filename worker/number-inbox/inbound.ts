@@ -6,6 +6,7 @@ import type { Contacts } from "./contacts";
 import type { InboxContext } from "./context";
 import type { Conversations } from "./conversations";
 import type { Health } from "./health";
+import { changedNumberOf } from "./identity";
 import { intake, rawJson, type ReadMessage } from "./intake";
 import { previewOf } from "./message-content";
 import type { Messages } from "./messages";
@@ -100,11 +101,22 @@ export class Inbound {
   }
 
   private storeOne(message: ReadMessage, now: number) {
-    const { contactId, conflicts } = this.contacts.forSender(message.sender, now);
+    const { contactId, conflicts, absorbed } = this.contacts.forSender(message.sender, now);
+    if (absorbed !== null) {
+      // The phone's contact and the BSUID's were one customer: one contact, and one live conversation.
+      const { changed, merged } = this.conversations.absorbContact(absorbed, contactId, now);
+      if (merged) this.messages.moveAll(merged.from, merged.into);
+      for (const id of changed) this.pushes.conversation(id);
+    }
     for (const conflict of conflicts) {
       // Decided already (identity.ts); logged so a supervisor can see why a payload's id was not taken.
       console.warn(`identity conflict on ${message.key}: ${conflict}`);
       this.health.record("identity_conflict", { wamid: message.wamid, conflict });
+    }
+    const newPhone = message.kind === "system" ? changedNumberOf(message.raw) : null;
+    if (newPhone !== null) {
+      const conflict = this.contacts.changeNumber(contactId, newPhone);
+      if (conflict) this.health.record("identity_conflict", { wamid: message.wamid, conflict });
     }
     const previousInboundAt = this.conversations.previousInboundAt(contactId);
     const { kind, text, content } = message;

@@ -186,6 +186,12 @@ export class Messages {
   }
 
   /** Meta's id for a sent message, from the Graph API's answer. */
+  /** Moves a conversation's whole history into another (two conversations of one customer, merged). */
+  moveAll(fromConversation: number, intoConversation: number): void {
+    this.ctx.sql.exec("UPDATE messages SET conversation_id = ? WHERE conversation_id = ?", intoConversation, fromConversation);
+    this.ctx.sql.exec("UPDATE OR IGNORE note_mentions SET conversation_id = ? WHERE conversation_id = ?", intoConversation, fromConversation);
+  }
+
   setWamid(id: number, wamid: string): void {
     this.ctx.sql.exec("UPDATE messages SET wamid = ? WHERE id = ?", wamid, id);
   }

@@ -20,13 +20,12 @@ export interface OutboundLookups {
 }
 
 /** The one place an agent's request becomes Meta's body (through `graph/bodies.ts`) and the message we store. */
-export function buildOutbound(request: SendMessageRequest, to: string, lookups: OutboundLookups): Result<Outbound> {
+export function buildOutbound(request: SendMessageRequest, recipient: Recipient, lookups: OutboundLookups): Result<Outbound> {
   const replyTo = "replyToId" in request && request.replyToId ? lookups.wamidOf(request.replyToId) : null;
   if ("replyToId" in request && request.replyToId && !replyTo) {
     return refuse(422, `replyToId: message ${request.replyToId} has no WhatsApp id to quote`);
   }
   const content: MessageContent = replyTo ? { replyToWamid: replyTo } : {};
-  const recipient: Recipient = { phone: to };
   switch (request.type) {
     case "note":
       return refuse(400, "a note is not sent to WhatsApp");

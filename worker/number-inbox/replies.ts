@@ -12,6 +12,7 @@ import { mentionedMembers } from "./mentions";
 import { previewOf } from "./message-content";
 import type { Messages } from "./messages";
 import { buildOutbound } from "./outbound-body";
+import { recipientOf } from "./recipient";
 import type { Outbox } from "./outbox";
 import type { Pushes } from "./pushes";
 import type { Roster } from "./roster";
@@ -48,14 +49,15 @@ export class Replies {
     if (existing) return ok(existing);
     if (request.type === "note") return ok(this.note(viewer, c, request.text, request.clientId));
 
-    const to = c.wa_id as string | null;
-    if (!to) return refuse(422, "this customer wrote with a business-scoped id only; WhatsApp gives no number to reply to");
+    const category = request.type === "template" ? this.templates.find(request.name, request.language)?.category : null;
+    const to = recipientOf(c, { templateCategory: category });
+    if (!to.ok) return refuse(422, to.why);
     const now = this.ctx.now();
     const windowOpen = c.last_inbound_at !== null && now < Number(c.last_inbound_at) + CUSTOMER_SERVICE_WINDOW_MS;
     if (request.type !== "template" && !windowOpen) {
       return refuse(422, "the 24-hour customer service window is closed: only a template message can be sent now");
     }
-    const built = buildOutbound(request, to, { wamidOf: (id) => this.messages.wamidOf(id), template: (name, language) => this.templates.find(name, language) });
+    const built = buildOutbound(request, to.recipient, { wamidOf: (id) => this.messages.wamidOf(id), template: (name, language) => this.templates.find(name, language) });
     if (!built.ok) return built;
     const { body, kind, text, content } = built.value;
 

@@ -10,7 +10,7 @@ export const CONVERSATION_SELECT = `
   SELECT c.id, c.status, c.assignee_id, c.assignment_reason, c.assignment_reason_code, c.created_at, c.last_message_at, c.last_preview,
          c.unread, c.queued_at, c.contact_id, c.last_inbound_at, c.team_id, c.awaiting_reply_since, c.snoozed_until,
          c.resolve_reason, c.csat_stars, c.csat_comment, c.csat_agent_id, c.csat_rated_at, c.csat_sent_at,
-         k.wa_id, k.user_id, k.name AS contact_name, k.last_agent_id, k.last_served_at,
+         k.wa_id, k.user_id, k.username, k.language, k.name AS contact_name, k.last_agent_id, k.last_served_at,
          (SELECT json_group_array(tag_id) FROM contact_tags t WHERE t.contact_id = c.contact_id) AS tag_ids
   FROM conversations c JOIN contacts k ON k.id = c.contact_id`;
 
@@ -22,6 +22,9 @@ export function toConversation(row: Row, phoneNumberId: string): Conversation {
     contact: {
       id: String(row.contact_id),
       waId: (row.wa_id as string | null) ?? null,
+      userId: (row.user_id as string | null) ?? null,
+      username: (row.username as string | null) ?? null,
+      language: (row.language as string | null) ?? null,
       name: (row.contact_name as string | null) ?? null,
     },
     status: row.status as Conversation["status"],

@@ -422,4 +422,9 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       ALTER TABLE conversations ADD COLUMN assignment_reason_code TEXT;
     `,
   },
+  {
+    idMonotonicInc: 18,
+    description: "the customer's language, as detected on an agent's device",
+    sql: `ALTER TABLE contacts ADD COLUMN language TEXT;`,
+  },
 ];

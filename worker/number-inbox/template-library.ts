@@ -55,8 +55,8 @@ export class TemplateLibrary {
     return ok(result.value.length);
   }
 
-  find(name: string, language: string): { status: string; components: unknown[] } | undefined {
+  find(name: string, language: string): { status: string; category: string | null; components: unknown[] } | undefined {
     const row = this.ctx.sql.exec("SELECT * FROM templates WHERE name = ? AND language = ?", name, language).toArray()[0];
-    return row ? { status: row.status as string, components: JSON.parse(row.components as string) as unknown[] } : undefined;
+    return row ? { status: row.status as string, category: (row.category as string | null) ?? null, components: JSON.parse(row.components as string) as unknown[] } : undefined;
   }
 }

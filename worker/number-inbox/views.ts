@@ -19,6 +19,7 @@ export interface ListRequest {
   unread?: "true" | "false";
   status?: "open" | "pending";
   team?: string;
+  language?: string;
 }
 
 /**
@@ -42,6 +43,7 @@ export class Views {
       tagId: request.tag,
       unreadOnly: request.unread === "true",
       status: request.status,
+      language: request.language,
       agentIds: request.team ? (config.teams.find((t) => t.id === request.team)?.memberIds ?? []) : undefined,
     });
     if ("refused" in query) return refuse(403, query.refused);
