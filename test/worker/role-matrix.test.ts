@@ -41,6 +41,7 @@ const MATRIX: Record<string, Gate> = {
   "GET /numbers/{phoneNumberId}/contacts/{contactId}": "agent",
   "POST /numbers/{phoneNumberId}/contacts/{contactId}/tags": "agent",
   "PUT /numbers/{phoneNumberId}/contacts/{contactId}/attributes/{key}": "agent",
+  "PUT /numbers/{phoneNumberId}/contacts/{contactId}/language": "agent",
   "GET /numbers/{phoneNumberId}/conversations/{conversationId}/messages": "agent",
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/messages": "agent",
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/typing": "agent",
