@@ -22,7 +22,6 @@ import type { FloodJob, FloodLoadResult } from "./flood-load.ts";
 import { api, customerWebhook, percentile, round } from "./harness.ts";
 import { runtimePids, runtimeRssKb } from "./soak.ts";
 
-const root = resolve(import.meta.dirname, "..");
 const NUMBER = demoNumber.phoneNumberId;
 const PASSWORD = "flood-password";
 

@@ -1,6 +1,8 @@
 /** What the benchmark's runs share: percentiles, the API as a client calls it, and webhooks signed as Meta signs them. */
+import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { secrets, type Stack } from "../test/e2e/stack.ts";
 
@@ -43,4 +45,15 @@ export function customerWebhook(toNumber: string, customer: string, text: string
   value.messages[0].text.body = text;
   const body = JSON.stringify(payload);
   return { body, headers: signedHeaders(body) };
+}
+
+/** When, on what and from which commit a run measured: the first line of every table it writes. */
+export function runMeta(smoke: boolean) {
+  return {
+    date: new Date().toISOString(),
+    commit: execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim(),
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    smoke,
+  };
 }

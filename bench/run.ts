@@ -7,7 +7,6 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
@@ -15,7 +14,7 @@ import { DEMO_PASSWORD, demoWorkspace } from "../scripts/demo-data.ts";
 import { describeViolations, metaConformance } from "../simulator/graph.ts";
 import { EXTENSION_ID, launchWithExtension, openSidePanel, signIn } from "../test/e2e/browser.ts";
 import { startStack, type Stack } from "../test/e2e/stack.ts";
-import { api, customerWebhook, percentile, round } from "./harness.ts";
+import { api, customerWebhook, percentile, round, runMeta } from "./harness.ts";
 import { moveWorkspace } from "./archive.ts";
 import { flood } from "./flood.ts";
 import { soak } from "./soak.ts";
@@ -31,9 +30,9 @@ const KNEE_SECONDS = 5;
 const phoneNumberId = demoWorkspace.number.phoneNumberId;
 /**
  * Each part starts from a clean number: the ingest part leaves thousands of conversations queued (no agent is
- * connected then), which the next part's agents would otherwise be busy draining while being measured.
+ * connected then), which the next part's agents would otherwise be busy draining while being measured. (Each
+ * end-to-end run connects a number of its own: see `endToEnd`.)
  */
-const E2E_NUMBER = "105550201";
 const PANEL_NUMBER = "105550202";
 const BOARD_NUMBER = "105550203";
 /** The soak's length; 30 minutes unless SOAK_MINUTES says otherwise (the smoke run soaks for 20 seconds, enough to run every part of it). */
@@ -462,14 +461,7 @@ try {
     storage: inside.storage,
     analytics: { ...board, ...inside.analytics },
     reliability: { ...reliable, ...soaked, ...moved },
-    meta: {
-      date: new Date().toISOString(),
-      commit: execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim(),
-      cpu: cpus()[0]?.model ?? "unknown",
-      cores: cpus().length,
-      smoke,
-      seconds: Math.round((Date.now() - began) / 1000),
-    },
+    meta: { ...runMeta(smoke), seconds: Math.round((Date.now() - began) / 1000) },
   };
   mkdirSync(resolve(root, "bench/results"), { recursive: true });
   const name = smoke ? "smoke" : "latest";

@@ -10,12 +10,10 @@
  * Traffic goes to 127.0.0.1 only, bounded in count and time.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
 import { resolve } from "node:path";
-import { execFileSync } from "node:child_process";
 import autocannon from "autocannon";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
-import { api, customerWebhook, percentile, round, signedHeaders } from "./harness.ts";
+import { api, customerWebhook, percentile, round, runMeta, signedHeaders } from "./harness.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const smoke = process.argv.includes("--smoke");
@@ -259,13 +257,7 @@ try {
     directory_sign_ins_per_s: signIns,
     directory_lookups_per_s: directoryOnly,
     health_per_s: health,
-    meta: {
-      date: new Date().toISOString(),
-      commit: execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim(),
-      cpu: cpus()[0]?.model ?? "unknown",
-      cores: cpus().length,
-      smoke,
-    },
+    meta: runMeta(smoke),
   };
   mkdirSync(resolve(root, "bench/results"), { recursive: true });
   writeFileSync(resolve(root, `bench/results/${smoke ? "scale-smoke" : "scale"}.json`), `${JSON.stringify(results, null, 2)}\n`);
