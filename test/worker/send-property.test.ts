@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Message } from "../../shared/inbox";
@@ -10,6 +11,9 @@ import { api, GRAPH, messagesOf, openConversation, sentTo, tick, uniqueNumberId,
  * the run fails on it) and carrying what was asked; a refused send is a 4xx naming its problem and yields none.
  */
 const RUNS = 300;
+/** Fixed, as the fuzz's (FUZZ_SEED as a binding changes it): the check that every kind was reached must not depend on luck. */
+const propertyEnv = env as unknown as { FUZZ_SEED?: string };
+const SEED = propertyEnv.FUZZ_SEED && Number.isSafeInteger(Number(propertyEnv.FUZZ_SEED)) ? Number(propertyEnv.FUZZ_SEED) : 20_260_523;
 
 const PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
 const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
@@ -243,7 +247,7 @@ describe("every accepted send reaches Meta as exactly one valid body; every refu
           expect((result.body as Message).status).not.toBe("failed");
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, seed: SEED },
     );
     console.log(`send property: ${RUNS} runs, ${seen.accepted} accepted and ${seen.refused} refused; kinds sent: ${[...seen.kinds].sort().join(", ")}`);
     // The generators must reach every kind, or the property says less than it claims.
