@@ -29,11 +29,13 @@ const kinds: [name: string, fixture: string, shows: RegExp, element?: string][] 
   ["reaction-removed", "pywa__message__unreaction_empty", /Removed a reaction/],
   ["order", "pywa__message__order", /Order[\s\S]*HAMBURGER/],
   ["system-identity", "pywa__system__identity_change", /User identity changed/],
-  ["system-number", "pywa__system__phone_number_change", /changed/],
   ["edit", "pywa__edited_message__image", /edited a message/],
   ["revoke", "pywa__deleted_message__revoke", /deleted a message/],
   ["unsupported", "pywa__message__unsupported_with_type", /Unsupported message \(pool\)/],
   ["unknown", "netflie__can_build_an_unknown_notification", /Unsupported message \(unknown\)/],
+  // Last: the customer's contact moves to the new number it names, so a message after it from the old number would
+  // be someone else's conversation.
+  ["system-number", "pywa__system__phone_number_change", /changed/],
 ];
 
 const CUSTOMER = "8613700137000";
