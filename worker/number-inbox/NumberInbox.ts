@@ -189,6 +189,7 @@ export class NumberInbox extends DurableObject<Env> {
     const stored = this.settings.stored();
     if (stored && stored.workspaceId !== workspaceId) return refuse(409, "this number belongs to another workspace");
     this.sockets.revokeAll("this number was released by its workspace");
+    this.analytics.discardCounts();
     this.archive.clear();
     await this.ctx.storage.deleteAlarm();
     this.alarmAt = null;
@@ -270,15 +271,20 @@ export class NumberInbox extends DurableObject<Env> {
       });
       // Route first, then push: a new conversation's first message then goes to its assignee only, not to
       // every agent who can see the queue.
+      const assignees = new Map<number, string | null>();
       for (const [conversationId, first] of stored.inbound.touched) {
-        this.assignment.afterInbound(conversationId, first.reopened, now);
+        assignees.set(conversationId, this.assignment.afterInbound(conversationId, first.reopened, now));
         this.autoReplies.afterInbound(conversationId, first, now);
       }
       for (const conversationId of stored.inbound.rated) this.survey.thank(conversationId, now);
-      for (const id of stored.inbound.changed) this.pushes.message(id);
+      for (const message of stored.inbound.changed) {
+        // Whoever routing just gave the conversation sees its new messages; others are looked up.
+        if (typeof message === "number") this.pushes.message(message);
+        else this.pushes.message(message, assignees.get(Number(message.conversationId)));
+      }
       return stored;
     });
-    if (inbound.touched.size > 0 || inbound.rated.size > 0) await this.scheduleAlarm();
+    if (inbound.touched.size > 0 || inbound.rated.size > 0) await this.scheduleAlarm("customer_message");
     return { connected: true, stored: inbound.stored, duplicates: inbound.duplicates, unreadable: inbound.unreadable };
   }
 
@@ -503,15 +509,20 @@ export class NumberInbox extends DurableObject<Env> {
   // ---- workspace archive: this number's tables, read for an export and written by an import ----
 
   async archiveInfo(): Promise<{ schemaVersion: number; tables: string[] }> {
+    this.analytics.flushCounts();
     return this.archive.info();
   }
 
   async archivePage(table: string, after: number, limit: number): Promise<{ rows: ArchiveRow[]; next: number | null }> {
+    this.analytics.flushCounts();
     return this.archive.page(table, after, limit);
   }
 
   async beginImport(phoneNumberId: string, schemaVersion: number): Promise<Result<{ ok: true }>> {
-    return this.archive.begin(phoneNumberId, schemaVersion);
+    const begun = await this.archive.begin(phoneNumberId, schemaVersion);
+    // The import replaces the tables: counts still waiting belong to what was there.
+    if (begun.ok) this.analytics.discardCounts();
+    return begun;
   }
 
   async importRows(table: string, rows: ArchiveRow[]): Promise<string | null> {
@@ -539,26 +550,32 @@ export class NumberInbox extends DurableObject<Env> {
         this.autoReplies.resolveInactive(now);
       });
     }
+    this.analytics.flushCounts();
     await this.outbox.drain();
     await this.scheduleAlarm();
   }
 
-  /** The alarm is set to the earliest deadline any concern has: never polling. */
-  private async scheduleAlarm(): Promise<void> {
+  /**
+   * Sets the alarm for the earliest deadline. After a customer message only the deadlines it can bring forward are
+   * read (the no-reply timer, the automation's, and automatic messages it queued); a snooze it wakes only moves
+   * later, and grace periods are not its business. The alarm reads them all when it runs.
+   */
+  private async scheduleAlarm(after: "customer_message" | "any" = "any"): Promise<void> {
     if (!this.settings.stored()) return;
+    // The alarm this object set is remembered, so a webhook batch does not ask storage for it each time.
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    const now = this.clock.now();
+    // Only an alarm still to come is known to cover the other deadlines; one that is due now reads them all again.
+    const partial = after === "customer_message" && (this.alarmAt === null || this.alarmAt >= now);
     const deadlines = [
-      this.outbox.nextDeadline(),
-      this.lifecycle.nextDeadline(),
-      this.roster.nextDeadline(),
+      ...(partial ? [this.outbox.queuedDeadline()] : [this.outbox.nextDeadline(), this.lifecycle.nextDeadline(), this.roster.nextDeadline()]),
       this.assignment.nextDeadline(),
       ...this.autoReplies.deadlines(),
     ].filter((at): at is number => at !== null);
     if (deadlines.length === 0) return;
-    const next = Math.max(Math.min(...deadlines), this.clock.now() + 10);
-    // The alarm this object set is remembered, so a webhook batch does not ask storage for it each time.
-    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    const next = Math.max(Math.min(...deadlines), now + 10);
     const current = this.alarmAt;
-    if (current === null || current > next || current < this.clock.now()) {
+    if (current === null || current > next || current < now) {
       this.alarmAt = next;
       await this.ctx.storage.setAlarm(next);
     }

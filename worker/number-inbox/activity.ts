@@ -16,12 +16,13 @@ export class ActivityLog {
   ) {}
 
   /**
+   * `assigneeId`, when the caller has just set it, spares reading who sees the line.
    * `why` is a code the reader's panel translates (its English sentence is stored beside it for API users), or, for
    * the few lines still written as text, that text.
    */
-  add(conversationId: number, activity: Omit<Activity, "reason" | "reasonCode"> & { why: ReasonCode | string | null }): void {
+  add(conversationId: number, activity: Omit<Activity, "reason" | "reasonCode"> & { why: ReasonCode | string | null }, assigneeId?: string | null): void {
     const { why, ...line } = activity;
     const reason = why === null || typeof why === "string" ? { reason: why } : { reason: englishReason(why, this.names), reasonCode: why };
-    this.pushes.message(this.messages.addActivity(conversationId, { ...line, ...reason }, this.ctx.now()));
+    this.pushes.message(this.messages.addActivity(conversationId, { ...line, ...reason }, this.ctx.now()), assigneeId);
   }
 }

@@ -20,22 +20,56 @@ export type PresenceState = "available" | "away" | "offline";
 /** The number's own row in rollup_days: every event, whoever's it was. */
 const NUMBER_ROW = "*";
 
+export type CountEntry = [metric: CountMetric | `assigned:${string}`, agentId: string | null, at: number];
+
 export function countEvent(sql: SqlStorage, metric: CountMetric | `assigned:${string}`, agentId: string | null, at: number): void {
-  const hour = Math.floor(at / HOUR_MS);
-  const day = Math.floor(hour / 24);
-  const column = HOUR_COLUMNS[hour - day * 24]!;
-  const upsertDay = `INSERT INTO rollup_days (metric, agent_id, day, total, ${column}) VALUES (?, ?, ?, 1, 1)
-     ON CONFLICT (metric, agent_id, day) DO UPDATE SET total = total + 1, ${column} = ${column} + 1`;
-  // Assignments are read per agent only; every other count also makes the number's series.
-  if (!metric.startsWith("assigned:")) sql.exec(upsertDay, metric, NUMBER_ROW, day);
-  if (!agentId) return;
-  sql.exec(upsertDay, metric, agentId, day);
-  sql.exec(
-    "INSERT INTO rollup_blocks (metric, agent_id, block, count) VALUES (?, ?, ?, 1) ON CONFLICT (metric, agent_id, block) DO UPDATE SET count = count + 1",
-    metric,
-    agentId,
-    Math.floor(day / BLOCK_DAYS),
-  );
+  countEvents(sql, [[metric, agentId, at]]);
+}
+
+/** Many events at once: those falling in the same cell become one upsert that adds their number. */
+export function countEvents(sql: SqlStorage, entries: CountEntry[]): void {
+  const days = new Map<string, { metric: string; agentId: string; day: number; column: string; n: number }>();
+  const blocks = new Map<string, { metric: string; agentId: string; block: number; n: number }>();
+  for (const [metric, agentId, at] of entries) {
+    const hour = Math.floor(at / HOUR_MS);
+    const day = Math.floor(hour / 24);
+    const column = HOUR_COLUMNS[hour - day * 24]!;
+    const addDay = (row: string) => {
+      const key = `${metric}\u0000${row}\u0000${day}\u0000${column}`;
+      const cell = days.get(key);
+      if (cell) cell.n++;
+      else days.set(key, { metric, agentId: row, day, column, n: 1 });
+    };
+    // Assignments are read per agent only; every other count also makes the number's series.
+    if (!metric.startsWith("assigned:")) addDay(NUMBER_ROW);
+    if (!agentId) continue;
+    addDay(agentId);
+    const block = Math.floor(day / BLOCK_DAYS);
+    const key = `${metric}\u0000${agentId}\u0000${block}`;
+    const cell = blocks.get(key);
+    if (cell) cell.n++;
+    else blocks.set(key, { metric, agentId, block, n: 1 });
+  }
+  for (const { metric, agentId, day, column, n } of days.values()) {
+    sql.exec(
+      `INSERT INTO rollup_days (metric, agent_id, day, total, ${column}) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (metric, agent_id, day) DO UPDATE SET total = total + excluded.total, ${column} = ${column} + excluded.${column}`,
+      metric,
+      agentId,
+      day,
+      n,
+      n,
+    );
+  }
+  for (const { metric, agentId, block, n } of blocks.values()) {
+    sql.exec(
+      "INSERT INTO rollup_blocks (metric, agent_id, block, count) VALUES (?, ?, ?, ?) ON CONFLICT (metric, agent_id, block) DO UPDATE SET count = count + excluded.count",
+      metric,
+      agentId,
+      block,
+      n,
+    );
+  }
 }
 
 export function sampleEvent(sql: SqlStorage, metric: SampleMetric, agentId: string | null, conversationId: number, value: number, businessValue: number | null, at: number): void {

@@ -8,6 +8,7 @@ import type { InboxContext } from "./context";
 import type { Conversations } from "./conversations";
 import type { Pushes } from "./pushes";
 import type { Roster } from "./roster";
+import type { Row } from "./rows";
 import { arrayRotation, chooseAgent, describeReason, isRoutable, reasonCodeOf, type AssignmentReason } from "./routing";
 import { because } from "./reasons";
 import type { ReasonCode } from "../../shared/message-content";
@@ -47,36 +48,38 @@ export class Assignment {
   /**
    * After a customer message: a new or queued conversation is routed; a reopened one stays with its agent only
    * if they can take it now; one whose agent went offline (past the grace period) goes to someone who is here.
+   * Returns who has it now.
    */
-  afterInbound(conversationId: number, reopened: boolean, now: number): void {
-    const assignee = this.conversations.assigneeOf(conversationId);
+  afterInbound(conversationId: number, reopened: boolean, now: number): string | null {
+    // Read once: routing decides on it, and when nothing changes it is what the sockets hear.
+    const row = this.conversations.row(conversationId);
+    const assignee = (row.assignee_id as string | null) ?? null;
     if (reopened) {
       if (assignee) this.roster.refresh([assignee]);
       this.activity.add(conversationId, { kind: "reopened", agentId: assignee, actorId: null, why: because("customer_wrote"), note: null });
     }
-    if (assignee === null) {
-      this.route(conversationId, { now });
-    } else if (reopened) {
+    if (assignee === null) return this.route(conversationId, { now }, row);
+    if (reopened) {
       const facts = this.roster.facts({ everyone: true }).find((m) => m.id === assignee);
       if (facts && isRoutable({ ...facts, load: Math.max(0, facts.load - 1) })) {
         this.record(conversationId, assignee, assignee, { kind: "reopened" }, now);
         this.pushes.conversation(conversationId);
-      } else {
-        this.route(conversationId, { now, exclude: [assignee] });
+        return assignee;
       }
-    } else if (!this.roster.isPresent(assignee, now)) {
-      this.route(conversationId, { now, exclude: [assignee], reason: { kind: "assignee_offline", from: assignee } });
-    } else {
-      this.pushes.conversation(conversationId);
+      return this.route(conversationId, { now, exclude: [assignee] });
     }
+    if (!this.roster.isPresent(assignee, now)) {
+      return this.route(conversationId, { now, exclude: [assignee], reason: { kind: "assignee_offline", from: assignee } });
+    }
+    this.pushes.conversation(conversationId, [], false, row);
+    return assignee;
   }
 
   /**
    * Picks an agent by the number's rules (or the conversation's team's) and assigns, or leaves it queued.
    * Returns who got it.
    */
-  route(conversationId: number, options: RouteOptions): string | null {
-    const row = this.conversations.row(conversationId);
+  route(conversationId: number, options: RouteOptions, row: Row = this.conversations.row(conversationId)): string | null {
     const settings = this.settings.routing();
     const teamId = (row.team_id as string | null) ?? null;
     const team = teamId ? settings.teams.find((t) => t.id === teamId) : undefined;
@@ -119,6 +122,7 @@ export class Assignment {
       transfer: options.transfer,
       cursorKey: decision.reason.kind === "round_robin" ? cursorKey : null,
       leftQueue: options.fromQueue === true,
+      previous: (row.assignee_id as string | null) ?? null,
     });
     return decision.agentId;
   }
@@ -127,19 +131,31 @@ export class Assignment {
     conversationId: number,
     agentId: string,
     reason: AssignmentReason,
-    options: { actorId?: string | null; actorName?: string; note?: string | null; transfer?: boolean; cursorKey?: string | null; leftQueue?: boolean } = {},
+    options: {
+      actorId?: string | null;
+      actorName?: string;
+      note?: string | null;
+      transfer?: boolean;
+      cursorKey?: string | null;
+      leftQueue?: boolean;
+      /** Who had it, when the caller has just read it. */
+      previous?: string | null;
+    } = {},
   ): void {
     const now = this.ctx.now();
-    const previous = this.conversations.assigneeOf(conversationId);
+    const previous = options.previous !== undefined ? options.previous : this.conversations.assigneeOf(conversationId);
+    const nameOf = (id: string) => (id === options.actorId && options.actorName ? options.actorName : this.roster.nameOf(id));
+    const { text, code } = this.reasonFor(reason, now, nameOf);
     this.ctx.sql.exec(
-      `UPDATE conversations SET assignee_id = ?, queued_at = NULL, team_id = NULL,
+      `UPDATE conversations SET assignee_id = ?, queued_at = NULL, team_id = NULL, assignment_reason = ?, assignment_reason_code = ?,
          awaiting_reply_since = CASE WHEN awaiting_reply_since IS NULL THEN NULL ELSE ? END WHERE id = ?`,
       agentId,
+      text,
+      JSON.stringify(code),
       now,
       conversationId,
     );
-    const nameOf = (id: string) => (id === options.actorId && options.actorName ? options.actorName : this.roster.nameOf(id));
-    const { text, code } = this.record(conversationId, agentId, previous, reason, now, nameOf);
+    this.history(conversationId, agentId, previous, reason, text, now);
     const names = { ...(code.params.byId ? { byName: nameOf(String(code.params.byId)) } : {}), ...(code.params.fromId ? { fromName: nameOf(String(code.params.fromId)) } : {}) };
     // A hand-over from one agent to another; a supervisor assigning a waiting customer is no transfer.
     if (options.transfer && previous && previous !== agentId) this.board.count("conversations_transferred", agentId, now);
@@ -153,10 +169,9 @@ export class Assignment {
       actorId: options.actorId ?? null,
       why: code,
       note: options.note ?? null,
-    });
+    }, agentId);
     // Leaving the queue is news for everyone watching it; a new conversation routed at once was never in it.
-    this.pushes.conversation(conversationId, previous && previous !== agentId ? [previous] : [], options.leftQueue === true);
-    const contact = this.conversations.byId(conversationId).contact;
+    const { contact } = this.pushes.conversation(conversationId, previous && previous !== agentId ? [previous] : [], options.leftQueue === true);
     const who = contact.name ?? (contact.waId ? `+${contact.waId}` : "a customer");
     // The body as a code: the reason's own code and parameters, the customer, the note, and the names it mentions.
     const body = because("assigned", { ...code.params, ...names, cause: code.code, customer: who, ...(options.note ? { note: options.note } : {}) });
@@ -179,9 +194,19 @@ export class Assignment {
     now: number,
     nameOf = (id: string) => this.roster.nameOf(id),
   ): { text: string; code: ReasonCode } {
-    const code = reasonCodeOf(reason, now);
-    const text = describeReason(reason, now, nameOf);
+    const { text, code } = this.reasonFor(reason, now, nameOf);
     this.ctx.sql.exec("UPDATE conversations SET assignment_reason = ?, assignment_reason_code = ? WHERE id = ?", text, JSON.stringify(code), conversationId);
+    this.history(conversationId, agentId, previous, reason, text, now);
+    return { text, code };
+  }
+
+  /** The reason as a code for the reader's panel and as the English sentence API users read. */
+  private reasonFor(reason: AssignmentReason, now: number, nameOf: (id: string) => string): { text: string; code: ReasonCode } {
+    return { code: reasonCodeOf(reason, now), text: describeReason(reason, now, nameOf) };
+  }
+
+  /** The assignment's line in the history, and its count for analytics. */
+  private history(conversationId: number, agentId: string, previous: string | null, reason: AssignmentReason, text: string, now: number): void {
     this.ctx.sql.exec(
       "INSERT INTO assignments (conversation_id, agent_id, previous_agent_id, reason_kind, reason, at, waited_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
       conversationId,
@@ -193,7 +218,6 @@ export class Assignment {
       reason.kind === "queue" ? reason.waitedMs : null,
     );
     this.board.count(`assigned:${reason.kind}`, agentId, now);
-    return { text, code };
   }
 
   /** Hands waiting conversations, longest waiting first, to whoever can take them now. Event-driven, never polled. */

@@ -40,6 +40,8 @@ export class AutoReplies {
         text: fillAutomationText(settings.welcome.text[language], names),
       }));
     }
+    // Most numbers have no away message: then the conversation's row is not read on every customer message.
+    if (!settings.away.enabled) return;
     const row = this.ctx.sql
       .exec<{ assignee_id: string | null; last_away_at: number | null }>("SELECT assignee_id, last_away_at FROM conversations WHERE id = ?", conversationId)
       .one();

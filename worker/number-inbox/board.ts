@@ -1,7 +1,7 @@
 import type { CountMetric, NumberBoard, NumberReportData, SampleMetric } from "../../shared/analytics";
 import { businessMsBetween, localDate, zonedInstant } from "../../shared/business-hours";
 import type { SocketEvent } from "../../shared/inbox";
-import { boardFigures, countEvent, logPresence, reportData, sampleEvent } from "./analytics";
+import { boardFigures, countEvents, logPresence, reportData, sampleEvent, type CountEntry } from "./analytics";
 import type { InboxContext } from "./context";
 import type { Roster } from "./roster";
 import type { Settings } from "./settings";
@@ -9,6 +9,12 @@ import type { Sockets } from "./sockets";
 
 /** Coalesces a burst of changes into one board push. */
 const BOARD_PUSH_DELAY_MS = 50;
+/**
+ * Counts wait in memory at most this long and are then written together, one upsert per cell, not three per event:
+ * they decide no acknowledgement. Every read of them (board, report, archive) writes them first. What a crash can
+ * lose is this much of counting, never a message.
+ */
+export const COUNT_FLUSH_MS = 1000;
 
 /**
  * Analytics as the number records them (in the step that handles the event, through `analytics.ts`, which owns
@@ -17,6 +23,8 @@ const BOARD_PUSH_DELAY_MS = 50;
  */
 export class Board {
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private pendingCounts: CountEntry[] = [];
+  private countTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly ctx: InboxContext,
@@ -26,7 +34,34 @@ export class Board {
   ) {}
 
   count(metric: CountMetric | `assigned:${string}`, agentId: string | null, at: number): void {
-    countEvent(this.ctx.sql, metric, agentId, at);
+    this.pendingCounts.push([metric, agentId, at]);
+    this.countTimer ??= setTimeout(() => this.flushCounts(), COUNT_FLUSH_MS);
+  }
+
+  /** Where the pending counts end now; `dropCountsSince` forgets those of a step that was rolled back. */
+  countMark(): number {
+    return this.pendingCounts.length;
+  }
+
+  dropCountsSince(mark: number): void {
+    this.pendingCounts.splice(mark);
+  }
+
+  /** Writes the pending counts (before anything reads the rollups, and on the timer). */
+  flushCounts(): void {
+    if (this.countTimer) clearTimeout(this.countTimer);
+    this.countTimer = null;
+    if (this.pendingCounts.length === 0) return;
+    const entries = this.pendingCounts;
+    this.pendingCounts = [];
+    this.ctx.transaction(() => countEvents(this.ctx.sql, entries));
+  }
+
+  /** The number's rows are gone (released, or replaced by an import): counts of what was there go too. */
+  discardCounts(): void {
+    if (this.countTimer) clearTimeout(this.countTimer);
+    this.countTimer = null;
+    this.pendingCounts = [];
   }
 
   sample(metric: SampleMetric, agentId: string | null, conversationId: number, value: number, businessValue: number | null, at: number): void {
@@ -73,6 +108,7 @@ export class Board {
   }
 
   private snapshot(): NumberBoard {
+    this.flushCounts();
     const config = this.settings.config();
     const now = this.ctx.now();
     const timeZone = config.timeZone ?? "Asia/Shanghai";
@@ -87,6 +123,7 @@ export class Board {
   }
 
   report(from: number, to: number, bucketStarts: number[], businessHours: boolean): NumberReportData {
+    this.flushCounts();
     return reportData(this.ctx.sql, this.settings.stored()?.phoneNumberId ?? "", from, to, bucketStarts, businessHours);
   }
 }

@@ -28,7 +28,7 @@ export class Contacts {
    * the first time both appear, or created; `identity.ts` decides which, and the disagreements it returns are the
    * caller's to log. Name and username follow the latest payload that carries them.
    */
-  forSender(sender: Sender, now: number): { contactId: number; conflicts: string[]; absorbed: number | null } {
+  forSender(sender: Sender, now: number): { contactId: number; created: boolean; conflicts: string[]; absorbed: number | null } {
     const { sql } = this.ctx;
     const find = (column: "wa_id" | "user_id", value: string | null): KnownContact | undefined =>
       value === null
@@ -50,7 +50,7 @@ export class Contacts {
           now,
         )
         .one();
-      return { contactId: id, conflicts: [], absorbed: null };
+      return { contactId: id, created: true, conflicts: [], absorbed: null };
     }
     if (link.absorb !== null) this.absorb(link.absorb, link.contactId);
     sql.exec(
@@ -63,7 +63,7 @@ export class Contacts {
       link.fill.userId,
       link.contactId,
     );
-    return { contactId: link.contactId, conflicts: link.conflicts, absorbed: link.absorb };
+    return { contactId: link.contactId, created: false, conflicts: link.conflicts, absorbed: link.absorb };
   }
 
   /**

@@ -6,6 +6,17 @@ import type { ConversationView, ViewQuery } from "./conversation-views";
 import { CONVERSATION_SELECT, toConversation, type Row } from "./rows";
 import type { Settings } from "./settings";
 
+/** A customer's latest conversation, as `Conversations.latestOf` reads it. */
+export type LatestConversation = {
+  id: number;
+  status: string;
+  resolved_at: number | null;
+  csat_rated_at: number | null;
+  csat_comment: string | null;
+  csat_agent_id: string | null;
+  previous_inbound_at: number | null;
+};
+
 /**
  * The `conversations` table: a conversation's life (new, reopened, pending, resolved), what its list row shows,
  * and the reads every view makes. Column groups that one concern alone decides are written there: the assignee,
@@ -72,10 +83,16 @@ export class Conversations {
     return { changed: [...new Set([...moved, newer, older])], merged: { from: older, into: newer } };
   }
 
-  latestOf(contactId: number): { id: number; status: string; resolved_at: number | null } | undefined {
+  /**
+   * The customer's latest conversation (what the survey and reopening decide on), with when they last wrote on any
+   * of theirs (the welcome message asks): one read per customer message.
+   */
+  latestOf(contactId: number): LatestConversation | undefined {
     return this.ctx.sql
-      .exec<{ id: number; status: string; resolved_at: number | null }>(
-        "SELECT id, status, resolved_at FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 1",
+      .exec<LatestConversation>(
+        `SELECT id, status, resolved_at, csat_rated_at, csat_comment, csat_agent_id,
+           (SELECT MAX(last_inbound_at) FROM conversations WHERE contact_id = ?1) AS previous_inbound_at
+         FROM conversations WHERE contact_id = ?1 ORDER BY id DESC LIMIT 1`,
         contactId,
       )
       .toArray()[0];
@@ -108,11 +125,6 @@ export class Conversations {
       )
       .toArray()
       .map((c) => ({ id: String(c.id), status: c.status, createdAt: c.created_at, lastMessagePreview: c.last_preview, assigneeId: c.assignee_id }));
-  }
-
-  /** When the customer last wrote on any of their conversations (the welcome message asks). */
-  previousInboundAt(contactId: number): number | null {
-    return this.ctx.sql.exec<{ at: number | null }>("SELECT MAX(last_inbound_at) AS at FROM conversations WHERE contact_id = ?", contactId).one().at;
   }
 
   // ---- life ----

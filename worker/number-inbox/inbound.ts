@@ -1,10 +1,11 @@
+import type { Message } from "../../shared/inbox";
 import type { InboundMessage, UnreadableItem } from "../webhook/split";
 import type { ActivityLog } from "./activity";
 import { because } from "./reasons";
 import type { Board } from "./board";
 import type { Contacts } from "./contacts";
 import type { InboxContext } from "./context";
-import type { Conversations } from "./conversations";
+import type { Conversations, LatestConversation } from "./conversations";
 import type { Health } from "./health";
 import { changedNumberOf } from "./identity";
 import { intake, rawJson, type ReadMessage } from "./intake";
@@ -22,8 +23,8 @@ export interface Stored {
   duplicates: number;
   /** Deliveries newly kept among the unreadable ones (each kept once, however often Meta redelivers it). */
   unreadable: number;
-  /** Messages to push (new ones and those an edit or revoke changed), in order. */
-  changed: number[];
+  /** Messages to push, in order: new ones as stored, and the ids of those an edit or revoke changed. */
+  changed: (Message | number)[];
   /** Conversations with new messages, in order: the first new message's wamid (or key), when the customer wrote before it, whether it reopened. */
   touched: Map<number, { wamid: string; previousInboundAt: number | null; reopened: boolean }>;
   /** Resolved conversations that just got a rating: the customer is thanked. */
@@ -74,18 +75,20 @@ export class Inbound {
         continue;
       }
       const mark = this.pushes.mark();
+      const countMark = this.board.countMark();
       let stored: ReturnType<Inbound["storeOne"]>;
       try {
         stored = this.ctx.transaction(() => this.storeOne(message, now));
       } catch (error) {
         this.pushes.dropSince(mark);
+        this.board.dropCountsSince(countMark);
         console.error(`customer message ${message.key} could not be stored; it is kept among the unreadable deliveries`, error);
         keep({ raw: message.raw, reason: "store_failed", detail: `storing it failed: ${String(error).slice(0, 300)}`, wamid: message.wamid });
         continue;
       }
-      const { messageId, conversationId, targetId, wasResolved, previousInboundAt, survey } = stored;
+      const { stored: storedMessage, conversationId, targetId, wasResolved, previousInboundAt, survey } = stored;
       out.stored++;
-      out.changed.push(messageId);
+      out.changed.push(storedMessage);
       if (survey) {
         // A survey answer or its comment: stored on the resolved conversation, which stays resolved and unrouted.
         if (survey === "rated") out.rated.add(conversationId);
@@ -101,7 +104,7 @@ export class Inbound {
   }
 
   private storeOne(message: ReadMessage, now: number) {
-    const { contactId, conflicts, absorbed } = this.contacts.forSender(message.sender, now);
+    const { contactId, created, conflicts, absorbed } = this.contacts.forSender(message.sender, now);
     if (absorbed !== null) {
       // The phone's contact and the BSUID's were one customer: one contact, and one live conversation.
       const { changed, merged } = this.conversations.absorbContact(absorbed, contactId, now);
@@ -118,21 +121,22 @@ export class Inbound {
       const conflict = this.contacts.changeNumber(contactId, newPhone);
       if (conflict) this.health.record("identity_conflict", { wamid: message.wamid, conflict });
     }
-    const previousInboundAt = this.conversations.previousInboundAt(contactId);
+    // A customer seen for the first time has no conversation yet: nothing to look up.
+    const last = created ? undefined : this.conversations.latestOf(contactId);
+    const previousInboundAt = last?.previous_inbound_at ?? null;
     const { kind, text, content } = message;
-    const survey = this.survey.answerIn(contactId, kind, text, content, now);
-    const { conversationId, wasResolved } = survey ? { conversationId: survey.conversationId, wasResolved: false } : this.conversationFor(contactId, now);
-    const messageId = this.messages.addInbound(message, conversationId);
+    const survey = last ? this.survey.answerIn(contactId, last, kind, text, content, now) : null;
+    const { conversationId, wasResolved } = survey ? { conversationId: survey.conversationId, wasResolved: false } : this.conversationFor(contactId, last, now);
+    const storedMessage = this.messages.addInbound(message, conversationId);
     this.conversations.noteInbound(conversationId, message.at, now, previewOf(kind, text, content), survey !== null);
     this.board.count("messages_in", null, now);
     if (survey) this.survey.record(survey, now);
     const targetId = kind === "edit" || kind === "revoke" ? this.messages.editOrRevoke(kind, content, text, this.conversations.recentIdsOf(contactId)) : null;
-    return { messageId, conversationId, targetId, wasResolved, previousInboundAt, survey: survey ? (survey.stars !== undefined ? "rated" : "comment") : null };
+    return { stored: storedMessage, conversationId, targetId, wasResolved, previousInboundAt, survey: survey ? (survey.stars !== undefined ? "rated" : "comment") : null };
   }
 
   /** The customer's open conversation, their last one reopened if it was resolved recently, or a new one. */
-  private conversationFor(contactId: number, now: number): { conversationId: number; wasResolved: boolean } {
-    const last = this.conversations.latestOf(contactId);
+  private conversationFor(contactId: number, last: LatestConversation | undefined, now: number): { conversationId: number; wasResolved: boolean } {
     if (last?.status === "open") return { conversationId: last.id, wasResolved: false };
     if (last?.status === "pending") {
       // Snoozed until the customer's next message (or a time that has not come): it wakes, still its agent's.

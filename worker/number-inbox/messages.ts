@@ -7,6 +7,9 @@ import type { SearchPlan } from "./search-plan";
 
 type Activity = NonNullable<MessageContent["activity"]>;
 
+/** What `toMessage` reads: a write returns these, so what was just stored is pushed without reading it again (not `raw`). */
+const MESSAGE_COLUMNS = "id, conversation_id, direction, kind, text, content, wamid, status, error_code, error_title, author_id, client_id, timestamp";
+
 /**
  * The `messages` table (every message in, out, note and activity line), its full-text index `messages_fts`
  * (kept in step with every text written or edited) and `note_mentions`. A message's delivery status columns are
@@ -69,11 +72,11 @@ export class Messages {
   // ---- writes ----
 
   /** A customer message as the edge read it (intake.ts): its time, text, content and raw JSON are fit to store. */
-  addInbound(message: ReadMessage, conversationId: number): number {
-    const { id } = this.ctx.sql
-      .exec<{ id: number }>(
+  addInbound(message: ReadMessage, conversationId: number): Message {
+    const row = this.ctx.sql
+      .exec(
         `INSERT INTO messages (wamid, client_id, conversation_id, direction, kind, text, content, timestamp, raw)
-         VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?) RETURNING id`,
+         VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?) RETURNING ${MESSAGE_COLUMNS}`,
         message.wamid,
         // A message Meta sent without an id is known again by its fingerprint ("in:…", never a client's UUID or "auto:…").
         message.wamid === null ? message.key : null,
@@ -85,8 +88,8 @@ export class Messages {
         message.raw,
       )
       .one();
-    if (message.text) this.index(id, message.text);
-    return id;
+    if (message.text) this.index(row.id as number, message.text);
+    return toMessage(row);
   }
 
   /** A reply or an automatic message, pending until the outbox sends it; `authorId` null for automatic ones. */
@@ -128,11 +131,11 @@ export class Messages {
   }
 
   /** A line in the conversation's log ("Assigned to 李娜 · round robin"); not searchable. */
-  addActivity(conversationId: number, activity: Activity, now: number): number {
-    return this.ctx.sql
-      .exec<{ id: number }>(
+  addActivity(conversationId: number, activity: Activity, now: number): Message {
+    const row = this.ctx.sql
+      .exec(
         `INSERT INTO messages (conversation_id, direction, kind, text, content, author_id, timestamp)
-         VALUES (?, 'activity', ?, ?, ?, ?, ?) RETURNING id`,
+         VALUES (?, 'activity', ?, ?, ?, ?, ?) RETURNING ${MESSAGE_COLUMNS}`,
         conversationId,
         activity.kind,
         activity.reason,
@@ -140,7 +143,8 @@ export class Messages {
         activity.actorId,
         now,
       )
-      .one().id;
+      .one();
+    return toMessage(row);
   }
 
   /** An automatic message that was not sent, kept under its key so it is not tried again. */

@@ -28,8 +28,12 @@ export class Outbox {
     private readonly scheduleAlarm: () => Promise<void>,
   ) {}
 
+  /** The earliest entry queued since the alarm was last set (a customer message's step reads only this). */
+  private queuedSinceScheduled: number | null = null;
+
   /** Queues a message's Graph API body; the caller writes the message in the same transaction. */
   enqueue(messageId: number, conversationId: number, body: unknown, now: number): void {
+    this.queuedSinceScheduled = Math.min(this.queuedSinceScheduled ?? now, now);
     this.ctx.sql.exec(
       "INSERT INTO outbox (message_id, conversation_id, body, next_attempt_at) VALUES (?, ?, ?, ?)",
       messageId,
@@ -49,7 +53,15 @@ export class Outbox {
   }
 
   nextDeadline(): number | null {
+    this.queuedSinceScheduled = null;
     return this.ctx.sql.exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox").one().at;
+  }
+
+  /** What was queued since the alarm was last set: the only outbox deadline a customer message can bring forward. */
+  queuedDeadline(): number | null {
+    const at = this.queuedSinceScheduled;
+    this.queuedSinceScheduled = null;
+    return at;
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { ReasonCode } from "../../shared/message-content";
 import type { AgentStatus } from "../../shared/people";
-import type { SocketEvent } from "../../shared/inbox";
+import type { Conversation, Message, SocketEvent } from "../../shared/inbox";
 import type { Board } from "./board";
 import type { Conversations } from "./conversations";
 import type { Messages } from "./messages";
@@ -72,16 +72,20 @@ export class Pushes {
     this.deliver([...sent], data);
   }
 
-  conversation(conversationId: number, alsoTo: string[] = [], toQueueWatchers = false): void {
+  /** The conversation as its viewers now see it (from `row` when the caller has just read it unchanged); returns it. */
+  conversation(conversationId: number, alsoTo: string[] = [], toQueueWatchers = false, row: Row = this.conversations.row(conversationId)): Conversation {
     this.board.schedulePush();
-    const row = this.conversations.row(conversationId);
     const watchers = toQueueWatchers && this.settings.config().routing.agentsSeeQueue ? ["role:agent"] : [];
-    this.toViewers((row.assignee_id as string | null) ?? null, { type: "conversation", conversation: this.conversations.toApi(row) }, [...alsoTo, ...watchers]);
+    const conversation = this.conversations.toApi(row);
+    this.toViewers((row.assignee_id as string | null) ?? null, { type: "conversation", conversation }, [...alsoTo, ...watchers]);
+    return conversation;
   }
 
-  message(messageId: number): void {
-    const message = this.messages.byId(messageId);
-    this.toViewers(this.conversations.assigneeOf(Number(message.conversationId)), { type: "message", message });
+  /** A message (as just written, or by id) to whoever sees its conversation; `assigneeId` when the caller knows it now. */
+  message(messageOrId: number | Message, assigneeId?: string | null): void {
+    const message = typeof messageOrId === "number" ? this.messages.byId(messageOrId) : messageOrId;
+    const assignee = assigneeId !== undefined ? assigneeId : this.conversations.assigneeOf(Number(message.conversationId));
+    this.toViewers(assignee, { type: "message", message });
   }
 
   /** After a tag change every open conversation with this customer is pushed again, so lists and filters follow. */

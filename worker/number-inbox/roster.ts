@@ -88,13 +88,11 @@ export class Roster {
   refresh(ids: string[] | null): void {
     const where = ids === null ? "" : "WHERE id IN (SELECT value FROM json_each(?))";
     const args = ids === null ? [] : [JSON.stringify(ids)];
+    // One statement: SET reads the row as it was, so `routable` counts the load again rather than reading `load`.
+    const openLoad = "(SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = members.id AND c.status = 'open')";
     this.ctx.sql.exec(
-      `UPDATE members SET load = (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = members.id AND c.status = 'open') ${where}`,
-      ...args,
-    );
-    this.ctx.sql.exec(
-      `UPDATE members SET routable = CASE WHEN status = 'available' AND present = 1 AND (capacity IS NULL OR load < capacity)
-         THEN 1 ELSE 0 END ${where}`,
+      `UPDATE members SET load = ${openLoad},
+         routable = CASE WHEN status = 'available' AND present = 1 AND (capacity IS NULL OR ${openLoad} < capacity) THEN 1 ELSE 0 END ${where}`,
       ...args,
     );
   }

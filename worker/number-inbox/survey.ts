@@ -6,6 +6,7 @@ import { CSAT_ANSWER_WINDOW_MS, CSAT_COMMENT_WINDOW_MS, csatRows, parseCsatChoic
 import type { AutomaticMessages } from "./automatic-messages";
 import type { Board } from "./board";
 import type { InboxContext } from "./context";
+import type { LatestConversation } from "./conversations";
 import type { Settings } from "./settings";
 
 /** A customer's answer to the survey: a rating (a tap on the list) or a comment written after rating. */
@@ -53,7 +54,7 @@ export class Survey {
    * A tap on the survey (its row id names the conversation), or the customer's next text within ten minutes of
    * rating, belongs to the resolved conversation: it is stored there and neither reopens it nor queues it.
    */
-  answerIn(contactId: number, kind: string, text: string | null, content: MessageContent, now: number): SurveyAnswer | null {
+  answerIn(contactId: number, last: LatestConversation | undefined, kind: string, text: string | null, content: MessageContent, now: number): SurveyAnswer | null {
     const choice = parseCsatChoice(content.choice?.id);
     if (choice) {
       const row = this.ctx.sql
@@ -69,12 +70,6 @@ export class Survey {
       return null;
     }
     if (kind !== "text" || !text) return null;
-    const last = this.ctx.sql
-      .exec<{ id: number; status: string; csat_rated_at: number | null; csat_comment: string | null; csat_agent_id: string | null }>(
-        "SELECT id, status, csat_rated_at, csat_comment, csat_agent_id FROM conversations WHERE contact_id = ? ORDER BY id DESC LIMIT 1",
-        contactId,
-      )
-      .toArray()[0];
     if (last && last.status === "resolved" && last.csat_rated_at !== null && last.csat_comment === null && now - last.csat_rated_at <= CSAT_COMMENT_WINDOW_MS) {
       return { conversationId: last.id, stars: undefined, agentId: last.csat_agent_id, comment: text };
     }
