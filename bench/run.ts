@@ -72,16 +72,45 @@ function signedRequests(stack: Stack, path: string, amount: number, rate?: numbe
 }
 
 /**
+ * Signed webhooks from new customers, one every 1/`rate` s as Meta's traffic comes (each answered or not), and the
+ * time each waits for its acknowledgement. Autocannon's own rate limit is no rate: each connection sends its share
+ * of a second back to back at the start of the second and then waits, so "half the max rate" measured that way is
+ * a burst at full speed every second.
+ */
+async function pacedAcks(stack: Stack, rate: number, amount: number) {
+  const acks: number[] = [];
+  const interval = 1000 / rate;
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < amount; i++) {
+    const wait = started + i * interval - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const { body, headers } = webhook(`864${String(700_000_000 + sequence).padStart(10, "0")}`);
+    const sentAt = performance.now();
+    inflight.push(
+      fetch(`${stack.workerUrl}/webhooks/whatsapp`, { method: "POST", headers, body }).then(async (response) => {
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`paced webhook answered ${response.status}`);
+        acks.push(performance.now() - sentAt);
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  const sorted = acks.sort((a, b) => a - b);
+  return { rate_per_s: rate, p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)) };
+}
+
+/**
  * The webhook route against the runtime's own floors, in the same run and with the same generator: /health, then
  * floor (a) signature + JSON.parse + one RPC into an object that stores nothing, floor (b) the same plus one SQLite
- * insert (worker/bench-probes/), then the real route for the demo number at full speed and at half that rate.
+ * insert (worker/bench-probes/), then the real route for the demo number at full speed and, evenly paced, at half that rate.
  */
 async function ingest(stack: Stack) {
   const hello = await load(`${stack.workerUrl}/health`, { amount: size.ingest });
   const floorRpc = await signedRequests(stack, "/bench/floor/rpc", size.ingest);
   const floorInsert = await signedRequests(stack, "/bench/floor/insert", size.ingest);
   const max = await signedRequests(stack, "/webhooks/whatsapp", size.ingest);
-  const half = await signedRequests(stack, "/webhooks/whatsapp", Math.max(50, Math.floor(size.ingest / 2)), Math.max(10, Math.floor(max.requests.average / 2)));
+  const half = await pacedAcks(stack, Math.max(10, Math.floor(max.requests.average / 2)), Math.max(50, Math.floor(size.ingest / 2)));
   return {
     events_per_s: round(max.requests.average),
     hello_per_s: round(hello.requests.average),
@@ -89,9 +118,9 @@ async function ingest(stack: Stack) {
     floor_insert_per_s: round(floorInsert.requests.average),
     ratio: round(max.requests.average / hello.requests.average, 2),
     ratio_vs_floor: round(max.requests.average / floorInsert.requests.average, 2),
-    p50_ms: half.latency.p50,
-    p99_ms: half.latency.p99,
-    half_rate_per_s: round(half.requests.average),
+    p50_ms: half.p50_ms,
+    p99_ms: half.p99_ms,
+    half_rate_per_s: half.rate_per_s,
     saturated_p50_ms: max.latency.p50,
     saturated_p99_ms: max.latency.p99,
   };
@@ -346,7 +375,7 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
     ["Ingest: signed webhooks/s (hello-world /health/s)", `${r.ingest.events_per_s} (${r.ingest.hello_per_s})`, "—"],
     ["Ingest floors: (a) signature + JSON + one RPC storing nothing / (b) the same + one SQLite insert, per s", `${r.ingest.floor_rpc_per_s} / ${r.ingest.floor_insert_per_s}`, "—"],
     ["Ingest ratio to floor (b) (to /health)", `${r.ingest.ratio_vs_floor} (${r.ingest.ratio})`, "≥ 0.8 (aim 0.9)"],
-    [`Ingest ack p50 / p99 at half the max rate (${r.ingest.half_rate_per_s}/s)`, `${r.ingest.p50_ms} / ${r.ingest.p99_ms} ms`, "p99 < 50 ms"],
+    [`Ingest ack p50 / p99 at half the max rate, evenly paced (${r.ingest.half_rate_per_s}/s)`, `${r.ingest.p50_ms} / ${r.ingest.p99_ms} ms`, "p99 < 50 ms"],
     [`End to end: webhook → assignee's socket, ${r.e2e.rate_per_s} events/s, ${r.e2e.agents} agents, p50 / p99`, `${r.e2e.p50_ms} / ${r.e2e.p99_ms} ms`, "p99 ≤ 50 ms (aim 20)"],
     ["End to end: highest offered rate with p99 ≤ 100 ms, and its share of floor (b)", `${r.e2e.knee_per_s}/s (${r.e2e.knee_ratio})`, "≥ 0.6"],
     [
