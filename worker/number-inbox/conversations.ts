@@ -129,7 +129,30 @@ export class Conversations {
 
   // ---- life ----
 
-  create(contactId: number, now: number): number {
+  /**
+   * A new conversation, open and queued. Opened by a customer's message (`first`), its list row shows that message
+   * at once, as `noteInbound` would make it, in the same statement.
+   */
+  create(contactId: number, now: number, first?: { timestamp: number; preview: string }): number {
+    if (first) {
+      return this.ctx.sql
+        .exec<{ id: number }>(
+          `INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at, frt_pending_since, opened_at,
+             last_inbound_at, last_preview, unread, awaiting_reply_since)
+           VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id`,
+          contactId,
+          now,
+          Math.max(now, first.timestamp),
+          now,
+          now,
+          now,
+          // The window runs from when the customer wrote, even if Meta delivers it late.
+          Math.min(first.timestamp, now),
+          first.preview,
+          now,
+        )
+        .one().id;
+    }
     return this.ctx.sql
       .exec<{ id: number }>(
         `INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at, frt_pending_since, opened_at) VALUES (?, 'open', ?, ?, ?, ?, ?) RETURNING id`,

@@ -126,9 +126,13 @@ export class Inbound {
     const previousInboundAt = last?.previous_inbound_at ?? null;
     const { kind, text, content } = message;
     const survey = last ? this.survey.answerIn(contactId, last, kind, text, content, now) : null;
-    const { conversationId, wasResolved } = survey ? { conversationId: survey.conversationId, wasResolved: false } : this.conversationFor(contactId, last, now);
+    const preview = previewOf(kind, text, content);
+    const { conversationId, wasResolved, created: opened } = survey
+      ? { conversationId: survey.conversationId, wasResolved: false, created: false }
+      : this.conversationFor(contactId, last, now, { timestamp: message.at, preview });
     const storedMessage = this.messages.addInbound(message, conversationId);
-    this.conversations.noteInbound(conversationId, message.at, now, previewOf(kind, text, content), survey !== null);
+    // A conversation this message opened shows it already.
+    if (!opened) this.conversations.noteInbound(conversationId, message.at, now, preview, survey !== null);
     this.board.count("messages_in", null, now);
     if (survey) this.survey.record(survey, now);
     const targetId = kind === "edit" || kind === "revoke" ? this.messages.editOrRevoke(kind, content, text, this.conversations.recentIdsOf(contactId)) : null;
@@ -136,24 +140,29 @@ export class Inbound {
   }
 
   /** The customer's open conversation, their last one reopened if it was resolved recently, or a new one. */
-  private conversationFor(contactId: number, last: LatestConversation | undefined, now: number): { conversationId: number; wasResolved: boolean } {
-    if (last?.status === "open") return { conversationId: last.id, wasResolved: false };
+  private conversationFor(
+    contactId: number,
+    last: LatestConversation | undefined,
+    now: number,
+    first: { timestamp: number; preview: string },
+  ): { conversationId: number; wasResolved: boolean; created: boolean } {
+    if (last?.status === "open") return { conversationId: last.id, wasResolved: false, created: false };
     if (last?.status === "pending") {
       // Snoozed until the customer's next message (or a time that has not come): it wakes, still its agent's.
       this.conversations.wake(last.id);
       const assignee = this.conversations.assigneeOf(last.id);
       if (assignee) this.roster.refresh([assignee]);
       this.activity.add(last.id, { kind: "reopened", agentId: assignee, actorId: null, why: because("customer_wrote"), note: null });
-      return { conversationId: last.id, wasResolved: false };
+      return { conversationId: last.id, wasResolved: false, created: false };
     }
     const reopenWithinMs = (this.settings.config().routing.reopenWithinHours ?? 168) * 3600_000;
     if (last && (last.resolved_at === null || now - last.resolved_at <= reopenWithinMs)) {
       this.conversations.reopenByCustomer(last.id, now);
       this.board.count("conversations_reopened", null, now);
-      return { conversationId: last.id, wasResolved: true };
+      return { conversationId: last.id, wasResolved: true, created: false };
     }
-    const id = this.conversations.create(contactId, now);
+    const id = this.conversations.create(contactId, now, first);
     this.board.count("conversations_new", null, now);
-    return { conversationId: id, wasResolved: false };
+    return { conversationId: id, wasResolved: false, created: true };
   }
 }

@@ -23,20 +23,15 @@ export class SqlRotation implements RotationIndex {
   }
 
   nextRoutable(afterId: string | null, exclude: readonly string[]): string | null {
-    const after = afterId
-      ? (this.sql.exec<{ position: number }>("SELECT position FROM members WHERE id = ? AND in_rotation = 1", afterId).toArray()[0]?.position ?? -1)
-      : -1;
-    const excluded = JSON.stringify(exclude);
-    const pick = (comparison: string) =>
-      this.sql
-        .exec<{ id: string }>(
-          `SELECT id FROM members WHERE in_rotation = 1 AND routable = 1 AND position ${comparison} ?
-             AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT 1`,
-          after,
-          excluded,
-        )
-        .toArray()[0]?.id ?? null;
-    return pick(">") ?? pick("<=");
+    // One statement: the first routable member after the cursor, else the first from the top (wrapping round). Each
+    // half walks the position index and stops at its first row; the second runs only when the first found none.
+    const after = "COALESCE((SELECT position FROM members WHERE id = ?1 AND in_rotation = 1), -1)";
+    const half = (comparison: string) =>
+      `SELECT id FROM (SELECT id FROM members WHERE in_rotation = 1 AND routable = 1 AND position ${comparison} ${after}
+         AND id NOT IN (SELECT value FROM json_each(?2)) ORDER BY position LIMIT 1)`;
+    return (
+      this.sql.exec<{ id: string }>(`${half(">")} UNION ALL ${half("<=")} LIMIT 1`, afterId, JSON.stringify(exclude)).toArray()[0]?.id ?? null
+    );
   }
 
   leastLoaded(exclude: readonly string[]): string | null {
