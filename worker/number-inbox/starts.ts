@@ -73,6 +73,8 @@ export class Starts {
     }
 
     const { name, language } = request.template;
+    // Templates are read from Meta the first time anyone needs them (the picker usually did already).
+    await this.templates.approved(false);
     const row = this.templates.find(name, language);
     if (!row) return refuse(422, `template.name: ${name} (${language}) is not one of this number's templates; refresh the templates`, "template_unknown", { name, language });
     if (row.status !== "APPROVED") {
