@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Conversation, SocketEvent } from "../../shared/inbox";
 import type { NewConversationResult } from "../../shared/new-conversation";
 import { checkPhone } from "../../shared/phone";
-import { START_BURST } from "../../worker/number-inbox/start-rate";
+import { START_BURST, START_PER_MINUTE, takeStart, type Bucket } from "../../worker/number-inbox/start-rate";
 import {
   api,
   BASE,
@@ -45,7 +45,7 @@ function freshPhone(): { typed: string; waId: string } {
 
 async function readyAgents(count: number) {
   const ws = await createWorkspace(count);
-  const sockets = [];
+  const sockets: Awaited<ReturnType<typeof connectSocket>>[] = [];
   for (const agent of ws.agents) {
     sockets.push(await connectSocket(agent.token, ws.phoneNumberId));
     await setStatus(agent.token, "available");
@@ -261,5 +261,40 @@ describe("the phone check", () => {
     // Both sides of the check were reached.
     expect(seen.refused).toBeGreaterThan(5);
     expect(seen.started).toBeGreaterThan(5);
+  });
+});
+
+describe("the start rate limit (start-rate.ts)", () => {
+  it("lets at most a burst plus a minute's worth through in any minute, and a refusal names the very instant the next start passes", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 20_000 }), { minLength: 1, maxLength: 200 }), (gaps) => {
+        let bucket: Bucket | null = null;
+        let now = 0;
+        const accepted: number[] = [];
+        for (const gap of gaps) {
+          now += gap;
+          const decision = takeStart(bucket, now);
+          if (decision.ok) {
+            bucket = decision.bucket;
+            accepted.push(now);
+            continue;
+          }
+          expect(decision.retryAfterMs).toBeGreaterThan(0);
+          expect(takeStart(bucket, now + decision.retryAfterMs).ok).toBe(true);
+          if (decision.retryAfterMs > 2) expect(takeStart(bucket, now + decision.retryAfterMs - 2).ok).toBe(false);
+        }
+        for (const start of accepted) {
+          expect(accepted.filter((at) => at >= start && at < start + 60_000).length).toBeLessThanOrEqual(START_BURST + START_PER_MINUTE);
+        }
+        // After a quiet minute the whole burst is there again.
+        let rested: Bucket | null = bucket;
+        for (let i = 0; i < START_BURST; i++) {
+          const decision = takeStart(rested, now + 60_000);
+          expect(decision.ok).toBe(true);
+          if (decision.ok) rested = decision.bucket;
+        }
+      }),
+      { seed: 23 },
+    );
   });
 });

@@ -19,6 +19,7 @@ export function takeStart(bucket: Bucket | null, now: number): StartDecision {
   const perMs = START_PER_MINUTE / 60_000;
   const elapsed = bucket ? Math.max(0, now - bucket.at) : 0;
   const tokens = Math.min(START_BURST, bucket ? bucket.tokens + elapsed * perMs : START_BURST);
-  if (tokens >= 1) return { ok: true, bucket: { tokens: tokens - 1, at: now } };
+  // (A hair below 1 counts as 1: at the instant a refusal named, floating-point refill must not fall just short.)
+  if (tokens >= 1 - 1e-9) return { ok: true, bucket: { tokens: tokens - 1, at: now } };
   return { ok: false, retryAfterMs: Math.ceil((1 - tokens) / perMs) };
 }

@@ -52,6 +52,9 @@ export class Starts {
     if (this.health.tokenInvalid()) {
       return refuse(409, "Meta refused this number's access token: an admin must connect it again before anyone writes from it", "number_token_invalid");
     }
+    // Templates are read from Meta the first time anyone needs them (the picker usually did already). The only await:
+    // everything after it, from the clientId check to the transaction, runs without another request in between.
+    await this.templates.approved(false);
     // The same clientId again (a retried request): the conversation it started, never a second one.
     const earlier = this.messages.byClientId(request.clientId);
     if (earlier) return ok({ conversation: this.conversations.byId(Number(earlier.conversationId)), message: earlier, reused: false });
@@ -73,8 +76,6 @@ export class Starts {
     }
 
     const { name, language } = request.template;
-    // Templates are read from Meta the first time anyone needs them (the picker usually did already).
-    await this.templates.approved(false);
     const row = this.templates.find(name, language);
     if (!row) return refuse(422, `template.name: ${name} (${language}) is not one of this number's templates; refresh the templates`, "template_unknown", { name, language });
     if (row.status !== "APPROVED") {
