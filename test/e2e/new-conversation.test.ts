@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
-import { launchWithExtension, openSidePanel, readyAgent, screenshot, waitUntil } from "./browser.ts";
+import { EXTENSION_ID, launchWithExtension, openSidePanel, readyAgent, screenshot, signIn, waitUntil } from "./browser.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 /**
@@ -9,7 +9,8 @@ import { startStack, type Stack } from "./stack.ts";
  * with its country code, the approved order_update template with its variables, a live preview — and the
  * conversation is in her list at once, the template at the customer's phone (the simulator), and the customer's
  * answer lands in it, still hers. Then, in 中文, the same dialog finds that customer by name and refuses a
- * number without a country code in Chinese. Screenshots: sidepanel/new-conversation.png and -zh.png.
+ * number without a country code in Chinese. A supervisor starts one from the console's Floor for team 售前, and it
+ * reaches 李娜, its Available member. Screenshots: sidepanel/new-conversation.png and -zh.png.
  */
 
 const PHONE = { typed: "+86 139-1234 5678", waId: "8613912345678" };
@@ -119,5 +120,35 @@ describe("a conversation started from the side panel with a template", () => {
       (await stack.simulatorMessages(PHONE.waId)).filter((m) => m.direction === "out").length === 2,
     );
     expect(await panel.locator(".conversation-row").count()).toBe(2);
+  });
+
+  it("from the console: a supervisor on no roster is told to pick a team, and started for 售前 it reaches 李娜, its Available member", async () => {
+    // His own browser: the extension's session is one per browser, and this one is 李娜's.
+    const his = await launchWithExtension();
+    const console = await his.context.newPage();
+    await console.setViewportSize({ width: 1280, height: 800 });
+    await console.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
+    await signIn(console, stack.workerUrl, "wang@acme.test", DEMO_PASSWORD);
+    await console.getByRole("button", { name: "New conversation" }).click();
+    const dialog = console.getByRole("dialog", { name: "New conversation" });
+    await dialog.getByLabel("Customer").fill("+1 (415) 555-0123");
+    await dialog.getByRole("button", { name: "Write to +14155550123" }).click();
+    await dialog.locator("#new-conversation-template").selectOption("follow_up|en_US");
+    await dialog.getByLabel("Body variable {{1}}").fill("Sam");
+    await expect(dialog.locator(".bubble-body").textContent()).resolves.toMatch(/^Hi Sam, we are following up/);
+
+    // 王经理 works on no number's roster himself: "Me" is refused, in words, and nothing is sent.
+    await dialog.getByRole("button", { name: "Send template" }).click();
+    await dialog.getByRole("alert").filter({ hasText: "You do not work on this number: start it for one of its teams." }).waitFor();
+    expect(await stack.simulatorMessages("14155550123")).toEqual([]);
+
+    await dialog.locator("#new-conversation-assign").selectOption({ label: "Team 售前" });
+    await screenshot(console, "options/new-conversation.png");
+    await dialog.getByRole("button", { name: "Send template" }).click();
+    await dialog.waitFor({ state: "detached" });
+    // 李娜 is 售前's Available member (in 中文 now, from the test before): the conversation is in her list.
+    await panel.locator(".conversation-row", { hasText: "+14155550123" }).waitFor({ timeout: 5_000 });
+    await waitUntil("the template at the customer's phone", async () => (await stack.simulatorMessages("14155550123")).some((m) => m.direction === "out"));
+    await his.close();
   });
 });
