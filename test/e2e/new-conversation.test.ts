@@ -2,6 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
 import { EXTENSION_ID, launchWithExtension, openSidePanel, readyAgent, screenshot, signIn, waitUntil } from "./browser.ts";
+import { seriousViolations } from "./axe.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 /**
@@ -61,6 +62,7 @@ describe("a conversation started from the side panel with a template", () => {
     await expect(preview.locator(".bubble-footer").textContent()).resolves.toBe("Acme Store 客服");
     expect(await preview.locator(".bubble-buttons span").allTextContents()).toEqual(["查看物流", "联系客服"]);
     expect(await dialog.locator("#new-conversation-assign").inputValue()).toBe("me");
+    expect(await seriousViolations(panel)).toEqual([]);
     await screenshot(panel, "sidepanel/new-conversation.png");
 
     const sentAt = Date.now();
