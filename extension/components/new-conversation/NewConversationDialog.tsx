@@ -276,7 +276,7 @@ export function NewConversationDialog(props: NewConversationProps) {
 
           <label class="stacked">
             {nt("newConversation.assign")}
-            <select id="new-conversation-assign" value={assignTo} onChange={(e) => setAssignTo(e.currentTarget.value)}>
+            <select id="new-conversation-assign" value={assignTo} onChange={(e) => (setAssignTo(e.currentTarget.value), setError(null))}>
               <option value="me">{nt("newConversation.me", { name: agent.name })}</option>
               {teams.map((team) => (
                 <option value={`team:${team.id}`}>{nt("newConversation.team", { name: team.name })}</option>
