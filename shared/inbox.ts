@@ -85,7 +85,7 @@ export const messageSchema = z.object({
 });
 export type Message = z.infer<typeof messageSchema>;
 
-const clientId = z.uuid("clientId must be a UUID; the same clientId never sends twice");
+export const clientId = z.uuid("clientId must be a UUID; the same clientId never sends twice");
 const replyToId = z.string().regex(/^\d+$/, "replyToId must be a message id").optional();
 
 export const mediaKindSchema = z.enum(["image", "video", "audio", "document", "sticker"]);
@@ -135,6 +135,19 @@ export const templateHeaderMediaSchema = z
   .refine((m) => !m.filename || m.kind === "document", { message: "filename: only a document header carries a file name", path: ["filename"] });
 export type TemplateHeaderMedia = z.infer<typeof templateHeaderMediaSchema>;
 
+/** Which approved template, and what fills it: sent into a conversation, or starting one (`new-conversation.ts`). */
+export const templateArgumentsShape = {
+  name: z.string().min(1).max(512),
+  language: z.string().min(2).max(15),
+  header: z.array(z.string().min(1, "a header variable is empty").max(60)).max(1).default([]),
+  /** For a template whose header is an image, a video or a document. */
+  headerMedia: templateHeaderMediaSchema.optional(),
+  body: z.array(z.string().min(1, "a body variable is empty").max(1024)).max(30).default([]),
+  quickReplies: z.array(z.object({ index: z.number().int().min(0).max(9), payload: z.string().min(1).max(256) })).max(10).default([]),
+};
+export const headerTextOrMedia = (t: { headerMedia?: unknown; header: string[] }) => !(t.headerMedia && t.header.length > 0);
+export const headerTextOrMediaMessage = { message: "a template header is text or media, not both", path: ["headerMedia"] };
+
 /** Everything an agent can send. `clientId` is chosen by the client so a retried request never sends twice. */
 export const sendMessageRequestSchema = z.discriminatedUnion("type", [
   z.object({
@@ -156,19 +169,7 @@ export const sendMessageRequestSchema = z.discriminatedUnion("type", [
     emoji: z.string().max(16),
     clientId,
   }),
-  z
-    .object({
-      type: z.literal("template"),
-      name: z.string().min(1).max(512),
-      language: z.string().min(2).max(15),
-      header: z.array(z.string().min(1, "a header variable is empty").max(60)).max(1).default([]),
-      /** For a template whose header is an image, a video or a document. */
-      headerMedia: templateHeaderMediaSchema.optional(),
-      body: z.array(z.string().min(1, "a body variable is empty").max(1024)).max(30).default([]),
-      quickReplies: z.array(z.object({ index: z.number().int().min(0).max(9), payload: z.string().min(1).max(256) })).max(10).default([]),
-      clientId,
-    })
-    .refine((t) => !(t.headerMedia && t.header.length > 0), { message: "a template header is text or media, not both", path: ["headerMedia"] }),
+  z.object({ type: z.literal("template"), ...templateArgumentsShape, clientId }).refine(headerTextOrMedia, headerTextOrMediaMessage),
 ]);
 export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
 /** One kind of request, e.g. `SendRequestOf<"media">`: what each outbound body is built from. */

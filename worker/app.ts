@@ -8,6 +8,7 @@ import { archiveRoutes } from "./api/archive";
 import { catalogRoutes } from "./api/catalog";
 import type { AppEnv } from "./api/context";
 import { conversationRoutes } from "./api/conversations";
+import { newConversationRoutes } from "./api/new-conversation";
 import { mediaRoutes } from "./api/media";
 import { peopleRoutes } from "./api/people";
 import { analyticsRoutes } from "./api/analytics";
@@ -32,6 +33,7 @@ api
   .route("/", peopleRoutes)
   .route("/", analyticsRoutes)
   .route("/", conversationRoutes)
+  .route("/", newConversationRoutes)
   .route("/", routingRoutes)
   .route("/", catalogRoutes)
   .route("/", mediaRoutes)

@@ -40,6 +40,7 @@ export function Composer(props: {
   onTyping?: () => void;
   /** Opens the editor of the agent's personal canned responses. */
   onManageCanned?: () => void;
+  onNewConversation?: () => void;
   /** "Translate draft" with both texts shown, and a way to send either (from the translation feature, once loaded). */
   translateDraft?: (draft: string, send: (text: string) => void) => preact.ComponentChildren;
 }) {
@@ -179,7 +180,7 @@ export function Composer(props: {
         ))}
       </div>
       {!windowInfo.open && mode === "reply" ? (
-        <TemplatePicker api={props.api} phoneNumberId={props.phoneNumberId} onSend={props.onSend} />
+        <TemplatePicker api={props.api} phoneNumberId={props.phoneNumberId} onSend={props.onSend} onNewConversation={props.onNewConversation} />
       ) : (
         <form
           class={`composer ${mode === "note" ? "note-mode" : ""}`}

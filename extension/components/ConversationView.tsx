@@ -37,6 +37,8 @@ export function ConversationView(props: {
   collision: { agentId: string; typing: boolean }[];
   onTyping: () => void;
   onManageCanned: () => void;
+  /** Opens New conversation with this customer (offered once the 24-hour window closed). */
+  onNewConversation?: () => void;
 }) {
   const [showCustomer, setShowCustomer] = useState(false);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
@@ -189,6 +191,7 @@ export function ConversationView(props: {
           onSend={props.onSend}
           onTyping={props.onTyping}
           onManageCanned={props.onManageCanned}
+          onNewConversation={props.onNewConversation}
           canned={props.catalog?.canned ?? []}
           known={{ ...props.known, customerName: c.contact.name }}
           translateDraft={kit && scope ? (draft, send) => <kit.DraftTranslation scope={scope} draft={draft} onSend={send} /> : undefined}

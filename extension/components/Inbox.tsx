@@ -3,7 +3,7 @@ import type { ApiClient } from "../lib/api";
 import { t, type Locale } from "../lib/i18n";
 import { ConversationList } from "./ConversationList";
 import { ConversationView } from "./ConversationView";
-import { SettingsIcon } from "./icons";
+import { Pencil, SettingsIcon } from "./icons";
 import { StatusControl, type StatusChange } from "./StatusControl";
 import { StatusToggle } from "./StatusToggle";
 import { SearchResults } from "./SearchResults";
@@ -13,7 +13,7 @@ import { useCatalog } from "./useCatalog";
 import { useInbox } from "./useInbox";
 import { ViewTabs } from "./ViewTabs";
 import { useState } from "preact/hooks";
-import type { ConversationView as InboxView } from "../../shared/inbox";
+import type { Conversation, ConversationView as InboxView } from "../../shared/inbox";
 import type { Team } from "../../shared/routing";
 import { conversationKey } from "../lib/views";
 import { onDemand } from "./on-demand";
@@ -24,6 +24,7 @@ const Settings = onDemand(() => import("./Settings").then((m) => m.Settings));
 const TransferDialog = onDemand(() => import("./TransferDialog").then((m) => m.TransferDialog));
 const ShortcutsHelp = onDemand(() => import("./ShortcutsHelp").then((m) => m.ShortcutsHelp));
 const MyResponses = onDemand(() => import("./MyResponses").then((m) => m.MyResponses));
+const NewConversationDialog = onDemand(() => import("./new-conversation/NewConversationDialog").then((m) => m.NewConversationDialog));
 
 export function Inbox(props: {
   api: ApiClient;
@@ -42,6 +43,8 @@ export function Inbox(props: {
   const [teams, setTeams] = useState<Team[]>([]);
   useEffect(() => void props.api.teams().then((r) => setTeams(r.teams)).catch(() => undefined), []);
   const [transferring, setTransferring] = useState(false);
+  /** The New conversation dialog: open (prefilled from a conversation whose window closed, or empty), or null. */
+  const [starting, setStarting] = useState<{ prefill?: Conversation | null } | null>(null);
   const [query, setQuery] = useState("");
   useEffect(() => {
     // "Open in inbox" on a page's selected phone number searches for it.
@@ -151,6 +154,9 @@ export function Inbox(props: {
           </span>
         </div>
         <StatusToggle status={props.me.agent.status} onChange={changeStatus} />
+        <button type="button" class="icon-button" aria-label={t("newConversation.open")} title={t("newConversation.open")} onClick={() => setStarting({})}>
+          <Pencil />
+        </button>
         <button type="button" class="icon-button" aria-label={t("settings.open")} title={t("settings.open")} aria-expanded={showSettings} onClick={() => setShowSettings(!showSettings)}>
           <SettingsIcon />
         </button>
@@ -165,6 +171,10 @@ export function Inbox(props: {
       )}
       {props.me.agent.status === "away" && !showSettings && <p class="hint">{t("status.awayHint")}</p>}
       {showKeys && <ShortcutsHelp onClose={() => setShowKeys(false)} />}
+      {starting && (
+        // Once started, the conversation reaches the list by the live socket, like any conversation given to this agent.
+        <NewConversationDialog api={props.api} me={props.me} teams={teams} prefill={starting.prefill} onClose={() => setStarting(null)} />
+      )}
       {managingCanned && (
         <MyResponses
           api={props.api}
@@ -190,6 +200,7 @@ export function Inbox(props: {
             collision={inbox.collision}
             onTyping={inbox.signalTyping}
             onManageCanned={() => setManagingCanned(true)}
+            onNewConversation={() => setStarting({ prefill: current })}
             known={{
               agentName: props.me.agent.name,
               numberName: props.me.numbers.find((n) => n.phoneNumberId === inbox.open!.phoneNumberId)?.displayName ?? "",

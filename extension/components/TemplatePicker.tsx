@@ -2,10 +2,17 @@ import { useEffect, useState } from "preact/hooks";
 import type { Template } from "../../shared/inbox";
 import type { ApiClient } from "../lib/api";
 import { t } from "../lib/i18n";
+import { nt } from "./new-conversation/strings";
 import type { OutgoingRequest } from "./useInbox";
 
 /** Outside the 24-hour window only an approved template may be sent; its variables are filled here. */
-export function TemplatePicker(props: { api: ApiClient; phoneNumberId: string; onSend: (r: OutgoingRequest) => Promise<void> }) {
+export function TemplatePicker(props: {
+  api: ApiClient;
+  phoneNumberId: string;
+  onSend: (r: OutgoingRequest) => Promise<void>;
+  /** Opens New conversation with this customer: another number, a team, or a conversation they closed. */
+  onNewConversation?: () => void;
+}) {
   const [templates, setTemplates] = useState<Template[] | null>(null);
   const [chosen, setChosen] = useState<Template | null>(null);
   const [header, setHeader] = useState<string[]>([]);
@@ -82,6 +89,11 @@ export function TemplatePicker(props: { api: ApiClient; phoneNumberId: string; o
         <p class="error" role="alert">
           {error}
         </p>
+      )}
+      {props.onNewConversation && (
+        <button type="button" class="link new-conversation-link" onClick={props.onNewConversation}>
+          {nt("newConversation.withCustomer")}
+        </button>
       )}
     </form>
   );

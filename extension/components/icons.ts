@@ -18,6 +18,7 @@ import {
   LogOut as LogOutNode,
   MapPin as MapPinNode,
   Megaphone as MegaphoneNode,
+  MessageSquarePlus as MessageSquarePlusNode,
   Mic as MicNode,
   Paperclip as PaperclipNode,
   Pencil as PencilNode,
@@ -77,6 +78,7 @@ export const Lock = icon(LockNode);
 export const LogOut = icon(LogOutNode);
 export const MapPin = icon(MapPinNode);
 export const Megaphone = icon(MegaphoneNode);
+export const MessageSquarePlus = icon(MessageSquarePlusNode);
 export const Mic = icon(MicNode);
 export const Paperclip = icon(PaperclipNode);
 export const Pencil = icon(PencilNode);

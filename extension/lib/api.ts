@@ -1,7 +1,14 @@
 import type { BulkRequest, BulkResult, BulkUndoResult } from "../../shared/bulk";
 import type { CannedRequest, CannedResponse, Catalog, ContactLanguageRequest, ContactProfile } from "../../shared/catalog";
 import type { Conversation, ConversationCounts, ConversationView, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
+import type { NewConversationRequest } from "../../shared/new-conversation";
 import type { Agent, AgentStatus, Me, Session } from "../../shared/people";
+
+/** The request as the client sends it (defaults such as assignTo and empty variables may be left out). */
+export type NewConversationInput = Omit<NewConversationRequest, "template" | "assignTo"> & {
+  template: Pick<NewConversationRequest["template"], "name" | "language"> & Partial<NewConversationRequest["template"]>;
+  assignTo?: NewConversationRequest["assignTo"];
+};
 import type { NumberAgent, Team, TransferRequest } from "../../shared/routing";
 
 /** A refusal from the server, with the sentence it gave. */
@@ -88,6 +95,13 @@ export class ApiClient {
       .filter(Boolean)
       .join("&");
     return this.call<{ conversations: Conversation[]; nextCursor: string | null }>("GET", `/numbers/${phoneNumberId}/conversations?${query}`);
+  }
+  /**
+   * Writes first to a customer with an approved template (issue #23). The answer as it came: the dialog that asks
+   * (a lazy chunk) reads the refusal's code and parameters, to say it in the reader's language.
+   */
+  startConversation(phoneNumberId: string, request: NewConversationInput) {
+    return this.request("POST", `/numbers/${phoneNumberId}/conversations`, request);
   }
   search(phoneNumberId: string, q: string) {
     return this.call<{ results: SearchResult[] }>("GET", `/numbers/${phoneNumberId}/search?q=${encodeURIComponent(q)}`);

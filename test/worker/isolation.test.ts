@@ -265,6 +265,13 @@ const BODIES: Record<string, (ids: Ids) => unknown> = {
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/messages": () => ({ type: "text", text: "hello from elsewhere", clientId: crypto.randomUUID() }),
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/snooze": () => ({ until: null }),
   // Conversation ids are the number's own (the path names it), like the single actions' {conversationId}.
+  // Contact ids are the number's own too (the path names it); the team is the other company's.
+  "POST /numbers/{phoneNumberId}/conversations": ({ other }) => ({
+    to: { contactId: other.contactId },
+    template: { name: "follow_up", language: "zh_CN", body: ["x"] },
+    assignTo: { teamId: other.teamId },
+    clientId: crypto.randomUUID(),
+  }),
   "POST /numbers/{phoneNumberId}/conversations/bulk": ({ other }) => ({ ids: [other.conversationId], action: { kind: "tag", tagId: other.tagId } }),
   "POST /numbers/{phoneNumberId}/conversations/{conversationId}/transfer": ({ other }) => ({ toAgentId: other.agent2.id, force: true, note: "mine now" }),
   "PUT /people/{personId}": () => ({ capacity: 1 }),
@@ -464,6 +471,7 @@ describe("tenant isolation: company A against company B", () => {
       changeTag: [b.contactId, { remove: b.tagId }],
       setAttribute: [b.contactId, b.attributeKey, "overwritten"],
       setContactLanguage: [b.contactId, "fr"],
+      startConversation: [{ to: { contactId: b.contactId }, template: { name: "follow_up", language: "zh_CN", header: [], body: ["x"], quickReplies: [] }, assignTo: "me", clientId: crypto.randomUUID() }],
       counts: [],
       listMessages: [b.conversationId],
       send: [b.conversationId, { type: "text", text: "x", clientId: crypto.randomUUID() }],

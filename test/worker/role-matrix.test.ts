@@ -33,6 +33,7 @@ const MATRIX: Record<string, Gate> = {
   "GET /teams": "agent",
   "GET /workspace/settings": "agent",
   "GET /numbers/{phoneNumberId}/conversations": "agent",
+  "POST /numbers/{phoneNumberId}/conversations": "agent",
   "GET /numbers/{phoneNumberId}/counts": "agent",
   "GET /numbers/{phoneNumberId}/search": "agent",
   "GET /numbers/{phoneNumberId}/templates": "agent",

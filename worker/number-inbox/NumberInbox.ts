@@ -6,6 +6,7 @@ import type { UnreadableDelivery, UnreadableList } from "../../shared/unreadable
 import type { FloorWaiting } from "../../shared/floor";
 import type { BulkRequest, BulkResult, BulkUndoResult } from "../../shared/bulk";
 import type { Conversation, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
+import type { NewConversationRequest, NewConversationResult } from "../../shared/new-conversation";
 import type { AgentStatus, Role } from "../../shared/people";
 import type { NumberAgent, TransferRequest } from "../../shared/routing";
 import type { Row as ArchiveRow } from "../archive/table-dump";
@@ -36,6 +37,7 @@ import { Replies } from "./replies";
 import { Roster } from "./roster";
 import { numberInboxMigrations } from "./schema";
 import { Search } from "./search";
+import { Starts } from "./starts";
 import { Settings, type NumberConfig } from "./settings";
 import { Sockets } from "./sockets";
 import { Statuses } from "./statuses";
@@ -92,6 +94,7 @@ export class NumberInbox extends DurableObject<Env> {
   private readonly outbox: Outbox;
   private readonly templateLibrary: TemplateLibrary;
   private readonly replies: Replies;
+  private readonly starts: Starts;
   private readonly assignment: Assignment;
   private readonly survey: Survey;
   private readonly autoReplies: AutoReplies;
@@ -126,6 +129,7 @@ export class NumberInbox extends DurableObject<Env> {
     this.replies = new Replies(c, settings, access, conversations, messages, contacts, roster, templates, outbox, board, pushes);
     const assignment = (this.assignment = new Assignment(c, settings, access, roster, conversations, activity, board, pushes));
     const automatic = new AutomaticMessages(settings, conversations, messages, contacts, outbox, health, board, pushes);
+    this.starts = new Starts(c, settings, roster, conversations, messages, contacts, templates, assignment, outbox, health, board, pushes);
     const survey = (this.survey = new Survey(c, settings, automatic, activity, board));
     this.autoReplies = new AutoReplies(c, settings, conversations, automatic, survey, assignment, roster, activity, board, pushes);
     const lifecycle = (this.lifecycle = new Lifecycle(c, access, conversations, roster, assignment, survey, activity, board, pushes));
@@ -357,6 +361,11 @@ export class NumberInbox extends DurableObject<Env> {
   /** Stores an outbound message and its outbox entry in one step, then tries to send it at once. */
   async send(viewer: Principal, conversationId: string, request: SendMessageRequest): Promise<Result<Message>> {
     return this.forOwner(viewer, () => this.replies.send(viewer, conversationId, request));
+  }
+
+  /** An agent writes first to a customer with an approved template (`starts.ts`). */
+  async startConversation(viewer: Principal, request: NewConversationRequest): Promise<Result<NewConversationResult>> {
+    return this.forOwner(viewer, () => this.starts.start(viewer, request));
   }
 
   /** WhatsApp's typing indicator (which also marks the customer's last message read); lasts 25 s. */

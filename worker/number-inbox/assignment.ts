@@ -306,6 +306,22 @@ export class Assignment {
 
   // ---- what people do ----
 
+  /**
+   * A conversation someone started (`starts.ts`): theirs, or routed inside the team they chose (waiting in its queue
+   * when nobody there can take it). Returns who has it.
+   */
+  started(conversationId: number, viewer: Principal, to: { agentId: string } | { team: { id: string; name: string } }): string | null {
+    if ("agentId" in to) {
+      this.assign(conversationId, to.agentId, { kind: "started", by: viewer.personId }, { actorId: viewer.personId, actorName: viewer.name });
+      return to.agentId;
+    }
+    this.ctx.sql.exec("UPDATE conversations SET team_id = ? WHERE id = ?", to.team.id, conversationId);
+    const now = this.ctx.now();
+    const agentId = this.route(conversationId, { now, reason: { kind: "team", teamName: to.team.name, by: viewer.personId }, actorId: viewer.personId, actorName: viewer.name });
+    if (!agentId) this.activity.add(conversationId, { kind: "queued", agentId: null, actorId: viewer.personId, why: because("waiting_team", { team: to.team.name }), note: null });
+    return agentId;
+  }
+
   /** "Assign to me" from the queue. One object, no await between check and write: two clicks, one owner. */
   claim(viewer: Principal, conversationId: string): Result<Conversation> {
     const id = Number(conversationId);

@@ -111,6 +111,26 @@ export class Contacts {
     return null;
   }
 
+  /** A customer the business writes to first: the contact with this phone, or a new one (name unknown until they write). */
+  forPhone(waId: string, now: number): number {
+    const known = this.ctx.sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_id = ?", waId).toArray()[0];
+    if (known) return known.id;
+    return this.ctx.sql
+      .exec<{ id: number }>("INSERT INTO contacts (wa_id, first_seen_at, last_seen_at) VALUES (?, ?, ?) RETURNING id", waId, now, now)
+      .one().id;
+  }
+
+  /** The ids a message to this contact can use, or undefined when no such contact exists. */
+  idsOf(contactId: number): { id: number; wa_id: string | null; user_id: string | null } | undefined {
+    return Number.isInteger(contactId)
+      ? this.ctx.sql.exec<{ id: number; wa_id: string | null; user_id: string | null }>("SELECT id, wa_id, user_id FROM contacts WHERE id = ?", contactId).toArray()[0]
+      : undefined;
+  }
+
+  idsOfPhone(waId: string): { id: number; wa_id: string | null; user_id: string | null } | undefined {
+    return this.ctx.sql.exec<{ id: number; wa_id: string | null; user_id: string | null }>("SELECT id, wa_id, user_id FROM contacts WHERE wa_id = ?", waId).toArray()[0];
+  }
+
   /** The agent who answered, for the sticky rule. */
   served(contactId: number, agentId: string, now: number): void {
     this.ctx.sql.exec("UPDATE contacts SET last_agent_id = ?, last_served_at = ? WHERE id = ?", agentId, now, contactId);

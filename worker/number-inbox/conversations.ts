@@ -166,6 +166,28 @@ export class Conversations {
       .one().id;
   }
 
+  /**
+   * A conversation the business starts (`starts.ts`): nobody waits for a first response (the business spoke
+   * first), and it counts as queued until someone has it, so a team with nobody free serves it in turn.
+   */
+  createOutbound(contactId: number, now: number): number {
+    return this.ctx.sql
+      .exec<{ id: number }>(
+        "INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at, opened_at) VALUES (?, 'open', ?, ?, ?, ?) RETURNING id",
+        contactId,
+        now,
+        now,
+        now,
+        now,
+      )
+      .one().id;
+  }
+
+  /** The customer's conversation not yet resolved (open or pending), if any: where a new start goes instead. */
+  liveOf(contactId: number): Row | undefined {
+    return this.ctx.sql.exec(`${CONVERSATION_SELECT} WHERE c.contact_id = ? AND c.status != 'resolved' ORDER BY c.id DESC LIMIT 1`, contactId).toArray()[0];
+  }
+
   /** A customer writing into a recently resolved conversation: it starts a new wait for a first response, and a new resolution time. */
   reopenByCustomer(id: number, now: number): void {
     this.ctx.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL, resolve_reason = NULL, frt_pending_since = ?, opened_at = ? WHERE id = ?", now, now, id);

@@ -46,6 +46,8 @@ export function englishReason({ code, params: p }: ReasonCode, names: (id: strin
       return `${p.name} no longer works on this number`;
     case "claimed":
       return "claimed from the queue";
+    case "started":
+      return `started by ${name("byId")} with a template`;
     case "customer_wrote":
       return "the customer wrote again";
     case "snooze_ended":

@@ -30,7 +30,9 @@ export type AssignmentReason =
   | { kind: "assignee_offline"; from: string }
   | { kind: "agent_deactivated"; from: string }
   | { kind: "member_removed"; fromName: string }
-  | { kind: "claimed" };
+  | { kind: "claimed" }
+  /** The agent wrote first, with a template (`starts.ts`). */
+  | { kind: "started"; by: string };
 
 export function hasCapacity(member: RotationMember): boolean {
   return member.capacity === null || member.load < member.capacity;
@@ -137,6 +139,8 @@ export function reasonCodeOf(reason: AssignmentReason, now: number): ReasonCode 
       return { code: reason.kind, params: { fromId: reason.from } };
     case "member_removed":
       return { code: "member_removed", params: { name: reason.fromName } };
+    case "started":
+      return { code: "started", params: { byId: reason.by } };
     default:
       return { code: reason.kind, params: {} };
   }
