@@ -344,7 +344,7 @@ async function reliability(): Promise<Record<string, number>> {
 }
 
 /** Routing scale and storage run inside the Durable Object (bench/workers), in the Workers runtime. */
-function insideTheObject(): Promise<{ routing: Record<string, number>; storage: Record<string, number>; analytics: Record<string, number> }> {
+function insideTheObject(): Promise<{ routing: Record<string, number>; storage: Record<string, number>; sql: Record<string, number>; analytics: Record<string, number> }> {
   return new Promise((done, fail) => {
     const child = spawn("vitest", ["run", "-c", "vitest.bench.config.ts"], {
       cwd: root,
@@ -408,6 +408,7 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
     ["Routing ratio 10k / 10", r.routing.ratio_10k_vs_10, "≤ 2"],
     [`Side panel: open → interactive list of ${r.sidepanel.conversations} conversations (${r.sidepanel.rows_rendered} rows rendered)`, `${r.sidepanel.interactive_ms} ms`, "≤ 300 ms"],
     ["Side panel JavaScript, gzip", `${r.sidepanel.js_gzip_kb} KB`, "≤ 60 KB"],
+    ["SQL statements per customer message: a new customer's first / their next", `${r.sql.statements_new_customer} / ${r.sql.statements_next_message}`, "—"],
     ["Storage per message (projected at 1M messages)", `${r.storage.bytes_per_message} B (${r.storage.projected_mb_1m} MB)`, "—"],
     [`Live board: webhook → board updated in the supervisor's browser, p50 / p99 (${r.analytics.push_events} events)`, `${r.analytics.push_p50_ms} / ${r.analytics.push_p99_ms} ms`, "p99 ≤ 1000 ms (aim ≤ 200)"],
     [`Report: one year over ${r.analytics.report_numbers} numbers, ${r.analytics.report_conversations} conversations (one number's share alone)`, `${r.analytics.report_ms_1y} ms (${r.analytics.report_ms_1y_one_number} ms)`, "≤ 500 ms"],
@@ -488,6 +489,7 @@ try {
     routing: inside.routing,
     sidepanel,
     storage: inside.storage,
+    sql: inside.sql,
     analytics: { ...board, ...inside.analytics },
     reliability: { ...reliable, ...soaked, ...moved },
     meta: { ...runMeta(smoke), seconds: Math.round((Date.now() - began) / 1000) },

@@ -112,12 +112,38 @@ it("routing scale and storage per message", async () => {
     return { bytes_per_message: Math.round((state.storage.sql.databaseSize - before) / count), messages: count };
   });
 
+  // SQL statements one customer message costs the object: a new customer's first, then their next.
+  const sql = await runInDurableObject(env.NUMBER_INBOX.getByName("bench-sql"), async (instance, state) => {
+    await instance.configure(config("bench-sql", 10));
+    state.storage.sql.exec("UPDATE members SET present = 1, disconnected_at = ?", Date.now());
+    await instance.configure(config("bench-sql", 10));
+    await instance.ingest(batch("bench-sql", 1));
+    const prototype = Object.getPrototypeOf(state.storage.sql) as { exec: (...args: unknown[]) => unknown };
+    const exec = prototype.exec;
+    let statements = 0;
+    prototype.exec = function (this: unknown, ...args: unknown[]) {
+      statements++;
+      return exec.apply(this, args);
+    };
+    try {
+      const counted = async (n: number) => {
+        statements = 0;
+        await instance.ingest(batch("bench-sql", n));
+        return statements;
+      };
+      return { statements_new_customer: await counted(2), statements_next_message: await counted(2) };
+    } finally {
+      prototype.exec = exec;
+    }
+  });
+
   const first = AGENT_COUNTS[0]!;
   const last = AGENT_COUNTS[AGENT_COUNTS.length - 1]!;
   console.log(
     `BENCH_RESULT ${JSON.stringify({
       routing: { ...routing, ratio_10k_vs_10: Number((routing[`us_${last}`]! / routing[`us_${first}`]!).toFixed(2)), stored_conversations: STORED_CONVERSATIONS },
       storage: { bytes_per_message: storage.bytes_per_message, projected_mb_1m: Math.round((storage.bytes_per_message * 1_000_000) / 1_048_576), measured_messages: storage.messages },
+      sql,
     })}`,
   );
 });
