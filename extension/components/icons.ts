@@ -24,6 +24,7 @@ import {
   Receipt as ReceiptNode,
   Settings as SettingsNode,
   ShoppingBag as ShoppingBagNode,
+  Smartphone as SmartphoneNode,
   Smile as SmileNode,
   Timer as TimerNode,
   TriangleAlert as TriangleAlertNode,
@@ -83,6 +84,7 @@ export const Pencil = icon(PencilNode);
 export const Receipt = icon(ReceiptNode);
 export const SettingsIcon = icon(SettingsNode);
 export const ShoppingBag = icon(ShoppingBagNode);
+export const Smartphone = icon(SmartphoneNode);
 export const Smile = icon(SmileNode);
 export const Timer = icon(TimerNode);
 export const TriangleAlert = icon(TriangleAlertNode);

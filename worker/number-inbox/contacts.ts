@@ -41,11 +41,12 @@ export class Contacts {
     if (link.contactId === null) {
       const { id } = sql
         .exec<{ id: number }>(
-          "INSERT INTO contacts (wa_id, user_id, username, name, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+          "INSERT INTO contacts (wa_id, user_id, username, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
           link.fill.waId,
           link.fill.userId,
           sender.username,
           sender.name,
+          sender.name === null ? null : now,
           now,
           now,
         )
@@ -54,16 +55,41 @@ export class Contacts {
     }
     if (link.absorb !== null) this.absorb(link.absorb, link.contactId);
     sql.exec(
-      `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name), username = COALESCE(?, username),
+      `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name), name_at = CASE WHEN ? IS NULL THEN name_at ELSE ? END, username = COALESCE(?, username),
          wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?) WHERE id = ?`,
       now,
       sender.name,
+      sender.name,
+      now,
       sender.username,
       link.fill.waId,
       link.fill.userId,
       link.contactId,
     );
     return { contactId: link.contactId, conflicts: link.conflicts, absorbed: link.absorb };
+  }
+
+  /**
+   * The business saved this customer under a name in the WhatsApp Business app (coexistence.ts): the contact takes
+   * it, or is created with it, unless a name given later (the customer's own profile, seen after `at`) is stored.
+   * Returns the contact when its name changed.
+   */
+  nameFromAddressBook(waId: string, name: string, at: number, now: number): number | null {
+    const { sql } = this.ctx;
+    const known = sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_id = ?", waId).toArray()[0];
+    if (!known) {
+      return sql
+        .exec<{ id: number }>("INSERT INTO contacts (wa_id, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?) RETURNING id", waId, name, at, now, now)
+        .one().id;
+    }
+    // A contact named before names were dated got its name when it was last seen, at the latest.
+    const changed = sql
+      .exec(
+        "UPDATE contacts SET name = ?, name_at = ? WHERE id = ? AND COALESCE(name_at, last_seen_at) <= ? AND name IS NOT ? RETURNING id",
+        name, at, known.id, at, name,
+      )
+      .toArray();
+    return changed.length > 0 ? known.id : null;
   }
 
   /**

@@ -142,6 +142,12 @@ export class Inbound {
       this.activity.add(last.id, { kind: "reopened", agentId: assignee, actorId: null, why: because("customer_wrote"), note: null });
       return { conversationId: last.id, wasResolved: false };
     }
+    if (last?.resolve_reason === "history") {
+      // It holds only the WhatsApp Business app's past messages: the customer's first live message begins it anew.
+      this.conversations.reopenByCustomer(last.id, now);
+      this.board.count("conversations_new", null, now);
+      return { conversationId: last.id, wasResolved: false };
+    }
     const reopenWithinMs = (this.settings.config().routing.reopenWithinHours ?? 168) * 3600_000;
     if (last && (last.resolved_at === null || now - last.resolved_at <= reopenWithinMs)) {
       this.conversations.reopenByCustomer(last.id, now);
