@@ -15,7 +15,9 @@ import {
   messagesChange,
   messagesOf,
   openConversation,
+  GRAPH,
   postWebhook,
+  sentTo,
   setStatus,
   tick,
   unique,
@@ -189,6 +191,25 @@ describe("messages the business sends from the WhatsApp Business app (smb_messag
     await post(fresh);
     await post(fresh);
     expect(said(await messagesOf(ws.adminToken, ws.phoneNumberId, conversation.id))).toHaveLength(count + 1);
+    socket.close();
+  });
+
+  it("an echo that arrives while the inbox's own send waits for Meta's answer gives way to the inbox's message", async () => {
+    const { ws, a, customer, conversation, send, socket } = await openConversation();
+    const control = (action: "hold" | "release") => fetch(`${GRAPH}/${action}`, { method: "POST", body: JSON.stringify({ to: customer }) });
+    await control("hold");
+    const sending = send({ type: "text", text: "订单已经发出" });
+    let wamid: string | undefined;
+    await expect.poll(async () => (wamid = (await sentTo(customer)).sent.at(-1)?.wamid), { timeout: 3_000 }).toBeDefined();
+    // Meta has the send, the object does not know its wamid yet, and an echo of it comes in.
+    await post(echoBody(ws.phoneNumberId, { to: customer, id: wamid!, at: Date.now(), text: "订单已经发出" }));
+    expect(said(await messagesOf(ws.adminToken, ws.phoneNumberId, conversation.id)).filter((m) => m.direction === "out")).toHaveLength(2);
+
+    await control("release");
+    const reply = await sending;
+    expect(reply.status).toBe(200);
+    const out = said(await messagesOf(ws.adminToken, ws.phoneNumberId, conversation.id)).filter((m) => m.direction === "out");
+    expect(out).toEqual([expect.objectContaining({ id: reply.body.id, wamid, authorId: a.id, origin: null })]);
     socket.close();
   });
 });

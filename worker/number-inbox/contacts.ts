@@ -137,6 +137,22 @@ export class Contacts {
     return null;
   }
 
+  /**
+   * The customer's business-scoped user id changed (identity.ts `changedUserIdOf`): the contact holding the previous
+   * id (else `contactId`, whom the message was filed under) takes the new one. A contact already made from the new
+   * id is the same customer: it is merged in (`absorbed`, its conversations the caller's to move), never kept apart.
+   */
+  changeUserId(contactId: number, previous: string, current: string): { contactId: number; absorbed: number | null } {
+    const { sql } = this.ctx;
+    const holder = (id: string) => sql.exec<{ id: number }>("SELECT id FROM contacts WHERE user_id = ?", id).toArray()[0]?.id;
+    const target = holder(previous) ?? contactId;
+    const other = holder(current);
+    const absorbed = other !== undefined && other !== target ? other : null;
+    if (absorbed !== null) this.absorb(absorbed, target);
+    sql.exec("UPDATE contacts SET user_id = ? WHERE id = ?", current, target);
+    return { contactId: target, absorbed };
+  }
+
   /** The agent who answered, for the sticky rule. */
   served(contactId: number, agentId: string, now: number): void {
     this.ctx.sql.exec("UPDATE contacts SET last_agent_id = ?, last_served_at = ? WHERE id = ?", agentId, now, contactId);

@@ -6,7 +6,7 @@ import type { Contacts } from "./contacts";
 import type { InboxContext } from "./context";
 import type { Conversations } from "./conversations";
 import type { Health } from "./health";
-import { changedNumberOf } from "./identity";
+import { changedNumberOf, changedUserIdOf } from "./identity";
 import { intake, rawJson, type ReadMessage } from "./intake";
 import { previewOf } from "./message-content";
 import type { Messages } from "./messages";
@@ -101,7 +101,9 @@ export class Inbound {
   }
 
   private storeOne(message: ReadMessage, now: number) {
-    const { contactId, conflicts, absorbed } = this.contacts.forSender(message.sender, now);
+    const found = this.contacts.forSender(message.sender, now);
+    const { conflicts, absorbed } = found;
+    let contactId = found.contactId;
     if (absorbed !== null) {
       // The phone's contact and the BSUID's were one customer: one contact, and one live conversation.
       const { changed, merged } = this.conversations.absorbContact(absorbed, contactId, now);
@@ -112,6 +114,17 @@ export class Inbound {
       // Decided already (identity.ts); logged so a supervisor can see why a payload's id was not taken.
       console.warn(`identity conflict on ${message.key}: ${conflict}`);
       this.health.record("identity_conflict", { wamid: message.wamid, conflict });
+    }
+    const newUserId = message.kind === "system" ? changedUserIdOf(message.raw) : null;
+    if (newUserId !== null) {
+      // One customer under a new BSUID: linked, not split; a contact the new id already made joins them.
+      const changed = this.contacts.changeUserId(contactId, newUserId.previous, newUserId.current);
+      if (changed.absorbed !== null) {
+        const { changed: rows, merged } = this.conversations.absorbContact(changed.absorbed, changed.contactId, now);
+        if (merged) this.messages.moveAll(merged.from, merged.into);
+        for (const id of rows) this.pushes.conversation(id);
+      }
+      contactId = changed.contactId;
     }
     const newPhone = message.kind === "system" ? changedNumberOf(message.raw) : null;
     if (newPhone !== null) {
