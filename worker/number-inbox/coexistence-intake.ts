@@ -55,6 +55,8 @@ export interface HistoryChunk {
   messages: { item: Intake; direction: Direction }[];
   /** Threads or messages that were not lists or objects, kept as unreadable deliveries. */
   unreadable: { raw: string; detail: string }[];
+  /** The chunk's `errors[]` as sent (the business declined to share its history, for one). */
+  errors: unknown[];
 }
 
 const numberOf = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : typeof value === "string" && /^\d{1,6}$/.test(value) ? Number(value) : null);
@@ -64,7 +66,7 @@ const numberOf = (value: unknown) => (typeof value === "number" && Number.isFini
  * customer (`from` is the thread's customer) or by the business (`from` is anyone else; Meta adds `to` only then).
  */
 export function readHistoryChunk(raw: unknown, now: number): HistoryChunk {
-  const out: HistoryChunk = { phase: null, chunk: null, progress: null, messages: [], unreadable: [] };
+  const out: HistoryChunk = { phase: null, chunk: null, progress: null, messages: [], unreadable: [], errors: [] };
   const chunk = webhookHistoryChunkSchema.safeParse(raw);
   if (!chunk.success) {
     out.unreadable.push({ raw: rawJson(raw), detail: "a history chunk that is not an object" });
@@ -73,6 +75,7 @@ export function readHistoryChunk(raw: unknown, now: number): HistoryChunk {
   out.phase = numberOf(chunk.data.metadata?.phase);
   out.chunk = numberOf(chunk.data.metadata?.chunk_order);
   out.progress = numberOf(chunk.data.metadata?.progress);
+  if (chunk.data.errors !== undefined) out.errors = Array.isArray(chunk.data.errors) ? chunk.data.errors : [chunk.data.errors];
   const threads = chunk.data.threads;
   if (threads === undefined) return out;
   if (!Array.isArray(threads)) {

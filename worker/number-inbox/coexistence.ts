@@ -83,6 +83,8 @@ export class Coexistence {
       const ordered = [...chunk.messages].sort((a, b) => (a.item.message?.at ?? 0) - (b.item.message?.at ?? 0));
       for (const { item, direction } of ordered) each(item, direction, "history");
       this.health.record("history_sync", { phase: chunk.phase, chunk: chunk.chunk, progress: chunk.progress, messages: chunk.messages.length });
+      // Declined sharing, for one, arrives as a chunk's errors[]: kept for supervisors like a change's errors.
+      for (const error of chunk.errors) this.health.record("webhook_error", error);
     }
     for (const raw of items.contacts) {
       const sync = readContactSync(raw, now);
