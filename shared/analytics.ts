@@ -65,7 +65,7 @@ const rangeChecks: [(q: RangeFields) => boolean, string][] = [
 ];
 export const reportQuerySchema = reportQueryFields.check(...rangeChecks.map(([ok, message]) => z.refine<RangeFields>(ok, message)));
 export const reportExportQuerySchema = reportQueryFields
-  .extend({ table: z.enum(["overview", "agents", "teams", "numbers", "tags"]).default("overview") })
+  .extend({ table: z.enum(["overview", "agents", "teams", "numbers", "tags", "languages"]).default("overview") })
   .check(...rangeChecks.map(([ok, message]) => z.refine<RangeFields>(ok, message)));
 export type ReportQuery = z.infer<typeof reportQueryFields>;
 
@@ -115,6 +115,8 @@ export const reportSchema = z.object({
     z.object({ phoneNumberId: z.string(), displayName: z.string(), totals: counts, firstResponse: timing, resolution: timing, csat }),
   ),
   tags: z.array(z.object({ id: z.string(), name: z.string(), conversations: z.number(), resolved: z.number(), firstResponse: timing })),
+  /** Per customer language (BCP 47 as detected; "" for customers whose language was never detected), most conversations first. */
+  languages: z.array(z.object({ language: z.string(), conversations: z.number(), resolved: z.number(), firstResponse: timing, resolution: timing })),
   /** Conversations worth a look: the slowest first responses and every rating of 3 ★ or less, to open for review. */
   notable: z.array(notableSchema),
 });
@@ -150,6 +152,8 @@ export interface NumberReportData {
    * the first responses recorded in it.
    */
   tags: Record<string, { conversations: number; resolved: number; firstResponse: SketchData }>;
+  /** The same per customer language ('' when none was detected), with the resolution times too. */
+  languages: Record<string, { conversations: number; resolved: number; firstResponse: SketchData; resolution: SketchData }>;
   /** This number's slowest first responses and low ratings in the range, with the customer's name. */
   notable: Omit<NotableConversation, "phoneNumberId">[];
 }

@@ -65,6 +65,13 @@ export type Conversation = z.infer<typeof conversationSchema>;
 export const deliveryStatusSchema = z.enum(["pending", "accepted", "sent", "delivered", "read", "played", "failed"]);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 
+/**
+ * Where a message came from when not from this inbox or the customer's phone: sent by the business from the
+ * WhatsApp Business app on a number used in both (`business_app`), or one of the app's past messages (`history`).
+ */
+export const messageOriginSchema = z.enum(["business_app", "history"]);
+export type MessageOrigin = z.infer<typeof messageOriginSchema>;
+
 export const messageSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
@@ -82,6 +89,8 @@ export const messageSchema = z.object({
   authorId: z.string().nullable(),
   clientId: z.string().nullable(),
   timestamp: z.number(),
+  /** Null for the inbox's own messages and the customer's live ones. */
+  origin: messageOriginSchema.nullable(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

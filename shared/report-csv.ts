@@ -6,7 +6,7 @@ import { formatCsv } from "./csv";
  * Every report table as rows of text, formatted once: the console shows these cells and its CSV download is
  * made of the same rows, so the file and the screen cannot disagree.
  */
-export type ReportTable = "overview" | "agents" | "teams" | "numbers" | "tags";
+export type ReportTable = "overview" | "agents" | "teams" | "numbers" | "tags" | "languages";
 
 /** Seconds with one decimal ("20", "15.5"); empty when there is nothing to measure. */
 export const seconds = (ms: number | null): string => (ms === null ? "" : String(Math.round(ms / 100) / 10));
@@ -65,6 +65,12 @@ export function reportRows(report: Report, table: ReportTable): string[][] {
       return [
         ["tag", "conversations", "resolved", "first response median s", "first response p90 s"],
         ...report.tags.map((t) => [t.name, String(t.conversations), String(t.resolved), ...timingCells(t.firstResponse)]),
+      ];
+    case "languages":
+      // The code as detected ("zh", "en", "zh-Hant"); "-" for customers whose language was never detected.
+      return [
+        ["language", "conversations", "resolved", "first response median s", "first response p90 s", "resolution median s", "resolution p90 s"],
+        ...report.languages.map((l) => [l.language || "-", String(l.conversations), String(l.resolved), ...timingCells(l.firstResponse), ...timingCells(l.resolution)]),
       ];
   }
 }

@@ -86,3 +86,54 @@ export type WebhookMessage = z.infer<typeof webhookMessageSchema>;
 export type WebhookStatus = z.infer<typeof webhookStatusSchema>;
 export type WebhookContact = z.infer<typeof webhookContactSchema>;
 export type WebhookError = z.infer<typeof webhookErrorSchema>;
+
+/**
+ * Coexistence (a number also used in the WhatsApp Business app): the changes Meta sends besides `messages`, read as
+ * loosely as a `messages` change. Only the number is required; each list is read item by item at the number's edge
+ * (worker/number-inbox/coexistence-intake.ts). Shapes: Meta's `smb_message_echoes`, `history` and
+ * `smb_app_state_sync` webhook references (test/fixtures/whatsapp/SOURCES.md).
+ */
+export const COEXISTENCE_FIELDS = ["smb_message_echoes", "history", "smb_app_state_sync"] as const;
+export type CoexistenceField = (typeof COEXISTENCE_FIELDS)[number];
+
+export const webhookCoexistenceValueSchema = z.looseObject({
+  metadata: z.looseObject({ display_phone_number: text, phone_number_id: z.string().min(1) }),
+  contacts: z.unknown().optional(),
+  /** smb_message_echoes: what the business sent from the app; `from` is the business, `to` the customer. */
+  message_echoes: z.unknown().optional(),
+  /** history: chunks of past threads. */
+  history: z.unknown().optional(),
+  /** smb_app_state_sync: the app's address book, one contact added, edited or removed per item. */
+  state_sync: z.unknown().optional(),
+});
+
+/** One message the business sent (an echo, or a history message whose `from` is the business). */
+export const webhookEchoSchema = webhookMessageSchema.extend({
+  to: idText,
+  to_user_id: idText,
+});
+
+/** One chunk of `history[]`: where the sync stands, and the threads (one per customer) it carries. */
+export const webhookHistoryChunkSchema = z.looseObject({
+  metadata: z
+    .looseObject({ phase: z.unknown().optional(), chunk_order: z.unknown().optional(), progress: z.unknown().optional() })
+    .optional()
+    .catch(undefined),
+  threads: z.unknown().optional(),
+  errors: z.unknown().optional(),
+});
+
+export const webhookHistoryThreadSchema = z.looseObject({
+  /** The customer's phone number. */
+  id: idText,
+  messages: z.unknown().optional(),
+});
+
+/** One item of `state_sync[]`: a contact of the app's address book; names are absent when it was removed. */
+export const webhookStateSyncSchema = z.looseObject({
+  type: text,
+  action: text,
+  contact: z.looseObject({ full_name: text, first_name: text, phone_number: idText }).optional().catch(undefined),
+  metadata: z.looseObject({ timestamp: z.unknown().optional() }).optional().catch(undefined),
+});
+export type WebhookEcho = z.infer<typeof webhookEchoSchema>;

@@ -103,14 +103,14 @@ export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
     return 0;
   }
 
-  const envelope = (value: Record<string, unknown>) => ({
+  const envelope = (value: Record<string, unknown>, field = "messages") => ({
     object: "whatsapp_business_account",
     entry: [
       {
         id: options.wabaId,
         changes: [
           {
-            field: "messages",
+            field,
             value: {
               messaging_product: "whatsapp",
               metadata: { display_phone_number: options.displayPhoneNumber, phone_number_id: options.phoneNumberId },
@@ -230,9 +230,13 @@ export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
         return send(200, await customerChooses(body.waId, body.name ?? body.waId, { id: body.id, title: body.title, description: body.description }));
       }
       if (request.method === "POST" && url.pathname === "/simulator/webhooks") {
-        // Any `value` of a messages change (a voice note, a location, an order…), signed and delivered as Meta would.
+        // Any `value` of a messages change (a voice note, a location, an order…), signed and delivered as Meta would;
+        // `?field=` names another change (smb_message_echoes, history, smb_app_state_sync for a number shared with the
+        // WhatsApp Business app).
         const value = (await request.json()) as Record<string, unknown>;
-        return send(200, { workerStatus: await postSigned(envelope(value)) });
+        const field = url.searchParams.get("field") ?? "messages";
+        if (!/^[a-z_]{1,64}$/.test(field)) return send(400, { error: "field is a webhook field name such as smb_message_echoes" });
+        return send(200, { workerStatus: await postSigned(envelope(value, field)) });
       }
       if (request.method === "GET" && url.pathname.startsWith("/simulator/chat-media/")) {
         // The customer's phone downloads what the business sent; Meta hands it over without the business's token.

@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { it } from "vitest";
-import type { NumberBatch } from "../../worker/webhook/split";
+import { noCoexistence, type NumberBatch } from "../../worker/webhook/split";
 import type { NumberConfig } from "../../worker/number-inbox/NumberInbox";
 
 const smoke = (env as unknown as { BENCH_SIZE?: string }).BENCH_SIZE === "smoke";
@@ -50,6 +50,7 @@ function batch(phoneNumberId: string, n: number, text = "你好，我想问一�
     ],
     errors: [],
     unreadable: [],
+    coexistence: noCoexistence(),
   };
 }
 

@@ -12,7 +12,7 @@ import { Composer } from "./Composer";
 import { DeliveryTick } from "./DeliveryTick";
 import { MessageBody } from "./MessageBody";
 import type { OutgoingRequest } from "./useInbox";
-import { ArrowLeft, Bot, Lock, UserRound, Users } from "./icons";
+import { ArrowLeft, Bot, Lock, Smartphone, UserRound, Users } from "./icons";
 import { useTranslationKit } from "./useTranslationKit";
 
 const CustomerPanel = onDemand(() => import("./CustomerPanel").then((m) => m.CustomerPanel));
@@ -76,6 +76,11 @@ export function ConversationView(props: {
             </small>
             {m.error && <p class="error">{t("message.error", { code: m.error.code, title: m.error.title })}</p>}
             {m.direction === "note" && <span class="note-label"><Lock /> {t("note.label")} · {props.nameOf(m.authorId)}</span>}
+            {m.origin && (
+              <span class="app-origin-label" data-origin={m.origin}>
+                <Smartphone /> {t(m.direction === "out" ? "coexistence.sentFromApp" : "coexistence.fromHistory")}
+              </span>
+            )}
             {m.content.automation && (
               <span class="automation-label"><Bot /> {t("automation.label", { kind: t(`automation.${m.content.automation}`) })}</span>
             )}

@@ -25,6 +25,7 @@ import {
   Receipt as ReceiptNode,
   Settings as SettingsNode,
   ShoppingBag as ShoppingBagNode,
+  Smartphone as SmartphoneNode,
   Smile as SmileNode,
   Timer as TimerNode,
   TriangleAlert as TriangleAlertNode,
@@ -85,6 +86,7 @@ export const Pencil = icon(PencilNode);
 export const Receipt = icon(ReceiptNode);
 export const SettingsIcon = icon(SettingsNode);
 export const ShoppingBag = icon(ShoppingBagNode);
+export const Smartphone = icon(SmartphoneNode);
 export const Smile = icon(SmileNode);
 export const Timer = icon(TimerNode);
 export const TriangleAlert = icon(TriangleAlertNode);

@@ -211,6 +211,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
       authorId: me.agent.id,
       clientId: request.clientId,
       timestamp,
+      origin: null,
     };
   }
 
@@ -323,6 +324,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
         authorId: me.agent.id,
         clientId,
         timestamp: Date.now(),
+        origin: null,
       };
       setMessages((prev) => mergeMessage(prev ?? [], optimistic));
     }

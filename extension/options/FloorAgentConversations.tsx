@@ -7,6 +7,7 @@ import { AgentOptions } from "./AgentOptions";
 import { ErrorAlert, messageOf } from "./ErrorAlert";
 import { candidates, type FloorState } from "./floor-state";
 import { ago } from "./format";
+import { languagesIn, matchesLanguage, type LanguageChoice } from "./language-filter";
 import { tr } from "./strings";
 import { READ_LIMIT, useAgentConversations, type SubscribeConversations } from "./useAgentConversations";
 
@@ -30,6 +31,7 @@ export function FloorAgentConversations(props: AgentConversationsProps) {
   const { list, error, partial, apply } = useAgentConversations(props.api, props.agent.id, numbers, props.subscribe, props.synced);
   const [news, setNews] = useState("");
   const [refocus, setRefocus] = useState(false);
+  const [language, setLanguage] = useState<LanguageChoice>(null);
   const container = useRef<HTMLDivElement>(null);
   const name = props.agent.name;
 
@@ -52,6 +54,7 @@ export function FloorAgentConversations(props: AgentConversationsProps) {
   return (
     <div class="agent-conversations" id={props.id} ref={container}>
       <ErrorAlert error={error} />
+      {list !== null && list.length > 0 && <LanguageFilter list={list} value={language} onChange={setLanguage} />}
       {list === null ? (
         !error && <p class="muted">{tr("options.floor.loadingConversations", { name })}</p>
       ) : list.length === 0 ? (
@@ -60,7 +63,7 @@ export function FloorAgentConversations(props: AgentConversationsProps) {
         </p>
       ) : (
         <ul class="plain-list" aria-label={tr("options.floor.conversationsOf", { name })} tabIndex={-1}>
-          {list.map((conversation) => (
+          {list.filter((c) => matchesLanguage(c, language)).map((conversation) => (
             <ConversationRow
               key={`${conversation.phoneNumberId}:${conversation.id}`}
               api={props.api}
@@ -78,6 +81,35 @@ export function FloorAgentConversations(props: AgentConversationsProps) {
         {news}
       </p>
     </div>
+  );
+}
+
+/** The customers' languages in this list, as a filter ("zh" keeps zh-Hant too). */
+function LanguageFilter(props: { list: Conversation[]; value: LanguageChoice; onChange: (choice: LanguageChoice) => void }) {
+  const { languages, undetected } = languagesIn(props.list);
+  const names = new Intl.DisplayNames([document.documentElement.lang || "en"], { type: "language" });
+  const nameOf = (code: string) => {
+    try {
+      return `${names.of(code) ?? code} (${code})`;
+    } catch {
+      return code;
+    }
+  };
+  return (
+    <label class="inline-label language-filter">
+      {tr("options.floor.language")}
+      <select
+        value={props.value === null ? "*" : props.value}
+        onChange={(e) => props.onChange(e.currentTarget.value === "*" ? null : e.currentTarget.value)}
+      >
+        <option value="*">{tr("options.floor.languageAll")}</option>
+        {languages.map((code) => (
+          <option value={code}>{nameOf(code)}</option>
+        ))}
+        {undetected && <option value="">{tr("options.floor.languageUnknown")}</option>}
+        {props.value !== null && props.value !== "" && !languages.includes(props.value) && <option value={props.value}>{nameOf(props.value)}</option>}
+      </select>
+    </label>
   );
 }
 

@@ -35,6 +35,7 @@ const COLUMNS: Record<string, OptionsKey> = {
   "messages in": "options.reports.col.messagesIn",
   "messages out": "options.reports.col.messagesOut",
   tag: "options.reports.col.tag",
+  language: "options.reports.col.language",
   conversations: "options.reports.col.conversations",
 };
 

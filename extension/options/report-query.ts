@@ -8,7 +8,7 @@ import type { ReportParams } from "../lib/console-api";
  */
 export const RANGE_PRESETS = ["today", "last7", "last30", "last365", "custom"] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
-export const REPORT_TABS = ["overview", "agents", "teams", "numbers", "tags", "notable"] as const;
+export const REPORT_TABS = ["overview", "agents", "teams", "numbers", "tags", "languages", "notable"] as const;
 export type ReportTab = (typeof REPORT_TABS)[number];
 
 export interface ReportForm {

@@ -96,6 +96,15 @@ async function panelSocket(who: string): Promise<WebSocket> {
   return socket;
 }
 
+/** The morning's conversations, by customer, for the steps that follow it. */
+const morning: Record<string, string> = {};
+
+/** The device of the agent serving the customer detected their language (the side panel reports it so). */
+async function detectLanguage(who: string, conversationId: string, language: string) {
+  const { conversation } = await api<{ conversation: { contact: { id: string } } }>("admin", "GET", `/numbers/${NUMBER}/conversations/${conversationId}/review`);
+  await api(who, "PUT", `/numbers/${NUMBER}/contacts/${conversation.contact.id}/language`, { language });
+}
+
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function section(page: Page, name: string) {
@@ -166,6 +175,7 @@ describe("live board, reports and conversation review in the console", () => {
     await api("admin", "POST", `/numbers/${NUMBER}/conversations/${wuhao}/transfer`, { toAgentId: ids.zhangmin, force: true });
     await pause(1_500);
     await reply("zhangmin", wuhao, "您好，您的订单今天下午发出，顺丰快递。");
+    Object.assign(morning, { sunyue, zhoujie, wuhao });
   });
 
   it("the live board follows a customer waiting, 李娜 going Available, her reply and resolve, without a reload", async () => {
@@ -254,6 +264,35 @@ describe("live board, reports and conversation review in the console", () => {
     const rows = parseCsv(readFileSync((await download.path())!, "utf8"));
     expect(rows).toEqual(onScreen);
     expect(rows.map((r) => r[0])).toEqual(expect.arrayContaining(["agent", "李娜", "陈伟", "张敏"]));
+  });
+
+  it("reports by customer language: the languages agents' devices detected, the never-detected apart, adding up to the overview", async () => {
+    await detectLanguage("zhangmin", morning.sunyue!, "zh");
+    await detectLanguage("chenwei", morning.zhoujie!, "zh");
+    await detectLanguage("zhangmin", morning.wuhao!, "zh-Hant");
+    await admin.getByRole("tab", { name: "Overview" }).click();
+    const overview = admin.getByRole("table", { name: "Overview" });
+    const totalNew = await overview.getByRole("row", { name: /^total/ }).evaluate((tr, column) => {
+      const columns = Array.from(tr.closest("table")!.querySelectorAll("thead th")).map((th) => th.getAttribute("data-column"));
+      return tr.children[columns.indexOf(column)]?.textContent;
+    }, "conversations_new");
+    // The tab reads the report again: the languages were set after it was loaded.
+    await admin.reload();
+    await admin.getByRole("tab", { name: "Languages" }).click();
+    const languages = admin.getByRole("table", { name: "Languages" });
+    await languages.getByRole("row", { name: /^zh\b/ }).first().waitFor();
+    const rows = await languages.evaluate((table) =>
+      Array.from(table.querySelectorAll("tbody tr")).map((tr) => Array.from(tr.children).map((c) => c.textContent ?? "")),
+    );
+    const header = await languages.locator("thead th").evaluateAll((ths) => ths.map((th) => th.getAttribute("data-column")));
+    expect(header.slice(0, 3)).toEqual(["language", "conversations", "resolved"]);
+    expect(await languages.locator("thead th").first().textContent()).toBe("Customer language");
+    const byCode = Object.fromEntries(rows.map((r) => [r[0], r]));
+    // 孙悦 and 周杰 (both resolved), 吴昊 in traditional Chinese, still open.
+    expect(byCode.zh?.slice(1, 3)).toEqual(["2", "2"]);
+    expect(byCode["zh-Hant"]?.slice(1, 3)).toEqual(["1", "0"]);
+    expect(String(rows.reduce((sum, r) => sum + Number(r[1]), 0))).toBe(totalNew);
+    await screenshot(admin, "options/report-languages.png", { fullPage: true });
   });
 
   it("a conversation worth a look opens read-only with its whole story, and leads back to the report", async () => {

@@ -89,6 +89,24 @@ describe("every message kind is shown meaningfully in the side panel", () => {
     await screenshot(panel, "sidepanel/kinds/conversation.png");
   });
 
+  it("marks what the business sent from the WhatsApp Business app (coexistence)", async () => {
+    // After the number change above, the customer is known by the number it names.
+    const response = await fetch(`${stack.simulator.url}/simulator/webhooks?field=smb_message_echoes`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        message_echoes: [
+          { from: "15550783881", to: "+972912345678", id: "wamid.ECHO001", timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "已经帮您改好地址了" } },
+        ],
+      }),
+    });
+    expect(((await response.json()) as { workerStatus: number }).workerStatus).toBe(200);
+    const echo = panel.locator('.message.out[data-wamid="wamid.ECHO001"]');
+    await echo.waitFor({ timeout: 5_000 });
+    expect(await echo.innerText()).toMatch(/已经帮您改好地址了[\s\S]*Sent from the WhatsApp Business app/);
+    await echo.screenshot({ path: resolve(import.meta.dirname, "../artifacts/sidepanel/kinds/business-app-echo.png") });
+  });
+
   it("offers templates once the 24-hour window is closed, and sends one with its variables", async () => {
     const customer = "8613600136000";
     // The customer last wrote two days ago: Meta delivers old messages after an outage.

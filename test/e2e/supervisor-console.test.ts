@@ -265,6 +265,23 @@ describe("supervisor console in the options page", () => {
     const sunyue = hers.getByRole("listitem").filter({ hasText: "孙悦" });
     await sunyue.filter({ hasText: "ACME20" }).waitFor(); // the last message, the canned response sent above
     await sunyue.getByText(/^last message /).waitFor();
+    // The customers' languages (as agents' devices detected them) filter the list: 钱多多 writes Chinese, 孙悦's
+    // language was never detected (set here as the assignee's device would). It reaches this list live, through the socket.
+    const liuyang = await apiToken("liuyang@acme.test");
+    const listed = await api<{ conversations: { contact: { id: string; name: string | null } }[] }>(liuyang, "GET", "/numbers/105550100/conversations?view=all&limit=200");
+    const qian = listed.conversations.find((c) => c.contact.name === "钱多多")!.contact.id;
+    const detected = await api<{ language?: string }>(liuyang, "PUT", `/numbers/105550100/contacts/${qian}/language`, { language: "zh" });
+    expect(detected.language).toBe("zh");
+    const language = supervisor.getByLabel("Customer language");
+    await language.locator("option", { hasText: "(zh)" }).waitFor({ state: "attached", timeout: 5_000 });
+    await language.selectOption("zh");
+    await sunyue.waitFor({ state: "detached" });
+    expect(await hers.getByRole("listitem").allInnerTexts()).toEqual([expect.stringContaining("钱多多")]);
+    await language.selectOption({ label: "Not detected" });
+    expect(await hers.getByRole("listitem").allInnerTexts()).toEqual([expect.stringContaining("孙悦")]);
+    await screenshot(supervisor, "options/floor-language-filter.png", { fullPage: true });
+    await language.selectOption({ label: "All languages" });
+    await hers.getByRole("listitem").filter({ hasText: "钱多多" }).waitFor();
     const transfer = supervisor.getByLabel("Transfer 孙悦 to");
     expect(await transfer.locator("option", { hasText: "周婷" }).count()).toBe(0); // not to whom it is with
     await transfer.selectOption((await transfer.locator("option", { hasText: "李娜" }).getAttribute("value"))!);

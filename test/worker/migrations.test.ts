@@ -8,6 +8,7 @@ import type { Principal } from "../../worker/lib/result";
 import fixture from "../fixtures/storage/release-87d4b91.json";
 import { numberInboxMigrations } from "../../worker/number-inbox/schema";
 import { workspaceMigrations } from "../../worker/workspace/schema";
+import { noCoexistence } from "../../worker/webhook/split";
 
 const LATEST_NUMBER_MIGRATION = numberInboxMigrations[numberInboxMigrations.length - 1]!.idMonotonicInc;
 const LATEST_WORKSPACE_MIGRATION = workspaceMigrations[workspaceMigrations.length - 1]!.idMonotonicInc;
@@ -122,7 +123,7 @@ describe("storage written by the previous release", () => {
 
       // A customer whose phone is literally "user:US.Q" is someone else than the BSUID-only customer US.Q.
       const message = { from: "user:US.Q", id: "wamid.lookalike", timestamp: String(Math.floor(now / 1000)), type: "text", text: { body: "hello" } };
-      const result = await inbox.ingest({ phoneNumberId: ids.phoneNumberId, displayPhoneNumber: null, messages: [{ message, contacts: [] }], errors: [], unreadable: [] });
+      const result = await inbox.ingest({ phoneNumberId: ids.phoneNumberId, displayPhoneNumber: null, messages: [{ message, contacts: [] }], errors: [], unreadable: [], coexistence: noCoexistence() });
       expect(result).toMatchObject({ connected: true, stored: 1 });
       expect(sql.exec("SELECT c.wa_id, c.user_id FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id WHERE m.wamid = 'wamid.lookalike'").one()).toEqual({ wa_id: "user:US.Q", user_id: null });
     });

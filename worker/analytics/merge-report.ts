@@ -98,6 +98,18 @@ export function mergeReport(context: ReportContext, query: ReportQuery, starts: 
     }
   }
 
+  const languageTotals = new Map<string, { conversations: number; resolved: number; firstResponse: SketchBuilder; resolution: SketchBuilder }>();
+  for (const p of parts) {
+    for (const [code, l] of Object.entries(p.languages)) {
+      const sum = languageTotals.get(code) ?? { conversations: 0, resolved: 0, firstResponse: new SketchBuilder(), resolution: new SketchBuilder() };
+      sum.conversations += l.conversations;
+      sum.resolved += l.resolved;
+      sum.firstResponse.merge(l.firstResponse);
+      sum.resolution.merge(l.resolution);
+      languageTotals.set(code, sum);
+    }
+  }
+
   return {
     from: query.from,
     to: query.to,
@@ -147,6 +159,9 @@ export function mergeReport(context: ReportContext, query: ReportQuery, starts: 
         return { id: tag.id, name: tag.name, conversations: t?.conversations ?? 0, resolved: t?.resolved ?? 0, firstResponse: (t?.firstResponse ?? new SketchBuilder()).timing() };
       })
       .filter((t) => t.conversations > 0 || t.resolved > 0),
+    languages: [...languageTotals]
+      .map(([language, l]) => ({ language, conversations: l.conversations, resolved: l.resolved, firstResponse: l.firstResponse.timing(), resolution: l.resolution.timing() }))
+      .sort((a, b) => b.conversations - a.conversations || b.resolved - a.resolved || a.language.localeCompare(b.language)),
     notable: [
       ...parts
         .flatMap((p) => p.notable.filter((n) => n.firstResponseMs !== null).map((n) => ({ ...n, phoneNumberId: p.phoneNumberId })))

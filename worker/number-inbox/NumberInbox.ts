@@ -28,6 +28,7 @@ import type { ConversationView } from "./conversation-views";
 import { Conversations } from "./conversations";
 import { EarlyStatuses } from "./early-statuses";
 import { Health, type NumberHealth } from "./health";
+import { Coexistence } from "./coexistence";
 import { Inbound } from "./inbound";
 import { Lifecycle } from "./lifecycle";
 import { Messages } from "./messages";
@@ -101,6 +102,7 @@ export class NumberInbox extends DurableObject<Env> {
   private readonly lifecycle: Lifecycle;
   private readonly bulkActions: Bulk;
   private readonly inbound: Inbound;
+  private readonly coexistence: Coexistence;
   private readonly views: Views;
   private readonly finder: Search;
   private readonly archive: NumberArchive;
@@ -135,6 +137,7 @@ export class NumberInbox extends DurableObject<Env> {
     const lifecycle = (this.lifecycle = new Lifecycle(c, access, conversations, roster, assignment, survey, activity, board, pushes));
     this.bulkActions = new Bulk(c, conversations, contacts, assignment, lifecycle);
     this.inbound = new Inbound(c, settings, contacts, conversations, messages, roster, survey, activity, board, pushes, unreadable, health);
+    this.coexistence = new Coexistence(c, contacts, conversations, messages, board, unreadable, health);
     this.views = new Views(settings, access, conversations, messages, pushes);
     this.finder = new Search(access, contacts, conversations, messages);
     this.archive = new NumberArchive(ctx.storage, settings, messages);
@@ -266,13 +269,18 @@ export class NumberInbox extends DurableObject<Env> {
 
   private async store(batch: NumberBatch): Promise<IngestResult> {
     const now = this.clock.now();
-    const { inbound } = this.pushes.collect(() => {
+    const { inbound, app } = this.pushes.collect(() => {
       const stored = this.ctx.storage.transactionSync(() => {
         this.numberHealth.webhookArrived(now);
         const inbound = this.inbound.store(batch.messages, batch.unreadable, now);
+        const app = this.coexistence.store(batch.coexistence, now);
         for (const error of batch.errors) this.numberHealth.record("webhook_error", error);
-        return { inbound };
+        return { inbound, app };
       });
+      // What the business sent from the WhatsApp Business app is shown where it belongs, and routes nothing.
+      for (const id of stored.app.changed) this.pushes.message(id);
+      for (const id of stored.app.conversations) this.pushes.conversation(id);
+      for (const id of stored.app.renamed) this.pushes.contact(id);
       // Route first, then push: a new conversation's first message then goes to its assignee only, not to
       // every agent who can see the queue.
       const assignees = new Map<number, string | null>();
@@ -289,7 +297,12 @@ export class NumberInbox extends DurableObject<Env> {
       return stored;
     });
     if (inbound.touched.size > 0 || inbound.rated.size > 0) await this.scheduleAlarm("customer_message");
-    return { connected: true, stored: inbound.stored, duplicates: inbound.duplicates, unreadable: inbound.unreadable };
+    return {
+      connected: true,
+      stored: inbound.stored + app.stored,
+      duplicates: inbound.duplicates + app.duplicates,
+      unreadable: inbound.unreadable + app.unreadable,
+    };
   }
 
   /**

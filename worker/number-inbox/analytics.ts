@@ -200,6 +200,7 @@ export function reportData(sql: SqlStorage, phoneNumberId: string, from: number,
     sketches,
     presence: presenceDurations(sql, from, to),
     tags: tagsOf(sql, from, to, businessHours, rangeRows),
+    languages: languagesOf(sql, from, to, businessHours),
     notable: notableOf(sql, from, to),
   };
 }
@@ -397,6 +398,47 @@ export function tagsOf(sql: SqlStorage, from: number, to: number, businessHours:
   }
   for (const [tagId, bins] of firstResponses) tag(tagId).firstResponse = sketchData(bins);
   return tags;
+}
+
+/**
+ * Per customer language (as detected on an agent's device, `contacts.language`; '' when none was): conversations
+ * created in the range, resolutions recorded in it, and sketches of its first responses and resolution times. Read
+ * from the range's conversations and samples, each joined to its customer, like the tags: a language is the
+ * customer's now, and every conversation has exactly one, so the rows add up to the number's.
+ */
+export function languagesOf(sql: SqlStorage, from: number, to: number, businessHours: boolean): NumberReportData["languages"] {
+  const languages: NumberReportData["languages"] = {};
+  const language = (code: string) => (languages[code] ??= { conversations: 0, resolved: 0, firstResponse: sketchData([]), resolution: sketchData([]) });
+  for (const [code, n] of sql
+    .exec(
+      `SELECT COALESCE(k.language, '') AS language, COUNT(*) FROM conversations c JOIN contacts k ON k.id = c.contact_id
+       WHERE c.created_at >= ? AND c.created_at < ? GROUP BY 1`,
+      from,
+      to,
+    )
+    .raw()) {
+    language(code as string).conversations = n as number;
+  }
+  const [bin, value] = businessHours ? ["s.business_bin", "COALESCE(s.business_value, s.value)"] : ["s.bin", "s.value"];
+  const bins = new Map<string, [number, number, number, number][]>();
+  for (const [code, metric, b, n, lo, hi] of sql
+    .exec(
+      `SELECT COALESCE(k.language, '') AS language, s.metric, ${bin} AS b, COUNT(*), MIN(${value}), MAX(${value})
+       FROM samples s INDEXED BY samples_by_metric CROSS JOIN conversations c ON c.id = s.conversation_id CROSS JOIN contacts k ON k.id = c.contact_id
+       WHERE s.metric IN ('first_response', 'resolution') AND s.at >= ? AND s.at < ? GROUP BY 1, 2, 3`,
+      from,
+      to,
+    )
+    .raw()) {
+    if (metric === "resolution") language(code as string).resolved += n as number;
+    const key = `${metric as string}\u0000${code as string}`;
+    bins.set(key, [...(bins.get(key) ?? []), [b as number, n as number, lo as number, hi as number]]);
+  }
+  for (const [key, list] of bins) {
+    const [metric, code] = key.split("\u0000") as [string, string];
+    language(code)[metric === "resolution" ? "resolution" : "firstResponse"] = sketchData(list);
+  }
+  return languages;
 }
 
 /** The range's ten slowest first responses and its ten most recent ratings of 3 ★ or less, with the customer's name. */

@@ -83,6 +83,19 @@ export class Board {
     this.sample("first_response", agentId, conversationId, now - pending, businessMsBetween(this.settings.automation().businessHours, pending, now), now);
   }
 
+  /**
+   * A message the business sent from the WhatsApp Business app, counted at the time it was sent and by no agent:
+   * a reply all the same, so a first response it gives is timed (from when the wait began, never below zero).
+   */
+  noteAppReply(conversationId: number, at: number): void {
+    this.count("messages_out", null, at);
+    const pending = this.ctx.sql.exec<{ since: number | null }>("SELECT frt_pending_since AS since FROM conversations WHERE id = ?", conversationId).one().since;
+    if (pending === null) return;
+    this.ctx.sql.exec("UPDATE conversations SET frt_pending_since = NULL WHERE id = ?", conversationId);
+    const from = Math.min(pending, at);
+    this.sample("first_response", null, conversationId, at - from, businessMsBetween(this.settings.automation().businessHours, from, at), at);
+  }
+
   noteResolved(conversationId: number, agentId: string, now: number, automatically: boolean): void {
     this.count("conversations_resolved", agentId, now);
     if (automatically) this.count("conversations_auto_resolved", agentId, now);

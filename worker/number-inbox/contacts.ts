@@ -41,11 +41,12 @@ export class Contacts {
     if (link.contactId === null) {
       const { id } = sql
         .exec<{ id: number }>(
-          "INSERT INTO contacts (wa_id, user_id, username, name, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+          "INSERT INTO contacts (wa_id, user_id, username, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
           link.fill.waId,
           link.fill.userId,
           sender.username,
           sender.name,
+          sender.name === null ? null : now,
           now,
           now,
         )
@@ -54,16 +55,41 @@ export class Contacts {
     }
     if (link.absorb !== null) this.absorb(link.absorb, link.contactId);
     sql.exec(
-      `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name), username = COALESCE(?, username),
+      `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name), name_at = CASE WHEN ? IS NULL THEN name_at ELSE ? END, username = COALESCE(?, username),
          wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?) WHERE id = ?`,
       now,
       sender.name,
+      sender.name,
+      now,
       sender.username,
       link.fill.waId,
       link.fill.userId,
       link.contactId,
     );
     return { contactId: link.contactId, created: false, conflicts: link.conflicts, absorbed: link.absorb };
+  }
+
+  /**
+   * The business saved this customer under a name in the WhatsApp Business app (coexistence.ts): the contact takes
+   * it, or is created with it, unless a name given later (the customer's own profile, seen after `at`) is stored.
+   * Returns the contact when its name changed.
+   */
+  nameFromAddressBook(waId: string, name: string, at: number, now: number): number | null {
+    const { sql } = this.ctx;
+    const known = sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_id = ?", waId).toArray()[0];
+    if (!known) {
+      return sql
+        .exec<{ id: number }>("INSERT INTO contacts (wa_id, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?) RETURNING id", waId, name, at, now, now)
+        .one().id;
+    }
+    // A contact named before names were dated got its name when it was last seen, at the latest.
+    const changed = sql
+      .exec(
+        "UPDATE contacts SET name = ?, name_at = ? WHERE id = ? AND COALESCE(name_at, last_seen_at) <= ? AND name IS NOT ? RETURNING id",
+        name, at, known.id, at, name,
+      )
+      .toArray();
+    return changed.length > 0 ? known.id : null;
   }
 
   /**
@@ -129,6 +155,22 @@ export class Contacts {
 
   idsOfPhone(waId: string): { id: number; wa_id: string | null; user_id: string | null } | undefined {
     return this.ctx.sql.exec<{ id: number; wa_id: string | null; user_id: string | null }>("SELECT id, wa_id, user_id FROM contacts WHERE wa_id = ?", waId).toArray()[0];
+  }
+
+  /**
+   * The customer's business-scoped user id changed (identity.ts `changedUserIdOf`): the contact holding the previous
+   * id (else `contactId`, whom the message was filed under) takes the new one. A contact already made from the new
+   * id is the same customer: it is merged in (`absorbed`, its conversations the caller's to move), never kept apart.
+   */
+  changeUserId(contactId: number, previous: string, current: string): { contactId: number; absorbed: number | null } {
+    const { sql } = this.ctx;
+    const holder = (id: string) => sql.exec<{ id: number }>("SELECT id FROM contacts WHERE user_id = ?", id).toArray()[0]?.id;
+    const target = holder(previous) ?? contactId;
+    const other = holder(current);
+    const absorbed = other !== undefined && other !== target ? other : null;
+    if (absorbed !== null) this.absorb(absorbed, target);
+    sql.exec("UPDATE contacts SET user_id = ? WHERE id = ?", current, target);
+    return { contactId: target, absorbed };
   }
 
   /** The agent who answered, for the sticky rule. */

@@ -11,6 +11,7 @@ export type LatestConversation = {
   id: number;
   status: string;
   resolved_at: number | null;
+  resolve_reason: string | null;
   csat_rated_at: number | null;
   csat_comment: string | null;
   csat_agent_id: string | null;
@@ -90,7 +91,7 @@ export class Conversations {
   latestOf(contactId: number): LatestConversation | undefined {
     return this.ctx.sql
       .exec<LatestConversation>(
-        `SELECT id, status, resolved_at, csat_rated_at, csat_comment, csat_agent_id,
+        `SELECT id, status, resolved_at, resolve_reason, csat_rated_at, csat_comment, csat_agent_id,
            (SELECT MAX(last_inbound_at) FROM conversations WHERE contact_id = ?1) AS previous_inbound_at
          FROM conversations WHERE contact_id = ?1 ORDER BY id DESC LIMIT 1`,
         contactId,
@@ -183,9 +184,59 @@ export class Conversations {
       .one().id;
   }
 
+  /**
+   * A conversation the business began from the WhatsApp Business app (`open`: nobody waits in a queue, no first
+   * response is due) or one that only holds the app's past messages (`resolved` as `history`: in no list of work).
+   */
+  createFromApp(contactId: number, at: number, now: number, status: "open" | "resolved"): number {
+    return this.ctx.sql
+      .exec<{ id: number }>(
+        `INSERT INTO conversations (contact_id, status, created_at, last_message_at, opened_at, resolved_at, resolve_reason) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        contactId,
+        status,
+        Math.min(at, now),
+        at,
+        now,
+        status === "resolved" ? now : null,
+        status === "resolved" ? "history" : null,
+      )
+      .one().id;
+  }
+
   /** The customer's conversation not yet resolved (open or pending), if any: where a new start goes instead. */
   liveOf(contactId: number): Row | undefined {
     return this.ctx.sql.exec(`${CONVERSATION_SELECT} WHERE c.contact_id = ? AND c.status != 'resolved' ORDER BY c.id DESC LIMIT 1`, contactId).toArray()[0];
+  }
+
+  /** The business answered from the app: open again (still in no queue) when it only held the app's history. */
+  openFromApp(id: number): void {
+    this.ctx.sql.exec("UPDATE conversations SET status = 'open', resolved_at = NULL, resolve_reason = NULL WHERE id = ? AND resolve_reason = 'history'", id);
+  }
+
+  /**
+   * A message the business sent from the app: it answers the customer (the no-reply timer stops) unless the
+   * customer wrote after it. Returns whether it answered.
+   */
+  noteAppReply(id: number, at: number, preview: string): boolean {
+    const row = this.ctx.sql
+      .exec<{ last_inbound_at: number | null }>(
+        `UPDATE conversations SET last_preview = CASE WHEN ? >= last_message_at THEN ? ELSE last_preview END, last_message_at = MAX(last_message_at, ?),
+           awaiting_reply_since = CASE WHEN ? >= COALESCE(last_inbound_at, 0) THEN NULL ELSE awaiting_reply_since END
+         WHERE id = ? RETURNING last_inbound_at`,
+        at, preview, at, at, id,
+      )
+      .one();
+    return at >= (row.last_inbound_at ?? 0);
+  }
+
+  /** A past message from the app's history: the list row follows only if it is the latest; nothing waits on it. */
+  noteHistory(id: number, at: number, inbound: boolean, preview: string): void {
+    this.ctx.sql.exec(
+      `UPDATE conversations SET last_preview = CASE WHEN ? >= last_message_at THEN ? ELSE last_preview END, last_message_at = MAX(last_message_at, ?),
+         last_inbound_at = CASE WHEN ? THEN MAX(COALESCE(last_inbound_at, 0), ?) ELSE last_inbound_at END,
+         created_at = MIN(created_at, ?) WHERE id = ?`,
+      at, preview, at, inbound ? 1 : 0, at, at, id,
+    );
   }
 
   /** A customer writing into a recently resolved conversation: it starts a new wait for a first response, and a new resolution time. */

@@ -147,3 +147,23 @@ export function changedNumberOf(raw: string): string | null {
   const phone = usableId(system.wa_id);
   return phone !== null && /^\d{5,20}$/.test(phone) ? phone : null;
 }
+
+/**
+ * The business-scoped user id change a `system` message of type `user_changed_user_id` reports, or null for any
+ * other message. Meta's changelog (WhatsApp Business Platform, Aug 11, 2026): delivered on the `messages` field as a
+ * system message carrying `system.previous_user_id` (and `previous_parent_user_id`) alongside the new values
+ * (`system.user_id`), with no phone number. The customer stays one contact: the new id replaces the old.
+ */
+export function changedUserIdOf(raw: string): { previous: string; current: string } | null {
+  let message: unknown;
+  try {
+    message = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const system = (message as { system?: { type?: unknown; user_id?: unknown; previous_user_id?: unknown } } | null)?.system;
+  if ((message as { type?: unknown } | null)?.type !== "system" || system?.type !== "user_changed_user_id") return null;
+  const previous = usableId(system.previous_user_id);
+  const current = usableId(system.user_id);
+  return previous !== null && current !== null && previous !== current ? { previous, current } : null;
+}

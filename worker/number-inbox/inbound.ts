@@ -7,7 +7,7 @@ import type { Contacts } from "./contacts";
 import type { InboxContext } from "./context";
 import type { Conversations, LatestConversation } from "./conversations";
 import type { Health } from "./health";
-import { changedNumberOf } from "./identity";
+import { changedNumberOf, changedUserIdOf } from "./identity";
 import { intake, rawJson, type ReadMessage } from "./intake";
 import { previewOf } from "./message-content";
 import type { Messages } from "./messages";
@@ -104,7 +104,9 @@ export class Inbound {
   }
 
   private storeOne(message: ReadMessage, now: number) {
-    const { contactId, created, conflicts, absorbed } = this.contacts.forSender(message.sender, now);
+    const found = this.contacts.forSender(message.sender, now);
+    const { conflicts, absorbed } = found;
+    let contactId = found.contactId;
     if (absorbed !== null) {
       // The phone's contact and the BSUID's were one customer: one contact, and one live conversation.
       const { changed, merged } = this.conversations.absorbContact(absorbed, contactId, now);
@@ -116,13 +118,24 @@ export class Inbound {
       console.warn(`identity conflict on ${message.key}: ${conflict}`);
       this.health.record("identity_conflict", { wamid: message.wamid, conflict });
     }
+    const newUserId = message.kind === "system" ? changedUserIdOf(message.raw) : null;
+    if (newUserId !== null) {
+      // One customer under a new BSUID: linked, not split; a contact the new id already made joins them.
+      const changed = this.contacts.changeUserId(contactId, newUserId.previous, newUserId.current);
+      if (changed.absorbed !== null) {
+        const { changed: rows, merged } = this.conversations.absorbContact(changed.absorbed, changed.contactId, now);
+        if (merged) this.messages.moveAll(merged.from, merged.into);
+        for (const id of rows) this.pushes.conversation(id);
+      }
+      contactId = changed.contactId;
+    }
     const newPhone = message.kind === "system" ? changedNumberOf(message.raw) : null;
     if (newPhone !== null) {
       const conflict = this.contacts.changeNumber(contactId, newPhone);
       if (conflict) this.health.record("identity_conflict", { wamid: message.wamid, conflict });
     }
-    // A customer seen for the first time has no conversation yet: nothing to look up.
-    const last = created ? undefined : this.conversations.latestOf(contactId);
+    // A customer seen for the first time (still the contact just made) has no conversation yet: nothing to look up.
+    const last = found.created && contactId === found.contactId ? undefined : this.conversations.latestOf(contactId);
     const previousInboundAt = last?.previous_inbound_at ?? null;
     const { kind, text, content } = message;
     const survey = last ? this.survey.answerIn(contactId, last, kind, text, content, now) : null;
@@ -153,6 +166,12 @@ export class Inbound {
       const assignee = this.conversations.assigneeOf(last.id);
       if (assignee) this.roster.refresh([assignee]);
       this.activity.add(last.id, { kind: "reopened", agentId: assignee, actorId: null, why: because("customer_wrote"), note: null });
+      return { conversationId: last.id, wasResolved: false, created: false };
+    }
+    if (last?.resolve_reason === "history") {
+      // It holds only the WhatsApp Business app's past messages: the customer's first live message begins it anew.
+      this.conversations.reopenByCustomer(last.id, now);
+      this.board.count("conversations_new", null, now);
       return { conversationId: last.id, wasResolved: false, created: false };
     }
     const reopenWithinMs = (this.settings.config().routing.reopenWithinHours ?? 168) * 3600_000;

@@ -2,7 +2,7 @@ import { messageContentSchema, type MessageContent } from "../../shared/message-
 import type { UnreadableReason } from "../../shared/unreadable";
 import { webhookMessageSchema } from "../../shared/webhook";
 import type { InboundMessage } from "../webhook/split";
-import { senderOf, type Sender } from "./identity";
+import { changedUserIdOf, senderOf, type Sender } from "./identity";
 import { fingerprint } from "./fingerprint";
 import { describeInbound } from "./message-content";
 import { receivedTime } from "./received-time";
@@ -82,6 +82,8 @@ export function intake(item: InboundMessage, now: number): Intake {
   // Without a usable id the message is still its sender's: it is known again by its JSON when Meta redelivers it.
   const wamid = usableWamid(message.id);
   const { sender, problems } = senderOf(message, item.contacts);
+  // A BSUID change names no phone and comes without contacts[]: the customer is the one known by the previous id.
+  if (sender.waId === null && sender.userId === null) sender.userId = changedUserIdOf(raw)?.previous ?? null;
   if (sender.waId === null && sender.userId === null) {
     const who = problems.length > 0 ? problems.join("; ") : "no from, from_user_id or contacts[] entry names the sender";
     return only(raw, "no_sender", wamid === null ? `${who}; ${wamidProblem((item.message as Record<string, unknown>).id)}` : who, wamid);

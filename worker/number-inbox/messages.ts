@@ -1,4 +1,4 @@
-import type { Message } from "../../shared/inbox";
+import type { Message, MessageOrigin } from "../../shared/inbox";
 import type { MessageContent } from "../../shared/message-content";
 import type { InboxContext } from "./context";
 import type { ReadMessage } from "./intake";
@@ -90,6 +90,33 @@ export class Messages {
       .one();
     if (message.text) this.index(row.id as number, message.text);
     return toMessage(row);
+  }
+
+  /**
+   * A message of a number shared with the WhatsApp Business app (coexistence.ts): one the business sent from the app
+   * (`business_app`), or a past one of either side from the app's history (`history`). An outbound one is sent already:
+   * it has no author and no delivery to wait for.
+   */
+  addSynced(message: ReadMessage, conversationId: number, direction: "in" | "out", origin: MessageOrigin): number {
+    const { id } = this.ctx.sql
+      .exec<{ id: number }>(
+        `INSERT INTO messages (wamid, client_id, conversation_id, direction, kind, text, content, status, timestamp, raw, origin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        message.wamid,
+        message.wamid === null ? message.key : null,
+        conversationId,
+        direction,
+        message.kind,
+        message.text,
+        JSON.stringify(message.content),
+        direction === "out" ? "sent" : null,
+        message.at,
+        message.raw,
+        origin,
+      )
+      .one();
+    if (message.text) this.index(id, message.text);
+    return id;
   }
 
   /** A reply or an automatic message, pending until the outbox sends it; `authorId` null for automatic ones. */
@@ -197,6 +224,15 @@ export class Messages {
   }
 
   setWamid(id: number, wamid: string): void {
+    // Meta's echo of this very send may have been stored first (coexistence.ts): the inbox's own row, with its author
+    // and delivery, is the one kept, so the message is not shown twice.
+    const echo = this.ctx.sql
+      .exec<{ id: number; text: string | null }>("SELECT id, text FROM messages WHERE wamid = ? AND origin = 'business_app' AND id != ?", wamid, id)
+      .toArray()[0];
+    if (echo) {
+      if (echo.text) this.ctx.sql.exec("INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', ?, ?)", echo.id, echo.text);
+      this.ctx.sql.exec("DELETE FROM messages WHERE id = ?", echo.id);
+    }
     this.ctx.sql.exec("UPDATE messages SET wamid = ? WHERE id = ?", wamid, id);
   }
 

@@ -72,5 +72,6 @@ export function toMessage(row: Row): Message {
     authorId: (row.author_id as string | null) ?? null,
     clientId: (row.client_id as string | null) ?? null,
     timestamp: row.timestamp as number,
+    origin: (row.origin as Message["origin"] | undefined) ?? null,
   };
 }

@@ -427,4 +427,14 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
     description: "the customer's language, as detected on an agent's device",
     sql: `ALTER TABLE contacts ADD COLUMN language TEXT;`,
   },
+  {
+    idMonotonicInc: 19,
+    description: "coexistence with the WhatsApp Business app: where a message came from, and when a contact's name was given",
+    sql: `
+      -- NULL: the inbox's own messages and the customer's live ones; 'business_app' or 'history' (coexistence.ts).
+      ALTER TABLE messages ADD COLUMN origin TEXT;
+      -- When the name was last given (the customer's profile or the business's address book): the newer one wins.
+      ALTER TABLE contacts ADD COLUMN name_at INTEGER;
+    `,
+  },
 ];

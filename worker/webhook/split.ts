@@ -1,5 +1,5 @@
 import type { UnreadableReason } from "../../shared/unreadable";
-import { webhookStatusSchema, webhookValueSchema, type WebhookPayload } from "../../shared/webhook";
+import { COEXISTENCE_FIELDS, webhookCoexistenceValueSchema, webhookStatusSchema, webhookValueSchema, type WebhookPayload } from "../../shared/webhook";
 import { toLaneStatus, type LaneStatus } from "../status-lane/lane-message";
 
 /**
@@ -30,7 +30,21 @@ export interface NumberBatch {
   errors: unknown[];
   /** Kept raw for supervisors (the number's unreadable deliveries). */
   unreadable: UnreadableItem[];
+  /** Coexistence with the WhatsApp Business app (worker/number-inbox/coexistence.ts), each stored before the answer too. */
+  coexistence: CoexistenceItems;
 }
+
+/** What a number used in the WhatsApp Business app sends besides customer messages, item by item, as sent. */
+export interface CoexistenceItems {
+  /** `smb_message_echoes`: messages the business sent from the app, with their change's `contacts[]`. */
+  echoes: InboundMessage[];
+  /** `history`: chunks of past threads. */
+  history: unknown[];
+  /** `smb_app_state_sync`: the app's address book changes. */
+  contacts: unknown[];
+}
+
+export const noCoexistence = (): CoexistenceItems => ({ echoes: [], history: [], contacts: [] });
 
 /** A change that is not a customer message or status: account, template, call, preference updates… */
 export interface OtherChange {
@@ -61,8 +75,26 @@ export function splitByNumber(payload: WebhookPayload): SplitResult {
   const batches = new Map<string, NumberBatch>();
   const statuses = new Map<string, LaneStatus[]>();
   const otherChanges: OtherChange[] = [];
+  const batchOf = (phoneNumberId: string, displayPhoneNumber: string | null): NumberBatch => {
+    let batch = batches.get(phoneNumberId);
+    if (!batch) batches.set(phoneNumberId, (batch = { phoneNumberId, displayPhoneNumber, messages: [], errors: [], unreadable: [], coexistence: noCoexistence() }));
+    return batch;
+  };
   for (const entry of payload.entry) {
     for (const change of entry.changes) {
+      // A number shared with the WhatsApp Business app: what the owner sent from the phone, past threads and the
+      // address book belong in the number's conversations, stored before the answer like customer messages.
+      const coexistence = (COEXISTENCE_FIELDS as readonly string[]).includes(change.field) ? webhookCoexistenceValueSchema.safeParse(change.value) : null;
+      if (coexistence?.success) {
+        const value = coexistence.data;
+        const target = batchOf(value.metadata.phone_number_id, value.metadata.display_phone_number ?? null).coexistence;
+        const contacts = Array.isArray(value.contacts) ? value.contacts : [];
+        const list = (items: unknown) => (Array.isArray(items) ? items : items === undefined ? [] : [items]);
+        for (const echo of list(value.message_echoes)) target.echoes.push({ message: echo, contacts });
+        target.history.push(...list(value.history));
+        target.contacts.push(...list(value.state_sync));
+        continue;
+      }
       const parsed = change.field === "messages" ? webhookValueSchema.safeParse(change.value) : null;
       if (!parsed?.success) {
         const value = change.value as { metadata?: { phone_number_id?: unknown } } | null;
@@ -72,7 +104,7 @@ export function splitByNumber(payload: WebhookPayload): SplitResult {
       }
       const value = parsed.data;
       const phoneNumberId = value.metadata.phone_number_id;
-      const part: NumberBatch = { phoneNumberId, displayPhoneNumber: value.metadata.display_phone_number ?? null, messages: [], errors: [], unreadable: [] };
+      const part = { messages: [] as InboundMessage[], errors: [] as unknown[], unreadable: [] as UnreadableItem[] };
       // Contacts only help name a message's sender; a contacts value that is not a list names nobody.
       const contacts = Array.isArray(value.contacts) ? value.contacts : [];
       if (Array.isArray(value.messages)) for (const message of value.messages) part.messages.push({ message, contacts });
@@ -97,13 +129,10 @@ export function splitByNumber(payload: WebhookPayload): SplitResult {
       else if (value.errors !== undefined) part.errors.push(value.errors);
       // Readable statuses alone never wait on the number's object; anything else (even an empty change) reaches it.
       if (readableStatuses > 0 && part.messages.length === 0 && part.errors.length === 0 && part.unreadable.length === 0) continue;
-      const batch = batches.get(phoneNumberId);
-      if (!batch) batches.set(phoneNumberId, part);
-      else {
-        batch.messages.push(...part.messages);
-        batch.errors.push(...part.errors);
-        batch.unreadable.push(...part.unreadable);
-      }
+      const batch = batchOf(phoneNumberId, value.metadata.display_phone_number ?? null);
+      batch.messages.push(...part.messages);
+      batch.errors.push(...part.errors);
+      batch.unreadable.push(...part.unreadable);
     }
   }
   return { batches: [...batches.values()], statuses, otherChanges };
