@@ -504,6 +504,9 @@ const en = {
   "options.audit.who": "Who",
   "options.audit.target": "What",
   "options.audit.change": "Before → after",
+  // Issue #22: the audit log's stored codes, rendered (older rows' English names are replaced by these too).
+  "options.audit.operator": "The deployment's operator",
+  "options.audit.companyLibrary": "Company library",
 
   "options.board.today": "Today since 00:00 {zone}",
   "options.board.totals": "All numbers",
@@ -1168,6 +1171,9 @@ const zh: Record<OptionsKey, string> = {
   "options.audit.who": "操作人",
   "options.audit.target": "对象",
   "options.audit.change": "变更前 → 变更后",
+  // Issue #22: the audit log's stored codes, rendered (older rows' English names are replaced by these too).
+  "options.audit.operator": "部署运维方",
+  "options.audit.companyLibrary": "公司快捷回复库",
 
   "options.board.today": "今天（{zone} 时间 00:00 起）",
   "options.board.totals": "全部号码",

@@ -125,10 +125,10 @@ describe("every sentence in the reader's language (中文)", () => {
 
     await open("陈静");
     await panel.locator(".activity-line", { hasText: "李娜" }).first().waitFor();
-    await read(panel, "panel: 陈静 (round robin)");
+    expect(await read(panel, "panel: 陈静 (round robin)")).toContain("已分配给 李娜 · 轮流分配");
     await open("周强");
     await panel.locator('.activity-line[data-activity="automation_skipped"]').waitFor();
-    await read(panel, "panel: 周强 (skipped welcome)");
+    expect(await read(panel, "panel: 周强 (skipped welcome)")).toContain("自动消息 · 欢迎语未发送：24 小时服务窗口已关闭");
 
     // A transfer the server refuses: 陈伟 is offline, and an agent cannot force it.
     await open(EMILY.name);
@@ -137,6 +137,7 @@ describe("every sentence in the reader's language (中文)", () => {
     await dialog.getByRole("radio", { name: /陈伟/ }).check();
     await dialog.getByRole("button", { name: "转接", exact: true }).click();
     await dialog.locator(".error, [role=alert]").first().waitFor();
+    expect(await dialog.locator(".error, [role=alert]").first().innerText()).toBe("陈伟 处于离开状态");
     await read(panel, "panel: refused transfer");
     await panel.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
@@ -177,7 +178,7 @@ describe("every sentence in the reader's language (中文)", () => {
       body: JSON.stringify({ waId: "8613833330006", name: "郑丽", id: four.id, title: four.title, description: four.description }),
     });
     await panel.locator('.activity-line[data-activity="rated"]').waitFor({ timeout: 10_000 });
-    await read(panel, "panel: 郑丽 (rating)");
+    expect(await read(panel, "panel: 郑丽 (rating)")).toContain("客户评分 ★★★★ 4/5");
 
     // An invalid input: a shortcode with a space in it.
     await panel.getByRole("button", { name: "我的快捷回复" }).click();
@@ -187,7 +188,7 @@ describe("every sentence in the reader's language (中文)", () => {
     await mine.getByLabel(/^内容/).fill("收货后 7 天内可以申请退货。");
     await mine.getByRole("button", { name: "添加" }).click();
     await mine.locator(".error, [role=alert]").first().waitFor();
-    await read(panel, "panel: invalid shortcode");
+    expect(await read(panel, "panel: invalid shortcode")).toContain("请求无效：请检查字段 shortcode。");
     await mine.getByRole("button", { name: "关闭" }).click();
     await mine.waitFor({ state: "detached" });
 
@@ -206,7 +207,7 @@ describe("every sentence in the reader's language (中文)", () => {
     await waitUntil("孙悦 resolved automatically", async () => (await conversationOf("孙悦")).status === "resolved", 60_000);
     await panel.locator(".conversation-row", { hasText: "孙悦" }).click();
     await panel.locator(".activity-line", { hasText: "已自动解决" }).waitFor();
-    await read(panel, "panel: 孙悦 (auto-resolved)");
+    expect(await read(panel, "panel: 孙悦 (auto-resolved)")).toContain("已自动解决 · 客户 1 分钟 未回复");
 
     expect(findings()).toEqual([]);
   });
