@@ -57,6 +57,7 @@ const en = {
   canned_not_yours: "This canned response is not yours to change.",
   // Conversations.
   conversation_not_found: "This conversation no longer exists.",
+  contact_not_found: "This customer is not on this number.",
   reply_not_assignee: "Only the assigned agent or a supervisor can reply here.",
   number_disconnected: "This number was disconnected: its history stays readable, but nothing can be sent from it.",
   window_closed: "The 24-hour window is closed: only a template can be sent now.",
@@ -112,6 +113,7 @@ const zh: Record<Code, string> = {
   team_in_rotation: "团队 {team} 在号码的轮流分配中，请先从规则中移除。",
   canned_not_yours: "这条快捷回复不属于您，无法更改。",
   conversation_not_found: "该会话已不存在。",
+  contact_not_found: "此号码下没有这位客户。",
   reply_not_assignee: "只有负责的客服或主管可以在此回复。",
   number_disconnected: "此号码已断开：历史记录仍可查看，但无法再发送消息。",
   window_closed: "24 小时服务窗口已关闭：现在只能发送模板消息。",

@@ -13,6 +13,7 @@ import { errorResponse, refusalResponse } from "../lib/errors";
 import { requireSession, requireSetupToken } from "./auth";
 import { apiRouter } from "./context";
 import { bearer, jsonBody, jsonResponses } from "./openapi-helpers";
+import { refuse } from "../lib/result";
 
 const setup = createRoute({
   method: "post",
@@ -84,7 +85,7 @@ export const sessionRoutes = apiRouter()
     const locked = await directory.addressLocked(address);
     if (locked > 0) return errorResponse(c, 429, `too many failed sign-ins from your network; try again in ${Math.ceil(locked / 60_000)} min`, { code: "sign_in_locked", params: { minutes: Math.ceil(locked / 60_000) } }) as never;
     const workspaceId = await directory.workspaceOf(email);
-    const result = workspaceId ? await c.env.WORKSPACE.getByName(workspaceId).signIn(email, password) : ({ ok: false, status: 401, message: "email or password is wrong" } as const);
+    const result = workspaceId ? await c.env.WORKSPACE.getByName(workspaceId).signIn(email, password) : refuse(401, "email or password is wrong", "wrong_credentials");
     if (!result.ok) {
       if (result.status === 401) await directory.signInFailed(address);
       return refusalResponse(c, result) as never;
