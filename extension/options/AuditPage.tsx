@@ -5,7 +5,7 @@ import type { AuditFilters, ConsoleClient } from "../lib/console-api";
 import { saveBlob } from "./download";
 import { ErrorAlert, messageOf } from "./ErrorAlert";
 import { dateTime } from "./format";
-import { tr } from "./strings";
+import { isKey, tr } from "./strings";
 import { useLoad } from "./useLoad";
 
 /** Action names start with the kind of thing changed ("person.deactivate"); filtering by the start finds a whole area. */
@@ -55,6 +55,12 @@ function targetText(entry: AuditEntry): { name: string; kind: string | null } {
   if (entry.target === "canned:library") return { name: tr("options.audit.companyLibrary"), kind: null };
   const kind = AREAS.find(([prefix]) => entry.target.startsWith(`${prefix}:`));
   return { name: entry.targetName, kind: kind ? tr(kind[1]) : null };
+}
+
+/** The stored action code ("person.deactivate") as the reader's words; a code this version does not know, as stored. */
+function actionText(action: string) {
+  const key = `options.audit.do.${action}`;
+  return isKey(key) ? tr(key) : <code>{action}</code>;
 }
 
 /** Who changed which setting, when, from what to what. */
@@ -159,9 +165,7 @@ export function AuditPage(props: { api: ConsoleClient; me: Me }) {
                       <time dateTime={new Date(entry.at).toISOString()}>{dateTime(entry.at)}</time>
                     </td>
                     <td>{entry.actorId === OPERATOR_ID ? tr("options.audit.operator") : entry.actorName}</td>
-                    <td>
-                      <code>{entry.action}</code>
-                    </td>
+                    <td title={entry.action}>{actionText(entry.action)}</td>
                     <td title={entry.target}>
                       {targetText(entry).name} {targetText(entry).kind && <span class="muted">{targetText(entry).kind}</span>}
                     </td>
