@@ -371,7 +371,7 @@ describe("supervisor console in the options page", () => {
       ["Assignment rules", (page) => page.getByRole("button", { name: "Save rules" }).waitFor()],
       ["Automation", (page) => page.getByRole("button", { name: "Save automation" }).waitFor()],
       ["Canned responses", (page) => page.getByRole("button", { name: "Edit /coupon" }).waitFor()],
-      ["Audit log", (page) => page.getByRole("table").getByRole("cell", { name: "routing.update" }).first().waitFor()],
+      ["Audit log", (page) => page.getByRole("table").getByRole("cell", { name: "Changed assignment rules" }).first().waitFor()],
     ];
     const found: Record<string, string[]> = {};
     for (const [name, loaded] of sections) {
