@@ -73,6 +73,11 @@ export const messageContentSchema = z.object({
       /** The reason as a code with parameters, which the panel renders in its reader's language. */
       reasonCode: reasonCodeSchema.optional(),
       note: z.string().nullable(),
+      /**
+       * The name of the person who acted, by id, as it was when the line was written: an admin or supervisor acting from
+       * the console is not among the number's people, whom the panel knows by name.
+       */
+      names: z.record(z.string(), z.string()).optional(),
     })
     .optional(),
   deleted: z.boolean().optional(),

@@ -189,13 +189,14 @@ export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
     return { wamid: line.wamid, workerStatus: status };
   }
 
-  async function customerWrites(waId: string, name: string, text: string) {
-    const line: ChatLine = { wamid: customerWamid(), direction: "in", waId, name, text, at: Date.now() };
+  /** `sentAt` (ms) dates the message earlier, as WhatsApp does for one it delivers late (a phone back online). */
+  async function customerWrites(waId: string, name: string, text: string, sentAt = Date.now()) {
+    const line: ChatLine = { wamid: customerWamid(), direction: "in", waId, name, text, at: sentAt };
     lines.push(line);
     const status = await postSigned(
       envelope({
         contacts: [{ profile: { name }, wa_id: waId }],
-        messages: [{ from: waId, id: line.wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
+        messages: [{ from: waId, id: line.wamid, timestamp: String(Math.floor(sentAt / 1000)), type: "text", text: { body: text } }],
       }),
     );
     return { wamid: line.wamid, workerStatus: status };
@@ -220,9 +221,10 @@ export function startSimulator(options: SimulatorOptions): Promise<Simulator> {
       };
       if (request.method === "GET" && url.pathname === "/") return send(200, chatPage(options), "text/html; charset=utf-8");
       if (request.method === "POST" && url.pathname === "/simulator/messages") {
-        const body = (await request.json()) as { waId?: string; name?: string; text?: string };
+        const body = (await request.json()) as { waId?: string; name?: string; text?: string; sentAt?: number };
         if (!body.waId || !/^\d{5,20}$/.test(body.waId) || !body.text) return send(400, { error: "waId (digits) and text are required" });
-        return send(200, await customerWrites(body.waId, body.name ?? body.waId, body.text));
+        if (body.sentAt !== undefined && !Number.isSafeInteger(body.sentAt)) return send(400, { error: "sentAt: milliseconds since 1970" });
+        return send(200, await customerWrites(body.waId, body.name ?? body.waId, body.text, body.sentAt));
       }
       if (request.method === "POST" && url.pathname === "/simulator/choices") {
         const body = (await request.json()) as { waId?: string; name?: string; id?: string; title?: string; description?: string };

@@ -80,8 +80,9 @@ app.notFound((c) => errorResponse(c, 404, `no route for ${c.req.method} ${new UR
 app.onError((error, c) => {
   if (error instanceof HTTPException) {
     const status = error.status as 400;
-    const message = status === 400 && /JSON/i.test(error.message) ? "body is not valid JSON" : error.message;
-    return errorResponse(c, status, message || "bad request");
+    const notJson = status === 400 && /JSON/i.test(error.message);
+    const message = notJson ? "body is not valid JSON" : error.message;
+    return errorResponse(c, status, message || "bad request", notJson ? { code: "invalid_json" } : undefined);
   }
   // Never a stack trace in a response; the log keeps the detail.
   console.error("unhandled error", c.req.method, new URL(c.req.url).pathname, error);

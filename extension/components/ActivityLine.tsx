@@ -3,9 +3,11 @@ import { formatTime, t } from "../lib/i18n";
 import { reasonText } from "../lib/reason-text";
 
 /** One line of the conversation's own log: who got it and why, transfers with their note, resolves, reopens. */
-export function ActivityLine({ message, nameOf }: { message: Message; nameOf: (agentId: string | null) => string }) {
+export function ActivityLine({ message, nameOf: rosterName }: { message: Message; nameOf: (agentId: string | null) => string }) {
   const activity = message.content.activity;
   if (!activity) return null;
+  // Someone acting from the console is not among the number's people: the line carries their name.
+  const nameOf = (id: string | null) => (id !== null && activity.names?.[id]) || rosterName(id);
   const vars = {
     agent: nameOf(activity.agentId),
     actor: nameOf(activity.actorId) || "—",

@@ -1,6 +1,7 @@
 import { t } from "../lib/i18n";
+import { kt, type ShortcutKey } from "./shortcut-strings";
 
-export const SHORTCUTS: [keys: string, what: Parameters<typeof t>[0]][] = [
+export const SHORTCUTS: [keys: string, what: ShortcutKey][] = [
   ["↑ ↓", "keys.move"],
   ["Enter", "keys.open"],
   ["Esc", "keys.back"],
@@ -20,14 +21,14 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
   return (
     <div class="dialog-backdrop" onClick={onClose}>
       <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="keys-title" onClick={(e) => e.stopPropagation()}>
-        <h2 id="keys-title">{t("keys.title")}</h2>
+        <h2 id="keys-title">{kt("keys.title")}</h2>
         <dl class="shortcuts">
           {SHORTCUTS.map(([keys, what]) => (
             <>
               <dt>
                 <kbd>{keys}</kbd>
               </dt>
-              <dd>{t(what)}</dd>
+              <dd>{kt(what)}</dd>
             </>
           ))}
         </dl>

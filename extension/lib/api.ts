@@ -1,3 +1,5 @@
+import type { ErrorBody } from "../../shared/error-codes";
+import { t } from "./i18n";
 import type { BulkRequest, BulkResult, BulkUndoResult } from "../../shared/bulk";
 import type { CannedRequest, CannedResponse, Catalog, ContactLanguageRequest, ContactProfile } from "../../shared/catalog";
 import type { Conversation, ConversationCounts, ConversationView, Message, SearchResult, SendMessageRequest, Template } from "../../shared/inbox";
@@ -11,20 +13,30 @@ export type NewConversationInput = Omit<NewConversationRequest, "template" | "as
 };
 import type { NumberAgent, Team, TransferRequest } from "../../shared/routing";
 
-/** A refusal from the server, with the sentence it gave. */
+/**
+ * A refusal from the server: its `message` is in the reader's language (from the server's code), `code` and `params`
+ * as the server sent them.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code?: string,
+    readonly params: Record<string, string | number> = {},
   ) {
     super(message);
   }
 }
 
-/** A response that is not ok, as an error carrying the server's own sentence ({error:{message}}). */
+/**
+ * A response that is not ok, as an error saying what the server said (shared/error-codes.ts) in the reader's
+ * language. The codes' sentences load with the first refusal, so they weigh nothing on the panel's first load.
+ */
 export async function refusal(response: Response): Promise<ApiError> {
-  const json = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-  return new ApiError(response.status, json?.error?.message ?? `HTTP ${response.status}`);
+  const json = (await response.json().catch(() => null)) as Partial<ErrorBody> | null;
+  const error = json?.error;
+  const { errorText } = await import("./error-text");
+  return new ApiError(response.status, errorText(error?.code, error?.params ?? {}, error?.message ?? `HTTP ${response.status}`, response.status), error?.code, error?.params);
 }
 
 /** Thin typed client of the worker's REST API; types come from the shared schemas. */
@@ -48,7 +60,7 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
-      throw new ApiError(0, "network");
+      throw new ApiError(0, t("error.network"), "network");
     }
     if (response.status === 401 && this.token) this.onUnauthorized?.();
     return response;
@@ -186,8 +198,9 @@ export class ApiClient {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
       body: form,
     });
-    const json = (await response.json().catch(() => null)) as { mediaId?: string; error?: { message?: string } } | null;
-    if (!response.ok || !json?.mediaId) throw new ApiError(response.status, json?.error?.message ?? `upload failed: HTTP ${response.status}`);
+    if (!response.ok) throw await refusal(response);
+    const json = (await response.json().catch(() => null)) as { mediaId?: string } | null;
+    if (!json?.mediaId) throw new ApiError(response.status, `upload failed: HTTP ${response.status}`);
     return json.mediaId;
   }
 

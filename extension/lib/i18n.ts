@@ -145,6 +145,13 @@ const en = {
   "why.until": "until {time}",
   "why.waiting_team": "waiting for team {team}",
   "why.nobody_free": "nobody can take it now; waiting in the queue",
+  // Issue #22, lines the server once wrote in English: skipped automatic messages, auto-resolves, ratings.
+  "why.not_sent": "{what} not sent: {problem}",
+  "why.problem.window_closed": "the 24-hour window is closed",
+  "why.problem.no_recipient": "the customer has no number or user id to write to",
+  "why.problem.disconnected": "the number is disconnected",
+  "why.inactive": "the customer was silent for {silence}",
+  "why.rating": "{stars} {n}/5",
   "time.seconds": "{n} s",
   "time.minutes": "{n} min",
   "time.hours": "{n} h",
@@ -188,19 +195,6 @@ const en = {
   "canned.none": "No canned response matches “{q}”.",
   "canned.personal": "mine",
   "canned.unfilled": "Fill in {placeholders} before sending. Tab jumps to the next one.",
-  "keys.title": "Keyboard shortcuts",
-  "keys.move": "Move through the list",
-  "keys.open": "Open the conversation",
-  "keys.back": "Back to the list, close a dialog",
-  "keys.select": "Select the conversation (for a bulk action); Esc clears",
-  "keys.extend": "Extend the selection",
-  "keys.reply": "Reply",
-  "keys.resolve": "Resolve",
-  "keys.transfer": "Transfer",
-  "keys.status": "Switch Available / Away",
-  "keys.search": "Search",
-  "keys.views": "Mine, Unassigned, All, Resolved",
-  "keys.help": "Show these shortcuts",
   "keys.close": "Close",
   "share.page": "Insert this page's link",
   "share.unavailable": "This page's link is not available; use the right-click menu on the page instead.",
@@ -406,6 +400,13 @@ const zh: Record<Key, string> = {
   "why.until": "直到 {time}",
   "why.waiting_team": "等待团队 {team}",
   "why.nobody_free": "暂时无人可接，在队列中等待",
+  // Issue #22, lines the server once wrote in English: skipped automatic messages, auto-resolves, ratings.
+  "why.not_sent": "{what}未发送：{problem}",
+  "why.problem.window_closed": "24 小时服务窗口已关闭",
+  "why.problem.no_recipient": "客户没有可发送的号码或用户 ID",
+  "why.problem.disconnected": "号码已断开",
+  "why.inactive": "客户 {silence} 未回复",
+  "why.rating": "{stars} {n}/5",
   "time.seconds": "{n} 秒",
   "time.minutes": "{n} 分钟",
   "time.hours": "{n} 小时",
@@ -449,19 +450,6 @@ const zh: Record<Key, string> = {
   "canned.none": "没有匹配“{q}”的快捷回复。",
   "canned.personal": "我的",
   "canned.unfilled": "发送前请先填写 {placeholders}。按 Tab 跳到下一个。",
-  "keys.title": "键盘快捷键",
-  "keys.move": "在列表中移动",
-  "keys.open": "打开会话",
-  "keys.back": "返回列表、关闭对话框",
-  "keys.select": "选择会话（用于批量操作）；Esc 取消选择",
-  "keys.extend": "扩展选择",
-  "keys.reply": "回复",
-  "keys.resolve": "解决",
-  "keys.transfer": "转接",
-  "keys.status": "切换在线 / 离开",
-  "keys.search": "搜索",
-  "keys.views": "我的、未分配、全部、已解决",
-  "keys.help": "显示快捷键",
   "keys.close": "关闭",
   "share.page": "插入当前网页链接",
   "share.unavailable": "无法读取此网页的链接，请在网页上右键使用菜单。",
@@ -531,7 +519,8 @@ export const getLocale = (): Locale => current;
 export function setLocale(next: Locale): void {
   current = next;
   // The background's service worker has no document; its notifications follow the same language.
-  if (typeof document !== "undefined") document.documentElement.lang = next === "zh" ? "zh-CN" : "en";
+  const page = (globalThis as { document?: { documentElement: { lang: string } } }).document;
+  if (page) page.documentElement.lang = next === "zh" ? "zh-CN" : "en";
 }
 
 function fill(text: string, vars: Record<string, string | number>): string {

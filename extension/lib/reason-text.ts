@@ -1,5 +1,5 @@
 import type { ReasonCode } from "../../shared/message-content";
-import { formatTime, t } from "./i18n";
+import { formatTime, t, type Key } from "./i18n";
 
 function duration(ms: number): string {
   const minutes = Math.round(ms / 60_000);
@@ -23,6 +23,9 @@ export function reasonText(reason: ReasonCode, nameOf: (id: string) => string, e
       from: nameOf(String(p.fromId)),
       ago: duration(Number(p.agoMs)),
       time: reason.code === "until" ? formatTime(Number(p.at)) : duration(Number(p.waitedMs)),
+      ...(reason.code === "not_sent" ? { what: t(`automation.${p.automation}` as Key), problem: t(`why.problem.${p.problem}` as Key) } : {}),
+      ...(reason.code === "inactive" ? { silence: duration(Number(p.minutes) * 60_000) } : {}),
+      ...(reason.code === "rating" ? { stars: "★".repeat(Number(p.stars)), n: p.stars } : {}),
     });
   } catch {
     return english ?? reason.code;

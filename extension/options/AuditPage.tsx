@@ -1,10 +1,11 @@
 import { useState } from "preact/hooks";
+import type { AuditEntry } from "../../shared/audit";
 import type { Me } from "../../shared/people";
 import type { AuditFilters, ConsoleClient } from "../lib/console-api";
 import { saveBlob } from "./download";
 import { ErrorAlert, messageOf } from "./ErrorAlert";
 import { dateTime } from "./format";
-import { tr } from "./strings";
+import { isKey, tr } from "./strings";
 import { useLoad } from "./useLoad";
 
 /** Action names start with the kind of thing changed ("person.deactivate"); filtering by the start finds a whole area. */
@@ -40,6 +41,26 @@ function toQuery(form: FilterForm): AuditFilters {
     ...(form.from ? { from: new Date(`${form.from}T00:00:00`).getTime() } : {}),
     ...(form.to ? { to: new Date(`${form.to}T23:59:59.999`).getTime() } : {}),
   };
+}
+
+/** The id the server records the deployment's operator under (worker/workspace/number-ownership.ts). */
+const OPERATOR_ID = "operator";
+
+/**
+ * A row's target in the reader's language: its kind from the stored "kind:id", and its name as stored, except for the
+ * targets that have no name of their own (the workspace's settings, the company library), which are named here.
+ */
+function targetText(entry: AuditEntry): { name: string; kind: string | null } {
+  if (entry.target === "workspace") return { name: tr("options.audit.area.workspace"), kind: null };
+  if (entry.target === "canned:library") return { name: tr("options.audit.companyLibrary"), kind: null };
+  const kind = AREAS.find(([prefix]) => entry.target.startsWith(`${prefix}:`));
+  return { name: entry.targetName, kind: kind ? tr(kind[1]) : null };
+}
+
+/** The stored action code ("person.deactivate") as the reader's words; a code this version does not know, as stored. */
+function actionText(action: string) {
+  const key = `options.audit.do.${action}`;
+  return isKey(key) ? tr(key) : <code>{action}</code>;
 }
 
 /** Who changed which setting, when, from what to what. */
@@ -143,12 +164,10 @@ export function AuditPage(props: { api: ConsoleClient; me: Me }) {
                     <td>
                       <time dateTime={new Date(entry.at).toISOString()}>{dateTime(entry.at)}</time>
                     </td>
-                    <td>{entry.actorName}</td>
-                    <td>
-                      <code>{entry.action}</code>
-                    </td>
-                    <td>
-                      {entry.targetName} <span class="muted">{entry.target}</span>
+                    <td>{entry.actorId === OPERATOR_ID ? tr("options.audit.operator") : entry.actorName}</td>
+                    <td title={entry.action}>{actionText(entry.action)}</td>
+                    <td title={entry.target}>
+                      {targetText(entry).name} {targetText(entry).kind && <span class="muted">{targetText(entry).kind}</span>}
                     </td>
                     <td class="change">
                       <code>{entry.oldValue ?? "—"}</code> → <code>{entry.newValue ?? "—"}</code>

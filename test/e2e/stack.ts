@@ -102,11 +102,12 @@ export async function startStack(options: { seed?: boolean; simulatorStatuses?: 
     async startWorkerAgain() {
       worker = await startWorker();
     },
-    async customerWrites(waId: string, name: string, text: string) {
+    /** `sentAt` (ms): a message WhatsApp delivers late, dated when the customer sent it. */
+    async customerWrites(waId: string, name: string, text: string, sentAt?: number) {
       const response = await fetch(`${simulator.url}/simulator/messages`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ waId, name, text }),
+        body: JSON.stringify({ waId, name, text, ...(sentAt === undefined ? {} : { sentAt }) }),
       });
       return (await response.json()) as { wamid: string; workerStatus: number };
     },

@@ -315,11 +315,12 @@ describe("supervisor console in the options page", () => {
     await supervisor.getByLabel("Person").selectOption({ label: "刘洋" });
     await supervisor.getByRole("button", { name: "Apply filters" }).click();
     const table = supervisor.getByRole("table");
-    await table.getByRole("cell", { name: "routing.update" }).first().waitFor();
-    for (const action of ["team.create", "tag.create", "canned.import", "person.status", "attribute.create"]) {
+    // Each stored action code in the reader's words (routing.update, team.create…).
+    await table.getByRole("cell", { name: "Changed assignment rules" }).first().waitFor();
+    for (const action of ["Created a team", "Created a tag", "Imported canned responses", "Changed a person's status", "Created a contact attribute"]) {
       await table.getByRole("cell", { name: action }).first().waitFor();
     }
-    expect(await table.getByRole("cell", { name: "invite.create" }).count()).toBe(0); // that was the admin
+    expect(await table.getByRole("cell", { name: "Invited someone" }).count()).toBe(0); // that was the admin
     await screenshot(supervisor, "options/audit.png", { fullPage: true });
   });
 
@@ -387,7 +388,7 @@ describe("supervisor console in the options page", () => {
       ["Assignment rules", (page) => page.getByRole("button", { name: "Save rules" }).waitFor()],
       ["Automation", (page) => page.getByRole("button", { name: "Save automation" }).waitFor()],
       ["Canned responses", (page) => page.getByRole("button", { name: "Edit /coupon" }).waitFor()],
-      ["Audit log", (page) => page.getByRole("table").getByRole("cell", { name: "routing.update" }).first().waitFor()],
+      ["Audit log", (page) => page.getByRole("table").getByRole("cell", { name: "Changed assignment rules" }).first().waitFor()],
     ];
     const found: Record<string, string[]> = {};
     for (const [name, loaded] of sections) {

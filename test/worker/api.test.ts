@@ -15,7 +15,7 @@ import {
 } from "./helpers";
 import { SELF } from "cloudflare:test";
 
-type ErrorBody = { error: { status: number; message: string } };
+import type { ErrorBody } from "../../shared/error-codes";
 
 async function workspaceWithConversation() {
   const ws = await createWorkspace(2);
@@ -67,12 +67,30 @@ describe("bad input gets a 4xx naming the problem", () => {
     const response = await api<ErrorBody>(method, path, { token: ws.adminToken, body });
     expect(response.status).toBe(400);
     expect(response.body.error.message).toMatch(pattern);
+    // The coded form a client translates: the first field at fault, which the English sentence names too.
+    expect(response.body.error.code).toBe("invalid_request");
+    expect(response.body.error.message).toContain(`${response.body.error.params.field}:`);
   });
 
   it("names a body that is not JSON", async () => {
     const response = await api<ErrorBody>("POST", "/sessions", { rawBody: "{oops" });
     expect(response.status).toBe(400);
     expect(response.body.error.message).toMatch(/JSON/);
+    expect(response.body.error).toMatchObject({ code: "invalid_json", params: {} });
+  });
+
+  it("gives every refusal a code a client can translate: its own, or its status's", async () => {
+    const { ws, a, conversation, socket } = await workspaceWithConversation();
+    const path = `/numbers/${ws.phoneNumberId}/conversations/${conversation.id}`;
+    const other = await api<ErrorBody>("POST", "/sessions", { body: { email: "nobody@example.test", password: "password-1" } });
+    expect(other.body.error).toMatchObject({ status: 401, code: "wrong_credentials", params: {} });
+    const agentsOnly = await api<ErrorBody>("GET", "/people", { token: a.token });
+    expect(agentsOnly.body.error).toMatchObject({ status: 403, code: "supervisors_only" });
+    const noRoute = await api<ErrorBody>("GET", "/no-such-route", { token: a.token });
+    expect(noRoute.body.error).toMatchObject({ status: 404, code: "not_found", params: {} });
+    const snooze = await api<ErrorBody>("POST", `${path}/snooze`, { token: a.token, body: { until: Date.now() + 2 * 365 * 86_400_000 } });
+    expect(snooze.body.error).toMatchObject({ status: 400, code: "invalid_request", params: { field: "until" } });
+    socket.close();
   });
 
   it("names an empty reply, a reply without clientId, and a bad conversation id", async () => {

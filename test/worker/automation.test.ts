@@ -207,6 +207,7 @@ describe("auto-resolve", () => {
     expect((await sentTo(phone)).map(textOf)).toContain("本次会话已结束，欢迎随时联系我们。");
     const log = await messagesOf(ws.adminToken, ws.phoneNumberId, c.id);
     expect(log.find((m) => m.content.activity?.kind === "resolved")?.text).toMatch(/inactive: the customer was silent for 30 min/);
+    expect(log.find((m) => m.content.activity?.kind === "resolved")?.content.activity?.reasonCode).toEqual({ code: "inactive", params: { minutes: 30 } });
     expect((await conversationOf(ws, queuedPhone)).status).toBe("open");
     socket.close();
   });
@@ -249,6 +250,7 @@ describe("satisfaction survey", () => {
     expect(unassigned.body.conversations).toEqual([]);
     const log = await messagesOf(ws.adminToken, ws.phoneNumberId, c.id);
     expect(log.find((m) => m.content.activity?.kind === "rated")?.text).toBe("★★★★ 4/5");
+    expect(log.find((m) => m.content.activity?.kind === "rated")?.content.activity?.reasonCode).toEqual({ code: "rating", params: { stars: 4 } });
 
     // Later than ten minutes, the customer's message is a new request again: it reopens.
     await shiftConversation(ws, c.id, { csat_rated_at: Date.now() - 11 * 60_000 });
@@ -272,6 +274,7 @@ describe("satisfaction survey", () => {
     expect(await sentTo(phone)).toEqual([]);
     const log: Message[] = await messagesOf(ws.adminToken, ws.phoneNumberId, c.id);
     expect(log.find((m) => m.kind === "automation_skipped")?.text).toBe("Satisfaction survey not sent: the 24-hour window is closed");
+    expect(log.find((m) => m.kind === "automation_skipped")?.content.activity?.reasonCode).toEqual({ code: "not_sent", params: { automation: "csat", problem: "window_closed" } });
     expect((await conversationOf(ws, phone)).csat).toBeNull();
     socket.close();
   });

@@ -193,7 +193,8 @@ export async function conversationOfCustomer(adminToken: string, phoneNumberId: 
   return found;
 }
 
-export type ErrorBody = { error: { status: number; message: string } };
+import type { ErrorBody } from "../../shared/error-codes";
+export type { ErrorBody };
 
 /** A customer with a fresh phone has written; agent A is connected, Available and assigned. */
 export async function openConversation(wabaId?: string) {

@@ -498,7 +498,7 @@ describe("tenant isolation: company A against company B", () => {
     for (const method of withPrincipal) {
       const answer = await (stub as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!(asA, ...args[method]!);
       if (method === "mediaVisible") expect({ method, answer }).toEqual({ method, answer: false });
-      else expect({ method, answer }).toEqual({ method, answer: { ok: false, status: 404, message: "this number is not connected in your workspace" } });
+      else expect({ method, answer }).toEqual({ method, answer: { ok: false, status: 404, message: "this number is not connected in your workspace", code: "number_not_connected" } });
     }
     const config = await runInDurableObject(stub, (_, state) => JSON.parse(state.storage.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = 'config'").one().value) as NumberConfig);
     expect((await stub.configure({ ...config, workspaceId: a.workspaceId, members: [] })).ok).toBe(false);

@@ -38,4 +38,24 @@ describe("reasons as codes", () => {
     );
     for (const s of sockets) s.close();
   });
+  it("a transfer by an admin who is not on the number: the line names them, so the panel need not know them", async () => {
+    const ws = await createWorkspace(2);
+    const [a, b] = ws.agents as [(typeof ws.agents)[0], (typeof ws.agents)[0]];
+    const socket = await connectSocket(a.token, ws.phoneNumberId);
+    await setStatus(a.token, "available");
+    const conversation = await conversationOfCustomer(ws.adminToken, ws.phoneNumberId, await newCustomerWrites(ws.phoneNumberId, "在吗"));
+    const me = { body: (await api<{ agent: { id: string; name: string } }>("GET", "/me", { token: ws.adminToken })).body.agent };
+    const path = `/numbers/${ws.phoneNumberId}/conversations/${conversation.id}`;
+    await api("POST", `${path}/transfer`, { token: ws.adminToken, body: { toAgentId: b.id, force: true } });
+    await api("POST", `${path}/resolve`, { token: ws.adminToken });
+    const lines = ((await messagesOf(ws.adminToken, ws.phoneNumberId, conversation.id)) as Message[]).filter((m) => m.direction === "activity").map((m) => m.content.activity);
+    const transfer = lines.find((l) => l?.kind === "transferred")!;
+    expect(transfer).toMatchObject({ actorId: me.body.id, names: { [me.body.id]: "Admin" }, reasonCode: { code: "transfer", params: { byId: me.body.id } } });
+    // Its English names them too, where it once said "someone".
+    expect(transfer.reason).toBe("transfer by Admin");
+    expect(lines.find((l) => l?.kind === "resolved")).toMatchObject({ actorId: me.body.id, names: { [me.body.id]: "Admin" } });
+    // A line by someone on the number carries no name: the panel knows them.
+    expect(lines.find((l) => l?.kind === "assigned")?.names).toBeUndefined();
+    socket.close();
+  });
 });

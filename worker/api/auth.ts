@@ -13,10 +13,10 @@ import type { AppEnv } from "./context";
 export async function establishSession(c: Context<AppEnv>): Promise<Response | null> {
   if (c.get("principal")) return null;
   const token = /^Bearer (\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
-  if (!token) return errorResponse(c, 401, "sign in first: send Authorization: Bearer <token>");
+  if (!token) return errorResponse(c, 401, "sign in first: send Authorization: Bearer <token>", { code: "sign_in_first" });
   const workspaceId = workspaceIdOfToken(token);
   const principal = workspaceId ? await c.env.WORKSPACE.getByName(workspaceId).authenticate(token) : null;
-  if (!principal) return errorResponse(c, 401, "your session has expired or was revoked; sign in again");
+  if (!principal) return errorResponse(c, 401, "your session has expired or was revoked; sign in again", { code: "session_expired" });
   c.set("principal", principal);
   c.set("token", token);
   return null;
@@ -31,7 +31,7 @@ export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
 export const requireRole = (...roles: Role[]) =>
   createMiddleware<AppEnv>(async (c, next) => {
     if (!roles.includes(c.get("principal").role)) {
-      return errorResponse(c, 403, `this needs the role ${roles.join(" or ")}`);
+      return errorResponse(c, 403, `this needs the role ${roles.join(" or ")}`, { code: roles.includes("agent") ? "forbidden" : roles.includes("supervisor") ? "supervisors_only" : "admins_only" });
     }
     await next();
   });

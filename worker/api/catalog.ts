@@ -314,7 +314,7 @@ export const catalogRoutes = apiRouter()
     const { phoneNumberId, contactId, key } = c.req.valid("param");
     // No attribute value nests (a list of options is the deepest); the number's object could not even be handed a very deep one.
     const { value } = c.req.valid("json");
-    if (nestsDeeperThan(value, 4)) return errorResponse(c, 400, `${key}: expected text, a number, true or false, a list of options, or null`) as never;
+    if (nestsDeeperThan(value, 4)) return errorResponse(c, 400, `${key}: expected text, a number, true or false, a list of options, or null`, { code: "invalid_request", params: { field: key } }) as never;
     return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).setAttribute(c.get("principal"), contactId, key, value));
   })
   .openapi(setContactLanguage, async (c) => {

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../env";
-import { describeZodError, errorResponse } from "../lib/errors";
+import { describeZodError, errorResponse, zodErrorCode } from "../lib/errors";
 import type { Principal } from "../lib/result";
 
 export interface AppEnv {
@@ -12,7 +12,7 @@ export interface AppEnv {
 export function apiRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) return errorResponse(c, 400, describeZodError(result.error));
+      if (!result.success) return errorResponse(c, 400, describeZodError(result.error), zodErrorCode(result.error));
     },
   });
 }

@@ -231,7 +231,7 @@ export const conversationRoutes = apiRouter()
   .openapi(snooze, async (c) => {
     const { phoneNumberId, conversationId } = c.req.valid("param");
     const { until } = c.req.valid("json");
-    if (until !== null && until > Date.now() + LONGEST_SNOOZE_MS) return errorResponse(c, 400, "until: snooze for a year at most") as never;
+    if (until !== null && until > Date.now() + LONGEST_SNOOZE_MS) return errorResponse(c, 400, "until: snooze for a year at most", { code: "invalid_request", params: { field: "until" } }) as never;
     return respond(c, await c.env.NUMBER_INBOX.getByName(phoneNumberId).snooze(c.get("principal"), conversationId, until));
   })
   .openapi(transfer, async (c) => {

@@ -32,7 +32,7 @@ export const mediaRoutes = new Hono<AppEnv>()
   })
   .post("/numbers/:phoneNumberId/media", requireSession, async (c) => {
     const declared = Number(c.req.header("content-length") ?? 0);
-    if (declared > MAX_UPLOAD_BYTES) return errorResponse(c, 413, "the file is larger than WhatsApp's 100 MB limit");
+    if (declared > MAX_UPLOAD_BYTES) return errorResponse(c, 413, "the file is larger than WhatsApp's 100 MB limit", { code: "file_too_large", params: { mb: 100 } });
     const form = await c.req.formData().catch(() => null);
     const file = form?.get("file");
     if (!file || typeof file === "string") return errorResponse(c, 400, "send the file as multipart/form-data in a field named file");

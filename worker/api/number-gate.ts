@@ -16,21 +16,21 @@ export const numberGate = createMiddleware<AppEnv>(async (c, next) => {
   const socket = /\/socket\/?$/.test(c.req.path);
   if (socket) {
     // Browsers cannot set headers on a WebSocket, so the socket carries a ticket from POST /api/socket-ticket.
-    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return errorResponse(c, 426 as never, "this route only accepts a WebSocket upgrade");
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return errorResponse(c, 426, "this route only accepts a WebSocket upgrade");
     const ticket = c.req.query("ticket") ?? "";
     const workspaceId = workspaceIdOfToken(ticket);
     const principal = workspaceId ? await c.env.WORKSPACE.getByName(workspaceId).redeemSocketTicket(ticket, phoneNumberId) : null;
-    if (!principal) return errorResponse(c, 401, "the socket ticket is missing, used or expired; ask for a new one");
+    if (!principal) return errorResponse(c, 401, "the socket ticket is missing, used or expired; ask for a new one", { code: "session_expired" });
     c.set("principal", principal);
   } else {
     const refused = await establishSession(c);
     if (refused) return refused;
   }
   // Who asks first, then what they name: a stranger learns nothing, not even which ids are well-formed.
-  if (!/^\d{1,30}$/.test(phoneNumberId)) return errorResponse(c, 400, "phoneNumberId: must be Meta's numeric phone number id");
+  if (!/^\d{1,30}$/.test(phoneNumberId)) return errorResponse(c, 400, "phoneNumberId: must be Meta's numeric phone number id", { code: "invalid_request", params: { field: "phoneNumberId" } });
   const principal = c.get("principal");
   const access = await c.env.WORKSPACE.getByName(principal.workspaceId).numberAccess(principal, phoneNumberId);
-  if (access === "not_here") return errorResponse(c, 404, `number ${phoneNumberId} is not connected in this workspace`);
-  if (access === "not_member") return errorResponse(c, 403, `you do not work on number ${phoneNumberId}`);
+  if (access === "not_here") return errorResponse(c, 404, `number ${phoneNumberId} is not connected in this workspace`, { code: "number_not_connected", params: { number: phoneNumberId } });
+  if (access === "not_member") return errorResponse(c, 403, `you do not work on number ${phoneNumberId}`, { code: "not_member", params: { number: phoneNumberId } });
   await next();
 });

@@ -1,15 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import type { ZodType } from "zod";
+import { errorBodySchema } from "../../shared/error-codes";
 
-export const errorSchema = z.object({
-  error: z.object({
-    status: z.number(),
-    message: z.string(),
-    /** Stable, for clients that show the refusal in their reader's language; `message` is its English sentence. */
-    code: z.string().optional(),
-    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
-  }),
-});
+/** The error body (shared/error-codes.ts): an English `message`, and a stable `code` with `params` for clients that translate. */
+export const errorSchema = errorBodySchema;
 
 const errorResponses = Object.fromEntries(
   ([400, 401, 403, 404, 409, 422, 429, 502] as const).map((status) => [

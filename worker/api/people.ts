@@ -170,11 +170,11 @@ export const peopleRoutes = apiRouter()
   .openapi(revokeInvite, async (c) => respond(c, await workspaceOf(c).revokeInvite(c.get("principal"), c.req.valid("param").inviteId)))
   .openapi(previewInvite, async (c) => {
     const workspace = linkWorkspace(c.env, c.req.valid("param").token);
-    return respond(c, workspace ? await workspace.previewInvite(c.req.valid("param").token) : refuse(404, "this link is not valid; ask for a new one"));
+    return respond(c, workspace ? await workspace.previewInvite(c.req.valid("param").token) : refuse(404, "this link is not valid; ask for a new one", "link_invalid"));
   })
   .openapi(acceptInvite, async (c) => {
     const workspace = linkWorkspace(c.env, c.req.valid("param").token);
-    return respond(c, workspace ? await workspace.acceptInvite(c.req.valid("param").token, c.req.valid("json")) : refuse(404, "this link is not valid; ask for a new one"));
+    return respond(c, workspace ? await workspace.acceptInvite(c.req.valid("param").token, c.req.valid("json")) : refuse(404, "this link is not valid; ask for a new one", "link_invalid"));
   })
   .openapi(changePassword, async (c) => {
     const body = c.req.valid("json");

@@ -13,6 +13,7 @@ import { errorResponse, refusalResponse } from "../lib/errors";
 import { requireSession, requireSetupToken } from "./auth";
 import { apiRouter } from "./context";
 import { bearer, jsonBody, jsonResponses } from "./openapi-helpers";
+import { refuse } from "../lib/result";
 
 const setup = createRoute({
   method: "post",
@@ -68,7 +69,7 @@ export const sessionRoutes = apiRouter()
     if (claimed === "single_company") {
       return errorResponse(c, 409, "this deployment serves a single company (DEPLOYMENT_MODE=single) and has its workspace; set DEPLOYMENT_MODE=multi to serve several") as never;
     }
-    if (claimed === "email_taken") return errorResponse(c, 409, `${body.admin.email} already has an account`) as never;
+    if (claimed === "email_taken") return errorResponse(c, 409, `${body.admin.email} already has an account`, { code: "email_taken", params: { email: body.admin.email } }) as never;
     const result = await c.env.WORKSPACE.getByName(workspaceId).initialize(workspaceId, body.workspaceName, body.admin);
     if (!result.ok) {
       await directory.releaseEmail(body.admin.email);
@@ -82,9 +83,9 @@ export const sessionRoutes = apiRouter()
     // Cloudflare names the client's address; locally every request is the same one.
     const address = c.req.header("cf-connecting-ip") ?? "local";
     const locked = await directory.addressLocked(address);
-    if (locked > 0) return errorResponse(c, 429, `too many failed sign-ins from your network; try again in ${Math.ceil(locked / 60_000)} min`) as never;
+    if (locked > 0) return errorResponse(c, 429, `too many failed sign-ins from your network; try again in ${Math.ceil(locked / 60_000)} min`, { code: "sign_in_locked", params: { minutes: Math.ceil(locked / 60_000) } }) as never;
     const workspaceId = await directory.workspaceOf(email);
-    const result = workspaceId ? await c.env.WORKSPACE.getByName(workspaceId).signIn(email, password) : ({ ok: false, status: 401, message: "email or password is wrong" } as const);
+    const result = workspaceId ? await c.env.WORKSPACE.getByName(workspaceId).signIn(email, password) : refuse(401, "email or password is wrong", "wrong_credentials");
     if (!result.ok) {
       if (result.status === 401) await directory.signInFailed(address);
       return refusalResponse(c, result) as never;

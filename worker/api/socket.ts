@@ -11,7 +11,7 @@ export const socketRoutes = new Hono<AppEnv>().get("/numbers/:phoneNumberId/sock
   const headers = new Headers({ upgrade: "websocket", "x-agent-id": principal.personId, "x-agent-role": principal.role, "x-workspace-id": principal.workspaceId });
   // The console's floor watches a number; only supervisors may, and it does not count as working there.
   if (c.req.query("watch") === "1") {
-    if (principal.role === "agent") return errorResponse(c, 403, "only supervisors and admins watch a number's floor");
+    if (principal.role === "agent") return errorResponse(c, 403, "only supervisors and admins watch a number's floor", { code: "supervisors_only" });
     headers.set("x-watch-only", "1");
   }
   return c.env.NUMBER_INBOX.getByName(c.req.param("phoneNumberId")).fetch(new Request("https://inbox/socket", { headers }));

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { ZodError } from "zod";
+import { type ErrorStatus, genericErrorCode } from "../../shared/error-codes";
 import type { Refusal, Result } from "./result";
 
 /** One sentence per problem, naming the field: what a person or an integrator needs to fix the request. */
@@ -9,11 +10,21 @@ export function describeZodError(error: ZodError): string {
     .join("; ");
 }
 
-export function errorResponse(c: Context, status: Refusal["status"] | 413 | 415 | 500, message: string, code?: Pick<Refusal, "code" | "params">) {
-  return c.json({ error: { status, message, ...(code?.code ? { code: code.code, ...(code.params ? { params: code.params } : {}) } : {}) } }, status);
+/** The coded form of a validation failure: the first field at fault, which a client names in its reader's language. */
+export function zodErrorCode(error: ZodError): Pick<Refusal, "code" | "params"> {
+  const first = error.issues[0];
+  return { code: "invalid_request", params: { field: first?.path.length ? first.path.join(".") : "body" } };
 }
 
-/** The refusal's sentence for API users, and its code and parameters (when it has them) for clients that translate. */
+/**
+ * Every error body: the English sentence for API users and logs, and a stable code with its parameters that clients
+ * render in their reader's language (shared/error-codes.ts). A refusal with no code of its own gets its status's.
+ */
+export function errorResponse(c: Context, status: ErrorStatus, message: string, code?: Pick<Refusal, "code" | "params">) {
+  return c.json({ error: { status, message, code: code?.code ?? genericErrorCode(status), params: code?.params ?? {} } }, status);
+}
+
+/** The refusal's sentence for API users, and its code and parameters for clients that translate. */
 export function refusalResponse(c: Context, refusal: Refusal) {
   return errorResponse(c, refusal.status, refusal.message, refusal);
 }

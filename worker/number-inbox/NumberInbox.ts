@@ -167,7 +167,7 @@ export class NumberInbox extends DurableObject<Env> {
     const { members, ...stored } = config;
     const previous = this.settings.stored();
     const ownerChanges = previous !== null && previous.workspaceId !== config.workspaceId;
-    if (ownerChanges && previous.workspaceId !== handover?.from) return refuse(409, "this number belongs to another workspace");
+    if (ownerChanges && previous.workspaceId !== handover?.from) return refuse(409, "this number belongs to another workspace", "number_elsewhere");
     this.settings.forget();
     const staying = new Set(members.map((m) => m.id));
     const leaving = this.assignment.heldByLeavers(staying);
@@ -194,7 +194,7 @@ export class NumberInbox extends DurableObject<Env> {
   /** Its owner gives the number up: sockets close and every row goes, so a next owner never sees this one's customers. */
   async release(workspaceId: string): Promise<Result<{ ok: true }>> {
     const stored = this.settings.stored();
-    if (stored && stored.workspaceId !== workspaceId) return refuse(409, "this number belongs to another workspace");
+    if (stored && stored.workspaceId !== workspaceId) return refuse(409, "this number belongs to another workspace", "number_elsewhere");
     this.sockets.revokeAll("this number was released by its workspace");
     this.analytics.discardCounts();
     this.archive.clear();
@@ -208,7 +208,7 @@ export class NumberInbox extends DurableObject<Env> {
    * whatever route it came by. Another workspace learns only that the number is not theirs.
    */
   private forOwner<T>(viewer: Principal, work: () => Result<T> | Promise<Result<T>>): Result<T> | Promise<Result<T>> {
-    if (this.settings.stored()?.workspaceId !== viewer.workspaceId) return refuse(404, "this number is not connected in your workspace");
+    if (this.settings.stored()?.workspaceId !== viewer.workspaceId) return refuse(404, "this number is not connected in your workspace", "number_not_connected");
     return work();
   }
 

@@ -20,9 +20,15 @@ export class ActivityLog {
    * `why` is a code the reader's panel translates (its English sentence is stored beside it for API users), or, for
    * the few lines still written as text, that text.
    */
-  add(conversationId: number, activity: Omit<Activity, "reason" | "reasonCode"> & { why: ReasonCode | string | null }, assigneeId?: string | null): void {
-    const { why, ...line } = activity;
-    const reason = why === null || typeof why === "string" ? { reason: why } : { reason: englishReason(why, this.names), reasonCode: why };
-    this.pushes.message(this.messages.addActivity(conversationId, { ...line, ...reason }, this.ctx.now()), assigneeId);
+  add(
+    conversationId: number,
+    activity: Omit<Activity, "reason" | "reasonCode" | "names"> & { why: ReasonCode | string | null; actorName?: string },
+    assigneeId?: string | null,
+  ): void {
+    const { why, actorName, ...line } = activity;
+    const actor = line.actorId && actorName ? { [line.actorId]: actorName } : null;
+    const names = (id: string) => actor?.[id] ?? this.names(id);
+    const reason = why === null || typeof why === "string" ? { reason: why } : { reason: englishReason(why, names), reasonCode: why };
+    this.pushes.message(this.messages.addActivity(conversationId, { ...line, ...reason, ...(actor ? { names: actor } : {}) }, this.ctx.now()), assigneeId);
   }
 }

@@ -102,7 +102,7 @@ export class Assignment {
         this.roster.refresh([previous]);
         const cause = options.reason ? reasonCodeOf(options.reason, options.now) : null;
         const why = because("nobody_free", cause ? { ...cause.params, cause: cause.code } : {});
-        this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, why, note: null });
+        this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: options.actorId ?? null, ...(options.actorName ? { actorName: options.actorName } : {}), why, note: null });
         this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue", because("back_to_queue"));
         this.pushes.conversation(conversationId, [previous]);
       } else {
@@ -167,6 +167,7 @@ export class Assignment {
       kind: options.transfer ? "transferred" : "assigned",
       agentId,
       actorId: options.actorId ?? null,
+      ...(options.actorName ? { actorName: options.actorName } : {}),
       why: code,
       note: options.note ?? null,
     }, agentId);
@@ -362,7 +363,7 @@ export class Assignment {
       this.pushes.load([previous]);
       this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue", because("back_to_queue"));
     }
-    this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: viewer.personId, why: because("undone"), note: null });
+    this.activity.add(conversationId, { kind: "unassigned", agentId: previous, actorId: viewer.personId, actorName: viewer.name, why: because("undone"), note: null });
     this.pushes.conversation(conversationId, previous ? [previous] : []);
   }
 
@@ -402,7 +403,7 @@ export class Assignment {
         transfer: true,
       });
       if (!agentId) {
-        this.activity.add(id, { kind: "queued", agentId: null, actorId: viewer.personId, why: because("waiting_team", { team: team.name }), note });
+        this.activity.add(id, { kind: "queued", agentId: null, actorId: viewer.personId, actorName: viewer.name, why: because("waiting_team", { team: team.name }), note });
       }
     }
     // The previous assignee's capacity is free again.

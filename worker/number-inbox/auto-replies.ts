@@ -113,12 +113,10 @@ export class AutoReplies {
       this.automatic.send(c.id, "closing", `auto:closing:${c.id}:${c.last_inbound_at}`, now, (language, names) => ({
         text: fillAutomationText(settings.autoResolve.closingText[language], names),
       }));
-      const minutes = settings.autoResolve.afterMinutes;
-      const silence = minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
       this.conversations.resolveInactive(c.id, now);
       this.board.noteResolved(c.id, c.assignee_id, now, true);
       this.roster.refresh([c.assignee_id]);
-      this.activity.add(c.id, { kind: "resolved", agentId: c.assignee_id, actorId: null, why: `inactive: the customer was silent for ${silence}`, note: null });
+      this.activity.add(c.id, { kind: "resolved", agentId: c.assignee_id, actorId: null, why: because("inactive", { minutes: settings.autoResolve.afterMinutes }), note: null });
       this.survey.offer(c.id, c.assignee_id, now);
       this.pushes.conversation(c.id);
     }

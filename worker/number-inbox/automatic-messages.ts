@@ -9,6 +9,7 @@ import type { Health } from "./health";
 import type { Messages } from "./messages";
 import type { Outbox } from "./outbox";
 import type { Pushes } from "./pushes";
+import { because, englishReason } from "./reasons";
 import { recipientOf } from "./recipient";
 import { CUSTOMER_SERVICE_WINDOW_MS } from "./rows";
 import type { Settings } from "./settings";
@@ -18,15 +19,6 @@ export type Compose = (
   language: AutomationLanguage,
   names: { customerName: string | null; numberName: string },
 ) => { text: string; content?: Partial<MessageContent>; body?: (recipient: Recipient) => OutboundMessageBody };
-
-const LABELS: Record<AutomationKind, string> = {
-  welcome: "Welcome message",
-  away: "Away message",
-  queue_update: "Queue update",
-  closing: "Closing message",
-  csat: "Satisfaction survey",
-  csat_thanks: "Thank-you for the rating",
-};
 
 /**
  * Queues one automatic message, at most once for its key (the key is the message's client id, unique in the
@@ -54,12 +46,13 @@ export class AutomaticMessages {
     if (!composed.text) return false;
     const to = recipientOf(c);
     const windowOpen = c.last_inbound_at !== null && now < Number(c.last_inbound_at) + CUSTOMER_SERVICE_WINDOW_MS;
-    const label = LABELS[kind];
-    const problem = !windowOpen ? "the 24-hour window is closed" : !to.ok ? to.why : this.settings.config().connected === false ? "the number is disconnected" : null;
+    const problem = !windowOpen ? "window_closed" : !to.ok ? "no_recipient" : this.settings.config().connected === false ? "disconnected" : null;
     if (problem) {
-      const reason = `${label} not sent: ${problem}`;
-      const id = this.messages.addSkipped(key, conversationId, reason, { activity: { kind: "automation_skipped", agentId: null, actorId: null, reason, note: null }, automation: kind }, now);
-      this.health.record("automation_skipped", { conversationId, kind, reason: problem });
+      const code = because("not_sent", { automation: kind, problem });
+      const reason = englishReason(code, () => "");
+      const activity = { kind: "automation_skipped" as const, agentId: null, actorId: null, reason, reasonCode: code, note: null };
+      const id = this.messages.addSkipped(key, conversationId, reason, { activity, automation: kind }, now);
+      this.health.record("automation_skipped", { conversationId, kind, reason: reason.slice(reason.indexOf(": ") + 2) });
       this.pushes.message(id);
       return false;
     }

@@ -279,8 +279,8 @@ export class Contacts {
     const allowed = this.access.contact(viewer, contactId);
     if (!allowed.ok) return allowed;
     const def = this.settings.config().catalog.attributes.find((a) => a.key === key);
-    if (!def) return refuse(404, `no contact attribute ${key}`);
-    if (!def.agentsCanEdit && !seesEverything(viewer)) return refuse(403, `${key} is edited by supervisors only`);
+    if (!def) return refuse(404, `no contact attribute ${key}`, "attribute_unknown", { key });
+    if (!def.agentsCanEdit && !seesEverything(viewer)) return refuse(403, `${key} is edited by supervisors only`, "attribute_supervisors_only", { key });
     const valid = validateAttribute(def, value);
     if (!valid.ok) return valid;
     const id = Number(contactId);

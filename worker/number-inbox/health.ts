@@ -39,7 +39,7 @@ export class Health {
 
   /** Webhook errors and token problems of this number; `detail` is JSON text. */
   events(viewer: Principal): Result<{ kind: string; detail: string; at: number }[]> {
-    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins read the number's events");
+    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins read the number's events", "supervisors_only");
     return ok(this.ctx.sql.exec<{ kind: string; detail: string; at: number }>("SELECT kind, detail, at FROM events ORDER BY id DESC LIMIT 200").toArray());
   }
 

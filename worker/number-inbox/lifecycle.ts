@@ -40,7 +40,7 @@ export class Lifecycle {
     this.conversations.resolve(id, now);
     this.board.noteResolved(id, assignee ?? viewer.personId, now, false);
     if (assignee) this.roster.refresh([assignee]);
-    this.activity.add(id, { kind: "resolved", agentId: assignee, actorId: viewer.personId, why: null, note: null });
+    this.activity.add(id, { kind: "resolved", agentId: assignee, actorId: viewer.personId, actorName: viewer.name, why: null, note: null });
     // The survey credits whoever resolved it: the agent themselves, or the assignee when a supervisor closes it.
     this.survey.offer(id, viewer.role === "agent" ? viewer.personId : (assignee ?? viewer.personId), now);
     this.pushes.conversation(id);
@@ -57,7 +57,7 @@ export class Lifecycle {
     const assignee = (conversation.value.assignee_id as string | null) ?? null;
     this.conversations.reopen(id);
     if (assignee) this.roster.refresh([assignee]);
-    this.activity.add(id, { kind: "reopened", agentId: assignee, actorId: viewer.personId, why: null, note: null });
+    this.activity.add(id, { kind: "reopened", agentId: assignee, actorId: viewer.personId, actorName: viewer.name, why: null, note: null });
     if (assignee === null) this.assignment.route(id, { now: this.ctx.now() });
     this.pushes.conversation(id);
     return ok(this.conversations.byId(id));
@@ -79,6 +79,7 @@ export class Lifecycle {
       kind: "snoozed",
       agentId: c.assignee_id as string,
       actorId: viewer.personId,
+      actorName: viewer.name,
       why: until === null ? because("until_reply") : because("until", { at: until }),
       note: null,
     });
@@ -97,7 +98,7 @@ export class Lifecycle {
     const assignee = (conversation.value.assignee_id as string | null) ?? null;
     this.conversations.wake(id);
     if (assignee) this.roster.refresh([assignee]);
-    this.activity.add(id, { kind: "reopened", agentId: assignee, actorId: viewer.personId, why: because("undone"), note: null });
+    this.activity.add(id, { kind: "reopened", agentId: assignee, actorId: viewer.personId, actorName: viewer.name, why: because("undone"), note: null });
     this.pushes.conversation(id);
     return ok(id);
   }

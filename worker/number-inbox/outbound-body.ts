@@ -23,7 +23,7 @@ export interface OutboundLookups {
 export function buildOutbound(request: SendMessageRequest, recipient: Recipient, lookups: OutboundLookups): Result<Outbound> {
   const replyTo = "replyToId" in request && request.replyToId ? lookups.wamidOf(request.replyToId) : null;
   if ("replyToId" in request && request.replyToId && !replyTo) {
-    return refuse(422, `replyToId: message ${request.replyToId} has no WhatsApp id to quote`);
+    return refuse(422, `replyToId: message ${request.replyToId} has no WhatsApp id to quote`, "invalid_request", { field: "replyToId" });
   }
   const content: MessageContent = replyTo ? { replyToWamid: replyTo } : {};
   switch (request.type) {
@@ -42,13 +42,13 @@ export function buildOutbound(request: SendMessageRequest, recipient: Recipient,
       });
     case "reaction": {
       const target = lookups.wamidOf(request.targetId);
-      if (!target) return refuse(422, `targetId: message ${request.targetId} has no WhatsApp id to react to`);
+      if (!target) return refuse(422, `targetId: message ${request.targetId} has no WhatsApp id to react to`, "invalid_request", { field: "targetId" });
       content.reaction = { targetWamid: target, emoji: request.emoji || null };
       return ok({ body: reactionBody(recipient, request, target), kind: "reaction", text: request.emoji || null, content });
     }
     case "template": {
       const row = lookups.template(request.name, request.language);
-      if (!row) return refuse(422, `template ${request.name} (${request.language}) is not approved for this number; refresh the templates`);
+      if (!row) return refuse(422, `template ${request.name} (${request.language}) is not approved for this number; refresh the templates`, "template_not_approved", { name: request.name, language: request.language });
       const summary = summarizeTemplate({ name: request.name, language: request.language, status: row.status, components: row.components });
       const problem = templateArgumentsProblem(summary, request);
       if (problem) return refuse(400, problem);

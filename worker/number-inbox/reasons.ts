@@ -16,6 +16,24 @@ function ago(ms: number): string {
   return `${Math.round(hours / 24)} days ago`;
 }
 
+/** An automatic message's name, for the line saying it was not sent. */
+const AUTOMATIONS: Record<string, string> = {
+  welcome: "Welcome message",
+  away: "Away message",
+  queue_update: "Queue update",
+  closing: "Closing message",
+  csat: "Satisfaction survey",
+  csat_thanks: "Thank-you for the rating",
+};
+/** Why an automatic message was not sent (the `problem` of a `not_sent` line). */
+const PROBLEMS: Record<string, string> = {
+  window_closed: "the 24-hour window is closed",
+  no_recipient: "this customer has neither a phone number nor a WhatsApp user id to write to",
+  disconnected: "the number is disconnected",
+};
+
+const silence = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`);
+
 const waited = (ms: number) => (ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${Math.round(ms / 60_000)} min`);
 
 /** The English sentence of a reason; `names` turns a person's id into their name. */
@@ -62,6 +80,12 @@ export function englishReason({ code, params: p }: ReasonCode, names: (id: strin
       return `waiting for team ${p.team}`;
     case "nobody_free":
       return p.cause ? `${englishReason({ code: String(p.cause), params: p }, names)}; nobody can take it now; waiting in the queue` : "nobody can take it now; waiting in the queue";
+    case "not_sent":
+      return `${AUTOMATIONS[String(p.automation)] ?? p.automation} not sent: ${PROBLEMS[String(p.problem)] ?? p.problem}`;
+    case "inactive":
+      return `inactive: the customer was silent for ${silence(Number(p.minutes))}`;
+    case "rating":
+      return `${"★".repeat(Number(p.stars))} ${p.stars}/5`;
     default:
       return code;
   }

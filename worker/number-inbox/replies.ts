@@ -41,9 +41,9 @@ export class Replies {
     const conversation = this.access.conversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const c = conversation.value;
-    if (!this.access.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can reply in this conversation");
+    if (!this.access.mayReply(viewer, c)) return refuse(403, "only the assigned agent or a supervisor can reply in this conversation", "reply_not_assignee");
     if (request.type !== "note" && this.settings.config().connected === false) {
-      return refuse(409, "this number was disconnected: its history stays readable, but nothing can be sent from it");
+      return refuse(409, "this number was disconnected: its history stays readable, but nothing can be sent from it", "number_disconnected");
     }
     const existing = this.messages.byClientId(request.clientId);
     if (existing) return ok(existing);
@@ -55,7 +55,7 @@ export class Replies {
     const now = this.ctx.now();
     const windowOpen = c.last_inbound_at !== null && now < Number(c.last_inbound_at) + CUSTOMER_SERVICE_WINDOW_MS;
     if (request.type !== "template" && !windowOpen) {
-      return refuse(422, "the 24-hour customer service window is closed: only a template message can be sent now");
+      return refuse(422, "the 24-hour customer service window is closed: only a template message can be sent now", "window_closed");
     }
     const built = buildOutbound(request, to.recipient, { wamidOf: (id) => this.messages.wamidOf(id), template: (name, language) => this.templates.find(name, language) });
     if (!built.ok) return built;
@@ -95,7 +95,7 @@ export class Replies {
     const conversation = this.access.conversation(viewer, conversationId);
     if (!conversation.ok) return conversation;
     const wamid = this.messages.lastInboundWamid(Number(conversationId));
-    if (!wamid) return refuse(422, "the customer has not written yet");
+    if (!wamid) return refuse(422, "the customer has not written yet", "customer_not_written");
     const result = await postStatus(await this.settings.graph(), this.settings.config().phoneNumberId, typingIndicatorBody(wamid));
     return result.ok ? ok({ ok: true }) : refuse(502, `WhatsApp refused the typing indicator: ${result.title}`);
   }

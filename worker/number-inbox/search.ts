@@ -23,7 +23,7 @@ export class Search {
 
   find(viewer: Principal, query: string): Result<SearchResult[]> {
     const plan = planSearch(query);
-    if (!plan) return refuse(400, "q: type something to search for");
+    if (!plan) return refuse(400, "q: type something to search for", "search_empty");
     const results: SearchResult[] = [];
     const seen = new Set<string>();
     const add = (conversationId: number, message: SearchResult["message"]) => {

@@ -7,6 +7,7 @@ import type { AutomaticMessages } from "./automatic-messages";
 import type { Board } from "./board";
 import type { InboxContext } from "./context";
 import type { LatestConversation } from "./conversations";
+import { because } from "./reasons";
 import type { Settings } from "./settings";
 
 /** A customer's answer to the survey: a rating (a tap on the list) or a comment written after rating. */
@@ -82,7 +83,7 @@ export class Survey {
     if (answer.stars !== undefined) {
       this.ctx.sql.exec("UPDATE conversations SET csat_stars = ?, csat_rated_at = ? WHERE id = ?", answer.stars, now, conversationId);
       this.board.sample("csat", answer.agentId, conversationId, answer.stars, null, now);
-      this.activity.add(conversationId, { kind: "rated", agentId: answer.agentId, actorId: null, why: `${"★".repeat(answer.stars)} ${answer.stars}/5`, note: null });
+      this.activity.add(conversationId, { kind: "rated", agentId: answer.agentId, actorId: null, why: because("rating", { stars: answer.stars }), note: null });
     } else if (answer.comment !== undefined) {
       this.ctx.sql.exec("UPDATE conversations SET csat_comment = ? WHERE id = ?", answer.comment, conversationId);
     }

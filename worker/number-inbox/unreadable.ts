@@ -125,7 +125,7 @@ export class Unreadable {
 
   /** Newest first; each JSON shortened to its first UNREADABLE_PREVIEW_CHARS characters. Supervisors and admins. */
   list(viewer: Principal): Result<UnreadableList> {
-    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins read the unreadable deliveries");
+    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins read the unreadable deliveries", "supervisors_only");
     const rows = this.ctx.sql
       .exec<Row>("SELECT id, wamid, reason, detail, received_at, raw_chars FROM unreadable_deliveries WHERE dismissed_at IS NULL ORDER BY id DESC LIMIT ?", LISTED)
       .toArray();
@@ -135,7 +135,7 @@ export class Unreadable {
 
   /** One delivery with its whole JSON. */
   get(viewer: Principal, id: string): Result<UnreadableDelivery> {
-    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins read the unreadable deliveries");
+    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins read the unreadable deliveries", "supervisors_only");
     const row = this.ctx.sql
       .exec<Row>("SELECT id, wamid, reason, detail, received_at, raw_chars FROM unreadable_deliveries WHERE id = ? AND dismissed_at IS NULL", Number(id))
       .toArray()[0];
@@ -144,7 +144,7 @@ export class Unreadable {
 
   /** Off the list for everyone; its JSON is let go, the fact that it came is remembered so redeliveries stay away. */
   dismiss(viewer: Principal, id: string): Result<{ ok: true }> {
-    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins dismiss unreadable deliveries");
+    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins dismiss unreadable deliveries", "supervisors_only");
     return this.ctx.transaction(() => {
       const row = this.ctx.sql
         .exec<{ id: number }>("UPDATE unreadable_deliveries SET dismissed_at = ?, dismissed_by = ?, raw_chars = 0 WHERE id = ? AND dismissed_at IS NULL RETURNING id", this.ctx.now(), viewer.personId, Number(id))

@@ -89,10 +89,10 @@ export class Views {
 
   /** A supervisor reads any conversation, resolved or not, with its whole log; nothing is marked read. */
   review(viewer: Principal, conversationId: string): Result<{ conversation: Conversation; messages: Message[] }> {
-    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins review conversations");
+    if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins review conversations", "supervisors_only");
     const id = Number(conversationId);
     const row = this.conversations.find(id);
-    if (!row) return refuse(404, `no conversation ${conversationId} on this number`);
+    if (!row) return refuse(404, `no conversation ${conversationId} on this number`, "conversation_not_found");
     return ok({ conversation: this.conversations.toApi(row), messages: this.messages.list(id, 2000) });
   }
 

@@ -71,7 +71,7 @@ export class AuditLog {
   }
 
   list(principal: Principal, query: AuditQuery): Result<AuditEntry[]> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins read the audit log");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins read the audit log", "supervisors_only");
     return ok(queryAudit(this.sql, query));
   }
 }

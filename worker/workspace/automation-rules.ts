@@ -13,18 +13,18 @@ export class AutomationRules {
   }
 
   get(principal: Principal, phoneNumberId: string): Result<AutomationSettings> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins see automation settings");
-    if (!this.w.numbers.row(phoneNumberId)) return refuse(404, `number ${phoneNumberId} is not connected`);
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins see automation settings", "supervisors_only");
+    if (!this.w.numbers.row(phoneNumberId)) return refuse(404, `number ${phoneNumberId} is not connected`, "number_not_connected", { number: phoneNumberId });
     return ok(this.stored(phoneNumberId));
   }
 
   /** Pushed to the number's object at once: the next customer message follows the new settings. */
   async save(principal: Principal, phoneNumberId: string, settings: AutomationSettings): Promise<Result<AutomationSettings>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change automation");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change automation", "supervisors_only");
     const number = this.w.numbers.row(phoneNumberId);
-    if (!number) return refuse(404, `number ${phoneNumberId} is not connected`);
+    if (!number) return refuse(404, `number ${phoneNumberId} is not connected`, "number_not_connected", { number: phoneNumberId });
     if (settings.languageAttribute && !this.w.catalog.attributes().some((a) => a.key === settings.languageAttribute)) {
-      return refuse(422, `languageAttribute: no contact attribute ${settings.languageAttribute}`);
+      return refuse(422, `languageAttribute: no contact attribute ${settings.languageAttribute}`, "invalid_request", { field: "languageAttribute" });
     }
     const before = this.stored(phoneNumberId);
     this.w.ctx.storage.transactionSync(() => {

@@ -28,7 +28,7 @@ export class CannedResponses {
 
   /** The whole company library, team-limited responses included: what the console edits and exports. */
   library(principal: Principal): Result<CannedResponse[]> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage the company library");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage the company library", "supervisors_only");
     return ok(this.list("owner_id IS NULL"));
   }
 
@@ -44,10 +44,10 @@ export class CannedResponses {
    * others are added. Bad rows are reported by row number and skipped; the good ones are saved.
    */
   async importCsv(principal: Principal, csv: string): Promise<Result<CannedImportResult>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins import into the company library");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins import into the company library", "supervisors_only");
     const teams = this.w.teams.list();
     const { outcomes, problem } = readCannedCsv(csv, (name) => teams.find((t) => t.name === name)?.id ?? null);
-    if (problem) return refuse(400, `csv: ${problem}`);
+    if (problem) return refuse(400, `csv: ${problem}`, "invalid_request", { field: "csv" });
     let imported = 0;
     let updated = 0;
     const errors: CannedImportResult["errors"] = [];
@@ -73,15 +73,15 @@ export class CannedResponses {
   /** Agents keep personal responses; company ones are edited by supervisors. */
   async save(principal: Principal, id: string | null, request: CannedRequest): Promise<Result<CannedResponse>> {
     const company = request.company;
-    if (company && !seesEverything(principal)) return refuse(403, "only supervisors and admins edit the company library");
+    if (company && !seesEverything(principal)) return refuse(403, "only supervisors and admins edit the company library", "supervisors_only");
     const unknownTeam = request.teamIds.find((t) => !this.w.teams.exists(t));
-    if (unknownTeam) return refuse(422, `teamIds: no team ${unknownTeam}`);
+    if (unknownTeam) return refuse(422, `teamIds: no team ${unknownTeam}`, "invalid_request", { field: "teamIds" });
     const ownerId = company ? null : principal.personId;
     let before: CannedResponse | undefined;
     if (id) {
       before = this.list("id = ?", id)[0];
-      if (!before) return refuse(404, `no canned response ${id}`);
-      if (before.ownerId === null ? !seesEverything(principal) : before.ownerId !== principal.personId) return refuse(403, "this canned response is not yours to edit");
+      if (!before) return refuse(404, `no canned response ${id}`, "not_found");
+      if (before.ownerId === null ? !seesEverything(principal) : before.ownerId !== principal.personId) return refuse(403, "this canned response is not yours to edit", "canned_not_yours");
     }
     const savedId = id ?? newId("c");
     this.write(savedId, request, ownerId);
@@ -95,8 +95,8 @@ export class CannedResponses {
 
   async delete(principal: Principal, id: string): Promise<Result<{ ok: true }>> {
     const row = this.list("id = ?", id)[0];
-    if (!row) return refuse(404, `no canned response ${id}`);
-    if (row.ownerId === null ? !seesEverything(principal) : row.ownerId !== principal.personId) return refuse(403, "this canned response is not yours to delete");
+    if (!row) return refuse(404, `no canned response ${id}`, "not_found");
+    if (row.ownerId === null ? !seesEverything(principal) : row.ownerId !== principal.personId) return refuse(403, "this canned response is not yours to delete", "canned_not_yours");
     this.w.sql.exec("DELETE FROM canned_responses WHERE id = ?", id);
     if (row.ownerId === null) {
       this.w.audit.record(principal, { action: "canned.delete", target: `canned:${id}`, targetName: `/${row.shortcode}`, oldValue: row, newValue: null });

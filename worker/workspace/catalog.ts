@@ -45,7 +45,7 @@ export class Catalog {
   // ---- tag groups and tags ----
 
   async createTagGroup(principal: Principal, request: { name: string; singleChoice: boolean }): Promise<Result<TagGroup>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags", "supervisors_only");
     const id = newId("g");
     const position = this.w.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM tag_groups").one().n;
     this.w.sql.exec("INSERT INTO tag_groups (id, name, single_choice, position) VALUES (?, ?, ?, ?)", id, request.name, request.singleChoice ? 1 : 0, position);
@@ -56,9 +56,9 @@ export class Catalog {
   }
 
   async updateTagGroup(principal: Principal, id: string, update: { name?: string; singleChoice?: boolean }): Promise<Result<TagGroup>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags", "supervisors_only");
     const before = this.tagGroups().find((g) => g.id === id);
-    if (!before) return refuse(404, `no tag group ${id}`);
+    if (!before) return refuse(404, `no tag group ${id}`, "not_found");
     const after = { ...before, ...update };
     this.w.sql.exec("UPDATE tag_groups SET name = ?, single_choice = ? WHERE id = ?", after.name, after.singleChoice ? 1 : 0, id);
     this.w.audit.record(principal, { action: "tag_group.update", target: `tag_group:${id}`, targetName: after.name, oldValue: before, newValue: after });
@@ -68,9 +68,9 @@ export class Catalog {
 
   /** Its tags stay, ungrouped: deleting a group must not strip tags off customers. */
   async deleteTagGroup(principal: Principal, id: string): Promise<Result<{ ok: true }>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags", "supervisors_only");
     const before = this.tagGroups().find((g) => g.id === id);
-    if (!before) return refuse(404, `no tag group ${id}`);
+    if (!before) return refuse(404, `no tag group ${id}`, "not_found");
     this.w.ctx.storage.transactionSync(() => {
       this.w.sql.exec("UPDATE tags SET group_id = NULL WHERE group_id = ?", id);
       this.w.sql.exec("DELETE FROM tag_groups WHERE id = ?", id);
@@ -81,7 +81,7 @@ export class Catalog {
   }
 
   async createTag(principal: Principal, request: { name: string; color: string; groupId: string | null }): Promise<Result<Tag>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags", "supervisors_only");
     const problem = this.tagProblem(null, request.name, request.groupId);
     if (problem) return problem;
     const id = newId("t");
@@ -95,9 +95,9 @@ export class Catalog {
 
   /** Contacts carry the tag's id, so a rename shows everywhere at once, in every number and every panel. */
   async updateTag(principal: Principal, id: string, update: { name?: string; color?: string; groupId?: string | null }): Promise<Result<Tag>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags", "supervisors_only");
     const before = this.tags().find((t) => t.id === id);
-    if (!before) return refuse(404, `no tag ${id}`);
+    if (!before) return refuse(404, `no tag ${id}`, "not_found");
     const after = { ...before, ...update };
     const problem = this.tagProblem(id, after.name, after.groupId);
     if (problem) return problem;
@@ -108,9 +108,9 @@ export class Catalog {
   }
 
   async deleteTag(principal: Principal, id: string): Promise<Result<{ ok: true; removedFrom: number }>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags", "supervisors_only");
     const before = this.tags().find((t) => t.id === id);
-    if (!before) return refuse(404, `no tag ${id}`);
+    if (!before) return refuse(404, `no tag ${id}`, "not_found");
     this.w.sql.exec("DELETE FROM tags WHERE id = ?", id);
     const removed = await Promise.all(this.w.numbers.allIds().map((n) => this.w.env.NUMBER_INBOX.getByName(n).removeTag(id)));
     const removedFrom = removed.reduce((a, b) => a + b, 0);
@@ -121,7 +121,7 @@ export class Catalog {
 
   /** Summed over every number's object, asked in parallel. */
   async tagUsage(principal: Principal): Promise<Result<TagUsage>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage tags", "supervisors_only");
     const perNumber = await Promise.all(this.w.numbers.allIds().map((n) => this.w.env.NUMBER_INBOX.getByName(n).tagUsage()));
     const usage: TagUsage = {};
     for (const tag of this.tags()) usage[tag.id] = { contacts: 0, conversations: 0 };
@@ -136,31 +136,31 @@ export class Catalog {
   }
 
   private tagProblem(id: string | null, name: string, groupId: string | null) {
-    if (groupId && this.w.sql.exec("SELECT 1 FROM tag_groups WHERE id = ?", groupId).toArray().length === 0) return refuse(422, `groupId: no tag group ${groupId}`);
-    if (this.w.sql.exec("SELECT 1 FROM tags WHERE name = ? AND id IS NOT ?", name, id).toArray().length > 0) return refuse(409, `a tag named ${name} exists`);
+    if (groupId && this.w.sql.exec("SELECT 1 FROM tag_groups WHERE id = ?", groupId).toArray().length === 0) return refuse(422, `groupId: no tag group ${groupId}`, "invalid_request", { field: "groupId" });
+    if (this.w.sql.exec("SELECT 1 FROM tags WHERE name = ? AND id IS NOT ?", name, id).toArray().length > 0) return refuse(409, `a tag named ${name} exists`, "tag_exists", { name });
     return null;
   }
 
   // ---- contact attribute definitions ----
 
   async createAttribute(principal: Principal, request: AttributeDefinition): Promise<Result<AttributeDefinition>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins define contact attributes");
-    if (this.w.sql.exec("SELECT 1 FROM attribute_defs WHERE key = ?", request.key).toArray().length > 0) return refuse(409, `attribute ${request.key} exists`);
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins define contact attributes", "supervisors_only");
+    if (this.w.sql.exec("SELECT 1 FROM attribute_defs WHERE key = ?", request.key).toArray().length > 0) return refuse(409, `attribute ${request.key} exists`, "attribute_exists", { key: request.key });
     return this.writeAttribute(principal, request, null);
   }
 
   async updateAttribute(principal: Principal, key: string, update: Omit<AttributeDefinition, "key">): Promise<Result<AttributeDefinition>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins define contact attributes");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins define contact attributes", "supervisors_only");
     const before = this.attributes().find((a) => a.key === key);
-    if (!before) return refuse(404, `no attribute ${key}`);
+    if (!before) return refuse(404, `no attribute ${key}`, "not_found");
     return this.writeAttribute(principal, { ...update, key }, before);
   }
 
   /** Values already stored on contacts stay in the history but are no longer shown or editable. */
   async deleteAttribute(principal: Principal, key: string): Promise<Result<{ ok: true }>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins define contact attributes");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins define contact attributes", "supervisors_only");
     const before = this.attributes().find((a) => a.key === key);
-    if (!before) return refuse(404, `no attribute ${key}`);
+    if (!before) return refuse(404, `no attribute ${key}`, "not_found");
     this.w.sql.exec("DELETE FROM attribute_defs WHERE key = ?", key);
     this.w.audit.record(principal, { action: "attribute.delete", target: `attribute:${key}`, targetName: before.labelEn, oldValue: before, newValue: null });
     await this.w.fanout.pushAll();
@@ -169,7 +169,7 @@ export class Catalog {
 
   private async writeAttribute(principal: Principal, request: AttributeDefinition, before: AttributeDefinition | null): Promise<Result<AttributeDefinition>> {
     if ((request.type === "single_choice" || request.type === "multi_choice") && request.options.length === 0) {
-      return refuse(400, "options: a choice attribute needs at least one option");
+      return refuse(400, "options: a choice attribute needs at least one option", "choice_needs_options");
     }
     const position = before ? null : this.w.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM attribute_defs").one().n;
     this.w.sql.exec(

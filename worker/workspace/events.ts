@@ -22,7 +22,7 @@ export class AccountEvents {
 
   /** `detail` is Meta's JSON as text: RPC return types must be serialisable, and `unknown` is not. */
   list(principal: Principal): Result<(Omit<WorkspaceEvent, "detail"> & { detail: string })[]> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins read workspace events");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins read workspace events", "supervisors_only");
     const rows = this.w.sql.exec("SELECT * FROM events ORDER BY id DESC LIMIT 500").toArray();
     return ok(
       rows.map((r) => ({

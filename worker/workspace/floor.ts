@@ -9,7 +9,7 @@ export class FloorView {
 
   /** Every agent and every queue, asked of the number objects in parallel and merged per person. */
   async floor(principal: Principal): Promise<Result<Floor>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins watch the floor");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins watch the floor", "supervisors_only");
     const numbers = this.w.numbers.named(true);
     const views = await Promise.all(numbers.map((n) => this.w.env.NUMBER_INBOX.getByName(n.phoneNumberId).floor()));
     const agents = new Map<string, FloorAgent>();
@@ -48,7 +48,7 @@ export class FloorView {
 
   /** Names for a report or the board: people, teams, numbers, tags, and the workspace's time zone. */
   reportContext(principal: Principal): Result<ReportContext> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins read reports");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins read reports", "supervisors_only");
     return ok({
       timeZone: this.w.settings.timeZone(),
       people: this.w.people.names(),

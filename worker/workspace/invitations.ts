@@ -22,10 +22,10 @@ export class Invitations {
   constructor(private readonly w: Parts) {}
 
   async invite(principal: Principal, request: InviteRequest, origin: string): Promise<Result<Invite>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins invite people");
-    if (request.role === "admin" && principal.role !== "admin") return refuse(403, "only an admin invites an admin");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins invite people", "supervisors_only");
+    if (request.role === "admin" && principal.role !== "admin") return refuse(403, "only an admin invites an admin", "admins_only");
     const unknownNumber = request.numberIds.find((id) => !this.w.numbers.row(id));
-    if (unknownNumber) return refuse(422, `numberIds: number ${unknownNumber} is not connected`);
+    if (unknownNumber) return refuse(422, `numberIds: number ${unknownNumber} is not connected`, "invalid_request", { field: "numberIds" });
     const invite = await this.issue(principal, { kind: "invite", role: request.role, numberIds: request.numberIds, capacity: request.capacity, note: request.note, personId: null }, INVITE_LIFETIME_MS, origin);
     this.w.audit.record(principal, { action: "invite.create", target: `invite:${invite.id}`, targetName: request.note || request.role, oldValue: null, newValue: { role: request.role, numberIds: request.numberIds, expiresAt: new Date(invite.expiresAt).toISOString() } });
     return ok(invite);
@@ -34,7 +34,7 @@ export class Invitations {
   async passwordReset(principal: Principal, personId: string, origin: string): Promise<Result<Invite>> {
     const target = this.w.people.manageable(principal, personId);
     if (!target.ok) return target;
-    if (target.value.active !== 1) return refuse(409, "reactivate this person first");
+    if (target.value.active !== 1) return refuse(409, "reactivate this person first", "person_deactivated");
     const link = await this.issue(principal, { kind: "reset", role: target.value.role, numberIds: [], capacity: null, note: target.value.name, personId }, RESET_LIFETIME_MS, origin);
     this.w.audit.record(principal, { action: "person.password_reset", target: `person:${personId}`, targetName: target.value.name, oldValue: null, newValue: { expiresAt: new Date(link.expiresAt).toISOString() } });
     return ok(link);
@@ -46,15 +46,15 @@ export class Invitations {
   }
 
   list(principal: Principal): Result<Invite[]> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins see invitations");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins see invitations", "supervisors_only");
     const rows = this.w.sql.exec("SELECT * FROM invites WHERE used_at IS NULL AND expires_at > ? ORDER BY created_at DESC", Date.now()).toArray();
     return ok(rows.map((r) => inviteOf(r)));
   }
 
   revoke(principal: Principal, inviteId: string): Result<{ ok: true }> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins revoke invitations");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins revoke invitations", "supervisors_only");
     const row = this.w.sql.exec("DELETE FROM invites WHERE id = ? AND used_at IS NULL RETURNING *", inviteId).toArray()[0];
-    if (!row) return refuse(404, `no open invitation ${inviteId}`);
+    if (!row) return refuse(404, `no open invitation ${inviteId}`, "not_found");
     this.w.audit.record(principal, { action: "invite.revoke", target: `invite:${inviteId}`, targetName: (row.note as string) || (row.role as string), oldValue: { role: row.role }, newValue: null });
     return ok({ ok: true });
   }
@@ -77,7 +77,7 @@ export class Invitations {
     const hash = await hashPassword(request.password);
     if (r.kind === "reset") {
       const person = this.w.people.row(r.person_id as string);
-      if (!person || person.active !== 1) return refuse(409, "this account is no longer active");
+      if (!person || person.active !== 1) return refuse(409, "this account is no longer active", "account_deactivated");
       this.w.ctx.storage.transactionSync(() => {
         this.markUsed(r.id as string);
         this.w.people.setPassword(person.id, hash);
@@ -86,15 +86,15 @@ export class Invitations {
       });
       return ok({ email: person.email });
     }
-    if (!request.name || !request.email) return refuse(400, "name and email are needed to accept an invitation");
+    if (!request.name || !request.email) return refuse(400, "name and email are needed to accept an invitation", "invalid_request", { field: "email" });
     const directory = this.w.env.DIRECTORY.getByName("directory");
     const claimed = await directory.claimEmail(request.email, this.w.settings.id());
-    if (!claimed) return refuse(409, `${request.email} already has an account; sign in with it, or use another email`);
+    if (!claimed) return refuse(409, `${request.email} already has an account; sign in with it, or use another email`, "email_taken", { email: request.email });
     // Re-read after the await: a second accept of the same link may have won the race.
     const still = this.w.sql.exec("SELECT 1 FROM invites WHERE id = ? AND used_at IS NULL", r.id).toArray().length > 0;
     if (!still) {
       await directory.releaseEmail(request.email);
-      return refuse(409, "this invitation was used already");
+      return refuse(409, "this invitation was used already", "link_used");
     }
     const numberIds = JSON.parse(r.number_ids as string) as string[];
     this.w.ctx.storage.transactionSync(() => {
@@ -138,9 +138,9 @@ export class Invitations {
 
   private async open(token: string): Promise<Result<Record<string, SqlStorageValue>>> {
     const row = this.w.sql.exec("SELECT * FROM invites WHERE token_hash = ?", await sha256Base64Url(token)).toArray()[0];
-    if (!row) return refuse(404, "this link is not valid; ask for a new one");
-    if (row.used_at !== null) return refuse(409, "this link was used already; ask for a new one");
-    if ((row.expires_at as number) < Date.now()) return refuse(409, "this link has expired; ask for a new one");
+    if (!row) return refuse(404, "this link is not valid; ask for a new one", "link_invalid");
+    if (row.used_at !== null) return refuse(409, "this link was used already; ask for a new one", "link_used");
+    if ((row.expires_at as number) < Date.now()) return refuse(409, "this link has expired; ask for a new one", "link_expired");
     return ok(row);
   }
 }

@@ -10,7 +10,7 @@ const OPERATOR: Actor = { personId: "operator", name: "Deployment operator" };
 
 /** The same words whoever owns it: a company never learns which other one has a number, nor its id. */
 const numberTaken = (phoneNumberId: string) =>
-  refuse(409, `number ${phoneNumberId} is connected to another workspace of this deployment; if it is yours, ask the deployment's operator to move it`);
+  refuse(409, `number ${phoneNumberId} is connected to another workspace of this deployment; if it is yours, ask the deployment's operator to move it`, "number_elsewhere");
 
 /**
  * How a number comes to belong to this workspace and stops belonging to it (issue #24). Ownership is exclusive and
@@ -22,7 +22,7 @@ export class NumberOwnership {
   constructor(private readonly w: Parts) {}
 
   async connect(principal: Principal, request: ConnectNumberRequest): Promise<Result<NumberDetail>> {
-    if (principal.role !== "admin") return refuse(403, "only an admin can connect a number");
+    if (principal.role !== "admin") return refuse(403, "only an admin can connect a number", "admins_only");
     return this.attach(principal, request, { operator: false, moveFrom: null });
   }
 
@@ -36,7 +36,7 @@ export class NumberOwnership {
     const { env, numbers } = this.w;
     const id = request.phoneNumberId;
     const unknownMember = this.w.people.unknown(request.memberIds);
-    if (unknownMember) return refuse(422, `memberIds: no person with id ${unknownMember} in this workspace`);
+    if (unknownMember) return refuse(422, `memberIds: no person with id ${unknownMember} in this workspace`, "invalid_request", { field: "memberIds" });
     const directory = env.DIRECTORY.getByName("directory");
     const me = this.w.settings.id();
     const owner = await directory.ownerOfNumber(id);
@@ -46,13 +46,13 @@ export class NumberOwnership {
     const wabaId = request.wabaId ?? before?.waba_id ?? null;
     const operatorConnected = via.operator || before?.operator_connected === 1;
     if (deploymentMode(env) === "multi" && !via.operator && wabaId === null) {
-      return refuse(422, "wabaId: this deployment serves several companies, so a number is connected with the id of the WhatsApp Business Account it belongs to");
+      return refuse(422, "wabaId: this deployment serves several companies, so a number is connected with the id of the WhatsApp Business Account it belongs to", "invalid_request", { field: "wabaId" });
     }
     const sealed = await sealIfGiven(env, id, request.accessToken);
     if (!sealed.ok) return sealed;
     const token = request.accessToken ?? (await ownToken(env, id, before?.access_token_sealed)) ?? (deploymentTokenServes(env, { operatorConnected }) ? env.WHATSAPP_ACCESS_TOKEN : null);
     if (!token) {
-      return refuse(422, "accessToken: this deployment serves several companies, so a company admin proves control of a number with an access token of the business's own (a system user's with whatsapp_business_management and whatsapp_business_messaging) that Meta accepts for it");
+      return refuse(422, "accessToken: this deployment serves several companies, so a company admin proves control of a number with an access token of the business's own (a system user's with whatsapp_business_management and whatsapp_business_messaging) that Meta accepts for it", "invalid_request", { field: "accessToken" });
     }
     const proof = await proveControl(graphWith(env, token), id, wabaId);
     if (!proof.ok) return proof;
@@ -89,10 +89,10 @@ export class NumberOwnership {
    * customers were this company's, not the number's next owner's), and the deployment forgets whose it was.
    */
   async release(principal: Principal, phoneNumberId: string, confirm: string): Promise<Result<{ released: string }>> {
-    if (principal.role !== "admin") return refuse(403, "only an admin releases a number");
+    if (principal.role !== "admin") return refuse(403, "only an admin releases a number", "admins_only");
     const row = this.w.numbers.row(phoneNumberId);
-    if (!row) return refuse(404, `number ${phoneNumberId} is not connected in this workspace`);
-    if (confirm !== phoneNumberId) return refuse(400, "confirm: type the phone number id again to release it; its conversations are deleted from this deployment");
+    if (!row) return refuse(404, `number ${phoneNumberId} is not connected in this workspace`, "number_not_connected", { number: phoneNumberId });
+    if (confirm !== phoneNumberId) return refuse(400, "confirm: type the phone number id again to release it; its conversations are deleted from this deployment", "confirm_number");
     const wiped = await this.w.env.NUMBER_INBOX.getByName(phoneNumberId).release(this.w.settings.id());
     if (!wiped.ok) return wiped;
     this.w.ctx.storage.transactionSync(() => {

@@ -9,15 +9,15 @@ import { ok, refuse, type Result } from "../lib/result";
 export async function proveControl(graph: GraphConfig, phoneNumberId: string, wabaId: string | null): Promise<Result<PhoneNumberInfo>> {
   const info = await phoneNumberInfo(graph, phoneNumberId);
   if (!info.ok) {
-    if (info.httpStatus === null) return refuse(502, `Meta could not be reached to check number ${phoneNumberId} (${info.title}); try again`);
-    return refuse(422, `Meta refused this access token for number ${phoneNumberId}: ${info.title}`);
+    if (info.httpStatus === null) return refuse(502, `Meta could not be reached to check number ${phoneNumberId} (${info.title}); try again`, "meta_unreachable");
+    return refuse(422, `Meta refused this access token for number ${phoneNumberId}: ${info.title}`, "meta_refused_token");
   }
   if (wabaId === null) return info;
   const listed = await wabaPhoneNumberIds(graph, wabaId);
   if (!listed.ok) {
-    if (listed.httpStatus === null) return refuse(502, `Meta could not be reached to check WhatsApp Business Account ${wabaId} (${listed.title}); try again`);
-    return refuse(422, `wabaId: Meta refused this access token for WhatsApp Business Account ${wabaId}: ${listed.title}`);
+    if (listed.httpStatus === null) return refuse(502, `Meta could not be reached to check WhatsApp Business Account ${wabaId} (${listed.title}); try again`, "meta_unreachable");
+    return refuse(422, `wabaId: Meta refused this access token for WhatsApp Business Account ${wabaId}: ${listed.title}`, "invalid_request", { field: "wabaId" });
   }
-  if (!listed.value.includes(phoneNumberId)) return refuse(422, `wabaId: number ${phoneNumberId} is not one of WhatsApp Business Account ${wabaId}'s phone numbers`);
+  if (!listed.value.includes(phoneNumberId)) return refuse(422, `wabaId: number ${phoneNumberId} is not one of WhatsApp Business Account ${wabaId}'s phone numbers`, "invalid_request", { field: "wabaId" });
   return ok(info.value);
 }

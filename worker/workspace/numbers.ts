@@ -180,18 +180,18 @@ export class Numbers {
   // ---- the console's Numbers page ----
 
   async list(principal: Principal): Promise<Result<NumberDetail[]>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage numbers");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage numbers", "supervisors_only");
     const ids = this.w.sql.exec<{ phone_number_id: string }>("SELECT phone_number_id FROM numbers ORDER BY connected_at").toArray();
     return ok(await Promise.all(ids.map((r) => this.detail(r.phone_number_id))));
   }
 
   async update(principal: Principal, phoneNumberId: string, update: UpdateNumberRequest): Promise<Result<NumberDetail>> {
-    if (principal.role !== "admin") return refuse(403, "only an admin changes a number's connection");
+    if (principal.role !== "admin") return refuse(403, "only an admin changes a number's connection", "admins_only");
     const before = this.row(phoneNumberId);
-    if (!before) return refuse(404, `number ${phoneNumberId} is not connected`);
+    if (!before) return refuse(404, `number ${phoneNumberId} is not connected`, "number_not_connected", { number: phoneNumberId });
     if (update.memberIds) {
       const unknownMember = this.w.people.unknown(update.memberIds);
-      if (unknownMember) return refuse(422, `memberIds: no person with id ${unknownMember} in this workspace`);
+      if (unknownMember) return refuse(422, `memberIds: no person with id ${unknownMember} in this workspace`, "invalid_request", { field: "memberIds" });
     }
     const sealed = await sealIfGiven(this.w.env, phoneNumberId, update.accessToken);
     if (!sealed.ok) return sealed;
@@ -220,9 +220,9 @@ export class Numbers {
 
   /** Asks Meta again: is the token still good, what is the number's quality rating. */
   async check(principal: Principal, phoneNumberId: string): Promise<Result<NumberDetail>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins check a number's health");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins check a number's health", "supervisors_only");
     const row = this.row(phoneNumberId);
-    if (!row) return refuse(404, `number ${phoneNumberId} is not connected`);
+    if (!row) return refuse(404, `number ${phoneNumberId} is not connected`, "number_not_connected", { number: phoneNumberId });
     const check = await checkWithGraph(this.w.env, phoneNumberId, { sealed: row.access_token_sealed, operatorConnected: row.operator_connected === 1 });
     if (check.ok) this.storeCheck(phoneNumberId, check.value, Date.now());
     return ok(await this.detail(phoneNumberId, check.ok ? null : check.title));
@@ -230,9 +230,9 @@ export class Numbers {
 
   /** No more sending; the history stays, readable by supervisors. Connecting again restores it. */
   async disconnect(principal: Principal, phoneNumberId: string): Promise<Result<NumberDetail>> {
-    if (principal.role !== "admin") return refuse(403, "only an admin disconnects a number");
+    if (principal.role !== "admin") return refuse(403, "only an admin disconnects a number", "admins_only");
     const row = this.row(phoneNumberId);
-    if (!row) return refuse(404, `number ${phoneNumberId} is not connected`);
+    if (!row) return refuse(404, `number ${phoneNumberId} is not connected`, "number_not_connected", { number: phoneNumberId });
     if (row.disconnected_at === null) {
       this.w.sql.exec("UPDATE numbers SET disconnected_at = ? WHERE phone_number_id = ?", Date.now(), phoneNumberId);
       this.w.audit.record(principal, { action: "number.disconnect", target: `number:${phoneNumberId}`, targetName: row.display_name, oldValue: { connected: true }, newValue: { connected: false } });

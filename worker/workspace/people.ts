@@ -149,9 +149,9 @@ export class People {
   // ---- the people's own operations ----
 
   async create(principal: Principal, request: CreateAgentRequest): Promise<Result<Agent>> {
-    if (principal.role !== "admin") return refuse(403, "only an admin can add people");
+    if (principal.role !== "admin") return refuse(403, "only an admin can add people", "admins_only");
     const claimed = await this.w.env.DIRECTORY.getByName("directory").claimEmail(request.email, this.w.settings.id());
-    if (!claimed) return refuse(409, `${request.email} already has an account`);
+    if (!claimed) return refuse(409, `${request.email} already has an account`, "email_taken", { email: request.email });
     const passwordHash = await hashPassword(request.password);
     const id = this.insert(request, passwordHash);
     this.w.audit.record(principal, { action: "person.create", target: `person:${id}`, targetName: request.name, oldValue: null, newValue: { email: request.email, role: request.role } });
@@ -164,7 +164,7 @@ export class People {
   }
 
   list(principal: Principal): Result<Person[]> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins see the team's people");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins see the team's people", "supervisors_only");
     const ids = this.w.sql.exec<{ id: string }>("SELECT id FROM people ORDER BY active DESC, created_at").toArray();
     return ok(ids.map((r) => this.person(r.id)));
   }
@@ -172,9 +172,9 @@ export class People {
   async update(principal: Principal, personId: string, update: PersonUpdate): Promise<Result<Person>> {
     const target = this.manageable(principal, personId);
     if (!target.ok) return target;
-    if (update.role !== undefined && update.role !== target.value.role && principal.role !== "admin") return refuse(403, "only an admin changes roles");
+    if (update.role !== undefined && update.role !== target.value.role && principal.role !== "admin") return refuse(403, "only an admin changes roles", "admins_only");
     if (update.role !== undefined && update.role !== "admin" && target.value.role === "admin" && this.adminCount() === 1) {
-      return refuse(409, "this is the workspace's last admin; make someone else admin first");
+      return refuse(409, "this is the workspace's last admin; make someone else admin first", "last_admin");
     }
     const before = this.person(personId);
     this.w.ctx.storage.transactionSync(() => {
@@ -192,7 +192,7 @@ export class People {
   async setStatusOf(principal: Principal, personId: string, status: AgentStatus): Promise<Result<Person>> {
     const target = this.manageable(principal, personId);
     if (!target.ok) return target;
-    if (target.value.active !== 1) return refuse(409, "this person is deactivated");
+    if (target.value.active !== 1) return refuse(409, "this person is deactivated", "person_deactivated");
     const before = target.value.status;
     await this.applyStatus(personId, status);
     this.w.audit.record(principal, { action: "person.status", target: `person:${personId}`, targetName: target.value.name, oldValue: before, newValue: status });
@@ -206,8 +206,8 @@ export class People {
   async deactivate(principal: Principal, personId: string): Promise<Result<Person>> {
     const target = this.manageable(principal, personId);
     if (!target.ok) return target;
-    if (personId === principal.personId) return refuse(409, "you cannot deactivate yourself");
-    if (target.value.role === "admin" && this.adminCount() === 1) return refuse(409, "this is the workspace's last admin");
+    if (personId === principal.personId) return refuse(409, "you cannot deactivate yourself", "cannot_deactivate_self");
+    if (target.value.role === "admin" && this.adminCount() === 1) return refuse(409, "this is the workspace's last admin", "last_admin");
     if (target.value.active !== 1) return ok(this.person(personId));
     this.w.ctx.storage.transactionSync(() => {
       this.w.sql.exec("UPDATE people SET active = 0, status = 'away', status_changed_at = ? WHERE id = ?", Date.now(), personId);
@@ -233,7 +233,7 @@ export class People {
 
   async changePassword(principal: Principal, currentPassword: string, newPassword: string, keepToken: string): Promise<Result<{ ok: true }>> {
     const person = this.w.sql.exec<PersonRow>("SELECT * FROM people WHERE id = ?", principal.personId).one();
-    if (!(await verifyPassword(currentPassword, person.password_hash))) return refuse(403, "the current password is wrong");
+    if (!(await verifyPassword(currentPassword, person.password_hash))) return refuse(403, "the current password is wrong", "password_wrong");
     const hash = await hashPassword(newPassword);
     const keep = await sha256Base64Url(keepToken);
     this.w.ctx.storage.transactionSync(() => {
@@ -253,10 +253,10 @@ export class People {
 
   /** Whom a principal may manage: supervisors manage everyone but admins; nobody manages a stranger. */
   manageable(principal: Principal, personId: string): Result<PersonRow> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage people");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage people", "supervisors_only");
     const target = this.row(personId);
-    if (!target) return refuse(404, `no person ${personId} in this workspace`);
-    if (target.role === "admin" && principal.role !== "admin") return refuse(403, "only an admin manages an admin");
+    if (!target) return refuse(404, `no person ${personId} in this workspace`, "not_found");
+    if (target.role === "admin" && principal.role !== "admin") return refuse(403, "only an admin manages an admin", "admins_only");
     return ok(target);
   }
 }

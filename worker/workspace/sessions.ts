@@ -16,13 +16,13 @@ export class Sessions {
     const throttle = person?.sign_in_throttle ? (JSON.parse(person.sign_in_throttle) as ThrottleState) : freshThrottle;
     const locked = lockRemaining(throttle, now0);
     if (person && locked > 0) {
-      return refuse(429, `too many wrong passwords for this account; try again in ${Math.ceil(locked / 60_000)} min or ask an admin to reset it`);
+      return refuse(429, `too many wrong passwords for this account; try again in ${Math.ceil(locked / 60_000)} min or ask an admin to reset it`, "sign_in_locked", { minutes: Math.ceil(locked / 60_000) });
     }
     // Hash even for an unknown email so the answer takes as long either way.
     const valid = await verifyPassword(password, person?.password_hash ?? "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAA");
     if (person && !valid) this.w.people.setThrottle(person.id, JSON.stringify(afterFailure(throttle, now0)));
-    if (!person || !valid) return refuse(401, "email or password is wrong");
-    if (person.active !== 1) return refuse(401, "this account was deactivated; ask an admin of your team");
+    if (!person || !valid) return refuse(401, "email or password is wrong", "wrong_credentials");
+    if (person.active !== 1) return refuse(401, "this account was deactivated; ask an admin of your team", "account_deactivated");
     if (person.sign_in_throttle) this.w.people.setThrottle(person.id, null);
     const token = workspaceToken(this.w.settings.id());
     const now = Date.now();

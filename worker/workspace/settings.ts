@@ -69,7 +69,7 @@ export class Settings {
   }
 
   async save(principal: Principal, settings: Partial<WorkspaceSettings>): Promise<Result<WorkspaceSettings>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change workspace settings");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change workspace settings", "supervisors_only");
     const before = this.current();
     this.w.ctx.storage.transactionSync(() => {
       if (settings.graceSeconds !== undefined) this.put("grace_seconds", String(settings.graceSeconds));

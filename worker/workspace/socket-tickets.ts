@@ -11,8 +11,8 @@ export class SocketTickets {
 
   async issue(principal: Principal, phoneNumberId: string): Promise<Result<{ ticket: string; expiresAt: number }>> {
     const access = this.w.numbers.access(principal, phoneNumberId);
-    if (access === "not_here") return refuse(404, `number ${phoneNumberId} is not connected in this workspace`);
-    if (access === "not_member") return refuse(403, `you are not a member of number ${phoneNumberId}`);
+    if (access === "not_here") return refuse(404, `number ${phoneNumberId} is not connected in this workspace`, "number_not_connected", { number: phoneNumberId });
+    if (access === "not_member") return refuse(403, `you are not a member of number ${phoneNumberId}`, "not_member", { number: phoneNumberId });
     const ticket = workspaceToken(this.w.settings.id());
     const expiresAt = Date.now() + SOCKET_TICKET_LIFETIME_MS;
     this.w.sql.exec("DELETE FROM socket_tickets WHERE expires_at < ?", Date.now());

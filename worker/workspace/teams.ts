@@ -35,13 +35,13 @@ export class Teams {
   }
 
   async save(principal: Principal, teamId: string | null, request: TeamRequest): Promise<Result<Team>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage teams");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage teams", "supervisors_only");
     const unknown = this.w.people.unknown(request.memberIds);
-    if (unknown) return refuse(422, `memberIds: no person with id ${unknown} in this workspace`);
+    if (unknown) return refuse(422, `memberIds: no person with id ${unknown} in this workspace`, "invalid_request", { field: "memberIds" });
     const unknownSupervisor = this.w.people.unknown(request.supervisorIds);
-    if (unknownSupervisor) return refuse(422, `supervisorIds: no person with id ${unknownSupervisor} in this workspace`);
+    if (unknownSupervisor) return refuse(422, `supervisorIds: no person with id ${unknownSupervisor} in this workspace`, "invalid_request", { field: "supervisorIds" });
     const before = teamId ? this.list().find((t) => t.id === teamId) : undefined;
-    if (teamId && !before) return refuse(404, `no team ${teamId}`);
+    if (teamId && !before) return refuse(404, `no team ${teamId}`, "not_found");
     const id = teamId ?? newId("t");
     this.w.ctx.storage.transactionSync(() => {
       this.w.sql.exec(
@@ -68,15 +68,15 @@ export class Teams {
 
   /** A team still named in a number's rotation cannot go: the rotation would silently lose people. */
   async delete(principal: Principal, teamId: string): Promise<Result<{ ok: true }>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage teams");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins manage teams", "supervisors_only");
     const before = this.list().find((t) => t.id === teamId);
-    if (!before) return refuse(404, `no team ${teamId}`);
+    if (!before) return refuse(404, `no team ${teamId}`, "not_found");
     const usedBy = this.w.sql
       .exec<{ phone_number_id: string; settings: string }>("SELECT phone_number_id, settings FROM number_routing")
       .toArray()
       .filter((r) => (JSON.parse(r.settings) as RoutingSettings).rotation.some((e) => e.type === "team" && e.id === teamId))
       .map((r) => this.w.numbers.row(r.phone_number_id)?.display_name ?? r.phone_number_id);
-    if (usedBy.length) return refuse(409, `team ${before.name} is in the rotation of ${usedBy.join(", ")}; take it out of the rules first`);
+    if (usedBy.length) return refuse(409, `team ${before.name} is in the rotation of ${usedBy.join(", ")}; take it out of the rules first`, "team_in_rotation", { team: before.name });
     this.w.ctx.storage.transactionSync(() => {
       this.w.sql.exec("DELETE FROM team_members WHERE team_id = ?", teamId);
       this.w.sql.exec("DELETE FROM teams WHERE id = ?", teamId);
@@ -89,7 +89,7 @@ export class Teams {
   // ---- a number's assignment rules ----
 
   routing(principal: Principal, phoneNumberId: string): Result<RoutingSettings> {
-    if (!this.w.numbers.canUse(principal, phoneNumberId)) return refuse(403, `you do not work on number ${phoneNumberId}`);
+    if (!this.w.numbers.canUse(principal, phoneNumberId)) return refuse(403, `you do not work on number ${phoneNumberId}`, "not_member", { number: phoneNumberId });
     return ok(this.storedRouting(phoneNumberId));
   }
 
@@ -108,12 +108,12 @@ export class Teams {
 
   /** Takes effect for the very next conversation: pushed to the number's object now, never read per message. */
   async saveRouting(principal: Principal, phoneNumberId: string, settings: RoutingSettings): Promise<Result<RoutingSettings>> {
-    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change assignment rules");
+    if (!seesEverything(principal)) return refuse(403, "only supervisors and admins change assignment rules", "supervisors_only");
     const number = this.w.numbers.row(phoneNumberId);
-    if (!number) return refuse(404, `number ${phoneNumberId} is not connected`);
+    if (!number) return refuse(404, `number ${phoneNumberId} is not connected`, "number_not_connected", { number: phoneNumberId });
     for (const entry of settings.rotation) {
       const known = entry.type === "agent" ? this.w.people.exists(entry.id) : this.exists(entry.id);
-      if (!known) return refuse(422, `rotation: no ${entry.type} with id ${entry.id} in this workspace`);
+      if (!known) return refuse(422, `rotation: no ${entry.type} with id ${entry.id} in this workspace`, "invalid_request", { field: "rotation" });
     }
     const before = this.storedRouting(phoneNumberId);
     this.w.ctx.storage.transactionSync(() => {

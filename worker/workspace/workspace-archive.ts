@@ -18,7 +18,7 @@ export class WorkspaceArchive {
 
   /** What an export reads: this object's tables and schema, and its numbers (with whether each has its own token). */
   async info(principal: Principal): Promise<Result<ArchiveInfo>> {
-    if (principal.role !== "admin") return refuse(403, "only admins export the workspace's data");
+    if (principal.role !== "admin") return refuse(403, "only admins export the workspace's data", "admins_only");
     const listed = this.w.numbers.forArchive();
     // Only numbers the deployment says are this workspace's: never another company's conversations in this file.
     const directory = this.w.env.DIRECTORY.getByName("directory");
@@ -52,9 +52,9 @@ export class WorkspaceArchive {
   async finish(workspaceId: string, origin: string): Promise<Result<{ name: string; rows: Record<string, number>; people: ImportedPerson[] }>> {
     if (!(await importUnfinished(this.store))) return refuse(409, "no import of this workspace is under way here; begin it first");
     const name = this.w.settings.name();
-    if (!name) return refuse(422, "workspace.tables.meta: the archive has no workspace name");
+    if (!name) return refuse(422, "workspace.tables.meta: the archive has no workspace name", "invalid_request", { field: "workspace.tables.meta" });
     const admin = this.w.people.firstActiveAdmin();
-    if (!admin) return refuse(422, "workspace.tables.people: the archive has no active admin, so nobody could manage the workspace");
+    if (!admin) return refuse(422, "workspace.tables.people: the archive has no active admin, so nobody could manage the workspace", "invalid_request", { field: "workspace.tables.people" });
     const rows = await finishStoreImport(this.store);
     this.w.settings.markImported(workspaceId);
     const importer = { workspaceId, personId: admin.id, name: "Import", role: "admin" as const };

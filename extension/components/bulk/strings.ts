@@ -98,6 +98,11 @@ export const bt = translator({ en, zh });
 
 /** A refusal's code in the reader's language; a code this panel does not know yet reads as a plain refusal. */
 export function reason(code: string | undefined, params: Record<string, string | number> = {}): string {
+  return knownReason(code, params) ?? bt("reason.other");
+}
+
+/** A refusal's code this dictionary holds, in the reader's language; null for another (extension/lib/error-text.ts). */
+export function knownReason(code: string | undefined, params: Record<string, string | number> = {}): string | null {
   const key = `reason.${code ?? "other"}`;
-  return key in en ? bt(key as Key, params) : bt("reason.other");
+  return code && key in en ? bt(key as Key, params) : null;
 }
