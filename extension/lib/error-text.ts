@@ -64,6 +64,12 @@ const en = {
   customer_not_written: "The customer has not written yet.",
   template_not_approved: "Template {name} ({language}) is not approved for this number; refresh the templates.",
   until_past: "Pick a time in the future.",
+  // New conversations.
+  number_token_invalid: "WhatsApp refused this number's access token; an admin must connect it again.",
+  not_team_member: "Only members of {team} and supervisors start conversations for it.",
+  template_variables: "Template {name} needs other variables; fill each one.",
+  no_recipient: "This customer has no phone number or WhatsApp id to write to.",
+  open_elsewhere: "This customer already has an open conversation with {name}.",
 };
 type Code = keyof typeof en;
 
@@ -120,6 +126,11 @@ const zh: Record<Code, string> = {
   customer_not_written: "客户尚未发来消息。",
   template_not_approved: "模板 {name}（{language}）未获此号码批准，请刷新模板。",
   until_past: "请选择将来的时间。",
+  number_token_invalid: "WhatsApp 拒绝了此号码的访问令牌，需要管理员重新连接。",
+  not_team_member: "只有 {team} 的成员和主管可以为该团队发起会话。",
+  template_variables: "模板 {name} 的变量不匹配，请逐一填写。",
+  no_recipient: "此客户没有可发送的手机号或 WhatsApp ID。",
+  open_elsewhere: "该客户已有与 {name} 的进行中会话。",
 };
 
 const et = translator({ en, zh });
