@@ -6,7 +6,7 @@
  * load generator, in the same run, because absolute numbers drift on a shared 2-core machine.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
@@ -254,11 +254,16 @@ async function sidePanel(stack: Stack, adminToken: string) {
       );
     }
     const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
-    // Every script sidepanel.html loads: its entry and the chunks it shares with the options page.
+    // Every script sidepanel.html loads (its entry and the chunks it shares with the options page), plus the larger
+    // of the two dictionaries (chunks/en-*.js, chunks/zh-*.js): the panel fetches the reader's one before its first
+    // paint, so a reader of either language loads no more than this.
     const output = resolve(root, ".output/chrome-mv3");
     const html = readFileSync(resolve(output, "sidepanel.html"), "utf8");
     const js = [...html.matchAll(/(?:src|href)="\/([^"]+\.js)"/g)].map((m) => m[1]!);
-    const gzip = js.reduce((sum, f) => sum + gzipSync(readFileSync(resolve(output, f)), { level: 9 }).length, 0);
+    const gz = (file: string) => gzipSync(readFileSync(resolve(output, file)), { level: 9 }).length;
+    const dictionaries = readdirSync(resolve(output, "chunks")).filter((f) => /^(en|zh)-[\w-]+\.js$/.test(f));
+    if (dictionaries.length !== 2) throw new Error(`expected the en and zh dictionary chunks, found ${dictionaries.join(", ") || "none"}`);
+    const gzip = js.reduce((sum, f) => sum + gz(f), 0) + Math.max(...dictionaries.map((f) => gz(`chunks/${f}`)));
     return {
       interactive_ms: round(ms[1]!),
       conversations: size.panel,
@@ -407,7 +412,7 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
     [`Routing: µs per assignment, 10 / 1,000 / 10,000 agents over ${r.routing.stored_conversations} conversations`, `${r.routing.us_10} / ${r.routing.us_1000 ?? "—"} / ${r.routing.us_10000 ?? "—"}`, "—"],
     ["Routing ratio 10k / 10", r.routing.ratio_10k_vs_10, "≤ 2"],
     [`Side panel: open → interactive list of ${r.sidepanel.conversations} conversations (${r.sidepanel.rows_rendered} rows rendered)`, `${r.sidepanel.interactive_ms} ms`, "≤ 300 ms"],
-    ["Side panel JavaScript, gzip", `${r.sidepanel.js_gzip_kb} KB`, "≤ 60 KB"],
+    ["Side panel JavaScript at first load, gzip (its scripts and the larger of the two dictionaries)", `${r.sidepanel.js_gzip_kb} KB`, "≤ 60 KB"],
     ["SQL statements per customer message: a new customer's first / their next", `${r.sql.statements_new_customer} / ${r.sql.statements_next_message}`, "—"],
     ["Storage per message (projected at 1M messages)", `${r.storage.bytes_per_message} B (${r.storage.projected_mb_1m} MB)`, "—"],
     [`Live board: webhook → board updated in the supervisor's browser, p50 / p99 (${r.analytics.push_events} events)`, `${r.analytics.push_p50_ms} / ${r.analytics.push_p99_ms} ms`, "p99 ≤ 1000 ms (aim ≤ 200)"],

@@ -16,7 +16,6 @@ export function useSession() {
   const changes = useRef(0);
 
   useEffect(() => {
-    void localeItem.getValue().then((saved) => saved && changeLocale(saved));
     void sessionItem.getValue().then(setSession);
     // Only a different token is news: storing a fresher `me` must not re-run the check below.
     return sessionItem.watch((next) => setSession((current) => (next?.token === current?.token ? current : next)));
@@ -35,10 +34,12 @@ export function useSession() {
       });
   }, [session]);
 
+  /** The page's entry applied the saved language before the first render; a switch re-renders once its dictionary is in. */
   function changeLocale(next: Locale) {
-    setLocale(next);
-    setLocaleState(next);
-    void localeItem.setValue(next);
+    void setLocale(next).then(() => {
+      setLocaleState(next);
+      void localeItem.setValue(next);
+    });
   }
 
   function updateMe(next: Me) {

@@ -4,7 +4,7 @@ import { LiveHub } from "../background/hub";
 import { Notifier } from "../background/notifier";
 import { ApiClient } from "../lib/api";
 import { parseNotificationId } from "../lib/attention-policy";
-import { setLocale } from "../lib/i18n";
+import { getLocale, setLocale } from "../lib/i18n";
 import { attentionItem, composerInsertItem, localeItem, pendingOpenItem, pendingSearchItem, sessionItem } from "../lib/session-store";
 
 /** Wakes the worker should Chrome ever stop it (an update, a crash): the sockets are opened again at start. */
@@ -28,12 +28,13 @@ export default defineBackground(() => {
   // The toolbar button opens the inbox beside whatever page the agent is working on.
   void browser.sidePanel.setPanelBehavior({ openPanelOnActionClick: true });
 
-  void localeItem.getValue().then((locale) => locale && setLocale(locale));
-  localeItem.watch((locale) => locale && setLocale(locale));
+  // Notifications speak the reader's language: its dictionary is in before the sessions (and their sockets) start.
+  const localeReady = localeItem.getValue().then((locale) => setLocale(locale ?? getLocale()));
+  localeItem.watch((locale) => locale && void setLocale(locale));
   void attentionItem.getValue().then((settings) => hub.useSettings(settings));
   attentionItem.watch((settings) => hub.useSettings(settings));
-  void sessionItem.getValue().then((session) => hub.useSession(session));
-  sessionItem.watch((session) => hub.useSession(session));
+  void localeReady.then(() => sessionItem.getValue()).then((session) => hub.useSession(session));
+  sessionItem.watch((session) => void localeReady.then(() => hub.useSession(session)));
   browser.runtime.onConnect.addListener((port) => hub.connectPage(port));
 
   void browser.alarms.create(WATCHDOG, { periodInMinutes: 1 });

@@ -24,12 +24,12 @@ function serverCodes(): Set<string> {
 }
 
 describe("the server's error codes", () => {
-  it("each has words in English and 中文 in the extension, so no refusal reaches a reader as the server's English", () => {
+  it("each has words in English and 中文 in the extension, so no refusal reaches a reader as the server's English", async () => {
     const codes = serverCodes();
     expect(codes.size).toBeGreaterThan(40);
     const missing: string[] = [];
     for (const locale of ["en", "zh"] as const) {
-      setLocale(locale);
+      await setLocale(locale);
       for (const code of codes) if (errorText(code, { name: "陈伟", field: "x" }, "UNTRANSLATED") === "UNTRANSLATED") missing.push(`${locale}: ${code}`);
     }
     expect(missing).toEqual([]);
