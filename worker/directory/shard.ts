@@ -6,10 +6,11 @@
  */
 
 /**
- * 16 shards: the one Directory served about a thousand sign-ins a second on the benchmark machine (docs/scale.md),
- * and a provider's morning peak or a 100,000-number import wants an order of magnitude more, while a fan-out over
- * the shards (an import's claims, the summed counters) stays a handful of calls. Changing it moves most keys to
- * another shard, so it needs a re-shard: copy every shard's rows into the new layout (as `LegacyHandover` does from
+ * 16 shards: Cloudflare's soft limit is about 1,000 requests/s per object and a sign-in is two directory calls, so
+ * one object capped a deployment near 500 sign-ins/s (docs/scale.md); 16 lift that to about 8,000/s, far above a
+ * 100,000-number provider's estimated morning peak (170/s), while a fan-out over the shards (an import's claims, the
+ * summed counters) stays a handful of calls. Changing it moves most keys to
+ * another shard, so it needs a re-shard: copy every shard's rows into the new layout (as `legacy-handover.ts` does from
  * the single object) before any request is served with the new count; never just edit the number.
  */
 export const DIRECTORY_SHARDS = 16;
