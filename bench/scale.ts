@@ -5,8 +5,8 @@
  * conversation routed to an agent); one hot number receives a campaign's status flood (HOT_STATUSES_PER_S, in POSTs
  * of 1–50 statuses, most small). It reports the quiet numbers' end-to-end latency (webhook → assignee's socket)
  * without and with the hot number, every call between objects per webhook, status POST, API request and sign-in
- * (asserting none reaches the global Directory on the webhook path), and what one Workspace object and the Directory
- * sustain under load. Writes bench/results/scale.json and the table docs/scale.md and the README quote.
+ * (asserting none reaches the Directory on the webhook path), and what one Workspace object and the sharded Directory
+ * sustain under load: sign-ins rotate over every account of every company, so they reach many of the directory's shards. Writes bench/results/scale.json and the table docs/scale.md and the README quote.
  * Traffic goes to 127.0.0.1 only, bounded in count and time.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +14,7 @@ import { resolve } from "node:path";
 import autocannon from "autocannon";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
 import { api, customerWebhook, percentile, round, runMeta, signedHeaders } from "./harness.ts";
+import { DIRECTORY_SHARDS, shardIndexOf } from "../worker/directory/shard.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const smoke = process.argv.includes("--smoke");
@@ -25,10 +26,13 @@ const PHASE_SECONDS = smoke ? 4 : 20;
 const LOAD_SECONDS = smoke ? 2 : 8;
 const WARM_UP_SECONDS = smoke ? 1 : 5;
 const PASSWORD = "scale-password-1";
+/** Distinct unknown emails and client addresses for the Directory-alone row: fewer would lock addresses out mid-run. */
+const STRANGERS = 4096;
 
 
 interface Company {
   workspaceId: string;
+  emails: string[];
   adminToken: string;
   agents: { id: string; token: string }[];
   numbers: string[];
@@ -60,11 +64,13 @@ async function setUp(stack: Stack): Promise<Company[]> {
     await api(stack, "POST", "/setup", secrets.SETUP_TOKEN, { workspaceName: `Shop ${w}`, admin: { name: `Admin ${w}`, email, password: PASSWORD } });
     const { token: adminToken } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email, password: PASSWORD });
     const agents: Company["agents"] = [];
+    const emails = [email];
     for (let a = 0; a < 2; a++) {
       const agentEmail = `scale-agent-${w}-${a}@shop${w}.test`;
       const person = await api<{ id: string }>(stack, "POST", "/people", adminToken, { name: `Agent ${w}.${a}`, email: agentEmail, password: PASSWORD, role: "agent" });
       const { token } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email: agentEmail, password: PASSWORD });
       agents.push({ id: person.id, token });
+      emails.push(agentEmail);
     }
     const numbers: string[] = [];
     for (let n = 0; n < NUMBERS_EACH; n++) {
@@ -72,7 +78,7 @@ async function setUp(stack: Stack): Promise<Company[]> {
       await stack.connectNumber(adminToken, { phoneNumberId: numberId, displayName: `Shop ${w} line ${n}`, memberIds: agents.map((a) => a.id) });
       numbers.push(numberId);
     }
-    companies.push({ workspaceId: adminToken.split(".")[0]!, adminToken, agents, numbers });
+    companies.push({ workspaceId: adminToken.split(".")[0]!, emails, adminToken, agents, numbers });
   }
   return companies;
 }
@@ -188,6 +194,9 @@ try {
   const allNumbers = companies.flatMap((c) => c.numbers);
   const hot = allNumbers[0]!;
   const quiet = allNumbers.slice(1);
+  // Every account of every company: a sign-in peak is many people, each email routed to its own directory shard.
+  const accounts = companies.flatMap((c) => c.emails);
+  const shardsOf = (emails: string[]) => new Set(emails.map((e) => shardIndexOf("email", e))).size;
   const sentAt = new Map<string, { numberId: string; at: number }>();
   let latencies = new Map<string, number[]>();
   const sockets = await connectAgents(stack, companies, (_numberId, phone) => {
@@ -211,8 +220,8 @@ try {
       const company = companies[0]!;
       for (let i = 0; i < calibration; i++) await api(stack, "GET", `/numbers/${company.numbers[1]}/conversations?view=all`, company.adminToken);
     }),
-    sign_in: await hopsPer(stack, 10, async () => {
-      for (let i = 0; i < 10; i++) await api(stack, "POST", "/sessions", null, { email: "scale-agent-0-0@shop0.test", password: PASSWORD });
+    sign_in: await hopsPer(stack, accounts.length, async () => {
+      for (const email of accounts) await api(stack, "POST", "/sessions", null, { email, password: PASSWORD });
     }),
   };
   const webhookDirectoryCalls = Object.entries(hops.customer_webhook).concat(Object.entries(hops.status_post)).filter(([k]) => k.includes("DIRECTORY"));
@@ -235,11 +244,17 @@ try {
   console.log("scale: one Workspace object and the Directory under load…");
   const company = companies[1] ?? companies[0]!;
   const workspaceLoad = await throughput(stack, { requests: [{ method: "GET", path: "/api/me", headers: { authorization: `Bearer ${company.adminToken}` } }] });
-  const signInBody = JSON.stringify({ email: "scale-agent-0-1@shop0.test", password: PASSWORD });
-  const signIns = await throughput(stack, { requests: [{ method: "POST", path: "/api/sessions", headers: { "content-type": "application/json" }, body: signInBody }] });
-  // An address no company has: the Directory alone answers (and counts the failed attempt), no password is hashed.
-  const strangerBody = JSON.stringify({ email: "nobody@nowhere.test", password: PASSWORD });
-  const directoryOnly = await throughput(stack, { requests: [{ method: "POST", path: "/api/sessions", headers: { "content-type": "application/json" }, body: strangerBody }] });
+  // Each connection walks every account in turn, so the sign-ins spread over the companies and the directory's shards.
+  const signIns = await throughput(stack, {
+    requests: accounts.map((email) => ({ method: "POST", path: "/api/sessions", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: PASSWORD }) })),
+  });
+  // Emails no company has, from many client addresses: the email's shard alone answers and the address's shard counts
+  // the failed attempt; no password is hashed. Enough addresses that none reaches its lockout (30 failures) within the
+  // run, or the row would measure 429s answered from one address's shard.
+  const strangers = Array.from({ length: STRANGERS }, (_, i) => ({ email: `nobody-${i}@nowhere.test`, address: `198.18.${i >> 8}.${i & 255}` }));
+  const directoryOnly = await throughput(stack, {
+    requests: strangers.map((s) => ({ method: "POST", path: "/api/sessions", headers: { "content-type": "application/json", "cf-connecting-ip": s.address }, body: JSON.stringify({ email: s.email, password: PASSWORD }) })),
+  });
   const health = await throughput(stack, { requests: [{ method: "GET", path: "/health" }] });
 
   const results = {
@@ -253,6 +268,11 @@ try {
     quiet_without_hot: { ...without, offered: quietRun.customers },
     quiet_with_hot: { ...withHot, offered: floodRun.customers, statuses_sent: floodRun.statusesSent, status_ack_p99_ms: floodRun.statusAckP99 },
     hops,
+    directory_shards: DIRECTORY_SHARDS,
+    sign_in_accounts: accounts.length,
+    sign_in_shards_reached: shardsOf(accounts),
+    strangers: STRANGERS,
+    stranger_shards_reached: shardsOf(strangers.map((s) => s.email)),
     workspace_api_per_s: workspaceLoad,
     directory_sign_ins_per_s: signIns,
     directory_lookups_per_s: directoryOnly,
@@ -293,8 +313,8 @@ function scaleTable(r: any): string {
     "| shared object under load (16 connections) | sustained | p99 |",
     "|---|---|---|",
     `| one Workspace: \`GET /api/me\` (the session checked in the company's object) | ${r.workspace_api_per_s.per_s}/s | ${r.workspace_api_per_s.p99_ms} ms |`,
-    `| sign-ins: \`POST /api/sessions\` (the Directory finds the company, the Workspace checks the password) | ${r.directory_sign_ins_per_s.per_s}/s | ${r.directory_sign_ins_per_s.p99_ms} ms |`,
-    `| the Directory alone: sign-ins for an address no company has (401, the attempt counted) | ${r.directory_lookups_per_s.per_s}/s | ${r.directory_lookups_per_s.p99_ms} ms |`,
+    `| sign-ins: \`POST /api/sessions\` over ${r.sign_in_accounts} accounts in ${r.sign_in_shards_reached} of the directory's ${r.directory_shards} shards (the email's shard finds the company, the Workspace checks the password) | ${r.directory_sign_ins_per_s.per_s}/s | ${r.directory_sign_ins_per_s.p99_ms} ms |`,
+    `| the Directory alone: sign-ins for ${r.strangers.toLocaleString("en")} emails no company has (in ${r.stranger_shards_reached} shards) from as many addresses (401, the attempt counted in the address's shard) | ${r.directory_lookups_per_s.per_s}/s | ${r.directory_lookups_per_s.p99_ms} ms |`,
     `| the runtime's \`GET /health\`, same generator | ${r.health_per_s.per_s}/s | ${r.health_per_s.p99_ms} ms |`,
     "",
   ].join("\n");

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AuditEntry } from "../../shared/audit";
 import type { NumberDetail } from "../../shared/numbers";
 import { app } from "../../worker/app";
+import { directoryFor } from "../../worker/directory/client";
 import { deploymentMode, deploymentTokenServes } from "../../worker/lib/deployment";
 import { Workspace } from "../../worker/workspace/Workspace";
 import type { Principal } from "../../worker/lib/result";
@@ -28,7 +29,7 @@ const operator = (path: string, body: unknown, token = "test-setup-token") =>
   SELF.fetch(`${BASE}/api${path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
 
 const workspaceIdOf = (token: string) => token.split(".")[0]!;
-const ownerOf = (phoneNumberId: string) => env.DIRECTORY.getByName("directory").ownerOfNumber(phoneNumberId);
+const ownerOf = (phoneNumberId: string) => directoryFor(env).ownerOfNumber(phoneNumberId);
 const auditOf = async (token: string, action: string) => (await api<{ entries: AuditEntry[] }>("GET", `/audit?action=${action}`, { token })).body.entries;
 
 describe("connecting a number needs proof of control (multi-company deployment, the default)", () => {

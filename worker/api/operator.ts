@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { moveNumberRequestSchema, numberDetailSchema, operatorConnectRequestSchema } from "../../shared/numbers";
+import { directoryFor } from "../directory/client";
 import { respond } from "../lib/errors";
 import { refuse } from "../lib/result";
 import { requireSetupToken } from "./auth";
@@ -37,7 +38,7 @@ export const operatorRoutes = apiRouter()
   .openapi(move, async (c) => {
     const { phoneNumberId } = c.req.valid("param");
     const { toWorkspaceId, displayName, accessToken, memberIds } = c.req.valid("json");
-    const from = await c.env.DIRECTORY.getByName("directory").ownerOfNumber(phoneNumberId);
+    const from = await directoryFor(c.env).ownerOfNumber(phoneNumberId);
     if (!from) return respond(c, refuse(404, `number ${phoneNumberId} is not connected in this deployment; connect it with POST /api/setup/numbers`));
     if (from === toWorkspaceId) return respond(c, refuse(409, `number ${phoneNumberId} already belongs to workspace ${toWorkspaceId}`));
     const facts = await c.env.WORKSPACE.getByName(from).numberFacts(phoneNumberId);

@@ -7,6 +7,7 @@ import {
   setupRequestSchema,
   signInRequestSchema,
 } from "../../shared/people";
+import { directoryFor } from "../directory/client";
 import { randomToken } from "../lib/bytes";
 import { deploymentMode } from "../lib/deployment";
 import { errorResponse, refusalResponse } from "../lib/errors";
@@ -64,7 +65,7 @@ export const sessionRoutes = apiRouter()
   .openapi(setup, async (c) => {
     const body = c.req.valid("json");
     const workspaceId = `w${randomToken(12).replace(/[^a-zA-Z0-9]/g, "").toLowerCase().padEnd(12, "0")}`;
-    const directory = c.env.DIRECTORY.getByName("directory");
+    const directory = directoryFor(c.env);
     const claimed = await directory.claimFirstAdmin(body.admin.email, workspaceId, deploymentMode(c.env) === "single");
     if (claimed === "single_company") {
       return errorResponse(c, 409, "this deployment serves a single company (DEPLOYMENT_MODE=single) and has its workspace; set DEPLOYMENT_MODE=multi to serve several") as never;
@@ -72,19 +73,19 @@ export const sessionRoutes = apiRouter()
     if (claimed === "email_taken") return errorResponse(c, 409, `${body.admin.email} already has an account`, { code: "email_taken", params: { email: body.admin.email } }) as never;
     const result = await c.env.WORKSPACE.getByName(workspaceId).initialize(workspaceId, body.workspaceName, body.admin);
     if (!result.ok) {
-      await directory.releaseEmail(body.admin.email);
+      await directory.releaseFirstAdmin(body.admin.email, workspaceId);
       return refusalResponse(c, result) as never;
     }
     return c.json(result.value, 200);
   })
   .openapi(signIn, async (c) => {
     const { email, password } = c.req.valid("json");
-    const directory = c.env.DIRECTORY.getByName("directory");
+    const directory = directoryFor(c.env);
     // Cloudflare names the client's address; locally every request is the same one.
     const address = c.req.header("cf-connecting-ip") ?? "local";
-    const locked = await directory.addressLocked(address);
+    // Two shards (the address's and the email's), asked at once; a locked address's answer is not used.
+    const [locked, workspaceId] = await Promise.all([directory.addressLocked(address), directory.workspaceOf(email)]);
     if (locked > 0) return errorResponse(c, 429, `too many failed sign-ins from your network; try again in ${Math.ceil(locked / 60_000)} min`, { code: "sign_in_locked", params: { minutes: Math.ceil(locked / 60_000) } }) as never;
-    const workspaceId = await directory.workspaceOf(email);
     const result = workspaceId ? await c.env.WORKSPACE.getByName(workspaceId).signIn(email, password) : refuse(401, "email or password is wrong", "wrong_credentials");
     if (!result.ok) {
       if (result.status === 401) await directory.signInFailed(address);

@@ -1,4 +1,5 @@
 import { archiveStores, manifestOf, type Archive, type ImportManifest, type ImportResult } from "../../shared/archive";
+import { directoryFor } from "../directory/client";
 import type { Env } from "../env";
 import { deploymentMode } from "../lib/deployment";
 import { ok, refuse, type Result } from "../lib/result";
@@ -15,7 +16,7 @@ const PAGE_ROWS = 500;
  */
 export async function beginImport(env: Env, manifest: ImportManifest): Promise<Result<{ claimed: { emails: string[]; numbers: string[] } }>> {
   const { workspace } = manifest;
-  const directory = env.DIRECTORY.getByName("directory");
+  const directory = directoryFor(env);
   // Before any account is claimed: refused here if the workspace exists, so its own accounts are never touched.
   const began = await env.WORKSPACE.getByName(workspace.id).beginImport(workspace.schemaVersion);
   if (!began.ok) return began;
@@ -41,9 +42,7 @@ export async function beginImport(env: Env, manifest: ImportManifest): Promise<R
 
 /** What a failed import claimed goes back, so running it again (or another workspace) finds everything free. */
 async function giveBack(env: Env, workspaceId: string, claimed: { emails: string[]; numbers: string[] }): Promise<void> {
-  const directory = env.DIRECTORY.getByName("directory");
-  await directory.releaseEmailsOf(claimed.emails, workspaceId);
-  await directory.releaseNumbers(claimed.numbers, workspaceId);
+  await directoryFor(env).giveBackImport(workspaceId, claimed);
 }
 
 /** One page of one table; only into objects whose import has begun. */

@@ -1,6 +1,6 @@
 /**
  * Every call from one object kind (or the stateless worker) to another, counted by caller, binding and method, for
- * the scale simulation (bench/scale.ts, issue #21): it asserts that a webhook never calls the global Directory and
+ * the scale simulation (bench/scale.ts, issue #21): it asserts that a webhook never calls the Directory and
  * lists every other hop. Only a deployment with BENCH_PROBES=1 counts; everywhere else `countedEnv` returns the env
  * untouched. The counts live in the isolate's module scope, which the local runtime shares between the worker and
  * its objects, and are read and reset through GET/DELETE /bench/calls.

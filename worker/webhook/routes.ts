@@ -7,11 +7,12 @@ import { readSignedJson } from "./signed-body";
 import { splitByNumber, type OtherChange } from "./split";
 import { enqueueStatuses } from "../status-lane/producer";
 import type { Env } from "../env";
+import { directoryFor } from "../directory/client";
 
 /** Account-level fields are rare; each goes to its workspace's event log, found through the directory. */
 async function recordOtherChanges(env: Env, changes: OtherChange[]): Promise<void> {
   if (changes.length === 0) return;
-  const directory = env.DIRECTORY.getByName("directory");
+  const directory = directoryFor(env);
   const byWorkspace = new Map<string, OtherChange[]>();
   for (const change of changes) {
     const workspaceId = await directory.workspaceForChange(change.phoneNumberId, change.entryId);

@@ -3,6 +3,7 @@ import { sha256Base64Url } from "../lib/bytes";
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 import { newId, workspaceToken } from "./ids";
 import type { Actor, Parts } from "./parts";
+import { directoryFor } from "../directory/client";
 import { hashPassword } from "./password";
 
 const INVITE_LIFETIME_MS = 7 * 24 * 3600_000;
@@ -87,7 +88,7 @@ export class Invitations {
       return ok({ email: person.email });
     }
     if (!request.name || !request.email) return refuse(400, "name and email are needed to accept an invitation", "invalid_request", { field: "email" });
-    const directory = this.w.env.DIRECTORY.getByName("directory");
+    const directory = directoryFor(this.w.env);
     const claimed = await directory.claimEmail(request.email, this.w.settings.id());
     if (!claimed) return refuse(409, `${request.email} already has an account; sign in with it, or use another email`, "email_taken", { email: request.email });
     // Re-read after the await: a second accept of the same link may have won the race.

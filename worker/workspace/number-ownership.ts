@@ -4,6 +4,7 @@ import { ok, refuse, type Principal, type Result } from "../lib/result";
 import { graphWith, ownToken, sealIfGiven } from "./number-credentials";
 import { proveControl } from "./number-proof";
 import type { Actor, Parts } from "./parts";
+import { directoryFor } from "../directory/client";
 
 /** Who the audit log names for what the deployment's operator did with the setup token. */
 const OPERATOR: Actor = { personId: "operator", name: "Deployment operator" };
@@ -37,7 +38,7 @@ export class NumberOwnership {
     const id = request.phoneNumberId;
     const unknownMember = this.w.people.unknown(request.memberIds);
     if (unknownMember) return refuse(422, `memberIds: no person with id ${unknownMember} in this workspace`, "invalid_request", { field: "memberIds" });
-    const directory = env.DIRECTORY.getByName("directory");
+    const directory = directoryFor(env);
     const me = this.w.settings.id();
     const owner = await directory.ownerOfNumber(id);
     if (owner !== null && owner !== me && owner !== via.moveFrom) return numberTaken(id);
@@ -99,7 +100,7 @@ export class NumberOwnership {
       this.forget(phoneNumberId);
       this.w.audit.record(principal, { action: "number.release", target: `number:${phoneNumberId}`, targetName: row.display_name, oldValue: { displayName: row.display_name, wabaId: row.waba_id }, newValue: null });
     });
-    await this.w.env.DIRECTORY.getByName("directory").releaseNumbers([phoneNumberId], this.w.settings.id());
+    await directoryFor(this.w.env).releaseNumbers([phoneNumberId], this.w.settings.id());
     return ok({ released: phoneNumberId });
   }
 

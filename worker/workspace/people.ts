@@ -4,6 +4,7 @@ import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/
 import { newId } from "./ids";
 import type { PersonFacts } from "./number-config";
 import type { Parts } from "./parts";
+import { directoryFor } from "../directory/client";
 import { hashPassword, verifyPassword } from "./password";
 
 export interface PersonRow {
@@ -150,7 +151,7 @@ export class People {
 
   async create(principal: Principal, request: CreateAgentRequest): Promise<Result<Agent>> {
     if (principal.role !== "admin") return refuse(403, "only an admin can add people", "admins_only");
-    const claimed = await this.w.env.DIRECTORY.getByName("directory").claimEmail(request.email, this.w.settings.id());
+    const claimed = await directoryFor(this.w.env).claimEmail(request.email, this.w.settings.id());
     if (!claimed) return refuse(409, `${request.email} already has an account`, "email_taken", { email: request.email });
     const passwordHash = await hashPassword(request.password);
     const id = this.insert(request, passwordHash);

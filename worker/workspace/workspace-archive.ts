@@ -4,6 +4,7 @@ import { beginStoreImport, finishStoreImport, importStoreRows, importUnfinished,
 import type { Row as ArchiveRow } from "../archive/table-dump";
 import { ok, refuse, type Principal, type Result } from "../lib/result";
 import type { Parts } from "./parts";
+import { directoryFor } from "../directory/client";
 
 type ArchiveInfo = { id: string; name: string; schemaVersion: number; tables: string[]; numbers: { phoneNumberId: string; ownToken: boolean }[] };
 type ImportedPerson = { name: string; email: string; role: Role; setPasswordUrl: string };
@@ -21,7 +22,7 @@ export class WorkspaceArchive {
     if (principal.role !== "admin") return refuse(403, "only admins export the workspace's data", "admins_only");
     const listed = this.w.numbers.forArchive();
     // Only numbers the deployment says are this workspace's: never another company's conversations in this file.
-    const directory = this.w.env.DIRECTORY.getByName("directory");
+    const directory = directoryFor(this.w.env);
     const owners = await Promise.all(listed.map((n) => directory.ownerOfNumber(n.phoneNumberId)));
     const id = this.w.settings.id();
     const numbers = listed.filter((_, i) => owners[i] === id);
