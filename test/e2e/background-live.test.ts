@@ -120,9 +120,13 @@ describe("with the side panel closed", () => {
     const [firstId] = first;
     expect(firstId).toMatch(new RegExp(`^conversation:${NUMBER}:\\d+$`));
     // Sound is on (see the settings test): a service worker has no audio, so an offscreen page plays the chime.
-    const offscreen = await (await serviceWorker(browser.context)).evaluate(async () =>
-      (await (globalThis as unknown as { chrome: { runtime: { getContexts(f: object): Promise<{ documentUrl: string }[]> } } }).chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"] })).map((c) => c.documentUrl),
-    );
+    // The chime follows the notification, so its page may open a moment after the notification shows.
+    const offscreen = await waitUntil("the offscreen page that plays the chime", async () => {
+      const urls = await (await serviceWorker(browser.context)).evaluate(async () =>
+        (await (globalThis as unknown as { chrome: { runtime: { getContexts(f: object): Promise<{ documentUrl: string }[]> } } }).chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"] })).map((c) => c.documentUrl),
+      );
+      return urls.length > 0 && urls;
+    });
     expect(offscreen).toEqual([`chrome-extension://${EXTENSION_ID}/offscreen.html`]);
     await waitUntil("the badge to count 1 unread conversation", async () => (await badge(browser.context)).text === "1");
 
