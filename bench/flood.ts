@@ -45,9 +45,10 @@ const FULL: Size = {
   conversations: 200,
   repliesEach: 5,
   customersPerSecond: 20,
-  quietSeconds: 20,
+  // A minute each: 1,200 samples put a p99 on its 12th-slowest message, not on one stall as 400 would.
+  quietSeconds: 60,
   steadyRate: 1_000,
-  steadySeconds: 30,
+  steadySeconds: 60,
   capacityRates: [1_500, 2_000, 2_500, 3_000, 3_500, 4_000, 5_000, 6_000],
   stepSeconds: 10,
   repliesPerSecond: 2,
