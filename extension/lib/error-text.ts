@@ -70,6 +70,9 @@ const en = {
   template_variables: "Template {name} needs other variables; fill each one.",
   no_recipient: "This customer has no phone number or WhatsApp id to write to.",
   open_elsewhere: "This customer already has an open conversation with {name}.",
+  template_unknown: "Template {name} ({language}) is not on this number any more; reopen this dialog.",
+  start_rate_limited: "You started many conversations just now; try again in {retryAfterSeconds} s.",
+  unknown_team: "That team does not work on this number.",
 };
 type Code = keyof typeof en;
 
@@ -131,6 +134,9 @@ const zh: Record<Code, string> = {
   template_variables: "模板 {name} 的变量不匹配，请逐一填写。",
   no_recipient: "此客户没有可发送的手机号或 WhatsApp ID。",
   open_elsewhere: "该客户已有与 {name} 的进行中会话。",
+  template_unknown: "模板 {name}（{language}）已不在此号码上，请重新打开此窗口。",
+  start_rate_limited: "您刚刚发起了太多会话，请 {retryAfterSeconds} 秒后再试。",
+  unknown_team: "该团队不在此号码上。",
 };
 
 const et = translator({ en, zh });

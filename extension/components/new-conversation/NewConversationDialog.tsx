@@ -42,10 +42,15 @@ const fill = (text: string, values: string[]) => text.replace(/\{\{\s*(\d+)\s*\}
 
 type Refusal = { message: string; code?: string; params?: Record<string, string | number> };
 
-/** A refusal in the reader's language when its code is one this dialog knows, else the server's sentence. */
-function refusalText(error: Refusal): string {
+/**
+ * A refusal in the reader's language: a phone number's problem and "not on this number" in this dialog's words (they
+ * say what to do here), every other code in the words all refusals share (extension/lib/error-text.ts).
+ */
+async function refusalText(error: Refusal): Promise<string> {
   const key = error.code?.startsWith("phone_") ? `newConversation.phone.${error.code.slice(6)}` : `newConversation.error.${error.code}`;
-  return error.code && hasKey(key) ? nt(key, error.params ?? {}) : error.message;
+  if (error.code && hasKey(key)) return nt(key, error.params ?? {});
+  const { errorText } = await import("../../lib/error-text");
+  return errorText(error.code, error.params ?? {}, error.message);
 }
 
 /** What the server answered a start: the result, or its refusal (a network failure reads as one too). */
@@ -140,7 +145,7 @@ export function NewConversationDialog(props: NewConversationProps) {
       }),
     );
     setBusy(false);
-    if (!result.ok) return setError(refusalText(result.error));
+    if (!result.ok) return setError(await refusalText(result.error));
     props.onStarted?.(result.value);
     props.onClose();
   }

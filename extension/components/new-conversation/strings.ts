@@ -36,18 +36,7 @@ const en = {
   "newConversation.pickCustomer": "Choose a customer first.",
   "newConversation.pickTemplate": "Choose a template.",
   "newConversation.fillAll": "Fill every variable.",
-  "newConversation.error.number_disconnected": "This number is disconnected: nothing can be sent from it.",
-  "newConversation.error.number_token_invalid": "WhatsApp refused this number's access token; an admin must connect it again.",
-  "newConversation.error.template_unknown": "Template {name} ({language}) is not on this number any more; reopen this dialog.",
-  "newConversation.error.template_not_approved": "Template {name} is {status}: only approved templates can start a conversation.",
-  "newConversation.error.template_variables": "Template {name} needs other variables; fill each one.",
-  "newConversation.error.start_rate_limited": "You started many conversations just now; try again in {retryAfterSeconds} s.",
-  "newConversation.error.open_elsewhere": "This customer already has an open conversation with {name}.",
   "newConversation.error.not_member": "You do not work on this number: start it for one of its teams.",
-  "newConversation.error.not_team_member": "Only members of {team} and supervisors start conversations for it.",
-  "newConversation.error.unknown_team": "That team does not work on this number.",
-  "newConversation.error.contact_not_found": "This customer is no longer on this number.",
-  "newConversation.error.no_recipient": "This customer shares no phone number or WhatsApp id to write to.",
 };
 type Key = keyof typeof en;
 
@@ -86,18 +75,7 @@ const zh: Record<Key, string> = {
   "newConversation.pickCustomer": "请先选择客户。",
   "newConversation.pickTemplate": "请选择模板。",
   "newConversation.fillAll": "请填写所有变量。",
-  "newConversation.error.number_disconnected": "此号码已断开连接，无法发送任何消息。",
-  "newConversation.error.number_token_invalid": "WhatsApp 拒绝了此号码的访问令牌，需要管理员重新连接。",
-  "newConversation.error.template_unknown": "模板 {name}（{language}）已不在此号码上，请重新打开此窗口。",
-  "newConversation.error.template_not_approved": "模板 {name} 的状态为 {status}，只有已批准的模板才能发起会话。",
-  "newConversation.error.template_variables": "模板 {name} 的变量不匹配，请逐一填写。",
-  "newConversation.error.start_rate_limited": "您刚刚发起了太多会话，请 {retryAfterSeconds} 秒后再试。",
-  "newConversation.error.open_elsewhere": "该客户已有与 {name} 的进行中会话。",
   "newConversation.error.not_member": "您不在此号码的值班名单中，请选择一个团队。",
-  "newConversation.error.not_team_member": "只有 {team} 的成员和主管可以为该团队发起会话。",
-  "newConversation.error.unknown_team": "该团队不在此号码上。",
-  "newConversation.error.contact_not_found": "此客户已不在此号码上。",
-  "newConversation.error.no_recipient": "此客户没有可发送的手机号或 WhatsApp ID。",
 };
 
 export const nt = translator({ en, zh });
