@@ -323,12 +323,18 @@ export async function flood(smoke: boolean) {
     const rssBefore = Math.round(runtimeRssKb() / 1024);
 
     // The same measure without and with the flood, one after the other.
+    // FLOOD_STALLS=1: the runtime's stalls in each phase, beside the latencies (a diagnostic; off in `npm run bench`).
+    const stallsOf = (seconds: number) =>
+      process.env.FLOOD_STALLS === "1" ? fetch(`${stack.workerUrl}/bench/stalls/${seconds}`).then((r) => r.json()) : Promise.resolve(null);
+    const quietStalls = stallsOf(size.quietSeconds);
     const quiet = await measured(customersWrite(size.quietSeconds));
     const cpuBefore = cpuSnapshot();
+    const steadyStalls = stallsOf(size.steadySeconds);
     const steady = await measured(
       Promise.all([load(job(size.steadyRate, size.steadySeconds), dir).then(record), customersWrite(size.steadySeconds), agentsReply(size.steadySeconds)]).then(([r]) => r),
     );
     const cpuSteady = coresUsed(cpuBefore, cpuSnapshot(), steady.result.cpuMs);
+    if (process.env.FLOOD_STALLS === "1") console.log(`FLOOD_STALLS ${JSON.stringify({ quiet: await quietStalls, steady: await steadyStalls })}`);
     const steadyLagMs = await drained(60_000);
     // The floor's latency: the plain /health route of the same runtime, paced at the steady run's request rate
     // (status POSTs and customers' webhooks), without the flood.

@@ -25,4 +25,22 @@ export class BenchFloor extends DurableObject<Env> {
     this.sql.exec("INSERT OR IGNORE INTO floor_rows (wamid, received_at, body) VALUES (?, ?, ?)", wamid, Date.now(), JSON.stringify(payload));
     return { stored: true };
   }
+
+  /**
+   * The runtime's stalls over `seconds`: a 1 ms timer loop in this object, which shares the worker's isolate and
+   * thread here, and how late each tick fired. A late tick is time no request of the isolate could run (a long task,
+   * a garbage collection); the flood's diagnostics compare a quiet minute with a flooded one (bench/flood.ts).
+   */
+  async stalls(seconds: number): Promise<{ ticks: number; over10ms: number; over20ms: number; over40ms: number; longestMs: number[] }> {
+    const end = Date.now() + seconds * 1000;
+    const late: number[] = [];
+    while (Date.now() < end) {
+      const before = Date.now();
+      await new Promise((tick) => setTimeout(tick, 1));
+      late.push(Date.now() - before - 1);
+    }
+    late.sort((a, b) => b - a);
+    const over = (ms: number) => late.filter((l) => l > ms).length;
+    return { ticks: late.length, over10ms: over(10), over20ms: over(20), over40ms: over(40), longestMs: late.slice(0, 8) };
+  }
 }

@@ -30,6 +30,8 @@ export const benchProbeRoutes = new Hono<AppEnv>()
     resetCallCounts();
     return c.json({ reset: true });
   })
+  // The isolate's stalls over the next few seconds (BenchFloor.stalls), for the flood's diagnostics.
+  .get("/stalls/:seconds{[0-9]+}", async (c) => c.json(await c.env.BENCH_FLOOR.getByName("stalls").stalls(Math.min(120, Number(c.req.param("seconds"))))))
   .post("/floor/:floor{rpc|insert}", async (c) => {
   const read = await readSignedJson(c);
   if ("refused" in read) return read.refused;
