@@ -21,8 +21,12 @@ declare module "autocannon" {
       average: number;
       p50: number;
       p99: number;
+      /** Requests completed over the run (present on `requests`). */
+      total: number;
     }
     interface Result {
+      /** Seconds the run took, to the hundredth. */
+      duration: number;
       requests: Histogram;
       latency: Histogram;
       non2xx: number;

@@ -151,7 +151,7 @@ function load(job: FloodJob, dir: string): Promise<FloodLoadResult> {
 export async function flood(smoke: boolean) {
   const size = smoke ? SMOKE : FULL;
   const dir = mkdtempSync(join(tmpdir(), "inbox-flood-"));
-  const stack = await startStack({ seed: false, simulatorStatuses: false });
+  const stack = await startStack({ seed: false, simulatorStatuses: false, direct: true });
   const rssSeries: { at: number; mb: number }[] = [];
   const began = Date.now();
   const sampler = setInterval(() => rssSeries.push({ at: Math.round((Date.now() - began) / 1000), mb: Math.round(runtimeRssKb() / 1024) }), 2_000);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { unstable_startWorker } from "wrangler";
+import { unstable_DevEnv } from "wrangler";
 import { seedDemo } from "../../scripts/seed.ts";
 import { demoNumber, startSimulator, type SimulatorOptions } from "../../simulator/server.ts";
 
@@ -10,6 +10,12 @@ const root = resolve(import.meta.dirname, "../..");
 // The dev server narrates every request; tests only need its warnings.
 process.env.WRANGLER_LOG ??= "warn";
 process.env.WRANGLER_SEND_METRICS = "false";
+// Wrangler's local trace collector (on unless turned off) streams every invocation's tail events (each request, RPC,
+// socket message and SQL span) to a collector isolate that runs on the worker's own thread and stores them in
+// SQLite; its garbage collections of 40–80 ms every few seconds then stall every request of the runtime. It is a
+// dev-server feature (Workers Logs on Cloudflare are collected outside the worker), so the tests and the benchmark
+// run without it. `npm start` keeps it, for the local explorer.
+process.env.X_LOCAL_OBSERVABILITY ??= "false";
 
 export const secrets = {
   WHATSAPP_APP_SECRET: "e2e-app-secret",
@@ -34,8 +40,12 @@ export async function freePort(): Promise<number> {
  * The whole product on loopback: the worker in wrangler's dev server (real workerd, SQLite Durable
  * Objects persisted to a temp folder so a restart keeps state), the Meta simulator, and the demo workspace
  * unless asked for an empty deployment.
+ *
+ * `direct`: `workerUrl` is the runtime's own socket rather than the dev server's. Wrangler puts a reload proxy in
+ * front of the worker (a second workerd process that holds each request in a Durable Object and forwards it), which
+ * Cloudflare does not have; the benchmark measures the worker without it. The tests go through it, as `npm start` does.
  */
-export async function startStack(options: { seed?: boolean; simulatorStatuses?: boolean; inspectorPort?: number } = {}) {
+export async function startStack(options: { seed?: boolean; simulatorStatuses?: boolean; inspectorPort?: number; direct?: boolean } = {}) {
   const persistTo = mkdtempSync(join(tmpdir(), "inbox-e2e-"));
   const workerPort = await freePort();
   const workerUrl = `http://127.0.0.1:${workerPort}`;
@@ -53,7 +63,12 @@ export async function startStack(options: { seed?: boolean; simulatorStatuses?: 
   const simulator = await startSimulator(simulatorOptions);
 
   async function startWorker() {
-    const worker = await unstable_startWorker({
+    const devEnv = new unstable_DevEnv();
+    devEnv.on("reloadComplete", (event: { proxyData: { userWorkerUrl: { protocol: string; hostname: string; port: string } } }) => {
+      const { protocol, hostname, port } = event.proxyData.userWorkerUrl;
+      runtimeUrl = `${protocol}//${hostname}:${port}`;
+    });
+    const worker = await devEnv.startWorker({
       config: resolve(root, "wrangler.toml"),
       bindings: {
         ...Object.fromEntries(Object.entries(secrets).map(([k, value]) => [k, { type: "secret_text" as const, value }])),
@@ -67,12 +82,15 @@ export async function startStack(options: { seed?: boolean; simulatorStatuses?: 
     return worker;
   }
 
+  let runtimeUrl = "";
   let worker = await startWorker();
   // A fresh deployment (seed: false) has nothing in it, as one made for an import.
   if (options.seed !== false) await seedDemo(workerUrl, secrets.SETUP_TOKEN);
 
   return {
-    workerUrl,
+    get workerUrl() {
+      return options.direct && runtimeUrl ? runtimeUrl : workerUrl;
+    },
     simulator,
     /**
      * A company admin connects a number as this deployment (multi-company) asks: with the number's WABA and an access
