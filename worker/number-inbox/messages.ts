@@ -10,12 +10,23 @@ type Activity = NonNullable<MessageContent["activity"]>;
 /** What `toMessage` reads: a write returns these, so what was just stored is pushed without reading it again (not `raw`). */
 const MESSAGE_COLUMNS = "id, conversation_id, direction, kind, text, content, wamid, status, error_code, error_title, author_id, client_id, timestamp";
 
+/** How long a new message's words wait before they are indexed with the others that came meanwhile. */
+export const SEARCH_INDEX_DELAY_MS = 1000;
+const INDEXED_THROUGH = "search_indexed_through";
+
 /**
- * The `messages` table (every message in, out, note and activity line), its full-text index `messages_fts`
- * (kept in step with every text written or edited) and `note_mentions`. A message's delivery status columns are
- * moved by `statuses.ts`.
+ * The `messages` table (every message in, out, note and activity line), its full-text index `messages_fts` and
+ * `note_mentions`. A message's delivery status columns are moved by `statuses.ts`.
+ *
+ * The index is written in batches, not in the step that stores a message: an FTS5 insert in its own transaction
+ * writes a segment of its own and merges segments every few messages, which made it an eighth of a webhook's time.
+ * Messages above the `search_indexed_through` watermark (settings) are indexed together within a second, and before
+ * anything reads or edits the index, so a search always sees every message stored. The watermark moves in the same
+ * transaction as the rows it covers, so a crash or a rolled-back step leaves nothing indexed twice or never.
  */
 export class Messages {
+  private indexTimer: ReturnType<typeof setTimeout> | null = null;
+
   constructor(private readonly ctx: InboxContext) {}
 
   /** Meta redelivers: a wamid already stored is a duplicate. */
@@ -88,7 +99,7 @@ export class Messages {
         message.raw,
       )
       .one();
-    if (message.text) this.index(row.id as number, message.text);
+    if (message.text) this.index();
     return toMessage(row);
   }
 
@@ -115,7 +126,7 @@ export class Messages {
         origin,
       )
       .one();
-    if (message.text) this.index(id, message.text);
+    if (message.text) this.index();
     return id;
   }
 
@@ -134,7 +145,7 @@ export class Messages {
         now,
       )
       .one();
-    if (text) this.index(id, text);
+    if (text) this.index();
     return id;
   }
 
@@ -150,7 +161,7 @@ export class Messages {
         now,
       )
       .one();
-    this.index(id, text);
+    this.index();
     for (const agentId of mentioned) {
       this.ctx.sql.exec("INSERT OR IGNORE INTO note_mentions (conversation_id, agent_id, message_id) VALUES (?, ?, ?)", conversationId, agentId, id);
     }
@@ -208,10 +219,12 @@ export class Messages {
       this.ctx.sql.exec("UPDATE messages SET content = ? WHERE id = ?", JSON.stringify({ ...previous, deleted: true }), target.id);
     } else {
       const { targetWamid: _, ...edited } = content;
+      // The search index follows the edit: the old words out, the new ones in. FTS5 removes words by the text they
+      // were indexed with, so the pending batch goes in first.
+      this.indexPending();
       this.ctx.sql.exec("UPDATE messages SET text = ?, content = ? WHERE id = ?", text, JSON.stringify({ ...previous, ...edited, edited: true }), target.id);
-      // The search index follows the edit: the old words out, the new ones in.
       if (target.text) this.ctx.sql.exec("INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', ?, ?)", target.id, target.text);
-      if (text) this.index(target.id, text);
+      if (text) this.ctx.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", target.id, text);
     }
     return target.id;
   }
@@ -230,20 +243,54 @@ export class Messages {
       .exec<{ id: number; text: string | null }>("SELECT id, text FROM messages WHERE wamid = ? AND origin = 'business_app' AND id != ?", wamid, id)
       .toArray()[0];
     if (echo) {
+      this.indexPending();
       if (echo.text) this.ctx.sql.exec("INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', ?, ?)", echo.id, echo.text);
       this.ctx.sql.exec("DELETE FROM messages WHERE id = ?", echo.id);
+      // SQLite gives the highest id again once it is deleted: the watermark steps back below it, so the message that
+      // takes it is indexed.
+      const top = this.ctx.sql.exec<{ top: number | null }>("SELECT max(id) AS top FROM messages").one().top ?? 0;
+      if (top < this.indexedThrough()) this.setIndexedThrough(top);
     }
     this.ctx.sql.exec("UPDATE messages SET wamid = ? WHERE id = ?", wamid, id);
   }
 
   // ---- search ----
 
-  private index(id: number, text: string): void {
-    this.ctx.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", id, text);
+  /** A message with words was stored: they are indexed with the next batch. */
+  private index(): void {
+    this.indexTimer ??= setTimeout(() => {
+      this.indexTimer = null;
+      this.indexPending();
+    }, SEARCH_INDEX_DELAY_MS);
+  }
+
+  private indexedThrough(): number {
+    const row = this.ctx.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", INDEXED_THROUGH).toArray()[0];
+    return row ? Number(row.value) : 0;
+  }
+
+  private setIndexedThrough(id: number): void {
+    this.ctx.sql.exec("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", INDEXED_THROUGH, String(id));
+  }
+
+  /** Indexes every message stored since the last batch (the timer, and before any read or edit of the index). */
+  indexPending(): void {
+    this.ctx.transaction(() => {
+      const through = this.indexedThrough();
+      const top = this.ctx.sql.exec<{ top: number | null }>("SELECT max(id) AS top FROM messages").one().top ?? 0;
+      if (top <= through) return;
+      this.ctx.sql.exec(
+        "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ? AND id <= ? AND text IS NOT NULL AND direction != 'activity'",
+        through,
+        top,
+      );
+      this.setIndexedThrough(top);
+    });
   }
 
   /** Messages whose words match, newest first: FTS5 trigrams, or LIKE under three characters. */
   matching(plan: SearchPlan): { id: number; conversation_id: number; text: string; timestamp: number }[] {
+    if (plan.ftsPhrase) this.indexPending();
     return plan.ftsPhrase
       ? this.ctx.sql
           .exec<{ id: number; conversation_id: number; text: string; timestamp: number }>(
@@ -266,6 +313,7 @@ export class Messages {
     this.ctx.transaction(() => {
       this.ctx.sql.exec("INSERT INTO messages_fts (messages_fts) VALUES ('delete-all')");
       this.ctx.sql.exec("INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE text IS NOT NULL AND direction != 'activity'");
+      this.setIndexedThrough(this.ctx.sql.exec<{ top: number | null }>("SELECT max(id) AS top FROM messages").one().top ?? 0);
     });
   }
 }

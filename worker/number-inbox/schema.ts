@@ -437,4 +437,11 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       ALTER TABLE contacts ADD COLUMN name_at INTEGER;
     `,
   },
+  {
+    idMonotonicInc: 20,
+    description: "the search index is written in batches: every message stored so far is indexed already (messages.ts)",
+    sql: `
+      INSERT OR REPLACE INTO settings (key, value) VALUES ('search_indexed_through', (SELECT coalesce(max(id), 0) FROM messages));
+    `,
+  },
 ];
