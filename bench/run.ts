@@ -76,7 +76,7 @@ function signedRequests(stack: Stack, path: string, seconds: number) {
  * of a second back to back at the start of the second and then waits, so "half the max rate" measured that way is
  * a burst at full speed every second.
  */
-async function pacedAcks(stack: Stack, rate: number, amount: number) {
+async function pacedAcks(stack: Stack, rate: number, amount: number, path = "/webhooks/whatsapp") {
   const acks: number[] = [];
   const interval = 1000 / rate;
   const started = performance.now();
@@ -87,7 +87,7 @@ async function pacedAcks(stack: Stack, rate: number, amount: number) {
     const { body, headers } = webhook(`864${String(700_000_000 + sequence).padStart(10, "0")}`);
     const sentAt = performance.now();
     inflight.push(
-      fetch(`${stack.workerUrl}/webhooks/whatsapp`, { method: "POST", headers, body }).then(async (response) => {
+      fetch(`${stack.workerUrl}${path}`, { method: "POST", headers, body }).then(async (response) => {
         await response.arrayBuffer();
         if (!response.ok) throw new Error(`paced webhook answered ${response.status}`);
         acks.push(performance.now() - sentAt);
@@ -119,6 +119,8 @@ async function ingest(stack: Stack) {
   // 10–20 s at these rates, and a 5- or 10-second window reads a p99 of 30 or of 120 ms by whether one fell in it.
   const halfRate = Math.max(10, Math.floor(perSecond(max) / 2));
   const half = await pacedAcks(stack, halfRate, halfRate * size.pacedSeconds);
+  // The floor's own tail at that rate: floor (b) paced the same way, in the same run.
+  const halfFloor = await pacedAcks(stack, halfRate, halfRate * size.pacedSeconds, "/bench/floor/insert");
   return {
     events_per_s: round(perSecond(max)),
     hello_per_s: round(perSecond(hello)),
@@ -129,6 +131,9 @@ async function ingest(stack: Stack) {
     p50_ms: half.p50_ms,
     p99_ms: half.p99_ms,
     half_rate_per_s: half.rate_per_s,
+    paced_seconds: size.pacedSeconds,
+    floor_paced_p50_ms: halfFloor.p50_ms,
+    floor_paced_p99_ms: halfFloor.p99_ms,
     saturated_p50_ms: max.latency.p50,
     saturated_p99_ms: max.latency.p99,
   };
@@ -391,8 +396,12 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
     ["Ingest: signed webhooks/s (hello-world /health/s)", `${r.ingest.events_per_s} (${r.ingest.hello_per_s})`, "—"],
     ["Ingest floors: (a) signature + JSON + one RPC storing nothing / (b) the same + one SQLite insert, per s", `${r.ingest.floor_rpc_per_s} / ${r.ingest.floor_insert_per_s}`, "—"],
     ["Ingest ratio to floor (b) (to /health)", `${r.ingest.ratio_vs_floor} (${r.ingest.ratio})`, "≥ 0.8 (aim 0.9)"],
-    [`Ingest ack p50 / p99 at half the max rate, evenly paced (${r.ingest.half_rate_per_s}/s)`, `${r.ingest.p50_ms} / ${r.ingest.p99_ms} ms`, "p99 < 50 ms"],
-    [`End to end: webhook → assignee's socket, ${r.e2e.rate_per_s} events/s, ${r.e2e.agents} agents, p50 / p99`, `${r.e2e.p50_ms} / ${r.e2e.p99_ms} ms`, "p99 ≤ 50 ms (aim 20)"],
+    [
+      `Ingest ack p50 / p99 at half the max rate, evenly paced (${r.ingest.half_rate_per_s}/s for ${r.ingest.paced_seconds} s; floor (b) paced the same way)`,
+      `${r.ingest.p50_ms} / ${r.ingest.p99_ms} ms (${r.ingest.floor_paced_p50_ms} / ${r.ingest.floor_paced_p99_ms} ms)`,
+      "p99 < 50 ms",
+    ],
+    [`End to end: webhook → assignee's socket, ${r.e2e.rate_per_s} events/s for ${Math.round(r.e2e.events / r.e2e.rate_per_s)} s, ${r.e2e.agents} agents, p50 / p99`, `${r.e2e.p50_ms} / ${r.e2e.p99_ms} ms`, "p99 ≤ 50 ms (aim 20)"],
     ["End to end: highest offered rate with p99 ≤ 100 ms, and its share of floor (b)", `${r.e2e.knee_per_s}/s (${r.e2e.knee_ratio})`, "≥ 0.6"],
     [
       `Status flood, ${r.flood.offered_per_s} statuses/s offered (${r.flood.mean_statuses_per_post} per POST on average: ${Object.entries(r.flood.mix).map(([band, pct]) => `${band} ${pct} %`).join(", ")}; half the inbox's, half a campaign's): POST ack p50 / p99`,
