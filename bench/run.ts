@@ -212,6 +212,24 @@ async function endToEnd(stack: Stack, adminToken: string, agents: BenchAgent[], 
 }
 
 /**
+ * The same search for floor (b) itself: signature, JSON and one insert, paced at rising rates for `KNEE_SECONDS`
+ * each, its acknowledgement's p99 against the same 100 ms. What the runtime gives a request that does almost nothing.
+ */
+async function floorKnee(stack: Stack, floorInsertPerS: number) {
+  const steps: { rate_per_s: number; p99_ms: number }[] = [];
+  const rates = smoke ? [300] : [100, 150, 200, 250, 300, 350, 400, 500, 600, 800];
+  for (const rate of rates) {
+    const highest = steps.at(-1);
+    if (highest && rate > size.rate && highest.p99_ms > 100) break;
+    const run = await pacedAcks(stack, rate, Math.round(rate * (smoke ? 0.5 : KNEE_SECONDS)), "/bench/floor/insert");
+    steps.push({ rate_per_s: rate, p99_ms: run.p99_ms });
+  }
+  const within = steps.filter((s) => s.p99_ms <= 100);
+  const kneeRate = within.length ? Math.max(...within.map((s) => s.rate_per_s)) : 0;
+  return { floor_knee_per_s: kneeRate, floor_knee_ratio: round(kneeRate / floorInsertPerS, 2), floor_knee_steps: steps };
+}
+
+/**
  * The knee: end to end at rising offered rates (each on a fresh number, `KNEE_SECONDS` of traffic) until p99 passes
  * 100 ms; the highest rate that stayed within it, as a share of floor (b)'s rate measured in the same run.
  */
@@ -402,7 +420,11 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
       "p99 < 50 ms",
     ],
     [`End to end: webhook → assignee's socket, ${r.e2e.rate_per_s} events/s for ${Math.round(r.e2e.events / r.e2e.rate_per_s)} s, ${r.e2e.agents} agents, p50 / p99`, `${r.e2e.p50_ms} / ${r.e2e.p99_ms} ms`, "p99 ≤ 50 ms (aim 20)"],
-    ["End to end: highest offered rate with p99 ≤ 100 ms, and its share of floor (b)", `${r.e2e.knee_per_s}/s (${r.e2e.knee_ratio})`, "≥ 0.6"],
+    [
+      "End to end: highest offered rate with p99 ≤ 100 ms, and its share of floor (b) (floor (b)'s own acknowledgement, paced the same way)",
+      `${r.e2e.knee_per_s}/s (${r.e2e.knee_ratio}) (${r.e2e.floor_knee_per_s}/s (${r.e2e.floor_knee_ratio}); steps ${r.e2e.floor_knee_steps.map((s: { rate_per_s: number; p99_ms: number }) => `${s.rate_per_s} ${s.p99_ms} ms`).join(", ")})`,
+      "≥ 0.6",
+    ],
     [
       `Status flood, ${r.flood.offered_per_s} statuses/s offered (${r.flood.mean_statuses_per_post} per POST on average: ${Object.entries(r.flood.mix).map(([band, pct]) => `${band} ${pct} %`).join(", ")}; half the inbox's, half a campaign's): POST ack p50 / p99`,
       `${r.flood.ack_p50_ms} / ${r.flood.ack_p99_ms} ms`,
@@ -489,7 +511,11 @@ try {
   const agents = await benchAgents(stack, adminToken);
   const at200 = await bounded("end to end", endToEnd(stack, adminToken, agents, size.rate, size.e2eEvents));
   console.log("bench: end to end, rising rates…");
-  const e2e = { ...at200, ...(await bounded("knee", knee(stack, adminToken, agents, at200, ingestResult.floor_insert_per_s), SECTION_TIMEOUT_MS * 2)) };
+  const e2e = {
+    ...at200,
+    ...(await bounded("knee", knee(stack, adminToken, agents, at200, ingestResult.floor_insert_per_s), SECTION_TIMEOUT_MS * 2)),
+    ...(await bounded("floor's knee", floorKnee(stack, ingestResult.floor_insert_per_s))),
+  };
   e2eSockets.forEach((s) => s.close());
   console.log("bench: side panel…");
   const sidepanel = await bounded("side panel", sidePanel(stack, adminToken));

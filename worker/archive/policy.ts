@@ -43,8 +43,9 @@ export const numberPolicy: ArchivePolicy = {
     "bulk_undo",
   ]),
   scrub: {
-    // The pushed configuration (it holds the sealed token); the workspace pushes it again after the import.
-    settings: (row) => (row.key === "config" ? null : row),
+    // The pushed configuration (it holds the sealed token); the workspace pushes it again after the import. How far
+    // the search index has caught up is derived: the import rebuilds the index and sets it (number-inbox/messages.ts).
+    settings: (row) => (row.key === "config" || row.key === "search_indexed_through" ? null : row),
   },
 };
 

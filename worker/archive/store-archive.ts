@@ -62,7 +62,13 @@ export async function importStoreRows(store: Store, table: string, rows: Row[]):
 /** The import is over for this object; what it now holds per table, for the importer to compare with the file. */
 export async function finishStoreImport(store: Store): Promise<Record<string, number>> {
   await store.storage.delete(IMPORTING_KEY);
-  return Object.fromEntries(archivedTables(store).map((t) => [t, store.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM "${t}"`).one().n]));
+  return Object.fromEntries(archivedTables(store).map((t) => [t, archivedCount(store, t)]));
+}
+
+/** The rows an export of this table would carry now: a derived row the import itself wrote is not counted against the file. */
+function archivedCount(store: Store, table: string): number {
+  if (!store.policy.scrub[table]) return store.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM "${table}"`).one().n;
+  return archivedRows(store.policy, table, store.sql.exec(`SELECT * FROM "${table}"`).toArray() as Row[]).length;
 }
 
 class RefusedRows extends Error {}
