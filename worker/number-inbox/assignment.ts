@@ -77,7 +77,7 @@ export class Assignment {
 
   /**
    * Picks an agent by the number's rules (or the conversation's team's) and assigns, or leaves it queued.
-   * Returns who got it.
+   * Returns who got it. `row` is the conversation as the caller has just read it, unchanged since.
    */
   route(conversationId: number, options: RouteOptions, row: Row = this.conversations.row(conversationId)): string | null {
     const settings = this.settings.routing();
@@ -106,8 +106,10 @@ export class Assignment {
         this.pushes.notice(previous, "unassigned", conversationId, "A conversation went back to the queue", because("back_to_queue"));
         this.pushes.conversation(conversationId, [previous]);
       } else {
-        this.ctx.sql.exec("UPDATE conversations SET queued_at = COALESCE(queued_at, ?) WHERE id = ?", options.now, conversationId);
-        this.pushes.conversation(conversationId);
+        // A new conversation is queued from its INSERT on; only one that was not waiting yet needs its time set.
+        if (row.queued_at === null) this.ctx.sql.exec("UPDATE conversations SET queued_at = ? WHERE id = ?", options.now, conversationId);
+        // The row just read, with the one field this wrote: the queue's viewers see it without reading it back.
+        this.pushes.conversation(conversationId, [], false, { ...row, queued_at: row.queued_at ?? options.now });
       }
       return null;
     }
@@ -172,7 +174,10 @@ export class Assignment {
       note: options.note ?? null,
     }, agentId);
     // Leaving the queue is news for everyone watching it; a new conversation routed at once was never in it.
-    const { contact } = this.pushes.conversation(conversationId, previous && previous !== agentId ? [previous] : [], options.leftQueue === true);
+    const shown = this.pushes.conversation(conversationId, previous && previous !== agentId ? [previous] : [], options.leftQueue === true);
+    // With no socket open there is nobody to notify either.
+    if (!shown) return;
+    const { contact } = shown;
     const who = contact.name ?? (contact.waId ? `+${contact.waId}` : "a customer");
     // The body as a code: the reason's own code and parameters, the customer, the note, and the names it mentions.
     const body = because("assigned", { ...code.params, ...names, cause: code.code, customer: who, ...(options.note ? { note: options.note } : {}) });

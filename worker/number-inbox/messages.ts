@@ -8,7 +8,8 @@ import type { SearchPlan } from "./search-plan";
 type Activity = NonNullable<MessageContent["activity"]>;
 
 /** What `toMessage` reads: a write returns these, so what was just stored is pushed without reading it again (not `raw`). */
-const MESSAGE_COLUMNS = "id, conversation_id, direction, kind, text, content, wamid, status, error_code, error_title, author_id, client_id, timestamp";
+/** What a message shows (toMessage): never `raw`, which can be large and is kept for support, not for the panel. */
+const MESSAGE_COLUMNS = "id, conversation_id, direction, kind, text, content, wamid, status, error_code, error_title, author_id, client_id, timestamp, origin";
 
 /** How long a new message's words wait before they are indexed with the others that came meanwhile. */
 export const SEARCH_INDEX_DELAY_MS = 1000;
@@ -39,17 +40,17 @@ export class Messages {
   }
 
   byClientId(clientId: string): Message | undefined {
-    const row = this.ctx.sql.exec("SELECT * FROM messages WHERE client_id = ?", clientId).toArray()[0];
+    const row = this.ctx.sql.exec(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE client_id = ?`, clientId).toArray()[0];
     return row ? toMessage(row) : undefined;
   }
 
   byId(id: number): Message {
-    return toMessage(this.ctx.sql.exec("SELECT * FROM messages WHERE id = ?", id).one());
+    return toMessage(this.ctx.sql.exec(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`, id).one());
   }
 
   /** A conversation's history, oldest first. */
   list(conversationId: number, limit: number): Message[] {
-    return this.ctx.sql.exec("SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp, id LIMIT ?", conversationId, limit).toArray().map(toMessage);
+    return this.ctx.sql.exec(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY timestamp, id LIMIT ?`, conversationId, limit).toArray().map(toMessage);
   }
 
   wamidOf(messageId: string): string | null {

@@ -72,17 +72,31 @@ export class Pushes {
     this.deliver([...sent], data);
   }
 
-  /** The conversation as its viewers now see it (from `row` when the caller has just read it unchanged); returns it. */
-  conversation(conversationId: number, alsoTo: string[] = [], toQueueWatchers = false, row: Row = this.conversations.row(conversationId)): Conversation {
+  /**
+   * Whether any socket is open on the number. With none (everyone offline, a number nobody has opened yet) a push
+   * has no reader, so nothing is read back or composed for it: the store does not pay for news nobody hears.
+   */
+  private nobodyListening(): boolean {
+    return this.sockets.all().length === 0;
+  }
+
+  /**
+   * The conversation as its viewers now see it (from `row` when the caller has just read it unchanged); returns it,
+   * or null when no socket is open and so nothing was read or sent.
+   */
+  conversation(conversationId: number, alsoTo: string[] = [], toQueueWatchers = false, row?: Row): Conversation | null {
+    if (this.nobodyListening()) return null;
     this.board.schedulePush();
+    const read = row ?? this.conversations.row(conversationId);
     const watchers = toQueueWatchers && this.settings.config().routing.agentsSeeQueue ? ["role:agent"] : [];
-    const conversation = this.conversations.toApi(row);
-    this.toViewers((row.assignee_id as string | null) ?? null, { type: "conversation", conversation }, [...alsoTo, ...watchers]);
+    const conversation = this.conversations.toApi(read);
+    this.toViewers((read.assignee_id as string | null) ?? null, { type: "conversation", conversation }, [...alsoTo, ...watchers]);
     return conversation;
   }
 
   /** A message (as just written, or by id) to whoever sees its conversation; `assigneeId` when the caller knows it now. */
   message(messageOrId: number | Message, assigneeId?: string | null): void {
+    if (this.nobodyListening()) return;
     const message = typeof messageOrId === "number" ? this.messages.byId(messageOrId) : messageOrId;
     const assignee = assigneeId !== undefined ? assigneeId : this.conversations.assigneeOf(Number(message.conversationId));
     this.toViewers(assignee, { type: "message", message });
