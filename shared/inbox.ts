@@ -94,6 +94,15 @@ export const messageSchema = z.object({
 });
 export type Message = z.infer<typeof messageSchema>;
 
+/** One message's delivery moved forward: its new status and error, without the rest of the message. */
+export const tickSchema = z.object({
+  messageId: z.string(),
+  conversationId: z.string(),
+  status: deliveryStatusSchema,
+  error: z.object({ code: z.number(), title: z.string() }).nullable(),
+});
+export type Tick = z.infer<typeof tickSchema>;
+
 export const clientId = z.uuid("clientId must be a UUID; the same clientId never sends twice");
 const replyToId = z.string().regex(/^\d+$/, "replyToId must be a message id").optional();
 
@@ -215,6 +224,11 @@ export const socketEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), agentId: z.string() }),
   z.object({ type: z.literal("conversation"), conversation: conversationSchema }),
   z.object({ type: z.literal("message"), message: messageSchema }),
+  /**
+   * The delivery ticks one batch of status webhooks moved, for the conversations this socket may see: one event
+   * per batch rather than one per message, so a campaign's statuses do not flood the panels.
+   */
+  z.object({ type: z.literal("ticks"), ticks: z.array(tickSchema) }),
   z.object({
     type: z.literal("agent_status"),
     agentId: z.string(),

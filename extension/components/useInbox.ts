@@ -8,6 +8,7 @@ import type { LiveState } from "../lib/number-socket";
 import { pendingReplies, sendOrKeep } from "../lib/outbox";
 import { pendingOpenItem } from "../lib/session-store";
 import { belongsToView, compareInView, conversationKey } from "../lib/views";
+import { applyTicks } from "./ticks";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A send request before the panel gives it its clientId; defaults the schema fills may be left out. */
@@ -215,7 +216,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
     };
   }
 
-  function onEvent(event: SocketEvent) {
+  function onEvent(event: SocketEvent, phoneNumberId: string) {
     if (event.type === "conversation") {
       const c = event.conversation;
       eventLog.current.push({ version: ++eventVersion.current, conversation: c });
@@ -253,16 +254,21 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
         return next;
       });
     } else if (event.type === "message") {
+      // Conversation ids are the number's own: the same id on another number is another conversation.
       const current = openRef.current;
-      if (current && current.conversationId === event.message.conversationId) {
+      if (current && current.phoneNumberId === phoneNumberId && current.conversationId === event.message.conversationId) {
         setMessages((prev) => (prev ? mergeMessage(prev, event.message) : prev));
       }
+    } else if (event.type === "ticks") {
+      const current = openRef.current;
+      const ticks = current?.phoneNumberId === phoneNumberId ? event.ticks.filter((t) => t.conversationId === current.conversationId) : [];
+      if (ticks.length > 0) setMessages((prev) => (prev ? applyTicks(prev, ticks) : prev));
     }
   }
 
   useEffect(() => {
     const onHub = (message: HubMessage) => {
-      if (message.type === "event") onEvent(message.event);
+      if (message.type === "event") onEvent(message.event, message.phoneNumberId);
       else if (message.type === "states") setLive(message.states);
       else if (message.type === "opened") void refreshNumber(message.phoneNumberId).catch(() => undefined);
     };

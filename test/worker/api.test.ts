@@ -192,7 +192,10 @@ describe("replying", () => {
       .poll(async () => (await messagesOf(a.token, ws.phoneNumberId, conversation.id)).find((m) => m.direction === "out")?.status, { timeout: 3_000 })
       .toBe("read");
     await tick();
-    const pushed = socket.events.filter((e) => e.type === "message" && e.message.id === first.body.id).map((e) => (e.type === "message" ? e.message.status : null));
+    // A status batch's ticks come as one `ticks` event; the send's own result as the whole message.
+    const pushed = socket.events.flatMap((e) =>
+      e.type === "message" && e.message.id === first.body.id ? [e.message.status] : e.type === "ticks" ? e.ticks.filter((t) => t.messageId === first.body.id).map((t) => t.status) : [],
+    );
     expect(pushed).toContain("read");
     socket.close();
   });

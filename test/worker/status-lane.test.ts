@@ -1,12 +1,30 @@
 import { createExecutionContext, createMessageBatch, env, evictDurableObject, getQueueResult, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import type { DeliveryStatus, SocketEvent } from "../../shared/inbox";
+import type { Conversation, DeliveryStatus, SocketEvent } from "../../shared/inbox";
 import worker from "../../worker/index";
 import type { Env } from "../../worker/env";
 import { EARLY_STATUS_CAP } from "../../worker/number-inbox/early-status-policy";
 import type { LaneMessage, LaneStatus } from "../../worker/status-lane/lane-message";
-import { api, BASE, GRAPH, messagesChange, messagesOf, openConversation, sentTo, sign, statusUpdate, tick, uniqueNumberId, postWebhook } from "./helpers";
+import {
+  api,
+  BASE,
+  connectSocket,
+  conversationsOf,
+  createWorkspace,
+  customerMessage,
+  GRAPH,
+  messagesChange,
+  messagesOf,
+  openConversation,
+  postWebhook,
+  sentTo,
+  setStatus,
+  sign,
+  statusUpdate,
+  tick,
+  uniqueNumberId,
+} from "./helpers";
 
 /**
  * The status lane end to end in the Workers runtime: the webhook puts statuses on the local queue (wrangler.toml's
@@ -33,8 +51,15 @@ async function wamidOfSend(customer: string, n = 0): Promise<string> {
   );
 }
 
+/** Every status the socket heard for this message: a status batch's `ticks` events, and whole messages (a send's own result). */
 function ticks(events: SocketEvent[], messageId: string): (DeliveryStatus | null)[] {
-  return events.flatMap((e) => (e.type === "message" && e.message.id === messageId ? [e.message.status] : []));
+  return events.flatMap((e) =>
+    e.type === "message" && e.message.id === messageId
+      ? [e.message.status]
+      : e.type === "ticks"
+        ? e.ticks.filter((t) => t.messageId === messageId).map((t) => t.status)
+        : [],
+  );
 }
 
 async function tally(phoneNumberId: string) {
@@ -225,6 +250,40 @@ describe("the status lane", () => {
     await tick();
     expect(ticks(socket.events, reply.body.id).filter((s) => s === "read")).toHaveLength(1);
     socket.close();
+  });
+
+  it("a batch that moves several replies reaches each socket as one event, with the ticks of the conversations it may see", async () => {
+    // Two agents on one number, a customer each (round robin); three replies from the first, one from the second.
+    const ws = await createWorkspace(2, uniqueNumberId());
+    const agents = ws.agents.slice(0, 2);
+    const sockets = [];
+    for (const agent of agents) {
+      sockets.push(await connectSocket(agent.token, ws.phoneNumberId));
+      await setStatus(agent.token, "available");
+    }
+    const customers = [`86${uniqueNumberId()}`, `86${uniqueNumberId()}`];
+    for (const customer of customers) await postWebhook(customerMessage(ws.phoneNumberId, customer, "你好，想咨询一下退货"));
+    const replyIn = async (agentIndex: number, text: string) => {
+      const agent = agents[agentIndex]!;
+      const [conversation] = await conversationsOf(agent.token, ws.phoneNumberId);
+      const path = `/numbers/${ws.phoneNumberId}/conversations/${conversation!.id}/messages`;
+      return (await api<{ id: string }>("POST", path, { token: agent.token, body: { clientId: crypto.randomUUID(), type: "text", text } })).body;
+    };
+    const [first, second] = (await Promise.all([0, 1].map(async (i) => (await conversationsOf(agents[i]!.token, ws.phoneNumberId))[0]!))) as [Conversation, Conversation];
+    const customerOf = (i: number) => (i === 0 ? first : second).contact.waId!;
+    const replies = [await replyIn(0, "第一条"), await replyIn(0, "第二条"), await replyIn(0, "第三条")];
+    const otherReply = await replyIn(1, "别人的");
+    const wamids = [await wamidOfSend(customerOf(0), 0), await wamidOfSend(customerOf(0), 1), await wamidOfSend(customerOf(0), 2)];
+    const otherWamid = await wamidOfSend(customerOf(1), 0);
+    await tick(50);
+    const heard = sockets.map((s) => s.events.length);
+    const statuses = [...wamids.map((w) => laneStatus(w, "delivered", customerOf(0))), laneStatus(otherWamid, "delivered", customerOf(1))];
+    expect((await consume([{ id: "several", attempts: 1, body: laneMessage(ws.phoneNumberId, statuses) }])).explicitAcks).toEqual(["several"]);
+    await tick(50);
+    const news = sockets.map((s, i) => s.events.slice(heard[i]).filter((e) => e.type === "ticks" || e.type === "message"));
+    expect(news[0]).toEqual([{ type: "ticks", ticks: replies.map((r) => ({ messageId: r.id, conversationId: first.id, status: "delivered", error: null })) }]);
+    expect(news[1]).toEqual([{ type: "ticks", ticks: [{ messageId: otherReply.id, conversationId: second.id, status: "delivered", error: null }] }]);
+    for (const s of sockets) s.close();
   });
 
   it("a batch delivered twice (the acknowledgement was lost) changes nothing the second time and pushes nothing again", async () => {

@@ -69,9 +69,6 @@ export interface StatusBatchResult {
   dropped: number;
 }
 
-/** Ticks pushed between two chances for other calls to run, when a status batch moved many. */
-const PUSH_SLICE = 32;
-
 /**
  * One WhatsApp business number (one object per phone_number_id, SQLite storage). This class is the shell: the
  * RPC surface the worker and the Workspace call, the one transaction per webhook batch, the alarm, and the
@@ -311,16 +308,12 @@ export class NumberInbox extends DurableObject<Env> {
    * not stored yet is kept only while a send may still turn out to be it (statuses.ts).
    */
   async applyStatuses(statuses: LaneStatus[], receivedAt: number): Promise<StatusBatchResult> {
-    return this.fromMeta<StatusBatchResult>({ connected: false, applied: 0, changed: 0, kept: 0, dropped: statuses.length }, async () => {
+    return this.fromMeta<StatusBatchResult>({ connected: false, applied: 0, changed: 0, kept: 0, dropped: statuses.length }, () => {
       const batch = this.ctx.storage.transactionSync(() => {
         this.numberHealth.webhookArrived(receivedAt);
         return this.statuses.applyBatch(statuses);
       });
-      // Pushed in slices, letting other calls in between: a customer's message must not wait behind a big batch's ticks.
-      for (let i = 0; i < batch.changed.length; i++) {
-        this.pushes.message(batch.changed[i]!);
-        if ((i + 1) % PUSH_SLICE === 0) await new Promise((r) => setTimeout(r, 0));
-      }
+      this.pushes.ticks(batch.changed);
       return { connected: true, applied: batch.applied, changed: batch.changed.length, kept: batch.kept, dropped: batch.dropped };
     });
   }

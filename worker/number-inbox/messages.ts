@@ -1,4 +1,4 @@
-import type { Message, MessageOrigin } from "../../shared/inbox";
+import type { DeliveryStatus, Message, MessageOrigin, Tick } from "../../shared/inbox";
 import type { MessageContent } from "../../shared/message-content";
 import type { InboxContext } from "./context";
 import type { ReadMessage } from "./intake";
@@ -7,8 +7,10 @@ import type { SearchPlan } from "./search-plan";
 
 type Activity = NonNullable<MessageContent["activity"]>;
 
-/** What `toMessage` reads: a write returns these, so what was just stored is pushed without reading it again (not `raw`). */
-/** What a message shows (toMessage): never `raw`, which can be large and is kept for support, not for the panel. */
+/**
+ * What `toMessage` reads: a write returns these, so what was just stored is pushed without reading it again. Never
+ * `raw`, which can be large and is kept for support, not for the panel.
+ */
 const MESSAGE_COLUMNS = "id, conversation_id, direction, kind, text, content, wamid, status, error_code, error_title, author_id, client_id, timestamp, origin";
 
 /** How long a new message's words wait before they are indexed with the others that came meanwhile. */
@@ -46,6 +48,27 @@ export class Messages {
 
   byId(id: number): Message {
     return toMessage(this.ctx.sql.exec(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`, id).one());
+  }
+
+  /** The delivery state of these messages, each with who has its conversation, in one read (a status batch's ticks). */
+  ticksOf(ids: readonly number[]): { tick: Tick; assigneeId: string | null }[] {
+    return this.ctx.sql
+      .exec<{ id: number; conversation_id: number; status: DeliveryStatus; error_code: number | null; error_title: string | null; assignee_id: string | null }>(
+        `SELECT m.id, m.conversation_id, m.status, m.error_code, m.error_title, c.assignee_id
+           FROM messages m JOIN conversations c ON c.id = m.conversation_id
+          WHERE m.id IN (SELECT value FROM json_each(?)) AND m.status IS NOT NULL ORDER BY m.id`,
+        JSON.stringify(ids),
+      )
+      .toArray()
+      .map((r) => ({
+        tick: {
+          messageId: String(r.id),
+          conversationId: String(r.conversation_id),
+          status: r.status,
+          error: r.error_code === null ? null : { code: r.error_code, title: r.error_title ?? "" },
+        },
+        assigneeId: r.assignee_id,
+      }));
   }
 
   /** A conversation's history, oldest first. */

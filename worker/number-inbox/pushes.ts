@@ -1,6 +1,6 @@
 import type { ReasonCode } from "../../shared/message-content";
 import type { AgentStatus } from "../../shared/people";
-import type { Conversation, Message, SocketEvent } from "../../shared/inbox";
+import type { Conversation, Message, SocketEvent, Tick } from "../../shared/inbox";
 import type { Board } from "./board";
 import type { Conversations } from "./conversations";
 import type { Messages } from "./messages";
@@ -100,6 +100,21 @@ export class Pushes {
     const message = typeof messageOrId === "number" ? this.messages.byId(messageOrId) : messageOrId;
     const assignee = assigneeId !== undefined ? assigneeId : this.conversations.assigneeOf(Number(message.conversationId));
     this.toViewers(assignee, { type: "message", message });
+  }
+
+  /**
+   * A status batch's ticks: read in one statement and sent as one event per group of viewers (a conversation's
+   * assignee, or the queue's), so a socket hears one message per batch however many of its messages moved.
+   */
+  ticks(messageIds: readonly number[]): void {
+    if (messageIds.length === 0 || this.nobodyListening()) return;
+    const byAssignee = new Map<string | null, Tick[]>();
+    for (const { tick, assigneeId } of this.messages.ticksOf(messageIds)) {
+      const group = byAssignee.get(assigneeId);
+      if (group) group.push(tick);
+      else byAssignee.set(assigneeId, [tick]);
+    }
+    for (const [assigneeId, ticks] of byAssignee) this.toViewers(assigneeId, { type: "ticks", ticks });
   }
 
   /** After a tag change every open conversation with this customer is pushed again, so lists and filters follow. */
