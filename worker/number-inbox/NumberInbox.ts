@@ -255,10 +255,10 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   /**
-   * One webhook batch for this number: customer messages, errors and unreadable items are stored in one
-   * transaction; routing and automation follow without an await in between, so concurrent deliveries cannot
-   * interleave (a conversation is created once and assigned once); what the sockets hear goes out once the step is
-   * done. Statuses come by `applyStatuses`.
+   * One webhook batch for this number: customer messages, errors and unreadable items are stored, and routing and
+   * automation decide on them, in one transaction, so concurrent deliveries cannot interleave (a conversation is
+   * created once and assigned once) and a delivery costs one commit; what the sockets hear goes out once it is done.
+   * Statuses come by `applyStatuses`.
    */
   async ingest(batch: NumberBatch): Promise<IngestResult> {
     return this.fromMeta<IngestResult>({ connected: false, stored: 0, duplicates: 0, unreadable: 0 }, () => this.store(batch));
@@ -266,14 +266,13 @@ export class NumberInbox extends DurableObject<Env> {
 
   private async store(batch: NumberBatch): Promise<IngestResult> {
     const now = this.clock.now();
-    const { inbound, app } = this.pushes.collect(() => {
-      const stored = this.ctx.storage.transactionSync(() => {
-        this.numberHealth.webhookArrived(now);
-        const inbound = this.inbound.store(batch.messages, batch.unreadable, now);
-        const app = this.coexistence.store(batch.coexistence, now);
-        for (const error of batch.errors) this.numberHealth.record("webhook_error", error);
-        return { inbound, app };
-      });
+    // One transaction for the whole step: what is stored and what routing and automation decide on it commit together
+    // (one commit per delivery, not one for the messages and another for their assignment), or not at all, so Meta's
+    // retry finds nothing half done.
+    const { inbound, app } = this.atomically(() => {
+      this.numberHealth.webhookArrived(now);
+      const stored = { inbound: this.inbound.store(batch.messages, batch.unreadable, now), app: this.coexistence.store(batch.coexistence, now) };
+      for (const error of batch.errors) this.numberHealth.record("webhook_error", error);
       // What the business sent from the WhatsApp Business app is shown where it belongs, and routes nothing.
       for (const id of stored.app.changed) this.pushes.message(id);
       for (const id of stored.app.conversations) this.pushes.conversation(id);
@@ -300,6 +299,20 @@ export class NumberInbox extends DurableObject<Env> {
       duplicates: inbound.duplicates + app.duplicates,
       unreadable: inbound.unreadable + app.unreadable,
     };
+  }
+
+  /**
+   * One step as one transaction: its pushes go out and its board counts stay only if it commits; if it throws, it
+   * was rolled back and neither is kept.
+   */
+  private atomically<T>(step: () => T): T {
+    const countMark = this.analytics.countMark();
+    try {
+      return this.pushes.collect(() => this.ctx.storage.transactionSync(step), { atomic: true });
+    } catch (error) {
+      this.analytics.dropCountsSince(countMark);
+      throw error;
+    }
   }
 
   /**
@@ -414,7 +427,7 @@ export class NumberInbox extends DurableObject<Env> {
    */
   async bulk(viewer: Principal, request: BulkRequest): Promise<Result<BulkResult>> {
     return this.forOwner(viewer, async () => {
-      const result = this.pushes.collect(() => this.ctx.storage.transactionSync(() => this.bulkActions.run(viewer, request)));
+      const result = this.atomically(() => this.bulkActions.run(viewer, request));
       await this.scheduleAlarm();
       return ok(result);
     });
@@ -423,7 +436,7 @@ export class NumberInbox extends DurableObject<Env> {
   /** Undoes a bulk action for whoever did it, within its window; conversations changed since are left alone. */
   async undoBulk(viewer: Principal, undoId: string): Promise<Result<BulkUndoResult>> {
     return this.forOwner(viewer, async () => {
-      const result = this.pushes.collect(() => this.ctx.storage.transactionSync(() => this.bulkActions.undo(viewer, undoId)));
+      const result = this.atomically(() => this.bulkActions.undo(viewer, undoId));
       await this.scheduleAlarm();
       return result;
     });

@@ -28,16 +28,23 @@ export class Pushes {
     private readonly board: Board,
   ) {}
 
-  /** Runs `step`, holding every push it makes until it returns (or throws). Nested steps join the outer one. */
-  collect<T>(step: () => T): T {
+  /**
+   * Runs `step`, holding every push it makes until it returns (or throws). Nested steps join the outer one. A step
+   * that is one transaction (`atomic`) and throws was rolled back: what it pushed never happened, so nothing is sent.
+   */
+  collect<T>(step: () => T, options: { atomic?: boolean } = {}): T {
     if (this.held) return step();
     this.held = [];
+    let failed = false;
     try {
       return step();
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
       const held = this.held;
       this.held = null;
-      for (const [sockets, data] of held) this.sockets.send(sockets, data);
+      if (!(failed && options.atomic)) for (const [sockets, data] of held) this.sockets.send(sockets, data);
     }
   }
 
