@@ -187,7 +187,7 @@ async function throughput(stack: Stack, options: Partial<autocannon.Options>) {
   return { per_s: round(result.requests.average), p99_ms: result.latency.p99, non2xx: result.non2xx };
 }
 
-const stack = await startStack({ seed: false, direct: true });
+const stack = await startStack({ seed: false, direct: true, countCalls: true });
 try {
   console.log(`scale${smoke ? " (smoke)" : ""}: ${WORKSPACES} workspaces × ${NUMBERS_EACH} numbers…`);
   const companies = await setUp(stack);

@@ -31,6 +31,11 @@ export interface Env {
    * status-lane tally, the ingest floors, the count of calls between objects); anywhere else they do not exist.
    */
   BENCH_PROBES?: string;
+  /**
+   * "1" only in the scale simulation's deployment (bench/scale.ts): every call between objects is counted, by
+   * wrapping each binding in a counting proxy. Off in the rest of the benchmark, whose timings must not include it.
+   */
+  BENCH_COUNT_CALLS?: string;
   /** Bearer secret for the operator's routes under /api/setup: workspaces, numbers, moves and imports. */
   SETUP_TOKEN?: string;
   /**

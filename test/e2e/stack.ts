@@ -44,8 +44,9 @@ export async function freePort(): Promise<number> {
  * `direct`: `workerUrl` is the runtime's own socket rather than the dev server's. Wrangler puts a reload proxy in
  * front of the worker (a second workerd process that holds each request in a Durable Object and forwards it), which
  * Cloudflare does not have; the benchmark measures the worker without it. The tests go through it, as `npm start` does.
+ * `countCalls`: every call between objects is counted (BENCH_COUNT_CALLS, for the scale simulation only).
  */
-export async function startStack(options: { seed?: boolean; simulatorStatuses?: boolean; inspectorPort?: number; direct?: boolean } = {}) {
+export async function startStack(options: { seed?: boolean; simulatorStatuses?: boolean; inspectorPort?: number; direct?: boolean; countCalls?: boolean } = {}) {
   const persistTo = mkdtempSync(join(tmpdir(), "inbox-e2e-"));
   const workerPort = await freePort();
   const workerUrl = `http://127.0.0.1:${workerPort}`;
@@ -75,6 +76,8 @@ export async function startStack(options: { seed?: boolean; simulatorStatuses?: 
         GRAPH_API_BASE: { type: "plain_text", value: simulator.url },
         // The benchmark's probes: status-lane tallies (worker/status-lane/probe.ts), floors and call counts (worker/bench-probes/).
         BENCH_PROBES: { type: "plain_text", value: "1" },
+        // Counting every call between objects wraps each binding in a proxy: the scale simulation's alone.
+        ...(options.countCalls ? { BENCH_COUNT_CALLS: { type: "plain_text" as const, value: "1" } } : {}),
       },
       dev: { server: { hostname: "127.0.0.1", port: workerPort }, inspector: options.inspectorPort ? { port: options.inspectorPort } : false, persist: persistTo, watch: false },
     });

@@ -1,8 +1,9 @@
 /**
  * Every call from one object kind (or the stateless worker) to another, counted by caller, binding and method, for
  * the scale simulation (bench/scale.ts, issue #21): it asserts that a webhook never calls the Directory and
- * lists every other hop. Only a deployment with BENCH_PROBES=1 counts; everywhere else `countedEnv` returns the env
- * untouched. The counts live in the isolate's module scope, which the local runtime shares between the worker and
+ * lists every other hop. Only a deployment with BENCH_COUNT_CALLS=1 counts (the simulation's own: the proxies
+ * allocate on every call, which the rest of the benchmark must not measure); everywhere else `countedEnv` returns
+ * the env untouched. The counts live in the isolate's module scope, which the local runtime shares between the worker and
  * its objects, and are read and reset through GET/DELETE /bench/calls.
  */
 const counts = new Map<string, number>();
@@ -43,7 +44,7 @@ function isQueue(value: unknown): value is object {
 }
 
 export function countedEnv<E extends object>(env: E, caller: string): E {
-  if ((env as { BENCH_PROBES?: string }).BENCH_PROBES !== "1") return env;
+  if ((env as { BENCH_COUNT_CALLS?: string }).BENCH_COUNT_CALLS !== "1") return env;
   return new Proxy(env, {
     get(target, property) {
       const value = Reflect.get(target, property);

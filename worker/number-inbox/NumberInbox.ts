@@ -106,7 +106,7 @@ export class NumberInbox extends DurableObject<Env> {
   private readonly unreadable: Unreadable;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    // The benchmark counts this object's calls to others (BENCH_PROBES=1 only; otherwise the env itself).
+    // The benchmark counts this object's calls to others (BENCH_COUNT_CALLS=1 only; otherwise the env itself).
     super(ctx, (env = countedEnv(env, "NumberInbox")));
     const c = inboxContext(ctx.storage, this.clock);
     // Tables and the runtime first, then the concerns that use them; no module reaches back up this list.

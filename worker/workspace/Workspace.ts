@@ -54,7 +54,7 @@ export class Workspace extends DurableObject<Env> {
   private readonly w: Parts;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    // The benchmark counts this object's calls to others (BENCH_PROBES=1 only; otherwise the env itself).
+    // The benchmark counts this object's calls to others (BENCH_COUNT_CALLS=1 only; otherwise the env itself).
     super(ctx, (env = countedEnv(env, "Workspace")));
     this.w = assemble(ctx, env);
     const migrations = new SQLSchemaMigrations({ doStorage: ctx.storage, migrations: workspaceMigrations });
