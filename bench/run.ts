@@ -110,24 +110,39 @@ async function pacedAcks(stack: Stack, rate: number, amount: number, path = "/we
  */
 const perSecond = (result: autocannon.Result) => result.requests.total / result.duration;
 
+/** Floor (b) and the webhook, run in turn this many times (each for half of `size.ingestSeconds`). */
+const INGEST_PAIRS = 3;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
 async function ingest(stack: Stack) {
   const hello = await load(`${stack.workerUrl}/health`, { duration: size.ingestSeconds });
   const floorRpc = await signedRequests(stack, "/bench/floor/rpc", size.ingestSeconds);
-  const floorInsert = await signedRequests(stack, "/bench/floor/insert", size.ingestSeconds);
-  const max = await signedRequests(stack, "/webhooks/whatsapp", size.ingestSeconds);
+  // Floor (b) and the webhook take turns, a pair at a time, and the ratio is the median pair's: this machine's speed
+  // drifts by a fifth over minutes (floor (b) read 1,027 to 1,710/s in runs of the same code), and two runs taken
+  // apart would read that drift as the product's.
+  const pairs: { floor: number; webhook: number; ratio: number; result: autocannon.Result }[] = [];
+  for (let i = 0; i < INGEST_PAIRS; i++) {
+    const floor = perSecond(await signedRequests(stack, "/bench/floor/insert", Math.max(1, size.ingestSeconds / 2)));
+    const result = await signedRequests(stack, "/webhooks/whatsapp", Math.max(1, size.ingestSeconds / 2));
+    pairs.push({ floor, webhook: perSecond(result), ratio: perSecond(result) / floor, result });
+  }
+  const middle = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(pairs.length / 2)]!;
+  const max = middle.result;
   // Paced and end-to-end runs last tens of seconds: the runtime collects garbage in one pause of about 100 ms every
   // 10–20 s at these rates, and a 5- or 10-second window reads a p99 of 30 or of 120 ms by whether one fell in it.
-  const halfRate = Math.max(10, Math.floor(perSecond(max) / 2));
+  const halfRate = Math.max(10, Math.floor(median(pairs.map((p) => p.webhook)) / 2));
   const half = await pacedAcks(stack, halfRate, halfRate * size.pacedSeconds);
   // The floor's own tail at that rate: floor (b) paced the same way, in the same run.
   const halfFloor = await pacedAcks(stack, halfRate, halfRate * size.pacedSeconds, "/bench/floor/insert");
   return {
-    events_per_s: round(perSecond(max)),
+    events_per_s: round(median(pairs.map((p) => p.webhook))),
     hello_per_s: round(perSecond(hello)),
     floor_rpc_per_s: round(perSecond(floorRpc)),
-    floor_insert_per_s: round(perSecond(floorInsert)),
-    ratio: round(perSecond(max) / perSecond(hello), 2),
-    ratio_vs_floor: round(perSecond(max) / perSecond(floorInsert), 2),
+    floor_insert_per_s: round(median(pairs.map((p) => p.floor))),
+    ratio: round(median(pairs.map((p) => p.webhook)) / perSecond(hello), 2),
+    ratio_vs_floor: round(middle.ratio, 2),
+    pairs: pairs.map((p) => ({ floor_insert_per_s: round(p.floor), events_per_s: round(p.webhook), ratio: round(p.ratio, 2) })),
     p50_ms: half.p50_ms,
     p99_ms: half.p99_ms,
     half_rate_per_s: half.rate_per_s,
@@ -411,9 +426,13 @@ const signed = (n: number | null) => (n === null ? "—" : `${n >= 0 ? "+" : ""}
 function markdown(results: Record<string, Record<string, unknown>>): string {
   const r = results as any;
   const rows = [
-    ["Ingest: signed webhooks/s (hello-world /health/s)", `${r.ingest.events_per_s} (${r.ingest.hello_per_s})`, "—"],
+    ["Ingest: signed webhooks/s, median of the runs taken in turn with floor (b) (hello-world /health/s)", `${r.ingest.events_per_s} (${r.ingest.hello_per_s})`, "—"],
     ["Ingest floors: (a) signature + JSON + one RPC storing nothing / (b) the same + one SQLite insert, per s", `${r.ingest.floor_rpc_per_s} / ${r.ingest.floor_insert_per_s}`, "—"],
-    ["Ingest ratio to floor (b) (to /health)", `${r.ingest.ratio_vs_floor} (${r.ingest.ratio})`, "≥ 0.8 (aim 0.9)"],
+    [
+      `Ingest ratio to floor (b): the median of ${r.ingest.pairs.length} pairs run in turn (each pair's; to /health)`,
+      `${r.ingest.ratio_vs_floor} (${r.ingest.pairs.map((p: { ratio: number }) => p.ratio).join(", ")}; ${r.ingest.ratio})`,
+      "≥ 0.8 (aim 0.9)",
+    ],
     [
       `Ingest ack p50 / p99 at half the max rate, evenly paced (${r.ingest.half_rate_per_s}/s for ${r.ingest.paced_seconds} s; floor (b) paced the same way)`,
       `${r.ingest.p50_ms} / ${r.ingest.p99_ms} ms (${r.ingest.floor_paced_p50_ms} / ${r.ingest.floor_paced_p99_ms} ms)`,
