@@ -1,6 +1,5 @@
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { connectSocket, conversationsOf, createWorkspace, customerMessage, postWebhook, setStatus, tick, uniqueNumberId } from "./helpers";
+import { connectSocket, conversationsOf, createWorkspace, customerMessage, numberSql, postWebhook, setStatus, tick, uniqueNumberId } from "./helpers";
 
 /**
  * A customer message and what routing and automation decide on it are one transaction: a delivery is stored and
@@ -8,9 +7,6 @@ import { connectSocket, conversationsOf, createWorkspace, customerMessage, postW
  * retry a duplicate and the conversation never assigned.
  */
 
-async function sql<T>(phoneNumberId: string, query: string): Promise<T[]> {
-  return runInDurableObject(env.NUMBER_INBOX.getByName(phoneNumberId), (_, state) => state.storage.sql.exec(query).toArray() as T[]);
-}
 
 describe("one delivery, one transaction", () => {
   it("when routing fails after the message is stored, the POST answers 500, nothing of it is kept or pushed, and Meta's retry stores and assigns it once", async () => {
@@ -21,22 +17,22 @@ describe("one delivery, one transaction", () => {
     await tick(50);
     const heard = socket.events.length;
     // Routing picks the agent, then its history row is refused, as a fault of ours in routing would be.
-    await sql(ws.phoneNumberId, "CREATE TRIGGER refuse_assignment BEFORE INSERT ON assignments BEGIN SELECT RAISE(ABORT, 'routing is failing'); END");
+    await numberSql(ws.phoneNumberId, "CREATE TRIGGER refuse_assignment BEFORE INSERT ON assignments BEGIN SELECT RAISE(ABORT, 'routing is failing'); END");
     const customer = `86${uniqueNumberId()}`;
     const body = customerMessage(ws.phoneNumberId, customer, "你好，我的订单还没到");
     expect((await postWebhook(body)).status).toBe(500);
-    expect(await sql(ws.phoneNumberId, "SELECT id FROM messages")).toEqual([]);
-    expect(await sql(ws.phoneNumberId, "SELECT id FROM contacts")).toEqual([]);
-    expect(await sql(ws.phoneNumberId, "SELECT id FROM conversations")).toEqual([]);
+    expect(await numberSql(ws.phoneNumberId, "SELECT id FROM messages")).toEqual([]);
+    expect(await numberSql(ws.phoneNumberId, "SELECT id FROM contacts")).toEqual([]);
+    expect(await numberSql(ws.phoneNumberId, "SELECT id FROM conversations")).toEqual([]);
     await tick(50);
     expect(socket.events.slice(heard).filter((e) => e.type === "conversation" || e.type === "message" || e.type === "notice")).toEqual([]);
 
-    await sql(ws.phoneNumberId, "DROP TRIGGER refuse_assignment");
+    await numberSql(ws.phoneNumberId, "DROP TRIGGER refuse_assignment");
     expect((await postWebhook(body)).status).toBe(200);
     const [conversation, ...others] = await conversationsOf(agent.token, ws.phoneNumberId);
     expect(others).toEqual([]);
     expect(conversation).toMatchObject({ assigneeId: agent.id, lastMessagePreview: "你好，我的订单还没到" });
-    expect(await sql(ws.phoneNumberId, "SELECT agent_id FROM assignments")).toEqual([{ agent_id: agent.id }]);
+    expect(await numberSql(ws.phoneNumberId, "SELECT agent_id FROM assignments")).toEqual([{ agent_id: agent.id }]);
     await tick(50);
     const notices = socket.events.slice(heard).filter((e) => e.type === "notice");
     expect(notices).toHaveLength(1);

@@ -1,5 +1,5 @@
-import { SELF } from "cloudflare:test";
-import type { Conversation, Message, SocketEvent } from "../../shared/inbox";
+import { env, runInDurableObject, SELF } from "cloudflare:test";
+import type { Conversation, DeliveryStatus, Message, SocketEvent } from "../../shared/inbox";
 import type { NumberDetail } from "../../shared/numbers";
 import type { AgentStatus, Session } from "../../shared/people";
 
@@ -237,4 +237,20 @@ export async function uploadThroughWorker(token: string, phoneNumberId: string, 
   const json = (await response.json()) as { mediaId?: string };
   if (response.status !== 200 || !json.mediaId) throw new Error(`upload failed: HTTP ${response.status} ${JSON.stringify(json)}`);
   return json.mediaId;
+}
+
+/** Rows of a query run inside the number's object, on its own SQLite (to look at storage, or to make it fail). */
+export async function numberSql<T>(phoneNumberId: string, query: string): Promise<T[]> {
+  return runInDurableObject(env.NUMBER_INBOX.getByName(phoneNumberId), (_, state) => state.storage.sql.exec(query).toArray() as T[]);
+}
+
+/** Every status a socket heard for this message: a status batch's `ticks` events, and whole messages (a send's own result). */
+export function statusesHeard(events: SocketEvent[], messageId: string): (DeliveryStatus | null)[] {
+  return events.flatMap((e) =>
+    e.type === "message" && e.message.id === messageId
+      ? [e.message.status]
+      : e.type === "ticks"
+        ? e.ticks.filter((t) => t.messageId === messageId).map((t) => t.status)
+        : [],
+  );
 }

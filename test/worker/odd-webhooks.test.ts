@@ -1,4 +1,3 @@
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { conversationListSchema, messageListSchema, type Conversation, type Message } from "../../shared/inbox";
 import {
@@ -7,6 +6,7 @@ import {
   createWorkspace,
   messagesChange,
   messagesOf,
+  numberSql,
   postWebhook,
   setStatus,
   unique,
@@ -90,9 +90,6 @@ async function whereAre(ws: TestWorkspace, wamids: string[]): Promise<Map<string
   return found;
 }
 
-async function rows<T>(phoneNumberId: string, query: string): Promise<T[]> {
-  return runInDurableObject(env.NUMBER_INBOX.getByName(phoneNumberId), (_, state) => state.storage.sql.exec(query).toArray() as T[]);
-}
 
 describe("one odd message never sinks the POST", () => {
   it("two messages with an empty sender identity: 200, the ordinary ones stored, the empty ones listed as unreadable", async () => {
@@ -112,7 +109,7 @@ describe("one odd message never sinks the POST", () => {
     // Meta redelivers the same POST: nothing is stored twice.
     expect((await postWebhook(body)).status).toBe(200);
     expect(await unreadable(ws)).toHaveLength(2);
-    expect((await rows<{ n: number }>(ws.phoneNumberId, "SELECT COUNT(*) AS n FROM messages WHERE direction = 'in'"))[0]!.n).toBe(3);
+    expect((await numberSql<{ n: number }>(ws.phoneNumberId, "SELECT COUNT(*) AS n FROM messages WHERE direction = 'in'"))[0]!.n).toBe(3);
   });
 
   it("identities that look like the keys the worker once made up (user:…, unknown:…) are customers like any other", async () => {
@@ -144,9 +141,9 @@ describe("one odd message never sinks the POST", () => {
     expect(conversations).toHaveLength(1);
     expect(conversations[0]!.contact.waId).toBe(phone);
     expect((await messagesIn(ws, conversations[0]!.id)).map((m) => m.text)).toEqual(["first: X with A", "second: X with B", "third: Y with A"]);
-    const contacts = await rows<{ wa_id: string; user_id: string }>(ws.phoneNumberId, "SELECT wa_id, user_id FROM contacts");
+    const contacts = await numberSql<{ wa_id: string; user_id: string }>(ws.phoneNumberId, "SELECT wa_id, user_id FROM contacts");
     expect(contacts).toEqual([{ wa_id: phone, user_id: "US.A" }]);
-    const conflicts = await rows<{ kind: string }>(ws.phoneNumberId, "SELECT kind FROM events WHERE kind = 'identity_conflict'");
+    const conflicts = await numberSql<{ kind: string }>(ws.phoneNumberId, "SELECT kind FROM events WHERE kind = 'identity_conflict'");
     expect(conflicts).toHaveLength(2);
   });
 
@@ -189,7 +186,7 @@ describe("times within reason", () => {
     expect(stored!.timestamp).toBeGreaterThanOrEqual(before);
     expect(stored!.timestamp).toBeLessThanOrEqual(after);
     expect(conversation!.lastMessageAt).toBe(stored!.timestamp);
-    const [row] = await rows<{ raw: string }>(ws.phoneNumberId, "SELECT raw FROM messages WHERE direction = 'in'");
+    const [row] = await numberSql<{ raw: string }>(ws.phoneNumberId, "SELECT raw FROM messages WHERE direction = 'in'");
     expect(JSON.parse(row!.raw).timestamp).toEqual(timestamp);
   });
 
@@ -306,10 +303,10 @@ describe("a POST mixing one message of each odd class with ten ordinary ones", (
     const noId = odd["no id"] as Json;
     const noIdConversation = conversations.find((c) => c.contact.waId === noId.from)!;
     expect((await messagesIn(ws, noIdConversation.id)).filter((m) => m.direction === "in").map((m) => [m.text, m.wamid])).toEqual([["no id", null]]);
-    expect((await rows<{ n: number }>(ws.phoneNumberId, `SELECT COUNT(*) AS n FROM messages WHERE wamid = '${duplicated.id as string}'`))[0]!.n).toBe(1);
+    expect((await numberSql<{ n: number }>(ws.phoneNumberId, `SELECT COUNT(*) AS n FROM messages WHERE wamid = '${duplicated.id as string}'`))[0]!.n).toBe(1);
 
     // Meta redelivers the whole POST: nothing new is stored or listed, the message without an id included.
-    const count = async () => (await rows<{ n: number }>(ws.phoneNumberId, "SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM unreadable_deliveries) AS n"))[0]!.n;
+    const count = async () => (await numberSql<{ n: number }>(ws.phoneNumberId, "SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM unreadable_deliveries) AS n"))[0]!.n;
     const before = await count();
     expect((await postWebhook(body)).status).toBe(200);
     expect(await count()).toBe(before);

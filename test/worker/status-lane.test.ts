@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, evictDurableObject, getQueueResult, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import type { Conversation, DeliveryStatus, SocketEvent } from "../../shared/inbox";
+import type { Conversation, DeliveryStatus } from "../../shared/inbox";
 import worker from "../../worker/index";
 import type { Env } from "../../worker/env";
 import { EARLY_STATUS_CAP } from "../../worker/number-inbox/early-status-policy";
@@ -21,6 +21,7 @@ import {
   sentTo,
   setStatus,
   sign,
+  statusesHeard,
   statusUpdate,
   tick,
   uniqueNumberId,
@@ -48,17 +49,6 @@ async function wamidOfSend(customer: string, n = 0): Promise<string> {
       return wamid;
     },
     { timeout: 3_000, interval: 20 },
-  );
-}
-
-/** Every status the socket heard for this message: a status batch's `ticks` events, and whole messages (a send's own result). */
-function ticks(events: SocketEvent[], messageId: string): (DeliveryStatus | null)[] {
-  return events.flatMap((e) =>
-    e.type === "message" && e.message.id === messageId
-      ? [e.message.status]
-      : e.type === "ticks"
-        ? e.ticks.filter((t) => t.messageId === messageId).map((t) => t.status)
-        : [],
   );
 }
 
@@ -105,7 +95,7 @@ describe("the status lane", () => {
     const wamid = await wamidOfSend(customer);
     const posted = Date.now();
     expect((await postWebhook(statusUpdate(ws.phoneNumberId, wamid, "delivered", customer))).status).toBe(200);
-    await vi.waitFor(() => expect(ticks(socket.events, reply.body.id)).toContain("delivered"), { timeout: 2_000 - (Date.now() - posted), interval: 10 });
+    await vi.waitFor(() => expect(statusesHeard(socket.events, reply.body.id)).toContain("delivered"), { timeout: 2_000 - (Date.now() - posted), interval: 10 });
     expect(await statusOf(a.token, ws.phoneNumberId, conversation.id, reply.body.id)).toBe("delivered");
     socket.close();
   });
@@ -185,7 +175,7 @@ describe("the status lane", () => {
     await graphControl("release", customer);
     const reply = await sending;
     expect(reply.body.status).toBe("delivered");
-    expect(ticks(socket.events, reply.body.id).at(-1)).toBe("delivered");
+    expect(statusesHeard(socket.events, reply.body.id).at(-1)).toBe("delivered");
     expect(await tally(ws.phoneNumberId)).toMatchObject({ kept: 2, claimed: 2, held: 0, expired: 0 });
     socket.close();
   });
@@ -248,7 +238,7 @@ describe("the status lane", () => {
     expect(redelivered.explicitAcks).toEqual(["lane-1"]);
     expect(await statusOf(a.token, ws.phoneNumberId, conversation.id, reply.body.id)).toBe("read");
     await tick();
-    expect(ticks(socket.events, reply.body.id).filter((s) => s === "read")).toHaveLength(1);
+    expect(statusesHeard(socket.events, reply.body.id).filter((s) => s === "read")).toHaveLength(1);
     socket.close();
   });
 
@@ -295,7 +285,7 @@ describe("the status lane", () => {
     expect((await consume([{ id: "twice", attempts: 1, body }])).explicitAcks).toEqual(["twice"]);
     await tick(50);
     expect(await statusOf(a.token, ws.phoneNumberId, conversation.id, reply.body.id)).toBe("read");
-    expect(ticks(socket.events, reply.body.id).filter((s) => s === "read")).toHaveLength(1);
+    expect(statusesHeard(socket.events, reply.body.id).filter((s) => s === "read")).toHaveLength(1);
     expect(await tally(ws.phoneNumberId)).toMatchObject({ applied: 2 });
     socket.close();
   });

@@ -1,7 +1,6 @@
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { unreadableDeliverySchema, unreadableListSchema, type UnreadableList } from "../../shared/unreadable";
-import { api, createWorkspace, messagesChange, postWebhook, unique, uniqueNumberId, type TestWorkspace } from "./helpers";
+import { api, createWorkspace, messagesChange, numberSql, postWebhook, unique, uniqueNumberId, type TestWorkspace } from "./helpers";
 
 /**
  * The number's unreadable deliveries (issue #19): what a signed webhook carried that no conversation can hold is
@@ -17,24 +16,21 @@ async function list(ws: TestWorkspace, token = ws.adminToken) {
   return api<UnreadableList>("GET", `/numbers/${ws.phoneNumberId}/unreadable`, { token });
 }
 
-async function sql<T>(phoneNumberId: string, query: string): Promise<T[]> {
-  return runInDurableObject(env.NUMBER_INBOX.getByName(phoneNumberId), (_, state) => state.storage.sql.exec(query).toArray() as T[]);
-}
 
 describe("unreadable deliveries", () => {
   it("a message whose storing fails is undone alone and kept as unreadable; the rest of its POST is stored", async () => {
     const ws = await createWorkspace(1);
     // Storage refuses one message (as a fault of ours would): the others of the POST must not notice.
-    await sql(ws.phoneNumberId, "CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN NEW.text = 'boom' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+    await numberSql(ws.phoneNumberId, "CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN NEW.text = 'boom' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
     const phone = `86${uniqueNumberId()}`;
     const boom = text(phone, "boom");
     const fine = [text(`86${uniqueNumberId()}`, "fine one"), image(phone), text(`86${uniqueNumberId()}`, "fine two")];
     const response = await postWebhook(messagesChange(ws.phoneNumberId, { messages: [fine[0], boom, fine[1], fine[2]] }));
     expect(response.status).toBe(200);
-    const stored = await sql<{ wamid: string }>(ws.phoneNumberId, "SELECT wamid FROM messages WHERE direction = 'in' ORDER BY id");
+    const stored = await numberSql<{ wamid: string }>(ws.phoneNumberId, "SELECT wamid FROM messages WHERE direction = 'in' ORDER BY id");
     expect(stored.map((m) => m.wamid)).toEqual(fine.map((m) => m.id));
     // Nothing of the failed message stayed half-written: its customer's contact exists (the image), one conversation each.
-    expect((await sql<{ n: number }>(ws.phoneNumberId, "SELECT COUNT(*) AS n FROM conversations"))[0]!.n).toBe(3);
+    expect((await numberSql<{ n: number }>(ws.phoneNumberId, "SELECT COUNT(*) AS n FROM conversations"))[0]!.n).toBe(3);
     const { body } = await list(ws);
     expect(unreadableListSchema.parse(body).deliveries).toMatchObject([{ reason: "store_failed", wamid: boom.id }]);
     expect(JSON.parse(body.deliveries[0]!.raw)).toEqual(boom);
@@ -42,17 +38,17 @@ describe("unreadable deliveries", () => {
 
   it("when storage itself fails, the POST answers 500 and keeps nothing of it, so Meta's retry is whole", async () => {
     const ws = await createWorkspace(1);
-    await sql(ws.phoneNumberId, "CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN NEW.text = 'boom' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
-    await sql(ws.phoneNumberId, "CREATE TRIGGER refuse_all BEFORE INSERT ON unreadable_deliveries BEGIN SELECT RAISE(ABORT, 'storage is failing'); END");
+    await numberSql(ws.phoneNumberId, "CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN NEW.text = 'boom' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+    await numberSql(ws.phoneNumberId, "CREATE TRIGGER refuse_all BEFORE INSERT ON unreadable_deliveries BEGIN SELECT RAISE(ABORT, 'storage is failing'); END");
     const body = messagesChange(ws.phoneNumberId, { messages: [text(`86${uniqueNumberId()}`, "fine"), text(`86${uniqueNumberId()}`, "boom")] });
     expect((await postWebhook(body)).status).toBe(500);
-    expect(await sql(ws.phoneNumberId, "SELECT id FROM messages")).toEqual([]);
-    expect(await sql(ws.phoneNumberId, "SELECT id FROM contacts")).toEqual([]);
+    expect(await numberSql(ws.phoneNumberId, "SELECT id FROM messages")).toEqual([]);
+    expect(await numberSql(ws.phoneNumberId, "SELECT id FROM contacts")).toEqual([]);
     // Storage recovers; Meta's redelivery of the same POST stores all of it.
-    await sql(ws.phoneNumberId, "DROP TRIGGER refuse_all");
-    await sql(ws.phoneNumberId, "DROP TRIGGER refuse_boom");
+    await numberSql(ws.phoneNumberId, "DROP TRIGGER refuse_all");
+    await numberSql(ws.phoneNumberId, "DROP TRIGGER refuse_boom");
     expect((await postWebhook(body)).status).toBe(200);
-    expect((await sql<{ text: string }>(ws.phoneNumberId, "SELECT text FROM messages ORDER BY id")).map((m) => m.text)).toEqual(["fine", "boom"]);
+    expect((await numberSql<{ text: string }>(ws.phoneNumberId, "SELECT text FROM messages ORDER BY id")).map((m) => m.text)).toEqual(["fine", "boom"]);
   });
 
   it("lists, shows whole and dismisses for supervisors only; a dismissed delivery stays dismissed when Meta redelivers it", async () => {
@@ -85,7 +81,7 @@ describe("unreadable deliveries", () => {
     expect(after.deliveries.map((d) => d.reason).sort()).toEqual(["not_a_list", "not_an_object"]);
     expect(after.total).toBe(2);
     // Its JSON is let go once dismissed.
-    expect(await sql(ws.phoneNumberId, `SELECT * FROM unreadable_parts WHERE delivery_id = ${bigOne.id}`)).toEqual([]);
+    expect(await numberSql(ws.phoneNumberId, `SELECT * FROM unreadable_parts WHERE delivery_id = ${bigOne.id}`)).toEqual([]);
   });
 
   it("stays within its bounds: past 500 listed, the oldest go and are counted", async () => {
@@ -98,7 +94,7 @@ describe("unreadable deliveries", () => {
     const { body } = await list(ws);
     expect({ total: body.total, dropped: body.dropped, listed: body.deliveries.length }).toEqual({ total: 500, dropped: 40, listed: 100 });
     expect(body.deliveries[0]!.wamid).toBe("wamid.nobody.539");
-    const oldest = await sql<{ wamid: string }>(ws.phoneNumberId, "SELECT wamid FROM unreadable_deliveries ORDER BY id LIMIT 1");
+    const oldest = await numberSql<{ wamid: string }>(ws.phoneNumberId, "SELECT wamid FROM unreadable_deliveries ORDER BY id LIMIT 1");
     expect(oldest[0]!.wamid).toBe("wamid.nobody.40");
   });
 });
