@@ -50,9 +50,9 @@ api.doc31("/openapi.json", {
 
 export const app = new OpenAPIHono<AppEnv>();
 
-// The scale simulation counts the worker's calls into objects (BENCH_COUNT_CALLS=1 only; otherwise the env is left as it is).
+// The scale simulation counts the worker's calls into objects (countedEnv: BENCH_COUNT_CALLS=1 only; otherwise the env itself).
 app.use(async (c, next) => {
-  if (c.env.BENCH_COUNT_CALLS === "1") c.env = countedEnv(c.env, "worker");
+  c.env = countedEnv(c.env, "worker");
   await next();
 });
 
