@@ -7,14 +7,33 @@ import { api, BASE, connectNumber, connectSocket, createWorkspace, messagesChang
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * When a scripted stretch of `span` can start inside one Shanghai day (UTC+8, no daylight saving): now, unless it
+ * would cross midnight there, and then just after that midnight. From the real clock alone the scenario crossed
+ * midnight whenever the suite ran after 23:29 in Shanghai, and the board's "today" rightly split its resolutions.
+ * Only forward: the number's presence log, like the runtime's clock, never goes back.
+ */
+function startWithinOneShanghaiDay(span: number, now = Date.now()): number {
+  const shanghaiMidnightAsUtc = -8 * HOUR;
+  const nextMidnight = Math.floor((now - shanghaiMidnightAsUtc) / DAY) * DAY + shanghaiMidnightAsUtc + DAY;
+  return now + span < nextMidnight ? now : nextMidnight + MINUTE;
+}
 
 /**
  * The numbers' clocks stopped and moved by the test (the deployment under test allows it), and customer messages
  * stamped on that clock, so a scenario of half an hour runs in moments through the real objects, to the second.
  */
 class Clock {
-  private at = Math.floor(Date.now() / 1000) * 1000;
-  constructor(private readonly phoneNumberIds: string[]) {}
+  private at: number;
+  constructor(
+    private readonly phoneNumberIds: string[],
+    startAt = Date.now(),
+  ) {
+    this.at = Math.floor(startAt / 1000) * 1000;
+  }
   now() {
     return this.at;
   }
@@ -74,7 +93,7 @@ describe("analytics: a scripted day through the real objects", () => {
   it("every figure equals the hand-computed value, on screen (JSON) and in the CSV", async () => {
     const ws = await createWorkspace(2);
     const [a, b] = ws.agents as [TestWorkspace["agents"][0], TestWorkspace["agents"][0]];
-    const clock = new Clock([ws.phoneNumberId]);
+    const clock = new Clock([ws.phoneNumberId], startWithinOneShanghaiDay(40 * MINUTE));
     await clock.advance(0);
     await api("PUT", `/numbers/${ws.phoneNumberId}/automation`, {
       token: ws.adminToken,
