@@ -121,6 +121,8 @@ try {
   await devtools.send("Profiler.start");
   const result = await autocannon({ url: stack.workerUrl, connections: 32, amount: AMOUNT, requests: [{ setupRequest: (r) => ({ ...r, ...request() }) }] });
   const { profile } = await devtools.send<{ profile: Profile }>("Profiler.stop");
+  // For a closer look (a call tree under one function, or Chrome's DevTools: Performance, load profile).
+  if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
   if (process.env.BUNDLE_OUT) {
     await devtools.send("Debugger.enable");
     await new Promise((r) => setTimeout(r, 500));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { unreadableDeliverySchema, unreadableListSchema, type UnreadableList } from "../../shared/unreadable";
-import { api, createWorkspace, messagesChange, numberSql, postWebhook, unique, uniqueNumberId, type TestWorkspace } from "./helpers";
+import type { Board } from "../../shared/analytics";
+import { api, connectSocket, createWorkspace, messagesChange, numberSql, postWebhook, tick, unique, uniqueNumberId, type TestWorkspace } from "./helpers";
 
 /**
  * The number's unreadable deliveries (issue #19): what a signed webhook carried that no conversation can hold is
@@ -25,8 +26,17 @@ describe("unreadable deliveries", () => {
     const phone = `86${uniqueNumberId()}`;
     const boom = text(phone, "boom");
     const fine = [text(`86${uniqueNumberId()}`, "fine one"), image(phone), text(`86${uniqueNumberId()}`, "fine two")];
+    const supervisor = await connectSocket(ws.adminToken, ws.phoneNumberId);
     const response = await postWebhook(messagesChange(ws.phoneNumberId, { messages: [fine[0], boom, fine[1], fine[2]] }));
     expect(response.status).toBe(200);
+    // The delivery ran twice (first without a savepoint per message, then with them): what the first try had
+    // stored, pushed and counted went with its rollback, so each message is heard and counted once.
+    await tick(100);
+    const heard = supervisor.events.flatMap((e) => (e.type === "message" && e.message.direction === "in" ? [e.message.wamid] : []));
+    expect(heard).toEqual(fine.map((m) => m.id));
+    const board = await api<Board>("GET", "/board", { token: ws.adminToken });
+    expect(board.body.numbers.find((n) => n.phoneNumberId === ws.phoneNumberId)?.today.new).toBe(3);
+    supervisor.close();
     const stored = await numberSql<{ wamid: string }>(ws.phoneNumberId, "SELECT wamid FROM messages WHERE direction = 'in' ORDER BY id");
     expect(stored.map((m) => m.wamid)).toEqual(fine.map((m) => m.id));
     // Nothing of the failed message stayed half-written: its customer's contact exists (the image), one conversation each.

@@ -29,7 +29,7 @@ import { Conversations } from "./conversations";
 import { EarlyStatuses } from "./early-statuses";
 import { Health, type NumberHealth } from "./health";
 import { Coexistence } from "./coexistence";
-import { Inbound } from "./inbound";
+import { Inbound, StoreNeedsIsolation } from "./inbound";
 import { Lifecycle } from "./lifecycle";
 import { Messages } from "./messages";
 import { Outbox } from "./outbox";
@@ -67,6 +67,19 @@ export interface StatusBatchResult {
   /** Unknown wamids kept for a send in flight, and dropped. */
   kept: number;
   dropped: number;
+}
+
+/**
+ * A delivery, first without a savepoint per message (the usual case: every message stores), and again with them
+ * only when one failed, so that one is undone alone (inbound.ts). The first try rolled back whole before the second.
+ */
+function deliveredOnce<T>(deliver: (isolateEach: boolean) => T): T {
+  try {
+    return deliver(false);
+  } catch (error) {
+    if (error instanceof StoreNeedsIsolation) return deliver(true);
+    throw error;
+  }
 }
 
 /**
@@ -269,9 +282,9 @@ export class NumberInbox extends DurableObject<Env> {
     // One transaction for the whole step: what is stored and what routing and automation decide on it commit together
     // (one commit per delivery, not one for the messages and another for their assignment), or not at all, so Meta's
     // retry finds nothing half done.
-    const { inbound, app } = this.atomically(() => {
+    const deliver = (isolateEach: boolean) => this.atomically(() => {
       this.numberHealth.webhookArrived(now);
-      const stored = { inbound: this.inbound.store(batch.messages, batch.unreadable, now), app: this.coexistence.store(batch.coexistence, now) };
+      const stored = { inbound: this.inbound.store(batch.messages, batch.unreadable, now, isolateEach), app: this.coexistence.store(batch.coexistence, now) };
       for (const error of batch.errors) this.numberHealth.record("webhook_error", error);
       // What the business sent from the WhatsApp Business app is shown where it belongs, and routes nothing.
       for (const id of stored.app.changed) this.pushes.message(id);
@@ -281,7 +294,7 @@ export class NumberInbox extends DurableObject<Env> {
       // every agent who can see the queue.
       const assignees = new Map<number, string | null>();
       for (const [conversationId, first] of stored.inbound.touched) {
-        assignees.set(conversationId, this.assignment.afterInbound(conversationId, first.reopened, now));
+        assignees.set(conversationId, this.assignment.afterInbound(conversationId, first.reopened, now, first.row));
         this.autoReplies.afterInbound(conversationId, first, now);
       }
       for (const conversationId of stored.inbound.rated) this.survey.thank(conversationId, now);
@@ -292,6 +305,7 @@ export class NumberInbox extends DurableObject<Env> {
       }
       return stored;
     });
+    const { inbound, app } = deliveredOnce(deliver);
     if (inbound.touched.size > 0 || inbound.rated.size > 0) await this.scheduleAlarm("customer_message");
     return {
       connected: true,

@@ -50,9 +50,9 @@ export class Assignment {
    * if they can take it now; one whose agent went offline (past the grace period) goes to someone who is here.
    * Returns who has it now.
    */
-  afterInbound(conversationId: number, reopened: boolean, now: number): string | null {
-    // Read once: routing decides on it, and when nothing changes it is what the sockets hear.
-    const row = this.conversations.row(conversationId);
+  afterInbound(conversationId: number, reopened: boolean, now: number, inserted: Row | null = null): string | null {
+    // Read once (or as just inserted): routing decides on it, and when nothing changes it is what the sockets hear.
+    const row = inserted ?? this.conversations.row(conversationId);
     const assignee = (row.assignee_id as string | null) ?? null;
     if (reopened) {
       if (assignee) this.roster.refresh([assignee]);

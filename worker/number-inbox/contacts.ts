@@ -5,6 +5,7 @@ import { validateAttribute } from "./attribute-value";
 import type { InboxContext } from "./context";
 import type { Conversations } from "./conversations";
 import { linkSender, type KnownContact, type Sender } from "./identity";
+import { CONTACT_ROW_COLUMNS, type Row } from "./rows";
 import type { Pushes } from "./pushes";
 import type { SearchPlan } from "./search-plan";
 import type { Settings } from "./settings";
@@ -28,7 +29,7 @@ export class Contacts {
    * the first time both appear, or created; `identity.ts` decides which, and the disagreements it returns are the
    * caller's to log. Name and username follow the latest payload that carries them.
    */
-  forSender(sender: Sender, now: number): { contactId: number; created: boolean; conflicts: string[]; absorbed: number | null } {
+  forSender(sender: Sender, now: number): { contactId: number; created: Row | null; conflicts: string[]; absorbed: number | null } {
     const { sql } = this.ctx;
     const find = (column: "wa_id" | "user_id", value: string | null): KnownContact | undefined =>
       value === null
@@ -39,9 +40,11 @@ export class Contacts {
             .map((c) => ({ id: c.id, waId: c.wa_id, userId: c.user_id }))[0];
     const link = linkSender(sender, find("wa_id", sender.waId), find("user_id", sender.userId));
     if (link.contactId === null) {
-      const { id } = sql
-        .exec<{ id: number }>(
-          "INSERT INTO contacts (wa_id, user_id, username, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      // Returned as a conversation's list row shows it, so a first conversation's row is not read back (rows.ts).
+      const { id, ...created } = sql
+        .exec<{ id: number } & Row>(
+          `INSERT INTO contacts (wa_id, user_id, username, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+           RETURNING id, ${CONTACT_ROW_COLUMNS.join(", ")}`,
           link.fill.waId,
           link.fill.userId,
           sender.username,
@@ -51,7 +54,7 @@ export class Contacts {
           now,
         )
         .one();
-      return { contactId: id, created: true, conflicts: [], absorbed: null };
+      return { contactId: id, created, conflicts: [], absorbed: null };
     }
     if (link.absorb !== null) this.absorb(link.absorb, link.contactId);
     sql.exec(
@@ -66,7 +69,7 @@ export class Contacts {
       link.fill.userId,
       link.contactId,
     );
-    return { contactId: link.contactId, created: false, conflicts: link.conflicts, absorbed: link.absorb };
+    return { contactId: link.contactId, created: null, conflicts: link.conflicts, absorbed: link.absorb };
   }
 
   /**

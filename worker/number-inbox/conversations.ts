@@ -3,7 +3,7 @@ import { DEFAULT_WAIT_TARGET_MINUTES } from "../../shared/routing";
 import { seesEverything, type Principal } from "../lib/result";
 import type { InboxContext } from "./context";
 import type { ConversationView, ViewQuery } from "./conversation-views";
-import { CONVERSATION_SELECT, toConversation, type Row } from "./rows";
+import { CONVERSATION_ROW_COLUMNS, CONVERSATION_SELECT, toConversation, type Row } from "./rows";
 import type { Settings } from "./settings";
 
 /** A customer's latest conversation, as `Conversations.latestOf` reads it. */
@@ -131,40 +131,27 @@ export class Conversations {
   // ---- life ----
 
   /**
-   * A new conversation, open and queued. Opened by a customer's message (`first`), its list row shows that message
-   * at once, as `noteInbound` would make it, in the same statement.
+   * A customer's new conversation, open and queued, opened by their message `first`: its list row shows that message
+   * at once, as `noteInbound` would make it, in the same statement. Returns the list row's own columns as stored.
    */
-  create(contactId: number, now: number, first?: { timestamp: number; preview: string }): number {
-    if (first) {
-      return this.ctx.sql
-        .exec<{ id: number }>(
-          `INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at, frt_pending_since, opened_at,
-             last_inbound_at, last_preview, unread, awaiting_reply_since)
-           VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id`,
-          contactId,
-          now,
-          Math.max(now, first.timestamp),
-          now,
-          now,
-          now,
-          // The window runs from when the customer wrote, even if Meta delivers it late.
-          Math.min(first.timestamp, now),
-          first.preview,
-          now,
-        )
-        .one().id;
-    }
+  create(contactId: number, now: number, first: { timestamp: number; preview: string }): Row {
     return this.ctx.sql
-      .exec<{ id: number }>(
-        `INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at, frt_pending_since, opened_at) VALUES (?, 'open', ?, ?, ?, ?, ?) RETURNING id`,
+      .exec<Row>(
+        `INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at, frt_pending_since, opened_at,
+           last_inbound_at, last_preview, unread, awaiting_reply_since)
+         VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING ${CONVERSATION_ROW_COLUMNS.join(", ")}`,
         contactId,
         now,
+        Math.max(now, first.timestamp),
         now,
         now,
         now,
+        // The window runs from when the customer wrote, even if Meta delivers it late.
+        Math.min(first.timestamp, now),
+        first.preview,
         now,
       )
-      .one().id;
+      .one();
   }
 
   /**

@@ -10,6 +10,7 @@ import type { Health } from "./health";
 import { changedNumberOf, changedUserIdOf } from "./identity";
 import { intake, rawJson, type ReadMessage } from "./intake";
 import { previewOf } from "./message-content";
+import { freshConversationRow, type Row } from "./rows";
 import type { Messages } from "./messages";
 import type { Pushes } from "./pushes";
 import type { Roster } from "./roster";
@@ -25,10 +26,24 @@ export interface Stored {
   unreadable: number;
   /** Messages to push, in order: new ones as stored, and the ids of those an edit or revoke changed. */
   changed: (Message | number)[];
-  /** Conversations with new messages, in order: the first new message's wamid (or key), when the customer wrote before it, whether it reopened. */
-  touched: Map<number, { wamid: string; previousInboundAt: number | null; reopened: boolean }>;
+  /**
+   * Conversations with new messages, in order: the first new message's wamid (or key), when the customer wrote
+   * before it, whether it reopened, and, when that message made both the customer and the conversation and no other
+   * message of the batch touched it, the conversation's list row as inserted (routing need not read it back).
+   */
+  touched: Map<number, { wamid: string; previousInboundAt: number | null; reopened: boolean; row: Row | null }>;
   /** Resolved conversations that just got a rating: the customer is thanked. */
   rated: Set<number>;
+}
+
+/**
+ * Thrown by `Inbound.store` run without a savepoint per message when one message failed: the caller rolls the
+ * whole step back and runs it again with them, so that message alone is undone and kept among the unreadable.
+ */
+export class StoreNeedsIsolation extends Error {
+  constructor(readonly key: string, cause: unknown) {
+    super(`customer message ${key} failed to store; the batch runs again with a savepoint per message`, { cause });
+  }
 }
 
 /**
@@ -39,9 +54,11 @@ export interface Stored {
  * conversation instead. What cannot be filed goes to the number's unreadable deliveries. Runs inside the shell's
  * transaction; routing and automation follow it.
  *
- * Each message is stored in a nested transaction (a SQLite savepoint), so one that fails is undone alone: it is kept
- * among the unreadable deliveries and the batch goes on. Nothing a payload carries should get there (the edge makes
- * it storable); if keeping it fails too, storage itself is failing, and the error fails the batch (Meta retries).
+ * With `isolateEach`, each message is stored in a nested transaction (a SQLite savepoint), so one that fails is
+ * undone alone: it is kept among the unreadable deliveries and the batch goes on. Nothing a payload carries should
+ * get there (the edge makes it storable), so the shell first runs a batch without savepoints, which cost two
+ * statements and a runtime call per message, and runs it again with them only when `StoreNeedsIsolation` says one
+ * failed. If keeping it fails too, storage itself is failing, and the error fails the batch (Meta retries).
  */
 export class Inbound {
   constructor(
@@ -59,7 +76,7 @@ export class Inbound {
     private readonly health: Health,
   ) {}
 
-  store(batch: InboundMessage[], unreadable: UnreadableItem[], now: number): Stored {
+  store(batch: InboundMessage[], unreadable: UnreadableItem[], now: number, isolateEach: boolean): Stored {
     const out: Stored = { stored: 0, duplicates: 0, unreadable: 0, changed: [], touched: new Map(), rated: new Set() };
     const keep = (delivery: Parameters<Unreadable["keep"]>[0]) => {
       if (this.unreadable.keep(delivery, now)) out.unreadable++;
@@ -78,16 +95,19 @@ export class Inbound {
       const countMark = this.board.countMark();
       let stored: ReturnType<Inbound["storeOne"]>;
       try {
-        stored = this.ctx.transaction(() => this.storeOne(message, now));
+        stored = isolateEach ? this.ctx.transaction(() => this.storeOne(message, now)) : this.storeOne(message, now);
       } catch (error) {
+        if (!isolateEach) throw new StoreNeedsIsolation(message.key, error);
         this.pushes.dropSince(mark);
         this.board.dropCountsSince(countMark);
         console.error(`customer message ${message.key} could not be stored; it is kept among the unreadable deliveries`, error);
         keep({ raw: message.raw, reason: "store_failed", detail: `storing it failed: ${String(error).slice(0, 300)}`, wamid: message.wamid });
         continue;
       }
-      const { stored: storedMessage, conversationId, targetId, wasResolved, previousInboundAt, survey } = stored;
+      const { stored: storedMessage, conversationId, targetId, wasResolved, previousInboundAt, survey, row, mergedContacts } = stored;
       out.stored++;
+      // Customers linked or renumbered may have moved conversations this batch opened: those rows are read again.
+      if (mergedContacts) for (const entry of out.touched.values()) entry.row = null;
       out.changed.push(storedMessage);
       if (survey) {
         // A survey answer or its comment: stored on the resolved conversation, which stays resolved and unrouted.
@@ -96,8 +116,11 @@ export class Inbound {
         continue;
       }
       const first = out.touched.get(conversationId);
-      if (first) first.reopened ||= wasResolved;
-      else out.touched.set(conversationId, { wamid: message.key, previousInboundAt, reopened: wasResolved });
+      if (first) {
+        first.reopened ||= wasResolved;
+        // The row as inserted no longer shows this message.
+        first.row = null;
+      } else out.touched.set(conversationId, { wamid: message.key, previousInboundAt, reopened: wasResolved, row });
       if (targetId !== null) out.changed.push(targetId);
     }
     return out;
@@ -140,48 +163,53 @@ export class Inbound {
     const { kind, text, content } = message;
     const survey = last ? this.survey.answerIn(contactId, last, kind, text, content, now) : null;
     const preview = previewOf(kind, text, content);
-    const { conversationId, wasResolved, created: opened } = survey
-      ? { conversationId: survey.conversationId, wasResolved: false, created: false }
+    const { conversationId, wasResolved, created } = survey
+      ? { conversationId: survey.conversationId, wasResolved: false, created: null }
       : this.conversationFor(contactId, last, now, { timestamp: message.at, preview });
+    const opened = created !== null;
+    // A first message from someone new, whose contact nothing above changed: the row is what the two INSERTs returned.
+    const mergedContacts = absorbed !== null || newUserId !== null || newPhone !== null;
+    const fresh = created !== null && found.created !== null && contactId === found.contactId && !mergedContacts;
+    const row = fresh ? freshConversationRow(created, found.created!) : null;
     const storedMessage = this.messages.addInbound(message, conversationId);
     // A conversation this message opened shows it already.
     if (!opened) this.conversations.noteInbound(conversationId, message.at, now, preview, survey !== null);
     this.board.count("messages_in", null, now);
     if (survey) this.survey.record(survey, now);
     const targetId = kind === "edit" || kind === "revoke" ? this.messages.editOrRevoke(kind, content, text, this.conversations.recentIdsOf(contactId)) : null;
-    return { stored: storedMessage, conversationId, targetId, wasResolved, previousInboundAt, survey: survey ? (survey.stars !== undefined ? "rated" : "comment") : null };
+    return { stored: storedMessage, conversationId, targetId, wasResolved, previousInboundAt, survey: survey ? (survey.stars !== undefined ? "rated" : "comment") : null, row, mergedContacts };
   }
 
-  /** The customer's open conversation, their last one reopened if it was resolved recently, or a new one. */
+  /** The customer's open conversation, their last one reopened if it was resolved recently, or a new one (with its row's own columns). */
   private conversationFor(
     contactId: number,
     last: LatestConversation | undefined,
     now: number,
     first: { timestamp: number; preview: string },
-  ): { conversationId: number; wasResolved: boolean; created: boolean } {
-    if (last?.status === "open") return { conversationId: last.id, wasResolved: false, created: false };
+  ): { conversationId: number; wasResolved: boolean; created: Row | null } {
+    if (last?.status === "open") return { conversationId: last.id, wasResolved: false, created: null };
     if (last?.status === "pending") {
       // Snoozed until the customer's next message (or a time that has not come): it wakes, still its agent's.
       this.conversations.wake(last.id);
       const assignee = this.conversations.assigneeOf(last.id);
       if (assignee) this.roster.refresh([assignee]);
       this.activity.add(last.id, { kind: "reopened", agentId: assignee, actorId: null, why: because("customer_wrote"), note: null });
-      return { conversationId: last.id, wasResolved: false, created: false };
+      return { conversationId: last.id, wasResolved: false, created: null };
     }
     if (last?.resolve_reason === "history") {
       // It holds only the WhatsApp Business app's past messages: the customer's first live message begins it anew.
       this.conversations.reopenByCustomer(last.id, now);
       this.board.count("conversations_new", null, now);
-      return { conversationId: last.id, wasResolved: false, created: false };
+      return { conversationId: last.id, wasResolved: false, created: null };
     }
     const reopenWithinMs = (this.settings.config().routing.reopenWithinHours ?? 168) * 3600_000;
     if (last && (last.resolved_at === null || now - last.resolved_at <= reopenWithinMs)) {
       this.conversations.reopenByCustomer(last.id, now);
       this.board.count("conversations_reopened", null, now);
-      return { conversationId: last.id, wasResolved: true, created: false };
+      return { conversationId: last.id, wasResolved: true, created: null };
     }
-    const id = this.conversations.create(contactId, now, first);
+    const created = this.conversations.create(contactId, now, first);
     this.board.count("conversations_new", null, now);
-    return { conversationId: id, wasResolved: false, created: true };
+    return { conversationId: created.id as number, wasResolved: false, created };
   }
 }

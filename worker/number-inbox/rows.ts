@@ -6,13 +6,29 @@ export type Row = Record<string, SqlStorageValue>;
 
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 3600_000;
 
+/** A conversation's own columns in its list row. */
+export const CONVERSATION_ROW_COLUMNS = [
+  "id", "status", "assignee_id", "assignment_reason", "assignment_reason_code", "created_at", "last_message_at", "last_preview",
+  "unread", "queued_at", "contact_id", "last_inbound_at", "team_id", "awaiting_reply_since", "snoozed_until",
+  "resolve_reason", "csat_stars", "csat_comment", "csat_agent_id", "csat_rated_at", "csat_sent_at",
+] as const;
+
+/** Its contact's columns in the list row, each as the row names it. */
+export const CONTACT_ROW_COLUMNS = ["wa_id", "user_id", "username", "language", "name AS contact_name", "last_agent_id", "last_served_at"] as const;
+
 export const CONVERSATION_SELECT = `
-  SELECT c.id, c.status, c.assignee_id, c.assignment_reason, c.assignment_reason_code, c.created_at, c.last_message_at, c.last_preview,
-         c.unread, c.queued_at, c.contact_id, c.last_inbound_at, c.team_id, c.awaiting_reply_since, c.snoozed_until,
-         c.resolve_reason, c.csat_stars, c.csat_comment, c.csat_agent_id, c.csat_rated_at, c.csat_sent_at,
-         k.wa_id, k.user_id, k.username, k.language, k.name AS contact_name, k.last_agent_id, k.last_served_at,
+  SELECT ${CONVERSATION_ROW_COLUMNS.map((column) => `c.${column}`).join(", ")},
+         ${CONTACT_ROW_COLUMNS.map((column) => `k.${column}`).join(", ")},
          (SELECT json_group_array(tag_id) FROM contact_tags t WHERE t.contact_id = c.contact_id) AS tag_ids
   FROM conversations c JOIN contacts k ON k.id = c.contact_id`;
+
+/**
+ * The list row of a conversation just created for a contact just created, from what their INSERTs returned: what
+ * reading it back would give (a new contact has no tags), without reading it back.
+ */
+export function freshConversationRow(conversation: Row, contact: Row): Row {
+  return { ...conversation, ...contact, tag_ids: "[]" };
+}
 
 export function toConversation(row: Row, phoneNumberId: string): Conversation {
   const lastInbound = row.last_inbound_at as number | null;
