@@ -50,6 +50,8 @@ export interface FloodLoadResult {
   ackP50Ms: number;
   ackP99Ms: number;
   ackMaxMs: number;
+  /** Every acknowledgement's time (ms, to 0.1), so runs in turn can be read as one (flood.ts, `asOneRun`). */
+  acksMs: number[];
   /** POSTs by statuses carried: 1, 2–10, 11–30, 31–50. */
   mix: Record<string, number>;
   meanStatusesPerPost: number;
@@ -160,7 +162,7 @@ async function healthFloor(job: FloodJob): Promise<number> {
 export async function runFlood(job: FloodJob): Promise<FloodLoadResult> {
   if (job.mode === "health") {
     const perSecond = await healthFloor(job);
-    return { posts: 0, acked: 0, failed: 0, timeouts: 0, statusesAcked: 0, knownAcked: 0, campaignAcked: 0, knownFurthest: {}, elapsedS: job.seconds, postsPerS: perSecond, statusesPerS: 0, ackP50Ms: NaN, ackP99Ms: NaN, ackMaxMs: NaN, mix: {}, meanStatusesPerPost: 0, cpuMs: 0 };
+    return { posts: 0, acked: 0, failed: 0, timeouts: 0, statusesAcked: 0, knownAcked: 0, campaignAcked: 0, knownFurthest: {}, elapsedS: job.seconds, postsPerS: perSecond, statusesPerS: 0, ackP50Ms: NaN, ackP99Ms: NaN, ackMaxMs: NaN, acksMs: [], mix: {}, meanStatusesPerPost: 0, cpuMs: 0 };
   }
   const url = new URL(job.url);
   const paced = job.mode === "health-paced";
@@ -233,6 +235,7 @@ export async function runFlood(job: FloodJob): Promise<FloodLoadResult> {
     ackP50Ms: round(percentile(sorted, 50)),
     ackP99Ms: round(percentile(sorted, 99)),
     ackMaxMs: round(sorted.at(-1) ?? NaN),
+    acksMs: sorted.map(round),
     mix,
     meanStatusesPerPost: round(posts.reduce((s, p) => s + p.statuses, 0) / posts.length),
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),

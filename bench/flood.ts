@@ -31,9 +31,11 @@ interface Size {
   conversations: number;
   repliesEach: number;
   customersPerSecond: number;
+  /** Seconds of each, over all rounds: the quiet and the flooded phases take turns, `rounds` times. */
   quietSeconds: number;
   steadyRate: number;
   steadySeconds: number;
+  rounds: number;
   capacityRates: number[];
   stepSeconds: number;
   /** Replies agents send per second during the flood: sends in flight while campaign statuses arrive. */
@@ -45,10 +47,12 @@ const FULL: Size = {
   conversations: 200,
   repliesEach: 5,
   customersPerSecond: 20,
-  // A minute each: 1,200 samples put a p99 on its 12th-slowest message, not on one stall as 400 would.
+  // A minute each: 1,200 samples put a p99 on its 12th-slowest message, not on one stall as 400 would. In three
+  // turns of 20 s, so the ratio compares phases of the same minutes, not a quiet minute with a later, larger heap.
   quietSeconds: 60,
   steadyRate: 1_000,
   steadySeconds: 60,
+  rounds: 3,
   capacityRates: [1_500, 2_000, 2_500, 3_000, 3_500, 4_000, 5_000, 6_000],
   stepSeconds: 10,
   repliesPerSecond: 2,
@@ -61,6 +65,7 @@ const SMOKE: Size = {
   quietSeconds: 2,
   steadyRate: 200,
   steadySeconds: 3,
+  rounds: 1,
   capacityRates: [300],
   stepSeconds: 2,
   repliesPerSecond: 1,
@@ -129,6 +134,51 @@ function coresUsed(a: ReturnType<typeof cpuSnapshot>, b: ReturnType<typeof cpuSn
     bench: cores(bench),
     others: cores(Math.max(0, b.machineBusy - a.machineBusy - runtime - bench - generatorMs)),
   };
+}
+
+/** p50 and p99 of latencies pooled from several turns. */
+function percentilesOf(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), samples: sorted.length };
+}
+
+/** Several runs of the generator read as one: counts added, rates over the time they took together, percentiles of every acknowledgement. */
+function asOneRun(runs: FloodLoadResult[]): FloodLoadResult {
+  const sum = (pick: (r: FloodLoadResult) => number) => runs.reduce((total, r) => total + pick(r), 0);
+  const acks = runs.flatMap((r) => r.acksMs).sort((a, b) => a - b);
+  const elapsedS = sum((r) => r.elapsedS);
+  const posts = sum((r) => r.posts);
+  const mix: Record<string, number> = {};
+  const knownFurthest: Record<number, number> = {};
+  for (const r of runs) {
+    for (const [band, n] of Object.entries(r.mix)) mix[band] = (mix[band] ?? 0) + n;
+    for (const [i, rank] of Object.entries(r.knownFurthest)) knownFurthest[Number(i)] = Math.max(knownFurthest[Number(i)] ?? 0, rank);
+  }
+  return {
+    posts,
+    acked: sum((r) => r.acked),
+    failed: sum((r) => r.failed),
+    timeouts: sum((r) => r.timeouts),
+    statusesAcked: sum((r) => r.statusesAcked),
+    knownAcked: sum((r) => r.knownAcked),
+    campaignAcked: sum((r) => r.campaignAcked),
+    knownFurthest,
+    elapsedS: round(elapsedS),
+    postsPerS: round(sum((r) => r.acked) / elapsedS),
+    statusesPerS: round(sum((r) => r.statusesAcked) / elapsedS),
+    ackP50Ms: round(percentile(acks, 50)),
+    ackP99Ms: round(percentile(acks, 99)),
+    ackMaxMs: round(acks.at(-1) ?? NaN),
+    acksMs: acks,
+    mix,
+    meanStatusesPerPost: round(sum((r) => r.meanStatusesPerPost * r.posts) / posts),
+    cpuMs: sum((r) => r.cpuMs),
+  };
+}
+
+function averageCores(turns: ReturnType<typeof coresUsed>[]): ReturnType<typeof coresUsed> {
+  const mean = (pick: (c: ReturnType<typeof coresUsed>) => number) => Math.round((turns.reduce((s, c) => s + pick(c), 0) / turns.length) * 100) / 100;
+  return { runtime: mean((c) => c.runtime), generator: mean((c) => c.generator), bench: mean((c) => c.bench), others: mean((c) => c.others) };
 }
 
 /** Runs the load generator in its own process and returns what it measured. */
@@ -227,7 +277,7 @@ export async function flood(smoke: boolean) {
       latencies = [];
       const result = await work;
       const sorted = [...latencies].sort((a, b) => a - b);
-      return { result, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), samples: sorted.length };
+      return { result, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), samples: sorted.length, latencies: sorted };
     }
 
     // The inbox's own outbound messages: a reply or more in each of the first conversations.
@@ -322,19 +372,38 @@ export async function flood(smoke: boolean) {
     await sleep(1_000);
     const rssBefore = Math.round(runtimeRssKb() / 1024);
 
-    // The same measure without and with the flood, one after the other.
+    // The same measure without and with the flood, in turns (quiet, flood, quiet, flood…), each quiet turn once the
+    // lane has drained. This machine's speed drifts over minutes and the runtime's heap grows through the run, so one
+    // quiet minute followed by one flooded minute compared the two minutes as much as the flood.
     // FLOOD_STALLS=1: the runtime's stalls in each phase, beside the latencies (a diagnostic; off in `npm run bench`).
     const stallsOf = (seconds: number) =>
       process.env.FLOOD_STALLS === "1" ? fetch(`${stack.workerUrl}/bench/stalls/${seconds}`).then((r) => r.json()) : Promise.resolve(null);
-    const quietStalls = stallsOf(size.quietSeconds);
-    const quiet = await measured(customersWrite(size.quietSeconds));
-    const cpuBefore = cpuSnapshot();
-    const steadyStalls = stallsOf(size.steadySeconds);
-    const steady = await measured(
-      Promise.all([load(job(size.steadyRate, size.steadySeconds), dir).then(record), customersWrite(size.steadySeconds), agentsReply(size.steadySeconds)]).then(([r]) => r),
-    );
-    const cpuSteady = coresUsed(cpuBefore, cpuSnapshot(), steady.result.cpuMs);
-    if (process.env.FLOOD_STALLS === "1") console.log(`FLOOD_STALLS ${JSON.stringify({ quiet: await quietStalls, steady: await steadyStalls })}`);
+    const quietTurns: number[][] = [];
+    const steadyTurns: number[][] = [];
+    const steadyLoads: FloodLoadResult[] = [];
+    const steadyCores: ReturnType<typeof coresUsed>[] = [];
+    const stalls: unknown[] = [];
+    for (let turn = 0; turn < size.rounds; turn++) {
+      if (turn > 0) {
+        await drained(60_000);
+        await sleep(2_000);
+      }
+      const quietStalls = stallsOf(size.quietSeconds / size.rounds);
+      quietTurns.push((await measured(customersWrite(size.quietSeconds / size.rounds))).latencies);
+      const cpuBefore = cpuSnapshot();
+      const seconds = size.steadySeconds / size.rounds;
+      const steadyStalls = stallsOf(seconds);
+      const steadyTurn = await measured(Promise.all([load(job(size.steadyRate, seconds), dir).then(record), customersWrite(seconds), agentsReply(seconds)]).then(([r]) => r));
+      steadyTurns.push(steadyTurn.latencies);
+      steadyLoads.push(steadyTurn.result);
+      steadyCores.push(coresUsed(cpuBefore, cpuSnapshot(), steadyTurn.result.cpuMs));
+      stalls.push({ quiet: await quietStalls, steady: await steadyStalls });
+    }
+    if (process.env.FLOOD_STALLS === "1") console.log(`FLOOD_STALLS ${JSON.stringify(stalls)}`);
+    const quiet = percentilesOf(quietTurns.flat());
+    const steady = { ...percentilesOf(steadyTurns.flat()), result: asOneRun(steadyLoads) };
+    const turnRatios = quietTurns.map((q, i) => round(percentilesOf(steadyTurns[i]!).p99 / percentilesOf(q).p99, 2));
+    const cpuSteady = averageCores(steadyCores);
     const steadyLagMs = await drained(60_000);
     // The floor's latency: the plain /health route of the same runtime, paced at the steady run's request rate
     // (status POSTs and customers' webhooks), without the flood.
@@ -397,6 +466,10 @@ export async function flood(smoke: boolean) {
       e2e_quiet_p50_ms: quiet.p50,
       e2e_ratio: round(steady.p99 / quiet.p99, 2),
       e2e_samples: steady.samples,
+      e2e_quiet_samples: quiet.samples,
+      // Each turn's own ratio (20 s a phase): how far one turn strays from the run's.
+      e2e_turn_ratios: turnRatios,
+      e2e_turns: size.rounds,
       steady_drain_ms: steadyLagMs,
       // Cores used during the steady run by the runtime (workerd), the generator, this process (simulator, agents'
       // sockets, customers) and everything else on the machine: on 2 cores, the room left says who limits whom.
