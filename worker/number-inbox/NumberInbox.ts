@@ -16,6 +16,7 @@ import type { LaneStatus } from "../status-lane/lane-message";
 import type { NumberBatch } from "../webhook/split";
 import { Access } from "./access";
 import { ActivityLog } from "./activity";
+import { atomicStep, type AtomicStep } from "./atomic-step";
 import { NumberArchive } from "./archive";
 import { Assignment } from "./assignment";
 import { AutoReplies } from "./auto-replies";
@@ -29,7 +30,8 @@ import { Conversations } from "./conversations";
 import { EarlyStatuses } from "./early-statuses";
 import { Health, type NumberHealth } from "./health";
 import { Coexistence } from "./coexistence";
-import { Inbound, StoreNeedsIsolation } from "./inbound";
+import { Deadlines } from "./deadlines";
+import { Inbound } from "./inbound";
 import { Lifecycle } from "./lifecycle";
 import { Messages } from "./messages";
 import { Outbox } from "./outbox";
@@ -46,41 +48,11 @@ import { Survey } from "./survey";
 import { TemplateLibrary } from "./template-library";
 import { Unreadable } from "./unreadable";
 import { Views, type ListRequest } from "./views";
+import { WebhookDelivery, type IngestResult, type StatusBatchResult } from "./webhook-delivery";
 import { countedEnv } from "../bench-probes/call-count";
 
 export type { NumberConfig, NumberMember, StoredConfig } from "./settings";
-
-export interface IngestResult {
-  connected: boolean;
-  stored: number;
-  duplicates: number;
-  unreadable: number;
-}
-
-/** What one batch of the status lane did for this number. */
-export interface StatusBatchResult {
-  connected: boolean;
-  /** Statuses whose message was found (whether or not they moved its tick). */
-  applied: number;
-  /** Messages whose tick moved, each pushed to the panels once. */
-  changed: number;
-  /** Unknown wamids kept for a send in flight, and dropped. */
-  kept: number;
-  dropped: number;
-}
-
-/**
- * A delivery, first without a savepoint per message (the usual case: every message stores), and again with them
- * only when one failed, so that one is undone alone (inbound.ts). The first try rolled back whole before the second.
- */
-function deliveredOnce<T>(deliver: (isolateEach: boolean) => T): T {
-  try {
-    return deliver(false);
-  } catch (error) {
-    if (error instanceof StoreNeedsIsolation) return deliver(true);
-    throw error;
-  }
-}
+export type { IngestResult, StatusBatchResult } from "./webhook-delivery";
 
 /**
  * One WhatsApp business number (one object per phone_number_id, SQLite storage). This class is the shell: the
@@ -89,8 +61,6 @@ function deliveredOnce<T>(deliver: (isolateEach: boolean) => T): T {
  */
 export class NumberInbox extends DurableObject<Env> {
   private readonly clock = new Clock();
-  /** The alarm as this object last set it; undefined until read from storage (after a restart, or once it fired). */
-  private alarmAt: number | null | undefined = undefined;
   private readonly settings: Settings;
   private readonly sockets: Sockets;
   private readonly roster: Roster;
@@ -107,16 +77,15 @@ export class NumberInbox extends DurableObject<Env> {
   private readonly replies: Replies;
   private readonly starts: Starts;
   private readonly assignment: Assignment;
-  private readonly survey: Survey;
-  private readonly autoReplies: AutoReplies;
   private readonly lifecycle: Lifecycle;
   private readonly bulkActions: Bulk;
-  private readonly inbound: Inbound;
-  private readonly coexistence: Coexistence;
   private readonly views: Views;
   private readonly finder: Search;
   private readonly archive: NumberArchive;
   private readonly unreadable: Unreadable;
+  private readonly atomically: AtomicStep;
+  private readonly delivery: WebhookDelivery;
+  private readonly deadlines: Deadlines;
 
   constructor(ctx: DurableObjectState, env: Env) {
     // The benchmark counts this object's calls to others (BENCH_COUNT_CALLS=1 only; otherwise the env itself).
@@ -136,21 +105,24 @@ export class NumberInbox extends DurableObject<Env> {
     const access = (this.access = new Access(settings, conversations, messages, roster));
     const contacts = (this.contacts = new Contacts(c, settings, access, conversations, pushes));
     const statuses = (this.statuses = new Statuses(c, messages, new EarlyStatuses(c), health));
-    const outbox = (this.outbox = new Outbox(c, settings, statuses, health, pushes, () => this.scheduleAlarm()));
+    const outbox = (this.outbox = new Outbox(c, settings, statuses, health, pushes, () => this.deadlines.schedule()));
     const templates = (this.templateLibrary = new TemplateLibrary(c, settings));
     this.replies = new Replies(c, settings, access, conversations, messages, contacts, roster, templates, outbox, board, pushes);
     const assignment = (this.assignment = new Assignment(c, settings, access, roster, conversations, activity, board, pushes));
     const automatic = new AutomaticMessages(settings, conversations, messages, contacts, outbox, health, board, pushes);
     this.starts = new Starts(c, settings, roster, conversations, messages, contacts, templates, assignment, outbox, health, board, pushes);
-    const survey = (this.survey = new Survey(c, settings, automatic, activity, board));
-    this.autoReplies = new AutoReplies(c, settings, conversations, automatic, survey, assignment, roster, activity, board, pushes);
+    const survey = new Survey(c, settings, automatic, activity, board);
+    const autoReplies = new AutoReplies(c, settings, conversations, automatic, survey, assignment, roster, activity, board, pushes);
     const lifecycle = (this.lifecycle = new Lifecycle(c, access, conversations, roster, assignment, survey, activity, board, pushes));
     this.bulkActions = new Bulk(c, conversations, contacts, assignment, lifecycle);
-    this.inbound = new Inbound(c, settings, contacts, conversations, messages, roster, survey, activity, board, pushes, unreadable, health);
-    this.coexistence = new Coexistence(c, contacts, conversations, messages, board, unreadable, health);
+    const inbound = new Inbound(c, settings, contacts, conversations, messages, roster, survey, activity, board, pushes, unreadable, health);
+    const coexistence = new Coexistence(c, contacts, conversations, messages, board, unreadable, health);
     this.views = new Views(settings, access, conversations, messages, pushes);
     this.finder = new Search(access, contacts, conversations, messages);
     this.archive = new NumberArchive(ctx.storage, settings, messages);
+    const atomically = (this.atomically = atomicStep(ctx.storage, pushes, board));
+    this.delivery = new WebhookDelivery(c, atomically, health, inbound, coexistence, assignment, autoReplies, survey, statuses, pushes);
+    this.deadlines = new Deadlines(c, ctx.storage, settings, roster, outbox, lifecycle, assignment, autoReplies, board, pushes, (id) => this.presenceChanged(id));
 
     const migrations = new SQLSchemaMigrations({ doStorage: ctx.storage, migrations: numberInboxMigrations });
     void ctx.blockConcurrencyWhile(async () => {
@@ -197,7 +169,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (previous && JSON.stringify(previous.catalog) !== JSON.stringify(config.catalog)) await this.catalogChanged();
     this.assignment.drainQueue();
     void this.outbox.drain();
-    await this.scheduleAlarm();
+    await this.deadlines.schedule();
     return ok({ ok: true });
   }
 
@@ -208,8 +180,7 @@ export class NumberInbox extends DurableObject<Env> {
     this.sockets.revokeAll("this number was released by its workspace");
     this.analytics.discardCounts();
     this.archive.clear();
-    await this.ctx.storage.deleteAlarm();
-    this.alarmAt = null;
+    await this.deadlines.clear();
     return ok({ ok: true });
   }
 
@@ -274,75 +245,18 @@ export class NumberInbox extends DurableObject<Env> {
    * Statuses come by `applyStatuses`.
    */
   async ingest(batch: NumberBatch): Promise<IngestResult> {
-    return this.fromMeta<IngestResult>({ connected: false, stored: 0, duplicates: 0, unreadable: 0 }, () => this.store(batch));
-  }
-
-  private async store(batch: NumberBatch): Promise<IngestResult> {
-    const now = this.clock.now();
-    // One transaction for the whole step: what is stored and what routing and automation decide on it commit together
-    // (one commit per delivery, not one for the messages and another for their assignment), or not at all, so Meta's
-    // retry finds nothing half done.
-    const deliver = (isolateEach: boolean) => this.atomically(() => {
-      this.numberHealth.webhookArrived(now);
-      const stored = { inbound: this.inbound.store(batch.messages, batch.unreadable, now, isolateEach), app: this.coexistence.store(batch.coexistence, now) };
-      for (const error of batch.errors) this.numberHealth.record("webhook_error", error);
-      // What the business sent from the WhatsApp Business app is shown where it belongs, and routes nothing.
-      for (const id of stored.app.changed) this.pushes.message(id);
-      for (const id of stored.app.conversations) this.pushes.conversation(id);
-      for (const id of stored.app.renamed) this.pushes.contact(id);
-      // Route first, then push: a new conversation's first message then goes to its assignee only, not to
-      // every agent who can see the queue.
-      const assignees = new Map<number, string | null>();
-      for (const [conversationId, first] of stored.inbound.touched) {
-        assignees.set(conversationId, this.assignment.afterInbound(conversationId, first.reopened, now, first.row));
-        this.autoReplies.afterInbound(conversationId, first, now);
-      }
-      for (const conversationId of stored.inbound.rated) this.survey.thank(conversationId, now);
-      for (const message of stored.inbound.changed) {
-        // Whoever routing just gave the conversation sees its new messages; others are looked up.
-        if (typeof message === "number") this.pushes.message(message);
-        else this.pushes.message(message, assignees.get(Number(message.conversationId)));
-      }
-      return stored;
+    return this.fromMeta<IngestResult>({ connected: false, stored: 0, duplicates: 0, unreadable: 0 }, async () => {
+      const { result, customerWrote } = this.delivery.deliver(batch, this.clock.now());
+      if (customerWrote) await this.deadlines.schedule("customer_message");
+      return result;
     });
-    const { inbound, app } = deliveredOnce(deliver);
-    if (inbound.touched.size > 0 || inbound.rated.size > 0) await this.scheduleAlarm("customer_message");
-    return {
-      connected: true,
-      stored: inbound.stored + app.stored,
-      duplicates: inbound.duplicates + app.duplicates,
-      unreadable: inbound.unreadable + app.unreadable,
-    };
   }
 
-  /**
-   * One step as one transaction: its pushes go out and its board counts stay only if it commits; if it throws, it
-   * was rolled back and neither is kept.
-   */
-  private atomically<T>(step: () => T): T {
-    const countMark = this.analytics.countMark();
-    try {
-      return this.pushes.collect(() => this.ctx.storage.transactionSync(step), { atomic: true });
-    } catch (error) {
-      this.analytics.dropCountsSince(countMark);
-      throw error;
-    }
-  }
-
-  /**
-   * Every status one queue batch of the status lane (worker/status-lane) holds for this number, in one transaction.
-   * A tick moves only forward, so a batch applied twice or out of order changes nothing more; a status for a wamid
-   * not stored yet is kept only while a send may still turn out to be it (statuses.ts).
-   */
+  /** Every status one queue batch of the status lane (worker/status-lane) holds for this number, in one transaction. */
   async applyStatuses(statuses: LaneStatus[], receivedAt: number): Promise<StatusBatchResult> {
-    return this.fromMeta<StatusBatchResult>({ connected: false, applied: 0, changed: 0, kept: 0, dropped: statuses.length }, () => {
-      const batch = this.ctx.storage.transactionSync(() => {
-        this.numberHealth.webhookArrived(receivedAt);
-        return this.statuses.applyBatch(statuses);
-      });
-      this.pushes.ticks(batch.changed);
-      return { connected: true, applied: batch.applied, changed: batch.changed.length, kept: batch.kept, dropped: batch.dropped };
-    });
+    return this.fromMeta<StatusBatchResult>({ connected: false, applied: 0, changed: 0, kept: 0, dropped: statuses.length }, () =>
+      this.delivery.applyStatuses(statuses, receivedAt),
+    );
   }
 
   /** What webhooks carried that no conversation could hold, newest first, with why; supervisors and admins. */
@@ -415,7 +329,7 @@ export class NumberInbox extends DurableObject<Env> {
   private async resolveFor(viewer: Principal, conversationId: string): Promise<Result<Conversation>> {
     const resolved = this.lifecycle.resolve(viewer, conversationId);
     if (!resolved.ok) return resolved;
-    await this.scheduleAlarm();
+    await this.deadlines.schedule();
     return ok(this.conversations.byId(resolved.value));
   }
 
@@ -431,7 +345,7 @@ export class NumberInbox extends DurableObject<Env> {
   private async snoozeFor(viewer: Principal, conversationId: string, until: number | null): Promise<Result<Conversation>> {
     const snoozed = this.lifecycle.snooze(viewer, conversationId, until);
     if (!snoozed.ok) return snoozed;
-    await this.scheduleAlarm();
+    await this.deadlines.schedule();
     return ok(this.conversations.byId(snoozed.value));
   }
 
@@ -442,7 +356,7 @@ export class NumberInbox extends DurableObject<Env> {
   async bulk(viewer: Principal, request: BulkRequest): Promise<Result<BulkResult>> {
     return this.forOwner(viewer, async () => {
       const result = this.atomically(() => this.bulkActions.run(viewer, request));
-      await this.scheduleAlarm();
+      await this.deadlines.schedule();
       return ok(result);
     });
   }
@@ -451,7 +365,7 @@ export class NumberInbox extends DurableObject<Env> {
   async undoBulk(viewer: Principal, undoId: string): Promise<Result<BulkUndoResult>> {
     return this.forOwner(viewer, async () => {
       const result = this.atomically(() => this.bulkActions.undo(viewer, undoId));
-      await this.scheduleAlarm();
+      await this.deadlines.schedule();
       return result;
     });
   }
@@ -577,58 +491,9 @@ export class NumberInbox extends DurableObject<Env> {
 
   // ---- the alarm ----
 
-  /** One alarm for every deadline: presence grace, snoozes, no-reply timers, automation, outbox retries. Each step is idempotent. */
+  /** One alarm for every deadline: presence grace, snoozes, no-reply timers, automation, outbox retries (deadlines.ts). */
   override async alarm(): Promise<void> {
-    // Fired (or run by hand in a test): whatever was set is gone.
-    this.alarmAt = undefined;
-    const now = this.clock.now();
-    if (this.settings.stored()) {
-      this.pushes.collect(() => {
-        this.expireGrace(now);
-        this.lifecycle.wakeSnoozed(now);
-        this.autoReplies.nudgeBeforeReassigning(now);
-        this.assignment.reassignUnanswered(now);
-        this.autoReplies.sendQueueUpdates(now);
-        this.autoReplies.resolveInactive(now);
-      });
-    }
-    this.analytics.flushCounts();
-    await this.outbox.drain();
-    await this.scheduleAlarm();
-  }
-
-  /**
-   * Sets the alarm for the earliest deadline. After a customer message only the deadlines it can bring forward are
-   * read (the no-reply timer, the automation's, and automatic messages it queued); a snooze it wakes only moves
-   * later, and grace periods are not its business. The alarm reads them all when it runs.
-   */
-  private async scheduleAlarm(after: "customer_message" | "any" = "any"): Promise<void> {
-    if (!this.settings.stored()) return;
-    // The alarm this object set is remembered, so a webhook batch does not ask storage for it each time.
-    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    const now = this.clock.now();
-    // Only an alarm still to come is known to cover the other deadlines; one that is due now reads them all again.
-    const partial = after === "customer_message" && (this.alarmAt === null || this.alarmAt >= now);
-    const deadlines = [
-      ...(partial ? [this.outbox.queuedDeadline()] : [this.outbox.nextDeadline(), this.lifecycle.nextDeadline(), this.roster.nextDeadline()]),
-      this.assignment.nextDeadline(),
-      ...this.autoReplies.deadlines(),
-    ].filter((at): at is number => at !== null);
-    if (deadlines.length === 0) return;
-    const next = Math.max(Math.min(...deadlines), now + 10);
-    const current = this.alarmAt;
-    if (current === null || current > next || current < now) {
-      this.alarmAt = next;
-      await this.ctx.storage.setAlarm(next);
-    }
-  }
-
-  /** Agents whose grace period ended are offline for routing; supervisors see it. */
-  private expireGrace(now: number): void {
-    for (const id of this.roster.graceEnded(now)) {
-      this.roster.goOffline(id);
-      this.presenceChanged(id);
-    }
+    await this.deadlines.runDue();
   }
 
   // ---- sockets ----
@@ -661,7 +526,7 @@ export class NumberInbox extends DurableObject<Env> {
     if (!agentId) return;
     this.roster.disconnected(agentId);
     this.presenceChanged(agentId);
-    await this.scheduleAlarm();
+    await this.deadlines.schedule();
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {

@@ -1,0 +1,122 @@
+import type { LaneStatus } from "../status-lane/lane-message";
+import type { NumberBatch } from "../webhook/split";
+import type { AtomicStep } from "./atomic-step";
+import type { AutoReplies } from "./auto-replies";
+import type { Assignment } from "./assignment";
+import type { Coexistence } from "./coexistence";
+import type { InboxContext } from "./context";
+import type { Health } from "./health";
+import { StoreNeedsIsolation, type Inbound } from "./inbound";
+import type { Pushes } from "./pushes";
+import type { Statuses } from "./statuses";
+import type { Survey } from "./survey";
+
+export interface IngestResult {
+  connected: boolean;
+  stored: number;
+  duplicates: number;
+  unreadable: number;
+}
+
+/** What one batch of the status lane did for this number. */
+export interface StatusBatchResult {
+  connected: boolean;
+  /** Statuses whose message was found (whether or not they moved its tick). */
+  applied: number;
+  /** Messages whose tick moved, each pushed to the panels once. */
+  changed: number;
+  /** Unknown wamids kept for a send in flight, and dropped. */
+  kept: number;
+  dropped: number;
+}
+
+/**
+ * A delivery, first without a savepoint per message (the usual case: every message stores), and again with them
+ * only when one failed, so that one is undone alone (inbound.ts). The first try rolled back whole before the second.
+ */
+function deliveredOnce<T>(deliver: (isolateEach: boolean) => T): T {
+  try {
+    return deliver(false);
+  } catch (error) {
+    if (error instanceof StoreNeedsIsolation) return deliver(true);
+    throw error;
+  }
+}
+
+/**
+ * What Meta's webhook hands a connected number: a batch of customer messages (and errors, unreadable items and what
+ * the WhatsApp Business app sent) stored, routed and answered by automation in one transaction; and a batch of
+ * statuses from the status lane applied in one transaction. The shell checks the number is connected and moves the
+ * alarm afterwards.
+ */
+export class WebhookDelivery {
+  constructor(
+    private readonly ctx: InboxContext,
+    private readonly atomically: AtomicStep,
+    private readonly health: Health,
+    private readonly inbound: Inbound,
+    private readonly coexistence: Coexistence,
+    private readonly assignment: Assignment,
+    private readonly autoReplies: AutoReplies,
+    private readonly survey: Survey,
+    private readonly statuses: Statuses,
+    private readonly pushes: Pushes,
+  ) {}
+
+  /**
+   * One webhook batch: what is stored and what routing and automation decide on it commit together (one commit per
+   * delivery, not one for the messages and another for their assignment), so concurrent deliveries cannot interleave
+   * (a conversation is created once and assigned once); what the sockets hear goes out once it is done.
+   * `customerWrote` says the alarm's deadlines may have moved.
+   */
+  deliver(batch: NumberBatch, now: number): { result: IngestResult; customerWrote: boolean } {
+    const { inbound, app } = deliveredOnce((isolateEach) =>
+      this.atomically(() => {
+        this.health.webhookArrived(now);
+        const stored = { inbound: this.inbound.store(batch.messages, batch.unreadable, now, isolateEach), app: this.coexistence.store(batch.coexistence, now) };
+        for (const error of batch.errors) this.health.record("webhook_error", error);
+        // What the business sent from the WhatsApp Business app is shown where it belongs, and routes nothing.
+        for (const id of stored.app.changed) this.pushes.message(id);
+        for (const id of stored.app.conversations) this.pushes.conversation(id);
+        for (const id of stored.app.renamed) this.pushes.contact(id);
+        // Route first, then push: a new conversation's first message then goes to its assignee only, not to
+        // every agent who can see the queue.
+        const assignees = new Map<number, string | null>();
+        for (const [conversationId, first] of stored.inbound.touched) {
+          assignees.set(conversationId, this.assignment.afterInbound(conversationId, first.reopened, now, first.row));
+          this.autoReplies.afterInbound(conversationId, first, now);
+        }
+        for (const conversationId of stored.inbound.rated) this.survey.thank(conversationId, now);
+        for (const message of stored.inbound.changed) {
+          // Whoever routing just gave the conversation sees its new messages; others are looked up.
+          if (typeof message === "number") this.pushes.message(message);
+          else this.pushes.message(message, assignees.get(Number(message.conversationId)));
+        }
+        return stored;
+      }),
+    );
+    return {
+      result: {
+        connected: true,
+        stored: inbound.stored + app.stored,
+        duplicates: inbound.duplicates + app.duplicates,
+        unreadable: inbound.unreadable + app.unreadable,
+      },
+      customerWrote: inbound.touched.size > 0 || inbound.rated.size > 0,
+    };
+  }
+
+  /**
+   * Every status one queue batch of the status lane holds for this number, in one transaction. A tick moves only
+   * forward, so a batch applied twice or out of order changes nothing more; a status for a wamid not stored yet is
+   * kept only while a send may still turn out to be it (statuses.ts).
+   */
+  applyStatuses(statuses: LaneStatus[], receivedAt: number): StatusBatchResult {
+    const batch = this.ctx.transaction(() => {
+      this.health.webhookArrived(receivedAt);
+      return this.statuses.applyBatch(statuses);
+    });
+    this.pushes.ticks(batch.changed);
+    return { connected: true, applied: batch.applied, changed: batch.changed.length, kept: batch.kept, dropped: batch.dropped };
+  }
+}
