@@ -276,8 +276,7 @@ export async function flood(smoke: boolean) {
     async function measured<T>(work: Promise<T>) {
       latencies = [];
       const result = await work;
-      const sorted = [...latencies].sort((a, b) => a - b);
-      return { result, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), samples: sorted.length, latencies: sorted };
+      return { result, ...percentilesOf(latencies), latencies };
     }
 
     // The inbox's own outbound messages: a reply or more in each of the first conversations.
