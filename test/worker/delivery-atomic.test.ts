@@ -38,4 +38,42 @@ describe("one delivery, one transaction", () => {
     expect(notices).toHaveLength(1);
     socket.close();
   });
+
+  it("POSTs that arrive together share a commit, yet each is its own transaction: the one whose routing fails keeps nothing, the others are stored and assigned once", async () => {
+    const ws = await createWorkspace(3, uniqueNumberId());
+    const sockets = await Promise.all(ws.agents.map((a) => connectSocket(a.token, ws.phoneNumberId)));
+    for (const agent of ws.agents) await setStatus(agent.token, "available");
+    await tick(50);
+    const customers = Array.from({ length: 12 }, () => `86${uniqueNumberId()}`);
+    const doomed = customers[5]!;
+    await numberSql(
+      ws.phoneNumberId,
+      `CREATE TRIGGER refuse_one BEFORE INSERT ON assignments
+       WHEN (SELECT c.wa_id FROM conversations v JOIN contacts c ON c.id = v.contact_id WHERE v.id = NEW.conversation_id) = '${doomed}'
+       BEGIN SELECT RAISE(ABORT, 'routing is failing'); END`,
+    );
+    const bodies = customers.map((c) => customerMessage(ws.phoneNumberId, c, `订单 ${c.slice(-4)} 什么时候到？`));
+    const answers = await Promise.all(bodies.map((b) => postWebhook(b).then((r) => r.status)));
+    expect(answers).toEqual(customers.map((c) => (c === doomed ? 500 : 200)));
+    const stored = await numberSql<{ wa_id: string; assignee_id: string | null; n: number }>(
+      ws.phoneNumberId,
+      "SELECT c.wa_id, v.assignee_id, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = v.id AND m.direction = 'in') AS n FROM conversations v JOIN contacts c ON c.id = v.contact_id ORDER BY v.id",
+    );
+    const kept = customers.filter((c) => c !== doomed);
+    expect(stored.map((r) => r.wa_id).sort()).toEqual([...kept].sort());
+    expect(stored.filter((r) => r.n !== 1 || !ws.agents.some((a) => a.id === r.assignee_id))).toEqual([]);
+    expect(await numberSql(ws.phoneNumberId, "SELECT id FROM contacts WHERE wa_id = '" + doomed + "'")).toEqual([]);
+    const assigned = await numberSql<{ conversation_id: number }>(ws.phoneNumberId, "SELECT conversation_id FROM assignments");
+    expect(new Set(assigned.map((a) => a.conversation_id)).size).toBe(assigned.length);
+    expect(assigned).toHaveLength(kept.length);
+    // Each assignee heard its own conversations, and nobody heard of the one that was undone.
+    await tick(100);
+    const heard = sockets.flatMap((s) => s.events.flatMap((e) => (e.type === "conversation" ? [e.conversation.contact.waId] : [])));
+    expect(new Set(heard)).toEqual(new Set(kept));
+
+    await numberSql(ws.phoneNumberId, "DROP TRIGGER refuse_one");
+    expect((await postWebhook(bodies[5]!)).status).toBe(200);
+    expect(await numberSql(ws.phoneNumberId, "SELECT id FROM conversations")).toHaveLength(customers.length);
+    for (const socket of sockets) socket.close();
+  });
 });

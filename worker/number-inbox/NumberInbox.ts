@@ -48,7 +48,8 @@ import { Survey } from "./survey";
 import { TemplateLibrary } from "./template-library";
 import { Unreadable } from "./unreadable";
 import { Views, type ListRequest } from "./views";
-import { WebhookDelivery, type IngestResult, type StatusBatchResult } from "./webhook-delivery";
+import { MAX_DELIVERIES_PER_COMMIT, WebhookDelivery, type Delivered, type Delivery, type IngestResult, type StatusBatchResult } from "./webhook-delivery";
+import { GroupCommit } from "./group-commit";
 import { countedEnv } from "../bench-probes/call-count";
 
 export type { NumberConfig, NumberMember, StoredConfig } from "./settings";
@@ -85,6 +86,8 @@ export class NumberInbox extends DurableObject<Env> {
   private readonly unreadable: Unreadable;
   private readonly atomically: AtomicStep;
   private readonly delivery: WebhookDelivery;
+  /** Webhook deliveries that arrive together, each its own transaction, share one commit (group-commit.ts). */
+  private readonly deliveries: GroupCommit<Delivery, Delivered>;
   private readonly deadlines: Deadlines;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -121,7 +124,15 @@ export class NumberInbox extends DurableObject<Env> {
     this.finder = new Search(access, contacts, conversations, messages);
     this.archive = new NumberArchive(ctx.storage, settings, messages);
     const atomically = (this.atomically = atomicStep(ctx.storage, pushes, board));
-    this.delivery = new WebhookDelivery(c, atomically, health, inbound, coexistence, assignment, autoReplies, survey, statuses, pushes);
+    const delivery = (this.delivery = new WebhookDelivery(c, atomically, health, inbound, coexistence, assignment, autoReplies, survey, statuses, pushes));
+    this.deliveries = new GroupCommit<Delivery, Delivered>({
+      run: (one) => delivery.deliver(one),
+      afterwards: async (done) => {
+        if (done.some((d) => d.customerWrote)) await this.deadlines.schedule("customer_message");
+      },
+      defer: (flush) => setTimeout(flush, 0),
+      maxGroup: MAX_DELIVERIES_PER_COMMIT,
+    });
     this.deadlines = new Deadlines(c, ctx.storage, settings, roster, outbox, lifecycle, assignment, autoReplies, board, pushes, (id) => this.presenceChanged(id));
 
     const migrations = new SQLSchemaMigrations({ doStorage: ctx.storage, migrations: numberInboxMigrations });
@@ -241,13 +252,12 @@ export class NumberInbox extends DurableObject<Env> {
   /**
    * One webhook batch for this number: customer messages, errors and unreadable items are stored, and routing and
    * automation decide on them, in one transaction, so concurrent deliveries cannot interleave (a conversation is
-   * created once and assigned once) and a delivery costs one commit; what the sockets hear goes out once it is done.
-   * Statuses come by `applyStatuses`.
+   * created once and assigned once); deliveries that arrive together share one commit (group-commit.ts). The answer
+   * waits for that commit; what the sockets hear goes out once it is done. Statuses come by `applyStatuses`.
    */
   async ingest(batch: NumberBatch): Promise<IngestResult> {
     return this.fromMeta<IngestResult>({ connected: false, stored: 0, duplicates: 0, unreadable: 0 }, async () => {
-      const { result, customerWrote } = this.delivery.deliver(batch, this.clock.now());
-      if (customerWrote) await this.deadlines.schedule("customer_message");
+      const { result } = await this.deliveries.submit({ batch, receivedAt: this.clock.now() });
       return result;
     });
   }

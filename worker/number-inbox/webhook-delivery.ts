@@ -18,6 +18,25 @@ export interface IngestResult {
   unreadable: number;
 }
 
+/**
+ * The most webhook deliveries one turn of the object takes, and so one commit (group-commit.ts). A delivery's step
+ * is a fraction of a millisecond, so a full turn holds the object for about ten; more waiting than that makes a
+ * second turn, not a longer one.
+ */
+export const MAX_DELIVERIES_PER_COMMIT = 32;
+
+/** One webhook batch for this number, and when it arrived. */
+export interface Delivery {
+  batch: NumberBatch;
+  receivedAt: number;
+}
+
+/** What a delivery stored; `customerWrote` says the alarm's deadlines may have moved. */
+export interface Delivered {
+  result: IngestResult;
+  customerWrote: boolean;
+}
+
 /** What one batch of the status lane did for this number. */
 export interface StatusBatchResult {
   connected: boolean;
@@ -64,37 +83,38 @@ export class WebhookDelivery {
   ) {}
 
   /**
-   * One webhook batch: what is stored and what routing and automation decide on it commit together (one commit per
-   * delivery, not one for the messages and another for their assignment), so concurrent deliveries cannot interleave
-   * (a conversation is created once and assigned once); what the sockets hear goes out once it is done.
-   * `customerWrote` says the alarm's deadlines may have moved.
+   * One webhook batch in a transaction of its own: what is stored and what routing and automation decide on it commit
+   * together (one commit per delivery, not one for the messages and another for their assignment), so concurrent
+   * deliveries cannot interleave (a conversation is created once and assigned once); what the sockets hear goes out
+   * once it is done. First without a savepoint per message, and again with them only if one message failed.
    */
-  deliver(batch: NumberBatch, now: number): { result: IngestResult; customerWrote: boolean } {
-    const { inbound, app } = deliveredOnce((isolateEach) =>
-      this.atomically(() => {
-        this.health.webhookArrived(now);
-        const stored = { inbound: this.inbound.store(batch.messages, batch.unreadable, now, isolateEach), app: this.coexistence.store(batch.coexistence, now) };
-        for (const error of batch.errors) this.health.record("webhook_error", error);
-        // What the business sent from the WhatsApp Business app is shown where it belongs, and routes nothing.
-        for (const id of stored.app.changed) this.pushes.message(id);
-        for (const id of stored.app.conversations) this.pushes.conversation(id);
-        for (const id of stored.app.renamed) this.pushes.contact(id);
-        // Route first, then push: a new conversation's first message then goes to its assignee only, not to
-        // every agent who can see the queue.
-        const assignees = new Map<number, string | null>();
-        for (const [conversationId, first] of stored.inbound.touched) {
-          assignees.set(conversationId, this.assignment.afterInbound(conversationId, first.reopened, now, first.row));
-          this.autoReplies.afterInbound(conversationId, first, now);
-        }
-        for (const conversationId of stored.inbound.rated) this.survey.thank(conversationId, now);
-        for (const message of stored.inbound.changed) {
-          // Whoever routing just gave the conversation sees its new messages; others are looked up.
-          if (typeof message === "number") this.pushes.message(message);
-          else this.pushes.message(message, assignees.get(Number(message.conversationId)));
-        }
-        return stored;
-      }),
-    );
+  deliver(delivery: Delivery): Delivered {
+    return deliveredOnce((isolateEach) => this.atomically(() => this.store(delivery, isolateEach)));
+  }
+
+  /** What one batch stores, routes and answers, inside its step. */
+  private store({ batch, receivedAt: now }: Delivery, isolateEach: boolean): Delivered {
+    this.health.webhookArrived(now);
+    const stored = { inbound: this.inbound.store(batch.messages, batch.unreadable, now, isolateEach), app: this.coexistence.store(batch.coexistence, now) };
+    for (const error of batch.errors) this.health.record("webhook_error", error);
+    // What the business sent from the WhatsApp Business app is shown where it belongs, and routes nothing.
+    for (const id of stored.app.changed) this.pushes.message(id);
+    for (const id of stored.app.conversations) this.pushes.conversation(id);
+    for (const id of stored.app.renamed) this.pushes.contact(id);
+    // Route first, then push: a new conversation's first message then goes to its assignee only, not to
+    // every agent who can see the queue.
+    const assignees = new Map<number, string | null>();
+    for (const [conversationId, first] of stored.inbound.touched) {
+      assignees.set(conversationId, this.assignment.afterInbound(conversationId, first.reopened, now, first.row));
+      this.autoReplies.afterInbound(conversationId, first, now);
+    }
+    for (const conversationId of stored.inbound.rated) this.survey.thank(conversationId, now);
+    for (const message of stored.inbound.changed) {
+      // Whoever routing just gave the conversation sees its new messages; others are looked up.
+      if (typeof message === "number") this.pushes.message(message);
+      else this.pushes.message(message, assignees.get(Number(message.conversationId)));
+    }
+    const { inbound, app } = stored;
     return {
       result: {
         connected: true,
