@@ -6,21 +6,28 @@
  * load generator, in the same run, because absolute numbers drift on a shared 2-core machine.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { DEMO_PASSWORD, demoWorkspace } from "../scripts/demo-data.ts";
 import { describeViolations, metaConformance } from "../simulator/graph.ts";
 import { EXTENSION_ID, launchWithExtension, openSidePanel, signIn } from "../test/e2e/browser.ts";
-import { startStack, type Stack } from "../test/e2e/stack.ts";
+import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
 import { api, customerWebhook, percentile, round, runMeta } from "./harness.ts";
 import { moveWorkspace } from "./archive.ts";
+import type { PacedJob, PacedResult } from "./paced-load.ts";
 import { flood } from "./flood.ts";
 import { soak } from "./soak.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const smoke = process.argv.includes("--smoke");
+/**
+ * `--only=ingest,e2e` (any of ingest, e2e, knee, flood) runs just those parts on a fresh stack and prints their
+ * figures, writing nothing: for measuring a change to the hot path without the whole run.
+ */
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
 const size = smoke
   ? { ingestSeconds: 1, pacedSeconds: 1, e2eEvents: 40, rate: 200, agents: 20, panel: 100, connections: 8, boardEvents: 10 }
   : { ingestSeconds: 8, pacedSeconds: 20, e2eEvents: 6_000, rate: 200, agents: 20, panel: 10_000, connections: 32, boardEvents: 100 };
@@ -70,33 +77,37 @@ function signedRequests(stack: Stack, path: string, seconds: number) {
   });
 }
 
+let pacedRun = 0;
+/** Runs bench/paced-load.ts in a process of its own and returns what it measured. */
+function paced(job: Omit<PacedJob, "secret" | "prefix" | "text">): Promise<PacedResult> {
+  pacedRun++;
+  const file = resolve(tmpdir(), `inbox-paced-${process.pid}-${pacedRun}.json`);
+  writeFileSync(file, JSON.stringify({ ...job, secret: secrets.WHATSAPP_APP_SECRET, prefix: `86${String(pacedRun).padStart(3, "0")}`, text: "你好，请问订单什么时候发货？" } satisfies PacedJob));
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, "paced-load.ts"), file], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("exit", (code) => {
+      rmSync(file, { force: true });
+      const line = output.split("\n").find((l) => l.startsWith("PACED_LOAD "));
+      if (code !== 0 || !line) return fail(new Error(`paced generator failed (${code}):\n${output.slice(-2000)}`));
+      done(JSON.parse(line.slice("PACED_LOAD ".length)) as PacedResult);
+    });
+  });
+}
+
 /**
  * Signed webhooks from new customers, one every 1/`rate` s as Meta's traffic comes (each answered or not), and the
- * time each waits for its acknowledgement. Autocannon's own rate limit is no rate: each connection sends its share
- * of a second back to back at the start of the second and then waits, so "half the max rate" measured that way is
- * a burst at full speed every second.
+ * time each waits for its acknowledgement from the instant it was due to leave (bench/paced-load.ts, a process of
+ * its own). Autocannon's own rate limit is no rate: each connection sends its share of a second back to back at the
+ * start of the second and then waits, so "half the max rate" measured that way is a burst at full speed every second.
  */
 async function pacedAcks(stack: Stack, rate: number, amount: number, path = "/webhooks/whatsapp") {
-  const acks: number[] = [];
-  const interval = 1000 / rate;
-  const started = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; i < amount; i++) {
-    const wait = started + i * interval - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const { body, headers } = webhook(`864${String(700_000_000 + sequence).padStart(10, "0")}`);
-    const sentAt = performance.now();
-    inflight.push(
-      fetch(`${stack.workerUrl}${path}`, { method: "POST", headers, body }).then(async (response) => {
-        await response.arrayBuffer();
-        if (!response.ok) throw new Error(`paced webhook answered ${response.status}`);
-        acks.push(performance.now() - sentAt);
-      }),
-    );
-  }
-  await Promise.all(inflight);
-  const sorted = acks.sort((a, b) => a - b);
-  return { rate_per_s: rate, p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)) };
+  const run = await paced({ origin: stack.workerUrl, path, phoneNumberId, rate, amount });
+  if (run.failed > 0) throw new Error(`paced webhooks to ${path}: ${run.failed} of ${run.sent} not answered 200`);
+  const sorted = [...run.acksMs].sort((a, b) => a - b);
+  return { rate_per_s: rate, p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)), send_lag_max_ms: run.maxSendLagMs };
 }
 
 /**
@@ -179,53 +190,31 @@ let e2eNumber = 0;
 const e2eSockets: WebSocket[] = [];
 /**
  * The agents' sockets open on a fresh number, Available; `events` webhooks from new customers at `rate`/s; for each, the
- * time from sending it until its assignee's socket hears of the conversation.
+ * time from the instant it was due to leave until its assignee's socket hears of the conversation. The webhooks are
+ * sent, and the assignees listened to on a second socket each, by bench/paced-load.ts in a process of its own.
  */
 async function endToEnd(stack: Stack, adminToken: string, agents: BenchAgent[], rate: number, events: number) {
   const numberId = `1055503${String(e2eNumber++).padStart(2, "0")}`;
   await stack.connectNumber(adminToken, { phoneNumberId: numberId, displayName: `Bench e2e ${rate}/s`, memberIds: agents.map((a) => a.id) });
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  const seen = new Set<string>();
-  const sockets = e2eSockets;
-  for (const agent of agents) {
+  const socketUrl = async (agent: BenchAgent) => {
     const { ticket } = await api<{ ticket: string }>(stack, "POST", "/socket-ticket", agent.token, { phoneNumberId: numberId });
-    const socket = new WebSocket(`${stack.workerUrl.replace("http", "ws")}/api/numbers/${numberId}/socket?ticket=${ticket}`);
-    sockets.push(socket);
+    return `${stack.workerUrl.replace("http", "ws")}/api/numbers/${numberId}/socket?ticket=${ticket}`;
+  };
+  const listeners: { id: string; socketUrl: string }[] = [];
+  for (const agent of agents) {
+    const socket = new WebSocket(await socketUrl(agent));
+    e2eSockets.push(socket);
     await new Promise((ready, fail) => {
       socket.onopen = ready;
       socket.onerror = fail;
     });
-    socket.onmessage = (message) => {
-      const event = JSON.parse(String(message.data));
-      if (event.type !== "conversation" || event.conversation.assigneeId !== agent.id) return;
-      const phone = event.conversation.contact.waId as string;
-      const started = sentAt.get(phone);
-      if (started === undefined || seen.has(phone)) return;
-      seen.add(phone);
-      latencies.push(performance.now() - started);
-    };
     await api(stack, "PUT", "/me/status", agent.token, { status: "available" });
+    listeners.push({ id: agent.id, socketUrl: await socketUrl(agent) });
   }
-  const interval = 1000 / rate;
-  const started = performance.now();
-  const inflight: Promise<unknown>[] = [];
-  const prefix = `862${String(e2eNumber).padStart(2, "0")}`;
-  for (let i = 0; i < events; i++) {
-    const due = started + i * interval;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const phone = `${prefix}${String(80_000_000 + i).padStart(8, "0")}`;
-    const { body, headers } = webhook(phone, numberId);
-    sentAt.set(phone, performance.now());
-    inflight.push(fetch(`${stack.workerUrl}/webhooks/whatsapp`, { method: "POST", headers, body }).then((r) => r.arrayBuffer()));
-  }
-  await Promise.all(inflight);
-  const deadline = Date.now() + 10_000;
-  while (latencies.length < events && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (latencies.length < events) throw new Error(`only ${latencies.length} of ${events} conversations reached an agent at ${rate}/s`);
-  const sorted = latencies.sort((a, b) => a - b);
-  return { p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)), events: sorted.length, rate_per_s: rate, agents: agents.length };
+  const run = await paced({ origin: stack.workerUrl, path: "/webhooks/whatsapp", phoneNumberId: numberId, rate, amount: events, agents: listeners, drainMs: 10_000 });
+  if (run.e2eMs.length < events) throw new Error(`only ${run.e2eMs.length} of ${events} conversations reached an agent at ${rate}/s`);
+  const sorted = [...run.e2eMs].sort((a, b) => a - b);
+  return { p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)), events: sorted.length, rate_per_s: rate, agents: agents.length, send_lag_max_ms: run.maxSendLagMs };
 }
 
 /**
@@ -518,6 +507,26 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
 }
 
 const began = Date.now();
+if (only) {
+  const parts: Record<string, unknown> = {};
+  if (only.includes("flood")) parts.flood = await flood(smoke);
+  const stack = await startStack({ direct: true });
+  try {
+    const { token: adminToken } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email: demoWorkspace.admin.email, password: DEMO_PASSWORD });
+    const ingested = only.some((p) => p === "ingest" || p === "knee") ? await ingest(stack) : null;
+    if (ingested) parts.ingest = ingested;
+    if (only.includes("e2e") || only.includes("knee")) {
+      const agents = await benchAgents(stack, adminToken);
+      const at200 = await endToEnd(stack, adminToken, agents, size.rate, size.e2eEvents);
+      parts.e2e = only.includes("knee") ? { ...at200, ...(await knee(stack, adminToken, agents, at200, ingested!.floor_insert_per_s)) } : at200;
+      e2eSockets.forEach((s) => s.close());
+    }
+    console.log(JSON.stringify(parts, null, 2));
+  } finally {
+    await stack.dispose();
+  }
+  process.exit(0);
+}
 // The side-panel figures are about the extension as built from this commit.
 execFileSync("wxt", ["build"], { cwd: root, stdio: "ignore" });
 // The status flood first, on a deployment of its own: its memory figures are then the flood's alone.
