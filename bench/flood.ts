@@ -12,14 +12,13 @@
  *   checked against the furthest status sent for it); the most unknown-status rows the number held; the memory
  *   of the runtime's processes before, during and after.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { demoNumber } from "../simulator/server.ts";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
 import type { FloodJob, FloodLoadResult } from "./flood-load.ts";
-import { api, customerWebhook, percentile, round } from "./harness.ts";
+import { api, customerWebhook, inOwnProcess, percentile, round } from "./harness.ts";
 import { runtimePids, runtimeRssKb } from "./soak.ts";
 
 const NUMBER = demoNumber.phoneNumberId;
@@ -183,19 +182,7 @@ function averageCores(turns: ReturnType<typeof coresUsed>[]): ReturnType<typeof 
 
 /** Runs the load generator in its own process and returns what it measured. */
 function load(job: FloodJob, dir: string): Promise<FloodLoadResult> {
-  const file = join(dir, `job-${job.seed}.json`);
-  writeFileSync(file, JSON.stringify(job));
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [resolve(import.meta.dirname, "flood-load.ts"), file], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("exit", (code) => {
-      const line = output.split("\n").find((l) => l.startsWith("FLOOD_LOAD "));
-      if (code !== 0 || !line) return fail(new Error(`flood generator failed (${code}):\n${output.slice(-2000)}`));
-      done(JSON.parse(line.slice("FLOOD_LOAD ".length)) as FloodLoadResult);
-    });
-  });
+  return inOwnProcess<FloodLoadResult>("flood-load.ts", job, join(dir, `job-${job.seed}.json`), "FLOOD_LOAD");
 }
 
 export async function flood(smoke: boolean) {

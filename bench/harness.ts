@@ -1,12 +1,32 @@
 /** What the benchmark's runs share: percentiles, the API as a client calls it, and webhooks signed as Meta signs them. */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { secrets, type Stack } from "../test/e2e/stack.ts";
 
 const root = resolve(import.meta.dirname, "..");
+
+/**
+ * Runs one of the benchmark's generators (bench/*-load.ts) in a process of its own, so its sending never shares a
+ * thread with what measures or serves it: the job goes in as a JSON file, the result comes back on one stdout line
+ * that starts with `tag`.
+ */
+export function inOwnProcess<T>(script: string, job: unknown, jobFile: string, tag: string): Promise<T> {
+  writeFileSync(jobFile, JSON.stringify(job));
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, script), jobFile], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("exit", (code) => {
+      const line = output.split("\n").find((l) => l.startsWith(`${tag} `));
+      if (code !== 0 || !line) return fail(new Error(`${script} failed (${code}):\n${output.slice(-2000)}`));
+      done(JSON.parse(line.slice(tag.length + 1)) as T);
+    });
+  });
+}
 
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 export const round = (n: number, digits = 1) => Number(n.toFixed(digits));

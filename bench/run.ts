@@ -15,7 +15,7 @@ import { DEMO_PASSWORD, demoWorkspace } from "../scripts/demo-data.ts";
 import { describeViolations, metaConformance } from "../simulator/graph.ts";
 import { EXTENSION_ID, launchWithExtension, openSidePanel, signIn } from "../test/e2e/browser.ts";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
-import { api, customerWebhook, percentile, round, runMeta } from "./harness.ts";
+import { api, customerWebhook, inOwnProcess, percentile, round, runMeta } from "./harness.ts";
 import { moveWorkspace } from "./archive.ts";
 import type { PacedJob, PacedResult } from "./paced-load.ts";
 import { flood } from "./flood.ts";
@@ -79,22 +79,15 @@ function signedRequests(stack: Stack, path: string, seconds: number) {
 
 let pacedRun = 0;
 /** Runs bench/paced-load.ts in a process of its own and returns what it measured. */
-function paced(job: Omit<PacedJob, "secret" | "prefix" | "text">): Promise<PacedResult> {
+async function paced(job: Omit<PacedJob, "secret" | "prefix" | "text">): Promise<PacedResult> {
   pacedRun++;
   const file = resolve(tmpdir(), `inbox-paced-${process.pid}-${pacedRun}.json`);
-  writeFileSync(file, JSON.stringify({ ...job, secret: secrets.WHATSAPP_APP_SECRET, prefix: `86${String(pacedRun).padStart(3, "0")}`, text: "你好，请问订单什么时候发货？" } satisfies PacedJob));
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [resolve(import.meta.dirname, "paced-load.ts"), file], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("exit", (code) => {
-      rmSync(file, { force: true });
-      const line = output.split("\n").find((l) => l.startsWith("PACED_LOAD "));
-      if (code !== 0 || !line) return fail(new Error(`paced generator failed (${code}):\n${output.slice(-2000)}`));
-      done(JSON.parse(line.slice("PACED_LOAD ".length)) as PacedResult);
-    });
-  });
+  const full: PacedJob = { ...job, secret: secrets.WHATSAPP_APP_SECRET, prefix: `86${String(pacedRun).padStart(3, "0")}`, text: "你好，请问订单什么时候发货？" };
+  try {
+    return await inOwnProcess<PacedResult>("paced-load.ts", full, file, "PACED_LOAD");
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 /**
