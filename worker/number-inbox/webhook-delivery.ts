@@ -83,10 +83,11 @@ export class WebhookDelivery {
   ) {}
 
   /**
-   * One webhook batch in a transaction of its own: what is stored and what routing and automation decide on it commit
-   * together (one commit per delivery, not one for the messages and another for their assignment), so concurrent
-   * deliveries cannot interleave (a conversation is created once and assigned once); what the sockets hear goes out
-   * once it is done. First without a savepoint per message, and again with them only if one message failed.
+   * One webhook batch in a transaction of its own: what is stored and what routing and automation decide on it are
+   * kept or undone together (one transaction, not one for the messages and another for their assignment), so
+   * concurrent deliveries cannot interleave (a conversation is created once and assigned once); what the sockets hear
+   * goes out once it is done. First without a savepoint per message, and again with them only if one message failed.
+   * Deliveries that run in the same turn of the object share the runtime's commit (group-commit.ts).
    */
   deliver(delivery: Delivery): Delivered {
     return deliveredOnce((isolateEach) => this.atomically(() => this.store(delivery, isolateEach)));
