@@ -6,28 +6,25 @@
  *
  * Open loop: webhook i leaves at start + i / rate whether or not earlier ones were answered, and every latency counts
  * from that planned instant, so a slow receiver cannot slow the sender down and hide its own queueing (no
- * coordinated omission). Bodies are built and signed before the first one leaves.
+ * coordinated omission). Bodies (harness.ts, `customerWebhook`) are built and signed before the first one leaves.
  *
  * Input: a JSON job file (argv[2]). Output: one line `PACED_LOAD {json}` on stdout.
  */
-import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import WebSocket from "ws";
+import { customerWebhook, round } from "./harness.ts";
 
 export interface PacedJob {
   /** The worker's origin, e.g. http://127.0.0.1:8787. */
   origin: string;
   /** The route posted to: the webhook, or a floor probe. */
   path: string;
-  secret: string;
   phoneNumberId: string;
   /** Customers' phone numbers are `prefix` followed by an 8-digit sequence, each new to the number. */
   prefix: string;
   rate: number;
   amount: number;
-  /** The body of each customer's message. */
-  text: string;
   /** End to end: the agents' sockets (URLs with their tickets) and their ids; latency is then until the assignee hears. */
   agents?: { id: string; socketUrl: string }[];
   /** End to end: how long to wait for the last conversations to reach an agent after the last webhook left. */
@@ -47,30 +44,6 @@ export interface PacedResult {
 }
 
 const SOCKETS = 64;
-const round1 = (ms: number) => Math.round(ms * 10) / 10;
-
-function customerBody(job: PacedJob, customer: string, i: number): string {
-  const at = String(Math.floor(Date.now() / 1000));
-  return JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "WABA_ID",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550100", phone_number_id: job.phoneNumberId },
-              contacts: [{ profile: { name: `客户 ${customer.slice(-4)}` }, wa_id: customer }],
-              messages: [{ from: customer, id: `wamid.PACED${process.pid}x${job.prefix}x${i}`, timestamp: at, type: "text", text: { body: job.text } }],
-            },
-          },
-        ],
-      },
-    ],
-  });
-}
 
 async function listen(agents: NonNullable<PacedJob["agents"]>, plannedAt: Map<string, number>, e2e: number[]) {
   const seen = new Set<string>();
@@ -88,7 +61,7 @@ async function listen(agents: NonNullable<PacedJob["agents"]>, plannedAt: Map<st
             const planned = plannedAt.get(phone);
             if (planned === undefined || seen.has(phone)) return;
             seen.add(phone);
-            e2e.push(round1(performance.now() - planned));
+            e2e.push(round(performance.now() - planned));
           });
         }),
     ),
@@ -100,10 +73,10 @@ export async function runPaced(job: PacedJob): Promise<PacedResult> {
   const url = new URL(job.path, job.origin);
   const agent = new Agent({ keepAlive: true, maxSockets: SOCKETS });
   const customers = Array.from({ length: job.amount }, (_, i) => `${job.prefix}${String(10_000_000 + i).padStart(8, "0")}`);
-  const posts = customers.map((customer, i) => {
-    const body = customerBody(job, customer, i);
-    const signature = createHmac("sha256", job.secret).update(body).digest("hex");
-    return { customer, body, headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${signature}`, "content-length": String(Buffer.byteLength(body)) } };
+  const posts = customers.map((customer) => {
+    const { body, headers } = customerWebhook(job.phoneNumberId, customer, "你好，请问订单什么时候发货？", "PACED");
+    // Meta declares the length; the worker refuses a declared length past 3 MB before reading the body.
+    return { customer, body, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } };
   });
   const plannedAt = new Map<string, number>();
   const e2eMs: number[] = [];
@@ -126,7 +99,7 @@ export async function runPaced(job: PacedJob): Promise<PacedResult> {
         const req = request(url, { method: "POST", agent, headers: post.headers }, (res) => {
           res.resume();
           res.on("end", () => {
-            if (res.statusCode === 200) acksMs.push(round1(performance.now() - planned));
+            if (res.statusCode === 200) acksMs.push(round(performance.now() - planned));
             else failed++;
             done();
           });
@@ -147,7 +120,7 @@ export async function runPaced(job: PacedJob): Promise<PacedResult> {
   for (const socket of sockets) socket.close();
   agent.destroy();
   const used = process.cpuUsage(cpu);
-  return { sent: posts.length, failed, acksMs, e2eMs, maxSendLagMs: round1(maxSendLagMs), cpuMs: Math.round((used.user + used.system) / 1000) };
+  return { sent: posts.length, failed, acksMs, e2eMs, maxSendLagMs: round(maxSendLagMs), cpuMs: Math.round((used.user + used.system) / 1000) };
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {

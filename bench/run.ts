@@ -14,7 +14,7 @@ import autocannon from "autocannon";
 import { DEMO_PASSWORD, demoWorkspace } from "../scripts/demo-data.ts";
 import { describeViolations, metaConformance } from "../simulator/graph.ts";
 import { EXTENSION_ID, launchWithExtension, openSidePanel, signIn } from "../test/e2e/browser.ts";
-import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
+import { startStack, type Stack } from "../test/e2e/stack.ts";
 import { api, customerWebhook, inOwnProcess, percentile, round, runMeta } from "./harness.ts";
 import { moveWorkspace } from "./archive.ts";
 import type { PacedJob, PacedResult } from "./paced-load.ts";
@@ -79,10 +79,10 @@ function signedRequests(stack: Stack, path: string, seconds: number) {
 
 let pacedRun = 0;
 /** Runs bench/paced-load.ts in a process of its own and returns what it measured. */
-async function paced(job: Omit<PacedJob, "secret" | "prefix" | "text">): Promise<PacedResult> {
+async function paced(job: Omit<PacedJob, "prefix">): Promise<PacedResult> {
   pacedRun++;
   const file = resolve(tmpdir(), `inbox-paced-${process.pid}-${pacedRun}.json`);
-  const full: PacedJob = { ...job, secret: secrets.WHATSAPP_APP_SECRET, prefix: `86${String(pacedRun).padStart(3, "0")}`, text: "你好，请问订单什么时候发货？" };
+  const full: PacedJob = { ...job, prefix: `86${String(pacedRun).padStart(3, "0")}` };
   try {
     return await inOwnProcess<PacedResult>("paced-load.ts", full, file, "PACED_LOAD");
   } finally {
