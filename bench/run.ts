@@ -211,13 +211,22 @@ async function endToEnd(stack: Stack, adminToken: string, agents: BenchAgent[], 
 }
 
 /**
+ * The offered rates a knee is looked for at: 100, 150 and 200/s, then shares of floor (b)'s rate up to 0.8 of it, so
+ * the search passes the target share (0.6) on a fast machine as on a slow one.
+ */
+function kneeRates(floorInsertPerS: number): number[] {
+  if (smoke) return [300];
+  const shares = [0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8].map((share) => Math.round((share * floorInsertPerS) / 10) * 10);
+  return [...new Set([100, 150, 200, ...shares.filter((rate) => rate > 200)])].sort((a, b) => a - b);
+}
+
+/**
  * The same search for floor (b) itself: signature, JSON and one insert, paced at rising rates for `KNEE_SECONDS`
  * each, its acknowledgement's p99 against the same 100 ms. What the runtime gives a request that does almost nothing.
  */
 async function floorKnee(stack: Stack, floorInsertPerS: number) {
   const steps: { rate_per_s: number; p99_ms: number }[] = [];
-  const rates = smoke ? [300] : [100, 150, 200, 250, 300, 350, 400, 500, 600, 800];
-  for (const rate of rates) {
+  for (const rate of kneeRates(floorInsertPerS)) {
     const highest = steps.at(-1);
     if (highest && rate > size.rate && highest.p99_ms > 100) break;
     const run = await pacedAcks(stack, rate, Math.round(rate * (smoke ? 0.5 : KNEE_SECONDS)), "/bench/floor/insert");
@@ -234,8 +243,7 @@ async function floorKnee(stack: Stack, floorInsertPerS: number) {
  */
 async function knee(stack: Stack, adminToken: string, agents: BenchAgent[], at200: { p99_ms: number }, floorInsertPerS: number) {
   const steps: { rate_per_s: number; p99_ms: number }[] = [{ rate_per_s: size.rate, p99_ms: at200.p99_ms }];
-  const rates = smoke ? [300] : [100, 150, 250, 300, 350, 400, 500, 600];
-  for (const rate of rates) {
+  for (const rate of kneeRates(floorInsertPerS).filter((r) => r !== size.rate)) {
     // Past the knee once the highest rate tried so far missed; a lower rate's outlier (a pause in the runtime) does not
     // end the search, or one slow second at 100/s would hide every rate above 200/s.
     const highest = steps.reduce((a, b) => (b.rate_per_s > a.rate_per_s ? b : a));

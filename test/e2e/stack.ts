@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { unstable_DevEnv } from "wrangler";
 import { seedDemo } from "../../scripts/seed.ts";
+import { startDirectRuntime } from "./direct-runtime.ts";
 import { demoNumber, startSimulator, type SimulatorOptions } from "../../simulator/server.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -41,9 +42,9 @@ export async function freePort(): Promise<number> {
  * Objects persisted to a temp folder so a restart keeps state), the Meta simulator, and the demo workspace
  * unless asked for an empty deployment.
  *
- * `direct`: `workerUrl` is the runtime's own socket rather than the dev server's. Wrangler puts a reload proxy in
- * front of the worker (a second workerd process that holds each request in a Durable Object and forwards it), which
- * Cloudflare does not have; the benchmark measures the worker without it. The tests go through it, as `npm start` does.
+ * `direct`: the worker on its own socket, from the deploy bundle, in the same runtime (direct-runtime.ts), for the
+ * benchmark: wrangler's dev server puts a reload proxy and Miniflare's entry worker in front of it, which Cloudflare
+ * does not have. The tests go through them, as `npm start` does.
  * `countCalls`: every call between objects is counted (BENCH_COUNT_CALLS, for the scale simulation only).
  */
 export async function startStack(options: { seed?: boolean; simulatorStatuses?: boolean; inspectorPort?: number; direct?: boolean; countCalls?: boolean } = {}) {
@@ -63,37 +64,35 @@ export async function startStack(options: { seed?: boolean; simulatorStatuses?: 
   };
   const simulator = await startSimulator(simulatorOptions);
 
-  async function startWorker() {
+  const bindings: Record<string, string> = {
+    ...secrets,
+    GRAPH_API_BASE: simulator.url,
+    // The benchmark's probes: status-lane tallies (worker/status-lane/probe.ts), floors and call counts (worker/bench-probes/).
+    BENCH_PROBES: "1",
+    // Counting every call between objects wraps each binding in a proxy: the scale simulation's alone.
+    ...(options.countCalls ? { BENCH_COUNT_CALLS: "1" } : {}),
+  };
+
+  async function startWorker(): Promise<{ dispose(): Promise<void> }> {
+    if (options.direct) return startDirectRuntime({ port: workerPort, persistTo, bindings, inspectorPort: options.inspectorPort });
     const devEnv = new unstable_DevEnv();
-    devEnv.on("reloadComplete", (event: { proxyData: { userWorkerUrl: { protocol: string; hostname: string; port: string } } }) => {
-      const { protocol, hostname, port } = event.proxyData.userWorkerUrl;
-      runtimeUrl = `${protocol}//${hostname}:${port}`;
-    });
     const worker = await devEnv.startWorker({
       config: resolve(root, "wrangler.toml"),
-      bindings: {
-        ...Object.fromEntries(Object.entries(secrets).map(([k, value]) => [k, { type: "secret_text" as const, value }])),
-        GRAPH_API_BASE: { type: "plain_text", value: simulator.url },
-        // The benchmark's probes: status-lane tallies (worker/status-lane/probe.ts), floors and call counts (worker/bench-probes/).
-        BENCH_PROBES: { type: "plain_text", value: "1" },
-        // Counting every call between objects wraps each binding in a proxy: the scale simulation's alone.
-        ...(options.countCalls ? { BENCH_COUNT_CALLS: { type: "plain_text" as const, value: "1" } } : {}),
-      },
+      bindings: Object.fromEntries(
+        Object.entries(bindings).map(([k, value]) => [k, k in secrets ? { type: "secret_text" as const, value } : { type: "plain_text" as const, value }]),
+      ),
       dev: { server: { hostname: "127.0.0.1", port: workerPort }, inspector: options.inspectorPort ? { port: options.inspectorPort } : false, persist: persistTo, watch: false },
     });
     await worker.ready;
     return worker;
   }
 
-  let runtimeUrl = "";
   let worker = await startWorker();
   // A fresh deployment (seed: false) has nothing in it, as one made for an import.
   if (options.seed !== false) await seedDemo(workerUrl, secrets.SETUP_TOKEN);
 
   return {
-    get workerUrl() {
-      return options.direct && runtimeUrl ? runtimeUrl : workerUrl;
-    },
+    workerUrl,
     simulator,
     /**
      * A company admin connects a number as this deployment (multi-company) asks: with the number's WABA and an access

@@ -3,6 +3,9 @@ import type { AppEnv } from "../api/context";
 import { errorResponse } from "../lib/errors";
 import { hasValidSignature } from "./signature";
 
+/** One decoder for every body: decoding without `stream` keeps no state between calls, and each one made is a wrapper the runtime collects. */
+const utf8 = new TextDecoder();
+
 /** Meta's documented maximum webhook payload. */
 export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
 
@@ -20,7 +23,7 @@ export async function readSignedJson(c: Context<AppEnv>): Promise<{ json: unknow
     return { refused: errorResponse(c, 401, "X-Hub-Signature-256 is missing or does not match the body") };
   }
   try {
-    return { json: JSON.parse(new TextDecoder().decode(raw)) };
+    return { json: JSON.parse(utf8.decode(raw)) };
   } catch {
     return { refused: errorResponse(c, 400, "body is not valid JSON") };
   }

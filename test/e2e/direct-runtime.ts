@@ -1,0 +1,70 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+const root = resolve(import.meta.dirname, "../..");
+
+let bundled: string | null = null;
+
+/** What `wrangler deploy` would upload (its dry run), built once per process: the worker as Cloudflare receives it. */
+function deployBundle(): string {
+  if (bundled) return bundled;
+  const outdir = mkdtempSync(join(tmpdir(), "inbox-bundle-"));
+  execFileSync(process.execPath, [resolve(root, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", outdir], {
+    cwd: root,
+    stdio: "pipe",
+  });
+  bundled = outdir;
+  return outdir;
+}
+
+export interface DirectRuntime {
+  /** The worker's own socket. */
+  url: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The worker served on its own socket by the runtime `wrangler dev` uses (Miniflare's workerd), from the deploy
+ * bundle, with wrangler.toml's bindings, Durable Objects and queues, and `bindings` (secrets, overrides) on top.
+ *
+ * Why not through `wrangler dev`: its server puts two things in front of the worker that Cloudflare does not have. A
+ * reload proxy, in a second workerd process, holds each request in a Durable Object and forwards it. And Miniflare's
+ * entry worker, a JavaScript isolate on the worker's own thread, copies each request twice and clones its `cf`
+ * object before handing it on: its garbage doubled the runtime's collection time per webhook (bench/README.md, "The
+ * dev server's entry worker"). The benchmark measures the worker, and its floors, without either.
+ */
+export async function startDirectRuntime(options: {
+  port: number;
+  persistTo: string;
+  bindings: Record<string, string>;
+  inspectorPort?: number;
+}): Promise<DirectRuntime> {
+  const outdir = deployBundle();
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(root, "wrangler.toml"));
+  // The bundle is already built: wrangler's module rules and project root describe its sources, which it replaces.
+  const { rootPath: _root, modulesRules: _rules, bindings, ...worker } = workerOptions as typeof workerOptions & { rootPath?: string; modulesRules?: unknown };
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      resourcePersistencePath: options.persistTo,
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
+      workers: [
+        {
+          ...worker,
+          modules: true,
+          scriptPath: join(outdir, "index.js"),
+          modulesRoot: outdir,
+          bindings: { ...(bindings as Record<string, unknown>), ...options.bindings },
+          unsafeDirectSockets: [{ host: "127.0.0.1", port: options.port }],
+        },
+      ],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
+  await miniflare.ready;
+  return { url: `http://127.0.0.1:${options.port}`, dispose: () => miniflare.dispose() };
+}
