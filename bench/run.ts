@@ -345,19 +345,21 @@ async function liveBoard(stack: Stack, adminToken: string) {
     // Ready once a pushed board for this number is on screen: the page opens a socket per number of the workspace (a
     // dozen by now, some holding thousands of conversations) and applies pushes only after its first full board.
     // Unmeasured customers write until then; a fixed wait was too short after the knee's rates.
+    const customerWrites = async (n: number) => {
+      const { body, headers } = webhook(`864${String(n).padStart(10, "0")}`, BOARD_NUMBER);
+      await fetch(`${stack.workerUrl}/webhooks/whatsapp`, { method: "POST", headers, body }).then((r) => r.arrayBuffer());
+    };
     const ready = Date.now() + 60_000;
     for (let warm = 0; !updates.length; warm++) {
       if (Date.now() > ready) throw new Error("the live board applied no pushed board within 60 s of opening");
-      const { body, headers } = webhook(`864${String(600_000_000 + warm).padStart(10, "0")}`, BOARD_NUMBER);
-      await fetch(`${stack.workerUrl}/webhooks/whatsapp`, { method: "POST", headers, body }).then((r) => r.arrayBuffer());
+      await customerWrites(600_000_000 + warm);
       await new Promise((r) => setTimeout(r, 1_000));
     }
     const latencies: number[] = [];
     for (let i = 0; i < size.boardEvents; i++) {
-      const { body, headers } = webhook(`864${String(700_000_000 + i).padStart(10, "0")}`, BOARD_NUMBER);
       const seen = updates.length;
       const sentAt = Date.now();
-      await fetch(`${stack.workerUrl}/webhooks/whatsapp`, { method: "POST", headers, body }).then((r) => r.arrayBuffer());
+      await customerWrites(700_000_000 + i);
       const deadline = Date.now() + 5_000;
       while (Date.now() < deadline && !updates.slice(seen).some((at) => at >= sentAt)) await new Promise((r) => setTimeout(r, 5));
       const at = updates.slice(seen).find((t) => t >= sentAt);

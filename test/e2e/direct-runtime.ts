@@ -21,12 +21,6 @@ function deployBundle(): string {
   return outdir;
 }
 
-export interface DirectRuntime {
-  /** The worker's own socket. */
-  url: string;
-  dispose(): Promise<void>;
-}
-
 /**
  * The worker served on its own socket by the runtime `wrangler dev` uses (Miniflare's workerd), from the deploy
  * bundle, with wrangler.toml's bindings, Durable Objects and queues, and `bindings` (secrets, overrides) on top.
@@ -42,7 +36,7 @@ export async function startDirectRuntime(options: {
   persistTo: string;
   bindings: Record<string, string>;
   inspectorPort?: number;
-}): Promise<DirectRuntime> {
+}): Promise<{ dispose(): Promise<void> }> {
   const outdir = deployBundle();
   const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(root, "wrangler.toml"));
   // The bundle is already built: wrangler's module rules and project root describe its sources, which it replaces.
@@ -66,5 +60,5 @@ export async function startDirectRuntime(options: {
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
   await miniflare.ready;
-  return { url: `http://127.0.0.1:${options.port}`, dispose: () => miniflare.dispose() };
+  return { dispose: () => miniflare.dispose() };
 }
