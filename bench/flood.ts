@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { demoNumber } from "../simulator/server.ts";
+import { readFrame } from "../shared/socket-frame.ts";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
 import type { FloodJob, FloodLoadResult } from "./flood-load.ts";
 import { api, customerWebhook, inOwnProcess, percentile, round } from "./harness.ts";
@@ -224,13 +225,14 @@ export async function flood(smoke: boolean) {
         agent.socket.onerror = fail;
       });
       agent.socket.onmessage = (message) => {
-        const event = JSON.parse(String(message.data));
-        if (event.type !== "conversation" || event.conversation.assigneeId !== agent.id) return;
-        const phone = event.conversation.contact.waId as string;
-        if (assigned.has(phone)) return;
-        assigned.set(phone, { conversationId: event.conversation.id, agent });
-        const started = writtenAt.get(phone);
-        if (started !== undefined) latencies.push(performance.now() - started);
+        for (const event of readFrame(String(message.data))) {
+          if (event.type !== "conversation" || event.conversation.assigneeId !== agent.id) continue;
+          const phone = event.conversation.contact.waId!;
+          if (assigned.has(phone)) continue;
+          assigned.set(phone, { conversationId: event.conversation.id, agent });
+          const started = writtenAt.get(phone);
+          if (started !== undefined) latencies.push(performance.now() - started);
+        }
       };
       await api(stack, "PUT", "/me/status", agent.token, { status: "available" });
     }

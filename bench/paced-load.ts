@@ -13,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import WebSocket from "ws";
+import { readFrame } from "../shared/socket-frame.ts";
 import { customerWebhook, round } from "./harness.ts";
 
 export interface PacedJob {
@@ -55,13 +56,14 @@ async function listen(agents: NonNullable<PacedJob["agents"]>, plannedAt: Map<st
           socket.on("open", () => ready(socket));
           socket.on("error", fail);
           socket.on("message", (data) => {
-            const event = JSON.parse(String(data));
-            if (event.type !== "conversation" || event.conversation.assigneeId !== agent.id) return;
-            const phone = event.conversation.contact.waId as string;
-            const planned = plannedAt.get(phone);
-            if (planned === undefined || seen.has(phone)) return;
-            seen.add(phone);
-            e2e.push(round(performance.now() - planned));
+            for (const event of readFrame(String(data))) {
+              if (event.type !== "conversation" || event.conversation.assigneeId !== agent.id) continue;
+              const phone = event.conversation.contact.waId!;
+              const planned = plannedAt.get(phone);
+              if (planned === undefined || seen.has(phone)) continue;
+              seen.add(phone);
+              e2e.push(round(performance.now() - planned));
+            }
           });
         }),
     ),

@@ -12,6 +12,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import autocannon from "autocannon";
+import { readFrame } from "../shared/socket-frame.ts";
 import { secrets, startStack, type Stack } from "../test/e2e/stack.ts";
 import { api, customerWebhook, percentile, round, runMeta, signedHeaders } from "./harness.ts";
 import { DIRECTORY_SHARDS, shardIndexOf } from "../worker/directory/shard.ts";
@@ -93,8 +94,8 @@ async function connectAgents(stack: Stack, companies: Company[], onAssigned: (nu
         const socket = new WebSocket(`${stack.workerUrl.replace("http", "ws")}/api/numbers/${numberId}/socket?ticket=${ticket}`);
         await new Promise((ready, fail) => ((socket.onopen = ready), (socket.onerror = fail)));
         socket.onmessage = (message) => {
-          const event = JSON.parse(String(message.data));
-          if (event.type === "conversation" && event.conversation.assigneeId === agent.id) onAssigned(numberId, event.conversation.contact.waId);
+          for (const event of readFrame(String(message.data)))
+            if (event.type === "conversation" && event.conversation.assigneeId === agent.id) onAssigned(numberId, event.conversation.contact.waId!);
         };
         sockets.push(socket);
       }

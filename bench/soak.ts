@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { Stack } from "../test/e2e/stack.ts";
+import { readFrame } from "../shared/socket-frame.ts";
 
 /**
  * The soak: webhooks at a steady rate for `minutes`, while 20 simulated agents connect, answer and resolve, drop
@@ -114,10 +115,11 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
       socket.onerror = fail;
     });
     socket.onmessage = (message) => {
-      const event = JSON.parse(String(message.data)) as { type: string; conversation?: { id: string; assigneeId: string | null; status: string } };
-      if (event.type !== "conversation" || !event.conversation) return;
-      if (event.conversation.assigneeId === agent.id && event.conversation.status === "open") agent.mine.add(event.conversation.id);
-      else agent.mine.delete(event.conversation.id);
+      for (const event of readFrame(String(message.data))) {
+        if (event.type !== "conversation") continue;
+        if (event.conversation.assigneeId === agent.id && event.conversation.status === "open") agent.mine.add(event.conversation.id);
+        else agent.mine.delete(event.conversation.id);
+      }
     };
     agent.socket = socket;
     // Catching up after a drop: what is mine now, from the API, as the panel does.

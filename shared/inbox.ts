@@ -271,6 +271,18 @@ export const socketEventSchema = z.discriminatedUnion("type", [
 ]);
 export type SocketEvent = z.infer<typeof socketEventSchema>;
 
+/**
+ * One frame on a number's socket: a single event, or every event one step of the number's object produced for this
+ * socket, in the order they happened (`shared/socket-frame.ts`). A new conversation is several events (the
+ * conversation, its first message, its assignment) for the same panels; one frame per socket per step costs the
+ * runtime one send, not one per event.
+ */
+export const socketFrameSchema = z.union([
+  socketEventSchema,
+  z.object({ type: z.literal("events"), events: z.array(socketEventSchema) }),
+]);
+export type SocketFrame = z.infer<typeof socketFrameSchema>;
+
 /** A search hit: the conversation, and the message that matched if the match was in the history. */
 export const searchResultSchema = z.object({
   conversation: conversationSchema,

@@ -1,6 +1,7 @@
 import ReconnectingWebSocket from "partysocket/ws";
 import type { ClientSignal, SocketEvent } from "../../shared/inbox";
 import { ApiError, type ApiClient } from "./api";
+import { readFrame } from "../../shared/socket-frame";
 
 export type LiveState = "connecting" | "live" | "offline";
 
@@ -62,12 +63,13 @@ export function openNumberSocket(
     pingTimer = setInterval(() => socket.readyState === socket.OPEN && socket.send("ping"), PING_EVERY_MS);
   };
   socket.onmessage = (message: MessageEvent) => {
-    if (message.data === "pong") return;
+    let events: SocketEvent[];
     try {
-      handlers.onEvent(JSON.parse(String(message.data)) as SocketEvent);
+      events = readFrame(String(message.data));
     } catch {
-      // a frame we cannot read
+      return; // a frame we cannot read
     }
+    for (const event of events) handlers.onEvent(event);
   };
   socket.onclose = () => {
     clearInterval(pingTimer);

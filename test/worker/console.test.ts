@@ -6,6 +6,7 @@ import type { Floor } from "../../shared/floor";
 import type { Message, SocketEvent } from "../../shared/inbox";
 import type { NumberDetail } from "../../shared/numbers";
 import type { Invite, InvitePreview, Person, Session } from "../../shared/people";
+import { readFrame } from "../../shared/socket-frame";
 import {
   api,
   BASE,
@@ -433,7 +434,7 @@ describe("floor", () => {
     const watcher = watch.webSocket!;
     const seen: SocketEvent[] = [];
     watcher.accept();
-    watcher.addEventListener("message", (m) => seen.push(JSON.parse(String(m.data)) as SocketEvent));
+    watcher.addEventListener("message", (m) => seen.push(...readFrame(String(m.data))));
 
     const phone = await newCustomerWrites(ws.phoneNumberId, "有人吗");
     expect((await conversationOfCustomer(ws.adminToken, ws.phoneNumberId, phone)).assigneeId).toBeNull();

@@ -2,6 +2,7 @@ import { env, runInDurableObject, SELF } from "cloudflare:test";
 import type { Conversation, DeliveryStatus, Message, SocketEvent } from "../../shared/inbox";
 import type { NumberDetail } from "../../shared/numbers";
 import type { AgentStatus, Session } from "../../shared/people";
+import { readFrame } from "../../shared/socket-frame";
 
 export const APP_SECRET = "test-app-secret";
 export const BASE = "https://inbox.test";
@@ -115,11 +116,14 @@ export async function connectSocket(token: string, phoneNumberId: string) {
   const ws = response.webSocket;
   if (!ws) throw new Error(`socket refused: HTTP ${response.status}`);
   const events: SocketEvent[] = [];
+  /** The frames as they arrived: each may carry several events (shared/socket-frame.ts). */
+  const frames: string[] = [];
   ws.accept();
   ws.addEventListener("message", (m) => {
-    if (m.data !== "pong") events.push(JSON.parse(String(m.data)) as SocketEvent);
+    if (m.data !== "pong") frames.push(String(m.data));
+    events.push(...readFrame(String(m.data)));
   });
-  return { ws, events, close: () => ws.close(1000, "test done") };
+  return { ws, events, frames, close: () => ws.close(1000, "test done") };
 }
 
 /** A webhook body carrying one `messages` change for this number, as Meta sends it. */

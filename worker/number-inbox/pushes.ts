@@ -12,9 +12,9 @@ import type { Sockets } from "./sockets";
 type NoticeKind = Extract<SocketEvent, { type: "notice" }>["kind"];
 
 /**
- * Who hears of a change over the sockets, and what they hear. Each event is composed (and serialised) when it is
- * pushed; inside `collect` the sends are held and go out together when the step ends, in the order pushed, so a
- * transaction's fan-out leaves after it (and a later change can coalesce them in one place).
+ * Who hears of a change over the sockets, and what they hear. Each event is composed (and serialised once, whoever
+ * hears it) when it is pushed; inside `collect` the sends are held and leave when the step ends, so a transaction's
+ * fan-out follows it, each socket receiving that step's events as one frame in the order pushed.
  */
 export class Pushes {
   private held: [WebSocket[], string][] | null = null;
@@ -44,7 +44,7 @@ export class Pushes {
     } finally {
       const held = this.held;
       this.held = null;
-      if (!(failed && options.atomic)) for (const [sockets, data] of held) this.sockets.send(sockets, data);
+      if (!(failed && options.atomic)) this.sockets.sendTogether(held);
     }
   }
 

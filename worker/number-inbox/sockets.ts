@@ -1,5 +1,6 @@
 import { clientSignalSchema, type ClientSignal, type SocketEvent } from "../../shared/inbox";
 import type { Role } from "../../shared/people";
+import { joinIntoFrames } from "../../shared/socket-frame";
 
 /** Stored in each socket's attachment, so it survives hibernation. */
 export interface SocketIdentity {
@@ -55,6 +56,22 @@ export class Sockets {
 
   send(sockets: Iterable<WebSocket>, data: string): void {
     for (const ws of sockets) sendQuietly(ws, data);
+  }
+
+  /**
+   * What one step pushed, each socket's events joined into one frame (`shared/socket-frame.ts`) in the order pushed:
+   * the runtime's cost is per send, and a new conversation is several events for the same panels.
+   */
+  sendTogether(pushes: readonly (readonly [readonly WebSocket[], string])[]): void {
+    const perSocket = new Map<WebSocket, string[]>();
+    for (const [sockets, data] of pushes) {
+      for (const ws of sockets) {
+        const events = perSocket.get(ws);
+        if (events) events.push(data);
+        else perSocket.set(ws, [data]);
+      }
+    }
+    for (const [ws, events] of perSocket) for (const frame of joinIntoFrames(events)) sendQuietly(ws, frame);
   }
 
   isConnected(agentId: string, except?: WebSocket): boolean {
