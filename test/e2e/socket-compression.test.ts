@@ -42,8 +42,8 @@ describe("the number's socket", () => {
       answered = response.headers["sec-websocket-extensions"];
     });
     const first = new Promise<string>((heard) => socket.once("message", (data) => heard(String(data))));
-    await new Promise((open, fail) => {
-      socket.once("open", open);
+    await new Promise<void>((open, fail) => {
+      socket.once("open", () => open());
       socket.once("error", fail);
     });
     expect(answered).toBeUndefined();
