@@ -24,7 +24,7 @@ import { soak } from "./soak.ts";
 const root = resolve(import.meta.dirname, "..");
 const smoke = process.argv.includes("--smoke");
 /**
- * `--only=ingest,e2e` (any of ingest, e2e, knee, flood, board) runs just those parts on a fresh stack and prints their
+ * `--only=ingest,e2e` (any of ingest, e2e, knee, flood, board, panel) runs just those parts on a fresh stack and prints their
  * figures, writing nothing: for measuring a change to the hot path without the whole run.
  */
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
@@ -534,6 +534,10 @@ if (only) {
       e2eSockets.forEach((s) => s.close());
     }
     if (only.includes("board")) parts.board = await liveBoard(stack, adminToken);
+    if (only.includes("panel")) {
+      execFileSync("wxt", ["build"], { cwd: root, stdio: "ignore" });
+      parts.panel = await sidePanel(stack, adminToken);
+    }
     console.log(JSON.stringify(parts, null, 2));
   } finally {
     await stack.dispose();
