@@ -4,7 +4,7 @@ import type { SocketEvent } from "../../shared/inbox";
 import type { ConsoleClient } from "../lib/console-api";
 import type { LiveState } from "../lib/number-socket";
 import { watchNumbers } from "./watch-numbers";
-import { applyNumberBoard, boardChanges, fromBoard, type BoardState } from "./board-state";
+import { applyNumberBoard, boardChanges, fromBoard, type BoardNumber, type BoardState } from "./board-state";
 import { messageOf } from "./ErrorAlert";
 import { tr } from "./strings";
 
@@ -47,6 +47,17 @@ export function useBoard(api: ConsoleClient, onSignOut: () => void) {
     let stopWatching: () => void = () => {};
     let refetchTimer: ReturnType<typeof setTimeout> | undefined;
 
+    /** What moved on each number, for the screen reader's status line; nothing when no announced figure moved. */
+    const announce = (pairs: { was: BoardNumber; now: NumberBoard }[]) => {
+      const news = pairs.flatMap(({ was, now }) => {
+        const changes = boardChanges(was, now);
+        if (changes.length === 0) return [];
+        const words = changes.map((c) => tr(`options.board.change.${c.figure}`, { from: c.from, to: c.to })).join(tr("options.board.separator"));
+        return [tr("options.board.news", { number: was.displayName, changes: words })];
+      });
+      if (news.length > 0) setAnnouncement(news.join(" "));
+    };
+
     const refetch = () => {
       clearTimeout(refetchTimer);
       refetchTimer = setTimeout(() => {
@@ -54,8 +65,11 @@ export function useBoard(api: ConsoleClient, onSignOut: () => void) {
           .board()
           .then((board) => {
             if (stopped) return;
-            current.current = fromBoard(board, current.current);
+            const before = current.current;
+            current.current = fromBoard(board, before);
             setState(current.current);
+            // A change read back here (the push for it came before the reconnect, or raced this read) is news too.
+            if (before) announce(current.current.numbers.flatMap((now) => before.numbers.filter((was) => was.phoneNumberId === now.phoneNumberId && was !== now).map((was) => ({ was, now }))));
           })
           .catch((e: unknown) => setError(messageOf(e)));
       }, 300);
@@ -70,11 +84,7 @@ export function useBoard(api: ConsoleClient, onSignOut: () => void) {
       shown.current.push(board.phoneNumberId);
       setState(after);
       const was = before.numbers.find((n) => n.phoneNumberId === board.phoneNumberId)!;
-      const changes = boardChanges(was, board);
-      if (changes.length > 0) {
-        const words = changes.map((c) => tr(`options.board.change.${c.figure}`, { from: c.from, to: c.to })).join(tr("options.board.separator"));
-        setAnnouncement(tr("options.board.news", { number: was.displayName, changes: words }));
-      }
+      announce([{ was, now: board }]);
     };
 
     const onEvent = (event: SocketEvent) => {
