@@ -69,7 +69,14 @@ export function useBoard(api: ConsoleClient, onSignOut: () => void) {
             current.current = fromBoard(board, before);
             setState(current.current);
             // A change read back here (the push for it came before the reconnect, or raced this read) is news too.
-            if (before) announce(current.current.numbers.flatMap((now) => before.numbers.filter((was) => was.phoneNumberId === now.phoneNumberId && was !== now).map((was) => ({ was, now }))));
+            if (before) {
+              announce(
+                current.current.numbers.flatMap((now) => {
+                  const was = before.numbers.find((n) => n.phoneNumberId === now.phoneNumberId);
+                  return was ? [{ was, now }] : [];
+                }),
+              );
+            }
           })
           .catch((e: unknown) => setError(messageOf(e)));
       }, 300);
