@@ -6,6 +6,9 @@ import type { ConversationView, ViewQuery } from "./conversation-views";
 import { CONVERSATION_ROW_COLUMNS, CONVERSATION_SELECT, toConversation, type Row } from "./rows";
 import type { Settings } from "./settings";
 
+/** A new conversation carries its customer's language (?1 is the contact), kept true after by triggers (schema.ts 22). */
+const CUSTOMER_LANGUAGE = "(SELECT k.language FROM contacts k WHERE k.id = ?1)";
+
 /** A customer's latest conversation, as `Conversations.latestOf` reads it. */
 export type LatestConversation = {
   id: number;
@@ -137,9 +140,9 @@ export class Conversations {
   create(contactId: number, now: number, first: { timestamp: number; preview: string }): Row {
     return this.ctx.sql
       .exec<Row>(
-        `INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at, frt_pending_since, opened_at,
+        `INSERT INTO conversations (contact_id, language, status, created_at, last_message_at, queued_at, frt_pending_since, opened_at,
            last_inbound_at, last_preview, unread, awaiting_reply_since)
-         VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING ${CONVERSATION_ROW_COLUMNS.join(", ")}`,
+         VALUES (?1, ${CUSTOMER_LANGUAGE}, 'open', ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING ${CONVERSATION_ROW_COLUMNS.join(", ")}`,
         contactId,
         now,
         Math.max(now, first.timestamp),
@@ -161,7 +164,7 @@ export class Conversations {
   createOutbound(contactId: number, now: number): number {
     return this.ctx.sql
       .exec<{ id: number }>(
-        "INSERT INTO conversations (contact_id, status, created_at, last_message_at, queued_at, opened_at) VALUES (?, 'open', ?, ?, ?, ?) RETURNING id",
+        `INSERT INTO conversations (contact_id, language, status, created_at, last_message_at, queued_at, opened_at) VALUES (?1, ${CUSTOMER_LANGUAGE}, 'open', ?, ?, ?, ?) RETURNING id`,
         contactId,
         now,
         now,
@@ -178,7 +181,7 @@ export class Conversations {
   createFromApp(contactId: number, at: number, now: number, status: "open" | "resolved"): number {
     return this.ctx.sql
       .exec<{ id: number }>(
-        `INSERT INTO conversations (contact_id, status, created_at, last_message_at, opened_at, resolved_at, resolve_reason) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        `INSERT INTO conversations (contact_id, language, status, created_at, last_message_at, opened_at, resolved_at, resolve_reason) VALUES (?1, ${CUSTOMER_LANGUAGE}, ?, ?, ?, ?, ?, ?) RETURNING id`,
         contactId,
         status,
         Math.min(at, now),
