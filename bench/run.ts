@@ -258,7 +258,24 @@ async function knee(stack: Stack, adminToken: string, agents: BenchAgent[], at20
   return { knee_per_s: kneeRate, knee_ratio: round(kneeRate / floorInsertPerS, 2), knee_steps: steps };
 }
 
-/** The agent's list of `size.panel` open conversations: time from opening the panel to the list being interactive. */
+/**
+ * Waits until the runtime answers `/health` promptly again (ten probes in a row under 10 ms; at most 30 s): work a
+ * load left queued on its one thread is not the next measurement's to pay.
+ */
+async function untilQuiet(stack: Stack): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (let prompt = 0; prompt < 10 && Date.now() < deadline; ) {
+    const began = performance.now();
+    await fetch(`${stack.workerUrl}/health`).then((r) => r.arrayBuffer());
+    prompt = performance.now() - began < 10 ? prompt + 1 : 0;
+    await new Promise((wait) => setTimeout(wait, 50));
+  }
+}
+
+/**
+ * The agent's list of `size.panel` open conversations: time from opening the panel to the list being interactive,
+ * the median of 11 reloads once the runtime is quiet after loading them (it follows the knee's overloaded steps).
+ */
 async function sidePanel(stack: Stack, adminToken: string) {
   const lina = await api<{ token: string; agent: { id: string } }>(stack, "POST", "/sessions", null, { email: "lina@acme.test", password: DEMO_PASSWORD });
   await stack.connectNumber(adminToken, { phoneNumberId: PANEL_NUMBER, displayName: "Bench panel", memberIds: [lina.agent.id] });
@@ -278,13 +295,14 @@ async function sidePanel(stack: Stack, adminToken: string) {
       },
     ],
   });
+  await untilQuiet(stack);
   const browser = await launchWithExtension();
   try {
     const panel = await openSidePanel(browser.context);
     await signIn(panel, stack.workerUrl, "lina@acme.test", DEMO_PASSWORD);
     await panel.locator(".conversation-row").first().waitFor({ timeout: 30_000 });
     const samples: { ms: number; rows: number }[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 11; i++) {
       await panel.reload();
       await panel.locator(".conversation-row").first().waitFor({ timeout: 30_000 });
       samples.push(
@@ -295,6 +313,7 @@ async function sidePanel(stack: Stack, adminToken: string) {
       );
     }
     const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+    console.log(`bench: side panel, ${ms.map((m) => Math.round(m)).join(" ")} ms`);
     // Every script sidepanel.html loads (its entry and the chunks it shares with the options page), plus the larger
     // of the two dictionaries (chunks/en-*.js, chunks/zh-*.js): the panel fetches the reader's one before its first
     // paint, so a reader of either language loads no more than this.
@@ -306,7 +325,7 @@ async function sidePanel(stack: Stack, adminToken: string) {
     if (dictionaries.length !== 2) throw new Error(`expected the en and zh dictionary chunks, found ${dictionaries.join(", ") || "none"}`);
     const gzip = js.reduce((sum, f) => sum + gz(f), 0) + Math.max(...dictionaries.map((f) => gz(`chunks/${f}`)));
     return {
-      interactive_ms: round(ms[1]!),
+      interactive_ms: round(ms[Math.floor(ms.length / 2)]!),
       conversations: size.panel,
       rows_rendered: samples[0]!.rows,
       js_gzip_kb: round(gzip / 1024),

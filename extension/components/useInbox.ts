@@ -174,12 +174,14 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
   }
 
   async function refreshNumber(phoneNumberId: string) {
-    void api
-      .agents(phoneNumberId)
-      .then((r) => setAgents((prev) => ({ ...prev, [phoneNumberId]: r.agents })))
-      .catch(() => undefined);
-    refreshCounts(phoneNumberId);
-    await loadFirstPage(phoneNumberId, viewRef.current);
+    // The list first: the agent waits for it; the colleagues (for transfers) and the tab counts follow it, so
+    // they never queue ahead of it in the number's object.
+    const listed = loadFirstPage(phoneNumberId, viewRef.current);
+    void listed.then(() => {
+      refreshCounts(phoneNumberId);
+      return api.agents(phoneNumberId).then((r) => setAgents((prev) => ({ ...prev, [phoneNumberId]: r.agents })));
+    }).catch(() => undefined);
+    await listed;
     const current = openRef.current;
     if (current?.phoneNumberId === phoneNumberId) await loadMessages(current);
   }

@@ -6,19 +6,22 @@ import { localeItem, sessionItem, type StoredSession } from "../lib/session-stor
 
 /**
  * Who is signed in, shared by the side panel and the options page through the extension's storage: signing in
- * or out in one shows in the other. `session` is undefined until storage has answered.
+ * or out in one shows in the other. `session` is undefined until storage has answered; a page that read it before
+ * its first render passes it as `initial`, and then opens straight on the inbox with who signed in last time.
  */
-export function useSession() {
-  const [session, setSession] = useState<StoredSession | null | undefined>(undefined);
-  const [me, setMe] = useState<Me | null>(null);
+export function useSession(initial?: StoredSession | null) {
+  const [session, setSession] = useState<StoredSession | null | undefined>(initial);
+  const [me, setMe] = useState<Me | null>(initial?.me ?? null);
   const [locale, setLocaleState] = useState<Locale>(getLocale());
   /** Bumped by every local change of `me`: a slower answer to an earlier GET /me must not undo it (Available → Away). */
   const changes = useRef(0);
 
   useEffect(() => {
-    void sessionItem.getValue().then(setSession);
-    // Only a different token is news: storing a fresher `me` must not re-run the check below.
-    return sessionItem.watch((next) => setSession((current) => (next?.token === current?.token ? current : next)));
+    // Only a different token is news: storing a fresher `me` must not re-run the check below. (Read again even
+    // with `initial`: a sign-in or out between that read and this watch would otherwise go unseen.)
+    const apply = (next: StoredSession | null) => setSession((current) => (current !== undefined && next?.token === current?.token ? current : next));
+    void sessionItem.getValue().then(apply);
+    return sessionItem.watch(apply);
   }, []);
 
   useEffect(() => {
