@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
@@ -9,15 +9,34 @@ const root = resolve(import.meta.dirname, "../..");
 
 let bundled: string | null = null;
 
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, only not ours to signal.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** What `wrangler deploy` would upload (its dry run), built once per process: the worker as Cloudflare receives it. */
 function deployBundle(): string {
   if (bundled) return bundled;
-  const outdir = mkdtempSync(join(tmpdir(), "inbox-bundle-"));
+  // One folder per process (tests run in several), named by its pid: a process that ended without its exit
+  // handler running (a test pool kills its workers) leaves one behind, which the next bundle built here removes.
+  const parent = join(tmpdir(), "inbox-bundles");
+  mkdirSync(parent, { recursive: true });
+  for (const name of readdirSync(parent)) if (!alive(Number(name))) rmSync(join(parent, name), { recursive: true, force: true });
+  const outdir = join(parent, String(process.pid));
+  rmSync(outdir, { recursive: true, force: true });
   execFileSync(process.execPath, [resolve(root, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", outdir], {
     cwd: root,
     stdio: "pipe",
   });
   bundled = outdir;
+  // Shared by every stack this process starts; it goes with the process, not with a stack.
+  process.once("exit", () => rmSync(outdir, { recursive: true, force: true }));
   return outdir;
 }
 
