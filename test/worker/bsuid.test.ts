@@ -2,6 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Conversation, Message, SearchResult, Template } from "../../shared/inbox";
+import { languagesOf } from "../../worker/number-inbox/analytics";
 import { recipientOf } from "../../worker/number-inbox/recipient";
 import {
   api,
@@ -132,6 +133,35 @@ describe("a customer known by a business-scoped user id only", () => {
     expect(history.filter((m) => m.direction === "in").map((m) => m.text)).toEqual(["from the phone", "from the username", "both at last"]);
     expect((await send(a.token, ws.phoneNumberId, live[0]!.id, { type: "text", text: "您好" })).status).toBe(200);
     expect((await sentTo(phone)).sent.map((s) => s.body.to)).toEqual([phone]);
+    socket.close();
+  });
+
+  it("a language detected on either half before they merge stays the customer's, and their conversations count under it", async () => {
+    const { ws, socket } = await readyAgent();
+    const userId = bsuid();
+    const phone = `86${uniqueNumberId()}`;
+    await inbound(ws.phoneNumberId, { phone, name: "Marta" }, "hola, desde el teléfono");
+    await inbound(ws.phoneNumberId, { userId, username: "marta.g" }, "hola, desde el usuario");
+    const idOf = (column: "wa_id" | "user_id", value: string) =>
+      runInDurableObject(env.NUMBER_INBOX.getByName(ws.phoneNumberId), (_, state) => state.storage.sql.exec<{ id: number }>(`SELECT id FROM contacts WHERE ${column} = ?`, value).one().id);
+    // Detected on the username half only (the panel opened that conversation first).
+    const path = `/numbers/${ws.phoneNumberId}/contacts/${await idOf("user_id", userId)}/language`;
+    expect((await api("PUT", path, { token: ws.adminToken, body: { language: "es" } })).status).toBe(200);
+    await inbound(ws.phoneNumberId, { phone, userId, username: "marta.g", name: "Marta" }, "las dos a la vez");
+
+    const merged = await runInDurableObject(env.NUMBER_INBOX.getByName(ws.phoneNumberId), (_, state) => {
+      const sql = state.storage.sql;
+      return {
+        contacts: sql.exec("SELECT language FROM contacts").toArray(),
+        conversations: sql.exec("SELECT language FROM conversations").toArray(),
+        table: languagesOf(sql, 0, Date.now() + 60_000, false),
+      };
+    });
+    expect(merged.contacts).toEqual([{ language: "es" }]);
+    expect(merged.conversations.length).toBeGreaterThan(0);
+    expect(merged.conversations.every((c) => c.language === "es")).toBe(true);
+    expect(Object.keys(merged.table)).toEqual(["es"]);
+    expect(merged.table.es!.conversations).toBe(merged.conversations.length);
     socket.close();
   });
 

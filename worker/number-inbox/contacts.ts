@@ -97,27 +97,30 @@ export class Contacts {
 
   /**
    * Merges contact `from` into `into` (the same customer, known by phone on one and BSUID on the other): ids,
-   * name and username the kept one lacks, tags and attributes it does not have, then `from` is gone. Its
+   * name, username and detected language the kept one lacks, tags and attributes it does not have, then `from` is gone. Its
    * conversations are the caller's to move (`conversations.absorbContact`), in the same step.
    */
   private absorb(from: number, into: number): void {
     const { sql } = this.ctx;
     const other = sql
-      .exec<{ user_id: string | null; username: string | null; name: string | null; first_seen_at: number; last_seen_at: number }>(
-        "SELECT user_id, username, name, first_seen_at, last_seen_at FROM contacts WHERE id = ?",
+      .exec<{ user_id: string | null; username: string | null; name: string | null; language: string | null; first_seen_at: number; last_seen_at: number }>(
+        "SELECT user_id, username, name, language, first_seen_at, last_seen_at FROM contacts WHERE id = ?",
         from,
       )
       .one();
     sql.exec("DELETE FROM contacts WHERE id = ?", from);
-    // Name and username: the more recently seen half's, as they follow the latest payload.
+    // Name and username: the more recently seen half's, as they follow the latest payload. The language an agent's
+    // device detected is the person's, whichever half it was detected on: the more recently seen half's when both have one.
     sql.exec(
       `UPDATE contacts SET user_id = COALESCE(user_id, ?),
          username = CASE WHEN ? >= last_seen_at THEN COALESCE(?, username) ELSE COALESCE(username, ?) END,
          name = CASE WHEN ? >= last_seen_at THEN COALESCE(?, name) ELSE COALESCE(name, ?) END,
+         language = CASE WHEN ? >= last_seen_at THEN COALESCE(?, language) ELSE COALESCE(language, ?) END,
          first_seen_at = MIN(first_seen_at, ?), last_seen_at = MAX(last_seen_at, ?) WHERE id = ?`,
       other.user_id,
       other.last_seen_at, other.username, other.username,
       other.last_seen_at, other.name, other.name,
+      other.last_seen_at, other.language, other.language,
       other.first_seen_at, other.last_seen_at, into,
     );
     sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) SELECT ?, tag_id, added_by, added_at FROM contact_tags WHERE contact_id = ?", into, from);
