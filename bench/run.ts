@@ -325,7 +325,7 @@ async function sidePanel(stack: Stack, adminToken: string) {
     if (dictionaries.length !== 2) throw new Error(`expected the en and zh dictionary chunks, found ${dictionaries.join(", ") || "none"}`);
     const gzip = js.reduce((sum, f) => sum + gz(f), 0) + Math.max(...dictionaries.map((f) => gz(`chunks/${f}`)));
     return {
-      interactive_ms: round(ms[Math.floor(ms.length / 2)]!),
+      interactive_ms: round(percentile(ms, 50)),
       conversations: size.panel,
       rows_rendered: samples[0]!.rows,
       js_gzip_kb: round(gzip / 1024),

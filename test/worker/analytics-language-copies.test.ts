@@ -123,21 +123,24 @@ function expectSame(read: NumberReportData["languages"], exact: ReturnType<typeo
   }
 }
 
+/** Every copy is its customer's language now, and each range asked for reads the exact table. */
+function expectCopiesTrue(sql: SqlStorage, asked: { from: number; length: number; businessHours: boolean }[], label: string) {
+  expect(sql.exec("SELECT COUNT(*) AS n FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE c.language IS NOT k.language").one().n).toBe(0);
+  expect(sql.exec("SELECT COUNT(*) AS n FROM samples s JOIN conversations c ON c.id = s.conversation_id WHERE s.language IS NOT c.language").one().n).toBe(0);
+  for (const r of asked) {
+    const from = START + r.from;
+    const to = from + r.length;
+    expectSame(languagesOf(sql, from, to, r.businessHours), exactLanguages(sql, from, to, r.businessHours), `${label}[${r.from}, +${r.length}) business ${r.businessHours}`);
+  }
+}
+
 describe("analytics: the report per language from the copies of the customer's language", () => {
   it("equals the table joined from the customers' language now, after detections, changes and merges", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 120, size: "max" }), ranges, async (steps, asked) => {
         const name = await play(steps);
         await runInDurableObject(env.NUMBER_INBOX.getByName(name), (_, state) => {
-          const sql = state.storage.sql;
-          // Every copy is its customer's language now.
-          expect(sql.exec("SELECT COUNT(*) AS n FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE c.language IS NOT k.language").one().n).toBe(0);
-          expect(sql.exec("SELECT COUNT(*) AS n FROM samples s JOIN conversations c ON c.id = s.conversation_id WHERE s.language IS NOT c.language").one().n).toBe(0);
-          for (const r of asked) {
-            const from = START + r.from;
-            const to = from + r.length;
-            expectSame(languagesOf(sql, from, to, r.businessHours), exactLanguages(sql, from, to, r.businessHours), `[${r.from}, +${r.length}) business ${r.businessHours}`);
-          }
+          expectCopiesTrue(state.storage.sql, asked, "");
         });
       }),
       { numRuns: 40, endOnFailure: true },
@@ -160,13 +163,7 @@ describe("analytics: the report per language from the copies of the customer's l
             CREATE INDEX samples_by_metric ON samples (metric, at);
           `);
           sql.exec(migration.sql!);
-          expect(sql.exec("SELECT COUNT(*) AS n FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE c.language IS NOT k.language").one().n).toBe(0);
-          expect(sql.exec("SELECT COUNT(*) AS n FROM samples s JOIN conversations c ON c.id = s.conversation_id WHERE s.language IS NOT c.language").one().n).toBe(0);
-          for (const r of asked) {
-            const from = START + r.from;
-            const to = from + r.length;
-            expectSame(languagesOf(sql, from, to, r.businessHours), exactLanguages(sql, from, to, r.businessHours), `migrated [${r.from}, +${r.length})`);
-          }
+          expectCopiesTrue(sql, asked, "migrated ");
         });
       }),
       { numRuns: 10, endOnFailure: true },
