@@ -39,6 +39,7 @@ const ranges = fc.array(fc.record({ from: fc.integer({ min: -DAY, max: 30 * DAY 
   maxLength: 3,
 });
 
+/** The number's concerns as the shell holds them (compose.ts). */
 type Inner = { conversations: Conversations };
 
 /** Plays the steps on a fresh number; returns its name. */
@@ -46,7 +47,7 @@ async function play(steps: (typeof step extends fc.Arbitrary<infer T> ? T : neve
   const name = unique("languages-");
   await runInDurableObject(env.NUMBER_INBOX.getByName(name), (instance, state) => {
     const sql = state.storage.sql;
-    const { conversations } = instance as unknown as Inner;
+    const { conversations } = (instance as unknown as { parts: Inner }).parts;
     const contacts = new Map<number, number>();
     const contact = (slot: number) => {
       let id = contacts.get(slot);

@@ -65,7 +65,7 @@ describe("a new customer's conversation row, as inserted", () => {
     const ws = await createWorkspace(2);
     const compared = { fresh: 0, readBack: 0 };
     await runInDurableObject(env.NUMBER_INBOX.getByName(ws.phoneNumberId), async (instance: NumberInbox) => {
-      const inside = instance as unknown as Internals;
+      const inside = (instance as unknown as { parts: Internals }).parts;
       const afterInbound = inside.assignment.afterInbound.bind(inside.assignment);
       inside.assignment.afterInbound = (id, reopened, now, inserted) => {
         if (inserted === null) compared.readBack++;
