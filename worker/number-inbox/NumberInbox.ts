@@ -76,7 +76,7 @@ export class NumberInbox extends DurableObject<Env> {
    * whatever route it came by. Another workspace learns only that the number is not theirs.
    */
   private forOwner<T>(viewer: Principal, work: () => Result<T> | Promise<Result<T>>): Result<T> | Promise<Result<T>> {
-    if (this.parts.settings.stored()?.workspaceId !== viewer.workspaceId) return refuse(404, "this number is not connected in your workspace", "number_not_connected");
+    if (!this.parts.settings.connectedIn(viewer.workspaceId)) return refuse(404, "this number is not connected in your workspace", "number_not_connected");
     return work();
   }
 
@@ -308,7 +308,7 @@ export class NumberInbox extends DurableObject<Env> {
 
   /** Whether this media id belongs to a message the viewer may see (the route then streams it). */
   async mediaVisible(viewer: Principal, mediaId: string): Promise<boolean> {
-    if (this.parts.settings.stored()?.workspaceId !== viewer.workspaceId) return false;
+    if (!this.parts.settings.connectedIn(viewer.workspaceId)) return false;
     return this.parts.messages.conversationsWithMedia(mediaId).some((id) => this.parts.access.conversation(viewer, String(id)).ok);
   }
 

@@ -85,6 +85,12 @@ export class Settings {
     return this.cached;
   }
 
+  /** Whether the number is connected in this workspace: every call made for a person, and every panel socket, asks it. */
+  connectedIn(workspaceId: string | null): boolean {
+    const stored = this.stored();
+    return stored !== null && stored.workspaceId === workspaceId;
+  }
+
   config(): StoredConfig {
     const config = this.stored();
     if (!config) throw new Error("number is not connected");

@@ -29,7 +29,7 @@ export class SocketSessions {
     const agentId = request.headers.get("x-agent-id");
     const role = request.headers.get("x-agent-role") as Role | null;
     if (!agentId || !role) return new Response("missing identity", { status: 400 });
-    if (request.headers.get("x-workspace-id") !== this.settings.stored()?.workspaceId) return new Response("this number is not connected in your workspace", { status: 404 });
+    if (!this.settings.connectedIn(request.headers.get("x-workspace-id"))) return new Response("this number is not connected in your workspace", { status: 404 });
     if (request.headers.get("x-watch-only") === "1") return this.sockets.acceptWatcher(agentId, role);
     const wasPresent = this.roster.isPresent(agentId, this.ctx.now());
     const wasConnected = this.sockets.isConnected(agentId);
