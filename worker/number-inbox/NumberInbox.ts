@@ -91,9 +91,7 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   async setAgentStatus(agentId: string, status: AgentStatus): Promise<void> {
-    this.parts.roster.setStatus(agentId, status);
-    this.parts.presenceChanged(agentId);
-    if (status === "available") this.parts.assignment.drainQueue();
+    this.parts.presence.statusChosen(agentId, status);
   }
 
   /** Counts deliveries for a number nobody connected, so an operator can see Meta is sending them. */
@@ -377,18 +375,18 @@ export class NumberInbox extends DurableObject<Env> {
   // ---- sockets ----
 
   override async fetch(request: Request): Promise<Response> {
-    return this.parts.sessions.open(request);
+    return this.parts.presence.socketOpened(request);
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    this.parts.sessions.message(ws, data);
+    this.parts.presence.socketSignal(ws, data);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    await this.parts.sessions.closed(ws, code);
+    await this.parts.presence.socketClosed(ws, code);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    await this.parts.sessions.closed(ws, 1011);
+    await this.parts.presence.socketClosed(ws, 1011);
   }
 }

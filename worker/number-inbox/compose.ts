@@ -26,7 +26,7 @@ import { Replies } from "./replies";
 import { Roster } from "./roster";
 import { Search } from "./search";
 import { Settings } from "./settings";
-import { SocketSessions } from "./socket-sessions";
+import { PresenceEvents } from "./presence-events";
 import { Sockets } from "./sockets";
 import { Starts } from "./starts";
 import { Statuses } from "./statuses";
@@ -92,7 +92,7 @@ export function composeNumberInbox(ctx: DurableObjectState, env: Env, clock: Clo
   });
   deadlines = new Deadlines(c, ctx.storage, settings, roster, outbox, lifecycle, assignment, autoReplies, board, pushes, presenceChanged);
   const membership = new Membership(c, settings, sockets, roster, health, outbox, assignment, board, pushes, archive, deadlines, presenceChanged);
-  const sessions = new SocketSessions(c, settings, sockets, roster, assignment, pushes, deadlines, presenceChanged);
+  const presence = new PresenceEvents(c, settings, sockets, roster, assignment, pushes, deadlines, presenceChanged);
   return {
     settings,
     sockets,
@@ -121,7 +121,7 @@ export function composeNumberInbox(ctx: DurableObjectState, env: Env, clock: Clo
     deliveries,
     deadlines,
     membership,
-    sessions,
+    presence,
     presenceChanged,
   };
 }

@@ -1,4 +1,4 @@
-import type { Role } from "../../shared/people";
+import type { AgentStatus, Role } from "../../shared/people";
 import type { Assignment } from "./assignment";
 import type { InboxContext } from "./context";
 import type { Deadlines } from "./deadlines";
@@ -8,11 +8,12 @@ import type { Settings } from "./settings";
 import type { Sockets } from "./sockets";
 
 /**
- * A panel's socket from the worker's upgrade to its close, as presence and routing see it: an agent who connects is
- * present (and the queue may drain to them), one whose last socket closes starts the grace period. The worker checked
- * the token; the identity arrives in headers it set, and the number checks that the workspace is its owner.
+ * What changes an agent's presence on this number (presence.ts): the status they choose, and their panel's socket from
+ * the worker's upgrade to its close. An agent who connects, or becomes Available, may take from the queue; one whose
+ * last socket closes starts the grace period. Supervisors see each change. For sockets the worker checked the token;
+ * the identity arrives in headers it set, and the number checks that the workspace is its owner.
  */
-export class SocketSessions {
+export class PresenceEvents {
   constructor(
     private readonly ctx: InboxContext,
     private readonly settings: Settings,
@@ -24,7 +25,14 @@ export class SocketSessions {
     private readonly presenceChanged: (agentId: string) => void,
   ) {}
 
-  open(request: Request): Response {
+  /** The agent chose a status (the Workspace tells every number they belong to); Available may take from the queue. */
+  statusChosen(agentId: string, status: AgentStatus): void {
+    this.roster.setStatus(agentId, status);
+    this.presenceChanged(agentId);
+    if (status === "available") this.assignment.drainQueue();
+  }
+
+  socketOpened(request: Request): Response {
     if (request.headers.get("upgrade") !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
     const agentId = request.headers.get("x-agent-id");
     const role = request.headers.get("x-agent-role") as Role | null;
@@ -41,13 +49,13 @@ export class SocketSessions {
   }
 
   /** The only things a browser says over its socket: what its panel shows, that its agent types, and whether the panel is open. */
-  message(ws: WebSocket, data: string | ArrayBuffer): void {
+  socketSignal(ws: WebSocket, data: string | ArrayBuffer): void {
     const panelChanged = this.sockets.signal(ws, data);
     // The floor shows who is Available with the panel closed; routing does not change (the socket is what counts).
     if (panelChanged) this.pushes.presence(panelChanged);
   }
 
-  async closed(ws: WebSocket, code: number): Promise<void> {
+  async socketClosed(ws: WebSocket, code: number): Promise<void> {
     const agentId = this.sockets.closed(ws, code);
     if (!agentId) return;
     this.roster.disconnected(agentId);
