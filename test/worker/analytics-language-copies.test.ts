@@ -148,6 +148,36 @@ describe("analytics: the report per language from the copies of the customer's l
     );
   });
 
+  it("a merge between two customers of the same language writes no more than moving the conversations does", async () => {
+    await runInDurableObject(env.NUMBER_INBOX.getByName(unique("merge-writes-")), (instance, state) => {
+      const sql = state.storage.sql;
+      const { conversations } = (instance as unknown as { parts: Inner }).parts;
+      const customer = (language: string) =>
+        sql.exec<{ id: number }>("INSERT INTO contacts (wa_key, wa_id, first_seen_at, last_seen_at, language) VALUES (?, ?, 0, 0, ?) RETURNING id", unique("k"), unique("86"), language).one().id;
+      const withConversations = (language: string) => {
+        const id = customer(language);
+        for (let i = 0; i < 5; i++) conversations.createFromApp(id, START + i * HOUR, START + i * HOUR, "resolved");
+        return id;
+      };
+      // The statement Conversations.absorbContact moves them with, read for the rows it wrote (its triggers' and indexes' included).
+      const move = (from: number, into: number) => {
+        const cursor = sql.exec("UPDATE conversations SET contact_id = ? WHERE contact_id = ? RETURNING id", into, from);
+        expect(cursor.toArray()).toHaveLength(5);
+        return cursor.rowsWritten;
+      };
+      const trigger = sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'conversations_contact_language'").one().sql;
+      const withTrigger = move(withConversations("zh"), customer("zh"));
+      sql.exec("DROP TRIGGER conversations_contact_language");
+      const withoutTrigger = move(withConversations("zh"), customer("zh"));
+      sql.exec(trigger);
+      expect(withTrigger).toBe(withoutTrigger);
+      // Between languages the copies follow, which costs writes of their own.
+      const en = customer("en");
+      expect(move(withConversations("zh"), en)).toBeGreaterThan(withoutTrigger);
+      expect(sql.exec("SELECT COUNT(*) AS n FROM conversations WHERE contact_id = ? AND language = 'en'", en).one().n).toBe(5);
+    });
+  });
+
   it("migration 22 copies the languages of a number's stored customers onto their conversations and samples", async () => {
     const migration = numberInboxMigrations.find((m) => m.idMonotonicInc === 22)!;
     await fc.assert(

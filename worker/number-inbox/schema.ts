@@ -475,4 +475,15 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
         BEGIN UPDATE samples SET language = NEW.language WHERE conversation_id = NEW.id AND language IS NOT NEW.language; END;
     `,
   },
+  {
+    idMonotonicInc: 23,
+    description:
+      "a conversation's language copy is rewritten only when it moves to another customer whose language differs: a merge between two customers of the same language wrote every moved conversation again",
+    sql: `
+      DROP TRIGGER IF EXISTS conversations_contact_language;
+      CREATE TRIGGER conversations_contact_language AFTER UPDATE OF contact_id ON conversations WHEN OLD.contact_id IS NOT NEW.contact_id
+        BEGIN UPDATE conversations SET language = (SELECT k.language FROM contacts k WHERE k.id = NEW.contact_id)
+          WHERE id = NEW.id AND language IS NOT (SELECT k.language FROM contacts k WHERE k.id = NEW.contact_id); END;
+    `,
+  },
 ];
