@@ -232,6 +232,26 @@ describe("identity shapes (property)", () => {
       return split ? [...list, { phone: true, bsuid: true, username: null }] : list;
     });
 
+  it("two halves merge to the username the latest payload carried, even when the other half wrote since without one", async () => {
+    const { ws, socket } = await readyAgent();
+    const phone = `86${uniqueNumberId()}`;
+    const userId = bsuid();
+    // The counterexample the property below found: @mei on the BSUID half, then @mei.li on the phone half, then the
+    // BSUID half again without a username, then a message carrying both ids.
+    for (const [i, from] of [
+      { userId, username: "mei" },
+      { phone, username: "mei.li" },
+      { userId, username: null },
+      { phone, userId, username: null },
+    ].entries()) {
+      expect((await inbound(ws.phoneNumberId, from, `m${i}`)).status).toBe(200);
+    }
+    const contacts = await contactRows(ws.phoneNumberId);
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]!.username).toBe("mei.li");
+    socket.close();
+  });
+
   it("a customer is one contact and every send has a valid recipient", async () => {
     await fc.assert(
       fc.asyncProperty(shapes, async (list) => {

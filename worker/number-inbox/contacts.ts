@@ -4,7 +4,7 @@ import type { Access } from "./access";
 import { validateAttribute } from "./attribute-value";
 import type { InboxContext } from "./context";
 import type { Conversations } from "./conversations";
-import { linkSender, type KnownContact, type Sender } from "./identity";
+import { laterField, linkSender, type KnownContact, type Sender } from "./identity";
 import { CONTACT_ROW_COLUMNS, type Row } from "./rows";
 import type { Pushes } from "./pushes";
 import type { SearchPlan } from "./search-plan";
@@ -43,11 +43,12 @@ export class Contacts {
       // Returned as a conversation's list row shows it, so a first conversation's row is not read back (rows.ts).
       const { id, ...created } = sql
         .exec<{ id: number } & Row>(
-          `INSERT INTO contacts (wa_id, user_id, username, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO contacts (wa_id, user_id, username, username_at, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
            RETURNING id, ${CONTACT_ROW_COLUMNS.join(", ")}`,
           link.fill.waId,
           link.fill.userId,
           sender.username,
+          sender.username === null ? null : now,
           sender.name,
           sender.name === null ? null : now,
           now,
@@ -58,13 +59,16 @@ export class Contacts {
     }
     if (link.absorb !== null) this.absorb(link.absorb, link.contactId);
     sql.exec(
-      `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name), name_at = CASE WHEN ? IS NULL THEN name_at ELSE ? END, username = COALESCE(?, username),
+      `UPDATE contacts SET last_seen_at = ?, name = COALESCE(?, name), name_at = CASE WHEN ? IS NULL THEN name_at ELSE ? END,
+         username = COALESCE(?, username), username_at = CASE WHEN ? IS NULL THEN username_at ELSE ? END,
          wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?) WHERE id = ?`,
       now,
       sender.name,
       sender.name,
       now,
       sender.username,
+      sender.username,
+      now,
       link.fill.waId,
       link.fill.userId,
       link.contactId,
@@ -102,24 +106,28 @@ export class Contacts {
    */
   private absorb(from: number, into: number): void {
     const { sql } = this.ctx;
-    const other = sql
-      .exec<{ user_id: string | null; username: string | null; name: string | null; language: string | null; first_seen_at: number; last_seen_at: number }>(
-        "SELECT user_id, username, name, language, first_seen_at, last_seen_at FROM contacts WHERE id = ?",
-        from,
-      )
-      .one();
+    // A name or username stored before they were dated arrived when its contact was last seen, at the latest.
+    const read = (id: number) =>
+      sql
+        .exec<{ user_id: string | null; username: string | null; username_at: number; name: string | null; name_at: number; language: string | null; first_seen_at: number; last_seen_at: number }>(
+          `SELECT user_id, username, COALESCE(username_at, last_seen_at) AS username_at, name, COALESCE(name_at, last_seen_at) AS name_at, language,
+             first_seen_at, last_seen_at FROM contacts WHERE id = ?`,
+          id,
+        )
+        .one();
+    const [kept, other] = [read(into), read(from)];
     sql.exec("DELETE FROM contacts WHERE id = ?", from);
-    // Name and username: the more recently seen half's, as they follow the latest payload. The language an agent's
+    // Name and username: whichever the latest payload carried, on either half (laterField). The language an agent's
     // device detected is the person's, whichever half it was detected on: the more recently seen half's when both have one.
+    const username = laterField({ value: kept.username, at: kept.username_at }, { value: other.username, at: other.username_at });
+    const name = laterField({ value: kept.name, at: kept.name_at }, { value: other.name, at: other.name_at });
     sql.exec(
-      `UPDATE contacts SET user_id = COALESCE(user_id, ?),
-         username = CASE WHEN ? >= last_seen_at THEN COALESCE(?, username) ELSE COALESCE(username, ?) END,
-         name = CASE WHEN ? >= last_seen_at THEN COALESCE(?, name) ELSE COALESCE(name, ?) END,
+      `UPDATE contacts SET user_id = COALESCE(user_id, ?), username = ?, username_at = ?, name = ?, name_at = ?,
          language = CASE WHEN ? >= last_seen_at THEN COALESCE(?, language) ELSE COALESCE(language, ?) END,
          first_seen_at = MIN(first_seen_at, ?), last_seen_at = MAX(last_seen_at, ?) WHERE id = ?`,
       other.user_id,
-      other.last_seen_at, other.username, other.username,
-      other.last_seen_at, other.name, other.name,
+      username.value, username.value === null ? null : username.at,
+      name.value, name.value === null ? null : name.at,
       other.last_seen_at, other.language, other.language,
       other.first_seen_at, other.last_seen_at, into,
     );

@@ -76,6 +76,23 @@ export function senderOf(message: WebhookMessage, contacts: unknown[]): { sender
 }
 
 /** A stored contact's ids. */
+/** A profile field of a contact (its name, its username) and when the payload that carried it arrived. */
+export interface DatedField {
+  value: string | null;
+  at: number;
+}
+
+/**
+ * The field a merged customer keeps from its two halves: the one the latest payload carried, as a name or username
+ * follows the latest payload while the halves are apart. A half that never carried one gives way; a tie goes to the
+ * absorbed half, whose payload is the one being merged now.
+ */
+export function laterField(kept: DatedField, absorbed: DatedField): DatedField {
+  if (absorbed.value === null) return kept;
+  if (kept.value === null) return absorbed;
+  return absorbed.at >= kept.at ? absorbed : kept;
+}
+
 export interface KnownContact {
   id: number;
   waId: string | null;

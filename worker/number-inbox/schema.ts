@@ -486,4 +486,12 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
           WHERE id = NEW.id AND language IS NOT (SELECT k.language FROM contacts k WHERE k.id = NEW.contact_id); END;
     `,
   },
+  {
+    idMonotonicInc: 24,
+    description:
+      "a contact's username is dated like its name, so two halves of a customer merge to the username the latest payload carried, not the one of the half seen last (contacts.ts); a username stored before counts as seen when its contact last was",
+    sql: `
+      ALTER TABLE contacts ADD COLUMN username_at INTEGER;
+    `,
+  },
 ];
