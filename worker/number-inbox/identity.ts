@@ -75,7 +75,6 @@ export function senderOf(message: WebhookMessage, contacts: unknown[]): { sender
   return { sender, problems };
 }
 
-/** A stored contact's ids. */
 /** A profile field of a contact (its name, its username) and when the payload that carried it arrived. */
 export interface DatedField {
   value: string | null;
@@ -93,6 +92,7 @@ export function laterField(kept: DatedField, absorbed: DatedField): DatedField {
   return absorbed.at >= kept.at ? absorbed : kept;
 }
 
+/** A stored contact's ids. */
 export interface KnownContact {
   id: number;
   waId: string | null;
