@@ -124,7 +124,7 @@ export class Assignment {
       transfer: options.transfer,
       cursorKey: decision.reason.kind === "round_robin" ? cursorKey : null,
       leftQueue: options.fromQueue === true,
-      previous: (row.assignee_id as string | null) ?? null,
+      row,
     });
     return decision.agentId;
   }
@@ -140,20 +140,28 @@ export class Assignment {
       transfer?: boolean;
       cursorKey?: string | null;
       leftQueue?: boolean;
-      /** Who had it, when the caller has just read it. */
-      previous?: string | null;
+      /** The conversation's list row as the caller has just read it, unchanged since. */
+      row?: Row;
     } = {},
   ): void {
     const now = this.ctx.now();
-    const previous = options.previous !== undefined ? options.previous : this.conversations.assigneeOf(conversationId);
+    const before = options.row;
+    const previous = before ? ((before.assignee_id as string | null) ?? null) : this.conversations.assigneeOf(conversationId);
     const nameOf = (id: string) => (id === options.actorId && options.actorName ? options.actorName : this.roster.nameOf(id));
     const { text, code } = this.reasonFor(reason, now, nameOf);
+    const assigned = {
+      assignee_id: agentId,
+      queued_at: null,
+      team_id: null,
+      assignment_reason: text,
+      assignment_reason_code: JSON.stringify(code),
+    };
     this.ctx.sql.exec(
       `UPDATE conversations SET assignee_id = ?, queued_at = NULL, team_id = NULL, assignment_reason = ?, assignment_reason_code = ?,
          awaiting_reply_since = CASE WHEN awaiting_reply_since IS NULL THEN NULL ELSE ? END WHERE id = ?`,
       agentId,
       text,
-      JSON.stringify(code),
+      assigned.assignment_reason_code,
       now,
       conversationId,
     );
@@ -162,7 +170,8 @@ export class Assignment {
     // A hand-over from one agent to another; a supervisor assigning a waiting customer is no transfer.
     if (options.transfer && previous && previous !== agentId) this.board.count("conversations_transferred", agentId, now);
     const touched = previous && previous !== agentId ? [agentId, previous] : [agentId];
-    this.roster.refresh(touched);
+    if (before?.status === "open" && previous !== agentId) this.roster.moveOne(agentId, previous);
+    else this.roster.refresh(touched);
     this.pushes.load(touched);
     if (options.cursorKey) this.settings.set(options.cursorKey, agentId);
     this.activity.add(conversationId, {
@@ -174,7 +183,9 @@ export class Assignment {
       note: options.note ?? null,
     }, agentId);
     // Leaving the queue is news for everyone watching it; a new conversation routed at once was never in it.
-    const shown = this.pushes.conversation(conversationId, previous && previous !== agentId ? [previous] : [], options.leftQueue === true);
+    // The row the caller read, with what this step wrote on it: nothing else here writes the conversation's row.
+    const after = before && { ...before, ...assigned, awaiting_reply_since: before.awaiting_reply_since == null ? null : now };
+    const shown = this.pushes.conversation(conversationId, previous && previous !== agentId ? [previous] : [], options.leftQueue === true, after);
     // With no socket open there is nobody to notify either.
     if (!shown) return;
     const { contact } = shown;

@@ -98,6 +98,23 @@ export class Roster {
   }
 
   /**
+   * One open conversation moved to `gained` from `lost` (null: it was waiting in no one's hands). Their loads were
+   * exact (every step that changes who holds what, or whether it is open, ends in `refresh`), so they move by one
+   * rather than being counted again: a count walks every open conversation the agent holds, and routing does this
+   * for every new customer.
+   */
+  moveOne(gained: string, lost: string | null): void {
+    const delta = "CASE WHEN id = ?1 THEN 1 ELSE -1 END";
+    this.ctx.sql.exec(
+      `UPDATE members SET load = load + ${delta},
+         routable = CASE WHEN status = 'available' AND present = 1 AND (capacity IS NULL OR load + ${delta} < capacity) THEN 1 ELSE 0 END
+       WHERE id = ?1 OR id = ?2`,
+      gained,
+      lost,
+    );
+  }
+
+  /**
    * On start: a member recorded as connected whose socket did not survive (a restart, a deploy) counts as just
    * disconnected, so the grace period covers the panel's reconnect. Sockets that hibernated are still there.
    */
