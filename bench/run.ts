@@ -100,7 +100,7 @@ async function pacedAcks(stack: Stack, rate: number, amount: number, path = "/we
   const run = await paced({ origin: stack.workerUrl, path, phoneNumberId, rate, amount });
   if (run.failed > 0) throw new Error(`paced webhooks to ${path}: ${run.failed} of ${run.sent} not answered 200`);
   const sorted = [...run.acksMs].sort((a, b) => a - b);
-  return { rate_per_s: rate, p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)), send_lag_max_ms: run.maxSendLagMs };
+  return { rate_per_s: rate, p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)), send_lag_max_ms: run.maxSendLagMs, samples: sorted };
 }
 
 /**
@@ -207,7 +207,24 @@ async function endToEnd(stack: Stack, adminToken: string, agents: BenchAgent[], 
   const run = await paced({ origin: stack.workerUrl, path: "/webhooks/whatsapp", phoneNumberId: numberId, rate, amount: events, agents: listeners, drainMs: 10_000 });
   if (run.e2eMs.length < events) throw new Error(`only ${run.e2eMs.length} of ${events} conversations reached an agent at ${rate}/s`);
   const sorted = [...run.e2eMs].sort((a, b) => a - b);
-  return { p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)), events: sorted.length, rate_per_s: rate, agents: agents.length, send_lag_max_ms: run.maxSendLagMs };
+  return { p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)), events: sorted.length, rate_per_s: rate, agents: agents.length, send_lag_max_ms: run.maxSendLagMs, samples: sorted };
+}
+
+/**
+ * One step of a knee search: `measure` runs `KNEE_SECONDS` of traffic at the step's rate and returns its latencies.
+ * A step whose p99 passes 100 ms runs again for as long, and its p99 is then over both runs together: the runtime
+ * collects garbage in one pause of 80–130 ms every 8–12 s at these rates, so a 10-second window reads a p99 of 30
+ * or of 105 ms by whether one fell in it, and one such window must not pass for the rate's steady state.
+ */
+async function kneeStep(measure: () => Promise<number[] | null>): Promise<{ p99_ms: number; runs: number }> {
+  const first = await measure();
+  // Past the knee a step may not even drain within its time: that is a p99 beyond any target, not a failed run.
+  if (first === null) return { p99_ms: Infinity, runs: 1 };
+  const firstP99 = percentile(first, 99);
+  if (firstP99 <= 100) return { p99_ms: round(firstP99), runs: 1 };
+  const second = await measure();
+  if (second === null) return { p99_ms: Infinity, runs: 2 };
+  return { p99_ms: round(percentile([...first, ...second].sort((a, b) => a - b), 99)), runs: 2 };
 }
 
 /**
@@ -225,12 +242,12 @@ function kneeRates(floorInsertPerS: number): number[] {
  * each, its acknowledgement's p99 against the same 100 ms. What the runtime gives a request that does almost nothing.
  */
 async function floorKnee(stack: Stack, floorInsertPerS: number) {
-  const steps: { rate_per_s: number; p99_ms: number }[] = [];
+  const steps: { rate_per_s: number; p99_ms: number; runs: number }[] = [];
   for (const rate of kneeRates(floorInsertPerS)) {
     const highest = steps.at(-1);
     if (highest && rate > size.rate && highest.p99_ms > 100) break;
-    const run = await pacedAcks(stack, rate, Math.round(rate * (smoke ? 0.5 : KNEE_SECONDS)), "/bench/floor/insert");
-    steps.push({ rate_per_s: rate, p99_ms: run.p99_ms });
+    const step = await kneeStep(async () => (await pacedAcks(stack, rate, Math.round(rate * (smoke ? 0.5 : KNEE_SECONDS)), "/bench/floor/insert")).samples);
+    steps.push({ rate_per_s: rate, ...step });
   }
   const within = steps.filter((s) => s.p99_ms <= 100);
   const kneeRate = within.length ? Math.max(...within.map((s) => s.rate_per_s)) : 0;
@@ -242,20 +259,25 @@ async function floorKnee(stack: Stack, floorInsertPerS: number) {
  * 100 ms; the highest rate that stayed within it, as a share of floor (b)'s rate measured in the same run.
  */
 async function knee(stack: Stack, adminToken: string, agents: BenchAgent[], at200: { p99_ms: number }, floorInsertPerS: number) {
-  const steps: { rate_per_s: number; p99_ms: number }[] = [{ rate_per_s: size.rate, p99_ms: at200.p99_ms }];
+  const steps: { rate_per_s: number; p99_ms: number; runs: number }[] = [{ rate_per_s: size.rate, p99_ms: at200.p99_ms, runs: 1 }];
   for (const rate of kneeRates(floorInsertPerS).filter((r) => r !== size.rate)) {
     // Past the knee once the highest rate tried so far missed; a lower rate's outlier (a pause in the runtime) does not
     // end the search, or one slow second at 100/s would hide every rate above 200/s.
     const highest = steps.reduce((a, b) => (b.rate_per_s > a.rate_per_s ? b : a));
     if (rate > size.rate && highest.p99_ms > 100) break;
-    // Past the knee a step may not even drain within its 10 s: that is a p99 beyond any target, not a failed run.
-    const run = await endToEnd(stack, adminToken, agents, rate, Math.round(rate * (smoke ? 0.5 : KNEE_SECONDS))).catch(() => ({ p99_ms: Infinity }));
-    steps.push({ rate_per_s: rate, p99_ms: run.p99_ms });
+    // Each run of a step on a fresh number, as each rate is.
+    const step = await kneeStep(async () => (await endToEnd(stack, adminToken, agents, rate, Math.round(rate * (smoke ? 0.5 : KNEE_SECONDS))).catch(() => null))?.samples ?? null);
+    steps.push({ rate_per_s: rate, ...step });
   }
   steps.sort((a, b) => a.rate_per_s - b.rate_per_s);
   const within = steps.filter((s) => s.p99_ms <= 100);
   const kneeRate = within.length ? Math.max(...within.map((s) => s.rate_per_s)) : 0;
   return { knee_per_s: kneeRate, knee_ratio: round(kneeRate / floorInsertPerS, 2), knee_steps: steps };
+}
+
+/** A knee search's steps as the README's table shows them: rate, p99, and ×2 where the step was measured twice. */
+function kneeStepsText(steps: { rate_per_s: number; p99_ms: number; runs?: number }[]): string {
+  return steps.map((s) => `${s.rate_per_s} ${s.p99_ms === null || !Number.isFinite(s.p99_ms) ? "∞" : s.p99_ms} ms${(s.runs ?? 1) > 1 ? " ×2" : ""}`).join(", ");
 }
 
 /** Hangs up every end-to-end socket, of both deployments, once the end-to-end part is measured. */
@@ -275,7 +297,7 @@ async function endToEndPart(floorInsertPerS: number | null) {
   try {
     const { token: adminToken } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email: demoWorkspace.admin.email, password: DEMO_PASSWORD });
     const agents = await benchAgents(stack, adminToken);
-    const at200 = await bounded("end to end", endToEnd(stack, adminToken, agents, size.rate, size.e2eEvents));
+    const { samples: _samples, ...at200 } = await bounded("end to end", endToEnd(stack, adminToken, agents, size.rate, size.e2eEvents));
     if (floorInsertPerS === null) return at200;
     console.log("bench: end to end, rising rates…");
     return {
@@ -507,8 +529,8 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
       "p99 ≤ 50 ms (aim 20)",
     ],
     [
-      "End to end: highest offered rate with p99 ≤ 100 ms, and its share of floor (b) (floor (b)'s own acknowledgement, paced the same way)",
-      `${r.e2e.knee_per_s}/s (${r.e2e.knee_ratio}) (${r.e2e.floor_knee_per_s}/s (${r.e2e.floor_knee_ratio}); steps ${r.e2e.floor_knee_steps.map((s: { rate_per_s: number; p99_ms: number }) => `${s.rate_per_s} ${s.p99_ms} ms`).join(", ")})`,
+      `End to end: highest offered rate with p99 ≤ 100 ms, and its share of floor (b) (floor (b)'s own acknowledgement, paced the same way); each step ${KNEE_SECONDS} s, a step over 100 ms measured ${KNEE_SECONDS} s more and read over both (marked ×2)`,
+      `${r.e2e.knee_per_s}/s (${r.e2e.knee_ratio}); steps ${kneeStepsText(r.e2e.knee_steps)} (floor (b): ${r.e2e.floor_knee_per_s}/s (${r.e2e.floor_knee_ratio}); steps ${kneeStepsText(r.e2e.floor_knee_steps)})`,
       "≥ 0.6",
     ],
     [
