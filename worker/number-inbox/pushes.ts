@@ -37,7 +37,7 @@ export class Pushes {
     this.held = [];
     let failed = false;
     try {
-      return step();
+      return this.sockets.remembering(step);
     } catch (error) {
       failed = true;
       throw error;

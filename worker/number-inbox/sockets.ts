@@ -32,17 +32,48 @@ function sendQuietly(ws: WebSocket, data: string): void {
  * (who has a conversation open and who types in it), which panels signal over the socket itself.
  */
 export class Sockets {
+  /** Inside `remembering`: each lookup's answer, by tag ("" for all), until the step ends or a socket comes or goes. */
+  private remembered: Map<string, WebSocket[]> | null = null;
+
   constructor(
     private readonly state: DurableObjectState,
     private readonly now: () => number,
   ) {}
 
+  /**
+   * Runs `step` with each lookup answered once: the runtime builds a new array of new wrappers on every
+   * `getWebSockets` call, and a routed customer asks for the same few tags a dozen times in one synchronous step,
+   * during which no socket can open or close except by this object's own hand (which forgets what was remembered).
+   */
+  remembering<T>(step: () => T): T {
+    if (this.remembered) return step();
+    this.remembered = new Map();
+    try {
+      return step();
+    } finally {
+      this.remembered = null;
+    }
+  }
+
   all(): WebSocket[] {
-    return this.state.getWebSockets();
+    return this.lookup("");
   }
 
   tagged(tag: string): WebSocket[] {
-    return this.state.getWebSockets(tag);
+    return this.lookup(tag);
+  }
+
+  private lookup(tag: string): WebSocket[] {
+    const known = this.remembered?.get(tag);
+    if (known) return known;
+    const found = tag === "" ? this.state.getWebSockets() : this.state.getWebSockets(tag);
+    this.remembered?.set(tag, found);
+    return found;
+  }
+
+  /** A socket was accepted or closed here: what was remembered no longer holds. */
+  private forget(): void {
+    this.remembered?.clear();
   }
 
   /** Supervisors' and admins' sockets: the floor and the live board. */
@@ -106,6 +137,7 @@ export class Sockets {
   private accept(tags: string[], identity: SocketIdentity): Response {
     const { 0: client, 1: server } = new WebSocketPair();
     this.state.acceptWebSocket(server, tags);
+    this.forget();
     server.serializeAttachment(identity);
     server.send(JSON.stringify({ type: "ready", agentId: identity.agentId } satisfies SocketEvent));
     return new Response(null, { status: 101, webSocket: client });
@@ -118,6 +150,7 @@ export class Sockets {
     } catch {
       // Already closing.
     }
+    this.forget();
   }
 
   /** Every socket of this person, their panels and their floor alike. */
@@ -178,6 +211,7 @@ export class Sockets {
     } catch {
       // already closed
     }
+    this.forget();
     if (identity?.viewing) this.pushCollision(identity.viewing);
     if (!identity || identity.watchOnly || this.isConnected(identity.agentId, ws)) return null;
     return identity.agentId;
