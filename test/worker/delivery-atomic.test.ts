@@ -70,6 +70,14 @@ describe("one delivery, one transaction", () => {
     await tick(100);
     const heard = sockets.flatMap((s) => s.events.flatMap((e) => (e.type === "conversation" ? [e.conversation.contact.waId] : [])));
     expect(new Set(heard)).toEqual(new Set(kept));
+    // One assignment notice for each kept conversation: nothing pushed by a try that was undone is heard.
+    const notices = sockets.flatMap((s) => s.events.flatMap((e) => (e.type === "notice" && e.kind === "assigned" ? [e.conversationId] : [])));
+    expect(notices).toHaveLength(kept.length);
+    expect(new Set(notices).size).toBe(kept.length);
+    // Each agent's load is what it holds, after a try that was undone and tried again.
+    expect(await numberSql(ws.phoneNumberId, "SELECT id, load FROM members ORDER BY id")).toEqual(
+      await numberSql(ws.phoneNumberId, "SELECT m.id, (SELECT COUNT(*) FROM conversations v WHERE v.assignee_id = m.id AND v.status = 'open') AS load FROM members m ORDER BY m.id"),
+    );
 
     await numberSql(ws.phoneNumberId, "DROP TRIGGER refuse_one");
     expect((await postWebhook(bodies[5]!)).status).toBe(200);

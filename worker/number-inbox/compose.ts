@@ -3,7 +3,7 @@ import { Access } from "./access";
 import { ActivityLog } from "./activity";
 import { NumberArchive } from "./archive";
 import { Assignment } from "./assignment";
-import { atomicStep } from "./atomic-step";
+import { atomicSteps } from "./atomic-step";
 import { AutoReplies } from "./auto-replies";
 import { AutomaticMessages } from "./automatic-messages";
 import { Board } from "./board";
@@ -79,11 +79,13 @@ export function composeNumberInbox(ctx: DurableObjectState, env: Env, clock: Clo
   const views = new Views(settings, access, conversations, messages, pushes);
   const search = new Search(access, contacts, conversations, messages);
   const archive = new NumberArchive(ctx.storage, settings, messages);
-  const atomically = atomicStep(ctx.storage, pushes, board);
+  const atomic = atomicSteps(ctx.storage, pushes, board);
+  const atomically = atomic.step;
   const delivery = new WebhookDelivery(c, atomically, health, inbound, coexistence, assignment, autoReplies, survey, statuses, pushes);
   /** Webhook deliveries that arrive together, each its own transaction, share one commit (group-commit.ts). */
   const deliveries = new GroupCommit<Delivery, Delivered>({
     run: (one) => delivery.deliver(one),
+    together: atomic.together,
     afterwards: async (done) => {
       if (done.some((d) => d.customerWrote)) await schedule("customer_message");
     },

@@ -9,6 +9,7 @@ import { CONTACT_ROW_COLUMNS, type Row } from "./rows";
 import type { Pushes } from "./pushes";
 import type { SearchPlan } from "./search-plan";
 import type { Settings } from "./settings";
+import { insertedRow } from "./inserted-row";
 
 /**
  * The customers: `contacts` (found by phone or business-scoped id, see `identity.ts`; with who served them last), `contact_tags`
@@ -40,21 +41,19 @@ export class Contacts {
             .map((c) => ({ id: c.id, waId: c.wa_id, userId: c.user_id }))[0];
     const link = linkSender(sender, find("wa_id", sender.waId), find("user_id", sender.userId));
     if (link.contactId === null) {
-      // Returned as a conversation's list row shows it, so a first conversation's row is not read back (rows.ts).
-      const { id, ...created } = sql
-        .exec<{ id: number } & Row>(
-          `INSERT INTO contacts (wa_id, user_id, username, username_at, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-           RETURNING id, ${CONTACT_ROW_COLUMNS.join(", ")}`,
-          link.fill.waId,
-          link.fill.userId,
-          sender.username,
-          sender.username === null ? null : now,
-          sender.name,
-          sender.name === null ? null : now,
-          now,
-          now,
-        )
-        .one();
+      // Returned as a conversation's list row shows it, so a first conversation's row is not read again (rows.ts).
+      sql.exec(
+        `INSERT INTO contacts (wa_id, user_id, username, username_at, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        link.fill.waId,
+        link.fill.userId,
+        sender.username,
+        sender.username === null ? null : now,
+        sender.name,
+        sender.name === null ? null : now,
+        now,
+        now,
+      );
+      const { id, ...created } = insertedRow<{ id: number } & Row>(sql, "contacts", `id, ${CONTACT_ROW_COLUMNS.join(", ")}`);
       return { contactId: id, created, conflicts: [], absorbed: null };
     }
     if (link.absorb !== null) this.absorb(link.absorb, link.contactId);

@@ -5,6 +5,7 @@ import type { InboxContext } from "./context";
 import type { ConversationView, ViewQuery } from "./conversation-views";
 import { CONVERSATION_ROW_COLUMNS, CONVERSATION_SELECT, toConversation, type Row } from "./rows";
 import type { Settings } from "./settings";
+import { insertedRow } from "./inserted-row";
 
 /** A new conversation carries its customer's language (?1 is the contact), kept true after by triggers (schema.ts 22). */
 const CUSTOMER_LANGUAGE = "(SELECT k.language FROM contacts k WHERE k.id = ?1)";
@@ -138,23 +139,22 @@ export class Conversations {
    * at once, as `noteInbound` would make it, in the same statement. Returns the list row's own columns as stored.
    */
   create(contactId: number, now: number, first: { timestamp: number; preview: string }): Row {
-    return this.ctx.sql
-      .exec<Row>(
-        `INSERT INTO conversations (contact_id, language, status, created_at, last_message_at, queued_at, frt_pending_since, opened_at,
-           last_inbound_at, last_preview, unread, awaiting_reply_since)
-         VALUES (?1, ${CUSTOMER_LANGUAGE}, 'open', ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING ${CONVERSATION_ROW_COLUMNS.join(", ")}`,
-        contactId,
-        now,
-        Math.max(now, first.timestamp),
-        now,
-        now,
-        now,
-        // The window runs from when the customer wrote, even if Meta delivers it late.
-        Math.min(first.timestamp, now),
-        first.preview,
-        now,
-      )
-      .one();
+    this.ctx.sql.exec(
+      `INSERT INTO conversations (contact_id, language, status, created_at, last_message_at, queued_at, frt_pending_since, opened_at,
+         last_inbound_at, last_preview, unread, awaiting_reply_since)
+       VALUES (?1, ${CUSTOMER_LANGUAGE}, 'open', ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+      contactId,
+      now,
+      Math.max(now, first.timestamp),
+      now,
+      now,
+      now,
+      // The window runs from when the customer wrote, even if Meta delivers it late.
+      Math.min(first.timestamp, now),
+      first.preview,
+      now,
+    );
+    return insertedRow<Row>(this.ctx.sql, "conversations", CONVERSATION_ROW_COLUMNS.join(", "));
   }
 
   /**

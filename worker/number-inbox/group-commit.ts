@@ -1,17 +1,25 @@
 /**
- * Work that arrives while other work waits shares its commit. Each item still runs as a transaction of its own
- * (`transactionSync`, a savepoint: it is kept or undone alone), but every item submitted before the next turn of the
+ * Work that arrives while other work waits shares its commit: every item submitted before the next turn of the
  * event loop runs in that one turn, and the runtime commits what a turn wrote once, after it (workerd's actor
  * SQLite). A commit is the costly part of a small write on this runtime: the WAL frames of every page written and
- * a sync. A webhook delivery writes about fifteen pages, most of them the ones the delivery before it wrote (the
- * tail of each table and index), so deliveries that commit together write them once.
+ * a sync. A routed webhook delivery writes about twenty pages, most of them the ones the delivery before it wrote
+ * (the tail of each table and index), so deliveries that commit together write them once.
+ *
+ * The turn's items first run under one savepoint (`together`), which copies each shared page once; if one of them
+ * fails, that savepoint is undone whole and each item runs again as a transaction of its own (`transactionSync`, a
+ * savepoint: kept or undone alone), so an item whose step throws fails alone.
  *
  * Each caller is answered only after its turn, and the runtime holds the answer until that turn's writes are
- * durable (the output gate), so "answered" still means "stored". An item whose step throws fails alone.
+ * durable (the output gate), so "answered" still means "stored".
  */
 export interface GroupCommitSteps<In, Out> {
   /** One item, as one transaction; throws (having kept nothing of it) if it could not be done. */
   run(item: In): Out;
+  /**
+   * Runs a turn's items as one transaction (atomic-step.ts, `together`), or returns `null` having kept nothing when
+   * one of them failed; the turn then runs each item as a transaction of its own, so the failure is that item's alone.
+   */
+  together<T>(items: () => T): T | null;
   /** After a turn's items ran and before their callers are answered (the alarm's next deadline, for example). */
   afterwards(done: Out[]): Promise<void> | void;
   /** Runs `turn` on a later turn of the event loop, once what is already waiting to run has run. */
@@ -20,6 +28,7 @@ export interface GroupCommitSteps<In, Out> {
   maxGroup: number;
 }
 
+type Outcome<Out> = { out: Out } | { error: unknown };
 type Waiting<In, Out> = { item: In; resolve: (out: Out) => void; reject: (error: unknown) => void };
 
 export class GroupCommit<In, Out> {
@@ -45,16 +54,28 @@ export class GroupCommit<In, Out> {
     });
   }
 
+  /** The turn's items under one transaction, each succeeding; `null` if one failed and all were undone. */
+  private together(group: Waiting<In, Out>[]): Outcome<Out>[] | null {
+    if (group.length < 2) return null;
+    try {
+      return this.steps.together(() => group.map(({ item }) => ({ out: this.steps.run(item) })));
+    } catch {
+      return null;
+    }
+  }
+
+  private attempt(item: In): Outcome<Out> {
+    try {
+      return { out: this.steps.run(item) };
+    } catch (error) {
+      return { error };
+    }
+  }
+
   private async turn(): Promise<void> {
     const group = this.waiting.splice(0, Math.max(1, this.steps.maxGroup));
     if (this.waiting.length > 0) this.turnSoon();
-    const outcomes = group.map(({ item }): { out: Out } | { error: unknown } => {
-      try {
-        return { out: this.steps.run(item) };
-      } catch (error) {
-        return { error };
-      }
-    });
+    const outcomes = this.together(group) ?? group.map(({ item }) => this.attempt(item));
     const done = outcomes.flatMap((o) => ("out" in o ? [o.out] : []));
     try {
       if (done.length > 0) await this.steps.afterwards(done);

@@ -4,6 +4,7 @@ import type { InboxContext } from "./context";
 import type { ReadMessage } from "./intake";
 import { toMessage } from "./rows";
 import type { SearchPlan } from "./search-plan";
+import { insertedRow } from "./inserted-row";
 
 type Activity = NonNullable<MessageContent["activity"]>;
 
@@ -108,21 +109,20 @@ export class Messages {
 
   /** A customer message as the edge read it (intake.ts): its time, text, content and raw JSON are fit to store. */
   addInbound(message: ReadMessage, conversationId: number): Message {
-    const row = this.ctx.sql
-      .exec(
-        `INSERT INTO messages (wamid, client_id, conversation_id, direction, kind, text, content, timestamp, raw)
-         VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?) RETURNING ${MESSAGE_COLUMNS}`,
-        message.wamid,
-        // A message Meta sent without an id is known again by its fingerprint ("in:…", never a client's UUID or "auto:…").
-        message.wamid === null ? message.key : null,
-        conversationId,
-        message.kind,
-        message.text,
-        JSON.stringify(message.content),
-        message.at,
-        message.raw,
-      )
-      .one();
+    this.ctx.sql.exec(
+      `INSERT INTO messages (wamid, client_id, conversation_id, direction, kind, text, content, timestamp, raw)
+       VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?)`,
+      message.wamid,
+      // A message Meta sent without an id is known again by its fingerprint ("in:…", never a client's UUID or "auto:…").
+      message.wamid === null ? message.key : null,
+      conversationId,
+      message.kind,
+      message.text,
+      JSON.stringify(message.content),
+      message.at,
+      message.raw,
+    );
+    const row = insertedRow(this.ctx.sql, "messages", MESSAGE_COLUMNS);
     if (message.text) this.index();
     return toMessage(row);
   }
@@ -194,19 +194,17 @@ export class Messages {
 
   /** A line in the conversation's log ("Assigned to 李娜 · round robin"); not searchable. */
   addActivity(conversationId: number, activity: Activity, now: number): Message {
-    const row = this.ctx.sql
-      .exec(
-        `INSERT INTO messages (conversation_id, direction, kind, text, content, author_id, timestamp)
-         VALUES (?, 'activity', ?, ?, ?, ?, ?) RETURNING ${MESSAGE_COLUMNS}`,
-        conversationId,
-        activity.kind,
-        activity.reason,
-        JSON.stringify({ activity }),
-        activity.actorId,
-        now,
-      )
-      .one();
-    return toMessage(row);
+    this.ctx.sql.exec(
+      `INSERT INTO messages (conversation_id, direction, kind, text, content, author_id, timestamp)
+       VALUES (?, 'activity', ?, ?, ?, ?, ?)`,
+      conversationId,
+      activity.kind,
+      activity.reason,
+      JSON.stringify({ activity }),
+      activity.actorId,
+      now,
+    );
+    return toMessage(insertedRow(this.ctx.sql, "messages", MESSAGE_COLUMNS));
   }
 
   /** An automatic message that was not sent, kept under its key so it is not tried again. */

@@ -104,13 +104,21 @@ export class Roster {
    * for every new customer.
    */
   moveOne(gained: string, lost: string | null): void {
-    const delta = "CASE WHEN id = ?1 THEN 1 ELSE -1 END";
+    this.loadBy(gained, 1);
+    if (lost !== null) this.loadBy(lost, -1);
+  }
+
+  /**
+   * One statement per member, each naming its row: an UPDATE that may touch two rows makes SQLite copy every page it
+   * changes into a statement journal first (atomic-step.ts says what that costs), and one that names one row does not.
+   */
+  private loadBy(agentId: string, delta: 1 | -1): void {
     this.ctx.sql.exec(
-      `UPDATE members SET load = load + ${delta},
-         routable = CASE WHEN status = 'available' AND present = 1 AND (capacity IS NULL OR load + ${delta} < capacity) THEN 1 ELSE 0 END
-       WHERE id = ?1 OR id = ?2`,
-      gained,
-      lost,
+      `UPDATE members SET load = load + ?2,
+         routable = CASE WHEN status = 'available' AND present = 1 AND (capacity IS NULL OR load + ?2 < capacity) THEN 1 ELSE 0 END
+       WHERE id = ?1`,
+      agentId,
+      delta,
     );
   }
 

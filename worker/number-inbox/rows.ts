@@ -23,8 +23,8 @@ export const CONVERSATION_SELECT = `
   FROM conversations c JOIN contacts k ON k.id = c.contact_id`;
 
 /**
- * The list row of a conversation just created for a contact just created, from what their INSERTs returned: what
- * reading it back would give (a new contact has no tags), without reading it back.
+ * The list row of a conversation just created for a contact just created, from the rows their INSERTs wrote
+ * (inserted-row.ts): what the joined read would give (a new contact has no tags), without making it.
  */
 export function freshConversationRow(conversation: Row, contact: Row): Row {
   return { ...conversation, ...contact, tag_ids: "[]" };
