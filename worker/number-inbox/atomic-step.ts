@@ -25,9 +25,10 @@ class SharedStepUndone extends Error {
  *
  * `together` runs several steps under one savepoint instead of one each. A savepoint copies every page it is about
  * to change into SQLite's sub-journal first, and past 64 KiB (16 pages) that journal is a temporary file written
- * with a system call a page: a routed new customer changes about twenty pages, so each step of its own wrote a file
- * of twenty pages, while steps sharing one savepoint copy the pages they share (the tail of each table and index)
- * once. If any step fails, the shared savepoint is undone whole and the caller runs each step alone again.
+ * with a system call a page. A routed new customer changes about twenty pages, so a savepoint of its own spills
+ * each time; steps sharing one savepoint copy the pages they share (the tail of each table and index) once.
+ * (Statements that open a statement journal copy their pages again: inserted-row.ts says which, and why the hot
+ * ones no longer do.) If any step fails, the shared savepoint is undone whole and the caller runs each step alone.
  */
 export function atomicSteps(storage: DurableObjectStorage, pushes: Pushes, board: Board): { step: AtomicStep; together: SharedStep } {
   let shared: { failed: boolean } | null = null;
