@@ -33,6 +33,17 @@ class SharedStepUndone extends Error {
 export function atomicSteps(storage: DurableObjectStorage, pushes: Pushes, board: Board): { step: AtomicStep; together: SharedStep } {
   let shared: { failed: boolean } | null = null;
 
+  /** `work` in a savepoint of its own, with its pushes held until it ends and its counts dropped if it throws. */
+  const transaction = <T>(work: () => T): T => {
+    const countMark = board.countMark();
+    try {
+      return pushes.collect(() => storage.transactionSync(work), { atomic: true });
+    } catch (error) {
+      board.dropCountsSince(countMark);
+      throw error;
+    }
+  };
+
   const step: AtomicStep = <T>(work: () => T): T => {
     if (shared) {
       if (shared.failed) throw new SharedStepUndone();
@@ -44,33 +55,21 @@ export function atomicSteps(storage: DurableObjectStorage, pushes: Pushes, board
         throw error;
       }
     }
-    const countMark = board.countMark();
-    try {
-      return pushes.collect(() => storage.transactionSync(work), { atomic: true });
-    } catch (error) {
-      board.dropCountsSince(countMark);
-      throw error;
-    }
+    return transaction(work);
   };
 
   const together: SharedStep = <T>(work: () => T): T | null => {
     if (shared) return work();
     const state = { failed: false };
-    const countMark = board.countMark();
     shared = state;
     try {
-      return pushes.collect(
-        () =>
-          storage.transactionSync(() => {
-            const done = work();
-            // A step that failed and was caught inside `work` still left its writes in this savepoint.
-            if (state.failed) throw new SharedStepUndone();
-            return done;
-          }),
-        { atomic: true },
-      );
+      return transaction(() => {
+        const done = work();
+        // A step that failed and was caught inside `work` still left its writes in this savepoint.
+        if (state.failed) throw new SharedStepUndone();
+        return done;
+      });
     } catch (error) {
-      board.dropCountsSince(countMark);
       if (state.failed) return null;
       throw error;
     } finally {

@@ -14,6 +14,9 @@ import { SqlRotation } from "./sql-rotation";
  * less than the grace period ago) and their load, kept in indexed columns so routing asks SQLite rather than
  * scanning everyone (`sql-rotation.ts` reads them). Decisions stay in `presence.ts` and `routing.ts`.
  */
+/** A member's `routable` column once its load is `load` (an SQL expression): Available, present and with room. */
+const routableWithLoad = (load: string) => `CASE WHEN status = 'available' AND present = 1 AND (capacity IS NULL OR ${load} < capacity) THEN 1 ELSE 0 END`;
+
 export class Roster {
   constructor(
     private readonly ctx: InboxContext,
@@ -90,9 +93,7 @@ export class Roster {
     const args = ids === null ? [] : [JSON.stringify(ids)];
     // One statement: SET reads the row as it was, so `routable` counts the load again rather than reading `load`.
     const openLoad = "(SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = members.id AND c.status = 'open')";
-    this.ctx.sql.exec(
-      `UPDATE members SET load = ${openLoad},
-         routable = CASE WHEN status = 'available' AND present = 1 AND (capacity IS NULL OR ${openLoad} < capacity) THEN 1 ELSE 0 END ${where}`,
+    this.ctx.sql.exec(`UPDATE members SET load = ${openLoad}, routable = ${routableWithLoad(openLoad)} ${where}`,
       ...args,
     );
   }
@@ -114,9 +115,7 @@ export class Roster {
    */
   private loadBy(agentId: string, delta: 1 | -1): void {
     this.ctx.sql.exec(
-      `UPDATE members SET load = load + ?2,
-         routable = CASE WHEN status = 'available' AND present = 1 AND (capacity IS NULL OR load + ?2 < capacity) THEN 1 ELSE 0 END
-       WHERE id = ?1`,
+      `UPDATE members SET load = load + ?2, routable = ${routableWithLoad("load + ?2")} WHERE id = ?1`,
       agentId,
       delta,
     );
