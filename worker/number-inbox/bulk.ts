@@ -122,13 +122,14 @@ export class Bulk {
   undo(viewer: Principal, undoId: string): Result<BulkUndoResult> {
     const stored = this.ctx.sql
       .exec<{ action: BulkAction["kind"]; entries: string }>(
-        "DELETE FROM bulk_undo WHERE id = ? AND actor_id = ? AND expires_at >= ? RETURNING action, entries",
+        "SELECT action, entries FROM bulk_undo WHERE id = ? AND actor_id = ? AND expires_at >= ?",
         undoId,
         viewer.personId,
         this.ctx.now(),
       )
       .toArray()[0];
     if (!stored) return refuse(404, "nothing to undo: it was undone already, its time ran out, or it was not yours", "undo_gone");
+    this.ctx.sql.exec("DELETE FROM bulk_undo WHERE id = ?", undoId);
     const entries = JSON.parse(stored.entries) as UndoEntry[];
     const results = entries.reverse().map((entry) => {
       const put = this.restore(viewer, stored.action, entry);

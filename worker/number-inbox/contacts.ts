@@ -9,7 +9,7 @@ import { CONTACT_ROW_COLUMNS, type Row } from "./rows";
 import type { Pushes } from "./pushes";
 import type { SearchPlan } from "./search-plan";
 import type { Settings } from "./settings";
-import { insertedRow } from "./inserted-row";
+import { insertedRow, rowsChanged } from "./inserted-row";
 
 /**
  * The customers: `contacts` (found by phone or business-scoped id, see `identity.ts`; with who served them last), `contact_tags`
@@ -84,18 +84,15 @@ export class Contacts {
     const { sql } = this.ctx;
     const known = sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_id = ?", waId).toArray()[0];
     if (!known) {
-      return sql
-        .exec<{ id: number }>("INSERT INTO contacts (wa_id, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?) RETURNING id", waId, name, at, now, now)
-        .one().id;
+      sql.exec("INSERT INTO contacts (wa_id, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?)", waId, name, at, now, now);
+      return insertedRow<{ id: number }>(sql, "contacts", "id").id;
     }
     // A contact named before names were dated got its name when it was last seen, at the latest.
-    const changed = sql
-      .exec(
-        "UPDATE contacts SET name = ?, name_at = ? WHERE id = ? AND COALESCE(name_at, last_seen_at) <= ? AND name IS NOT ? RETURNING id",
-        name, at, known.id, at, name,
-      )
-      .toArray();
-    return changed.length > 0 ? known.id : null;
+    sql.exec(
+      "UPDATE contacts SET name = ?, name_at = ? WHERE id = ? AND COALESCE(name_at, last_seen_at) <= ? AND name IS NOT ?",
+      name, at, known.id, at, name,
+    );
+    return rowsChanged(sql) > 0 ? known.id : null;
   }
 
   /**
@@ -154,9 +151,8 @@ export class Contacts {
   forPhone(waId: string, now: number): number {
     const known = this.ctx.sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_id = ?", waId).toArray()[0];
     if (known) return known.id;
-    return this.ctx.sql
-      .exec<{ id: number }>("INSERT INTO contacts (wa_id, first_seen_at, last_seen_at) VALUES (?, ?, ?) RETURNING id", waId, now, now)
-      .one().id;
+    this.ctx.sql.exec("INSERT INTO contacts (wa_id, first_seen_at, last_seen_at) VALUES (?, ?, ?)", waId, now, now);
+    return insertedRow<{ id: number }>(this.ctx.sql, "contacts", "id").id;
   }
 
   /** The ids a message to this contact can use, or undefined when no such contact exists. */

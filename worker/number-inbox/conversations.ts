@@ -71,7 +71,8 @@ export class Conversations {
    */
   absorbContact(from: number, into: number, now: number): { changed: number[]; merged: { from: number; into: number } | null } {
     const { sql } = this.ctx;
-    const moved = sql.exec<{ id: number }>("UPDATE conversations SET contact_id = ? WHERE contact_id = ? RETURNING id", into, from).toArray().map((r) => r.id);
+    const moved = sql.exec<{ id: number }>("SELECT id FROM conversations WHERE contact_id = ?", from).toArray().map((r) => r.id);
+    sql.exec("UPDATE conversations SET contact_id = ? WHERE contact_id = ?", into, from);
     const live = sql
       .exec<{ id: number }>("SELECT id FROM conversations WHERE contact_id = ? AND status != 'resolved' ORDER BY id DESC LIMIT 2", into)
       .toArray()
@@ -162,16 +163,15 @@ export class Conversations {
    * first), and it counts as queued until someone has it, so a team with nobody free serves it in turn.
    */
   createOutbound(contactId: number, now: number): number {
-    return this.ctx.sql
-      .exec<{ id: number }>(
-        `INSERT INTO conversations (contact_id, language, status, created_at, last_message_at, queued_at, opened_at) VALUES (?1, ${CUSTOMER_LANGUAGE}, 'open', ?, ?, ?, ?) RETURNING id`,
-        contactId,
-        now,
-        now,
-        now,
-        now,
-      )
-      .one().id;
+    this.ctx.sql.exec(
+      `INSERT INTO conversations (contact_id, language, status, created_at, last_message_at, queued_at, opened_at) VALUES (?1, ${CUSTOMER_LANGUAGE}, 'open', ?, ?, ?, ?)`,
+      contactId,
+      now,
+      now,
+      now,
+      now,
+    );
+    return insertedRow<{ id: number }>(this.ctx.sql, "conversations", "id").id;
   }
 
   /**
@@ -179,18 +179,17 @@ export class Conversations {
    * response is due) or one that only holds the app's past messages (`resolved` as `history`: in no list of work).
    */
   createFromApp(contactId: number, at: number, now: number, status: "open" | "resolved"): number {
-    return this.ctx.sql
-      .exec<{ id: number }>(
-        `INSERT INTO conversations (contact_id, language, status, created_at, last_message_at, opened_at, resolved_at, resolve_reason) VALUES (?1, ${CUSTOMER_LANGUAGE}, ?, ?, ?, ?, ?, ?) RETURNING id`,
-        contactId,
-        status,
-        Math.min(at, now),
-        at,
-        now,
-        status === "resolved" ? now : null,
-        status === "resolved" ? "history" : null,
-      )
-      .one().id;
+    this.ctx.sql.exec(
+      `INSERT INTO conversations (contact_id, language, status, created_at, last_message_at, opened_at, resolved_at, resolve_reason) VALUES (?1, ${CUSTOMER_LANGUAGE}, ?, ?, ?, ?, ?, ?)`,
+      contactId,
+      status,
+      Math.min(at, now),
+      at,
+      now,
+      status === "resolved" ? now : null,
+      status === "resolved" ? "history" : null,
+    );
+    return insertedRow<{ id: number }>(this.ctx.sql, "conversations", "id").id;
   }
 
   /** The customer's conversation not yet resolved (open or pending), if any: where a new start goes instead. */
@@ -208,14 +207,14 @@ export class Conversations {
    * customer wrote after it. Returns whether it answered.
    */
   noteAppReply(id: number, at: number, preview: string): boolean {
-    const row = this.ctx.sql
-      .exec<{ last_inbound_at: number | null }>(
-        `UPDATE conversations SET last_preview = CASE WHEN ? >= last_message_at THEN ? ELSE last_preview END, last_message_at = MAX(last_message_at, ?),
-           awaiting_reply_since = CASE WHEN ? >= COALESCE(last_inbound_at, 0) THEN NULL ELSE awaiting_reply_since END
-         WHERE id = ? RETURNING last_inbound_at`,
-        at, preview, at, at, id,
-      )
-      .one();
+    // Read before the UPDATE, which does not change it.
+    const row = this.ctx.sql.exec<{ last_inbound_at: number | null }>("SELECT last_inbound_at FROM conversations WHERE id = ?", id).one();
+    this.ctx.sql.exec(
+      `UPDATE conversations SET last_preview = CASE WHEN ? >= last_message_at THEN ? ELSE last_preview END, last_message_at = MAX(last_message_at, ?),
+         awaiting_reply_since = CASE WHEN ? >= COALESCE(last_inbound_at, 0) THEN NULL ELSE awaiting_reply_since END
+       WHERE id = ?`,
+      at, preview, at, at, id,
+    );
     return at >= (row.last_inbound_at ?? 0);
   }
 

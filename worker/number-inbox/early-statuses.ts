@@ -1,5 +1,6 @@
 import type { DeliveryStatus } from "../../shared/inbox";
 import type { InboxContext } from "./context";
+import { rowsChanged } from "./inserted-row";
 import { mayBelongToFlight, overCap, unclaimableBefore, type Flight } from "./early-status-policy";
 
 /**
@@ -53,9 +54,8 @@ export class EarlyStatuses {
     const dropped = statuses.length - keep.length;
     let kept = 0;
     for (const s of keep) {
-      kept += this.ctx.sql
-        .exec("INSERT OR IGNORE INTO early_statuses (wamid, status, error_code, error_title, kept_at) VALUES (?, ?, ?, ?, ?) RETURNING 1", s.wamid, s.status, s.code, s.title, now)
-        .toArray().length;
+      this.ctx.sql.exec("INSERT OR IGNORE INTO early_statuses (wamid, status, error_code, error_title, kept_at) VALUES (?, ?, ?, ?, ?)", s.wamid, s.status, s.code, s.title, now);
+      kept += rowsChanged(this.ctx.sql);
     }
     if (kept > 0) {
       const held = this.held();
@@ -75,19 +75,20 @@ export class EarlyStatuses {
   /** The statuses that arrived for this wamid before its send was answered, removed as they are handed over. */
   take(wamid: string): EarlyStatus[] {
     const rows = this.ctx.sql
-      .exec<{ status: string; error_code: number | null; error_title: string | null }>(
-        "DELETE FROM early_statuses WHERE wamid = ? RETURNING status, error_code, error_title",
-        wamid,
-      )
+      .exec<{ status: string; error_code: number | null; error_title: string | null }>("SELECT status, error_code, error_title FROM early_statuses WHERE wamid = ?", wamid)
       .toArray();
-    if (rows.length > 0) this.tally({ claimed: rows.length });
+    if (rows.length > 0) {
+      this.ctx.sql.exec("DELETE FROM early_statuses WHERE wamid = ?", wamid);
+      this.tally({ claimed: rows.length });
+    }
     return rows.map((r) => ({ status: r.status as DeliveryStatus, code: r.error_code, title: r.error_title }));
   }
 
   /** Removes (and counts) rows that no send in flight can claim; called as each send ends and with each batch. */
   forgetUnclaimable(flights: readonly Flight[], now: number): number {
-    // Counted from RETURNING: the cursor's rowsWritten also counts index entries.
-    const expired = this.ctx.sql.exec("DELETE FROM early_statuses WHERE kept_at < ? RETURNING 1", unclaimableBefore(flights, now)).toArray().length;
+    // Counted by changes(): the cursor's rowsWritten also counts index entries.
+    this.ctx.sql.exec("DELETE FROM early_statuses WHERE kept_at < ?", unclaimableBefore(flights, now));
+    const expired = rowsChanged(this.ctx.sql);
     if (expired > 0) this.tally({ expired });
     return expired;
   }

@@ -1,4 +1,6 @@
 /**
+ * What the last write did, read after it instead of with RETURNING.
+ *
  * The row an INSERT just wrote, read back by its rowid; what `INSERT … RETURNING` would give.
  *
  * Not RETURNING itself: SQLite runs RETURNING as a trigger, and a statement with a trigger that may abort (any NOT
@@ -9,4 +11,9 @@
  */
 export function insertedRow<T extends Record<string, SqlStorageValue>>(sql: SqlStorage, table: string, columns: string): T {
   return sql.exec<T>(`SELECT ${columns} FROM ${table} WHERE rowid = last_insert_rowid()`).one();
+}
+
+/** How many rows the last INSERT, UPDATE or DELETE changed (0 for an INSERT that was ignored); what RETURNING would count. */
+export function rowsChanged(sql: SqlStorage): number {
+  return sql.exec<{ n: number }>("SELECT changes() AS n").one().n;
 }

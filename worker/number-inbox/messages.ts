@@ -133,58 +133,55 @@ export class Messages {
    * it has no author and no delivery to wait for.
    */
   addSynced(message: ReadMessage, conversationId: number, direction: "in" | "out", origin: MessageOrigin): number {
-    const { id } = this.ctx.sql
-      .exec<{ id: number }>(
-        `INSERT INTO messages (wamid, client_id, conversation_id, direction, kind, text, content, status, timestamp, raw, origin)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-        message.wamid,
-        message.wamid === null ? message.key : null,
-        conversationId,
-        direction,
-        message.kind,
-        message.text,
-        JSON.stringify(message.content),
-        direction === "out" ? "sent" : null,
-        message.at,
-        message.raw,
-        origin,
-      )
-      .one();
+    this.ctx.sql.exec(
+      `INSERT INTO messages (wamid, client_id, conversation_id, direction, kind, text, content, status, timestamp, raw, origin)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      message.wamid,
+      message.wamid === null ? message.key : null,
+      conversationId,
+      direction,
+      message.kind,
+      message.text,
+      JSON.stringify(message.content),
+      direction === "out" ? "sent" : null,
+      message.at,
+      message.raw,
+      origin,
+    );
+    const { id } = insertedRow<{ id: number }>(this.ctx.sql, "messages", "id");
     if (message.text) this.index();
     return id;
   }
 
   /** A reply or an automatic message, pending until the outbox sends it; `authorId` null for automatic ones. */
   addOutbound(clientId: string, conversationId: number, kind: string, text: string | null, content: MessageContent, authorId: string | null, now: number): number {
-    const { id } = this.ctx.sql
-      .exec<{ id: number }>(
-        `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, status, author_id, timestamp)
-         VALUES (?, ?, 'out', ?, ?, ?, 'pending', ?, ?) RETURNING id`,
-        clientId,
-        conversationId,
-        kind,
-        text,
-        JSON.stringify(content),
-        authorId,
-        now,
-      )
-      .one();
+    this.ctx.sql.exec(
+      `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, status, author_id, timestamp)
+       VALUES (?, ?, 'out', ?, ?, ?, 'pending', ?, ?)`,
+      clientId,
+      conversationId,
+      kind,
+      text,
+      JSON.stringify(content),
+      authorId,
+      now,
+    );
+    const { id } = insertedRow<{ id: number }>(this.ctx.sql, "messages", "id");
     if (text) this.index();
     return id;
   }
 
   addNote(clientId: string, conversationId: number, text: string, authorId: string, mentioned: string[], now: number): number {
-    const { id } = this.ctx.sql
-      .exec<{ id: number }>(
-        `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, author_id, timestamp)
-         VALUES (?, ?, 'note', 'note', ?, '{}', ?, ?) RETURNING id`,
-        clientId,
-        conversationId,
-        text,
-        authorId,
-        now,
-      )
-      .one();
+    this.ctx.sql.exec(
+      `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, author_id, timestamp)
+       VALUES (?, ?, 'note', 'note', ?, '{}', ?, ?)`,
+      clientId,
+      conversationId,
+      text,
+      authorId,
+      now,
+    );
+    const { id } = insertedRow<{ id: number }>(this.ctx.sql, "messages", "id");
     this.index();
     for (const agentId of mentioned) {
       this.ctx.sql.exec("INSERT OR IGNORE INTO note_mentions (conversation_id, agent_id, message_id) VALUES (?, ?, ?)", conversationId, agentId, id);
@@ -209,16 +206,15 @@ export class Messages {
 
   /** An automatic message that was not sent, kept under its key so it is not tried again. */
   addSkipped(clientId: string, conversationId: number, text: string, content: MessageContent, now: number): number {
-    return this.ctx.sql
-      .exec<{ id: number }>(
-        `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, author_id, timestamp) VALUES (?, ?, 'activity', 'automation_skipped', ?, ?, NULL, ?) RETURNING id`,
-        clientId,
-        conversationId,
-        text,
-        JSON.stringify(content),
-        now,
-      )
-      .one().id;
+    this.ctx.sql.exec(
+      `INSERT INTO messages (client_id, conversation_id, direction, kind, text, content, author_id, timestamp) VALUES (?, ?, 'activity', 'automation_skipped', ?, ?, NULL, ?)`,
+      clientId,
+      conversationId,
+      text,
+      JSON.stringify(content),
+      now,
+    );
+    return insertedRow<{ id: number }>(this.ctx.sql, "messages", "id").id;
   }
 
   /**

@@ -2,6 +2,7 @@ import { UNREADABLE_PREVIEW_CHARS, type UnreadableDelivery, type UnreadableList,
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 import type { InboxContext } from "./context";
 import { fingerprint } from "./fingerprint";
+import { insertedRow, rowsChanged } from "./inserted-row";
 import type { Settings } from "./settings";
 
 /** Newest first, this many at most, in a list answer. */
@@ -56,19 +57,18 @@ export class Unreadable {
   /** Keeps one delivery; returns false when it was already kept (Meta redelivers for days). */
   keep(delivery: { raw: string; reason: UnreadableReason; detail: string; wamid: string | null }, now: number): boolean {
     const { sql } = this.ctx;
-    const inserted = sql
-      .exec<{ id: number }>(
-        `INSERT INTO unreadable_deliveries (dedupe_key, wamid, reason, detail, received_at, raw_chars) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-        dedupeKey(delivery.raw, delivery.wamid, delivery.reason),
-        delivery.wamid,
-        delivery.reason,
-        delivery.detail,
-        now,
-        delivery.raw.length,
-      )
-      .toArray()[0];
-    if (!inserted) return false;
+    sql.exec(
+      `INSERT INTO unreadable_deliveries (dedupe_key, wamid, reason, detail, received_at, raw_chars) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      dedupeKey(delivery.raw, delivery.wamid, delivery.reason),
+      delivery.wamid,
+      delivery.reason,
+      delivery.detail,
+      now,
+      delivery.raw.length,
+    );
+    if (rowsChanged(sql) === 0) return false;
+    const inserted = insertedRow<{ id: number }>(sql, "unreadable_deliveries", "id");
     parts(delivery.raw).forEach((text, seq) => sql.exec("INSERT INTO unreadable_parts (delivery_id, seq, text) VALUES (?, ?, ?)", inserted.id, seq, text));
     this.trim();
     return true;
@@ -146,11 +146,10 @@ export class Unreadable {
   dismiss(viewer: Principal, id: string): Result<{ ok: true }> {
     if (!seesEverything(viewer)) return refuse(403, "only supervisors and admins dismiss unreadable deliveries", "supervisors_only");
     return this.ctx.transaction(() => {
-      const row = this.ctx.sql
-        .exec<{ id: number }>("UPDATE unreadable_deliveries SET dismissed_at = ?, dismissed_by = ?, raw_chars = 0 WHERE id = ? AND dismissed_at IS NULL RETURNING id", this.ctx.now(), viewer.personId, Number(id))
-        .toArray()[0];
-      if (!row) return refuse(404, `no unreadable delivery ${id} (dismissed already?)`);
-      this.ctx.sql.exec("DELETE FROM unreadable_parts WHERE delivery_id = ?", row.id);
+      const deliveryId = Number(id);
+      this.ctx.sql.exec("UPDATE unreadable_deliveries SET dismissed_at = ?, dismissed_by = ?, raw_chars = 0 WHERE id = ? AND dismissed_at IS NULL", this.ctx.now(), viewer.personId, deliveryId);
+      if (rowsChanged(this.ctx.sql) === 0) return refuse(404, `no unreadable delivery ${id} (dismissed already?)`);
+      this.ctx.sql.exec("DELETE FROM unreadable_parts WHERE delivery_id = ?", deliveryId);
       this.trim();
       return ok({ ok: true as const });
     });
