@@ -9,7 +9,7 @@ import { CONTACT_ROW_COLUMNS, type Row } from "./rows";
 import type { Pushes } from "./pushes";
 import type { SearchPlan } from "./search-plan";
 import type { Settings } from "./settings";
-import { insertedRow, rowsChanged } from "./inserted-row";
+import { insertedId, insertedRow, rowsChanged } from "./inserted-row";
 
 /**
  * The customers: `contacts` (found by phone or business-scoped id, see `identity.ts`; with who served them last), `contact_tags`
@@ -85,7 +85,7 @@ export class Contacts {
     const known = sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_id = ?", waId).toArray()[0];
     if (!known) {
       sql.exec("INSERT INTO contacts (wa_id, name, name_at, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?)", waId, name, at, now, now);
-      return insertedRow<{ id: number }>(sql, "contacts", "id").id;
+      return insertedId(sql);
     }
     // A contact named before names were dated got its name when it was last seen, at the latest.
     sql.exec(
@@ -152,7 +152,7 @@ export class Contacts {
     const known = this.ctx.sql.exec<{ id: number }>("SELECT id FROM contacts WHERE wa_id = ?", waId).toArray()[0];
     if (known) return known.id;
     this.ctx.sql.exec("INSERT INTO contacts (wa_id, first_seen_at, last_seen_at) VALUES (?, ?, ?)", waId, now, now);
-    return insertedRow<{ id: number }>(this.ctx.sql, "contacts", "id").id;
+    return insertedId(this.ctx.sql);
   }
 
   /** The ids a message to this contact can use, or undefined when no such contact exists. */

@@ -5,7 +5,7 @@ import type { InboxContext } from "./context";
 import type { ConversationView, ViewQuery } from "./conversation-views";
 import { CONVERSATION_ROW_COLUMNS, CONVERSATION_SELECT, toConversation, type Row } from "./rows";
 import type { Settings } from "./settings";
-import { insertedRow } from "./inserted-row";
+import { insertedId, insertedRow } from "./inserted-row";
 
 /** A new conversation carries its customer's language (?1 is the contact), kept true after by triggers (schema.ts 22). */
 const CUSTOMER_LANGUAGE = "(SELECT k.language FROM contacts k WHERE k.id = ?1)";
@@ -171,7 +171,7 @@ export class Conversations {
       now,
       now,
     );
-    return insertedRow<{ id: number }>(this.ctx.sql, "conversations", "id").id;
+    return insertedId(this.ctx.sql);
   }
 
   /**
@@ -189,7 +189,7 @@ export class Conversations {
       status === "resolved" ? now : null,
       status === "resolved" ? "history" : null,
     );
-    return insertedRow<{ id: number }>(this.ctx.sql, "conversations", "id").id;
+    return insertedId(this.ctx.sql);
   }
 
   /** The customer's conversation not yet resolved (open or pending), if any: where a new start goes instead. */

@@ -13,6 +13,14 @@ export function insertedRow<T extends Record<string, SqlStorageValue>>(sql: SqlS
   return sql.exec<T>(`SELECT ${columns} FROM ${table} WHERE rowid = last_insert_rowid()`).one();
 }
 
+/**
+ * The id of the row an INSERT just wrote, for tables whose `id` is INTEGER PRIMARY KEY (the rowid itself): read from
+ * the connection, not from the table.
+ */
+export function insertedId(sql: SqlStorage): number {
+  return sql.exec<{ id: number }>("SELECT last_insert_rowid() AS id").one().id;
+}
+
 /** How many rows the last INSERT, UPDATE or DELETE changed (0 for an INSERT that was ignored); what RETURNING would count. */
 export function rowsChanged(sql: SqlStorage): number {
   return sql.exec<{ n: number }>("SELECT changes() AS n").one().n;

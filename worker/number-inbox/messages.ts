@@ -4,7 +4,7 @@ import type { InboxContext } from "./context";
 import type { ReadMessage } from "./intake";
 import { toMessage } from "./rows";
 import type { SearchPlan } from "./search-plan";
-import { insertedRow } from "./inserted-row";
+import { insertedId, insertedRow } from "./inserted-row";
 
 type Activity = NonNullable<MessageContent["activity"]>;
 
@@ -148,7 +148,7 @@ export class Messages {
       message.raw,
       origin,
     );
-    const { id } = insertedRow<{ id: number }>(this.ctx.sql, "messages", "id");
+    const id = insertedId(this.ctx.sql);
     if (message.text) this.index();
     return id;
   }
@@ -166,7 +166,7 @@ export class Messages {
       authorId,
       now,
     );
-    const { id } = insertedRow<{ id: number }>(this.ctx.sql, "messages", "id");
+    const id = insertedId(this.ctx.sql);
     if (text) this.index();
     return id;
   }
@@ -181,7 +181,7 @@ export class Messages {
       authorId,
       now,
     );
-    const { id } = insertedRow<{ id: number }>(this.ctx.sql, "messages", "id");
+    const id = insertedId(this.ctx.sql);
     this.index();
     for (const agentId of mentioned) {
       this.ctx.sql.exec("INSERT OR IGNORE INTO note_mentions (conversation_id, agent_id, message_id) VALUES (?, ?, ?)", conversationId, agentId, id);
@@ -214,7 +214,7 @@ export class Messages {
       JSON.stringify(content),
       now,
     );
-    return insertedRow<{ id: number }>(this.ctx.sql, "messages", "id").id;
+    return insertedId(this.ctx.sql);
   }
 
   /**

@@ -2,7 +2,7 @@ import { UNREADABLE_PREVIEW_CHARS, type UnreadableDelivery, type UnreadableList,
 import { ok, refuse, seesEverything, type Principal, type Result } from "../lib/result";
 import type { InboxContext } from "./context";
 import { fingerprint } from "./fingerprint";
-import { insertedRow, rowsChanged } from "./inserted-row";
+import { insertedId, rowsChanged } from "./inserted-row";
 import type { Settings } from "./settings";
 
 /** Newest first, this many at most, in a list answer. */
@@ -68,8 +68,8 @@ export class Unreadable {
       delivery.raw.length,
     );
     if (rowsChanged(sql) === 0) return false;
-    const inserted = insertedRow<{ id: number }>(sql, "unreadable_deliveries", "id");
-    parts(delivery.raw).forEach((text, seq) => sql.exec("INSERT INTO unreadable_parts (delivery_id, seq, text) VALUES (?, ?, ?)", inserted.id, seq, text));
+    const deliveryId = insertedId(sql);
+    parts(delivery.raw).forEach((text, seq) => sql.exec("INSERT INTO unreadable_parts (delivery_id, seq, text) VALUES (?, ?, ?)", deliveryId, seq, text));
     this.trim();
     return true;
   }
