@@ -3,7 +3,17 @@ import type { RoutingSettings } from "../../shared/routing";
 export type ConversationView = "mine" | "unassigned" | "all" | "resolved";
 export type ConversationSort = "newest" | "waiting";
 
+/** The statuses a view can hold; each is written into the SQL as a literal, so partial indexes on it apply. */
+export type ListedStatus = "open" | "pending" | "resolved";
+
 export interface ViewQuery {
+  /**
+   * The statuses shown, each read on its own: an index that leads with the status (or the assignee and the status)
+   * then delivers its rows already in order, and the object merges a page from each instead of sorting every
+   * conversation the view holds (conversations.ts `page`). None: the filters leave nothing to show.
+   */
+  statuses: ListedStatus[];
+  /** Every other condition, over `c` (conversations) and `k` (contacts). */
   where: string;
   args: SqlStorageValue[];
   /** The expression rows are ordered by (with c.id as tie-break), and its direction. */
@@ -40,16 +50,13 @@ export function viewQuery(
     where += " AND (c.language = ? OR c.language LIKE ? || '-%')";
     args = [...args, filters.language, filters.language];
   }
-  if (filters.status) {
-    where += " AND c.status = ?";
-    args = [...args, filters.status];
-  }
+  const statuses = filters.status ? base.statuses.filter((status) => status === filters.status) : base.statuses;
   if (filters.agentIds) {
     // A team filter: conversations assigned to one of its members.
     where += " AND c.assignee_id IN (SELECT value FROM json_each(?))";
     args = [...args, JSON.stringify(filters.agentIds)];
   }
-  return { ...base, where, args };
+  return { ...base, statuses, where, args };
 }
 
 function viewBase(
@@ -64,17 +71,17 @@ function viewBase(
   const order = (sort ?? (view === "unassigned" ? "waiting" : "newest")) === "waiting" ? waiting : newest;
   switch (view) {
     case "mine":
-      return { where: "c.assignee_id = ? AND c.status IN ('open', 'pending')", args: [viewer.personId], ...order };
+      return { statuses: ["open", "pending"], where: "c.assignee_id = ?", args: [viewer.personId], ...order };
     case "unassigned":
       if (!viewer.supervisor && !routing.agentsSeeQueue) return { refused: "on this number only supervisors see the unassigned queue" };
-      return { where: "c.assignee_id IS NULL AND c.status = 'open'", args: [], ...order };
+      return { statuses: ["open"], where: "c.assignee_id IS NULL", args: [], ...order };
     case "all":
       if (!viewer.supervisor && routing.ownership !== "any_member") return { refused: "only supervisors and admins see all conversations" };
-      return { where: "c.status IN ('open', 'pending')", args: [], ...order };
+      return { statuses: ["open", "pending"], where: "1 = 1", args: [], ...order };
     case "resolved":
       return viewer.supervisor
-        ? { where: "c.status = 'resolved'", args: [], ...newest }
-        : { where: "c.status = 'resolved' AND c.assignee_id = ?", args: [viewer.personId], ...newest };
+        ? { statuses: ["resolved"], where: "1 = 1", args: [], ...newest }
+        : { statuses: ["resolved"], where: "c.assignee_id = ?", args: [viewer.personId], ...newest };
   }
 }
 

@@ -494,4 +494,12 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       ALTER TABLE contacts ADD COLUMN username_at INTEGER;
     `,
   },
+  {
+    idMonotonicInc: 25,
+    description:
+      "a supervisor's Resolved tab reads resolved conversations newest activity first from an index instead of sorting every one ever resolved; only resolving (and the rare message to a resolved conversation) writes it, not each message of an open one. It leads with the status so that the planner, which has no statistics, prefers it to conversations_by_status",
+    sql: `
+      CREATE INDEX IF NOT EXISTS conversations_resolved_by_activity ON conversations (status, last_message_at) WHERE status = 'resolved';
+    `,
+  },
 ];
