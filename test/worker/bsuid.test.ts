@@ -26,7 +26,11 @@ import {
  */
 
 type Json = Record<string, unknown>;
-type Shape = { phone: boolean; bsuid: boolean; username: string | null };
+/**
+ * Which ids a message shows, its username, and a language an agent's device detects after it on the contact that
+ * holds the phone or the BSUID (either half, not only the one just written to).
+ */
+type Shape = { phone: boolean; bsuid: boolean; username: string | null; language: string | null; detectOn?: "phone" | "bsuid" };
 
 function bsuid(): string {
   return `US.${uniqueNumberId()}${Math.floor(Math.random() * 1e6)}`;
@@ -44,7 +48,7 @@ function inbound(phoneNumberId: string, ids: { phone?: string; userId?: string; 
 
 async function contactRows(phoneNumberId: string) {
   return runInDurableObject(env.NUMBER_INBOX.getByName(phoneNumberId), (_, state) =>
-    state.storage.sql.exec("SELECT id, wa_id, user_id, username FROM contacts ORDER BY id").toArray(),
+    state.storage.sql.exec("SELECT id, wa_id, user_id, username, language FROM contacts ORDER BY id").toArray(),
   );
 }
 
@@ -165,6 +169,30 @@ describe("a customer known by a business-scoped user id only", () => {
     socket.close();
   });
 
+  it("two halves with a language each merge to the one detected last, whichever half wrote last", async () => {
+    const { ws, socket } = await readyAgent();
+    const contactIdOf = (column: "wa_id" | "user_id", value: string) =>
+      runInDurableObject(env.NUMBER_INBOX.getByName(ws.phoneNumberId), (_, state) => state.storage.sql.exec<{ id: number }>(`SELECT id FROM contacts WHERE ${column} = ?`, value).one().id);
+    const detect = async (column: "wa_id" | "user_id", value: string, language: string) =>
+      expect((await api("PUT", `/numbers/${ws.phoneNumberId}/contacts/${await contactIdOf(column, value)}/language`, { token: ws.adminToken, body: { language } })).status).toBe(200);
+    // Both halves write first (the username half last), then each gets a language, in both orders.
+    for (const [first, last] of [["wa_id", "user_id"], ["user_id", "wa_id"]] as const) {
+      const phone = `86${uniqueNumberId()}`;
+      const userId = bsuid();
+      const ids = { wa_id: phone, user_id: userId };
+      await inbound(ws.phoneNumberId, { phone, name: "Amélie" }, "bonjour, depuis le téléphone");
+      await inbound(ws.phoneNumberId, { userId, username: "amelie" }, "bonjour, depuis le pseudo");
+      await detect(first, ids[first], "es");
+      await detect(last, ids[last], "fr");
+      await inbound(ws.phoneNumberId, { phone, userId, username: "amelie", name: "Amélie" }, "les deux à la fois");
+      const languages = await runInDurableObject(env.NUMBER_INBOX.getByName(ws.phoneNumberId), (_, state) =>
+        state.storage.sql.exec<{ language: string | null }>("SELECT language FROM contacts WHERE wa_id = ? OR user_id = ?", phone, userId).toArray(),
+      );
+      expect(languages).toEqual([{ language: "fr" }]);
+    }
+    socket.close();
+  });
+
   it("a customer who changes number (Meta's user_changed_number notice) stays one contact, and replies go to the new number", async () => {
     const { ws, a, socket } = await readyAgent();
     const [oldPhone, newPhone] = [`86${uniqueNumberId()}`, `86${uniqueNumberId()}`];
@@ -223,13 +251,15 @@ describe("identity shapes (property)", () => {
         phone: fc.boolean(),
         bsuid: fc.boolean(),
         username: fc.option(fc.constantFrom("mei", "mei.li", "mei_2026"), { nil: null }),
+        language: fc.option(fc.constantFrom("zh", "es", "fr"), { nil: null }),
+        detectOn: fc.constantFrom("phone" as const, "bsuid" as const),
       }),
       { minLength: 1, maxLength: 5 },
     )
     .map((list) => list.map((s): Shape => (s.phone || s.bsuid ? s : { ...s, bsuid: true })))
     .map((list) => {
       const split = list.some((s) => s.phone && !s.bsuid) && list.some((s) => s.bsuid && !s.phone);
-      return split ? [...list, { phone: true, bsuid: true, username: null }] : list;
+      return split ? [...list, { phone: true, bsuid: true, username: null, language: null }] : list;
     });
 
   it("two halves merge to the username the latest payload carried, even when the other half wrote since without one", async () => {
@@ -258,14 +288,23 @@ describe("identity shapes (property)", () => {
         const { ws, a, socket } = await readyAgent();
         const phone = `86${uniqueNumberId()}`;
         const userId = bsuid();
+        let detectedLast: string | null = null;
         for (const [i, s] of list.entries()) {
           const response = await inbound(ws.phoneNumberId, { phone: s.phone ? phone : undefined, userId: s.bsuid ? userId : undefined, username: s.username }, `m${i}`);
           expect(response.status).toBe(200);
+          const holder = (await contactRows(ws.phoneNumberId)).find((c) => (s.detectOn === "phone" ? c.wa_id === phone : c.user_id === userId));
+          if (s.language && holder) {
+            const path = `/numbers/${ws.phoneNumberId}/contacts/${holder.id}/language`;
+            expect((await api("PUT", path, { token: ws.adminToken, body: { language: s.language } })).status).toBe(200);
+            detectedLast = s.language;
+          }
         }
         const contacts = await contactRows(ws.phoneNumberId);
         expect(contacts).toHaveLength(1);
         const lastUsername = [...list].reverse().find((s) => s.username !== null)?.username ?? null;
         if (lastUsername) expect(contacts[0]!.username).toBe(lastUsername);
+        // The language detected last, on whichever half it was then.
+        expect(contacts[0]!.language).toBe(detectedLast);
         const conversations: Conversation[] = (await conversationsOf(ws.adminToken, ws.phoneNumberId, "all")).filter((c) => c.status !== "resolved");
         expect(conversations).toHaveLength(1);
         const history = (await api<{ messages: Message[] }>("GET", `/numbers/${ws.phoneNumberId}/conversations/${conversations[0]!.id}/messages`, { token: ws.adminToken })).body.messages;
@@ -280,7 +319,7 @@ describe("identity shapes (property)", () => {
         expect(record.sent[0]!.body).toMatchObject(everPhone ? { to: phone } : { recipient: userId });
         socket.close();
       }),
-      { numRuns: 12 },
+      { numRuns: 40 },
     );
   });
 });

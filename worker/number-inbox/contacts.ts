@@ -102,29 +102,29 @@ export class Contacts {
    */
   private absorb(from: number, into: number): void {
     const { sql } = this.ctx;
-    // A name or username stored before they were dated arrived when its contact was last seen, at the latest.
+    // A name, username or language stored before they were dated arrived when its contact was last seen, at the latest.
     const read = (id: number) =>
       sql
-        .exec<{ user_id: string | null; username: string | null; username_at: number; name: string | null; name_at: number; language: string | null; first_seen_at: number; last_seen_at: number }>(
+        .exec<{ user_id: string | null; username: string | null; username_at: number; name: string | null; name_at: number; language: string | null; language_at: number; first_seen_at: number; last_seen_at: number }>(
           `SELECT user_id, username, COALESCE(username_at, last_seen_at) AS username_at, name, COALESCE(name_at, last_seen_at) AS name_at, language,
-             first_seen_at, last_seen_at FROM contacts WHERE id = ?`,
+             COALESCE(language_at, last_seen_at) AS language_at, first_seen_at, last_seen_at FROM contacts WHERE id = ?`,
           id,
         )
         .one();
     const [kept, other] = [read(into), read(from)];
     sql.exec("DELETE FROM contacts WHERE id = ?", from);
     // Name and username: whichever the latest payload carried, on either half (laterField). The language an agent's
-    // device detected is the person's, whichever half it was detected on: the more recently seen half's when both have one.
+    // device detected is the person's, whichever half it was detected on: the latest detection when both have one.
     const username = laterField({ value: kept.username, at: kept.username_at }, { value: other.username, at: other.username_at });
     const name = laterField({ value: kept.name, at: kept.name_at }, { value: other.name, at: other.name_at });
+    const language = laterField({ value: kept.language, at: kept.language_at }, { value: other.language, at: other.language_at });
     sql.exec(
       `UPDATE contacts SET user_id = COALESCE(user_id, ?), username = ?, username_at = ?, name = ?, name_at = ?,
-         language = CASE WHEN ? >= last_seen_at THEN COALESCE(?, language) ELSE COALESCE(language, ?) END,
-         first_seen_at = MIN(first_seen_at, ?), last_seen_at = MAX(last_seen_at, ?) WHERE id = ?`,
+         language = ?, language_at = ?, first_seen_at = MIN(first_seen_at, ?), last_seen_at = MAX(last_seen_at, ?) WHERE id = ?`,
       other.user_id,
       username.value, username.value === null ? null : username.at,
       name.value, name.value === null ? null : name.at,
-      other.last_seen_at, other.language, other.language,
+      language.value, language.value === null ? null : language.at,
       other.first_seen_at, other.last_seen_at, into,
     );
     sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) SELECT ?, tag_id, added_by, added_at FROM contact_tags WHERE contact_id = ?", into, from);
@@ -310,13 +310,15 @@ export class Contacts {
 
   /**
    * The customer's language as an agent's device detected it (the panel sends it once per detection). Anyone who
-   * may open the customer may say it; the same value again changes nothing and pushes nothing.
+   * may open the customer may say it; the same value again only dates the detection, and pushes nothing.
    */
   async setLanguage(viewer: Principal, contactId: string, language: string): Promise<Result<ContactProfile>> {
     const allowed = this.access.contact(viewer, contactId);
     if (!allowed.ok) return allowed;
     const id = Number(contactId);
     const changed = this.ctx.sql.exec("UPDATE contacts SET language = ? WHERE id = ? AND language IS NOT ?", language, id, language).rowsWritten > 0;
+    // Detected again, even as the same language, is detected now: a merge keeps the latest detection (`absorb`).
+    this.ctx.sql.exec("UPDATE contacts SET language_at = ? WHERE id = ?", this.ctx.now(), id);
     if (changed) this.pushes.contact(id);
     return this.profile(viewer, contactId);
   }

@@ -75,16 +75,16 @@ export function senderOf(message: WebhookMessage, contacts: unknown[]): { sender
   return { sender, problems };
 }
 
-/** A profile field of a contact (its name, its username) and when the payload that carried it arrived. */
+/** A profile field of a contact (its name, its username, its detected language) and when it arrived or was detected. */
 export interface DatedField {
   value: string | null;
   at: number;
 }
 
 /**
- * The field a merged customer keeps from its two halves: the one the latest payload carried, as a name or username
- * follows the latest payload while the halves are apart. A half that never carried one gives way; a tie goes to the
- * absorbed half, whose payload is the one being merged now.
+ * The field a merged customer keeps from its two halves: the latest one, as a name or username follows the latest
+ * payload (and a language the latest detection) while the halves are apart. A half that never had one gives way; a
+ * tie goes to the absorbed half, whose payload is the one being merged now.
  */
 export function laterField(kept: DatedField, absorbed: DatedField): DatedField {
   if (absorbed.value === null) return kept;

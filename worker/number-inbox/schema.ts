@@ -502,4 +502,12 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       CREATE INDEX IF NOT EXISTS conversations_resolved_by_activity ON conversations (status, last_message_at) WHERE status = 'resolved';
     `,
   },
+  {
+    idMonotonicInc: 26,
+    description:
+      "a contact's detected language is dated like its name and username, so two halves of a customer merge to the latest detection, not the language of the half seen last (contacts.ts); one detected before counts as detected when its contact last was",
+    sql: `
+      ALTER TABLE contacts ADD COLUMN language_at INTEGER;
+    `,
+  },
 ];
