@@ -7,9 +7,6 @@ import { CONVERSATION_ROW_COLUMNS, CONVERSATION_SELECT, toConversation, type Row
 import type { Settings } from "./settings";
 import { insertedId, insertedRow } from "./inserted-row";
 
-/** The only text a status is written into a view's SQL as. */
-const LISTED_STATUS: Record<ListedStatus, string> = { open: "open", pending: "pending", resolved: "resolved" };
-
 /** A new conversation carries its customer's language (?1 is the contact), kept true after by triggers (schema.ts 22). */
 const CUSTOMER_LANGUAGE = "(SELECT k.language FROM contacts k WHERE k.id = ?1)";
 
@@ -317,8 +314,9 @@ export class Conversations {
     const comparison = direction === "DESC" ? "<" : ">";
     const after = cursor ? ` AND (${key} ${comparison} ? OR (${key} = ? AND c.id ${comparison} ?))` : "";
     const select = CONVERSATION_SELECT.replace("SELECT", `SELECT ${key} AS sort_key,`);
+    // A status is one of viewBase's literals (a filter only picks among them), never a caller's text.
     const read = (status: ListedStatus) =>
-      `${select} WHERE c.status = '${LISTED_STATUS[status]}' AND ${query.where}${after} ORDER BY ${key} ${direction}, c.id ${direction} LIMIT ?`;
+      `${select} WHERE c.status = '${status}' AND ${query.where}${after} ORDER BY ${key} ${direction}, c.id ${direction} LIMIT ?`;
     const args = [...query.args, ...(cursor ? [cursor.value, cursor.value, cursor.id] : []), limit];
     if (query.statuses.length === 1) return this.ctx.sql.exec(read(query.statuses[0]!), ...args).toArray();
     const merged = query.statuses.map((status) => `SELECT * FROM (${read(status)})`).join(" UNION ALL ");
