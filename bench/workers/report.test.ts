@@ -1,12 +1,14 @@
 import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { it } from "vitest";
+import { countConversation } from "../../worker/number-inbox/language-report";
 import { countEvent, logPresence, sampleEvent } from "../../worker/number-inbox/analytics";
 
 /**
  * A one-year report over 10 numbers holding 100,000 conversations between them: each number's analytics are
  * recorded as a year of traffic would have recorded them, through the same functions the number object calls
- * with each event (counts, one sample per conversation per time and rating, presence changes), beside tagged
- * customers and their conversations; then the report is asked for through the API as the console asks for it.
+ * with each event (counts, one sample per conversation per time and rating, presence changes, the report by
+ * language's blocks), beside tagged customers and customers' detected languages; then the report is asked for
+ * through the API as the console asks for it.
  */
 const smoke = (env as unknown as { BENCH_SIZE?: string }).BENCH_SIZE === "smoke";
 const NUMBERS = 10;
@@ -68,13 +70,25 @@ it("a one-year report over 10 numbers and 100,000 conversations", async () => {
             const agent = agents[Math.floor(next() * AGENTS)]!;
             const firstResponse = 5_000 + Math.floor(next() * 600_000);
             const resolution = firstResponse + Math.floor(next() * 4 * 3600_000);
+            // Most customers' language detected on an agent's device: Chinese, then English; some never.
+            const roll = next();
+            const language = roll < 0.7 ? "zh" : roll < 0.9 ? "en" : null;
             const contact = sql
-              .exec<{ id: number }>("INSERT INTO contacts (wa_key, wa_id, name, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?) RETURNING id", `86${id}${i}`, `86${id}${i}`, `客户 ${i}`, created, created)
+              .exec<{ id: number }>(
+                "INSERT INTO contacts (wa_key, wa_id, name, first_seen_at, last_seen_at, language) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                `86${id}${i}`,
+                `86${id}${i}`,
+                `客户 ${i}`,
+                created,
+                created,
+                language,
+              )
               .one().id;
             const conversation = sql
               .exec<{ id: number }>(
-                "INSERT INTO conversations (contact_id, status, assignee_id, created_at, last_message_at, resolved_at, opened_at) VALUES (?, 'resolved', ?, ?, ?, ?, ?) RETURNING id",
+                "INSERT INTO conversations (contact_id, language, status, assignee_id, created_at, last_message_at, resolved_at, opened_at) VALUES (?, ?, 'resolved', ?, ?, ?, ?, ?) RETURNING id",
                 contact,
+                language,
                 agent,
                 created,
                 created + resolution,
@@ -82,6 +96,7 @@ it("a one-year report over 10 numbers and 100,000 conversations", async () => {
                 created,
               )
               .one().id;
+            countConversation(sql, language, created);
             if (i % 5 === 0) sql.exec("INSERT INTO contact_tags (contact_id, tag_id, added_by, added_at) VALUES (?, ?, ?, ?)", contact, tag.id, agent, created);
             count("conversations_new", null, created);
             count("assigned:round_robin", agent, created);
@@ -111,9 +126,11 @@ it("a one-year report over 10 numbers and 100,000 conversations", async () => {
   let conversations = 0;
   for (let run = 0; run < 5; run++) {
     const began = performance.now();
-    const report = await call<{ totals: { conversations_new: number } }>("GET", query, token);
+    const report = await call<{ totals: { conversations_new: number }; languages: { conversations: number }[] }>("GET", query, token);
     timings.push(performance.now() - began);
     conversations = report.totals.conversations_new;
+    const byLanguage = report.languages.reduce((sum, l) => sum + l.conversations, 0);
+    if (byLanguage !== conversations) throw new Error(`the report by language counted ${byLanguage} conversations, the report ${conversations}`);
   }
   timings.sort((a, b) => a - b);
   if (conversations !== CONVERSATIONS) throw new Error(`report counted ${conversations} conversations, expected ${CONVERSATIONS}`);

@@ -3,38 +3,44 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { NumberReportData } from "../../shared/analytics";
 import { SketchBuilder } from "../../worker/analytics/sketch";
-import { languagesOf, sampleEvent } from "../../worker/number-inbox/analytics";
+import { sampleEvent } from "../../worker/number-inbox/analytics";
+import { languagesOf } from "../../worker/number-inbox/language-report";
 import type { Conversations } from "../../worker/number-inbox/conversations";
 import { numberInboxMigrations } from "../../worker/number-inbox/schema";
 import { unique } from "./helpers";
 
 /**
  * The report by language reads copies of the customer's language kept on their conversations and samples
- * (migration 22). Whatever happens to a customer after the fact (their language detected, changed or cleared,
- * their conversations moved to another customer in a merge), the table must equal the one computed exactly from
- * the customers' language now: every conversation and sample joined to its customer. Random histories go through
- * the number's own statements for creating conversations (all three ways) and recording samples.
+ * (migration 22), and for whole 32-day blocks a rollup of them that triggers maintain (migration 27). Whatever
+ * happens to a customer after the fact (their language detected, changed or cleared, their conversations moved to
+ * another customer in a merge), the rollup must equal the one built from the copies, and the table must equal the
+ * one computed exactly from the customers' language now: every conversation and sample joined to its customer.
+ * Random histories go through the number's own statements for creating conversations (all three ways) and
+ * recording samples.
  */
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const START = Date.UTC(2026, 2, 1);
+/** Long enough for whole 32-day blocks inside most ranges, and edges on either side of them. */
+const SPAN = 120 * DAY;
 const LANGUAGES = ["zh", "en", "zh-Hant", "ms"];
 
 const step = fc.oneof(
-  fc.record({ kind: fc.constant("conversation" as const), contact: fc.nat(5), how: fc.constantFrom("customer" as const, "business" as const, "app" as const), at: fc.nat(30 * DAY) }),
+  fc.record({ kind: fc.constant("conversation" as const), contact: fc.nat(5), how: fc.constantFrom("customer" as const, "business" as const, "app" as const), at: fc.nat(SPAN) }),
   fc.record({
     kind: fc.constant("sample" as const),
     conversation: fc.nat(60),
     metric: fc.constantFrom("first_response" as const, "resolution" as const, "csat" as const),
-    value: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 60_000, max: 6 * HOUR })),
+    // Some in one bin (9,827 to 10,025 ms), so a moved value is often a bin's smallest or largest.
+    value: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 60_000, max: 6 * HOUR }), fc.integer({ min: 9_830, max: 10_025 })),
     business: fc.option(fc.nat(100), { nil: null }),
-    at: fc.nat(30 * DAY),
+    at: fc.nat(SPAN),
   }),
   fc.record({ kind: fc.constant("language" as const), contact: fc.nat(5), language: fc.option(fc.constantFrom(...LANGUAGES), { nil: null }) }),
   fc.record({ kind: fc.constant("merge" as const), from: fc.nat(5), into: fc.nat(5) }),
 );
-const ranges = fc.array(fc.record({ from: fc.integer({ min: -DAY, max: 30 * DAY }), length: fc.integer({ min: HOUR, max: 40 * DAY }), businessHours: fc.boolean() }), {
+const ranges = fc.array(fc.record({ from: fc.integer({ min: -DAY, max: SPAN }), length: fc.integer({ min: HOUR, max: SPAN + 2 * DAY }), businessHours: fc.boolean() }), {
   minLength: 1,
   maxLength: 3,
 });
@@ -75,7 +81,7 @@ async function play(steps: (typeof step extends fc.Arbitrary<infer T> ? T : neve
       } else if (s.from !== s.into && contacts.has(s.from)) {
         // As a BSUID merge does it: the conversations move (Conversations.absorbContact), then the absorbed customer goes.
         const from = contacts.get(s.from)!;
-        conversations.absorbContact(from, contact(s.into), START + 31 * DAY);
+        conversations.absorbContact(from, contact(s.into), START + SPAN + DAY);
         sql.exec("DELETE FROM contacts WHERE id = ?", from);
         contacts.delete(s.from);
       }
@@ -124,10 +130,19 @@ function expectSame(read: NumberReportData["languages"], exact: ReturnType<typeo
   }
 }
 
-/** Every copy is its customer's language now, and each range asked for reads the exact table. */
+/** language_blocks as migration 27 would build it from the copies now: every row, with its count and bounds. */
+const REBUILT_BLOCKS = `
+  SELECT 'conversations' AS metric, COALESCE(language, '') AS language, created_at / ${32 * DAY} AS block, 0 AS bin, COUNT(*) AS count, 0 AS lo, 0 AS hi FROM conversations GROUP BY 2, 3
+  UNION ALL SELECT metric, COALESCE(language, ''), at / ${32 * DAY}, bin, COUNT(*), MIN(value), MAX(value) FROM samples WHERE metric != 'csat' GROUP BY 1, 2, 3, 4
+  UNION ALL SELECT metric || ':business', COALESCE(language, ''), at / ${32 * DAY}, business_bin, COUNT(*), MIN(COALESCE(business_value, value)), MAX(COALESCE(business_value, value))
+    FROM samples WHERE metric != 'csat' GROUP BY 1, 2, 3, 4
+  ORDER BY 1, 2, 3, 4`;
+
+/** Every copy is its customer's language now, the rollup is the copies', and each range asked for reads the exact table. */
 function expectCopiesTrue(sql: SqlStorage, asked: { from: number; length: number; businessHours: boolean }[], label: string) {
   expect(sql.exec("SELECT COUNT(*) AS n FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE c.language IS NOT k.language").one().n).toBe(0);
   expect(sql.exec("SELECT COUNT(*) AS n FROM samples s JOIN conversations c ON c.id = s.conversation_id WHERE s.language IS NOT c.language").one().n).toBe(0);
+  expect(sql.exec("SELECT metric, language, block, bin, count, lo, hi FROM language_blocks ORDER BY 1, 2, 3, 4").toArray(), `${label}rollup`).toEqual(sql.exec(REBUILT_BLOCKS).toArray());
   for (const r of asked) {
     const from = START + r.from;
     const to = from + r.length;
@@ -146,6 +161,30 @@ describe("analytics: the report per language from the copies of the customer's l
       }),
       { numRuns: 40, endOnFailure: true },
     );
+  });
+
+  it("a bin that loses its smallest or largest value to another language keeps the bounds of the values left", async () => {
+    await runInDurableObject(env.NUMBER_INBOX.getByName(unique("bin-bounds-")), (instance, state) => {
+      const sql = state.storage.sql;
+      const { conversations } = (instance as unknown as { parts: Inner }).parts;
+      const customer = () => sql.exec<{ id: number }>("INSERT INTO contacts (wa_key, wa_id, first_seen_at, last_seen_at) VALUES (?, ?, 0, 0) RETURNING id", unique("k"), unique("86")).one().id;
+      // Three customers never detected, answered in 9.90 s, 9.95 s and 10.00 s: one bin (9,827 to 10,025 ms), one block.
+      const ids = [9_900, 9_950, 10_000].map((ms, i) => {
+        const id = customer();
+        const conversation = conversations.createFromApp(id, START + i * HOUR, START + i * HOUR, "resolved");
+        sampleEvent(sql, "first_response", "agent-a", conversation, ms, null, START + i * HOUR + ms);
+        return id;
+      });
+      const undetected = () =>
+        sql.exec("SELECT count, lo, hi FROM language_blocks WHERE metric = 'first_response' AND language = ''").toArray();
+      expect(undetected()).toEqual([{ count: 3, lo: 9_900, hi: 10_000 }]);
+      // The fastest and the slowest turn out to write Chinese: what is left undetected is the 9.95 s alone.
+      sql.exec("UPDATE contacts SET language = 'zh' WHERE id IN (?, ?)", ids[0]!, ids[2]!);
+      expect(undetected()).toEqual([{ count: 1, lo: 9_950, hi: 9_950 }]);
+      expect(sql.exec("SELECT count, lo, hi FROM language_blocks WHERE metric = 'first_response' AND language = 'zh'").toArray()).toEqual([{ count: 2, lo: 9_900, hi: 10_000 }]);
+      const table = languagesOf(sql, START - 40 * DAY, START + 40 * DAY, false);
+      expect(new SketchBuilder().merge(table[""]!.firstResponse).timing()).toEqual({ count: 1, medianMs: 9_950, p90Ms: 9_950 });
+    });
   });
 
   it("a merge between two customers of the same language writes no more than moving the conversations does", async () => {
@@ -178,8 +217,9 @@ describe("analytics: the report per language from the copies of the customer's l
     });
   });
 
-  it("migration 22 copies the languages of a number's stored customers onto their conversations and samples", async () => {
+  it("migrations 22 and 27 copy the languages of a number's stored customers onto their conversations and samples, and roll them up", async () => {
     const migration = numberInboxMigrations.find((m) => m.idMonotonicInc === 22)!;
+    const rollupMigration = numberInboxMigrations.find((m) => m.idMonotonicInc === 27)!;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 80, size: "max" }), ranges, async (steps, asked) => {
         const name = await play(steps);
@@ -187,6 +227,8 @@ describe("analytics: the report per language from the copies of the customer's l
           const sql = state.storage.sql;
           // Back to the shape before it (no copies, the old indexes), keeping the rows; then migration 22 as the runner applies it.
           sql.exec(`
+            DROP TRIGGER language_blocks_conversation_moved; DROP TRIGGER language_blocks_sample_moved;
+            DROP TABLE language_blocks;
             DROP TRIGGER contacts_language_copies; DROP TRIGGER conversations_contact_language; DROP TRIGGER conversations_language_copies;
             DROP INDEX conversations_by_created; DROP INDEX samples_by_metric;
             ALTER TABLE conversations DROP COLUMN language; ALTER TABLE samples DROP COLUMN language;
@@ -194,6 +236,7 @@ describe("analytics: the report per language from the copies of the customer's l
             CREATE INDEX samples_by_metric ON samples (metric, at);
           `);
           sql.exec(migration.sql!);
+          sql.exec(rollupMigration.sql!);
           expectCopiesTrue(sql, asked, "migrated ");
         });
       }),

@@ -2,7 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Conversation, Message, SearchResult, Template } from "../../shared/inbox";
-import { languagesOf } from "../../worker/number-inbox/analytics";
+import { languagesOf } from "../../worker/number-inbox/language-report";
 import { recipientOf } from "../../worker/number-inbox/recipient";
 import {
   api,

@@ -152,3 +152,17 @@ export function sketchData(rows: Iterable<[bin: number, count: number, lo: numbe
     hi: Float64Array.from(list, (r) => r[3]),
   };
 }
+
+export type Bins = [bin: number, count: number, lo: number, hi: number][];
+
+/** The same bin from several sources: counts add, the smallest and largest values carry over. */
+export function mergeBins(parts: Bins[]): Bins {
+  const byBin = new Map<number, [number, number, number, number]>();
+  for (const part of parts) {
+    for (const t of part) {
+      const seen = byBin.get(t[0]);
+      byBin.set(t[0], seen ? [t[0], seen[1] + t[1], Math.min(seen[2], t[2]), Math.max(seen[3], t[3])] : t);
+    }
+  }
+  return [...byBin.values()];
+}

@@ -1,5 +1,6 @@
 import { countMetrics, sampleMetrics, type BoardFigures, type CountMetric, type NumberReportData, type SampleMetric, type SketchData } from "../../shared/analytics";
-import { binOf, sketchData } from "../analytics/sketch";
+import { binOf, mergeBins, sketchData, type Bins } from "../analytics/sketch";
+import { countTime, languagesOf } from "./language-report";
 import { BLOCK_DAYS, DAY_MS, HOUR_COLUMNS, HOUR_MS, daysAndBlocks, hoursSum, splitRange } from "../analytics/time-cells";
 
 /**
@@ -78,18 +79,21 @@ export function sampleEvent(sql: SqlStorage, metric: SampleMetric, agentId: stri
   const business = metric === "csat" ? null : (businessValue ?? value);
   const bin = binOf(value);
   const businessBin = business === null ? null : binOf(business);
+  // With its conversation's language (the customer's), kept true after by triggers (schema.ts 22).
+  const language = sql.exec<{ language: string | null }>("SELECT language FROM conversations WHERE id = ?", conversationId).toArray()[0]?.language ?? null;
   sql.exec(
-    // With its conversation's language (the customer's), kept true after by triggers (schema.ts 22).
-    "INSERT INTO samples (at, metric, agent_id, conversation_id, language, value, business_value, bin, business_bin) VALUES (?, ?, ?, ?4, (SELECT language FROM conversations WHERE id = ?4), ?, ?, ?, ?)",
+    "INSERT INTO samples (at, metric, agent_id, conversation_id, language, value, business_value, bin, business_bin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     at,
     metric,
     agent,
     conversationId,
+    language,
     value,
     businessValue,
     bin,
     businessBin,
   );
+  if (metric !== "csat") countTime(sql, metric, language, at, { bin, value }, { bin: businessBin!, value: business! });
   addToSketches(sql, metric, agent, at, bin, value);
   if (business !== null) addToSketches(sql, `${metric}:business`, agent, at, businessBin!, business);
 }
@@ -340,20 +344,6 @@ function sketchesOf(sql: SqlStorage, from: number, to: number, businessHours: bo
   return [...groups.values()].map((g) => [g.metric, g.agentId, sketchData(g.parts.length === 1 ? g.parts[0]! : mergeBins(g.parts))]);
 }
 
-type Bins = [bin: number, count: number, lo: number, hi: number][];
-
-/** The same bin from several sources: counts add, the smallest and largest values carry over. */
-function mergeBins(parts: Bins[]): Bins {
-  const byBin = new Map<number, [number, number, number, number]>();
-  for (const part of parts) {
-    for (const t of part) {
-      const seen = byBin.get(t[0]);
-      byBin.set(t[0], seen ? [t[0], seen[1] + t[1], Math.min(seen[2], t[2]), Math.max(seen[3], t[3])] : t);
-    }
-  }
-  return [...byBin.values()];
-}
-
 /**
  * Per tag the customers carry now (so a tag added after the conversation still counts): conversations created in
  * the range, resolutions recorded in it, and a sketch of the first responses recorded in it. Tags belong to
@@ -399,47 +389,6 @@ export function tagsOf(sql: SqlStorage, from: number, to: number, businessHours:
   }
   for (const [tagId, bins] of firstResponses) tag(tagId).firstResponse = sketchData(bins);
   return tags;
-}
-
-/**
- * Per customer language (as detected on an agent's device, `contacts.language`; '' when none was): conversations
- * created in the range, resolutions recorded in it, and sketches of its first responses and resolution times. A
- * language is the customer's now, and every conversation has exactly one, so the rows add up to the number's. Read
- * from the copies of it the range's conversations and samples carry (schema.ts 22), each table through one covering
- * index: joining every row of a year to its customer cost half of a one-year report.
- */
-export function languagesOf(sql: SqlStorage, from: number, to: number, businessHours: boolean): NumberReportData["languages"] {
-  const languages: NumberReportData["languages"] = {};
-  const language = (code: string) => (languages[code] ??= { conversations: 0, resolved: 0, firstResponse: sketchData([]), resolution: sketchData([]) });
-  for (const [code, n] of sql
-    .exec(
-      `SELECT COALESCE(language, '') AS language, COUNT(*) FROM conversations INDEXED BY conversations_by_created
-       WHERE created_at >= ? AND created_at < ? GROUP BY 1`,
-      from,
-      to,
-    )
-    .raw()) {
-    language(code as string).conversations = n as number;
-  }
-  const [bin, value] = businessHours ? ["business_bin", "COALESCE(business_value, value)"] : ["bin", "value"];
-  const bins = new Map<string, [number, number, number, number][]>();
-  for (const [code, metric, b, n, lo, hi] of sql
-    .exec(
-      `SELECT COALESCE(language, '') AS language, metric, ${bin} AS b, COUNT(*), MIN(${value}), MAX(${value})
-       FROM samples INDEXED BY samples_by_metric WHERE metric IN ('first_response', 'resolution') AND at >= ? AND at < ? GROUP BY 1, 2, 3`,
-      from,
-      to,
-    )
-    .raw()) {
-    if (metric === "resolution") language(code as string).resolved += n as number;
-    const key = `${metric as string}\u0000${code as string}`;
-    bins.set(key, [...(bins.get(key) ?? []), [b as number, n as number, lo as number, hi as number]]);
-  }
-  for (const [key, list] of bins) {
-    const [metric, code] = key.split("\u0000") as [string, string];
-    language(code)[metric === "resolution" ? "resolution" : "firstResponse"] = sketchData(list);
-  }
-  return languages;
 }
 
 /** The range's ten slowest first responses and its ten most recent ratings of 3 ★ or less, with the customer's name. */

@@ -5,7 +5,8 @@ import type { InboxContext } from "./context";
 import type { ConversationView, ListedStatus, ViewQuery } from "./conversation-views";
 import { CONVERSATION_ROW_COLUMNS, CONVERSATION_SELECT, toConversation, type Row } from "./rows";
 import type { Settings } from "./settings";
-import { insertedId, insertedRow } from "./inserted-row";
+import { insertedRow } from "./inserted-row";
+import { countConversation } from "./language-report";
 
 /** A new conversation carries its customer's language (?1 is the contact), kept true after by triggers (schema.ts 22). */
 const CUSTOMER_LANGUAGE = "(SELECT k.language FROM contacts k WHERE k.id = ?1)";
@@ -155,7 +156,9 @@ export class Conversations {
       first.preview,
       now,
     );
-    return insertedRow<Row>(this.ctx.sql, "conversations", CONVERSATION_ROW_COLUMNS.join(", "));
+    const row = insertedRow<Row>(this.ctx.sql, "conversations", `${CONVERSATION_ROW_COLUMNS.join(", ")}, language`);
+    countConversation(this.ctx.sql, row.language as string | null, now);
+    return row;
   }
 
   /**
@@ -171,7 +174,7 @@ export class Conversations {
       now,
       now,
     );
-    return insertedId(this.ctx.sql);
+    return this.counted();
   }
 
   /**
@@ -189,7 +192,14 @@ export class Conversations {
       status === "resolved" ? now : null,
       status === "resolved" ? "history" : null,
     );
-    return insertedId(this.ctx.sql);
+    return this.counted();
+  }
+
+  /** The conversation just inserted, counted under its customer's language for the report by language. */
+  private counted(): number {
+    const row = insertedRow<{ id: number; language: string | null; created_at: number }>(this.ctx.sql, "conversations", "id, language, created_at");
+    countConversation(this.ctx.sql, row.language, row.created_at);
+    return row.id;
   }
 
   /** The customer's conversation not yet resolved (open or pending), if any: where a new start goes instead. */

@@ -2,6 +2,78 @@ import type { SQLSchemaMigration } from "durable-utils/sql-migrations";
 import { BIN_UPPER } from "../analytics/sketch";
 import { BLOCK_DAYS, DAY_MS, HOUR_COLUMNS } from "../analytics/time-cells";
 
+/**
+ * Migration 27's table, backfill and triggers. Each sample makes two rows' worth (its value in all hours, and in
+ * business hours under `metric:business`); a conversation counts in 'conversations' with bin 0. Written as
+ * language-report.ts writes them; the triggers' statements are this migration's own, as it shipped.
+ */
+const LANGUAGE_BLOCKS_SQL = (() => {
+  const block = (at: string) => `CAST(${at} / ${DAY_MS * BLOCK_DAYS} AS INTEGER)`;
+  const upsert = (metric: string, language: string, at: string, bin: string, value: string) => `
+    INSERT INTO language_blocks (metric, language, block, bin, count, lo, hi) VALUES (${metric}, COALESCE(${language}, ''), ${block(at)}, ${bin}, 1, ${value}, ${value})
+      ON CONFLICT (metric, block, language, bin) DO UPDATE SET count = count + 1, lo = MIN(lo, excluded.lo), hi = MAX(hi, excluded.hi);`;
+  // One value leaves a bin: its count drops, an empty bin goes, and a bin that lost its smallest or largest value
+  // reads what its block's samples hold now (rare: a customer's language is detected before the times are recorded).
+  const remove = (metric: string, language: string, at: string, bin: string, value: string, valueColumn: string, binColumn: string) => `
+    UPDATE language_blocks SET count = count - 1 WHERE metric = ${metric} AND block = ${block(at)} AND language = COALESCE(${language}, '') AND bin = ${bin};
+    DELETE FROM language_blocks WHERE metric = ${metric} AND block = ${block(at)} AND language = COALESCE(${language}, '') AND bin = ${bin} AND count <= 0;
+    UPDATE language_blocks SET
+        lo = (SELECT MIN(${valueColumn}) FROM samples s INDEXED BY samples_by_metric WHERE s.metric = OLD.metric AND s.at >= ${block(at)} * ${DAY_MS * BLOCK_DAYS} AND s.at < (${block(at)} + 1) * ${DAY_MS * BLOCK_DAYS} AND COALESCE(s.language, '') = COALESCE(${language}, '') AND ${binColumn} = ${bin}),
+        hi = (SELECT MAX(${valueColumn}) FROM samples s INDEXED BY samples_by_metric WHERE s.metric = OLD.metric AND s.at >= ${block(at)} * ${DAY_MS * BLOCK_DAYS} AND s.at < (${block(at)} + 1) * ${DAY_MS * BLOCK_DAYS} AND COALESCE(s.language, '') = COALESCE(${language}, '') AND ${binColumn} = ${bin})
+      WHERE metric = ${metric} AND block = ${block(at)} AND language = COALESCE(${language}, '') AND bin = ${bin} AND (lo = ${value} OR hi = ${value});`;
+  const sampleUpserts = (row: "NEW") => `${upsert(`${row}.metric`, `${row}.language`, `${row}.at`, `${row}.bin`, `${row}.value`)}${upsert(
+    `${row}.metric || ':business'`,
+    `${row}.language`,
+    `${row}.at`,
+    `COALESCE(${row}.business_bin, ${row}.bin)`,
+    `COALESCE(${row}.business_value, ${row}.value)`,
+  )}`;
+  const sampleRemovals = `${remove("OLD.metric", "OLD.language", "OLD.at", "OLD.bin", "OLD.value", "s.value", "s.bin")}${remove(
+    "OLD.metric || ':business'",
+    "OLD.language",
+    "OLD.at",
+    "COALESCE(OLD.business_bin, OLD.bin)",
+    "COALESCE(OLD.business_value, OLD.value)",
+    "COALESCE(s.business_value, s.value)",
+    "COALESCE(s.business_bin, s.bin)",
+  )}`;
+  const conversationRemoval = `
+    UPDATE language_blocks SET count = count - 1 WHERE metric = 'conversations' AND block = ${block("OLD.created_at")} AND language = COALESCE(OLD.language, '') AND bin = 0;
+    DELETE FROM language_blocks WHERE metric = 'conversations' AND block = ${block("OLD.created_at")} AND language = COALESCE(OLD.language, '') AND bin = 0 AND count <= 0;`;
+  const timed = "('first_response', 'resolution')";
+  return `
+    CREATE TABLE IF NOT EXISTS language_blocks (
+      metric TEXT NOT NULL,
+      language TEXT NOT NULL,
+      block INTEGER NOT NULL,
+      bin INTEGER NOT NULL,
+      count INTEGER NOT NULL,
+      lo REAL NOT NULL,
+      hi REAL NOT NULL,
+      PRIMARY KEY (metric, block, language, bin)
+    );
+    DELETE FROM language_blocks;
+    INSERT INTO language_blocks (metric, language, block, bin, count, lo, hi)
+      SELECT 'conversations', COALESCE(language, ''), ${block("created_at")}, 0, COUNT(*), 0, 0 FROM conversations GROUP BY 2, 3;
+    INSERT INTO language_blocks (metric, language, block, bin, count, lo, hi)
+      SELECT metric, COALESCE(language, ''), ${block("at")}, bin, COUNT(*), MIN(value), MAX(value) FROM samples WHERE metric IN ${timed} GROUP BY 1, 2, 3, 4;
+    INSERT INTO language_blocks (metric, language, block, bin, count, lo, hi)
+      SELECT metric || ':business', COALESCE(language, ''), ${block("at")}, COALESCE(business_bin, bin), COUNT(*), MIN(COALESCE(business_value, value)), MAX(COALESCE(business_value, value))
+      FROM samples WHERE metric IN ${timed} GROUP BY 1, 2, 3, 4;
+    -- New conversations and samples are counted by the statements that write them (language-report.ts): a trigger
+    -- on INSERT would make every insert copy the pages it changes into a statement journal, about 30 µs each. These
+    -- move what is counted when it changes after the fact, which no webhook's path does. Conversations and samples
+    -- are never deleted one by one (a released number's tables are emptied whole, this one with them).
+    -- A merge or an older message from the app's history can move a conversation's start to an earlier block.
+    CREATE TRIGGER language_blocks_conversation_moved AFTER UPDATE OF language, created_at ON conversations
+      WHEN OLD.language IS NOT NEW.language OR OLD.created_at IS NOT NEW.created_at
+      BEGIN ${conversationRemoval} ${upsert("'conversations'", "NEW.language", "NEW.created_at", "0", "0")} END;
+    CREATE TRIGGER language_blocks_sample_moved AFTER UPDATE OF language ON samples
+      WHEN NEW.metric IN ${timed} AND OLD.language IS NOT NEW.language
+      BEGIN ${sampleRemovals} ${sampleUpserts("NEW")} END;
+  `;
+})();
+
 /** Append-only: never edit an entry that has shipped, add a new one. */
 export const numberInboxMigrations: SQLSchemaMigration[] = [
   {
@@ -509,5 +581,11 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
     sql: `
       ALTER TABLE contacts ADD COLUMN language_at INTEGER;
     `,
+  },
+  {
+    idMonotonicInc: 27,
+    description:
+      "the report by language reads maintained 32-day blocks per language (conversations created, and sketches of first responses and resolution times in all hours and in business hours) instead of every conversation and sample of the range, so a year costs about 12 blocks whatever the traffic was (language-report.ts). Triggers keep the blocks equal to the copies of the customer's language: a row moves when its language changes, and a bin that loses its smallest or largest value reads its new bounds from the samples of that block",
+    sql: LANGUAGE_BLOCKS_SQL,
   },
 ];
