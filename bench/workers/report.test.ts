@@ -126,11 +126,13 @@ it("a one-year report over 10 numbers and 100,000 conversations", async () => {
   let conversations = 0;
   for (let run = 0; run < 5; run++) {
     const began = performance.now();
-    const report = await call<{ totals: { conversations_new: number }; languages: { conversations: number }[] }>("GET", query, token);
+    const report = await call<{ totals: { conversations_new: number }; languages: { conversations: number }[]; tags: { conversations: number }[] }>("GET", query, token);
     timings.push(performance.now() - began);
     conversations = report.totals.conversations_new;
     const byLanguage = report.languages.reduce((sum, l) => sum + l.conversations, 0);
     if (byLanguage !== conversations) throw new Error(`the report by language counted ${byLanguage} conversations, the report ${conversations}`);
+    // Every fifth customer carries the tag.
+    if (report.tags[0]?.conversations !== CONVERSATIONS / 5) throw new Error(`the report per tag counted ${report.tags[0]?.conversations} tagged conversations, expected ${CONVERSATIONS / 5}`);
   }
   timings.sort((a, b) => a - b);
   if (conversations !== CONVERSATIONS) throw new Error(`report counted ${conversations} conversations, expected ${CONVERSATIONS}`);

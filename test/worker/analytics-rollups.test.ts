@@ -7,7 +7,9 @@ import { bucketIndex, bucketStarts } from "../../shared/report-buckets";
 import { csatFigures, timing } from "../../shared/stats";
 import { mergeReport, type ReportContext } from "../../worker/analytics/merge-report";
 import { ALPHA } from "../../worker/analytics/sketch";
-import { countEvent, logPresence, presenceDurations, reportData, sampleEvent, tagsOf, type PresenceState } from "../../worker/number-inbox/analytics";
+import { countEvent, logPresence, presenceDurations, reportData, sampleEvent, type PresenceState } from "../../worker/number-inbox/analytics";
+import { countConversation } from "../../worker/number-inbox/language-report";
+import { countTaggedConversation, tagsOf } from "../../worker/number-inbox/tag-report";
 import { unique } from "./helpers";
 
 /**
@@ -91,6 +93,9 @@ async function record(h: History): Promise<string[]> {
           c.id = sql
             .exec<{ id: number }>("INSERT INTO conversations (contact_id, status, assignee_id, created_at, last_message_at) VALUES (?, 'resolved', ?, ?, ?) RETURNING id", contact(c.contact), agent, created, created)
             .one().id;
+          // Counted as Conversations' own statements count a new one, for the reports by language and by tag.
+          countConversation(sql, null, created);
+          countTaggedConversation(sql, sql.exec<{ tag_id: string }>("SELECT tag_id FROM contact_tags WHERE contact_id = ?", contact(c.contact)).toArray().map((t) => t.tag_id), created);
           countEvent(sql, "conversations_new", null, created);
           countEvent(sql, `assigned:${c.reason}`, agent, created);
           for (let i = 0; i < c.messagesIn; i++) countEvent(sql, "messages_in", null, created);

@@ -1,6 +1,7 @@
 import { countMetrics, sampleMetrics, type BoardFigures, type CountMetric, type NumberReportData, type SampleMetric, type SketchData } from "../../shared/analytics";
 import { binOf, mergeBins, sketchData, type Bins } from "../analytics/sketch";
 import { countTime, languagesOf } from "./language-report";
+import { countTaggedTime, tagsOf } from "./tag-report";
 import { BLOCK_DAYS, DAY_MS, HOUR_COLUMNS, HOUR_MS, daysAndBlocks, hoursSum, splitRange } from "../analytics/time-cells";
 
 /**
@@ -79,8 +80,15 @@ export function sampleEvent(sql: SqlStorage, metric: SampleMetric, agentId: stri
   const business = metric === "csat" ? null : (businessValue ?? value);
   const bin = binOf(value);
   const businessBin = business === null ? null : binOf(business);
-  // With its conversation's language (the customer's), kept true after by triggers (schema.ts 22).
-  const language = sql.exec<{ language: string | null }>("SELECT language FROM conversations WHERE id = ?", conversationId).toArray()[0]?.language ?? null;
+  // With its conversation's language (the customer's), kept true after by triggers (schema.ts 22), and the tags that
+  // customer carries now, for the report per tag (tag-report.ts).
+  const of = sql
+    .exec<{ language: string | null; tags: string | null }>(
+      "SELECT language, (SELECT json_group_array(tag_id) FROM contact_tags t WHERE t.contact_id = c.contact_id) AS tags FROM conversations c WHERE id = ?",
+      conversationId,
+    )
+    .toArray()[0];
+  const language = of?.language ?? null;
   sql.exec(
     "INSERT INTO samples (at, metric, agent_id, conversation_id, language, value, business_value, bin, business_bin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     at,
@@ -93,9 +101,11 @@ export function sampleEvent(sql: SqlStorage, metric: SampleMetric, agentId: stri
     bin,
     businessBin,
   );
-  if (metric !== "csat") countTime(sql, metric, language, at, { bin, value }, { bin: businessBin!, value: business! });
   addToSketches(sql, metric, agent, at, bin, value);
   if (business !== null) addToSketches(sql, `${metric}:business`, agent, at, businessBin!, business);
+  if (metric === "csat") return;
+  countTime(sql, metric, language, at, { bin, value }, { bin: businessBin!, value: business! });
+  if (of?.tags && of.tags !== "[]") countTaggedTime(sql, JSON.parse(of.tags) as string[], metric, at, { bin, value }, { bin: businessBin!, value: business! });
 }
 
 function addToSketches(sql: SqlStorage, metric: string, agent: string, at: number, bin: number, value: number): void {
@@ -342,53 +352,6 @@ function sketchesOf(sql: SqlStorage, from: number, to: number, businessHours: bo
     );
   }
   return [...groups.values()].map((g) => [g.metric, g.agentId, sketchData(g.parts.length === 1 ? g.parts[0]! : mergeBins(g.parts))]);
-}
-
-/**
- * Per tag the customers carry now (so a tag added after the conversation still counts): conversations created in
- * the range, resolutions recorded in it, and a sketch of the first responses recorded in it. Tags belong to
- * customers and change after the fact, so this is read from the conversations and samples rather than rolled up;
- * of the two ways to it, from the range's conversations and samples or from the tagged customers, the one with
- * less to walk is taken (`rangeRows`: the conversations and samples the range holds), so its cost is the smaller of
- * the range's traffic and the tagged customers' history.
- */
-export function tagsOf(sql: SqlStorage, from: number, to: number, businessHours: boolean, rangeRows: number, plan?: "range" | "customers"): NumberReportData["tags"] {
-  // A tagged customer costs about four steps (the tag, their conversation, its two samples).
-  const limit = Math.ceil(rangeRows / 4) + 1;
-  const byCustomers = plan ? plan === "customers" : sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM (SELECT 1 FROM contact_tags LIMIT ?)", limit).one().n < limit;
-  const join = byCustomers
-    ? "contact_tags t CROSS JOIN conversations c ON c.contact_id = t.contact_id"
-    : "conversations c JOIN contact_tags t ON t.contact_id = c.contact_id";
-  const tags: NumberReportData["tags"] = {};
-  const tag = (id: string) => (tags[id] ??= { conversations: 0, resolved: 0, firstResponse: sketchData([]) });
-  for (const row of sql
-    .exec<{ tag_id: string; n: number }>(`SELECT t.tag_id, COUNT(*) AS n FROM ${join} WHERE c.created_at >= ? AND c.created_at < ? GROUP BY t.tag_id`, from, to)
-    .toArray()) {
-    tag(row.tag_id).conversations = row.n;
-  }
-  const [bin, value] = businessHours ? ["s.business_bin", "COALESCE(s.business_value, s.value)"] : ["s.bin", "s.value"];
-  // Pinned: without statistics SQLite would rather walk the range's samples once per customer.
-  const samples = byCustomers
-    ? `${join} CROSS JOIN samples s INDEXED BY samples_by_conversation ON s.conversation_id = c.id`
-    : `samples s INDEXED BY samples_by_metric CROSS JOIN conversations c ON c.id = s.conversation_id CROSS JOIN contact_tags t ON t.contact_id = c.contact_id`;
-  const firstResponses = new Map<string, [number, number, number, number][]>();
-  for (const [tagId, metric, b, n, lo, hi] of sql
-    .exec(
-      `SELECT t.tag_id, s.metric, CASE WHEN s.metric = 'first_response' THEN ${bin} END AS b, COUNT(*), MIN(${value}), MAX(${value})
-       FROM ${samples} WHERE s.metric IN ('first_response', 'resolution') AND s.at >= ? AND s.at < ? GROUP BY t.tag_id, s.metric, b`,
-      from,
-      to,
-    )
-    .raw()) {
-    if (metric === "resolution") tag(tagId as string).resolved += n as number;
-    else {
-      const bins = firstResponses.get(tagId as string) ?? [];
-      bins.push([b as number, n as number, lo as number, hi as number]);
-      firstResponses.set(tagId as string, bins);
-    }
-  }
-  for (const [tagId, bins] of firstResponses) tag(tagId).firstResponse = sketchData(bins);
-  return tags;
 }
 
 /** The range's ten slowest first responses and its ten most recent ratings of 3 ★ or less, with the customer's name. */

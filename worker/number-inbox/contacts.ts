@@ -337,6 +337,8 @@ export class Contacts {
 
   /** A deleted tag comes off every contact; returns how many carried it. */
   removeTag(tagId: string): number {
+    // The tag's blocks go first, so the trigger on each row below finds nothing left to take its customer out of.
+    this.ctx.sql.exec("DELETE FROM tag_blocks WHERE tag_id = ?", tagId);
     const contacts = this.ctx.sql
       .exec<{ contact_id: number }>("DELETE FROM contact_tags WHERE tag_id = ? RETURNING contact_id", tagId)
       .toArray()

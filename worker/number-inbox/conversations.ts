@@ -7,9 +7,14 @@ import { CONVERSATION_ROW_COLUMNS, CONVERSATION_SELECT, toConversation, type Row
 import type { Settings } from "./settings";
 import { insertedRow } from "./inserted-row";
 import { countConversation } from "./language-report";
+import { countTaggedConversation } from "./tag-report";
 
 /** A new conversation carries its customer's language (?1 is the contact), kept true after by triggers (schema.ts 22). */
 const CUSTOMER_LANGUAGE = "(SELECT k.language FROM contacts k WHERE k.id = ?1)";
+
+/** What a new conversation is counted by in the reports by language and by tag, read back with its row. */
+const COUNTED_COLUMNS = "language, created_at, (SELECT json_group_array(t.tag_id) FROM contact_tags t WHERE t.contact_id = conversations.contact_id) AS counted_tags";
+type Counted = { language: string | null; created_at: number; counted_tags: string };
 
 /** A customer's latest conversation, as `Conversations.latestOf` reads it. */
 export type LatestConversation = {
@@ -156,8 +161,9 @@ export class Conversations {
       first.preview,
       now,
     );
-    const row = insertedRow<Row>(this.ctx.sql, "conversations", `${CONVERSATION_ROW_COLUMNS.join(", ")}, language`);
-    countConversation(this.ctx.sql, row.language as string | null, now);
+    const { language, counted_tags, ...row } = insertedRow<Row & Counted>(this.ctx.sql, "conversations", `${CONVERSATION_ROW_COLUMNS.join(", ")}, ${COUNTED_COLUMNS}`);
+    this.count({ language, created_at: row.created_at as number, counted_tags });
+    // The list row's own columns, as the joined read gives them (the customer's language comes with the contact).
     return row;
   }
 
@@ -195,11 +201,17 @@ export class Conversations {
     return this.counted();
   }
 
-  /** The conversation just inserted, counted under its customer's language for the report by language. */
+  /** The conversation just inserted, counted for the reports by language and by tag; returns its id. */
   private counted(): number {
-    const row = insertedRow<{ id: number; language: string | null; created_at: number }>(this.ctx.sql, "conversations", "id, language, created_at");
-    countConversation(this.ctx.sql, row.language, row.created_at);
+    const row = insertedRow<Counted & { id: number }>(this.ctx.sql, "conversations", `id, ${COUNTED_COLUMNS}`);
+    this.count(row);
     return row.id;
+  }
+
+  private count(row: Counted): void {
+    countConversation(this.ctx.sql, row.language, row.created_at);
+    // A customer with no tags (every new one) reads '[]' and writes nothing more.
+    if (row.counted_tags !== "[]") countTaggedConversation(this.ctx.sql, JSON.parse(row.counted_tags) as string[], row.created_at);
   }
 
   /** The customer's conversation not yet resolved (open or pending), if any: where a new start goes instead. */

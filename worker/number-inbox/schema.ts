@@ -74,6 +74,86 @@ const LANGUAGE_BLOCKS_SQL = (() => {
   `;
 })();
 
+/**
+ * Migration 28's table, backfill and triggers: per tag the customers carry, what their conversations count in each
+ * block (conversations created, resolutions, first-response bins in all hours and in business hours). Written as
+ * tag-report.ts writes them; the triggers' statements are this migration's own, as it shipped.
+ */
+const TAG_BLOCKS_SQL = (() => {
+  const B = DAY_MS * BLOCK_DAYS;
+  const block = (at: string) => `CAST(${at} / ${B} AS INTEGER)`;
+  // What the conversations matching `filter` (alias c) count: one row per metric, block and bin.
+  const contributions = (filter: string) => `
+    SELECT 'conversations' AS metric, ${block("c.created_at")} AS block, 0 AS bin, COUNT(*) AS n, 0 AS lo, 0 AS hi FROM conversations c WHERE ${filter} GROUP BY 2
+    UNION ALL SELECT 'resolution', ${block("s.at")}, 0, COUNT(*), 0, 0
+      FROM conversations c JOIN samples s INDEXED BY samples_by_conversation ON s.conversation_id = c.id AND s.metric = 'resolution' WHERE ${filter} GROUP BY 2
+    UNION ALL SELECT 'first_response', ${block("s.at")}, s.bin, COUNT(*), MIN(s.value), MAX(s.value)
+      FROM conversations c JOIN samples s INDEXED BY samples_by_conversation ON s.conversation_id = c.id AND s.metric = 'first_response' WHERE ${filter} GROUP BY 2, 3
+    UNION ALL SELECT 'first_response:business', ${block("s.at")}, COALESCE(s.business_bin, s.bin), COUNT(*), MIN(COALESCE(s.business_value, s.value)), MAX(COALESCE(s.business_value, s.value))
+      FROM conversations c JOIN samples s INDEXED BY samples_by_conversation ON s.conversation_id = c.id AND s.metric = 'first_response' WHERE ${filter} GROUP BY 2, 3`;
+  // Those rows under every tag `tags` selects (a query with a tag_id column).
+  const tagged = (tags: string, filter: string) =>
+    `SELECT d.metric, d.block, g.tag_id, d.bin, d.n, d.lo, d.hi FROM (${contributions(filter)}) d, (${tags}) g`;
+  const add = (tags: string, filter: string) => `
+    INSERT INTO tag_blocks (metric, block, tag_id, bin, count, lo, hi) SELECT * FROM (${tagged(tags, filter)}) WHERE true
+      ON CONFLICT (metric, block, tag_id, bin) DO UPDATE SET count = count + excluded.count, lo = MIN(lo, excluded.lo), hi = MAX(hi, excluded.hi);`;
+  // The tag's first responses now in a row's block and bin: its new bounds when it lost its smallest or largest.
+  const now = (fn: "MIN" | "MAX") => `(SELECT ${fn}(CASE WHEN tag_blocks.metric = 'first_response' THEN s.value ELSE COALESCE(s.business_value, s.value) END)
+      FROM contact_tags t JOIN conversations c ON c.contact_id = t.contact_id JOIN samples s INDEXED BY samples_by_conversation ON s.conversation_id = c.id AND s.metric = 'first_response'
+      WHERE t.tag_id = tag_blocks.tag_id AND s.at >= tag_blocks.block * ${B} AND s.at < (tag_blocks.block + 1) * ${B}
+        AND (CASE WHEN tag_blocks.metric = 'first_response' THEN s.bin ELSE COALESCE(s.business_bin, s.bin) END) = tag_blocks.bin)`;
+  const subtract = (tags: string, filter: string) => `
+    UPDATE tag_blocks SET count = tag_blocks.count - d.n FROM (${tagged(tags, filter)}) d
+      WHERE tag_blocks.metric = d.metric AND tag_blocks.block = d.block AND tag_blocks.tag_id = d.tag_id AND tag_blocks.bin = d.bin;
+    DELETE FROM tag_blocks WHERE count <= 0 AND (metric, block, tag_id, bin) IN (SELECT metric, block, tag_id, bin FROM (${tagged(tags, filter)}));
+    UPDATE tag_blocks SET lo = ${now("MIN")}, hi = ${now("MAX")}
+      WHERE (metric, block, tag_id, bin) IN (SELECT metric, block, tag_id, bin FROM (${tagged(tags, filter)}) x WHERE x.metric LIKE 'first_response%')
+        AND EXISTS (SELECT 1 FROM (${tagged(tags, filter)}) x WHERE x.metric = tag_blocks.metric AND x.block = tag_blocks.block AND x.tag_id = tag_blocks.tag_id
+          AND x.bin = tag_blocks.bin AND (x.lo = tag_blocks.lo OR x.hi = tag_blocks.hi));`;
+  const tagsOf = (contact: string) => `SELECT tag_id FROM contact_tags WHERE contact_id = ${contact}`;
+  return `
+    CREATE TABLE IF NOT EXISTS tag_blocks (
+      metric TEXT NOT NULL,
+      block INTEGER NOT NULL,
+      tag_id TEXT NOT NULL,
+      bin INTEGER NOT NULL,
+      count INTEGER NOT NULL,
+      lo REAL NOT NULL,
+      hi REAL NOT NULL,
+      PRIMARY KEY (metric, block, tag_id, bin)
+    );
+    DELETE FROM tag_blocks;
+    INSERT INTO tag_blocks (metric, block, tag_id, bin, count, lo, hi)
+      SELECT 'conversations', ${block("c.created_at")}, t.tag_id, 0, COUNT(*), 0, 0 FROM contact_tags t JOIN conversations c ON c.contact_id = t.contact_id GROUP BY 2, 3;
+    INSERT INTO tag_blocks (metric, block, tag_id, bin, count, lo, hi)
+      SELECT 'resolution', ${block("s.at")}, t.tag_id, 0, COUNT(*), 0, 0
+      FROM contact_tags t JOIN conversations c ON c.contact_id = t.contact_id JOIN samples s ON s.conversation_id = c.id AND s.metric = 'resolution' GROUP BY 2, 3;
+    INSERT INTO tag_blocks (metric, block, tag_id, bin, count, lo, hi)
+      SELECT 'first_response', ${block("s.at")}, t.tag_id, s.bin, COUNT(*), MIN(s.value), MAX(s.value)
+      FROM contact_tags t JOIN conversations c ON c.contact_id = t.contact_id JOIN samples s ON s.conversation_id = c.id AND s.metric = 'first_response' GROUP BY 2, 3, 4;
+    INSERT INTO tag_blocks (metric, block, tag_id, bin, count, lo, hi)
+      SELECT 'first_response:business', ${block("s.at")}, t.tag_id, COALESCE(s.business_bin, s.bin), COUNT(*), MIN(COALESCE(s.business_value, s.value)), MAX(COALESCE(s.business_value, s.value))
+      FROM contact_tags t JOIN conversations c ON c.contact_id = t.contact_id JOIN samples s ON s.conversation_id = c.id AND s.metric = 'first_response' GROUP BY 2, 3, 4;
+    -- New conversations and times are counted by the statements that write them (tag-report.ts); these count what
+    -- changes after the fact: a tag added to or taken off a customer, a conversation moved to another customer (a
+    -- merge) or to an earlier start. Deleting a tag clears its blocks first (contacts.ts removeTag).
+    CREATE TRIGGER tag_blocks_tag_added AFTER INSERT ON contact_tags
+      BEGIN ${add("SELECT NEW.tag_id AS tag_id", "c.contact_id = NEW.contact_id")} END;
+    CREATE TRIGGER tag_blocks_tag_removed AFTER DELETE ON contact_tags
+      BEGIN ${subtract("SELECT OLD.tag_id AS tag_id", "c.contact_id = OLD.contact_id")} END;
+    CREATE TRIGGER tag_blocks_conversation_moved AFTER UPDATE OF contact_id ON conversations WHEN OLD.contact_id IS NOT NEW.contact_id
+      BEGIN ${subtract(tagsOf("OLD.contact_id"), "c.id = NEW.id")} ${add(tagsOf("NEW.contact_id"), "c.id = NEW.id")} END;
+    CREATE TRIGGER tag_blocks_conversation_started AFTER UPDATE OF created_at ON conversations
+      WHEN ${block("OLD.created_at")} IS NOT ${block("NEW.created_at")}
+      BEGIN
+        UPDATE tag_blocks SET count = count - 1 WHERE metric = 'conversations' AND block = ${block("OLD.created_at")} AND bin = 0 AND tag_id IN (${tagsOf("NEW.contact_id")});
+        DELETE FROM tag_blocks WHERE metric = 'conversations' AND block = ${block("OLD.created_at")} AND bin = 0 AND count <= 0 AND tag_id IN (${tagsOf("NEW.contact_id")});
+        INSERT INTO tag_blocks (metric, block, tag_id, bin, count, lo, hi) SELECT 'conversations', ${block("NEW.created_at")}, tag_id, 0, 1, 0, 0 FROM contact_tags WHERE contact_id = NEW.contact_id
+          ON CONFLICT (metric, block, tag_id, bin) DO UPDATE SET count = count + 1;
+      END;
+  `;
+})();
+
 /** Append-only: never edit an entry that has shipped, add a new one. */
 export const numberInboxMigrations: SQLSchemaMigration[] = [
   {
@@ -587,5 +667,11 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
     description:
       "the report by language reads maintained 32-day blocks per language (conversations created, and sketches of first responses and resolution times in all hours and in business hours) instead of every conversation and sample of the range, so a year costs about 12 blocks whatever the traffic was (language-report.ts). Triggers keep the blocks equal to the copies of the customer's language: a row moves when its language changes, and a bin that loses its smallest or largest value reads its new bounds from the samples of that block",
     sql: LANGUAGE_BLOCKS_SQL,
+  },
+  {
+    idMonotonicInc: 28,
+    description:
+      "the report per tag reads maintained 32-day blocks per tag (conversations created, resolutions, sketches of first responses in all hours and in business hours) instead of walking the range's conversations and samples or the tagged customers' history (tag-report.ts). Triggers count a tag added to or taken off a customer and a conversation moved to another customer or to an earlier start; a bin that loses its smallest or largest value reads its new bounds from the tag's samples of that block",
+    sql: TAG_BLOCKS_SQL,
   },
 ];
