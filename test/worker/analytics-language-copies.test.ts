@@ -3,11 +3,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { NumberReportData } from "../../shared/analytics";
 import { SketchBuilder } from "../../worker/analytics/sketch";
-import { sampleEvent } from "../../worker/number-inbox/analytics";
 import { languagesOf } from "../../worker/number-inbox/language-report";
-import type { Conversations } from "../../worker/number-inbox/conversations";
 import { numberInboxMigrations } from "../../worker/number-inbox/schema";
 import { unique } from "./helpers";
+import { conversationStep, DAY, HistoryPlayer, HOUR, mergeStep, ranges, sampleStep, SPAN, START, type Inner } from "./report-history";
 
 /**
  * The report by language reads copies of the customer's language kept on their conversations and samples
@@ -19,71 +18,32 @@ import { unique } from "./helpers";
  * recording samples.
  */
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const START = Date.UTC(2026, 2, 1);
-/** Long enough for whole 32-day blocks inside most ranges, and edges on either side of them. */
-const SPAN = 120 * DAY;
 const LANGUAGES = ["zh", "en", "zh-Hant", "ms"];
 
 const step = fc.oneof(
-  fc.record({ kind: fc.constant("conversation" as const), contact: fc.nat(5), how: fc.constantFrom("customer" as const, "business" as const, "app" as const), at: fc.nat(SPAN) }),
-  fc.record({
-    kind: fc.constant("sample" as const),
-    conversation: fc.nat(60),
-    metric: fc.constantFrom("first_response" as const, "resolution" as const, "csat" as const),
-    // Some in one bin (9,827 to 10,025 ms), so a moved value is often a bin's smallest or largest.
-    value: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 60_000, max: 6 * HOUR }), fc.integer({ min: 9_830, max: 10_025 })),
-    business: fc.option(fc.nat(100), { nil: null }),
-    at: fc.nat(SPAN),
-  }),
+  conversationStep,
+  sampleStep,
   fc.record({ kind: fc.constant("language" as const), contact: fc.nat(5), language: fc.option(fc.constantFrom(...LANGUAGES), { nil: null }) }),
-  fc.record({ kind: fc.constant("merge" as const), from: fc.nat(5), into: fc.nat(5) }),
+  mergeStep,
 );
-const ranges = fc.array(fc.record({ from: fc.integer({ min: -DAY, max: SPAN }), length: fc.integer({ min: HOUR, max: SPAN + 2 * DAY }), businessHours: fc.boolean() }), {
-  minLength: 1,
-  maxLength: 3,
-});
-
-/** The number's concerns as the shell holds them (compose.ts). */
-type Inner = { conversations: Conversations };
 
 /** Plays the steps on a fresh number; returns its name. */
 async function play(steps: (typeof step extends fc.Arbitrary<infer T> ? T : never)[]): Promise<string> {
   const name = unique("languages-");
   await runInDurableObject(env.NUMBER_INBOX.getByName(name), (instance, state) => {
     const sql = state.storage.sql;
-    const { conversations } = (instance as unknown as { parts: Inner }).parts;
-    const contacts = new Map<number, number>();
-    const contact = (slot: number) => {
-      let id = contacts.get(slot);
-      if (id === undefined) {
-        id = sql.exec<{ id: number }>("INSERT INTO contacts (wa_key, wa_id, first_seen_at, last_seen_at) VALUES (?, ?, 0, 0) RETURNING id", unique("k"), unique("86")).one().id;
-        contacts.set(slot, id);
-      }
-      return id;
-    };
-    const made: number[] = [];
+    const history = new HistoryPlayer(sql, (instance as unknown as { parts: Inner }).parts.conversations);
     for (const s of steps) {
-      if (s.kind === "conversation") {
-        const at = START + s.at;
-        const id = contact(s.contact);
-        if (s.how === "customer") made.push(Number(conversations.create(id, at, { timestamp: at, preview: "你好" }).id));
-        else if (s.how === "business") made.push(conversations.createOutbound(id, at));
-        else made.push(conversations.createFromApp(id, at, at, "resolved"));
-      } else if (s.kind === "sample") {
-        if (made.length === 0) continue;
-        const business = s.metric === "csat" || s.business === null ? null : Math.floor((s.value * s.business) / 100);
-        sampleEvent(sql, s.metric, "agent-a", made[s.conversation % made.length]!, s.value, business, START + s.at);
-      } else if (s.kind === "language") {
+      if (s.kind === "conversation" || s.kind === "sample") history.play(s);
+      else if (s.kind === "language") {
         // The statement Contacts.setLanguage runs; clearing is what a migration or a future path might do.
-        sql.exec("UPDATE contacts SET language = ? WHERE id = ? AND language IS NOT ?", s.language, contact(s.contact), s.language);
-      } else if (s.from !== s.into && contacts.has(s.from)) {
+        sql.exec("UPDATE contacts SET language = ? WHERE id = ? AND language IS NOT ?", s.language, history.contact(s.contact), s.language);
+      } else if (s.from !== s.into && history.contacts.has(s.from)) {
         // As a BSUID merge does it: the conversations move (Conversations.absorbContact), then the absorbed customer goes.
-        const from = contacts.get(s.from)!;
-        conversations.absorbContact(from, contact(s.into), START + SPAN + DAY);
+        const from = history.contacts.get(s.from)!;
+        history.conversations.absorbContact(from, history.contact(s.into), START + SPAN + DAY);
         sql.exec("DELETE FROM contacts WHERE id = ?", from);
-        contacts.delete(s.from);
+        history.contacts.delete(s.from);
       }
     }
   });
@@ -166,15 +126,10 @@ describe("analytics: the report per language from the copies of the customer's l
   it("a bin that loses its smallest or largest value to another language keeps the bounds of the values left", async () => {
     await runInDurableObject(env.NUMBER_INBOX.getByName(unique("bin-bounds-")), (instance, state) => {
       const sql = state.storage.sql;
-      const { conversations } = (instance as unknown as { parts: Inner }).parts;
-      const customer = () => sql.exec<{ id: number }>("INSERT INTO contacts (wa_key, wa_id, first_seen_at, last_seen_at) VALUES (?, ?, 0, 0) RETURNING id", unique("k"), unique("86")).one().id;
+      const history = new HistoryPlayer(sql, (instance as unknown as { parts: Inner }).parts.conversations);
       // Three customers never detected, answered in 9.90 s, 9.95 s and 10.00 s: one bin (9,827 to 10,025 ms), one block.
-      const ids = [9_900, 9_950, 10_000].map((ms, i) => {
-        const id = customer();
-        const conversation = conversations.createFromApp(id, START + i * HOUR, START + i * HOUR, "resolved");
-        sampleEvent(sql, "first_response", "agent-a", conversation, ms, null, START + i * HOUR + ms);
-        return id;
-      });
+      [9_900, 9_950, 10_000].forEach((ms, slot) => history.answered(slot, ms));
+      const ids = [0, 1, 2].map((slot) => history.contact(slot));
       const undetected = () =>
         sql.exec("SELECT count, lo, hi FROM language_blocks WHERE metric = 'first_response' AND language = ''").toArray();
       expect(undetected()).toEqual([{ count: 3, lo: 9_900, hi: 10_000 }]);

@@ -3,11 +3,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { NumberReportData } from "../../shared/analytics";
 import { SketchBuilder } from "../../worker/analytics/sketch";
-import { sampleEvent } from "../../worker/number-inbox/analytics";
-import type { Conversations } from "../../worker/number-inbox/conversations";
 import { numberInboxMigrations } from "../../worker/number-inbox/schema";
 import { tagsOf } from "../../worker/number-inbox/tag-report";
 import { unique } from "./helpers";
+import { DAY, HistoryPlayer, mergeStep, ranges, sampleStep, conversationStep, SPAN, START, type Inner } from "./report-history";
 
 /**
  * The report per tag reads 32-day blocks per tag (migration 28) for the whole blocks of a range. Tags belong to
@@ -18,68 +17,31 @@ import { unique } from "./helpers";
  * go through the number's own statements for conversations and samples, and the statements contacts.ts runs on tags.
  */
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const START = Date.UTC(2026, 2, 1);
-/** Long enough for whole 32-day blocks inside most ranges, and edges on either side of them. */
-const SPAN = 120 * DAY;
 const TAGS = ["vip", "refund", "wholesale"];
 
 const step = fc.oneof(
-  fc.record({ kind: fc.constant("conversation" as const), contact: fc.nat(5), how: fc.constantFrom("customer" as const, "business" as const, "app" as const), at: fc.nat(SPAN) }),
-  fc.record({
-    kind: fc.constant("sample" as const),
-    conversation: fc.nat(60),
-    metric: fc.constantFrom("first_response" as const, "resolution" as const, "csat" as const),
-    // Some in one bin (9,827 to 10,025 ms), so a value taken away is often a bin's smallest or largest.
-    value: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 9_830, max: 10_025 })),
-    business: fc.option(fc.nat(100), { nil: null }),
-    at: fc.nat(SPAN),
-  }),
+  conversationStep,
+  sampleStep,
   fc.record({ kind: fc.constant("tag" as const), contact: fc.nat(5), tag: fc.constantFrom(...TAGS) }),
   fc.record({ kind: fc.constant("untag" as const), contact: fc.nat(5), tag: fc.constantFrom(...TAGS) }),
   fc.record({ kind: fc.constant("deleteTag" as const), tag: fc.constantFrom(...TAGS) }),
-  fc.record({ kind: fc.constant("merge" as const), from: fc.nat(5), into: fc.nat(5) }),
+  mergeStep,
   fc.record({ kind: fc.constant("history" as const), conversation: fc.nat(60), before: fc.nat(40 * DAY) }),
 );
-const ranges = fc.array(fc.record({ from: fc.integer({ min: -DAY, max: SPAN }), length: fc.integer({ min: HOUR, max: SPAN + 2 * DAY }), businessHours: fc.boolean() }), {
-  minLength: 1,
-  maxLength: 3,
-});
-
-type Inner = { conversations: Conversations };
 
 async function play(steps: (typeof step extends fc.Arbitrary<infer T> ? T : never)[]): Promise<string> {
   const name = unique("tag-blocks-");
   await runInDurableObject(env.NUMBER_INBOX.getByName(name), (instance, state) => {
     const sql = state.storage.sql;
-    const { conversations } = (instance as unknown as { parts: Inner }).parts;
-    const contacts = new Map<number, number>();
-    const contact = (slot: number) => {
-      let id = contacts.get(slot);
-      if (id === undefined) {
-        id = sql.exec<{ id: number }>("INSERT INTO contacts (wa_key, wa_id, first_seen_at, last_seen_at) VALUES (?, ?, 0, 0) RETURNING id", unique("k"), unique("86")).one().id;
-        contacts.set(slot, id);
-      }
-      return id;
-    };
-    const made: number[] = [];
+    const history = new HistoryPlayer(sql, (instance as unknown as { parts: Inner }).parts.conversations);
+    const { conversations, contacts, made } = history;
     for (const s of steps) {
-      if (s.kind === "conversation") {
-        const at = START + s.at;
-        const id = contact(s.contact);
-        if (s.how === "customer") made.push(Number(conversations.create(id, at, { timestamp: at, preview: "你好" }).id));
-        else if (s.how === "business") made.push(conversations.createOutbound(id, at));
-        else made.push(conversations.createFromApp(id, at, at, "resolved"));
-      } else if (s.kind === "sample") {
-        if (made.length === 0) continue;
-        const business = s.metric === "csat" || s.business === null ? null : Math.floor((s.value * s.business) / 100);
-        sampleEvent(sql, s.metric, "agent-a", made[s.conversation % made.length]!, s.value, business, START + s.at);
-      } else if (s.kind === "tag") {
+      if (s.kind === "conversation" || s.kind === "sample") history.play(s);
+      else if (s.kind === "tag") {
         // As Contacts.editTags and setTags add one.
-        sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) VALUES (?, ?, NULL, 0)", contact(s.contact), s.tag);
+        sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) VALUES (?, ?, NULL, 0)", history.contact(s.contact), s.tag);
       } else if (s.kind === "untag") {
-        sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id = ?", contact(s.contact), s.tag);
+        sql.exec("DELETE FROM contact_tags WHERE contact_id = ? AND tag_id = ?", history.contact(s.contact), s.tag);
       } else if (s.kind === "deleteTag") {
         // Contacts.removeTag: the tag's blocks, then every customer's.
         sql.exec("DELETE FROM tag_blocks WHERE tag_id = ?", s.tag);
@@ -93,7 +55,7 @@ async function play(steps: (typeof step extends fc.Arbitrary<infer T> ? T : neve
       } else if (s.from !== s.into && contacts.has(s.from)) {
         // As a BSUID merge does it: the customer's tags carried over (Contacts.absorb), the conversations moved.
         const from = contacts.get(s.from)!;
-        const into = contact(s.into);
+        const into = history.contact(s.into);
         sql.exec("DELETE FROM contacts WHERE id = ?", from);
         sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) SELECT ?, tag_id, added_by, added_at FROM contact_tags WHERE contact_id = ?", into, from);
         sql.exec("DELETE FROM contact_tags WHERE contact_id = ?", from);
@@ -173,15 +135,12 @@ describe("analytics: the report per tag from 32-day blocks", () => {
   it("a tag taken off a customer leaves its bin the bounds of the values still tagged", async () => {
     await runInDurableObject(env.NUMBER_INBOX.getByName(unique("tag-bounds-")), (instance, state) => {
       const sql = state.storage.sql;
-      const { conversations } = (instance as unknown as { parts: Inner }).parts;
-      const customer = () => sql.exec<{ id: number }>("INSERT INTO contacts (wa_key, wa_id, first_seen_at, last_seen_at) VALUES (?, ?, 0, 0) RETURNING id", unique("k"), unique("86")).one().id;
+      const history = new HistoryPlayer(sql, (instance as unknown as { parts: Inner }).parts.conversations);
       // Three VIP customers answered in 9.90 s, 9.95 s and 10.00 s: one bin (9,827 to 10,025 ms), one block.
-      const ids = [9_900, 9_950, 10_000].map((ms, i) => {
-        const id = customer();
-        sql.exec("INSERT INTO contact_tags (contact_id, tag_id, added_by, added_at) VALUES (?, 'vip', NULL, 0)", id);
-        const conversation = conversations.createFromApp(id, START + i * HOUR, START + i * HOUR, "resolved");
-        sampleEvent(sql, "first_response", "agent-a", conversation, ms, null, START + i * HOUR + ms);
-        return id;
+      const ids = [9_900, 9_950, 10_000].map((ms, slot) => {
+        sql.exec("INSERT INTO contact_tags (contact_id, tag_id, added_by, added_at) VALUES (?, 'vip', NULL, 0)", history.contact(slot));
+        history.answered(slot, ms);
+        return history.contact(slot);
       });
       const vip = () => sql.exec("SELECT count, lo, hi FROM tag_blocks WHERE metric = 'first_response' AND tag_id = 'vip'").toArray();
       expect(vip()).toEqual([{ count: 3, lo: 9_900, hi: 10_000 }]);

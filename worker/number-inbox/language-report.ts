@@ -1,6 +1,7 @@
 import type { NumberReportData } from "../../shared/analytics";
 import { mergeBins, sketchData, type Bins } from "../analytics/sketch";
 import { BLOCK_DAYS, DAY_MS, splitRange } from "../analytics/time-cells";
+import { blockBins, countOf } from "./block-bins";
 
 const BLOCK_MS = DAY_MS * BLOCK_DAYS;
 
@@ -80,31 +81,12 @@ class LanguageTable {
 }
 
 /** Whole blocks [first, last) from the maintained rollup. */
-function readBlocks(sql: SqlStorage, table: LanguageTable, [first, last]: [number, number], businessHours: boolean): void {
+function readBlocks(sql: SqlStorage, table: LanguageTable, blocks: [number, number], businessHours: boolean): void {
   const suffix = businessHours ? ":business" : "";
-  const perMetric = new Map<string, Bins>();
-  for (const [metric, code, bin, n, lo, hi] of sql
-    .exec(
-      `SELECT metric, language, bin, SUM(count), MIN(lo), MAX(hi) FROM language_blocks
-       WHERE metric IN ('conversations', ?, ?) AND block >= ? AND block < ? GROUP BY metric, language, bin`,
-      `first_response${suffix}`,
-      `resolution${suffix}`,
-      first,
-      last,
-    )
-    .raw()) {
-    if (metric === "conversations") table.addConversations(code as string, n as number);
-    else {
-      const key = `${metric as string}\u0000${code as string}`;
-      let bins = perMetric.get(key);
-      if (!bins) perMetric.set(key, (bins = []));
-      bins.push([bin as number, n as number, lo as number, hi as number]);
-    }
-  }
-  for (const [key, bins] of perMetric) {
-    const [metric, code] = key.split("\u0000") as [string, string];
-    table.addBins(code, metric.startsWith("resolution") ? "resolution" : "first_response", bins);
-  }
+  const read = blockBins(sql, "language_blocks", "language", ["conversations", `first_response${suffix}`, `resolution${suffix}`], blocks);
+  for (const [code, bins] of read.get("conversations") ?? []) table.addConversations(code, countOf(bins));
+  for (const [code, bins] of read.get(`first_response${suffix}`) ?? []) table.addBins(code, "first_response", bins);
+  for (const [code, bins] of read.get(`resolution${suffix}`) ?? []) table.addBins(code, "resolution", bins);
 }
 
 /** A partial block [from, to) from the copies of the language the conversations and samples carry. */

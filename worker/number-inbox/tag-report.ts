@@ -1,6 +1,7 @@
 import type { NumberReportData } from "../../shared/analytics";
 import { mergeBins, sketchData, type Bins } from "../analytics/sketch";
 import { BLOCK_DAYS, DAY_MS, splitRange } from "../analytics/time-cells";
+import { blockBins, countOf } from "./block-bins";
 
 const BLOCK_MS = DAY_MS * BLOCK_DAYS;
 
@@ -88,27 +89,12 @@ class TagTable {
 }
 
 /** Whole blocks [first, last) from the maintained rollup. */
-function readBlocks(sql: SqlStorage, table: TagTable, [first, last]: [number, number], businessHours: boolean): void {
+function readBlocks(sql: SqlStorage, table: TagTable, blocks: [number, number], businessHours: boolean): void {
   const firstResponse = businessHours ? "first_response:business" : "first_response";
-  const bins = new Map<string, Bins>();
-  for (const [metric, tagId, bin, n, lo, hi] of sql
-    .exec(
-      `SELECT metric, tag_id, bin, SUM(count), MIN(lo), MAX(hi) FROM tag_blocks
-       WHERE metric IN ('conversations', 'resolution', ?) AND block >= ? AND block < ? GROUP BY metric, tag_id, bin`,
-      firstResponse,
-      first,
-      last,
-    )
-    .raw()) {
-    if (metric === "conversations") table.addConversations(tagId as string, n as number);
-    else if (metric === "resolution") table.addResolved(tagId as string, n as number);
-    else {
-      let list = bins.get(tagId as string);
-      if (!list) bins.set(tagId as string, (list = []));
-      list.push([bin as number, n as number, lo as number, hi as number]);
-    }
-  }
-  for (const [tagId, list] of bins) table.addBins(tagId, list);
+  const read = blockBins(sql, "tag_blocks", "tag_id", ["conversations", "resolution", firstResponse], blocks);
+  for (const [tagId, bins] of read.get("conversations") ?? []) table.addConversations(tagId, countOf(bins));
+  for (const [tagId, bins] of read.get("resolution") ?? []) table.addResolved(tagId, countOf(bins));
+  for (const [tagId, bins] of read.get(firstResponse) ?? []) table.addBins(tagId, bins);
 }
 
 /**
