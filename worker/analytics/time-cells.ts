@@ -9,6 +9,7 @@
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 export const BLOCK_DAYS = 32;
+export const BLOCK_MS = BLOCK_DAYS * DAY_MS;
 
 /**
  * [from, to) cut at multiples of `size`: the whole cells inside [first, last), and what is left at either end

@@ -1,9 +1,7 @@
 import type { NumberReportData } from "../../shared/analytics";
 import { mergeBins, sketchData, type Bins } from "../analytics/sketch";
-import { BLOCK_DAYS, DAY_MS, splitRange } from "../analytics/time-cells";
+import { BLOCK_MS, splitRange } from "../analytics/time-cells";
 import { blockBins, countOf } from "./block-bins";
-
-const BLOCK_MS = DAY_MS * BLOCK_DAYS;
 
 const COUNT_IN_BLOCK = `INSERT INTO language_blocks (metric, language, block, bin, count, lo, hi) VALUES (?, ?, ?, ?, 1, ?, ?)
   ON CONFLICT (metric, block, language, bin) DO UPDATE SET count = count + 1, lo = MIN(lo, excluded.lo), hi = MAX(hi, excluded.hi)`;
@@ -36,8 +34,8 @@ export function countTime(
  * times. A language is the customer's now, and every conversation has exactly one, so the rows add up to the number's.
  *
  * Whole 32-day blocks are read from language_blocks, counted as conversations and samples are written and kept
- * equal to the copies of the language on them by triggers (schema.ts 22 and 27); the parts of a block at either end of the range are read from
- * those copies, each table through one covering index. A year therefore costs about 12 blocks and at most two
+ * equal to the copies of the language on them by triggers (schema.ts 22 and 27); the parts of a block at either end
+ * of the range are read from those copies, each table through one covering index. A year therefore costs about 12 blocks and at most two
  * partial blocks of traffic, rather than every conversation and sample in it.
  */
 export function languagesOf(sql: SqlStorage, from: number, to: number, businessHours: boolean): NumberReportData["languages"] {

@@ -1,9 +1,7 @@
 import type { NumberReportData } from "../../shared/analytics";
 import { mergeBins, sketchData, type Bins } from "../analytics/sketch";
-import { BLOCK_DAYS, DAY_MS, splitRange } from "../analytics/time-cells";
+import { BLOCK_MS, splitRange } from "../analytics/time-cells";
 import { blockBins, countOf } from "./block-bins";
-
-const BLOCK_MS = DAY_MS * BLOCK_DAYS;
 
 const COUNT_IN_BLOCK = `INSERT INTO tag_blocks (metric, block, tag_id, bin, count, lo, hi) VALUES (?, ?, ?, ?, 1, ?, ?)
   ON CONFLICT (metric, block, tag_id, bin) DO UPDATE SET count = count + 1, lo = MIN(lo, excluded.lo), hi = MAX(hi, excluded.hi)`;
