@@ -18,13 +18,18 @@ const scenario = fc.record({
   maxGroup: fc.integer({ min: 1, max: 6 }),
   afterwardsFailsOnTurn: fc.option(fc.integer({ min: 0, max: 10 }), { nil: null }),
   turnsBetweenWaves: fc.integer({ min: 0, max: 3 }),
+  // Arrivals a fraction of a millisecond to seconds apart, so some turns are held for company and some released early.
+  holdLimitMs: fc.constantFrom(0, 2, 4),
+  gapsMs: fc.array(fc.constantFrom(0, 0.3, 1, 1.5, 3, 10, 2_000), { minLength: 1, maxLength: 16 }),
 });
 
 describe("deliveries that arrive together share a commit", () => {
   it("keeps every item that did not fail once, answers each with its own outcome, never more than the group size per turn", async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, async ({ waves, maxGroup, afterwardsFailsOnTurn, turnsBetweenWaves }) => {
+      fc.asyncProperty(scenario, async ({ waves, maxGroup, afterwardsFailsOnTurn, turnsBetweenWaves, holdLimitMs, gapsMs }) => {
         const deferred: (() => void)[] = [];
+        let clock = 0;
+        let arrivals = 0;
         const ran: number[][] = [];
         const followedUp: number[][] = [];
         const followUpOfTurn = new Map<number, number>();
@@ -60,8 +65,15 @@ describe("deliveries that arrive together share a commit", () => {
             await Promise.resolve();
             if (during === afterwardsFailsOnTurn) throw new Error("the follow-up failed");
           },
-          defer: (next) => deferred.push(next),
+          defer: (next, afterMs) => {
+            // No turn waits longer than the limit for company.
+            expect(afterMs).toBeGreaterThanOrEqual(0);
+            expect(afterMs).toBeLessThanOrEqual(holdLimitMs);
+            deferred.push(next);
+          },
           maxGroup,
+          holdLimitMs,
+          now: () => (clock += gapsMs[arrivals++ % gapsMs.length]!),
         });
         const runTurns = async (limit: number) => {
           for (let i = 0; i < limit && deferred.length > 0; i++) {
@@ -122,5 +134,89 @@ describe("deliveries that arrive together share a commit", () => {
       }),
       { numRuns: 300, seed: 20_261_205 },
     );
+  });
+});
+
+/**
+ * The group commit on a virtual clock: timers fire at their instant, deliveries arrive at a steady pace, and each
+ * turn is one commit. What a user of the number would notice is how long each delivery waited for its turn.
+ */
+async function arrivalsAt(times: number[], holdLimitMs: number) {
+  let now = 0;
+  const timers: { at: number; run: () => void }[] = [];
+  const turns: number[][] = [];
+  const waits: number[] = [];
+  const group = new GroupCommit<number, number>({
+    run: (id) => {
+      turns.at(-1)!.push(id);
+      return id;
+    },
+    together: (work) => work(),
+    afterwards: () => {},
+    defer: (next, afterMs) => {
+      timers.push({ at: now + afterMs, run: next });
+    },
+    maxGroup: 32,
+    holdLimitMs,
+    now: () => now,
+  });
+  const fireUntil = async (until: number) => {
+    for (;;) {
+      timers.sort((a, b) => a.at - b.at);
+      const due = timers[0];
+      if (!due || due.at > until) break;
+      timers.shift();
+      now = Math.max(now, due.at);
+      turns.push([]);
+      due.run();
+      if (turns.at(-1)!.length === 0) turns.pop();
+      for (let j = 0; j < 5; j++) await Promise.resolve();
+    }
+    now = until;
+  };
+  const answers: Promise<void>[] = [];
+  for (const [i, at] of times.entries()) {
+    await fireUntil(at);
+    const sent = now;
+    answers.push(group.submit(i).then(() => void (waits[i] = now - sent)));
+  }
+  await fireUntil(Number.MAX_SAFE_INTEGER);
+  await Promise.all(answers);
+  return { turns, waits };
+}
+
+const steadyArrivals = (gapMs: number, count: number, holdLimitMs: number) =>
+  arrivalsAt(Array.from({ length: count }, (_, i) => i * gapMs), holdLimitMs);
+
+describe("deliveries a millisecond or two apart wait a moment to share a commit", () => {
+  it("groups a steady 800 a second into commits of several, each waiting at most the limit", async () => {
+    const { turns, waits } = await steadyArrivals(1.25, 400, 4);
+    expect(turns.flat()).toEqual(Array.from({ length: 400 }, (_, i) => i));
+    expect(turns.length).toBeLessThan(400 / 2.5);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(4);
+  });
+
+  it("never holds deliveries that come further apart than the limit: each runs on the next turn, alone", async () => {
+    const { turns, waits } = await steadyArrivals(5, 100, 4);
+    expect(turns).toHaveLength(100);
+    expect(Math.max(...waits)).toBe(0);
+  });
+
+  it("ends a hold as soon as the deliveries the pace promises are there, not at the limit", async () => {
+    // A steady 1.25 ms pace (holds expect four), then twenty deliveries 0.1 ms apart: each turn fills long before 4 ms.
+    const steady = Array.from({ length: 60 }, (_, i) => i * 1.25);
+    const fast = Array.from({ length: 20 }, (_, i) => 80 + i * 0.1);
+    const { waits, turns } = await arrivalsAt([...steady, ...fast], 4);
+    expect(turns.flat()).toEqual(Array.from({ length: 80 }, (_, i) => i));
+    // Only the last turn, which nobody else comes to fill, waits out the limit.
+    const last = new Set(turns.at(-1));
+    const released = waits.slice(60).filter((_, i) => !last.has(60 + i));
+    expect(released.length).toBeGreaterThan(10);
+    expect(Math.max(...released)).toBeLessThan(2);
+  });
+
+  it("never holds when the limit is 0, however fast they come", async () => {
+    const { waits } = await steadyArrivals(0.5, 200, 0);
+    expect(Math.max(...waits)).toBe(0);
   });
 });

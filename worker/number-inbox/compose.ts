@@ -34,7 +34,7 @@ import { Survey } from "./survey";
 import { TemplateLibrary } from "./template-library";
 import { Unreadable } from "./unreadable";
 import { Views } from "./views";
-import { MAX_DELIVERIES_PER_COMMIT, WebhookDelivery, type Delivered, type Delivery } from "./webhook-delivery";
+import { COMMIT_HOLD_LIMIT_MS, MAX_DELIVERIES_PER_COMMIT, WebhookDelivery, type Delivered, type Delivery } from "./webhook-delivery";
 
 /**
  * Every concern of one number, each given what it uses, in this order: tables and the runtime first, then the
@@ -89,8 +89,10 @@ export function composeNumberInbox(ctx: DurableObjectState, env: Env, clock: Clo
     afterwards: async (done) => {
       if (done.some((d) => d.customerWrote)) await schedule("customer_message");
     },
-    defer: (flush) => setTimeout(flush, 0),
+    defer: (flush, afterMs) => setTimeout(flush, afterMs),
     maxGroup: MAX_DELIVERIES_PER_COMMIT,
+    holdLimitMs: COMMIT_HOLD_LIMIT_MS,
+    now: () => Date.now(),
   });
   deadlines = new Deadlines(c, ctx.storage, settings, roster, outbox, lifecycle, assignment, autoReplies, board, pushes, presenceChanged);
   const membership = new Membership(c, settings, sockets, roster, health, outbox, assignment, board, pushes, archive, deadlines, presenceChanged);
