@@ -135,12 +135,10 @@ async function ingest(stack: Stack) {
   const middle = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(pairs.length / 2)]!;
   const max = middle.result;
   const webhookRate = median(pairs.map((p) => p.webhook));
-  // Paced and end-to-end runs last tens of seconds: the runtime collects garbage in one pause of about 100 ms every
-  // 10–20 s at these rates, and a 5- or 10-second window reads a p99 of 30 or of 120 ms by whether one fell in it.
+  // The paced rate is measured on a deployment of its own (`pacedPart`); here, on the deployment just saturated, the
+  // same run reads what a minute at full speed leaves behind (see `endToEndPart`).
   const halfRate = Math.max(10, Math.floor(webhookRate / 2));
-  const half = await pacedAcks(stack, halfRate, halfRate * size.pacedSeconds);
-  // The floor's own tail at that rate: floor (b) paced the same way, in the same run.
-  const halfFloor = await pacedAcks(stack, halfRate, halfRate * size.pacedSeconds, "/bench/floor/insert");
+  const afterSaturation = await pacedAcks(stack, halfRate, halfRate * size.pacedSeconds);
   return {
     events_per_s: round(webhookRate),
     hello_per_s: round(perSecond(hello)),
@@ -149,15 +147,44 @@ async function ingest(stack: Stack) {
     ratio: round(webhookRate / perSecond(hello), 2),
     ratio_vs_floor: round(middle.ratio, 2),
     pairs: pairs.map((p) => ({ floor_insert_per_s: round(p.floor), events_per_s: round(p.webhook), ratio: round(p.ratio, 2) })),
-    p50_ms: half.p50_ms,
-    p99_ms: half.p99_ms,
-    half_rate_per_s: half.rate_per_s,
-    paced_seconds: size.pacedSeconds,
-    floor_paced_p50_ms: halfFloor.p50_ms,
-    floor_paced_p99_ms: halfFloor.p99_ms,
+    half_rate_per_s: halfRate,
+    after_saturation_p50_ms: afterSaturation.p50_ms,
+    after_saturation_p99_ms: afterSaturation.p99_ms,
     saturated_p50_ms: max.latency.p50,
     saturated_p99_ms: max.latency.p99,
   };
+}
+
+/** Seconds at the paced rate before its measured window: the runtime sizes its heap for the rate it is given. */
+const PACED_WARMUP_SECONDS = 10;
+
+/**
+ * The acknowledgement at half the max rate, in the steady state of that rate: on a deployment of its own, after
+ * `PACED_WARMUP_SECONDS` at the rate (not measured), `size.pacedSeconds` measured; then floor (b) paced the same way
+ * on the same deployment, its own tail at that rate in the same run. Paced runs last tens of seconds: the runtime
+ * collects garbage in one pause of 70–190 ms every 8–20 s at these rates, and a 5- or 10-second window reads a p99 of
+ * 30 or of 120 ms by whether one fell in it. Right after the ingest rows' saturated minute the pauses run 140–190 ms
+ * (bench/README.md, "What a saturated minute leaves behind"), so that reading is kept apart, as
+ * `ingest.after_saturation_*`.
+ */
+async function pacedPart(halfRate: number) {
+  const stack = await startStack({ direct: true });
+  try {
+    const warmupSeconds = smoke ? 1 : PACED_WARMUP_SECONDS;
+    await pacedAcks(stack, halfRate, halfRate * warmupSeconds);
+    const half = await pacedAcks(stack, halfRate, halfRate * size.pacedSeconds);
+    const halfFloor = await pacedAcks(stack, halfRate, halfRate * size.pacedSeconds, "/bench/floor/insert");
+    return {
+      p50_ms: half.p50_ms,
+      p99_ms: half.p99_ms,
+      paced_seconds: size.pacedSeconds,
+      paced_warmup_seconds: warmupSeconds,
+      floor_paced_p50_ms: halfFloor.p50_ms,
+      floor_paced_p99_ms: halfFloor.p99_ms,
+    };
+  } finally {
+    await stack.dispose();
+  }
 }
 
 type BenchAgent = { id: string; token: string };
@@ -519,8 +546,8 @@ function markdown(results: Record<string, Record<string, unknown>>): string {
       "≥ 0.8 (aim 0.9)",
     ],
     [
-      `Ingest ack p50 / p99 at half the max rate, evenly paced (${r.ingest.half_rate_per_s}/s for ${r.ingest.paced_seconds} s; floor (b) paced the same way)`,
-      `${r.ingest.p50_ms} / ${r.ingest.p99_ms} ms (${r.ingest.floor_paced_p50_ms} / ${r.ingest.floor_paced_p99_ms} ms)`,
+      `Ingest ack p50 / p99 at half the max rate, evenly paced (${r.ingest.half_rate_per_s}/s for ${r.ingest.paced_seconds} s on a deployment of its own, after ${r.ingest.paced_warmup_seconds} s at that rate; floor (b) paced the same way; the same rate right after the saturated runs)`,
+      `${r.ingest.p50_ms} / ${r.ingest.p99_ms} ms (${r.ingest.floor_paced_p50_ms} / ${r.ingest.floor_paced_p99_ms} ms; ${r.ingest.after_saturation_p50_ms} / ${r.ingest.after_saturation_p99_ms} ms)`,
       "p99 < 50 ms",
     ],
     [
@@ -611,7 +638,8 @@ if (only) {
   const stack = await startStack({ direct: true });
   try {
     const { token: adminToken } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email: demoWorkspace.admin.email, password: DEMO_PASSWORD });
-    const ingested = only.some((p) => p === "ingest" || p === "knee") ? await ingest(stack) : null;
+    const saturated = only.some((p) => p === "ingest" || p === "knee") ? await ingest(stack) : null;
+    const ingested = saturated ? { ...saturated, ...(await pacedPart(saturated.half_rate_per_s)) } : null;
     if (ingested) parts.ingest = ingested;
     if (only.includes("e2e") || only.includes("knee")) {
       const afterIngest = ingested ? await endToEndAfterIngest(stack, adminToken) : {};
@@ -637,7 +665,9 @@ const stack = await startStack({ direct: true });
 try {
   const { token: adminToken } = await api<{ token: string }>(stack, "POST", "/sessions", null, { email: demoWorkspace.admin.email, password: DEMO_PASSWORD });
   console.log("bench: ingest…");
-  const ingestResult = await bounded("ingest", ingest(stack));
+  const saturated = await bounded("ingest", ingest(stack));
+  console.log("bench: ingest at half the max rate, on a deployment of its own…");
+  const ingestResult = { ...saturated, ...(await bounded("paced ingest", pacedPart(saturated.half_rate_per_s))) };
   console.log("bench: end to end, right after the ingest part…");
   const afterIngest = await endToEndAfterIngest(stack, adminToken);
   console.log("bench: end to end, on a deployment of its own…");
