@@ -1,4 +1,4 @@
-import { SELF } from "cloudflare:test";
+import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../shared/analytics";
 import { archiveSchema, type Archive, type ImportResult } from "../../shared/archive";
@@ -171,6 +171,27 @@ describe("workspace import", () => {
     const reportBefore = (await api<Report>("GET", range, { token: ws.adminToken })).body;
     expect(reportBefore.totals.conversations_resolved).toBeGreaterThan(0);
     expect(figures((await api<Report>("GET", range, { token: admin })).body)).toEqual(figures(reportBefore));
+  });
+
+  it("builds the reports' blocks from what it imported, whatever order the archive lists its tables in", async () => {
+    const { ws } = await busyWorkspace();
+    const text = (await exportOf(ws.adminToken)).text;
+    const archive = archiveSchema.parse(JSON.parse(text));
+    // Tables in reverse order: the blocks first, then the customers' tags after the conversations and samples they
+    // count, so the trigger on contact_tags counts those conversations on top of the blocks the archive carried.
+    const reordered = JSON.parse(text) as { numbers: { tables: Record<string, unknown> }[] };
+    reordered.numbers[0]!.tables = Object.fromEntries(Object.entries(reordered.numbers[0]!.tables).reverse());
+    const moved = asIfFromElsewhere(JSON.stringify(reordered), archive);
+    expect((await importArchive(moved.text)).status).toBe(200);
+
+    const blocksOf = (phoneNumberId: string) =>
+      runInDurableObject(env.NUMBER_INBOX.getByName(phoneNumberId), (_, state) => ({
+        tags: state.storage.sql.exec("SELECT * FROM tag_blocks ORDER BY metric, block, tag_id, bin").toArray(),
+        languages: state.storage.sql.exec("SELECT * FROM language_blocks ORDER BY metric, block, language, bin").toArray(),
+      }));
+    const source = await blocksOf(ws.phoneNumberId);
+    expect(source.tags.map((r) => r.metric).sort()).toEqual(["conversations", "first_response", "first_response:business", "resolution"]);
+    expect(await blocksOf(moved.phoneNumberId)).toEqual(source);
   });
 
   it("refuses without the setup token, a file that is not an archive, or a schema this deployment does not run", async () => {

@@ -2,7 +2,9 @@ import { numberPolicy } from "../archive/policy";
 import { beginStoreImport, finishStoreImport, importStoreRows, importUnfinished, storeInfo, storePage, type Store } from "../archive/store-archive";
 import { clearTables, hasRows, type Row } from "../archive/table-dump";
 import { ok, refuse, type Result } from "../lib/result";
+import { rebuildLanguageBlocks } from "./language-report";
 import type { Messages } from "./messages";
+import { rebuildTagBlocks } from "./tag-report";
 import type { Settings } from "./settings";
 
 /**
@@ -10,6 +12,14 @@ import type { Settings } from "./settings";
  * tables, `archive/policy.ts` says what stays out). An import rewrites the configuration row and the messages, so
  * the cached configuration is dropped and the search index rebuilt.
  */
+
+/**
+ * The reports' blocks are derived from conversations, samples and tags, and triggers count into them as those rows
+ * arrive, in whatever order the archive lists its tables: the rows an archive carries for them are dropped and
+ * `finish` builds both from what was imported.
+ */
+const REBUILT_AFTER_IMPORT = new Set(["language_blocks", "tag_blocks"]);
+
 export class NumberArchive {
   private readonly store: Store;
 
@@ -41,6 +51,7 @@ export class NumberArchive {
   }
 
   rows(table: string, rows: Row[]): Promise<string | null> {
+    if (REBUILT_AFTER_IMPORT.has(table)) return Promise.resolve(null);
     return importStoreRows(this.store, table, rows);
   }
 
@@ -51,8 +62,12 @@ export class NumberArchive {
     this.settings.forget();
   }
 
-  /** The search index is rebuilt from the imported messages, as the migration that introduced it built it. */
+  /** The search index and the reports' blocks are rebuilt from the imported rows, as the migrations that introduced them built them. */
   finish(): Promise<Record<string, number>> {
+    this.store.storage.transactionSync(() => {
+      rebuildLanguageBlocks(this.store.sql);
+      rebuildTagBlocks(this.store.sql);
+    });
     this.messages.rebuildIndex();
     this.settings.forget();
     return finishStoreImport(this.store);

@@ -29,6 +29,33 @@ export function countTime(
 }
 
 /**
+ * The table built again from the conversations and samples, as migration 27 first built it. An import writes
+ * those tables row by row in whatever order its archive holds them, so it rebuilds this one once they are all in
+ * (archive.ts) rather than trust what the archive carried for it.
+ */
+export function rebuildLanguageBlocks(sql: SqlStorage): void {
+  const timed = "('first_response', 'resolution')";
+  sql.exec("DELETE FROM language_blocks");
+  sql.exec(
+    `INSERT INTO language_blocks (metric, language, block, bin, count, lo, hi)
+      SELECT 'conversations', COALESCE(language, ''), CAST(created_at / ?1 AS INTEGER), 0, COUNT(*), 0, 0 FROM conversations GROUP BY 2, 3`,
+    BLOCK_MS,
+  );
+  sql.exec(
+    `INSERT INTO language_blocks (metric, language, block, bin, count, lo, hi)
+      SELECT metric, COALESCE(language, ''), CAST(at / ?1 AS INTEGER), bin, COUNT(*), MIN(value), MAX(value) FROM samples WHERE metric IN ${timed} GROUP BY 1, 2, 3, 4`,
+    BLOCK_MS,
+  );
+  sql.exec(
+    `INSERT INTO language_blocks (metric, language, block, bin, count, lo, hi)
+      SELECT metric || ':business', COALESCE(language, ''), CAST(at / ?1 AS INTEGER), COALESCE(business_bin, bin), COUNT(*), MIN(COALESCE(business_value, value)),
+        MAX(COALESCE(business_value, value))
+      FROM samples WHERE metric IN ${timed} GROUP BY 1, 2, 3, 4`,
+    BLOCK_MS,
+  );
+}
+
+/**
  * The report per customer language (as detected on an agent's device, `contacts.language`; '' when none was):
  * conversations created in the range, resolutions recorded in it, and sketches of its first responses and resolution
  * times. A language is the customer's now, and every conversation has exactly one, so the rows add up to the number's.

@@ -38,6 +38,39 @@ export function countTaggedTime(
 }
 
 /**
+ * The table built again from the customers' tags, their conversations and samples, as migration 28 first built it:
+ * after an import, whose rows arrive in any order while the triggers on contact_tags count as they come (archive.ts).
+ */
+export function rebuildTagBlocks(sql: SqlStorage): void {
+  const block = (at: string) => `CAST(${at} / ?1 AS INTEGER)`;
+  const tagged = "contact_tags t JOIN conversations c ON c.contact_id = t.contact_id";
+  const firstResponses = `${tagged} JOIN samples s ON s.conversation_id = c.id AND s.metric = 'first_response'`;
+  sql.exec("DELETE FROM tag_blocks");
+  sql.exec(
+    `INSERT INTO tag_blocks (metric, block, tag_id, bin, count, lo, hi)
+      SELECT 'conversations', ${block("c.created_at")}, t.tag_id, 0, COUNT(*), 0, 0 FROM ${tagged} GROUP BY 2, 3`,
+    BLOCK_MS,
+  );
+  sql.exec(
+    `INSERT INTO tag_blocks (metric, block, tag_id, bin, count, lo, hi)
+      SELECT 'resolution', ${block("s.at")}, t.tag_id, 0, COUNT(*), 0, 0 FROM ${tagged} JOIN samples s ON s.conversation_id = c.id AND s.metric = 'resolution' GROUP BY 2, 3`,
+    BLOCK_MS,
+  );
+  sql.exec(
+    `INSERT INTO tag_blocks (metric, block, tag_id, bin, count, lo, hi)
+      SELECT 'first_response', ${block("s.at")}, t.tag_id, s.bin, COUNT(*), MIN(s.value), MAX(s.value) FROM ${firstResponses} GROUP BY 2, 3, 4`,
+    BLOCK_MS,
+  );
+  sql.exec(
+    `INSERT INTO tag_blocks (metric, block, tag_id, bin, count, lo, hi)
+      SELECT 'first_response:business', ${block("s.at")}, t.tag_id, COALESCE(s.business_bin, s.bin), COUNT(*), MIN(COALESCE(s.business_value, s.value)),
+        MAX(COALESCE(s.business_value, s.value))
+      FROM ${firstResponses} GROUP BY 2, 3, 4`,
+    BLOCK_MS,
+  );
+}
+
+/**
  * Per tag the customers carry now (so a tag added after the conversation still counts): conversations created in
  * the range, resolutions recorded in it, and a sketch of the first responses recorded in it. Whole 32-day blocks
  * are read from tag_blocks, which is counted as conversations and times are written and kept equal to the
