@@ -27,8 +27,8 @@ export const MAX_DELIVERIES_PER_COMMIT = 32;
 
 /**
  * The longest a delivery waits for others to share its commit, when they come faster than this apart
- * (commit-hold.ts). Meta's own retry starts after seconds; two milliseconds on the answer buys a commit shared by
- * two or more deliveries from about 500 a second up.
+ * (commit-hold.ts). Meta's own retry starts after seconds; up to four milliseconds on the answer buys a commit shared
+ * by two or more deliveries from about 250 a second up (three or four at 800 a second, bench/README.md).
  */
 export const COMMIT_HOLD_LIMIT_MS = 4;
 
