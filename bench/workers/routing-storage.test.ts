@@ -90,9 +90,9 @@ it("routing scale and storage per message", async () => {
       // Configuring again recomputes every member's load and routability from the seeded state.
       await instance.configure(config(phoneNumberId, agents));
       // Warm up, then time whole ingests of a new customer's message: store + route + push.
-      for (let i = 0; i < 20; i++) await instance.ingest(batch(phoneNumberId, 900_000 + i));
+      for (let i = 0; i < 20; i++) await instance.ingest([batch(phoneNumberId, 900_000 + i)]);
       const started = performance.now();
-      for (let i = 0; i < ASSIGNMENTS; i++) await instance.ingest(batch(phoneNumberId, i));
+      for (let i = 0; i < ASSIGNMENTS; i++) await instance.ingest([batch(phoneNumberId, i)]);
       const perAssignment = ((performance.now() - started) / ASSIGNMENTS) * 1000;
       const assigned = state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM assignments").one().n;
       if (assigned < ASSIGNMENTS) throw new Error(`only ${assigned} of ${ASSIGNMENTS} conversations were assigned`);
@@ -107,7 +107,7 @@ it("routing scale and storage per message", async () => {
     const before = state.storage.sql.databaseSize;
     for (let i = 0; i < STORAGE_MESSAGES; i++) {
       // Returning customers: a message every few turns starts a conversation, the rest continue one.
-      await instance.ingest(batch("bench-storage", i % Math.max(1, Math.floor(STORAGE_MESSAGES / 5)), `第 ${i} 条消息：请问这个商品有现货吗？Is it in stock?`));
+      await instance.ingest([batch("bench-storage", i % Math.max(1, Math.floor(STORAGE_MESSAGES / 5)), `第 ${i} 条消息：请问这个商品有现货吗？Is it in stock?`)]);
     }
     const count = state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE direction = 'in'").one().n;
     return { bytes_per_message: Math.round((state.storage.sql.databaseSize - before) / count), messages: count };
@@ -118,7 +118,7 @@ it("routing scale and storage per message", async () => {
     await instance.configure(config("bench-sql", 10));
     state.storage.sql.exec("UPDATE members SET present = 1, disconnected_at = ?", Date.now());
     await instance.configure(config("bench-sql", 10));
-    await instance.ingest(batch("bench-sql", 1));
+    await instance.ingest([batch("bench-sql", 1)]);
     const prototype = Object.getPrototypeOf(state.storage.sql) as { exec: (...args: unknown[]) => unknown };
     const exec = prototype.exec;
     let statements = 0;
@@ -129,7 +129,7 @@ it("routing scale and storage per message", async () => {
     try {
       const counted = async (n: number) => {
         statements = 0;
-        await instance.ingest(batch("bench-sql", n));
+        await instance.ingest([batch("bench-sql", n)]);
         return statements;
       };
       return { statements_new_customer: await counted(2), statements_next_message: await counted(2) };

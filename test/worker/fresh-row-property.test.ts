@@ -78,8 +78,8 @@ describe("a new customer's conversation row, as inserted", () => {
       try {
         await fc.assert(
           fc.asyncProperty(fc.array(sender, { minLength: 1, maxLength: 4 }), async (senders) => {
-            const result = await instance.ingest(batchOf(ws.phoneNumberId, senders));
-            expect(result.connected).toBe(true);
+            const [outcome] = await instance.ingest([batchOf(ws.phoneNumberId, senders)]);
+            expect(outcome).toMatchObject({ connected: true });
           }),
           { numRuns: 60, seed: SEED },
         );

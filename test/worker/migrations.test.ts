@@ -130,7 +130,7 @@ describe("storage written by the previous release", () => {
 
       // A customer whose phone is literally "user:US.Q" is someone else than the BSUID-only customer US.Q.
       const message = { from: "user:US.Q", id: "wamid.lookalike", timestamp: String(Math.floor(now / 1000)), type: "text", text: { body: "hello" } };
-      const result = await inbox.ingest({ phoneNumberId: ids.phoneNumberId, displayPhoneNumber: null, messages: [{ message, contacts: [] }], errors: [], unreadable: [], coexistence: noCoexistence() });
+      const [result] = await inbox.ingest([{ phoneNumberId: ids.phoneNumberId, displayPhoneNumber: null, messages: [{ message, contacts: [] }], errors: [], unreadable: [], coexistence: noCoexistence() }]);
       expect(result).toMatchObject({ connected: true, stored: 1 });
       expect(sql.exec("SELECT c.wa_id, c.user_id FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id WHERE m.wamid = 'wamid.lookalike'").one()).toEqual({ wa_id: "user:US.Q", user_id: null });
     });

@@ -22,10 +22,10 @@ import type { NumberHealth } from "./health";
 import { numberInboxMigrations } from "./schema";
 import type { NumberConfig } from "./settings";
 import type { ListRequest } from "./views";
-import type { IngestResult, StatusBatchResult } from "./webhook-delivery";
+import type { IngestOutcome, StatusBatchResult } from "./webhook-delivery";
 
 export type { NumberConfig, NumberMember, StoredConfig } from "./settings";
-export type { IngestResult, StatusBatchResult } from "./webhook-delivery";
+export type { IngestOutcome, IngestResult, StatusBatchResult } from "./webhook-delivery";
 
 /**
  * One WhatsApp business number (one object per phone_number_id, SQLite storage). This class is the shell: the
@@ -116,15 +116,20 @@ export class NumberInbox extends DurableObject<Env> {
   }
 
   /**
-   * One webhook batch for this number: customer messages, errors and unreadable items are stored, and routing and
-   * automation decide on them, in one transaction, so concurrent deliveries cannot interleave (a conversation is
-   * created once and assigned once); deliveries that arrive together share one commit (group-commit.ts). The answer
-   * waits for that commit; what the sockets hear goes out once it is done. Statuses come by `applyStatuses`.
+   * The webhook batches for this number of the POSTs that reached one isolate together (worker/webhook/shared-calls.ts),
+   * one result each, in order: customer messages, errors and unreadable items are stored, and routing and automation
+   * decide on them, each batch in a transaction of its own, so concurrent deliveries cannot interleave (a conversation
+   * is created once and assigned once); batches that arrive together, in one call or several, share one commit
+   * (group-commit.ts). The answer waits for that commit; what the sockets hear goes out once it is done. Statuses
+   * come by `applyStatuses`.
    */
-  async ingest(batch: NumberBatch): Promise<IngestResult> {
-    return this.fromMeta<IngestResult>({ connected: false, stored: 0, duplicates: 0, unreadable: 0 }, async () => {
-      const { result } = await this.parts.deliveries.submit({ batch, receivedAt: this.clock.now() });
-      return result;
+  async ingest(batches: NumberBatch[]): Promise<IngestOutcome[]> {
+    const unconnected = batches.map(() => ({ connected: false, stored: 0, duplicates: 0, unreadable: 0 }));
+    return this.fromMeta<IngestOutcome[]>(unconnected, async () => {
+      const receivedAt = this.clock.now();
+      const settled = await Promise.allSettled(this.parts.deliveries.submitAll(batches.map((batch) => ({ batch, receivedAt }))));
+      // A batch that failed fails alone: the others of the call are stored and answered.
+      return settled.map((s) => (s.status === "fulfilled" ? s.value.result : { failed: s.reason instanceof Error ? s.reason.message : String(s.reason) }));
     });
   }
 

@@ -51,13 +51,24 @@ export class GroupCommit<In, Out> {
 
   constructor(private readonly steps: GroupCommitSteps<In, Out>) {}
 
+  /**
+   * One promise per item, in order: each resolves with what its item's step returned once its turn is done, or
+   * rejects with why that item failed. The items arrived together: the pace of arrivals counts them as one.
+   */
+  submitAll(items: In[]): Promise<Out>[] {
+    this.pace = paceAfter(this.pace, this.steps.now());
+    return items.map(
+      (item) =>
+        new Promise<Out>((resolve, reject) => {
+          this.waiting.push({ item, resolve, reject });
+          this.turnSoon();
+        }),
+    );
+  }
+
   /** Resolves with what the item's step returned once its turn is done, or rejects with why it failed. */
   submit(item: In): Promise<Out> {
-    this.pace = paceAfter(this.pace, this.steps.now());
-    return new Promise<Out>((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
-      this.turnSoon();
-    });
+    return this.submitAll([item])[0]!;
   }
 
   private turnSoon(): void {

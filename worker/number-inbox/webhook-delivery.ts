@@ -18,6 +18,9 @@ export interface IngestResult {
   unreadable: number;
 }
 
+/** One batch's result, or why it could not be stored (the other batches of the same call are not held back by it). */
+export type IngestOutcome = IngestResult | { failed: string };
+
 /**
  * The most webhook deliveries one turn of the object takes, and so one commit (group-commit.ts). A delivery's step
  * is a fraction of a millisecond, so a full turn holds the object for about ten; more waiting than that makes a

@@ -4,10 +4,12 @@ import type { AppEnv } from "../api/context";
 import { describeZodError, errorResponse } from "../lib/errors";
 import { nestsDeeperThan } from "../lib/json-depth";
 import { readSignedJson } from "./signed-body";
-import { splitByNumber, type OtherChange } from "./split";
+import { splitByNumber, type NumberBatch, type OtherChange } from "./split";
 import { enqueueStatuses } from "../status-lane/producer";
 import type { Env } from "../env";
 import { directoryFor } from "../directory/client";
+import { SHARED_CALL_FALLBACK_MS, SHARED_CALL_HOLD_MS, SHARED_CALL_POLL_MS, SharedCalls } from "./shared-calls";
+import { MAX_DELIVERIES_PER_COMMIT, type IngestOutcome, type IngestResult } from "../number-inbox/webhook-delivery";
 
 /** Account-level fields are rare; each goes to its workspace's event log, found through the directory. */
 async function recordOtherChanges(env: Env, changes: OtherChange[]): Promise<void> {
@@ -20,6 +22,29 @@ async function recordOtherChanges(env: Env, changes: OtherChange[]): Promise<voi
     byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), change]);
   }
   await Promise.all([...byWorkspace].map(([id, list]) => env.WORKSPACE.getByName(id).recordEvents(list)));
+}
+
+/**
+ * Webhooks for one number arriving in this isolate together share one call into its object (shared-calls.ts). The
+ * object's own commit hold (commit-hold.ts) still groups calls that come from different isolates.
+ */
+const numberCalls = new SharedCalls<NumberBatch, IngestOutcome>({
+  sleep: (ms) => new Promise((wake) => setTimeout(wake, ms)),
+  now: () => Date.now(),
+  holdLimitMs: SHARED_CALL_HOLD_MS,
+  pollMs: SHARED_CALL_POLL_MS,
+  maxGroup: MAX_DELIVERIES_PER_COMMIT,
+  fallbackMs: SHARED_CALL_FALLBACK_MS,
+});
+
+/** One batch stored by its number's object, in a call shared with the batches that arrived with it. */
+async function storedBatch(env: Env, execution: { waitUntil(work: Promise<unknown>): void }, batch: NumberBatch): Promise<IngestResult> {
+  const outcome = await numberCalls.submit(batch.phoneNumberId, batch, {
+    call: (together) => env.NUMBER_INBOX.getByName(batch.phoneNumberId).ingest(together),
+    keepAlive: (work) => execution.waitUntil(work),
+  });
+  if ("failed" in outcome) throw new Error(`number ${batch.phoneNumberId} could not store a webhook batch: ${outcome.failed}`);
+  return outcome;
 }
 
 /** Meta's payloads nest about ten levels; far deeper JSON cannot be handed to a number's object (see nestsDeeperThan). */
@@ -50,7 +75,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     // and a 200 means the queue holds them. Either failing answers 500 and Meta retries the whole POST, which is safe:
     // the object drops wamids it already stored and a status applied twice changes nothing.
     const [results, queued] = await Promise.all([
-      Promise.all(batches.map((b) => c.env.NUMBER_INBOX.getByName(b.phoneNumberId).ingest(b))),
+      Promise.all(batches.map((b) => storedBatch(c.env, c.executionCtx, b))),
       statuses.size === 0
         ? Promise.resolve(true)
         : enqueueStatuses(c.env.STATUS_LANE, statuses, receivedAt).then(
