@@ -12,7 +12,10 @@ import { GroupCommit } from "../../worker/number-inbox/group-commit";
 
 type Item = { id: number; fails: boolean };
 
-/** A scripted run: items arrive in waves; between waves the deferred turns run (each wave may land mid-turn). */
+/**
+ * A scripted run: items arrive in waves, each in calls of up to `perCall` items (one call counts as one arrival for the
+ * pace); between waves the deferred turns run (each wave may land mid-turn).
+ */
 const scenario = fc.record({
   waves: fc.array(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 8 }),
   maxGroup: fc.integer({ min: 1, max: 6 }),
@@ -21,12 +24,13 @@ const scenario = fc.record({
   // Arrivals a fraction of a millisecond to seconds apart, so some turns are held for company and some released early.
   holdLimitMs: fc.constantFrom(0, 2, 4),
   gapsMs: fc.array(fc.constantFrom(0, 0.3, 1, 1.5, 3, 10, 2_000), { minLength: 1, maxLength: 16 }),
+  perCall: fc.integer({ min: 1, max: 4 }),
 });
 
 describe("deliveries that arrive together share a commit", () => {
   it("keeps every item that did not fail once, answers each with its own outcome, never more than the group size per turn", async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, async ({ waves, maxGroup, afterwardsFailsOnTurn, turnsBetweenWaves, holdLimitMs, gapsMs }) => {
+      fc.asyncProperty(scenario, async ({ waves, maxGroup, afterwardsFailsOnTurn, turnsBetweenWaves, holdLimitMs, gapsMs, perCall }) => {
         const deferred: (() => void)[] = [];
         let clock = 0;
         let arrivals = 0;
@@ -87,15 +91,20 @@ describe("deliveries that arrive together share a commit", () => {
         const items: Item[] = [];
         const answers: Promise<void>[] = [];
         for (const wave of waves) {
-          for (const fails of wave) {
-            const item = { id: items.length, fails };
-            items.push(item);
-            answers.push(
-              group.submit(item).then(
-                (out) => void answered.push({ id: item.id, outcome: `ok ${out}`, turnsFollowedUp: followedUp.length }),
-                (error: Error) => void answered.push({ id: item.id, outcome: error.message, turnsFollowedUp: followedUp.length }),
-              ),
-            );
+          // A wave comes in calls of up to `perCall` items each (one POST's batch, or several that shared a call).
+          for (let start = 0; start < wave.length; start += perCall) {
+            const base = items.length;
+            const call = wave.slice(start, start + perCall).map((fails, k) => ({ id: base + k, fails }));
+            items.push(...call);
+            group.submitAll(call).forEach((promise, k) => {
+              const item = call[k]!;
+              answers.push(
+                promise.then(
+                  (out) => void answered.push({ id: item.id, outcome: `ok ${out}`, turnsFollowedUp: followedUp.length }),
+                  (error: Error) => void answered.push({ id: item.id, outcome: error.message, turnsFollowedUp: followedUp.length }),
+                ),
+              );
+            });
           }
           await runTurns(turnsBetweenWaves);
         }
@@ -178,7 +187,7 @@ async function arrivalsAt(times: number[], holdLimitMs: number) {
   for (const [i, at] of times.entries()) {
     await fireUntil(at);
     const sent = now;
-    answers.push(group.submit(i).then(() => void (waits[i] = now - sent)));
+    answers.push(group.submitAll([i])[0]!.then(() => void (waits[i] = now - sent)));
   }
   await fireUntil(Number.MAX_SAFE_INTEGER);
   await Promise.all(answers);

@@ -66,11 +66,6 @@ export class GroupCommit<In, Out> {
     );
   }
 
-  /** Resolves with what the item's step returned once its turn is done, or rejects with why it failed. */
-  submit(item: In): Promise<Out> {
-    return this.submitAll([item])[0]!;
-  }
-
   private turnSoon(): void {
     if (this.turnDue) {
       if (this.heldUntil !== null && this.waiting.length >= this.heldUntil) this.schedule(0, null);
