@@ -2,6 +2,7 @@ import { ARCHIVE_FORMAT, ARCHIVE_VERSION } from "../../shared/archive";
 import type { Env } from "../env";
 import type { Principal, Result } from "../lib/result";
 import type { Row } from "./table-dump";
+import { errorMessage } from "../lib/errors";
 
 /** Rows per call to an object: small enough for one RPC message, large enough that a year of messages is quick. */
 const PAGE_ROWS = 1000;
@@ -62,7 +63,7 @@ export async function exportArchive(env: Env, principal: Principal): Promise<Res
     await writer.close();
   };
   produce().catch(async (error: unknown) => {
-    console.error("workspace export failed", principal.workspaceId, error instanceof Error ? error.message : String(error));
+    console.error("workspace export failed", principal.workspaceId, errorMessage(error));
     await writer.abort(error).catch(() => undefined);
   });
   return { ok: true, value: readable };

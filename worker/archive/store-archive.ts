@@ -1,5 +1,6 @@
 import { archivedRows, importRefusal, type ArchivePolicy } from "./policy";
 import { clearTables, dataTables, readPage, schemaVersion, writeRows, type Row } from "./table-dump";
+import { errorMessage } from "../lib/errors";
 
 /** The part of a Durable Object an archive reads and writes. */
 export interface Store {
@@ -54,7 +55,7 @@ export async function importStoreRows(store: Store, table: string, rows: Row[]):
   } catch (error) {
     if (error instanceof RefusedRows) return error.message;
     // A constraint (a duplicate key, a missing NOT NULL value) names the row's problem in SQLite's words.
-    return `${table}: ${error instanceof Error ? error.message : String(error)}`;
+    return `${table}: ${errorMessage(error)}`;
   }
   return null;
 }

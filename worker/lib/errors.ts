@@ -3,6 +3,11 @@ import type { ZodError } from "zod";
 import { type ErrorStatus, genericErrorCode } from "../../shared/error-codes";
 import type { Refusal, Result } from "./result";
 
+/** What a caught value says: an Error's message, or anything else as a string (a rejection may carry any value). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** One sentence per problem, naming the field: what a person or an integrator needs to fix the request. */
 export function describeZodError(error: ZodError): string {
   return error.issues

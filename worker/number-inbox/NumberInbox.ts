@@ -13,6 +13,7 @@ import type { Row as ArchiveRow } from "../archive/table-dump";
 import { countedEnv } from "../bench-probes/call-count";
 import type { Env } from "../env";
 import { ok, refuse, type Principal, type Result } from "../lib/result";
+import { errorMessage } from "../lib/errors";
 import type { LaneStatus } from "../status-lane/lane-message";
 import type { NumberBatch } from "../webhook/split";
 import { composeNumberInbox, type NumberParts } from "./compose";
@@ -129,7 +130,7 @@ export class NumberInbox extends DurableObject<Env> {
       const receivedAt = this.clock.now();
       const settled = await Promise.allSettled(this.parts.deliveries.submitAll(batches.map((batch) => ({ batch, receivedAt }))));
       // A batch that failed fails alone: the others of the call are stored and answered.
-      return settled.map((s) => (s.status === "fulfilled" ? s.value.result : { failed: s.reason instanceof Error ? s.reason.message : String(s.reason) }));
+      return settled.map((s) => (s.status === "fulfilled" ? s.value.result : { failed: errorMessage(s.reason) }));
     });
   }
 
