@@ -8,7 +8,7 @@ import { splitByNumber, type NumberBatch, type OtherChange } from "./split";
 import { enqueueStatuses } from "../status-lane/producer";
 import type { Env } from "../env";
 import { directoryFor } from "../directory/client";
-import { SHARED_CALL_FALLBACK_MS, SHARED_CALL_HOLD_FROM_GAP_MS, SHARED_CALL_HOLD_MS, SHARED_CALL_POLL_MS, SharedCalls } from "./shared-calls";
+import { SHARED_CALL_FALLBACK_MS, SHARED_CALL_HOLD_MS, SHARED_CALL_POLL_MS, SharedCalls } from "./shared-calls";
 import { MAX_DELIVERIES_PER_COMMIT, type IngestOutcome, type IngestResult } from "../number-inbox/webhook-delivery";
 
 /** Account-level fields are rare; each goes to its workspace's event log, found through the directory. */
@@ -32,7 +32,6 @@ const numberCalls = new SharedCalls<NumberBatch, IngestOutcome>({
   sleep: (ms) => new Promise((wake) => setTimeout(wake, ms)),
   now: () => Date.now(),
   holdLimitMs: SHARED_CALL_HOLD_MS,
-  holdFromGapMs: SHARED_CALL_HOLD_FROM_GAP_MS,
   pollMs: SHARED_CALL_POLL_MS,
   maxGroup: MAX_DELIVERIES_PER_COMMIT,
   fallbackMs: SHARED_CALL_FALLBACK_MS,

@@ -8,30 +8,21 @@
  * No request waits on a promise another request settles: under `no_handle_cross_request_promise_resolution` (which
  * the Workers test pool sets) such a continuation runs in the settling request, and a request whose only wait is on
  * another one is cancelled as hung. So each request waits on timers of its own:
- * - A request that finds deliveries coming further apart than `holdFromGapMs` on average calls at once, carrying
- *   whatever waits: at that pace the thread is idle enough that a call each costs nobody a wait.
- * - Otherwise it waits up to the hold limit (on the pace the object's commit hold uses, commit-hold.ts) for the
- *   others the pace says are coming. The one whose arrival completes the group, or whose wait ends first with its delivery
+ * - A request that finds deliveries coming slower than the hold limit calls at once, carrying whatever waits.
+ * - Otherwise it waits up to the limit (the pace the object's commit hold uses, commit-hold.ts) for the others the
+ *   pace says are coming. The one whose arrival completes the group, or whose wait ends first with its delivery
  *   still waiting, takes every delivery waiting (up to `maxGroup`) into one call, kept alive by its own `waitUntil`.
  * - The others look for their answer every `pollMs`. A request with no answer after `fallbackMs` (the taker was
  *   cancelled before its call answered, say) makes its own call: the object drops wamids it already stored, so a
  *   delivery carried twice is stored once.
  */
-import { holdPlan, paceAfter, QUIET, type ArrivalPace, type HoldPlan } from "../number-inbox/commit-hold";
+import { holdPlan, paceAfter, QUIET, type ArrivalPace } from "../number-inbox/commit-hold";
 
 /**
- * Webhooks wait for company only when they come closer together than this on average (above about 500 a second
- * into one isolate for one number). Slower traffic leaves at once, as it did before calls were shared.
+ * How long a webhook waits for others to share its call, when they come faster than this apart: half the object's
+ * commit hold, which still groups calls that come from other isolates.
  */
-export const SHARED_CALL_HOLD_FROM_GAP_MS = 2;
-
-/**
- * How long, at most, a webhook waits for the others its pace says are coming. At 1,374 webhooks a second (half the
- * benchmark's maximum) a wait of 2 ms made calls of about three and cost the runtime 596–679 µs a webhook; 8 ms makes
- * calls of about eleven and cost 424–499 µs, alternated on one machine (bench/README.md, "Longer holds"). Longer
- * holds saved little more (12 and 16 ms: 410–434 µs) and add their wait to every acknowledgement.
- */
-export const SHARED_CALL_HOLD_MS = 8;
+export const SHARED_CALL_HOLD_MS = 2;
 
 /** How often a webhook whose delivery another request carries looks for its answer. */
 export const SHARED_CALL_POLL_MS = 1;
@@ -48,8 +39,6 @@ export interface SharedCallSteps {
   /** Milliseconds, for the pace of arrivals. */
   now(): number;
   holdLimitMs: number;
-  /** Below this mean gap between deliveries, a delivery waits for company (up to `holdLimitMs`). */
-  holdFromGapMs: number;
   pollMs: number;
   maxGroup: number;
   fallbackMs: number;
@@ -61,12 +50,6 @@ export interface OwnRequest<In, Out> {
   call(items: In[]): Promise<Out[]>;
   /** A call this request takes runs to its end even if this request's client goes away. */
   keepAlive(work: Promise<unknown>): void;
-}
-
-/** How long a delivery arriving at this pace waits for company, and how many waiting end the wait early. */
-export function sharedCallHold(meanGapMs: number, steps: Pick<SharedCallSteps, "holdLimitMs" | "holdFromGapMs" | "maxGroup">): HoldPlan {
-  if (meanGapMs >= steps.holdFromGapMs) return { holdMs: 0, releaseAt: 1 };
-  return holdPlan(meanGapMs, steps.holdLimitMs, steps.maxGroup);
 }
 
 type Answer<Out> = { out: Out } | { error: unknown };
@@ -99,7 +82,7 @@ export class SharedCalls<In, Out> {
     lane.pace = paceAfter(lane.pace, this.steps.now());
     const mine = new Waiting<In, Out>(item);
     lane.waiting.push(mine);
-    const plan = sharedCallHold(lane.pace.meanGapMs, this.steps);
+    const plan = holdPlan(lane.pace.meanGapMs, this.steps.holdLimitMs, this.steps.maxGroup);
     if (plan.holdMs > 0 && lane.waiting.length < plan.releaseAt) await this.steps.sleep(plan.holdMs);
     // Still waiting: this request takes the group, every delivery waiting before it (up to the group size) and its
     // own. With more waiting than a group holds, another request may take this one's meanwhile.
