@@ -4,6 +4,7 @@ import { ATTENTION_KINDS, DEFAULT_ATTENTION, WAIT_TARGET_MS, type AttentionSetti
 import { t, type Locale } from "../lib/i18n";
 import { attentionItem } from "../lib/session-store";
 import { ArrowLeft, LogOut } from "./icons";
+import { usePickedLocale } from "./usePickedLocale";
 
 /**
  * The agent's own settings, away from the work: language, which notifications (they come from the background, panel
@@ -11,6 +12,7 @@ import { ArrowLeft, LogOut } from "./icons";
  */
 export function Settings(props: { me: Me; locale: Locale; onLocale: (locale: Locale) => void; onBack: () => void; onSignOut: () => void }) {
   const [settings, setSettings] = useState<AttentionSettings>(DEFAULT_ATTENTION);
+  const [shownLocale, pickLocale] = usePickedLocale(props.locale, props.onLocale);
   useEffect(() => void attentionItem.getValue().then(setSettings), []);
   function save(next: AttentionSettings) {
     setSettings(next);
@@ -41,7 +43,7 @@ export function Settings(props: { me: Me; locale: Locale; onLocale: (locale: Loc
           <div class="segmented" role="radiogroup" aria-label={t("settings.language")}>
             {(["zh", "en"] as const).map((locale) => (
               <label>
-                <input type="radio" name="locale" checked={props.locale === locale} onChange={() => props.onLocale(locale)} />
+                <input type="radio" name="locale" checked={shownLocale === locale} onChange={() => pickLocale(locale)} />
                 {locale === "zh" ? "中文" : "English"}
               </label>
             ))}

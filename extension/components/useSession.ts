@@ -39,7 +39,9 @@ export function useSession(initial?: StoredSession | null) {
 
   /** The page's entry applied the saved language before the first render; a switch re-renders once its dictionary is in. */
   function changeLocale(next: Locale) {
-    void setLocale(next).then(() => {
+    void setLocale(next).then((inForce) => {
+      // Picked again meanwhile: the later pick re-renders and is saved.
+      if (!inForce) return;
       setLocaleState(next);
       void localeItem.setValue(next);
     });

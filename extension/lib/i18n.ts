@@ -22,13 +22,22 @@ export async function loadLocale(locale: Locale): Promise<void> {
 let current: Locale = navigator.language.toLowerCase().startsWith("zh") ? "zh" : "en";
 
 export const getLocale = (): Locale => current;
-/** Switches once the language's dictionary is loaded: nothing renders in the old language half-way, or a missing key. */
-export async function setLocale(next: Locale): Promise<void> {
+/** The language asked for last: a slower dictionary asked for earlier must not switch back to its language. */
+let wanted: Locale = current;
+
+/**
+ * Switches once the language's dictionary is loaded: nothing renders in the old language half-way, or a missing key.
+ * Resolves true when this call's language is the one in force, false when a later call overtook it.
+ */
+export async function setLocale(next: Locale): Promise<boolean> {
+  wanted = next;
   await loadLocale(next);
+  if (wanted !== next) return false;
   current = next;
   // The background's service worker has no document; its notifications follow the same language.
   const page = (globalThis as { document?: { documentElement: { lang: string } } }).document;
   if (page) page.documentElement.lang = next === "zh" ? "zh-CN" : "en";
+  return true;
 }
 
 function fill(text: string, vars: Record<string, string | number>): string {
