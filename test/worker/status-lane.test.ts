@@ -322,6 +322,53 @@ describe("the status lane", () => {
     await expect.poll(() => env.NUMBER_INBOX.getByName(phoneNumberId).unconnectedDeliveries(), { timeout: 3_000 }).toBe(1);
   });
 
+  it("one batch moving several replies each its own way: every reply ends at its own furthest status, and a failure keeps Meta's code and title", async () => {
+    const { ws, a, customer, send, conversation } = await openConversation();
+    const rank: Record<string, number> = { sent: 1, delivered: 2, read: 3 };
+    type Tick = { status: string; error: { code: number; title: string } | null };
+    // The rule a reader of the ticks expects: forward only; a failure counts only before delivery, and nothing follows it.
+    const expected = (current: Tick, incoming: LaneStatus): Tick => {
+      if (current.status === "failed") return current;
+      if (incoming.status === "failed") return rank[current.status]! < rank.delivered! ? { status: "failed", error: { code: incoming.code!, title: incoming.title! } } : current;
+      return rank[incoming.status]! > rank[current.status]! ? { status: incoming.status, error: null } : current;
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            reply: fc.nat({ max: 2 }),
+            status: fc.constantFrom("sent", "delivered", "read", "failed"),
+            code: fc.constantFrom(131026, 131047, 131049, 130472),
+            title: fc.constantFrom("Message undeliverable", "Re-engagement message", "消息未送达"),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
+        async (events) => {
+          const replies = [];
+          for (let i = 0; i < 3; i++) replies.push((await send({ type: "text", text: `第 ${i + 1} 条` })).body);
+          const wamids = (await sentTo(customer)).sent.slice(-3).map((s) => s.wamid);
+          const now = Math.floor(Date.now() / 1000);
+          const statuses = events.map((e, i): LaneStatus => ({
+            id: wamids[e.reply]!,
+            status: e.status,
+            at: now + i,
+            to: customer,
+            code: e.status === "failed" ? e.code : null,
+            title: e.status === "failed" ? e.title : null,
+          }));
+          // The replies stand at "accepted" (the Graph API answered); statuses apply in Meta's time order.
+          const model: Tick[] = replies.map(() => ({ status: "accepted", error: null }));
+          rank.accepted = 0;
+          for (const [i, status] of statuses.entries()) model[events[i]!.reply] = expected(model[events[i]!.reply]!, status);
+          await consume([{ id: crypto.randomUUID(), attempts: 1, body: laneMessage(ws.phoneNumberId, statuses) }]);
+          const stored = await messagesOf(a.token, ws.phoneNumberId, conversation.id);
+          expect(replies.map((r) => stored.find((m) => m.id === r.id)).map((m) => ({ status: m?.status, error: m?.error ?? null }))).toEqual(model);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
   it("in any order, split over any batches, each delivered any number of times, a reply's tick ends at the furthest status sent", async () => {
     const { ws, a, customer, send, conversation } = await openConversation();
     await fc.assert(

@@ -51,8 +51,14 @@ export class Statuses {
         .map((r) => [r.wamid, { id: r.id, status: (r.status ?? "pending") as DeliveryStatus }]),
     );
     const folded = foldStatuses(statuses, known);
-    for (const t of folded.changes) {
-      this.ctx.sql.exec("UPDATE messages SET status = ?, error_code = ?, error_title = ? WHERE id = ?", t.status, t.code, t.title, t.id);
+    // The batch's ticks in one statement, not one per message: each statement leaves a cursor for the runtime's
+    // collector, and a flood's pauses grow with them (bench/README.md, "What the long pauses are made of").
+    if (folded.changes.length > 0) {
+      this.ctx.sql.exec(
+        `UPDATE messages SET status = t.value ->> '$.status', error_code = t.value ->> '$.code', error_title = t.value ->> '$.title'
+         FROM json_each(?) AS t WHERE messages.id = t.value ->> '$.id'`,
+        JSON.stringify(folded.changes),
+      );
     }
     for (const s of folded.otherKinds) this.health.record("unknown_status", s);
     const early = this.early.receive(folded.unknown, this.flights.list(), this.ctx.now());

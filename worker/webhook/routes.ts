@@ -90,5 +90,5 @@ export const webhookRoutes = new Hono<AppEnv>()
     await recordOtherChanges(c.env, otherChanges);
     const unconnected = batches.filter((_, i) => !results[i]!.connected).map((b) => b.phoneNumberId);
     if (unconnected.length > 0) console.warn(`webhook for unconnected number(s) ${unconnected.join(", ")} acknowledged`);
-    return c.text("EVENT_RECEIVED", 200);
+    return c.text("EVENT_RECEIVED");
   });
