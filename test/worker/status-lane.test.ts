@@ -324,7 +324,7 @@ describe("the status lane", () => {
 
   it("one batch moving several replies each its own way: every reply ends at its own furthest status, and a failure keeps Meta's code and title", async () => {
     const { ws, a, customer, send, conversation } = await openConversation();
-    const rank: Record<string, number> = { sent: 1, delivered: 2, read: 3 };
+    const rank: Record<string, number> = { accepted: 0, sent: 1, delivered: 2, read: 3 };
     type Tick = { status: string; error: { code: number; title: string } | null };
     // The rule a reader of the ticks expects: forward only; a failure counts only before delivery, and nothing follows it.
     const expected = (current: Tick, incoming: LaneStatus): Tick => {
@@ -358,7 +358,6 @@ describe("the status lane", () => {
           }));
           // The replies stand at "accepted" (the Graph API answered); statuses apply in Meta's time order.
           const model: Tick[] = replies.map(() => ({ status: "accepted", error: null }));
-          rank.accepted = 0;
           for (const [i, status] of statuses.entries()) model[events[i]!.reply] = expected(model[events[i]!.reply]!, status);
           await consume([{ id: crypto.randomUUID(), attempts: 1, body: laneMessage(ws.phoneNumberId, statuses) }]);
           const stored = await messagesOf(a.token, ws.phoneNumberId, conversation.id);
