@@ -349,12 +349,8 @@ describe("the status lane", () => {
           const wamids = (await sentTo(customer)).sent.slice(-3).map((s) => s.wamid);
           const now = Math.floor(Date.now() / 1000);
           const statuses = events.map((e, i): LaneStatus => ({
-            id: wamids[e.reply]!,
-            status: e.status,
-            at: now + i,
-            to: customer,
-            code: e.status === "failed" ? e.code : null,
-            title: e.status === "failed" ? e.title : null,
+            ...laneStatus(wamids[e.reply]!, e.status, customer, now + i),
+            ...(e.status === "failed" ? { code: e.code, title: e.title } : {}),
           }));
           // The replies stand at "accepted" (the Graph API answered); statuses apply in Meta's time order.
           const model: Tick[] = replies.map(() => ({ status: "accepted", error: null }));
