@@ -1,19 +1,20 @@
-import { useEffect, useState } from "preact/hooks";
 import type { Me } from "../../shared/people";
 import { ATTENTION_KINDS, DEFAULT_ATTENTION, WAIT_TARGET_MS, type AttentionSettings } from "../lib/attention-policy";
 import { t, type Locale } from "../lib/i18n";
 import { attentionItem } from "../lib/session-store";
 import { ArrowLeft, LogOut } from "./icons";
 import { usePickedLocale } from "./usePickedLocale";
+import { usePrefilled } from "./usePrefilled";
 
 /**
  * The agent's own settings, away from the work: language, which notifications (they come from the background, panel
  * open or closed), sound, quiet hours, and whether closing the panel sets them Away. Saved as they change.
  */
 export function Settings(props: { me: Me; locale: Locale; onLocale: (locale: Locale) => void; onBack: () => void; onSignOut: () => void }) {
-  const [settings, setSettings] = useState<AttentionSettings>(DEFAULT_ATTENTION);
+  // Every change writes the whole record, so the controls wait for the saved one: a change made on the defaults
+  // would put back every other setting the agent had changed.
+  const { value: settings, set: setSettings, loaded } = usePrefilled(() => attentionItem.getValue(), DEFAULT_ATTENTION);
   const [shownLocale, pickLocale] = usePickedLocale(props.locale, props.onLocale);
-  useEffect(() => void attentionItem.getValue().then(setSettings), []);
   function save(next: AttentionSettings) {
     setSettings(next);
     void attentionItem.setValue(next);
@@ -49,7 +50,7 @@ export function Settings(props: { me: Me; locale: Locale; onLocale: (locale: Loc
             ))}
           </div>
         </fieldset>
-        <fieldset>
+        <fieldset disabled={!loaded}>
           <legend>{t("settings.notifications")}</legend>
           <p class="hint">{t("settings.notificationsHint")}</p>
           {ATTENTION_KINDS.map((kind) => (
@@ -63,7 +64,7 @@ export function Settings(props: { me: Me; locale: Locale; onLocale: (locale: Loc
             {t("settings.sound")}
           </label>
         </fieldset>
-        <fieldset>
+        <fieldset disabled={!loaded}>
           <legend>{t("settings.quiet")}</legend>
           <div class="quiet-hours">
             <label class="checkbox">
@@ -75,7 +76,7 @@ export function Settings(props: { me: Me; locale: Locale; onLocale: (locale: Loc
             {time("to", `${t("settings.quiet")} ${t("settings.quietTo")}`)}
           </div>
         </fieldset>
-        <fieldset>
+        <fieldset disabled={!loaded}>
           <legend>{t("settings.presence")}</legend>
           <label class="checkbox">
             <input type="checkbox" checked={settings.awayOnPanelClose} onChange={(e) => save({ ...settings, awayOnPanelClose: e.currentTarget.checked })} />

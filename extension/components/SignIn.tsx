@@ -1,21 +1,21 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { browser } from "wxt/browser";
 import type { Me } from "../../shared/people";
 import { ApiClient, ApiError } from "../lib/api";
 import { t, type Locale } from "../lib/i18n";
 import { lastServerItem, type StoredSession } from "../lib/session-store";
 import { LanguageSwitch } from "./LanguageSwitch";
+import { usePrefilled } from "./usePrefilled";
 
 const LOCAL = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/;
 
 export function SignIn(props: { locale: Locale; onLocale: (l: Locale) => void; onSignedIn: (s: StoredSession, me: Me) => void }) {
-  const [serverUrl, setServerUrl] = useState("");
+  // The last server signed in to, unless the agent has typed one before storage answered.
+  const { value: serverUrl, set: setServerUrl } = usePrefilled(() => lastServerItem.getValue(), "");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => void lastServerItem.getValue().then(setServerUrl), []);
 
   async function submit(event: Event) {
     event.preventDefault();

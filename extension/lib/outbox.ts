@@ -1,7 +1,7 @@
 import type { SendMessageRequest } from "../../shared/inbox";
 import type { ApiClient } from "./api";
 import { ApiError } from "./api";
-import { storage } from "wxt/utils/storage";
+import { browser } from "wxt/browser";
 
 /**
  * Replies typed while the connection is down. Kept in the extension's storage (so they survive closing the
@@ -16,27 +16,50 @@ export interface PendingReply {
   createdAt: number;
 }
 
-const outboxItem = storage.defineItem<PendingReply[]>("local:outbox", { fallback: [] });
+/**
+ * One storage key per reply. The panel keeps replies and the background sends them, in different pages, and storage
+ * has no transactions: with one shared list, two writes that each read it first keep only one of them, and a reply
+ * typed offline could vanish. Adding or removing one key touches no other reply.
+ */
+const PREFIX = "outbox:";
+/** Where earlier versions kept the whole list; read once and split into keys. */
+const LEGACY_KEY = "outbox";
+const keyOf = (reply: PendingReply) => `${PREFIX}${reply.request.clientId}`;
 
-export async function pendingReplies(serverUrl: string, conversationId?: string): Promise<PendingReply[]> {
-  return (await outboxItem.getValue()).filter((p) => p.serverUrl === serverUrl && (!conversationId || p.conversationId === conversationId));
+async function allPending(): Promise<PendingReply[]> {
+  const stored = (await browser.storage.local.get(null)) as Record<string, unknown>;
+  const legacy = stored[LEGACY_KEY];
+  if (Array.isArray(legacy)) {
+    const replies = legacy as PendingReply[];
+    await browser.storage.local.set(Object.fromEntries(replies.map((reply) => [keyOf(reply), reply])));
+    await browser.storage.local.remove(LEGACY_KEY);
+    for (const reply of replies) stored[keyOf(reply)] = reply;
+  }
+  const replies = Object.entries(stored)
+    .filter(([key]) => key.startsWith(PREFIX))
+    .map(([, reply]) => reply as PendingReply);
+  return replies.sort((a, b) => a.createdAt - b.createdAt);
 }
 
-async function remove(clientId: string): Promise<void> {
-  await outboxItem.setValue((await outboxItem.getValue()).filter((p) => p.request.clientId !== clientId));
+export async function pendingReplies(serverUrl: string, conversationId?: string): Promise<PendingReply[]> {
+  return (await allPending()).filter((p) => p.serverUrl === serverUrl && (!conversationId || p.conversationId === conversationId));
+}
+
+async function remove(reply: PendingReply): Promise<void> {
+  await browser.storage.local.remove(keyOf(reply));
 }
 
 /** Sends now if possible; otherwise keeps it for later. Throws only a refusal the agent must see (4xx). */
 export async function sendOrKeep(api: ApiClient, reply: PendingReply) {
-  await outboxItem.setValue([...(await outboxItem.getValue()), reply]);
+  await browser.storage.local.set({ [keyOf(reply)]: reply });
   try {
     const stored = await api.send(reply.phoneNumberId, reply.conversationId, reply.request);
-    await remove(reply.request.clientId);
+    await remove(reply);
     return stored;
   } catch (error) {
     // Offline or the server is restarting: keep it. Anything the server refused is dropped and shown.
     if (error instanceof ApiError && (error.status === 0 || error.status >= 500)) return null;
-    await remove(reply.request.clientId);
+    await remove(reply);
     throw error;
   }
 }
@@ -46,11 +69,11 @@ export async function flushPending(api: ApiClient, onSent: (reply: PendingReply)
   for (const reply of await pendingReplies(api.serverUrl)) {
     try {
       await api.send(reply.phoneNumberId, reply.conversationId, reply.request);
-      await remove(reply.request.clientId);
+      await remove(reply);
       onSent(reply);
     } catch (error) {
       if (error instanceof ApiError && (error.status === 0 || error.status >= 500)) return;
-      await remove(reply.request.clientId);
+      await remove(reply);
     }
   }
 }

@@ -84,16 +84,19 @@ describe("walking skeleton: customer → Available agent's side panel → reply 
 });
 
 describe("offline-safe sending", () => {
-  it("a reply typed while the worker is down survives closing the panel and is delivered exactly once", async () => {
+  it("replies typed while the worker is down survive closing the panel and are delivered in order, each exactly once", async () => {
     await stack.customerWrites("8613700137777", "马丽", "到货了吗？");
     await panel.locator(".conversation-row", { hasText: "马丽" }).click();
     await panel.locator(".message.in", { hasText: "到货了吗" }).waitFor();
     await stack.stopWorker();
     await panel.getByRole("status").filter({ hasText: "Offline" }).waitFor({ timeout: 10_000 });
-    await panel.getByLabel("Reply").fill("已经发货了，预计明天到。");
-    await panel.getByLabel("Reply").press("Enter");
-    const pending = panel.locator(".message.out", { hasText: "已经发货了" });
-    await pending.locator('.tick[data-status="pending"]').waitFor();
+    // Three replies in quick succession: each is kept, none overwrites another.
+    const replies = ["已经发货了，预计明天到。", "快递单号稍后发您。", "还有其他问题吗？"];
+    for (const reply of replies) {
+      await panel.getByLabel("Reply").fill(reply);
+      await panel.getByLabel("Reply").press("Enter");
+    }
+    for (const reply of replies) await panel.locator(".message.out", { hasText: reply }).locator('.tick[data-status="pending"]').waitFor();
     await screenshot(panel, "sidepanel/offline-pending.png");
 
     // The agent closes the panel; the reply is kept by the extension.
@@ -104,13 +107,15 @@ describe("offline-safe sending", () => {
     await panel.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 15_000 });
 
     const delivered = async () => (await stack.simulatorMessages("8613700137777")).filter((m) => m.direction === "out");
-    for (let i = 0; i < 100 && (await delivered()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && (await delivered()).length < replies.length; i++) await new Promise((r) => setTimeout(r, 100));
     // Give a second delivery every chance to show up, then check there is none.
     await new Promise((r) => setTimeout(r, 1_500));
     const sent = await delivered();
-    expect(sent.map((m) => m.text)).toEqual(["已经发货了，预计明天到。"]);
+    expect(sent.map((m) => m.text)).toEqual(replies);
     await panel.locator(".conversation-row", { hasText: "马丽" }).click();
-    await panel.locator(".message.out", { hasText: "已经发货了" }).locator('.tick[data-status="read"]').waitFor({ timeout: 10_000 });
-    expect(await panel.locator(".message.out", { hasText: "已经发货了" }).count()).toBe(1);
+    for (const reply of replies) {
+      await panel.locator(".message.out", { hasText: reply }).locator('.tick[data-status="read"]').waitFor({ timeout: 10_000 });
+      expect(await panel.locator(".message.out", { hasText: reply }).count()).toBe(1);
+    }
   });
 });
