@@ -71,6 +71,28 @@ export async function readyAgent(page: Page, serverUrl: string, email: string, p
   await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
 }
 
+/** A customer writes and the agent opens their conversation; then the server goes down and the panel says Offline. */
+export async function openThenLoseServer(
+  panel: Page,
+  stack: { customerWrites(phone: string, name: string, text: string): Promise<unknown>; stopWorker(): Promise<void> },
+  customer: { phone: string; name: string; text: string },
+): Promise<void> {
+  await stack.customerWrites(customer.phone, customer.name, customer.text);
+  await panel.locator(".conversation-row", { hasText: customer.name }).click();
+  await panel.locator(".message.in", { hasText: customer.text }).waitFor();
+  await stack.stopWorker();
+  await panel.getByRole("status").filter({ hasText: "Offline" }).waitFor({ timeout: 10_000 });
+}
+
+/** Sends each reply with Enter as an agent would, one after another, then waits until every one shows as pending. */
+export async function replyPending(panel: Page, replies: readonly string[]): Promise<void> {
+  for (const reply of replies) {
+    await panel.getByLabel("Reply").fill(reply);
+    await panel.getByLabel("Reply").press("Enter");
+  }
+  for (const reply of replies) await panel.locator(".message.out", { hasText: reply }).locator('.tick[data-status="pending"]').waitFor();
+}
+
 /** The few extension APIs the tests read inside the extension's pages and worker (no @types/chrome here). */
 export interface ChromeApi {
   notifications: { getAll(): Promise<Record<string, boolean>> };

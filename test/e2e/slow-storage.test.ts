@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
 import { DEFAULT_ATTENTION, type AttentionSettings } from "../../extension/lib/attention-policy.ts";
-import { launchWithExtension, openSidePanel, serviceWorker } from "./browser.ts";
+import { launchWithExtension, openSidePanel, openThenLoseServer, replyPending, serviceWorker } from "./browser.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 /**
@@ -77,18 +77,10 @@ describe("the panel while storage answers late", () => {
     const panel = await openSidePanel(browser.context);
     await panel.getByRole("button", { name: "Available" }).click();
     await panel.getByRole("status").filter({ hasText: "Live" }).waitFor();
-    await stack.customerWrites("8613700138888", "钱多多", "我的订单发货了吗？");
-    await panel.locator(".conversation-row", { hasText: "钱多多" }).click();
-    await panel.locator(".message.in", { hasText: "发货了吗" }).waitFor();
-    await stack.stopWorker();
-    await panel.getByRole("status").filter({ hasText: "Offline" }).waitFor({ timeout: 10_000 });
+    await openThenLoseServer(panel, stack, { phone: "8613700138888", name: "钱多多", text: "我的订单发货了吗？" });
     // Each is kept while the one before is still being written.
     const replies = ["今天下午发货。", "顺丰快递，单号稍后发您。", "预计后天送达。"];
-    for (const reply of replies) {
-      await panel.getByLabel("Reply").fill(reply);
-      await panel.getByLabel("Reply").press("Enter");
-    }
-    for (const reply of replies) await panel.locator(".message.out", { hasText: reply }).locator('.tick[data-status="pending"]').waitFor();
+    await replyPending(panel, replies);
     await panel.waitForTimeout(READ_DELAY_MS * 2);
     // The agent closes the panel; the background sends what waited once the server is back.
     await panel.close();

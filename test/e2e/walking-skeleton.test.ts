@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
-import { launchWithExtension, openSidePanel, screenshot, shownNotifications, signIn, waitUntil } from "./browser.ts";
+import { launchWithExtension, openSidePanel, openThenLoseServer, replyPending, screenshot, shownNotifications, signIn, waitUntil } from "./browser.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 let stack: Stack;
@@ -85,18 +85,10 @@ describe("walking skeleton: customer → Available agent's side panel → reply 
 
 describe("offline-safe sending", () => {
   it("replies typed while the worker is down survive closing the panel and are delivered in order, each exactly once", async () => {
-    await stack.customerWrites("8613700137777", "马丽", "到货了吗？");
-    await panel.locator(".conversation-row", { hasText: "马丽" }).click();
-    await panel.locator(".message.in", { hasText: "到货了吗" }).waitFor();
-    await stack.stopWorker();
-    await panel.getByRole("status").filter({ hasText: "Offline" }).waitFor({ timeout: 10_000 });
+    await openThenLoseServer(panel, stack, { phone: "8613700137777", name: "马丽", text: "到货了吗？" });
     // Three replies in quick succession: each is kept, none overwrites another.
     const replies = ["已经发货了，预计明天到。", "快递单号稍后发您。", "还有其他问题吗？"];
-    for (const reply of replies) {
-      await panel.getByLabel("Reply").fill(reply);
-      await panel.getByLabel("Reply").press("Enter");
-    }
-    for (const reply of replies) await panel.locator(".message.out", { hasText: reply }).locator('.tick[data-status="pending"]').waitFor();
+    await replyPending(panel, replies);
     await screenshot(panel, "sidepanel/offline-pending.png");
 
     // The agent closes the panel; the reply is kept by the extension.
