@@ -73,7 +73,7 @@ describe("the panel while storage answers late", () => {
     await panel.close();
   });
 
-  it("replies typed offline in quick succession are all kept, and the background delivers them in order, each once", async () => {
+  it("replies typed offline in quick succession are all kept, with one an earlier version left, and the background delivers them in order, each once", async () => {
     const panel = await openSidePanel(browser.context);
     await panel.getByRole("button", { name: "Available" }).click();
     await panel.getByRole("status").filter({ hasText: "Live" }).waitFor();
@@ -84,11 +84,19 @@ describe("the panel while storage answers late", () => {
     await panel.waitForTimeout(READ_DELAY_MS * 2);
     // The agent closes the panel; the background sends what waited once the server is back.
     await panel.close();
+    // A reply an earlier version kept in its one list (under "outbox"), typed a minute before these: sent first.
+    const earlier = "您好，我们已收到您的订单。";
+    await (await serviceWorker(browser.context)).evaluate(async (text) => {
+      const local = (globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>>; set(items: object): Promise<void> } } } }).chrome.storage.local;
+      const kept = Object.entries(await local.get(null)).filter(([key]) => key.startsWith("outbox:")).map(([, reply]) => reply as { createdAt: number; request: object });
+      const first = kept.reduce((a, b) => (a.createdAt <= b.createdAt ? a : b));
+      await local.set({ outbox: [{ ...first, request: { type: "text", text, clientId: crypto.randomUUID() }, createdAt: first.createdAt - 60_000 }] });
+    }, earlier);
     await stack.startWorkerAgain();
     const delivered = async () => (await stack.simulatorMessages("8613700138888")).filter((m) => m.direction === "out").map((m) => m.text);
-    await expect.poll(delivered, { timeout: 30_000 }).toHaveLength(replies.length);
+    await expect.poll(delivered, { timeout: 30_000 }).toHaveLength(replies.length + 1);
     // Give a second delivery every chance to show up, then check there is none.
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(await delivered()).toEqual(replies);
+    expect(await delivered()).toEqual([earlier, ...replies]);
   });
 });
