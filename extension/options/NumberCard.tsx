@@ -132,7 +132,9 @@ function Members(props: { api: ConsoleClient; number: NumberDetail; people: Pers
   const [memberIds, setMemberIds] = useState(props.number.memberIds);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  useEffect(() => setMemberIds(props.number.memberIds), [props.number]);
+  // Follows the saved list only when it changes: renaming the number (a new `number` object) must not untick what the
+  // admin has ticked and not yet saved.
+  useEffect(() => setMemberIds(props.number.memberIds), [props.number.memberIds.join(",")]);
 
   if (!props.admin) {
     const names = props.people.filter((p) => props.number.memberIds.includes(p.id)).map((p) => p.name);

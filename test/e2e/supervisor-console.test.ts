@@ -349,10 +349,15 @@ describe("supervisor console in the options page", () => {
       await fetch(`${stack.simulator.url}/simulator/graph/tokens`, { method: "POST", body: JSON.stringify({ token }) });
       await section(admin, "Numbers");
       const card = admin.getByRole("article", { name: "Acme Store 客服" });
+      // Unticked in the member list and not saved yet: saving the token must leave that choice as it is.
+      const lina = card.getByRole("group", { name: "Who works on this number" }).getByRole("checkbox", { name: "李娜" });
+      await lina.uncheck();
       await card.getByLabel("New access token").fill(token);
       await card.getByRole("button", { name: "Save name and token" }).click();
       await card.getByText(/own token|own access token/i).waitFor();
       expect(await card.getByLabel("New access token").inputValue()).toBe("");
+      expect(await lina.isChecked()).toBe(false);
+      await lina.check();
       await screenshot(admin, "options/numbers.png", { fullPage: true });
 
       // A reply now goes out with the number's own token.
