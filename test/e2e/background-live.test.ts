@@ -102,7 +102,7 @@ describe("the agent's settings", () => {
 
     // Kept by the extension, where the background reads them.
     const stored = await (await serviceWorker(browser.context)).evaluate(async () =>
-      (await (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get("attention")),
+      (await (globalThis as unknown as { chrome: ChromeApi }).chrome.storage.local.get("attention")),
     );
     expect(stored.attention).toMatchObject({ sound: true, kinds: { assigned: true, message: true, mention: true, waiting: true }, awayOnPanelClose: false });
     await page.getByRole("button", { name: "Back to the inbox" }).click();

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page, type Worker } from "playwright-core";
+import type { Stack } from "./stack.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 export const EXTENSION_ID = "dogfkfociadkkieogbinadpicgbjkaoh";
@@ -74,7 +75,7 @@ export async function readyAgent(page: Page, serverUrl: string, email: string, p
 /** A customer writes and the agent opens their conversation; then the server goes down and the panel says Offline. */
 export async function openThenLoseServer(
   panel: Page,
-  stack: { customerWrites(phone: string, name: string, text: string): Promise<unknown>; stopWorker(): Promise<void> },
+  stack: Pick<Stack, "customerWrites" | "stopWorker">,
   customer: { phone: string; name: string; text: string },
 ): Promise<void> {
   await stack.customerWrites(customer.phone, customer.name, customer.text);
@@ -96,7 +97,10 @@ export async function replyPending(panel: Page, replies: readonly string[]): Pro
 /** The few extension APIs the tests read inside the extension's pages and worker (no @types/chrome here). */
 export interface ChromeApi {
   notifications: { getAll(): Promise<Record<string, boolean>> };
-  storage: { session: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> } };
+  storage: {
+    session: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
+    local: { get(key: string | null): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
+  };
   action: { getBadgeText(details: object): Promise<string>; getBadgeBackgroundColor(details: object): Promise<number[]> };
   sidePanel: { open(options: { windowId?: number; tabId?: number }): Promise<void> };
 }

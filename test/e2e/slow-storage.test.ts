@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.ts";
 import { DEFAULT_ATTENTION, type AttentionSettings } from "../../extension/lib/attention-policy.ts";
-import { launchWithExtension, openSidePanel, openThenLoseServer, replyPending, serviceWorker } from "./browser.ts";
+import { launchWithExtension, openSidePanel, openThenLoseServer, replyPending, serviceWorker, type ChromeApi } from "./browser.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 /**
@@ -36,7 +36,7 @@ afterAll(async () => {
 
 const storedAttention = async () =>
   (await serviceWorker(browser.context)).evaluate(async () => {
-    const { attention } = await (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get("attention");
+    const { attention } = await (globalThis as unknown as { chrome: ChromeApi }).chrome.storage.local.get("attention");
     return attention as AttentionSettings | undefined;
   });
 
@@ -59,7 +59,7 @@ describe("the panel while storage answers late", () => {
     // Saved earlier: sound on and quiet hours on, both unlike the defaults.
     const saved: AttentionSettings = { ...DEFAULT_ATTENTION, sound: true, quietHours: { ...DEFAULT_ATTENTION.quietHours, enabled: true } };
     await (await serviceWorker(browser.context)).evaluate(async (attention) => {
-      await (globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } }).chrome.storage.local.set({ attention });
+      await (globalThis as unknown as { chrome: ChromeApi }).chrome.storage.local.set({ attention });
     }, saved);
     const panel = await openSidePanel(browser.context);
     await panel.getByRole("button", { name: "Settings" }).click();
@@ -87,7 +87,7 @@ describe("the panel while storage answers late", () => {
     // A reply an earlier version kept in its one list (under "outbox"), typed a minute before these: sent first.
     const earlier = "您好，我们已收到您的订单。";
     await (await serviceWorker(browser.context)).evaluate(async (text) => {
-      const local = (globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>>; set(items: object): Promise<void> } } } }).chrome.storage.local;
+      const local = (globalThis as unknown as { chrome: ChromeApi }).chrome.storage.local;
       const kept = Object.entries(await local.get(null)).filter(([key]) => key.startsWith("outbox:")).map(([, reply]) => reply as { createdAt: number; request: object });
       const first = kept.reduce((a, b) => (a.createdAt <= b.createdAt ? a : b));
       await local.set({ outbox: [{ ...first, request: { type: "text", text, clientId: crypto.randomUUID() }, createdAt: first.createdAt - 60_000 }] });
