@@ -12,7 +12,11 @@ export default defineConfig({
     setupFiles: ["./test/support/meta-schema-setup.ts"],
     reporters: ["default", ["./test/support/meta-schema-reporter.ts", { source: "modules" }]],
     environment: "node",
-    fileParallelism: false,
+    // Two files at a time: each starts its own stack (free ports, a temp folder, its own Chromium profile), and a file
+    // spends most of its time waiting on the runtime and the browser, so a second one uses the idle core. More would
+    // put three Chromiums and runtimes on two cores.
+    fileParallelism: true,
+    maxWorkers: 2,
     testTimeout: 90_000,
     hookTimeout: 90_000,
   },

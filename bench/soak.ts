@@ -136,6 +136,9 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
     }
   }
 
+  /** A simulated wait that ends with the soak: an agent asleep or Away when time is up does not hold the run open. */
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(ms, end - Date.now()))));
+
   async function live(agent: SimAgent) {
     while (Date.now() < end) {
       await connect(agent);
@@ -143,17 +146,17 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
       const stayUntil = Date.now() + 10_000 + next() * 30_000;
       while (Date.now() < Math.min(stayUntil, end)) {
         await work(agent);
-        await new Promise((r) => setTimeout(r, 500 + next() * 1_500));
+        await pause(500 + next() * 1_500);
       }
       const roll = next();
       if (roll < 0.4) {
         // The laptop sleeps: the socket drops without a word, back after a while.
         agent.socket?.close();
         agent.socket = null;
-        await new Promise((r) => setTimeout(r, 3_000 + next() * 20_000));
+        await pause(3_000 + next() * 20_000);
       } else if (roll < 0.6) {
         await api(stack, "PUT", "/me/status", agent.token, { status: "away" });
-        await new Promise((r) => setTimeout(r, 5_000 + next() * 10_000));
+        await pause(5_000 + next() * 10_000);
         agent.socket?.close();
         agent.socket = null;
       } else {
@@ -197,7 +200,8 @@ export async function soak(tools: SoakTools, minutes: number, ratePerSecond = 50
   async function watch() {
     const started = Date.now();
     while (Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 5_000));
+      await pause(5_000);
+      if (Date.now() >= end) break;
       if (!rssWarm && Date.now() - started > 60_000) rssWarm = runtimeRssKb();
       if (Date.now() - lastRssSample >= 60_000) {
         rssSeries.push(Math.round(runtimeRssKb() / 1024));
