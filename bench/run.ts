@@ -1,6 +1,6 @@
 /**
- * `npm run bench` (about 5 minutes) and `npm run bench -- --smoke` (tiny sizes, under a minute, part of
- * `npm test` only to prove the harness works). Everything runs on 127.0.0.1, bounded in count and time.
+ * `npm run bench` (about 15 minutes plus the soak) and `npm run bench -- --smoke` (tiny sizes, about 2.5 minutes,
+ * part of `npm test` only to prove the harness works). Everything runs on 127.0.0.1, bounded in count and time.
  *
  * It measures against the same runtime's own ceiling: the worker's plain `GET /health` route under the same
  * load generator, in the same run, because absolute numbers drift on a shared 2-core machine.
