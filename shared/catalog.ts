@@ -97,7 +97,14 @@ export type CannedImportResult = z.infer<typeof cannedImportResultSchema>;
 
 /** A contact's tags and attribute values, with who set each and when. */
 export const contactTagSchema = z.object({ tagId: z.string(), addedBy: z.string().nullable(), addedAt: z.number() });
-export const contactAttributeSchema = z.object({ key: z.string(), value: z.unknown(), updatedBy: z.string().nullable(), updatedAt: z.number() });
+export const contactAttributeSchema = z.object({
+  key: z.string(),
+  value: z.unknown(),
+  updatedBy: z.string().nullable(),
+  /** Who saved it, named as they were then (an admin need not be on the number's roster); null before names were kept. */
+  updatedByName: z.string().nullable().optional(),
+  updatedAt: z.number(),
+});
 
 export const contactProfileSchema = z.object({
   id: z.string(),

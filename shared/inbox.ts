@@ -248,6 +248,11 @@ export const socketEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("revoked"), reason: z.string() }),
   /** A number's live figures for the supervisors' board, pushed within a fraction of a second of a change. */
   z.object({ type: z.literal("board"), board: numberBoardSchema }),
+  /**
+   * A customer's details changed (attributes, tags, language, name): a customer panel open on them reads the
+   * profile again. Only the id travels; the profile is read through the API, which checks who may see it.
+   */
+  z.object({ type: z.literal("contact_changed"), contactId: z.string() }),
   /** Company tags, attributes or canned responses changed: panels fetch the catalog again. */
   z.object({ type: z.literal("catalog_changed") }),
   z.object({ type: z.literal("number_health"), phoneNumberId: z.string(), tokenValid: z.boolean(), detail: z.string() }),
@@ -255,7 +260,8 @@ export const socketEventSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("collision"),
     conversationId: z.string(),
-    viewers: z.array(z.object({ agentId: z.string(), typing: z.boolean() })),
+    /** `name` as they signed in, so a colleague off the number's roster (an admin) is named too. */
+    viewers: z.array(z.object({ agentId: z.string(), typing: z.boolean(), name: z.string().optional() })),
   }),
   /** Something an agent should notice: a conversation given to them, taken from them, or a note for them. */
   z.object({

@@ -32,9 +32,11 @@ export function ConversationView(props: {
   /** Scroll to and mark this message (from a search hit). */
   focusMessageId?: string | null;
   catalog: Catalog | null;
+  /** Counts changes to this customer's details pushed since the panel opened: the customer panel reads them again. */
+  customerVersion: number;
   known: Omit<KnownValues, "customerName">;
   /** Colleagues with this conversation open, and whether they are typing. */
-  collision: { agentId: string; typing: boolean }[];
+  collision: { agentId: string; typing: boolean; name?: string }[];
   onTyping: () => void;
   onManageCanned: () => void;
   /** Opens New conversation with this customer (offered once the 24-hour window closed). */
@@ -153,7 +155,7 @@ export function ConversationView(props: {
         <p class="collision" role="status">
           <Users />{" "}
           {props.collision
-            .map((v) => t(v.typing ? "collision.typing" : "collision.viewing", { name: props.nameOf(v.agentId) }))
+            .map((v) => t(v.typing ? "collision.typing" : "collision.viewing", { name: v.name ?? props.nameOf(v.agentId) }))
             .join(" · ")}
         </p>
       )}
@@ -163,6 +165,7 @@ export function ConversationView(props: {
           api={props.api}
           phoneNumberId={props.phoneNumberId}
           contactId={c.contact.id}
+          version={props.customerVersion}
           catalog={props.catalog}
           nameOf={props.nameOf}
           onClose={() => setShowCustomer(false)}

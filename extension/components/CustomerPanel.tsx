@@ -4,12 +4,15 @@ import type { ApiClient } from "../lib/api";
 import { formatTime, getLocale, t } from "../lib/i18n";
 import { TagChips } from "./TagChips";
 import { X } from "./icons";
+import { edited, freshDraft, savedChanged, takeSaved, type AttributeDraft } from "../lib/attribute-draft";
 
 /** Who the customer is: profile, company tags (type-ahead), attributes edited in place, past conversations. */
 export function CustomerPanel(props: {
   api: ApiClient;
   phoneNumberId: string;
   contactId: string;
+  /** Bumped when the customer's details change on the server (a colleague's edit): read them again. */
+  version: number;
   catalog: Catalog | null;
   nameOf: (agentId: string | null) => string;
   onClose: () => void;
@@ -23,7 +26,7 @@ export function CustomerPanel(props: {
       .contact(props.phoneNumberId, props.contactId)
       .then(setProfile)
       .catch((e: Error) => setError(e.message));
-  }, [props.contactId]);
+  }, [props.contactId, props.version]);
 
   async function change(action: Promise<ContactProfile>) {
     setError(null);
@@ -122,8 +125,11 @@ function AttributeField(props: {
 }) {
   const { def, current } = props;
   const label = getLocale() === "zh" ? def.labelZh : def.labelEn;
-  const [value, setValue] = useState<unknown>(current?.value ?? (def.type === "checkbox" ? false : def.type === "multi_choice" ? [] : ""));
-  useEffect(() => setValue(current?.value ?? (def.type === "checkbox" ? false : def.type === "multi_choice" ? [] : "")), [current?.updatedAt]);
+  const savedValue = current?.value ?? (def.type === "checkbox" ? false : def.type === "multi_choice" ? [] : "");
+  const [draft, setDraft] = useState<AttributeDraft>(() => freshDraft(savedValue));
+  useEffect(() => setDraft((d) => savedChanged(d, savedValue)), [current?.updatedAt]);
+  const value = draft.value;
+  const setValue = (next: unknown) => setDraft((d) => edited(d, next));
   const id = `attr-${def.key}`;
   const input =
     def.type === "checkbox" ? (
@@ -166,7 +172,28 @@ function AttributeField(props: {
           {t("customer.save")}
         </button>
       </div>
-      {current && <small>{t("customer.saved", { who: props.nameOf(current.updatedBy) || "—", when: formatTime(current.updatedAt) })}</small>}
+      {current && <small>{t("customer.saved", { who: savedBy(current, props.nameOf), when: formatTime(current.updatedAt) })}</small>}
+      {draft.conflict && (
+        <p class="attribute-conflict" role="status">
+          {t("customer.changedMeanwhile", { who: current ? savedBy(current, props.nameOf) : "—", value: shownValue(draft.saved) })}{" "}
+          <button type="button" class="link-button" onClick={() => setDraft(takeSaved)}>
+            {t("customer.takeSaved")}
+          </button>
+        </p>
+      )}
     </form>
   );
+}
+
+/** A saved value as the conflict line quotes it; empty when a colleague cleared the field. */
+function shownValue(value: unknown): string {
+  if (Array.isArray(value)) return value.join(", ");
+  if (value === true) return "✓";
+  if (value === false || value === null || value === undefined || value === "") return "—";
+  return String(value);
+}
+
+/** Who saved an attribute: the name kept with it (an admin off the number's roster too), else the roster's. */
+function savedBy(attribute: ContactProfile["attributes"][number], nameOf: (id: string | null) => string): string {
+  return attribute.updatedByName ?? (nameOf(attribute.updatedBy) || "—");
 }

@@ -197,6 +197,7 @@ export function Inbox(props: {
             }}
             focusMessageId={focusMessageId}
             catalog={catalog}
+            customerVersion={current ? inbox.contactVersion(inbox.open.phoneNumberId, current.contact.id) : 0}
             collision={inbox.collision}
             onTyping={inbox.signalTyping}
             onManageCanned={() => setManagingCanned(true)}

@@ -55,12 +55,14 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
   /** Who works on each number, with live status: names for the activity log, the transfer picker. */
   const [agents, setAgents] = useState<Record<string, NumberAgent[]>>({});
   /** Colleagues looking at (or typing in) the open conversation. */
-  const [collision, setCollision] = useState<{ conversationId: string; viewers: { agentId: string; typing: boolean }[] } | null>(null);
+  const [collision, setCollision] = useState<{ conversationId: string; viewers: { agentId: string; typing: boolean; name?: string }[] } | null>(null);
   const hubRef = useRef<HubConnection | null>(null);
   /** Numbers whose WhatsApp token stopped working (admins and supervisors are told). */
   const [unhealthy, setUnhealthy] = useState<Record<string, string>>({});
   /** Bumped when a supervisor changes tags, attributes or canned responses, so the catalog is fetched again. */
   const [catalogVersion, setCatalogVersion] = useState(0);
+  /** Bumped per customer (`number:contact`) when their details change, so a customer panel open on them reads them again. */
+  const [contactVersions, setContactVersions] = useState<Record<string, number>>({});
   const openRef = useRef(open);
   openRef.current = open;
   const viewRef = useRef(view);
@@ -232,6 +234,9 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
       refreshCounts(c.phoneNumberId, 300);
     } else if (event.type === "collision") {
       if (openRef.current?.conversationId === event.conversationId) setCollision(event);
+    } else if (event.type === "contact_changed") {
+      const key = `${phoneNumberId}:${event.contactId}`;
+      setContactVersions((prev) => ({ ...prev, [key]: (prev[key] ?? 0) + 1 }));
     } else if (event.type === "catalog_changed") {
       setCatalogVersion((v) => v + 1);
     } else if (event.type === "revoked") {
@@ -408,6 +413,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
 
   return {
     catalogVersion,
+    contactVersion: (phoneNumberId: string, contactId: string) => contactVersions[`${phoneNumberId}:${contactId}`] ?? 0,
     view,
     setView,
     tagFilter,

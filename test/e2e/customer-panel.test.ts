@@ -106,6 +106,42 @@ describe("customer panel and canned responses", () => {
   });
 });
 
+describe("a customer two people have open", () => {
+  it("a colleague's edit reaches the open customer panel live, and never replaces what the agent is typing", async () => {
+    // 王经理 opens the same customer while 李娜 has them open (the test before left her customer panel open).
+    await manager.locator(".conversation-row", { hasText: "王芳" }).click();
+    await manager.getByRole("button", { name: "Customer" }).click();
+    const managerNote = manager.getByLabel("Note", { exact: true });
+    await managerNote.waitFor();
+    // The collision guard names him, though he is on no roster of this number.
+    await lina.locator(".collision", { hasText: "王经理 also has this open" }).waitFor({ timeout: 3_000 });
+    const linaNote = lina.getByLabel("Note", { exact: true });
+    const typing = "老客户，偏好顺丰，杯盖破损已拍照，已同意退款";
+    await linaNote.fill(typing);
+
+    await managerNote.fill("已换货，勿再退款");
+    await manager.getByRole("button", { name: "Save Note" }).click();
+    const conflict = lina.locator(".attribute-conflict");
+    await conflict.waitFor({ timeout: 3_000 });
+    expect(await conflict.innerText()).toContain("王经理 saved “已换货，勿再退款” while you were typing");
+    expect(await linaNote.inputValue()).toBe(typing);
+    await screenshot(lina, "sidepanel/customer-panel-colleague.png");
+    await conflict.getByRole("button", { name: "Use theirs" }).click();
+    expect(await linaNote.inputValue()).toBe("已换货，勿再退款");
+    await conflict.waitFor({ state: "detached" });
+
+    // Untouched, the field follows the next save as it is made; a tag taken off comes off her panel too.
+    await managerNote.fill("已换货，顺丰单号 SF1234567890");
+    await manager.getByRole("button", { name: "Save Note" }).click();
+    await expect.poll(() => linaNote.inputValue(), { timeout: 3_000 }).toBe("已换货，顺丰单号 SF1234567890");
+    await lina.locator(".attribute small", { hasText: "Saved by 王经理" }).waitFor();
+    expect(await lina.locator(".attribute-conflict").count()).toBe(0);
+    await manager.getByRole("button", { name: "Remove tag 产品投诉" }).click();
+    await lina.locator(".customer-panel .tag-chip", { hasText: "产品投诉" }).waitFor({ state: "detached", timeout: 3_000 });
+    await manager.getByRole("button", { name: "Back to the list" }).click();
+  });
+});
+
 describe("what only a side panel can do", () => {
   it("text shared from a page lands in the reply; a phone number opened from a page is searched for", async () => {
     // What the background's context-menu handlers store; the menus themselves cannot be clicked headless.

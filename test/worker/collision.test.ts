@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectSocket, conversationOfCustomer, createWorkspace, newCustomerWrites, setStatus, tick } from "./helpers";
+import { api, connectSocket, conversationOfCustomer, createWorkspace, newCustomerWrites, setStatus, tick } from "./helpers";
 
 describe("collision guard", () => {
   it("tells everyone with a conversation open who else has it open and who is typing", async () => {
@@ -18,7 +18,12 @@ describe("collision guard", () => {
 
     agent.ws.send(JSON.stringify({ type: "typing", conversationId: conversation.id }));
     await tick(50);
-    expect(last(supervisor.events)).toMatchObject({ viewers: expect.arrayContaining([{ agentId: a.id, typing: true }]) });
+    expect(last(supervisor.events)).toMatchObject({ viewers: expect.arrayContaining([expect.objectContaining({ agentId: a.id, typing: true })]) });
+    // Each viewer comes with their name, the admin (on no roster of the number) too, so a panel can say who it is.
+    const { body: me } = await api<{ agent: { id: string; name: string } }>("GET", "/me", { token: ws.adminToken });
+    expect((last(agent.events) as { viewers: unknown[] }).viewers).toEqual(
+      expect.arrayContaining([{ agentId: me.agent.id, typing: false, name: me.agent.name }, { agentId: a.id, typing: true, name: "Agent A" }]),
+    );
 
     // Leaving (or closing the panel) takes them off the list; nonsense is ignored.
     agent.ws.send("not json");

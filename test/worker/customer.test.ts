@@ -66,6 +66,40 @@ describe("the customer panel: tags and attributes", () => {
     sockets.forEach((s) => s.close());
   });
 
+  it("a change to the customer's details is pushed to whoever may open them, and to nobody else", async () => {
+    const { ws, a, gold, sockets, conversation, contactPath } = await setup();
+    const [holder, other] = sockets as [Awaited<ReturnType<typeof connectSocket>>, Awaited<ReturnType<typeof connectSocket>>];
+    const supervisor = await connectSocket(ws.adminToken, ws.phoneNumberId);
+    const changed = (s: { events: { type: string }[] }) => s.events.filter((e) => e.type === "contact_changed");
+    const contactId = conversation.contact.id;
+
+    // The admin edits a note while A, who holds the conversation, may have the customer open.
+    const saved = await api<ContactProfile>("PUT", `${contactPath}/attributes/${encodeURIComponent("备注")}`, { token: ws.adminToken, body: { value: "已换货，勿再退款" } });
+    // An admin need not be on the number's roster: the attribute keeps their name for the panels to show.
+    const { body: me } = await api<{ agent: { id: string; name: string } }>("GET", "/me", { token: ws.adminToken });
+    expect(saved.body.attributes).toContainEqual(expect.objectContaining({ key: "备注", updatedBy: me.agent.id, updatedByName: me.agent.name }));
+    await api("POST", `${contactPath}/tags`, { token: a.token, body: { add: gold } });
+    await tick();
+    expect(changed(holder)).toEqual([
+      { type: "contact_changed", contactId },
+      { type: "contact_changed", contactId },
+    ]);
+    expect(changed(supervisor)).toHaveLength(2);
+    // B serves the number but may not open this customer: nothing about them reaches B.
+    expect(changed(other)).toHaveLength(0);
+
+    // Pending is still A's: A still hears. A refused edit changes nothing and tells nobody.
+    const snoozed = await api<Conversation>("POST", `/numbers/${ws.phoneNumberId}/conversations/${conversation.id}/snooze`, { token: a.token, body: {} });
+    expect(snoozed.body).toMatchObject({ status: "pending", assigneeId: a.id });
+    await api("PUT", `${contactPath}/attributes/orders`, { token: ws.adminToken, body: { value: 2 } });
+    await api("PUT", `${contactPath}/attributes/orders`, { token: ws.adminToken, body: { value: "many" } });
+    await tick();
+    expect(changed(holder)).toHaveLength(3);
+    expect(changed(other)).toHaveLength(0);
+    sockets.forEach((s) => s.close());
+    supervisor.close();
+  });
+
   it("canned responses: the company library for all, personal ones only for their owner", async () => {
     const { ws, a, b, sockets } = await setup();
     await api("POST", "/canned-responses", { token: ws.adminToken, body: { shortcode: "return", title: "退换货", body: "收货后 [天数] 天内可退换", company: true } });

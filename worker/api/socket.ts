@@ -8,7 +8,14 @@ import type { AppEnv } from "./context";
  */
 export const socketRoutes = new Hono<AppEnv>().get("/numbers/:phoneNumberId/socket", async (c) => {
   const principal = c.get("principal");
-  const headers = new Headers({ upgrade: "websocket", "x-agent-id": principal.personId, "x-agent-role": principal.role, "x-workspace-id": principal.workspaceId });
+  const headers = new Headers({
+    upgrade: "websocket",
+    "x-agent-id": principal.personId,
+    // Encoded: a header carries bytes, and names are often Chinese. Colleagues see it in the collision guard.
+    "x-agent-name": encodeURIComponent(principal.name),
+    "x-agent-role": principal.role,
+    "x-workspace-id": principal.workspaceId,
+  });
   // The console's floor watches a number; only supervisors may, and it does not count as working there.
   if (c.req.query("watch") === "1") {
     if (principal.role === "agent") return errorResponse(c, 403, "only supervisors and admins watch a number's floor", { code: "supervisors_only" });

@@ -130,7 +130,7 @@ export class Contacts {
     sql.exec("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, added_by, added_at) SELECT ?, tag_id, added_by, added_at FROM contact_tags WHERE contact_id = ?", into, from);
     sql.exec("DELETE FROM contact_tags WHERE contact_id = ?", from);
     sql.exec(
-      "INSERT OR IGNORE INTO contact_attributes (contact_id, key, value, updated_by, updated_at) SELECT ?, key, value, updated_by, updated_at FROM contact_attributes WHERE contact_id = ?",
+      "INSERT OR IGNORE INTO contact_attributes (contact_id, key, value, updated_by, updated_by_name, updated_at) SELECT ?, key, value, updated_by, updated_by_name, updated_at FROM contact_attributes WHERE contact_id = ?",
       into, from,
     );
     sql.exec("DELETE FROM contact_attributes WHERE contact_id = ?", from);
@@ -224,9 +224,9 @@ export class Contacts {
         .toArray()
         .map((t) => ({ tagId: t.tag_id, addedBy: t.added_by, addedAt: t.added_at })),
       attributes: this.ctx.sql
-        .exec<{ key: string; value: string; updated_by: string | null; updated_at: number }>("SELECT * FROM contact_attributes WHERE contact_id = ?", id)
+        .exec<{ key: string; value: string; updated_by: string | null; updated_by_name: string | null; updated_at: number }>("SELECT * FROM contact_attributes WHERE contact_id = ?", id)
         .toArray()
-        .map((a) => ({ key: a.key, value: JSON.parse(a.value) as unknown, updatedBy: a.updated_by, updatedAt: a.updated_at })),
+        .map((a) => ({ key: a.key, value: JSON.parse(a.value) as unknown, updatedBy: a.updated_by, updatedByName: a.updated_by_name, updatedAt: a.updated_at })),
       conversations: this.conversations.historyOf(id),
     });
   }
@@ -296,15 +296,18 @@ export class Contacts {
     if (valid.value === null) this.ctx.sql.exec("DELETE FROM contact_attributes WHERE contact_id = ? AND key = ?", id, key);
     else {
       this.ctx.sql.exec(
-        `INSERT INTO contact_attributes (contact_id, key, value, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+        `INSERT INTO contact_attributes (contact_id, key, value, updated_by, updated_by_name, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by,
+           updated_by_name = excluded.updated_by_name, updated_at = excluded.updated_at`,
         id,
         key,
         JSON.stringify(valid.value),
         viewer.personId,
+        viewer.name,
         this.ctx.now(),
       );
     }
+    this.pushes.contactChanged(id);
     return this.profile(viewer, contactId);
   }
 

@@ -128,6 +128,14 @@ export class Conversations {
       .map((c) => c.id);
   }
 
+  /** Who holds the customer's open and pending conversations (null for one in the queue): who may have them open. */
+  liveAssigneesOf(contactId: number): (string | null)[] {
+    return this.ctx.sql
+      .exec<{ assignee_id: string | null }>("SELECT DISTINCT assignee_id FROM conversations WHERE contact_id = ? AND status IN ('open', 'pending')", contactId)
+      .toArray()
+      .map((c) => c.assignee_id);
+  }
+
   /** The customer panel's past conversations. */
   historyOf(contactId: number) {
     return this.ctx.sql

@@ -41,7 +41,7 @@ export class PresenceEvents {
     if (request.headers.get("x-watch-only") === "1") return this.sockets.acceptWatcher(agentId, role);
     const wasPresent = this.roster.isPresent(agentId, this.ctx.now());
     const wasConnected = this.sockets.isConnected(agentId);
-    const response = this.sockets.acceptAgent(agentId, role);
+    const response = this.sockets.acceptAgent(agentId, role, nameFrom(request.headers.get("x-agent-name")));
     this.roster.connected(agentId, wasConnected);
     this.presenceChanged(agentId);
     if (!wasPresent) this.assignment.drainQueue();
@@ -61,5 +61,15 @@ export class PresenceEvents {
     this.roster.disconnected(agentId);
     this.presenceChanged(agentId);
     await this.deadlines.schedule();
+  }
+}
+
+/** The name the worker sent, URI-encoded; none when absent or not decodable (an older worker during a deploy). */
+function nameFrom(header: string | null): string | undefined {
+  if (!header) return undefined;
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    return undefined;
   }
 }

@@ -67,7 +67,10 @@ export class Pushes {
    * and every agent while it waits in a queue they may see. Sockets are found by tag, not by scanning them all.
    */
   toViewers(assigneeId: string | null, event: SocketEvent, alsoTo: string[] = []): void {
-    const data = JSON.stringify(event);
+    this.deliver(this.viewersOf(assigneeId, alsoTo), JSON.stringify(event));
+  }
+
+  private viewersOf(assigneeId: string | null, alsoTo: string[] = []): WebSocket[] {
     const queueVisible = assigneeId === null && (this.settings.stored()?.routing.agentsSeeQueue ?? false);
     const tags = new Set<string>(["role:admin", "role:supervisor", ...alsoTo]);
     if (assigneeId) tags.add(assigneeId);
@@ -76,7 +79,7 @@ export class Pushes {
     for (const tag of tags) {
       for (const ws of this.sockets.tagged(tag)) sent.add(ws);
     }
-    this.deliver([...sent], data);
+    return [...sent];
   }
 
   /**
@@ -127,6 +130,20 @@ export class Pushes {
   /** After a tag change every open conversation with this customer is pushed again, so lists and filters follow. */
   contact(contactId: number): void {
     for (const id of this.conversations.openIdsOf(contactId)) this.conversation(id);
+    this.contactChanged(contactId);
+  }
+
+  /**
+   * The customer's details changed: everyone who may see one of their live conversations (its assignee, the queue's
+   * watchers, supervisors and admins) hears it once, so a customer panel open on them reads the profile again.
+   */
+  contactChanged(contactId: number): void {
+    if (this.nobodyListening()) return;
+    const sockets = new Set<WebSocket>(this.sockets.supervisors());
+    for (const assigneeId of this.conversations.liveAssigneesOf(contactId)) {
+      for (const ws of this.viewersOf(assigneeId)) sockets.add(ws);
+    }
+    this.deliver([...sockets], JSON.stringify({ type: "contact_changed", contactId: String(contactId) } satisfies SocketEvent));
   }
 
   notice(agentId: string, kind: NoticeKind, conversationId: number, text: string, body?: ReasonCode): void {

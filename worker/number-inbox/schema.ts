@@ -523,4 +523,12 @@ export const numberInboxMigrations: SQLSchemaMigration[] = [
       "the report per tag reads maintained 32-day blocks per tag (conversations created, resolutions, sketches of first responses in all hours and in business hours) instead of walking the range's conversations and samples or the tagged customers' history (tag-report.ts). Triggers count a tag added to or taken off a customer and a conversation moved to another customer or to an earlier start; a bin that loses its smallest or largest value reads its new bounds from the tag's samples of that block",
     sql: TAG_BLOCKS_SQL,
   },
+  {
+    idMonotonicInc: 29,
+    description:
+      "an attribute keeps the name of who saved it, as an activity line keeps its actor's: an admin or supervisor who is not on the number's roster is named in the customer panel rather than shown as an unknown id",
+    sql: `
+      ALTER TABLE contact_attributes ADD COLUMN updated_by_name TEXT;
+    `,
+  },
 ];

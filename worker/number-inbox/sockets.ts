@@ -6,6 +6,8 @@ import { joinIntoFrames } from "../../shared/socket-frame";
 export interface SocketIdentity {
   agentId: string;
   role: Role;
+  /** Their name as they signed in: colleagues off the number's roster (an admin) are named in the collision guard. */
+  name?: string;
   /** The console's floor watching the number: it receives events but is not the person working here. */
   watchOnly?: boolean;
   /** The conversation this panel shows, and when its agent last typed in it (collision guard). */
@@ -125,8 +127,8 @@ export class Sockets {
   }
 
   /** An agent's panel: tagged with their id, so it makes them present and receives their notices. */
-  acceptAgent(agentId: string, role: Role): Response {
-    return this.accept([agentId, `role:${role}`], { agentId, role });
+  acceptAgent(agentId: string, role: Role, name?: string): Response {
+    return this.accept([agentId, `role:${role}`], { agentId, role, ...(name ? { name } : {}) });
   }
 
   /** Tagged apart from the agent's own sockets: it neither makes them present nor receives their notices. */
@@ -221,15 +223,16 @@ export class Sockets {
   private pushCollision(conversationId: string): void {
     const sockets = this.all().filter((ws) => this.identity(ws)?.viewing === conversationId && ws.readyState === WebSocket.OPEN);
     const now = this.now();
-    const viewers = new Map<string, boolean>();
+    const viewers = new Map<string, { typing: boolean; name?: string }>();
     for (const ws of sockets) {
       const identity = this.identity(ws)!;
-      viewers.set(identity.agentId, (viewers.get(identity.agentId) ?? false) || now - (identity.typingAt ?? 0) < TYPING_SHOWN_MS);
+      const typing = (viewers.get(identity.agentId)?.typing ?? false) || now - (identity.typingAt ?? 0) < TYPING_SHOWN_MS;
+      viewers.set(identity.agentId, { typing, ...(identity.name ? { name: identity.name } : {}) });
     }
     const data = JSON.stringify({
       type: "collision",
       conversationId,
-      viewers: [...viewers].map(([agentId, typing]) => ({ agentId, typing })),
+      viewers: [...viewers].map(([agentId, viewer]) => ({ agentId, ...viewer })),
     } satisfies SocketEvent);
     this.send(sockets, data);
   }

@@ -183,6 +183,8 @@ const en = {
   "customer.edit": "Save {field}",
   "customer.save": "Save",
   "customer.saved": "Saved by {who} · {when}",
+  "customer.changedMeanwhile": "{who} saved “{value}” while you were typing; yours is not saved yet.",
+  "customer.takeSaved": "Use theirs",
   "customer.past": "Conversations with this customer",
   "customer.close": "Close the customer panel",
   "filter.tag": "Filter by tag",

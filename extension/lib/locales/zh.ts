@@ -185,6 +185,8 @@ const zh: Record<Key, string> = {
   "customer.edit": "保存{field}",
   "customer.save": "保存",
   "customer.saved": "{who} 保存于 {when}",
+  "customer.changedMeanwhile": "你输入时 {who} 保存了“{value}”；你的内容尚未保存。",
+  "customer.takeSaved": "改用对方的",
   "customer.past": "与该客户的会话",
   "customer.close": "关闭客户资料",
   "filter.tag": "按标签筛选",
