@@ -175,7 +175,7 @@ function AttributeField(props: {
       {current && <small>{t("customer.saved", { who: savedBy(current, props.nameOf), when: formatTime(current.updatedAt) })}</small>}
       {draft.conflict && (
         <p class="attribute-conflict" role="status">
-          {t("customer.changedMeanwhile", { who: current ? savedBy(current, props.nameOf) : "—", value: shownValue(draft.saved) })}{" "}
+          {current ? t("customer.changedMeanwhile", { who: savedBy(current, props.nameOf), value: shownValue(draft.saved) }) : t("customer.clearedMeanwhile")}{" "}
           <button type="button" class="link-button" onClick={() => setDraft(takeSaved)}>
             {t("customer.takeSaved")}
           </button>
@@ -185,7 +185,7 @@ function AttributeField(props: {
   );
 }
 
-/** A saved value as the conflict line quotes it; empty when a colleague cleared the field. */
+/** A saved value as the conflict line quotes it. */
 function shownValue(value: unknown): string {
   if (Array.isArray(value)) return value.join(", ");
   if (value === true) return "✓";

@@ -138,6 +138,15 @@ describe("a customer two people have open", () => {
     expect(await lina.locator(".attribute-conflict").count()).toBe(0);
     await manager.getByRole("button", { name: "Remove tag 产品投诉" }).click();
     await lina.locator(".customer-panel .tag-chip", { hasText: "产品投诉" }).waitFor({ state: "detached", timeout: 3_000 });
+
+    // Cleared under her typing: the line says so, and taking it empties her field.
+    await linaNote.fill("顺丰单号待确认");
+    await managerNote.fill("");
+    await manager.getByRole("button", { name: "Save Note" }).click();
+    await lina.locator(".attribute-conflict", { hasText: "A colleague cleared this field while you were typing" }).waitFor({ timeout: 3_000 });
+    expect(await linaNote.inputValue()).toBe("顺丰单号待确认");
+    await lina.locator(".attribute-conflict").getByRole("button", { name: "Use theirs" }).click();
+    expect(await linaNote.inputValue()).toBe("");
     await manager.getByRole("button", { name: "Back to the list" }).click();
   });
 });

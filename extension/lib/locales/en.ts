@@ -184,6 +184,7 @@ const en = {
   "customer.save": "Save",
   "customer.saved": "Saved by {who} · {when}",
   "customer.changedMeanwhile": "{who} saved “{value}” while you were typing; yours is not saved yet.",
+  "customer.clearedMeanwhile": "A colleague cleared this field while you were typing; yours is not saved yet.",
   "customer.takeSaved": "Use theirs",
   "customer.past": "Conversations with this customer",
   "customer.close": "Close the customer panel",

@@ -186,6 +186,7 @@ const zh: Record<Key, string> = {
   "customer.save": "保存",
   "customer.saved": "{who} 保存于 {when}",
   "customer.changedMeanwhile": "你输入时 {who} 保存了“{value}”；你的内容尚未保存。",
+  "customer.clearedMeanwhile": "你输入时同事清空了此项；你的内容尚未保存。",
   "customer.takeSaved": "改用对方的",
   "customer.past": "与该客户的会话",
   "customer.close": "关闭客户资料",
