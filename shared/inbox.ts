@@ -219,6 +219,10 @@ export const conversationCountsSchema = z.object({ mine: z.number(), unassigned:
 export type ConversationCounts = z.infer<typeof conversationCountsSchema>;
 export const messageListSchema = z.object({ messages: z.array(messageSchema) });
 
+/** A colleague with a conversation open: `name` as they signed in, so one off the number's roster (an admin) is named too. */
+export const collisionViewerSchema = z.object({ agentId: z.string(), typing: z.boolean(), name: z.string().optional() });
+export type CollisionViewer = z.infer<typeof collisionViewerSchema>;
+
 /** Everything the server pushes over an agent's socket. */
 export const socketEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), agentId: z.string() }),
@@ -260,8 +264,7 @@ export const socketEventSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("collision"),
     conversationId: z.string(),
-    /** `name` as they signed in, so a colleague off the number's roster (an admin) is named too. */
-    viewers: z.array(z.object({ agentId: z.string(), typing: z.boolean(), name: z.string().optional() })),
+    viewers: z.array(collisionViewerSchema),
   }),
   /** Something an agent should notice: a conversation given to them, taken from them, or a note for them. */
   z.object({

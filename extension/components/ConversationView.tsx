@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { contactLabel } from "../../shared/contact-label";
-import type { Conversation, Message } from "../../shared/inbox";
+import type { CollisionViewer, Conversation, Message } from "../../shared/inbox";
 import type { ApiClient } from "../lib/api";
 import { formatDay, formatTime, t } from "../lib/i18n";
 import type { Catalog } from "../../shared/catalog";
@@ -36,7 +36,7 @@ export function ConversationView(props: {
   customerVersion: number;
   known: Omit<KnownValues, "customerName">;
   /** Colleagues with this conversation open, and whether they are typing. */
-  collision: { agentId: string; typing: boolean; name?: string }[];
+  collision: CollisionViewer[];
   onTyping: () => void;
   onManageCanned: () => void;
   /** Opens New conversation with this customer (offered once the 24-hour window closed). */

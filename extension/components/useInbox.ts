@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Conversation, ConversationCounts, ConversationView, Message, SendMessageRequest, SocketEvent } from "../../shared/inbox";
+import type { CollisionViewer, Conversation, ConversationCounts, ConversationView, Message, SendMessageRequest, SocketEvent } from "../../shared/inbox";
 import type { Me } from "../../shared/people";
 import type { NumberAgent } from "../../shared/routing";
 import type { ApiClient } from "../lib/api";
@@ -55,7 +55,7 @@ export function useInbox(api: ApiClient, me: Me, onUnauthorized: () => void, onM
   /** Who works on each number, with live status: names for the activity log, the transfer picker. */
   const [agents, setAgents] = useState<Record<string, NumberAgent[]>>({});
   /** Colleagues looking at (or typing in) the open conversation. */
-  const [collision, setCollision] = useState<{ conversationId: string; viewers: { agentId: string; typing: boolean; name?: string }[] } | null>(null);
+  const [collision, setCollision] = useState<{ conversationId: string; viewers: CollisionViewer[] } | null>(null);
   const hubRef = useRef<HubConnection | null>(null);
   /** Numbers whose WhatsApp token stopped working (admins and supervisors are told). */
   const [unhealthy, setUnhealthy] = useState<Record<string, string>>({});

@@ -1,4 +1,4 @@
-import { clientSignalSchema, type ClientSignal, type SocketEvent } from "../../shared/inbox";
+import { clientSignalSchema, type ClientSignal, type CollisionViewer, type SocketEvent } from "../../shared/inbox";
 import type { Role } from "../../shared/people";
 import { joinIntoFrames } from "../../shared/socket-frame";
 
@@ -223,7 +223,7 @@ export class Sockets {
   private pushCollision(conversationId: string): void {
     const sockets = this.all().filter((ws) => this.identity(ws)?.viewing === conversationId && ws.readyState === WebSocket.OPEN);
     const now = this.now();
-    const viewers = new Map<string, { typing: boolean; name?: string }>();
+    const viewers = new Map<string, Omit<CollisionViewer, "agentId">>();
     for (const ws of sockets) {
       const identity = this.identity(ws)!;
       const typing = (viewers.get(identity.agentId)?.typing ?? false) || now - (identity.typingAt ?? 0) < TYPING_SHOWN_MS;
